@@ -1,0 +1,28 @@
+// Bundles the action and the CLI into dist/ (committed: the action runs dist/index.js as is).
+import { build } from 'esbuild';
+
+const shared = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(): give the ESM bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+await build({ ...shared, entryPoints: ['src/action/main.ts'], outfile: 'dist/index.js' });
+await build({
+  ...shared,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node\n' + shared.banner.js },
+});
+
+// The manifest's JSON Schema, for editors (`# yaml-language-server: $schema=`), generated from the zod schema.
+const { execFileSync } = await import('node:child_process');
+const { writeFileSync, mkdirSync } = await import('node:fs');
+mkdirSync('schema', { recursive: true });
+writeFileSync('schema/rollouts-v1.json', execFileSync(process.execPath, ['dist/cli.js', 'schema']));
