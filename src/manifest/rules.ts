@@ -1,0 +1,146 @@
+// Cross-reference rules that a schema cannot express (DESIGN §3 "Validation rejects").
+import { CelCompileError, compileCel } from './cel.js';
+import { templatePathError, type TemplateSite } from './scope.js';
+import { templatedStrings, templatesIn } from './templates.js';
+import type { Check, Manifest, Step, VerifyCheck } from './schema.js';
+import type { FieldPath } from './positions.js';
+
+export interface RuleIssue {
+  path: FieldPath;
+  message: string;
+  /** Point at the key rather than the value. */
+  key?: boolean;
+  /** Offset inside the string value, for a template or CEL error. */
+  offsetInString?: number;
+}
+
+interface Located<T> {
+  value: T;
+  path: FieldPath;
+}
+
+function stepsOf(m: Manifest): Located<Step>[] {
+  const out: Located<Step>[] = [];
+  m.phases.forEach((p, i) => {
+    p.steps.forEach((s, j) => out.push({ value: s, path: ['phases', i, 'steps', j] }));
+    p.rollback?.forEach((s, j) => out.push({ value: s, path: ['phases', i, 'rollback', j] }));
+    if (p.cohort?.from) out.push({ value: p.cohort.from, path: ['phases', i, 'cohort', 'from'] });
+  });
+  m.rollback.forEach((s, j) => out.push({ value: s, path: ['rollback', j] }));
+  return out;
+}
+
+function checksOf(m: Manifest): Located<Check | VerifyCheck>[] {
+  return [
+    ...Object.entries(m.checks).map(([name, c]) => ({ value: c, path: ['checks', name] as FieldPath })),
+    ...m.verify.map((c, i) => ({ value: c as Check | VerifyCheck, path: ['verify', i] as FieldPath })),
+  ];
+}
+
+function duplicates(names: string[], path: (i: number) => FieldPath, what: string): RuleIssue[] {
+  const seen = new Set<string>();
+  const out: RuleIssue[] = [];
+  names.forEach((n, i) => {
+    if (seen.has(n)) out.push({ path: path(i), message: `duplicate ${what} name \`${n}\`` });
+    seen.add(n);
+  });
+  return out;
+}
+
+function celIssue(expr: string | undefined, path: FieldPath): RuleIssue[] {
+  if (expr === undefined) return [];
+  try {
+    compileCel(expr);
+    return [];
+  } catch (err) {
+    if (!(err instanceof CelCompileError)) throw err;
+    return [{ path, message: `invalid CEL: ${err.message}`, offsetInString: err.offset }];
+  }
+}
+
+function templateIssues(value: unknown, base: FieldPath, site: TemplateSite, m: Manifest): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  for (const [text, rel] of templatedStrings(value)) {
+    for (const ref of templatesIn(text)) {
+      const path = [...base, ...rel];
+      const message = ref.isPath
+        ? templatePathError(ref.path, site, m)
+        : `{{ ${ref.path} }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})`;
+      if (message) out.push({ path, message, offsetInString: ref.offset });
+    }
+  }
+  return out;
+}
+
+function stepIssues(m: Manifest, { value: s, path }: Located<Step>): RuleIssue[] {
+  const site: TemplateSite =
+    path[path.length - 1] === 'from' ? { kind: 'cohort-from' } : { kind: 'step', paginated: !!s.paginate };
+  return [
+    ...templateIssues({ run: s.run, http: s.http, convex: s.convex }, path, site, m),
+    ...celIssue(s.expect, [...path, 'expect']),
+    ...celIssue(s.paginate?.next, [...path, 'paginate', 'next']),
+    ...celIssue(s.paginate?.while, [...path, 'paginate', 'while']),
+  ];
+}
+
+function checkIssues(m: Manifest, { value: c, path }: Located<Check | VerifyCheck>): RuleIssue[] {
+  const out = [
+    ...templateIssues({ http: c.http, prometheus: c.prometheus, exec: c.exec }, path, { kind: 'check' }, m),
+    ...celIssue(c.pass, [...path, 'pass']),
+    ...celIssue(c.fail, [...path, 'fail']),
+  ];
+  if (c.prometheus && c.pass === undefined && c.fail === undefined)
+    out.push({ path, message: 'a prometheus check needs `pass:` or `fail:` (CEL over value and baseline)' });
+  if (c.pass !== undefined && c.fail !== undefined)
+    out.push({ path: [...path, 'fail'], message: 'give `pass:` or `fail:`, not both', key: true });
+  return out;
+}
+
+function phaseIssues(m: Manifest): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  out.push(...duplicates(m.phases.map((p) => p.name), (i) => ['phases', i, 'name'], 'phase'));
+  m.phases.forEach((p, i) => {
+    if (p.name === 'none') out.push({ path: ['phases', i, 'name'], message: '`none` is reserved: it means nothing applied' });
+    out.push(...duplicates(p.steps.map((s) => s.name), (j) => ['phases', i, 'steps', j, 'name'], 'step'));
+    if (p.rollback) out.push(...duplicates(p.rollback.map((s) => s.name), (j) => ['phases', i, 'rollback', j, 'name'], 'step'));
+    p.gate?.checks.forEach((name, j) => {
+      if (!Object.hasOwn(m.checks, name))
+        out.push({ path: ['phases', i, 'gate', 'checks', j], message: `check \`${name}\` is not defined under checks:` });
+    });
+    const c = p.cohort;
+    if (c) {
+      const cpath = ['phases', i, 'cohort'];
+      if ((c.ids === undefined) === (c.percent === undefined))
+        out.push({ path: cpath, message: 'a cohort has either `ids:` or `percent:` (with `from:`)' });
+      if (c.percent !== undefined && !c.from)
+        out.push({ path: cpath, message: 'a `percent:` cohort needs `from:`, a step that lists the ids' });
+      if (c.ids !== undefined && c.from) out.push({ path: [...cpath, 'from'], message: '`from:` goes with `percent:`, not `ids:`', key: true });
+    }
+  });
+  out.push(...duplicates(m.rollback.map((s) => s.name), (j) => ['rollback', j, 'name'], 'step'));
+  out.push(...duplicates(m.verify.map((s) => s.name), (j) => ['verify', j, 'name'], 'verify'));
+  if (m.phase !== 'none' && !m.phases.some((p) => p.name === m.phase))
+    out.push({ path: ['phase'], message: `phase \`${m.phase}\` names no phase (have: none, ${m.phases.map((p) => p.name).join(', ')})` });
+  return out;
+}
+
+function envIssues(m: Manifest): RuleIssue[] {
+  const out = duplicates(m.env, (i) => ['env', i], 'env');
+  m.notify.forEach((n, i) => {
+    const ref = n.slack ? { key: 'slack', name: n.slack.webhookEnv, field: 'webhookEnv' } : n.webhook ? { key: 'webhook', name: n.webhook.urlEnv, field: 'urlEnv' } : null;
+    if (ref && !m.env.includes(ref.name))
+      out.push({ path: ['notify', i, ref.key, ref.field], message: `${ref.name} is not listed in env:` });
+  });
+  return out;
+}
+
+/** Rules over a manifest that passed the schema. */
+export function checkRules(m: Manifest, fileStem: string | null): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  if (fileStem !== null && m.name !== fileStem)
+    out.push({ path: ['name'], message: `name \`${m.name}\` must equal the file's name \`${fileStem}\`` });
+  out.push(...phaseIssues(m), ...envIssues(m));
+  for (const s of stepsOf(m)) out.push(...stepIssues(m, s));
+  for (const c of checksOf(m)) out.push(...checkIssues(m, c));
+  return out;
+}

@@ -1,0 +1,106 @@
+// `{{ path }}` templates (DESIGN §3): data, never code. A value that is exactly one template keeps its type.
+
+const TEMPLATE = /\{\{(.*?)\}\}/g;
+const PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
+
+export interface TemplateRef {
+  /** The path inside the braces, trimmed (e.g. `cohort.ids`). */
+  path: string;
+  /** Offset of the `{{` inside the string. */
+  offset: number;
+  /** False when the braces hold something that is not a plain dotted path (an expression, a filter, a call). */
+  isPath: boolean;
+}
+
+export function templatesIn(text: string): TemplateRef[] {
+  const refs: TemplateRef[] = [];
+  for (const m of text.matchAll(TEMPLATE)) {
+    const path = (m[1] ?? '').trim();
+    refs.push({ path, offset: m.index ?? 0, isPath: PATH.test(path) });
+  }
+  return refs;
+}
+
+/** Every string inside a JSON-like value, with its location as a path of keys and indexes. */
+export function* stringsIn(value: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
+  if (typeof value === 'string') yield [value, path];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+}
+
+/** The strings inside a JSON-like value that hold `{{`, with their paths: what validation looks at. */
+export function templatedStrings(value: unknown): [string, (string | number)[]][] {
+  const out: [string, (string | number)[]][] = [];
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.includes('{{')) out.push([v, [...path]]);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        path.push(k);
+        walk(child);
+        path.pop();
+      }
+    }
+  };
+  walk(value);
+  return out;
+}
+
+export class TemplateError extends Error {}
+
+export type TemplateContext = Record<string, unknown>;
+
+export function lookup(ctx: TemplateContext, path: string): { found: boolean; value: unknown } {
+  let cur: unknown = ctx;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return { found: true, value: cur };
+}
+
+function renderString(text: string, ctx: TemplateContext): unknown {
+  const whole = WHOLE.exec(text);
+  if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? '').trim());
+  return text.replace(TEMPLATE, (_m, inner: string) => {
+    const v = resolve(ctx, inner.trim());
+    if (v === null || v === undefined) return '';
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  });
+}
+
+function resolve(ctx: TemplateContext, path: string): unknown {
+  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
+  const { found, value } = lookup(ctx, path);
+  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
+  return value;
+}
+
+/** Renders every template inside a JSON-like value; strings that are exactly one template keep the value's type. */
+export function render<T>(value: T, ctx: TemplateContext): unknown {
+  if (typeof value === 'string') return value.includes('{{') ? renderString(value, ctx) : value;
+  if (Array.isArray(value)) return value.map((v) => render(v, ctx));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = render(v, ctx);
+    return out;
+  }
+  return value;
+}
+
+/** Renders to a string, for argv items, URLs and headers. */
+export function renderText(text: string, ctx: TemplateContext): string {
+  const v = render(text, ctx);
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
