@@ -1,0 +1,4 @@
+export * from './plan.js';
+export * from './diff.js';
+export * from './render.js';
+export * from './checklist.js';
