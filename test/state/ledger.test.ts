@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitStateStore } from '../../src/state/store.js';
+import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
+import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
+
+const dirs = tempDirs();
+beforeAll(isolateGitConfig);
+afterAll(() => dirs.cleanup());
+
+function state(extra: Partial<RolloutState> = {}): RolloutState {
+  return { name: 'big', applied: 'full', status: 'applying', updatedAt: '2025-01-01T00:00:00.000Z', ...extra };
+}
+
+function batchEntry(seq: number): LedgerEntry {
+  return {
+    time: new Date(Date.UTC(2025, 0, 1) + seq * 1000).toISOString(),
+    actor: 'reconciler',
+    trigger: { event: 'push', commit: 'deadbeef' },
+    rollout: 'big',
+    phase: 'full',
+    step: 'backfill',
+    kind: 'batch',
+    seq,
+    counts: { items: 100, updated: 97, skipped: 3 },
+    result: { nextCursor: `cursor-${seq + 1}`, hasNextPage: true },
+    durationMs: 120,
+  };
+}
+
+describe('ledger', () => {
+  it('streams 40,000 entries appended in batches of 100 back in order, and tails the last ones', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    const total = 40_000;
+    const perBatch = 100;
+    const batches = total / perBatch;
+    const appendMs: number[] = [];
+    let version: string | null = null;
+    for (let b = 0; b < batches; b++) {
+      const entries = Array.from({ length: perBatch }, (_, i) => batchEntry(b * perBatch + i));
+      const t = performance.now();
+      version = await store.commit({ name: 'big', expected: version, state: state({ batch: b }), ledger: entries });
+      appendMs.push(performance.now() - t);
+    }
+    const avg = (xs: number[]) => (xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(1);
+    const du = await git(repo, 'count-objects', '-v');
+    console.log(du.replace(/\n/g, ' '));
+    console.log(
+      `ledger append (state + 100 entries): first 20 commits ${avg(appendMs.slice(0, 20))} ms, ` +
+        `last 20 commits ${avg(appendMs.slice(-20))} ms`,
+    );
+
+    const t = performance.now();
+    let expected = 0;
+    for await (const e of store.readLedger('big')) {
+      expect(e.seq).toBe(expected);
+      expected++;
+    }
+    console.log(`readLedger of ${total} entries: ${(performance.now() - t).toFixed(0)} ms`);
+    expect(expected).toBe(total);
+
+    const tail = await store.tailLedger('big', 3);
+    expect(tail.map((e) => e.seq)).toEqual([total - 3, total - 2, total - 1]);
+    expect((await store.readState('big')).state?.batch).toBe(batches - 1);
+  }, 300_000);
+
+  it('seals the live ledger file into numbered segments past the size limit and reads across them in order', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo, ledgerSegmentBytes: 4096 });
+    let version: string | null = null;
+    let seq = 0;
+    for (let b = 0; b < 30; b++) {
+      const entries = Array.from({ length: 5 }, () => batchEntry(seq++));
+      version = await store.commit({ name: 'big', expected: version, state: state({ batch: b }), ledger: entries });
+    }
+    const sealed = (await git(repo, 'ls-tree', '--name-only', 'rollouts-state:big/ledger')).split('\n').filter(Boolean);
+    expect(sealed.length).toBeGreaterThan(9);
+    expect(sealed[0]).toBe('000001.jsonl');
+    const live = (await git(repo, 'show', 'rollouts-state:big/ledger.jsonl')).split('\n').filter(Boolean);
+    expect((JSON.parse(live[live.length - 1] as string) as LedgerEntry).seq).toBe(seq - 1);
+    for (const f of [...sealed.map((s) => `ledger/${s}`), 'ledger.jsonl']) {
+      const size = Number((await git(repo, 'cat-file', '-s', `rollouts-state:big/${f}`)).trim());
+      expect(size).toBeLessThanOrEqual(4096);
+    }
+
+    const all: number[] = [];
+    for await (const e of store.readLedger('big')) all.push(e.seq as number);
+    expect(all).toEqual(Array.from({ length: seq }, (_, i) => i));
+    // A tail longer than the live file reaches back into the sealed segments.
+    expect((await store.tailLedger('big', 40)).map((e) => e.seq)).toEqual(all.slice(-40));
+    expect((await store.tailLedger('big', 1000)).map((e) => e.seq)).toEqual(all);
+  });
+
+  it('stops the reader when iteration ends early', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    const entries = Array.from({ length: 5000 }, (_, i) => batchEntry(i));
+    await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
+    const seen: number[] = [];
+    for await (const e of store.readLedger('big')) {
+      seen.push(e.seq as number);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('tails fewer entries than asked when the ledger is short, and none for n = 0', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    await store.commit({ name: 'big', expected: null, state: state(), ledger: [batchEntry(0), batchEntry(1)] });
+    expect((await store.tailLedger('big', 10)).map((e) => e.seq)).toEqual([0, 1]);
+    expect(await store.tailLedger('big', 0)).toEqual([]);
+  });
+
+  it('reads the ledger as it was at an older version', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    const v1 = await store.commit({ name: 'big', expected: null, state: state(), ledger: [batchEntry(0)] });
+    await store.commit({ name: 'big', expected: v1, ledger: [batchEntry(1)] });
+    const old: LedgerEntry[] = [];
+    for await (const e of store.readLedger('big', { version: v1 })) old.push(e);
+    expect(old.map((e) => e.seq)).toEqual([0]);
+    expect((await store.tailLedger('big', 5)).map((e) => e.seq)).toEqual([0, 1]);
+  });
+
+  it('keeps multi-byte text intact across stream chunks', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ ...batchEntry(i), error: `échec ✗ ${'日本語'.repeat(i % 7)}` }));
+    await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
+    const back: LedgerEntry[] = [];
+    for await (const e of store.readLedger('big')) back.push(e);
+    expect(back).toEqual(entries);
+    expect(await store.tailLedger('big', 2500)).toEqual(entries.slice(-2500));
+  });
+});
