@@ -1,0 +1,3 @@
+export { BUCKET_COUNT, bucketOf, inCohort } from './bucket.js';
+export { cohortAdded, parseCohortListing, selectCohort } from './select.js';
+export type { CohortSelection, CohortSpec } from './select.js';

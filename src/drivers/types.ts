@@ -1,0 +1,54 @@
+// One small interface for step drivers (DESIGN §3 "Steps"): adding a driver is adding a file.
+import type { StepDriverKind } from '../manifest/index.js';
+
+/** What a call returns; CEL conditions (`expect`, `paginate`) see it as `result`. */
+export interface StepResult {
+  json?: unknown;
+  stdout?: string;
+  stderr?: string;
+  exitCode?: number;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface DriverCall {
+  /** The driver's configuration with templates already rendered. */
+  config: unknown;
+  /** Environment the call may see: the manifest's `env:` names plus ROLLOUTS_IDEMPOTENCY_KEY. */
+  env: Record<string, string>;
+  idempotencyKey: string;
+  signal: AbortSignal;
+  cwd: string;
+}
+
+/**
+ * A failed call. `retryable` tells the step runner whether another attempt may succeed (timeouts, refused
+ * connections, 5xx, 429, a process that failed) or not (a 4xx: the request itself is wrong).
+ */
+export class StepCallError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly result?: StepResult,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepDriver {
+  kind: StepDriverKind;
+  /** Performs one call. Resolves with the result when it succeeded by the driver's own rule; else throws StepCallError. */
+  call(call: DriverCall, opts: { judgedByExpect: boolean }): Promise<StepResult>;
+}
+
+/** Parses text as JSON when it is JSON; undefined otherwise. */
+export function parseJsonMaybe(text: string): unknown {
+  const t = text.trim();
+  if (!t) return undefined;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
