@@ -1,0 +1,27 @@
+// `alerts`: firing alerts from Prometheus' /api/v1/alerts whose labels include every given label. `value` is their
+// count; by default one firing alert fails the sample.
+import { render } from '../manifest/templates.js';
+import { parseAlerts, prometheusBase, prometheusGet } from './prometheus-api.js';
+import type { CheckKindImpl } from './types.js';
+
+export const alertsKind: CheckKindImpl<'alerts'> = {
+  kind: 'alerts',
+  async measure(check, env) {
+    const spec = check.alerts!;
+    const base = prometheusBase(spec.url, env);
+    const wanted = Object.entries(render(spec.labels, env.vars) as Record<string, unknown>).map(
+      ([k, v]) => [k, String(v)] as const,
+    );
+    const alerts = parseAlerts(await prometheusGet(base, '/api/v1/alerts', {}, env.signal));
+    const matches = alerts.filter((a) => a.state === 'firing' && wanted.every(([k, v]) => a.labels[k] === v));
+    return { value: matches.length, result: { alerts: matches } };
+  },
+  decide(m) {
+    if (m.value === null) return { outcome: 'inconclusive', reason: m.note ?? 'no alert count' };
+    if (m.value === 0) return { outcome: 'pass' };
+    const names = (m.result as { alerts: { labels: Record<string, string> }[] }).alerts.map(
+      (a) => a.labels.alertname ?? '(unnamed)',
+    );
+    return { outcome: 'fail', reason: `${m.value} alert(s) firing: ${[...new Set(names)].join(', ')}` };
+  },
+};

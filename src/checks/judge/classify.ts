@@ -1,0 +1,203 @@
+// Per-metric classification and the score of a judgement, after Kayenta's MannWhitneyClassifier and its scorer.
+import { finiteValues, hodgesLehmannInterval, hodgesLehmannShift, mannWhitneyU, meanRatio } from './stats.js';
+
+/** Confidence of the test (Kayenta's NetflixACAJudge uses 98 %): a difference is significant when p < 0.02. */
+export const JUDGE_CONFIDENCE = 0.98;
+export const JUDGE_ALPHA = 0.02;
+/** Fewer points than this in either series and the metric is NoData (not counted). */
+export const MIN_POINTS = 3;
+
+export type MetricDirection = 'increase' | 'decrease' | 'either';
+export type MetricClass = 'Pass' | 'High' | 'Low' | 'NoData';
+
+export interface MetricInput {
+  name?: string;
+  control: readonly number[];
+  canary: readonly number[];
+  /** Which change is bad: `increase` (only High fails), `decrease` (only Low fails), `either` (default). */
+  direction?: MetricDirection;
+  critical?: boolean;
+  /** A significant change whose mean ratio canary/control stays within these bounds is Pass. */
+  effectSize?: { allowedIncrease?: number | undefined; allowedDecrease?: number | undefined } | undefined;
+}
+
+export interface MetricResult {
+  name?: string;
+  classification: MetricClass;
+  critical: boolean;
+  /** Two-sided p-value; null for NoData. */
+  pValue: number | null;
+  /** U1 of the control; null for NoData. */
+  u: number | null;
+  /** Hodges-Lehmann shift canary - control; null for NoData. */
+  hlShift: number | null;
+  /** 98 % confidence interval of the shift (R's wilcox.test conf.int, canary - control); null for NoData. */
+  hlInterval: [number, number] | null;
+  /** mean(canary) / mean(control); null for NoData or when the control mean is 0. */
+  meanRatio: number | null;
+  controlCount: number;
+  canaryCount: number;
+  /** One line a person reads in the PR comment. */
+  reason: string;
+}
+
+const DIRECTIONS: readonly MetricDirection[] = ['increase', 'decrease', 'either'];
+
+function format(n: number): string {
+  return Number(n.toPrecision(3)).toString();
+}
+
+function describeDifference(pValue: number, hlShift: number, ratio: number | null): string {
+  const ratioText = ratio === null ? 'mean ratio undefined (control mean 0)' : `mean ratio ${format(ratio)}`;
+  return `p=${format(pValue)}, shift ${hlShift >= 0 ? '+' : ''}${format(hlShift)}, ${ratioText}`;
+}
+
+/**
+ * Classifies one metric: Pass, High (canary significantly higher), Low (lower) or NoData.
+ * - NaN and infinite points are dropped; fewer than 3 points in either series -> NoData.
+ * - identical series, or every point equal -> Pass with p = 1.
+ * - p >= 0.02 -> Pass. Otherwise the sign of the Hodges-Lehmann shift gives High or Low; when the shift is 0 (heavy
+ *   ties, e.g. mostly-zero error counts) the rank sums decide, so a significant change is never called Pass for lack
+ *   of a median shift.
+ * - `direction` keeps only the bad side; `effectSize` forgives a change whose mean ratio stays within
+ *   [allowedDecrease, allowedIncrease] (an undefined ratio forgives nothing, as Kayenta ignores a NaN effect size).
+ */
+export function classifyMetric(input: MetricInput): MetricResult {
+  const direction = input.direction ?? 'either';
+  if (!DIRECTIONS.includes(direction)) throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
+  const control = finiteValues(input.control);
+  const canary = finiteValues(input.canary);
+  const base = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    critical: input.critical ?? false,
+    controlCount: control.length,
+    canaryCount: canary.length,
+  };
+
+  if (control.length < MIN_POINTS || canary.length < MIN_POINTS) {
+    return {
+      ...base,
+      classification: 'NoData',
+      pValue: null,
+      u: null,
+      hlShift: null,
+      hlInterval: null,
+      meanRatio: null,
+      reason: `not enough data: ${control.length} control and ${canary.length} canary points, at least ${MIN_POINTS} each needed`,
+    };
+  }
+
+  const sortedControl = [...control].sort((a, b) => a - b);
+  const sortedCanary = [...canary].sort((a, b) => a - b);
+  const identical = sortedControl.length === sortedCanary.length && sortedControl.every((v, i) => v === sortedCanary[i]);
+  const allTied = sortedControl[0] === sortedControl.at(-1) && sortedCanary[0] === sortedCanary.at(-1) && sortedControl[0] === sortedCanary[0];
+  if (identical || allTied) {
+    return {
+      ...base,
+      classification: 'Pass',
+      pValue: 1,
+      u: (control.length * canary.length) / 2,
+      hlShift: 0,
+      hlInterval: [0, 0],
+      meanRatio: 1,
+      reason: identical ? 'control and canary data are identical' : 'every point has the same value',
+    };
+  }
+
+  const test = mannWhitneyU(control, canary);
+  const hlShift = hodgesLehmannShift(control, canary);
+  const ratio = meanRatio(control, canary);
+  const measured = {
+    ...base,
+    pValue: test.pValue,
+    u: test.u,
+    hlShift,
+    hlInterval: hodgesLehmannInterval(control, canary, JUDGE_CONFIDENCE),
+    meanRatio: ratio,
+  };
+  const numbers = describeDifference(test.pValue, hlShift, ratio);
+  if (!(test.pValue < JUDGE_ALPHA)) {
+    return { ...measured, classification: 'Pass', reason: `no significant difference (${numbers})` };
+  }
+
+  const higher = hlShift > 0 || (hlShift === 0 && test.u < (control.length * canary.length) / 2);
+  const side = higher ? 'higher' : 'lower';
+  if ((higher && direction === 'decrease') || (!higher && direction === 'increase')) {
+    return { ...measured, classification: 'Pass', reason: `canary ${side}, but only ${direction === 'increase' ? 'an increase' : 'a decrease'} is bad (${numbers})` };
+  }
+  const allowed = higher ? input.effectSize?.allowedIncrease : input.effectSize?.allowedDecrease;
+  if (allowed !== undefined && ratio !== null && (higher ? ratio <= allowed : ratio >= allowed)) {
+    return {
+      ...measured,
+      classification: 'Pass',
+      reason: `canary ${side} within the allowed ${higher ? 'increase' : 'decrease'} ${format(allowed)} (${numbers})`,
+    };
+  }
+  return { ...measured, classification: higher ? 'High' : 'Low', reason: `canary significantly ${side} (${numbers})` };
+}
+
+export interface JudgeThresholds {
+  pass: number;
+  marginal: number;
+}
+
+export type JudgeVerdict = 'pass' | 'marginal' | 'fail' | 'inconclusive';
+
+export interface Judgement {
+  /** 100 x Pass / counted, 0 when a critical metric is High or Low; null when no metric was counted. */
+  score: number | null;
+  verdict: JudgeVerdict;
+  /** Metrics that had data (not NoData). */
+  counted: number;
+  passed: number;
+  /** Names (or #index) of critical metrics classified High or Low. */
+  criticalFailures: string[];
+  reason: string;
+}
+
+function label(metric: MetricResult, index: number): string {
+  return metric.name ?? `#${index}`;
+}
+
+/**
+ * The score and verdict of a judgement. Score >= thresholds.pass -> pass; >= marginal -> marginal (the gate counts it
+ * as inconclusive); below -> fail. No counted metric -> inconclusive. A critical metric that is High or Low makes the
+ * score 0. A critical metric with NoData cannot be judged: a verdict that would pass (or be marginal) becomes
+ * inconclusive, so missing data never promotes, and never rolls back by itself (a check that cannot measure is
+ * inconclusive, DESIGN 3).
+ */
+export function scoreJudgement(metrics: readonly MetricResult[], thresholds: JudgeThresholds): Judgement {
+  for (const key of ['pass', 'marginal'] as const) {
+    const value = thresholds[key];
+    if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {
+      throw new RangeError(`judge threshold ${key} must be a number in [0, 100], got ${String(value)}`);
+    }
+  }
+  const counted = metrics.filter((m) => m.classification !== 'NoData');
+  const passed = counted.filter((m) => m.classification === 'Pass').length;
+  const criticalFailures = metrics.flatMap((m, i) => (m.critical && (m.classification === 'High' || m.classification === 'Low') ? [label(m, i)] : []));
+  const criticalNoData = metrics.flatMap((m, i) => (m.critical && m.classification === 'NoData' ? [label(m, i)] : []));
+
+  if (counted.length === 0) {
+    return { score: null, verdict: 'inconclusive', counted: 0, passed: 0, criticalFailures, reason: 'no metric had enough data' };
+  }
+  const score = criticalFailures.length > 0 ? 0 : (100 * passed) / counted.length;
+  const verdict: JudgeVerdict =
+    criticalFailures.length > 0 ? 'fail' : score >= thresholds.pass ? 'pass' : score >= thresholds.marginal ? 'marginal' : 'fail';
+  const tally = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
+  if (criticalFailures.length > 0) {
+    return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `critical metric ${criticalFailures.join(', ')} failed (${tally})` };
+  }
+  if (verdict !== 'fail' && criticalNoData.length > 0) {
+    return {
+      score,
+      verdict: 'inconclusive',
+      counted: counted.length,
+      passed,
+      criticalFailures,
+      reason: `critical metric ${criticalNoData.join(', ')} has no data (${tally})`,
+    };
+  }
+  const against = verdict === 'pass' ? `>= pass ${thresholds.pass}` : verdict === 'marginal' ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
+  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
+}
