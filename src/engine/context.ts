@@ -1,0 +1,50 @@
+// What templates and steps may see: the manifest's vars, the env names it lists, the phase's cohort, the run.
+import { createHash } from 'node:crypto';
+import type { Manifest } from '../manifest/index.js';
+import type { CohortState } from '../state/index.js';
+import { Masker } from './mask.js';
+
+export type StepKind = 'apply' | 'rollback' | 'drill' | 'cohort' | 'audit';
+
+/** The job environment restricted to the names the manifest lists in `env:`; their values are masked. */
+export function allowedEnv(m: Manifest, source: NodeJS.ProcessEnv, masker: Masker): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of m.env) {
+    const v = source[name];
+    if (v !== undefined) {
+      env[name] = v;
+      masker.add(v);
+    }
+  }
+  return env;
+}
+
+export interface RunContext {
+  manifest: Manifest;
+  env: Record<string, string>;
+  masker: Masker;
+  cwd: string;
+  dryRun: boolean;
+  signal?: AbortSignal;
+}
+
+export function templateContext(rc: RunContext, phase: string, cohort: CohortState | null): Record<string, unknown> {
+  return {
+    rollout: { name: rc.manifest.name },
+    phase: { name: phase },
+    vars: rc.manifest.vars,
+    env: rc.env,
+    cohort: { ids: cohort?.ids ?? null, added: cohort?.added ?? null, percent: cohort?.percent ?? null },
+    run: { dryRun: rc.dryRun },
+  };
+}
+
+/**
+ * `batch.key` / ROLLOUTS_IDEMPOTENCY_KEY: stable for the same rollout, phase, step and cursor, so a target can drop a
+ * batch it already applied. The phase's generation (how many times it was entered) and dry runs are part of the key,
+ * so re-applying a phase after its rollback, or a drill, is never mistaken for a replay of the earlier batches.
+ */
+export function batchKey(parts: { rollout: string; phase: string; kind: StepKind; step: string; generation: number; dryRun: boolean; cursor: unknown }): string {
+  const text = JSON.stringify([parts.rollout, parts.phase, parts.kind, parts.step, parts.generation, parts.dryRun, parts.cursor ?? null]);
+  return `${parts.rollout}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+}

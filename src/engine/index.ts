@@ -1,0 +1,13 @@
+export * from './deps.js';
+export * from './reconcile.js';
+export * from './operations.js';
+export * from './status.js';
+export { streamReporter, silentReporter, type Reporter } from './progress.js';
+export { DEFAULT_CHECKPOINTS, type CheckpointPolicy } from './checkpoint.js';
+export { Masker } from './mask.js';
+export { StepFailure } from './step.js';
+export * from './audit.js';
+export * from './alerts.js';
+export { notify, type NotifyEvent } from './notify.js';
+export { phaseIndex } from './phases.js';
+export * from './changes.js';
