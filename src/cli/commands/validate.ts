@@ -1,0 +1,29 @@
+import { stat } from 'node:fs/promises';
+import { resolve, relative } from 'node:path';
+import { formatIssue, loadManifestFile, manifestFiles } from '../../manifest/index.js';
+import { EXIT } from '../errors.js';
+import type { CliIO } from '../io.js';
+
+async function expand(io: CliIO, paths: string[], dir: string): Promise<string[]> {
+  if (paths.length === 0) return manifestFiles(resolve(io.cwd, dir));
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(io.cwd, p);
+    const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
+    files.push(...(isDir ? await manifestFiles(abs) : [abs]));
+  }
+  return files;
+}
+
+export async function validateCommand(io: CliIO, paths: string[], opts: { dir: string; json: boolean }): Promise<number> {
+  const files = await expand(io, paths, opts.dir);
+  const results = await Promise.all(files.map(loadManifestFile));
+  const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
+  if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
+  else {
+    for (const i of issues) io.err(formatIssue(i));
+    io.err(issues.length ? `${issues.length} error${issues.length === 1 ? '' : 's'} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests` : `${files.length} manifest${files.length === 1 ? '' : 's'} valid`);
+  }
+  if (files.length === 0 && !opts.json) io.err(`no manifests found${paths.length ? '' : ` in ${opts.dir}/`}`);
+  return issues.length ? EXIT.failure : EXIT.ok;
+}

@@ -1,0 +1,64 @@
+// Builds what the engine is handed, for a local repository (no GitHub).
+import { join, relative } from 'node:path';
+import { formatIssue, loadRollouts, type LoadResult, type Manifest } from '../manifest/index.js';
+import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
+import { currentHolder, GitStateStore } from '../state/index.js';
+import { CliFailure } from './errors.js';
+import { git, repoRoot } from './git.js';
+import type { CliIO } from './io.js';
+import type { ParsedOptions } from './main.js';
+
+export interface LocalEngine {
+  root: string;
+  deps: EngineDeps;
+  loaded: LoadResult[];
+  manifests: Manifest[];
+}
+
+/** The commit that last changed the manifest's `phase:` line: what a revert of this phase would revert. */
+async function enteredByCommit(root: string, dir: string, m: Manifest): Promise<string | undefined> {
+  const file = join(dir, `${m.name}.yaml`);
+  const out = await git(root, ['log', '-1', '--format=%H', '-G', '^phase:', '--', file]).catch(() => '');
+  return out.trim() || undefined;
+}
+
+function localEvents(io: CliIO): RolloutEvents {
+  return {
+    gateHealthy({ manifest, next }) {
+      if (next) io.err(`${manifest.name}: promote by setting \`phase: ${next}\` in ${manifest.name}.yaml`);
+    },
+    rollbackRequested({ manifest, phase, state, reason }) {
+      const commit = typeof state.enteredBy === 'string' ? state.enteredBy : undefined;
+      io.err(`${manifest.name}: rollback requested for ${phase} (${reason}): ${commit ? `git revert ${commit.slice(0, 12)}` : `set \`phase:\` below ${phase}`}, then run \`rollouts apply\` (or \`rollouts rollback ${manifest.name}\` now)`);
+    },
+  };
+}
+
+/** Loads every manifest of the directory; any invalid one stops everything before a step runs. */
+export async function localEngine(io: CliIO, opts: ParsedOptions): Promise<LocalEngine> {
+  const root = await repoRoot(io.cwd);
+  const dir = opts.dir;
+  const loaded = await loadRollouts(join(root, dir));
+  const issues = loaded.flatMap((r) => r.issues);
+  if (issues.length) {
+    for (const i of issues) io.err(formatIssue({ ...i, file: relative(io.cwd, i.file) }));
+    throw new CliFailure(`${issues.length} validation error${issues.length === 1 ? '' : 's'}: nothing was run`);
+  }
+  const store = new GitStateStore({ repo: root, branch: opts['state-branch'], remote: opts.remote });
+  const runId = io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}/${io.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
+  const deps: EngineDeps = {
+    store,
+    cwd: root,
+    env: io.env,
+    me: currentHolder(runId),
+    leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 120_000),
+    reporter: streamReporter((t) => process.stderr.write(t), io.isTTY),
+    checkpoints: {
+      maxBatches: Number(io.env.ROLLOUTS_CHECKPOINT_BATCHES ?? DEFAULT_CHECKPOINTS.maxBatches),
+      maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs),
+    },
+    events: localEvents(io),
+    enteredBy: (m) => enteredByCommit(root, dir, m),
+  };
+  return { root, deps, loaded, manifests: loaded.flatMap((r) => (r.manifest ? [r.manifest] : [])) };
+}

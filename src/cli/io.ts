@@ -1,0 +1,18 @@
+// Output of the CLI, injectable so commands are testable in-process.
+export interface CliIO {
+  out(line: string): void;
+  err(line: string): void;
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIO(): CliIO {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    isTTY: !!process.stderr.isTTY,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
