@@ -1,0 +1,103 @@
+// What the action writes for people: the plan comment, promotion and revert PR bodies, the incident timeline, the
+// job summary. Pure functions over plans, samples and ledger entries.
+import type { RolloutPlan } from '../plan/index.js';
+import type { ChecklistResult } from '../plan/index.js';
+import type { LedgerEntry } from '../state/index.js';
+
+export interface SampleLike {
+  check: string;
+  at: string;
+  outcome: string;
+  value: number | null;
+  severity?: string;
+  reason?: string;
+  error?: string;
+}
+
+export interface AuditLine {
+  step: string;
+  outcome: string;
+  detail: string;
+  result?: Record<string, unknown>;
+}
+
+const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function planCommentBody(p: RolloutPlan, opts: { audit?: AuditLine[] | null; auditNote?: string; checklist?: { phase: string; result: ChecklistResult } | null }): string {
+  const lines = [`### Rollout \`${p.name}\`: ${p.desired.before} → ${p.desired.after} (${p.direction})`, ''];
+  if (p.applied !== null) lines.push(`Applied now: \`${p.applied}\``, '');
+  for (const e of p.errors) lines.push(`> [!CAUTION]\n> ${e}`, '');
+  for (const a of p.actions) {
+    lines.push(`**${a.kind === 'verify' ? 'verify' : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` — cohort: ${a.cohort}` : ''}`);
+    for (const s of a.steps) lines.push(`- \`${s.name}\` (${[s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean).join(', ')})`);
+    if (a.gate) lines.push(`- gate: ${a.gate}`);
+    lines.push('');
+  }
+  if (opts.checklist) {
+    const { phase, result } = opts.checklist;
+    lines.push(`**Checklist for \`${phase}\`** ${result.ok ? '✅' : '❌ tick every item in the PR description'}`);
+    for (const i of result.ticked) lines.push(`- [x] ${i}`);
+    for (const i of [...result.unticked, ...result.missing]) lines.push(`- [ ] ${i}`);
+    lines.push('');
+  }
+  if (opts.audit?.length) {
+    lines.push('**Read-only audit** (`run.dryRun = true`)', '', '| step | outcome | detail |', '|---|---|---|');
+    for (const a of opts.audit) lines.push(`| \`${a.step}\` | ${a.outcome} | ${esc(a.detail)}${a.result ? ` <code>${esc(JSON.stringify(a.result)).slice(0, 300)}</code>` : ''} |`);
+    lines.push('');
+  } else if (opts.auditNote) lines.push(`_${opts.auditNote}_`, '');
+  if (p.fieldChanges.length) {
+    lines.push('<details><summary>Field changes</summary>', '', '```');
+    for (const c of p.fieldChanges.slice(0, 100)) lines.push(`${c.path}: ${JSON.stringify(c.before) ?? '(absent)'} -> ${JSON.stringify(c.after) ?? '(absent)'}`);
+    lines.push('```', '</details>');
+  }
+  return lines.join('\n');
+}
+
+export function samplesTable(samples: SampleLike[]): string {
+  if (!samples.length) return '_no samples_';
+  const rows = samples.map((s) => `| ${s.at} | \`${s.check}\` | ${s.outcome} | ${s.value ?? ''} | ${s.severity ?? ''} | ${esc(s.reason ?? s.error ?? '')} |`);
+  return ['| at | check | outcome | value | severity | reason |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The incident timeline of seed 004, rendered from the ledger: transitions, failures, samples that failed. */
+export function incidentTimeline(entries: LedgerEntry[], limit = 40): string {
+  const notable = entries.filter((e) => {
+    if (['transition', 'gate-open', 'gate-failed', 'gate-paused', 'step-failed', 'rollback-start', 'phase-rolled-back', 'lease-takeover', 'emergency-rollback'].includes(e.kind)) return true;
+    return e.kind === 'sample' && (e.result as { outcome?: string } | undefined)?.outcome !== 'pass';
+  });
+  const lines = notable.slice(-limit).map((e) => {
+    const r = e.result as Record<string, unknown> | undefined;
+    const what =
+      e.kind === 'sample'
+        ? `sample \`${String(r?.check)}\`: ${String(r?.outcome)}${r?.reason ? ` — ${String(r.reason)}` : ''}`
+        : e.kind === 'transition'
+          ? `status ${String(r?.status ?? '')}${r?.to ? ` (entered ${String(r.to)})` : ''}`
+          : `${e.kind}${e.step ? ` \`${e.step}\`` : ''}${e.error ? `: ${e.error}` : r?.reason ? `: ${String(r.reason)}` : ''}`;
+    return `- **${e.time}** ${e.phase ? `[${e.phase}] ` : ''}${esc(what)}`;
+  });
+  return lines.length ? lines.join('\n') : '_no entries_';
+}
+
+export function revertBody(o: { rollout: string; phase: string; severity: string; reason: string; commit: string; failing: SampleLike[]; timeline: LedgerEntry[]; merged: boolean }): string {
+  return [
+    `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
+    '',
+    `This PR reverts ${o.commit}, the change that entered \`${o.phase}\`. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
+    '',
+    '#### Failing samples',
+    samplesTable(o.failing),
+    '',
+    '#### Incident timeline',
+    incidentTimeline(o.timeline),
+  ].join('\n');
+}
+
+export function promotionBody(o: { rollout: string; phase: string; next: string; samples: SampleLike[]; checklist: string[] }): string {
+  return [
+    `The gate of \`${o.rollout}\` phase \`${o.phase}\` held healthy. Merging this PR applies \`${o.next}\`.`,
+    '',
+    '#### Gate samples',
+    samplesTable(o.samples.slice(-20)),
+    ...(o.checklist.length ? ['', `#### Checklist for \`${o.next}\` (tick before merging)`, ...o.checklist.map((i) => `- [ ] ${i}`)] : []),
+  ].join('\n');
+}

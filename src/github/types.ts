@@ -1,0 +1,4 @@
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
