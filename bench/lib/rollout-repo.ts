@@ -1,0 +1,92 @@
+// A throwaway git repository holding one rollout whose `full` phase is the paged backfill of the example target
+// (the `full` phase of examples/demo/byok-demo.yaml), and readers of what the engine recorded in its state branch.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GitStateStore, type LedgerEntry } from '../../src/state/index.js';
+
+const run = promisify(execFile);
+export const ROLLOUT = 'bench-paging';
+export const STEP = 'backfill';
+
+export function pagedManifest(batchSize: number): string {
+  return `apiVersion: rollouts/v1
+kind: Rollout
+name: ${ROLLOUT}
+description: The paged backfill of the example target, for bench/paging.ts
+owners: ["@bench"]
+phase: full
+env: [TARGET_URL]
+vars: { batchSize: ${batchSize} }
+phases:
+  - name: full
+    steps:
+      - name: ${STEP}
+        http:
+          method: POST
+          url: "{{ env.TARGET_URL }}/migrations/backfill"
+          json: { numItems: "{{ vars.batchSize }}", cursor: "{{ page.cursor }}", dryRun: false }
+        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }
+        expect: "result.json.failed == 0"
+        retry: { attempts: 4, backoff: [200ms, 400ms, 800ms] }
+`;
+}
+
+const GIT_ENV = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+
+export async function git(repo: string, args: string[]): Promise<string> {
+  return (await run('git', args, { cwd: repo, env: { ...process.env, ...GIT_ENV } })).stdout;
+}
+
+/** Creates `dir` as a git repository with the manifest committed on `main`. */
+export async function makeRolloutRepo(dir: string, batchSize = 1): Promise<string> {
+  await mkdir(join(dir, 'rollouts'), { recursive: true });
+  await git(dir, ['init', '-q', '-b', 'main']);
+  await writeFile(join(dir, 'rollouts', `${ROLLOUT}.yaml`), pagedManifest(batchSize));
+  await git(dir, ['add', '.']);
+  await git(dir, ['commit', '-qm', 'bench rollout']);
+  return dir;
+}
+
+export interface PagedStepRecord {
+  /** The step-end entry's durationMs: the paged loop, checkpoints included, final flush included. */
+  stepMs: number;
+  /** From the step-start entry's time to the step-end entry's time. */
+  startToEndMs: number;
+  /** From the step-start entry's time to the last batch entry's time: the loop without the final flush. */
+  startToLastBatchMs: number;
+  batches: number;
+  items: number;
+  batchEntries: number;
+  /** Commits on the state branch (lease, transitions, checkpoints, release). */
+  stateCommits: number;
+}
+
+export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
+  const store = new GitStateStore({ repo });
+  let start: LedgerEntry | undefined;
+  let end: LedgerEntry | undefined;
+  let lastBatch: LedgerEntry | undefined;
+  let batchEntries = 0;
+  for await (const e of store.readLedger(ROLLOUT)) {
+    if (e.step !== STEP) continue;
+    if (e.kind === 'step-start') start = e;
+    else if (e.kind === 'step-end') end = e;
+    else if (e.kind === 'batch') {
+      batchEntries++;
+      lastBatch = e;
+    }
+  }
+  if (!start || !end || end.durationMs === undefined) throw new Error(`the ledger of ${repo} has no finished ${STEP} step`);
+  const stateCommits = Number((await git(repo, ['rev-list', '--count', store.branch])).trim());
+  return {
+    stepMs: end.durationMs,
+    startToEndMs: Date.parse(end.time) - Date.parse(start.time),
+    startToLastBatchMs: lastBatch ? Date.parse(lastBatch.time) - Date.parse(start.time) : 0,
+    batches: end.counts?.batches ?? 0,
+    items: end.counts?.items ?? 0,
+    batchEntries,
+    stateCommits,
+  };
+}

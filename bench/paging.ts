@@ -1,0 +1,182 @@
+// The engine's paging cost against a hand-written fetch loop, the cost of a checkpoint commit, and peak memory.
+// Run: node --import tsx bench/paging.ts [--reps 3] [--orgs 4000] [--big 40000] [--batch-size 1] [--commits 40]
+//        [--no-memory] [--cpu-prof DIR]   (--cpu-prof profiles every client process into DIR)
+// Each measured run gets a fresh example target (a child process, so only the client's CPU differs) with a fresh
+// database of --orgs organizations, paged --batch-size (numItems) at a time: by default 4,000 batches of one.
+// Runs alternate and the figures are medians.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureCommitCost, type CommitCost } from './lib/commit-cost.js';
+import { measureRun, type ClientKind, type RunFigures } from './lib/paging-runs.js';
+import { median, mib, ms, ratio, table } from './lib/stats.js';
+
+const GOAL_RATIO = 1.02;
+const GOAL_MEMORY = 1.2;
+const KINDS: ClientKind[] = ['baseline', 'engine', 'engine-no-checkpoints'];
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'paging.json');
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    orgs: { type: 'string', default: '4000' },
+    'batch-size': { type: 'string', default: '1' },
+    big: { type: 'string', default: '40000' },
+    commits: { type: 'string', default: '40' },
+    'no-memory': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+  strict: true,
+});
+const reps = Number(values.reps);
+const orgs = Number(values.orgs);
+const big = Number(values.big);
+const batchSize = Number(values['batch-size']);
+const batches = Math.ceil(orgs / batchSize);
+// Absolute: the engine child runs in its temporary repository.
+const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : undefined;
+
+interface Summary {
+  kind: ClientKind;
+  pagedMs: number;
+  commandMs: number;
+  processMs: number;
+  maxRssKb: number;
+  cpuMs: number;
+  gitCpuMs: number | null;
+  perBatchUs: number;
+  runs: number[];
+}
+
+function summarize(kind: ClientKind, runs: RunFigures[]): Summary {
+  const mine = runs.filter((r) => r.kind === kind);
+  const pagedMs = median(mine.map((r) => r.pagedMs));
+  return {
+    kind,
+    pagedMs,
+    commandMs: median(mine.map((r) => r.commandMs)),
+    processMs: median(mine.map((r) => r.processMs)),
+    maxRssKb: median(mine.map((r) => r.maxRssKb)),
+    cpuMs: median(mine.map((r) => r.cpuMs)),
+    gitCpuMs: mine.every((r) => r.gitCpuMs !== null) ? median(mine.map((r) => r.gitCpuMs!)) : null,
+    perBatchUs: (pagedMs * 1000) / batches,
+    runs: mine.map((r) => Math.round(r.pagedMs)),
+  };
+}
+
+interface Report {
+  baseline: Summary;
+  engine: Summary;
+  noCheckpoints: Summary;
+  engineRatio: number;
+  offRatio: number;
+  checkpointCommits: number;
+  commits: CommitCost;
+  memory: { small: RunFigures; big: RunFigures; ratio: number } | null;
+  seconds: number;
+}
+
+function formatReport(r: Report): string {
+  const { baseline, engine, noCheckpoints, commits, memory } = r;
+  const rows = [baseline, engine, noCheckpoints].map((s) => [
+    s.kind,
+    ms(s.pagedMs),
+    `${s.perBatchUs.toFixed(0)} µs`,
+    ratio(s.pagedMs / baseline.pagedMs),
+    ms(s.commandMs),
+    ms(s.cpuMs),
+    s.gitCpuMs === null ? '-' : ms(s.gitCpuMs),
+    mib(s.maxRssKb),
+    s.runs.join(' / '),
+  ]);
+  const goal = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const gitCpu = (v: number | null) => (v === null ? '' : ` + ${v.toFixed(1)} ms in git`);
+  const out = [
+    `paging: ${batches} batches of numItems ${batchSize} against the example target (own process, fresh db each run); median of ${reps} alternating runs`,
+    table(['client', 'paged loop', 'per batch', 'vs baseline', 'command', 'client CPU', 'git CPU', 'peak RSS', 'runs (paged ms)'], rows),
+    "paged loop: the baseline's own timing, the engine's step-end durationMs; command: the whole `rollouts apply`;",
+    'client CPU: the client process, start-up included; git CPU: its git children (state commits).',
+    '',
+    `engine/baseline, checkpoints on (${r.checkpointCommits} checkpoint commits a run): ${ratio(r.engineRatio)}  (goal <= ${GOAL_RATIO}x: ${goal(r.engineRatio <= GOAL_RATIO)})`,
+    `engine/baseline, checkpoints off: ${ratio(r.offRatio)}: the engine adds ${(noCheckpoints.perBatchUs - baseline.perBatchUs).toFixed(0)} µs to a batch of ${baseline.perBatchUs.toFixed(0)} µs`,
+    `checkpoints cost ${ms(engine.pagedMs - noCheckpoints.pagedMs)} a run (${((engine.pagedMs / noCheckpoints.pagedMs - 1) * 100).toFixed(1)} %)`,
+    `checkpoint commit (100 ledger entries, ${commits.bytesPerCommit} bytes), median of ${commits.commits}: ${commits.sessionCommitMs.toFixed(1)} ms through the session (CPU ${commits.sessionCpuMs.toFixed(1)} ms here${gitCpu(commits.sessionGitCpuMs)}), ${commits.storeCommitMs.toFixed(1)} ms store.commit alone (CPU ${commits.storeCpuMs.toFixed(1)} ms${gitCpu(commits.storeGitCpuMs)})`,
+  ];
+  if (memory) {
+    out.push(
+      `peak RSS of the engine: ${mib(memory.small.maxRssKb)} for ${memory.small.batches} batches, ${mib(memory.big.maxRssKb)} for ${memory.big.batches} batches (paged in ${ms(memory.big.pagedMs)}): ${ratio(memory.ratio)}  (goal <= ${GOAL_MEMORY}x: ${goal(memory.ratio <= GOAL_MEMORY)})`,
+    );
+  }
+  out.push(`bench time ${r.seconds.toFixed(0)} s`);
+  return out.join('\n');
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'rollouts-bench-paging-'));
+  const started = performance.now();
+  try {
+    // Alternate: every repetition runs each client once, in an order rotated by one, so that drift of the machine's
+    // load spreads over all three.
+    const runs: RunFigures[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const order = KINDS.map((_, i) => KINDS[(i + rep) % KINDS.length]!);
+      for (const kind of order) {
+        const r = await measureRun(kind, { work, orgs, batchSize, nodeArgs });
+        if (r.batches !== batches) throw new Error(`${kind}: ${r.batches} batches, expected ${batches}`);
+        runs.push(r);
+        log(`  rep ${rep + 1}/${reps} ${kind}: paged ${ms(r.pagedMs)}, command ${ms(r.commandMs)}, peak RSS ${mib(r.maxRssKb)}${r.step ? `, ${r.step.stateCommits} state commits` : ''}`);
+      }
+    }
+    const [baseline, engine, noCheckpoints] = KINDS.map((k) => summarize(k, runs)) as [Summary, Summary, Summary];
+
+    log(`  checkpoint commits: ${values.commits} x 100 ledger entries`);
+    const commits: CommitCost = await measureCommitCost(work, Number(values.commits));
+
+    let memory: Report['memory'] = null;
+    if (!values['no-memory']) {
+      const bigBatches = Math.ceil(big / batchSize);
+      log(`  memory: the engine over ${bigBatches} batches`);
+      const bigRun = await measureRun('engine', { work, orgs: big, batchSize });
+      if (bigRun.batches !== bigBatches) throw new Error(`engine: ${bigRun.batches} batches, expected ${bigBatches}`);
+      const small = runs.filter((r) => r.kind === 'engine').sort((a, b) => a.maxRssKb - b.maxRssKb)[Math.floor(reps / 2)]!;
+      memory = { small, big: bigRun, ratio: bigRun.maxRssKb / small.maxRssKb };
+    }
+
+    const engineRatio = engine.pagedMs / baseline.pagedMs;
+    const offRatio = noCheckpoints.pagedMs / baseline.pagedMs;
+    const stateCommits = (kind: ClientKind) => median(runs.filter((r) => r.kind === kind).map((r) => r.step?.stateCommits ?? 0));
+    const checkpointCommits = stateCommits('engine') - stateCommits('engine-no-checkpoints');
+    console.log(
+      formatReport({ baseline, engine, noCheckpoints, engineRatio, offRatio, checkpointCommits, commits, memory, seconds: (performance.now() - started) / 1000 }),
+    );
+
+    await mkdir(dirname(RESULTS), { recursive: true });
+    const result = {
+      at: new Date().toISOString(),
+      node: process.version,
+      orgs,
+      batchSize,
+      batches,
+      reps,
+      goals: { engineOverBaseline: GOAL_RATIO, memoryBigOverSmall: GOAL_MEMORY },
+      summary: { baseline, engine, engineNoCheckpoints: noCheckpoints },
+      ratios: { engineOverBaseline: engineRatio, engineNoCheckpointsOverBaseline: offRatio, checkpointsOnOverOff: engine.pagedMs / noCheckpoints.pagedMs },
+      checkpointCommitsPerRun: checkpointCommits,
+      checkpointCommit: commits,
+      memory: memory && { smallBatches: batches, smallMaxRssKb: memory.small.maxRssKb, bigBatches: memory.big.batches, bigMaxRssKb: memory.big.maxRssKb, bigPagedMs: memory.big.pagedMs, ratio: memory.ratio },
+      runs,
+    };
+    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`results: ${RESULTS}`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
