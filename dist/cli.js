@@ -7392,6 +7392,7 @@ function processIO() {
 `),
     err: (line) => process.stderr.write(`${line}
 `),
+    errRaw: (text) => process.stderr.write(text),
     isTTY: !!process.stderr.isTTY,
     cwd: process.cwd(),
     env: process.env
@@ -35238,7 +35239,7 @@ async function localEngine(io, opts) {
     env: io.env,
     me: currentHolder(runId),
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 12e4),
-    reporter: streamReporter((t) => process.stderr.write(t), io.isTTY),
+    reporter: io.errRaw ? streamReporter(io.errRaw, io.isTTY) : streamReporter((t) => io.err(t.replace(/\n$/, "")), false),
     checkpoints: {
       maxBatches: Number(io.env.ROLLOUTS_CHECKPOINT_BATCHES ?? DEFAULT_CHECKPOINTS.maxBatches),
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs)

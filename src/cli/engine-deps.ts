@@ -52,7 +52,7 @@ export async function localEngine(io: CliIO, opts: ParsedOptions): Promise<Local
     env: io.env,
     me: currentHolder(runId),
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 120_000),
-    reporter: streamReporter((t) => process.stderr.write(t), io.isTTY),
+    reporter: io.errRaw ? streamReporter(io.errRaw, io.isTTY) : streamReporter((t) => io.err(t.replace(/\n$/, '')), false),
     checkpoints: {
       maxBatches: Number(io.env.ROLLOUTS_CHECKPOINT_BATCHES ?? DEFAULT_CHECKPOINTS.maxBatches),
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs),
