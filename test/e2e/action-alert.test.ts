@@ -84,13 +84,7 @@ describe('an Alertmanager alert relayed as repository_dispatch', () => {
     expect(statusOf(applied)).toMatchObject({ applied: 'canary', status: 'holding' });
   });
 
-  afterEach(() => {
-    try {
-      h.emulator.assertNoViolations();
-    } finally {
-      h.emulator.clearLog();
-    }
-  });
+  afterEach(() => h.assertContractAndClear());
 
   afterAll(async () => {
     await h?.close();

@@ -39,13 +39,7 @@ describe('a pull request from a fork', () => {
     });
   });
 
-  afterEach(() => {
-    try {
-      h.emulator.assertNoViolations();
-    } finally {
-      h.emulator.clearLog();
-    }
-  });
+  afterEach(() => h.assertContractAndClear());
 
   afterAll(async () => {
     await h?.close();

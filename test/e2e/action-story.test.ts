@@ -82,13 +82,7 @@ describe('the action through a whole rollout', () => {
     });
   });
 
-  afterEach(() => {
-    try {
-      h.emulator.assertNoViolations();
-    } finally {
-      h.emulator.clearLog();
-    }
-  });
+  afterEach(() => h.assertContractAndClear());
 
   afterAll(async () => {
     await h?.close();
