@@ -1,6 +1,7 @@
 // Loading a manifest: YAML with source positions, the schema, the cross-reference rules, the secret lint.
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { load as loadYamlFast } from 'js-yaml';
 import { isAlias, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { manifest as manifestSchema, type Manifest } from './schema.js';
@@ -68,8 +69,63 @@ function zodIssueToRules(issue: z.core.$ZodIssue): RuleIssue[] {
   }
 }
 
-/** Parses and validates one manifest's text. `file` is used in messages and (its stem) for the name rule. */
-export function parseManifest(file: string, text: string): LoadResult {
+export interface ParseOptions {
+  /** Try the fast path first (default); false: always the positioned path (tests compare the two). */
+  fast?: boolean;
+}
+
+/**
+ * Parses and validates one manifest's text. `file` is used in messages and (its stem) for the name rule.
+ *
+ * Two paths: a valid manifest needs no positions, so it is first read with js-yaml (4x faster than `yaml`'s
+ * documents) and, when the schema, the rules and the secret lint all pass, returned. Anything else (a syntax error,
+ * an anchor or alias, a merge key, any issue at all) is read again with `yaml`, whose nodes carry the source ranges
+ * every message needs. Both read YAML 1.2's core schema; test/manifest/fuzz.test.ts checks that they agree.
+ */
+export function parseManifest(file: string, text: string, options: ParseOptions = {}): LoadResult {
+  if (options.fast !== false) {
+    const manifest = validOnFastPath(file, text);
+    if (manifest) return { file, manifest, issues: [] };
+  }
+  return parsePositioned(file, text);
+}
+
+const stemOf = (file: string) => (file.endsWith('.yaml') || file.endsWith('.yml') ? basename(file, extname(file)) : null);
+
+const DOCUMENT_MARKUP = /^(?:---|\.\.\.|%)/m;
+
+function validOnFastPath(file: string, text: string): Manifest | null {
+  // Aliases (maxAliases 0), merge keys, document markers and directives are left to `yaml`, which limits alias
+  // expansion, treats `<<` as a key, and reports a second document or a stray marker.
+  if (text.includes('<<') || DOCUMENT_MARKUP.test(text)) return null;
+  let raw: unknown;
+  try {
+    raw = loadYamlFast(text, { maxAliases: 0, filename: file });
+  } catch {
+    return null;
+  }
+  if (raw === null || typeof raw !== 'object' || readsDifferently(raw) || findSecrets(raw).length) return null;
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success || checkRules(parsed.data, stemOf(file)).length) return null;
+  return parsed.data;
+}
+
+/**
+ * Where js-yaml and `yaml` read the same text differently: js-yaml names a null key (`: x`, `~: x`) "null" where
+ * `yaml` names it "", and keeps a float that overflows (`1e400`) as a string where `yaml` makes it Infinity. A value
+ * that could be either takes the positioned path (a quoted number does too: slower, never wrong).
+ */
+function readsDifferently(value: unknown): boolean {
+  if (typeof value === 'string') return FLOAT.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(readsDifferently);
+  for (const [k, v] of Object.entries(value)) if (k === 'null' || readsDifferently(v)) return true;
+  return false;
+}
+
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+function parsePositioned(file: string, text: string): LoadResult {
   const lines = new LineCounter();
   // logLevel 'error': no process warning when a map or list is used as a key (it becomes its YAML text, an unknown field).
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
@@ -109,8 +165,7 @@ export function parseManifest(file: string, text: string): LoadResult {
     const schemaIssues = parsed.error.issues.flatMap(zodIssueToRules).map(place);
     return { file, manifest: null, issues: sortIssues([...schemaIssues, ...secretIssues]) };
   }
-  const stem = file.endsWith('.yaml') || file.endsWith('.yml') ? basename(file, extname(file)) : null;
-  const rules = checkRules(parsed.data, stem).map(place);
+  const rules = checkRules(parsed.data, stemOf(file)).map(place);
   const issues = sortIssues([...rules, ...secretIssues]);
   return { file, manifest: issues.length ? null : parsed.data, issues };
 }
