@@ -1,19 +1,12 @@
 // Four `rollouts apply` processes at once on the same repository: one holds the lease and sends every batch, exactly
 // once; the others leave the rollout alone (exit 3 when they had nothing else to do, 0 when they came after it).
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { output, startCli } from '../helpers/cli.js';
 import { pagedManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 describe('concurrent reconcilers', () => {
   it('send every batch exactly once; the losers exit 0 or 3', { timeout: 120_000 }, async () => {

@@ -1,19 +1,12 @@
 // Target 5xx and timeouts in the middle of a paged step: retried per `retry:`, then a clear failure (exit 1, the step
 // and the cause), visible in `status`; once the fault is cleared the next apply resumes the step where it stopped.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { output, runCli, statusJson } from '../helpers/cli.js';
 import { pagedManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 const ORGS = 120;
 const BATCH = 10;

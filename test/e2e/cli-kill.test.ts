@@ -2,21 +2,14 @@
 // is migrated exactly once; batches re-sent after a crash are at most the checkpoint buffer (plus the batch in flight)
 // and are dropped by the target by their idempotency key; no batch is skipped.
 import { randomInt } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { output, runCli, startCli, statusJson } from '../helpers/cli.js';
 import { pagedManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 import { waitFor } from '../helpers/wait.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 /** Pages of the backfill: ~600 whatever the page size, so the run takes the same few seconds (up to 3000 orgs). */
 const PAGES = 600;

@@ -1,19 +1,12 @@
 // An invalid manifest anywhere in rollouts/ stops `rollouts apply` before anything runs: exit 1, file:line:col
 // messages, no state branch written, the target untouched (not even for the valid rollouts beside it).
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { runCli } from '../helpers/cli.js';
 import { byokManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 const UNKNOWN_FIELD = `apiVersion: rollouts/v1
 kind: Rollout

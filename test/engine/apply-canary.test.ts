@@ -1,19 +1,12 @@
 // none -> canary against the example target: steps in order, the cohort only, the ledger, the gate's hold.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, ledgerTrail, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { ledgerTrail, TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
 import { byokManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 import { sleepPast } from '../helpers/wait.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 const COHORT = ['org_0001', 'org_0002', 'org_0003'];
 

@@ -1,19 +1,12 @@
 // The gate between phases: a hold alone, and a failing check that fails the phase and names the commit to revert.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
 import { byokManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 import { sleepPast } from '../helpers/wait.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 async function setup(canaryGate: string) {
   const target = await TestTarget.start(dirs, { orgs: 30 });

@@ -1,18 +1,11 @@
 // `rollouts rollback NAME --to PHASE` (held until `phase` changes) and `rollouts drill NAME` (writes nothing, RTO).
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, ledgerTrail, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { ledgerTrail, TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
 import { byokManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 const ORGS = 40;
 

@@ -1,19 +1,12 @@
 // canary -> full: refused until the canary is healthy (one phase a pass), then the paged backfill visits every org once.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolateGitConfig, TempDirs, TempRepo } from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
 import { byokManifest } from '../helpers/manifests.js';
-import { TestTarget } from '../helpers/target.js';
+import { TestTarget, useTestTargets } from '../helpers/target.js';
 import { sleepPast } from '../helpers/wait.js';
 
-const dirs = new TempDirs();
-const targets: TestTarget[] = [];
-
-beforeAll(isolateGitConfig);
-afterEach(async () => {
-  await Promise.all(targets.splice(0).map((t) => t.close()));
-  await dirs.cleanup();
-});
+const { dirs, targets } = useTestTargets();
 
 describe('canary -> full', () => {
   it('does not enter full while the canary holds, and after it is healthy backfills every org exactly once in pages', async () => {

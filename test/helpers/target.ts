@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { startTarget, type RunningTarget } from '../../examples/target/server.js';
 import type { Integrity, OrgRow } from '../../examples/target/db.js';
 import type { FaultSpec } from '../../examples/target/faults.js';
-import type { TempDirs } from './git-repo.js';
+import { afterEach, beforeAll } from 'vitest';
+import { isolateGitConfig, TempDirs } from './git-repo.js';
 
 export interface OrgView extends OrgRow {
   receipts: { action: string; status: string; idempotencyKey: string | null }[];
@@ -114,4 +115,16 @@ export class TestTarget {
     }
     return h.digest('hex');
   }
+}
+
+/** A test file's temporary directories and example targets, all cleaned up after each test; git config isolated. */
+export function useTestTargets(): { dirs: TempDirs; targets: TestTarget[] } {
+  const dirs = new TempDirs();
+  const targets: TestTarget[] = [];
+  beforeAll(isolateGitConfig);
+  afterEach(async () => {
+    await Promise.all(targets.splice(0).map((t) => t.close()));
+    await dirs.cleanup();
+  });
+  return { dirs, targets };
 }
