@@ -5,33 +5,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GitStateStore, type LedgerEntry } from '../../src/state/index.js';
+import { pagedManifest } from '../../test/helpers/manifests.js';
 
 const run = promisify(execFile);
 export const ROLLOUT = 'bench-paging';
-export const STEP = 'backfill';
-
-export function pagedManifest(batchSize: number): string {
-  return `apiVersion: rollouts/v1
-kind: Rollout
-name: ${ROLLOUT}
-description: The paged backfill of the example target, for bench/paging.ts
-owners: ["@bench"]
-phase: full
-env: [TARGET_URL]
-vars: { batchSize: ${batchSize} }
-phases:
-  - name: full
-    steps:
-      - name: ${STEP}
-        http:
-          method: POST
-          url: "{{ env.TARGET_URL }}/migrations/backfill"
-          json: { numItems: "{{ vars.batchSize }}", cursor: "{{ page.cursor }}", dryRun: false }
-        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }
-        expect: "result.json.failed == 0"
-        retry: { attempts: 4, backoff: [200ms, 400ms, 800ms] }
-`;
-}
+export const STEP = 'backfill'; // the step of test/helpers/manifests.ts pagedManifest
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
 
@@ -43,7 +21,7 @@ export async function git(repo: string, args: string[]): Promise<string> {
 export async function makeRolloutRepo(dir: string, batchSize = 1): Promise<string> {
   await mkdir(join(dir, 'rollouts'), { recursive: true });
   await git(dir, ['init', '-q', '-b', 'main']);
-  await writeFile(join(dir, 'rollouts', `${ROLLOUT}.yaml`), pagedManifest(batchSize));
+  await writeFile(join(dir, 'rollouts', `${ROLLOUT}.yaml`), pagedManifest({ name: ROLLOUT, batchSize, retry: '{ attempts: 4, backoff: [200ms, 400ms, 800ms] }' }));
   await git(dir, ['add', '.']);
   await git(dir, ['commit', '-qm', 'bench rollout']);
   return dir;

@@ -30,9 +30,19 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const STDERR_KEEP = 64 * 1024;
 
-function exited(proc: ChildProcess): Promise<void> {
+export function exited(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopChild(proc: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const done = exited(proc);
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await done;
+  clearTimeout(timer);
 }
 
 export function spawnTarget(opts: SpawnTargetOptions): Promise<SpawnedTarget> {
@@ -48,14 +58,7 @@ export function spawnTarget(opts: SpawnTargetOptions): Promise<SpawnedTarget> {
     stderrTail = (stderrTail + chunk).slice(-STDERR_KEEP);
   });
 
-  const stop = async (graceMs = 5_000): Promise<void> => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const done = exited(proc);
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-    await done;
-    clearTimeout(timer);
-  };
+  const stop = (graceMs = 5_000): Promise<void> => stopChild(proc, graceMs);
 
   return new Promise<SpawnedTarget>((resolve, reject) => {
     let stdout = '';

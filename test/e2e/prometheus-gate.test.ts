@@ -20,6 +20,8 @@ import { findPrometheus, startPrometheus, type RunningPrometheus } from '../help
 
 const PROMETHEUS = findPrometheus();
 const SKIP_REASON = 'no `prometheus` binary on PATH (or $PROMETHEUS_BIN): install Debian\'s prometheus (.ci/run does)';
+// Skipped on a laptop without it; in CI (.ci/run installs it) a missing binary is a failure, not a silent skip.
+if (!PROMETHEUS && process.env.CI) throw new Error(`CI needs a real Prometheus: ${SKIP_REASON}`);
 if (!PROMETHEUS) console.warn(`test/e2e/prometheus-gate.test.ts skipped: ${SKIP_REASON}`);
 
 /** The share of canary requests that failed over the last `window` (0.01 healthy, >= 0.068 a scrape into the fault). */

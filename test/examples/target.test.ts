@@ -24,17 +24,9 @@ async function start(opts: Partial<TargetOptions> = {}): Promise<RunningTarget> 
   return t;
 }
 
-async function post(
-  t: { url: string },
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; json: any; text: string; headers: Headers }> {
-  const res = await fetch(t.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
+type Reply = { status: number; json: any; text: string; headers: Headers };
+
+async function reply(res: Response): Promise<Reply> {
   const text = await res.text();
   let json: unknown;
   try {
@@ -45,16 +37,12 @@ async function post(
   return { status: res.status, json, text, headers: res.headers };
 }
 
-async function get(t: { url: string }, path: string): Promise<{ status: number; json: any; text: string; headers: Headers }> {
-  const res = await fetch(t.url + path);
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+async function post(t: { url: string }, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  return reply(await fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+}
+
+async function get(t: { url: string }, path: string): Promise<Reply> {
+  return reply(await fetch(t.url + path));
 }
 
 async function pageThrough(t: RunningTarget, path: string, extra: Record<string, unknown> = {}): Promise<BatchResponse[]> {

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exited, stopChild } from '../../examples/target/spawn.js';
 import type { TempDirs } from './git-repo.js';
 
 /** The prometheus executable: $PROMETHEUS_BIN, else `prometheus` on PATH; null when there is none. */
@@ -77,10 +78,6 @@ function configYaml(opts: PrometheusOptions, ruleFile: string | null): string {
   ].join('\n');
 }
 
-function exited(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => proc.once('exit', () => resolve()));
-}
 
 interface ApiBody {
   status?: string;
@@ -119,12 +116,7 @@ async function launch(bin: string, dir: string, port: number, readyTimeoutMs: nu
 
   const stop = async (graceMs = 5_000): Promise<void> => {
     process.off('exit', killOnExit);
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const done = exited(proc);
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-    await done;
-    clearTimeout(timer);
+    await stopChild(proc, graceMs);
   };
 
   const api = async <T>(path: string, params: Record<string, string> = {}): Promise<T> => {
