@@ -35,12 +35,18 @@ function manifest(failureLimit: number): string {
     name: 'gate-bench',
     phase: 'canary',
     checks: { 'canary-errors': { prometheus: { query: QUERY }, fail: 'value > 0.05', severity: 'critical' } },
-    phases: [{ name: 'canary', gate: { hold: '1h', every: `${EVERY_MS / 1000}s`, failureLimit, checks: ['canary-errors'] } }],
+    phases: [
+      { name: 'canary', gate: { hold: '1h', every: `${EVERY_MS / 1000}s`, failureLimit, checks: ['canary-errors'] } },
+    ],
   });
 }
 
 async function setFault(targetUrl: string, mode: string): Promise<number> {
-  const res = await fetch(`${targetUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) });
+  const res = await fetch(`${targetUrl}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode }),
+  });
   if (!res.ok) throw new Error(`POST /faults: HTTP ${res.status}`);
   await res.arrayBuffer();
   return Date.now();
@@ -49,7 +55,10 @@ async function setFault(targetUrl: string, mode: string): Promise<number> {
 async function samples(repo: TempRepo): Promise<{ samples: Sample[]; failedAt: number | null }> {
   const ledger = await repo.ledger('gate-bench');
   const failed = ledger.find((e) => e.kind === 'gate-failed');
-  return { samples: ledger.filter((e) => e.kind === 'sample').map((e) => e.result as Sample), failedAt: failed ? Date.parse(failed.time) : null };
+  return {
+    samples: ledger.filter((e) => e.kind === 'sample').map((e) => e.result as Sample),
+    failedAt: failed ? Date.parse(failed.time) : null,
+  };
 }
 
 /** The engine's reporter writes progress to stderr; the bench prints only its table. */
@@ -67,7 +76,13 @@ async function trial(dirs: TempDirs, prom: RunningPrometheus, targetUrl: string,
   await setFault(targetUrl, 'none');
   await prom.until('a clean canary error ratio', async () => ((await prom.value(QUERY)) ?? 1) < 0.0101 || undefined);
   const repo = await TempRepo.create(dirs, { 'gate-bench': manifest(failureLimit) });
-  const io = { out: () => {}, err: () => {}, isTTY: false, cwd: repo.dir, env: { ...process.env, PROMETHEUS_URL: prom.url } };
+  const io = {
+    out: () => {},
+    err: () => {},
+    isTTY: false,
+    cwd: repo.dir,
+    env: { ...process.env, PROMETHEUS_URL: prom.url },
+  };
   const passMs: number[] = [];
   let switchedAt = 0;
   let started = 0;
@@ -75,7 +90,12 @@ async function trial(dirs: TempDirs, prom: RunningPrometheus, targetUrl: string,
     const { samples: soFar, failedAt } = await samples(repo);
     if (failedAt !== null) {
       const firstFail = soFar.find((s) => s.outcome === 'fail')!;
-      return { wallMs: failedAt - switchedAt, afterTurnMs: failedAt - Date.parse(firstFail.at), passMs, sampleMs: soFar.map((s) => s.durationMs) };
+      return {
+        wallMs: failedAt - switchedAt,
+        afterTurnMs: failedAt - Date.parse(firstFail.at),
+        passMs,
+        sampleMs: soFar.map((s) => s.durationMs),
+      };
     }
     const last = soFar.at(-1);
     const due = last ? Date.parse(last.at) + EVERY_MS - dueSlackMs(EVERY_MS) : 0;
@@ -125,7 +145,9 @@ async function main(): Promise<number> {
     }
     console.log(`errors fault -> failed gate, every ${EVERY_MS} ms, scrape 1s, rate window 5s, ${trials} trials each`);
     console.log(table(['failureLimit', 'bound', 'median', 'max', 'median/bound', 'first fail -> failed'], rows));
-    console.log(`one apply pass (lease, sample, commit): median ${ms(median(passes))}; one prometheus sample: median ${ms(median(sampleCosts))}`);
+    console.log(
+      `one apply pass (lease, sample, commit): median ${ms(median(passes))}; one prometheus sample: median ${ms(median(sampleCosts))}`,
+    );
     return 0;
   } finally {
     await prom?.stop();

@@ -13,12 +13,26 @@ function normals(seed: number, n: number, mean: number, sd: number): number[] {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
+  return Array.from(
+    { length: n },
+    () => mean + sd * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
+  );
 }
 
 const metrics: MetricInput[] = [
-  { name: 'latency-p95', control: normals(1, 500, 0.2, 0.03), canary: normals(2, 500, 0.21, 0.03), direction: 'increase', critical: true },
-  { name: 'error-rate', control: normals(3, 500, 0.01, 0.002), canary: normals(4, 500, 0.01, 0.002), direction: 'increase' },
+  {
+    name: 'latency-p95',
+    control: normals(1, 500, 0.2, 0.03),
+    canary: normals(2, 500, 0.21, 0.03),
+    direction: 'increase',
+    critical: true,
+  },
+  {
+    name: 'error-rate',
+    control: normals(3, 500, 0.01, 0.002),
+    canary: normals(4, 500, 0.01, 0.002),
+    direction: 'increase',
+  },
   { name: 'throughput', control: normals(5, 500, 1000, 50), canary: normals(6, 500, 990, 50), direction: 'decrease' },
 ];
 
@@ -36,5 +50,7 @@ for (let i = 0; i < 20; i++) {
   runs.push(performance.now() - start);
 }
 runs.sort((a, b) => a - b);
-console.log(`judge: 3 metrics x 500 points: first run ${cold.toFixed(1)} ms, median of 20 ${runs[10]!.toFixed(1)} ms, max ${runs.at(-1)!.toFixed(1)} ms`);
+console.log(
+  `judge: 3 metrics x 500 points: first run ${cold.toFixed(1)} ms, median of 20 ${runs[10]!.toFixed(1)} ms, max ${runs.at(-1)!.toFixed(1)} ms`,
+);
 console.log(`verdict ${first.verdict}, score ${first.score?.toFixed(1)} (${first.reason})`);

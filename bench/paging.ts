@@ -95,7 +95,20 @@ function formatReport(r: Report): string {
   const gitCpu = (v: number | null) => (v === null ? '' : ` + ${v.toFixed(1)} ms in git`);
   const out = [
     `paging: ${batches} batches of numItems ${batchSize} against the example target (own process, fresh db each run); median of ${reps} alternating runs`,
-    table(['client', 'paged loop', 'per batch', 'vs baseline', 'command', 'client CPU', 'git CPU', 'peak RSS', 'runs (paged ms)'], rows),
+    table(
+      [
+        'client',
+        'paged loop',
+        'per batch',
+        'vs baseline',
+        'command',
+        'client CPU',
+        'git CPU',
+        'peak RSS',
+        'runs (paged ms)',
+      ],
+      rows,
+    ),
     "paged loop: the baseline's own timing, the engine's step-end durationMs; command: the whole `rollouts apply`;",
     'client CPU: the client process, start-up included; git CPU: its git children (state commits).',
     '',
@@ -134,7 +147,9 @@ async function main(): Promise<void> {
         const r = await measureRun(kind, { work, orgs, batchSize, nodeArgs });
         if (r.batches !== batches) throw new Error(`${kind}: ${r.batches} batches, expected ${batches}`);
         runs.push(r);
-        log(`  rep ${rep + 1}/${reps} ${kind}: paged ${ms(r.pagedMs)}, command ${ms(r.commandMs)}, peak RSS ${mib(r.maxRssKb)}${r.step ? `, ${r.step.stateCommits} state commits` : ''}`);
+        log(
+          `  rep ${rep + 1}/${reps} ${kind}: paged ${ms(r.pagedMs)}, command ${ms(r.commandMs)}, peak RSS ${mib(r.maxRssKb)}${r.step ? `, ${r.step.stateCommits} state commits` : ''}`,
+        );
       }
     }
     const [baseline, engine, noCheckpoints] = KINDS.map((k) => summarize(k, runs)) as [Summary, Summary, Summary];
@@ -148,19 +163,39 @@ async function main(): Promise<void> {
       log(`  memory: the engine over ${bigBatches} batches`);
       const bigRun = await measureRun('engine', { work, orgs: big, batchSize });
       if (bigRun.batches !== bigBatches) throw new Error(`engine: ${bigRun.batches} batches, expected ${bigBatches}`);
-      const small = runs.filter((r) => r.kind === 'engine').sort((a, b) => a.maxRssKb - b.maxRssKb)[Math.floor(reps / 2)]!;
+      const small = runs.filter((r) => r.kind === 'engine').sort((a, b) => a.maxRssKb - b.maxRssKb)[
+        Math.floor(reps / 2)
+      ]!;
       memory = { small, big: bigRun, ratio: bigRun.maxRssKb / small.maxRssKb };
     }
 
     // Each repetition's own ratio, then their median: a burst of load on the machine moves both runs of a repetition.
     const paired = (kind: ClientKind) =>
-      median(Array.from({ length: reps }, (_, rep) => runs[rep * KINDS.length + order(rep).indexOf(kind)]!.pagedMs / runs[rep * KINDS.length + order(rep).indexOf('baseline')]!.pagedMs));
+      median(
+        Array.from(
+          { length: reps },
+          (_, rep) =>
+            runs[rep * KINDS.length + order(rep).indexOf(kind)]!.pagedMs /
+            runs[rep * KINDS.length + order(rep).indexOf('baseline')]!.pagedMs,
+        ),
+      );
     const engineRatio = paired('engine');
     const offRatio = paired('engine-no-checkpoints');
-    const stateCommits = (kind: ClientKind) => median(runs.filter((r) => r.kind === kind).map((r) => r.step?.stateCommits ?? 0));
+    const stateCommits = (kind: ClientKind) =>
+      median(runs.filter((r) => r.kind === kind).map((r) => r.step?.stateCommits ?? 0));
     const checkpointCommits = stateCommits('engine') - stateCommits('engine-no-checkpoints');
     console.log(
-      formatReport({ baseline, engine, noCheckpoints, engineRatio, offRatio, checkpointCommits, commits, memory, seconds: (performance.now() - started) / 1000 }),
+      formatReport({
+        baseline,
+        engine,
+        noCheckpoints,
+        engineRatio,
+        offRatio,
+        checkpointCommits,
+        commits,
+        memory,
+        seconds: (performance.now() - started) / 1000,
+      }),
     );
 
     await mkdir(dirname(RESULTS), { recursive: true });
@@ -173,10 +208,21 @@ async function main(): Promise<void> {
       reps,
       goals: { engineOverBaseline: GOAL_RATIO, memoryBigOverSmall: GOAL_MEMORY },
       summary: { baseline, engine, engineNoCheckpoints: noCheckpoints },
-      ratios: { engineOverBaseline: engineRatio, engineNoCheckpointsOverBaseline: offRatio, checkpointsOnOverOff: engine.pagedMs / noCheckpoints.pagedMs },
+      ratios: {
+        engineOverBaseline: engineRatio,
+        engineNoCheckpointsOverBaseline: offRatio,
+        checkpointsOnOverOff: engine.pagedMs / noCheckpoints.pagedMs,
+      },
       checkpointCommitsPerRun: checkpointCommits,
       checkpointCommit: commits,
-      memory: memory && { smallBatches: batches, smallMaxRssKb: memory.small.maxRssKb, bigBatches: memory.big.batches, bigMaxRssKb: memory.big.maxRssKb, bigPagedMs: memory.big.pagedMs, ratio: memory.ratio },
+      memory: memory && {
+        smallBatches: batches,
+        smallMaxRssKb: memory.small.maxRssKb,
+        bigBatches: memory.big.batches,
+        bigMaxRssKb: memory.big.maxRssKb,
+        bigPagedMs: memory.big.pagedMs,
+        ratio: memory.ratio,
+      },
       runs,
     };
     await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);

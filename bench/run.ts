@@ -23,7 +23,9 @@ async function main(): Promise<number> {
   const chosen = names.length ? all.filter((f) => names.includes(f.replace(/\.ts$/, ''))) : all;
   const unknown = names.filter((n) => !all.includes(`${n}.ts`));
   if (unknown.length) {
-    process.stderr.write(`bench: no bench named ${unknown.join(', ')} (have ${all.map((f) => f.replace(/\.ts$/, '')).join(', ')})\n`);
+    process.stderr.write(
+      `bench: no bench named ${unknown.join(', ')} (have ${all.map((f) => f.replace(/\.ts$/, '')).join(', ')})\n`,
+    );
     return 2;
   }
   const failed: string[] = [];
@@ -31,7 +33,9 @@ async function main(): Promise<number> {
     process.stdout.write(`\n== bench/${file}\n`);
     const started = performance.now();
     const code = await runBench(file);
-    process.stdout.write(`== bench/${file}: ${code === 0 ? 'done' : `exit ${code}`} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `== bench/${file}: ${code === 0 ? 'done' : `exit ${code}`} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    );
     if (code !== 0) failed.push(file);
   }
   if (failed.length) process.stderr.write(`bench: failed: ${failed.join(', ')}\n`);

@@ -50,7 +50,9 @@ async function main(): Promise<number> {
     const invalid = files.map((f) => parseManifest(f.file, f.text)).filter((r) => r.issues.length);
     if (invalid.length) {
       const first = invalid[0]!;
-      console.error(`bench: ${invalid.length} generated manifests are invalid, e.g. ${first.file}: ${first.issues[0]!.message}`);
+      console.error(
+        `bench: ${invalid.length} generated manifests are invalid, e.g. ${first.file}: ${first.issues[0]!.message}`,
+      );
       return 1;
     }
 

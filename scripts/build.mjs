@@ -10,7 +10,9 @@ const shared = {
   legalComments: 'none',
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 };
 
 await build({ ...shared, entryPoints: ['src/action/main.ts'], outfile: 'dist/index.js' });

@@ -23,7 +23,17 @@ function run(repo: string, env: NodeJS.ProcessEnv, ...args: string[]): number {
 }
 
 function git(repo: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'you', GIT_AUTHOR_EMAIL: 'you@example.com', GIT_COMMITTER_NAME: 'you', GIT_COMMITTER_EMAIL: 'you@example.com' } });
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'you',
+      GIT_AUTHOR_EMAIL: 'you@example.com',
+      GIT_COMMITTER_NAME: 'you',
+      GIT_COMMITTER_EMAIL: 'you@example.com',
+    },
+  });
 }
 
 function setPhase(file: string, phase: string): void {
@@ -68,12 +78,20 @@ async function main(): Promise<void> {
     run(repo, env, 'status');
 
     banner('A fault: the provider goes offline; the next gate sample fails');
-    await fetch(`${target.url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'offline' }) });
+    await fetch(`${target.url}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'offline' }),
+    });
     await sleep(1100);
     run(repo, env, 'apply');
 
     banner('The revert of the promotion is merged: roll back full, then verify');
-    await fetch(`${target.url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'none' }) });
+    await fetch(`${target.url}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'none' }),
+    });
     git(repo, 'revert', '--no-edit', 'HEAD');
     run(repo, env, 'apply');
     console.log(`integrity: ${await integrity()}`);

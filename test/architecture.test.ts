@@ -21,7 +21,10 @@ beforeAll(async () => {
   graph = new Map();
   for (const [file, input] of Object.entries(meta.inputs)) {
     if (!file.startsWith('src/')) continue;
-    graph.set(file, input.imports.map((i) => i.path).filter((p) => p.startsWith('src/')));
+    graph.set(
+      file,
+      input.imports.map((i) => i.path).filter((p) => p.startsWith('src/')),
+    );
   }
 });
 
@@ -44,7 +47,8 @@ const ALLOWED: Record<string, string[]> = {
 describe('architecture', () => {
   it('has every source layer in the graph', () => {
     const layers = new Set([...graph.keys()].map(layerOf));
-    for (const l of ['manifest', 'plan', 'engine', 'drivers', 'checks', 'state', 'cohorts', 'github', 'cli', 'action']) expect(layers).toContain(l);
+    for (const l of ['manifest', 'plan', 'engine', 'drivers', 'checks', 'state', 'cohorts', 'github', 'cli', 'action'])
+      expect(layers).toContain(l);
   });
 
   it('imports point down the layers of DESIGN §8', () => {
@@ -58,7 +62,16 @@ describe('architecture', () => {
   });
 
   it('only action/ and github/ import GitHub packages', async () => {
-    const result = await build({ entryPoints: ['src/cli/main.ts'], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: '/tmp/rollouts-arch-cli', logLevel: 'silent' });
+    const result = await build({
+      entryPoints: ['src/cli/main.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      outdir: '/tmp/rollouts-arch-cli',
+      logLevel: 'silent',
+    });
     const github = Object.keys(result.metafile.inputs).filter((f) => /node_modules\/@(actions|octokit)\//.test(f));
     expect(github).toEqual([]);
   });

@@ -24,4 +24,11 @@ const exitCode = await runCli(['apply', '--json'], {
   env: process.env,
 });
 const commandMs = performance.now() - t0;
-report({ exitCode, commandMs, maxRssKb: peakRssKb(), cpuMs: cpuMs(), gitCpuMs: childrenCpuMs(), output: out.join('\n') } satisfies ApplyFigures);
+report({
+  exitCode,
+  commandMs,
+  maxRssKb: peakRssKb(),
+  cpuMs: cpuMs(),
+  gitCpuMs: childrenCpuMs(),
+  output: out.join('\n'),
+} satisfies ApplyFigures);

@@ -42,7 +42,13 @@ async function main(): Promise<void> {
     cursor = page.nextCursor;
     if (!page.hasNextPage) break;
   }
-  report({ loopMs: performance.now() - t0, batches, items, maxRssKb: peakRssKb(), cpuMs: cpuMs() } satisfies BaselineFigures);
+  report({
+    loopMs: performance.now() - t0,
+    batches,
+    items,
+    maxRssKb: peakRssKb(),
+    cpuMs: cpuMs(),
+  } satisfies BaselineFigures);
 }
 
 await main();

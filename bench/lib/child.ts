@@ -60,7 +60,11 @@ export interface ChildOptions {
 export function runChild<T>(file: string, args: readonly string[], opts: ChildOptions = {}): Promise<ChildRun<T>> {
   const argv = [...(opts.nodeArgs ?? []), '--import', TSX_LOADER, file, ...args];
   const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout = (stdout + c).slice(-KEEP)));
@@ -71,7 +75,11 @@ export function runChild<T>(file: string, args: readonly string[], opts: ChildOp
       const wallMs = performance.now() - started;
       const line = stdout.split('\n').findLast((l) => l.startsWith(MARK));
       if (!line) {
-        reject(new Error(`${file} exited (${signal ?? code}) without figures\n${stdout.slice(-2000)}\n${stderr.slice(-4000)}`));
+        reject(
+          new Error(
+            `${file} exited (${signal ?? code}) without figures\n${stdout.slice(-2000)}\n${stderr.slice(-4000)}`,
+          ),
+        );
         return;
       }
       resolve({ result: JSON.parse(line.slice(MARK.length)) as T, wallMs, stdout, stderr });

@@ -38,7 +38,17 @@ function batchEntry(batch: number): LedgerEntry {
     step: 'backfill',
     kind: 'batch',
     counts: { batch, items: 1 },
-    result: { status: 200, source: 'paginated', dryRun: false, processed: 1, updated: 1, unchanged: 0, failed: 0, nextCursor: Buffer.from(`after:org_${batch}`).toString('base64url'), hasNextPage: true },
+    result: {
+      status: 200,
+      source: 'paginated',
+      dryRun: false,
+      processed: 1,
+      updated: 1,
+      unchanged: 0,
+      failed: 0,
+      nextCursor: Buffer.from(`after:org_${batch}`).toString('base64url'),
+      hasNextPage: true,
+    },
     durationMs: 1,
   };
 }
@@ -49,7 +59,10 @@ function cpuNow(): { self: number; git: number | null } {
 
 function cpuSince(start: { self: number; git: number | null }, n: number): { self: number; git: number | null } {
   const now = cpuNow();
-  return { self: (now.self - start.self) / n, git: now.git === null || start.git === null ? null : (now.git - start.git) / n };
+  return {
+    self: (now.self - start.self) / n,
+    git: now.git === null || start.git === null ? null : (now.git - start.git) / n,
+  };
 }
 
 const entriesFrom = (first: number, n: number) => Array.from({ length: n }, (_, i) => batchEntry(first + i));
@@ -60,7 +73,13 @@ export async function measureCommitCost(work: string, commits: number, perCommit
   try {
     await git(repo, ['init', '-q', '-b', 'main']);
     const store = new GitStateStore({ repo });
-    const session = await RolloutSession.open({ store, name: NAME, me: currentHolder(), ttlMs: 120_000, masker: new Masker() });
+    const session = await RolloutSession.open({
+      store,
+      name: NAME,
+      me: currentHolder(),
+      ttlMs: 120_000,
+      masker: new Masker(),
+    });
     if (!session) throw new Error('could not claim the lease of a fresh repository');
     const sessionMs: number[] = [];
     let batch = 0;
@@ -71,7 +90,11 @@ export async function measureCommitCost(work: string, commits: number, perCommit
         batch += perCommit;
         const progress = { done: false, batches: batch, items: batch, cursor: `c${batch}` };
         const t0 = performance.now();
-        await session.commit((s) => void (s.progress = { ...s.progress, 'full/apply/backfill': progress }), entries, `checkpoint batch ${batch}`);
+        await session.commit(
+          (s) => void (s.progress = { ...s.progress, 'full/apply/backfill': progress }),
+          entries,
+          `checkpoint batch ${batch}`,
+        );
         sessionMs.push(performance.now() - t0);
       }
     } finally {
@@ -84,16 +107,35 @@ export async function measureCommitCost(work: string, commits: number, perCommit
     for (let i = 0; i < commits; i++) {
       const entries = entriesFrom(batch, perCommit);
       batch += perCommit;
-      const next: RolloutState = { ...state!, updatedAt: new Date().toISOString(), progress: { 'full/apply/backfill': { done: false, batches: batch, items: batch, cursor: `c${batch}` } } };
+      const next: RolloutState = {
+        ...state!,
+        updatedAt: new Date().toISOString(),
+        progress: { 'full/apply/backfill': { done: false, batches: batch, items: batch, cursor: `c${batch}` } },
+      };
       const t0 = performance.now();
-      version = await store.commit({ name: NAME, expected: version, state: next, ledger: entries, message: `checkpoint batch ${batch}` });
+      version = await store.commit({
+        name: NAME,
+        expected: version,
+        state: next,
+        ledger: entries,
+        message: `checkpoint batch ${batch}`,
+      });
       storeMs.push(performance.now() - t0);
       state = next;
     }
     const storeCpu = cpuSince(store0, commits);
     const bytes = entriesFrom(0, perCommit).reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)) + 1, 0);
-    return { commits, entriesPerCommit: perCommit, sessionCommitMs: median(sessionMs), sessionCpuMs: sessionCpu.self, sessionGitCpuMs: sessionCpu.git,
-      storeCommitMs: median(storeMs), storeCpuMs: storeCpu.self, storeGitCpuMs: storeCpu.git, bytesPerCommit: bytes };
+    return {
+      commits,
+      entriesPerCommit: perCommit,
+      sessionCommitMs: median(sessionMs),
+      sessionCpuMs: sessionCpu.self,
+      sessionGitCpuMs: sessionCpu.git,
+      storeCommitMs: median(storeMs),
+      storeCpuMs: storeCpu.self,
+      storeGitCpuMs: storeCpu.git,
+      bytesPerCommit: bytes,
+    };
   } finally {
     await rm(repo, { recursive: true, force: true });
   }

@@ -59,15 +59,47 @@ export async function measureRun(kind: ClientKind, opts: RunOptions): Promise<Ru
   try {
     return await withFreshTarget(dir, opts.orgs, async (target) => {
       if (kind === 'baseline') {
-        const { result, wallMs } = await runChild<BaselineFigures>(BASELINE, [target.url, String(batchSize)], { nodeArgs: opts.nodeArgs });
-        return { kind, orgs: opts.orgs, pagedMs: result.loopMs, commandMs: result.loopMs, processMs: wallMs, batches: result.batches, maxRssKb: result.maxRssKb, cpuMs: result.cpuMs, gitCpuMs: null };
+        const { result, wallMs } = await runChild<BaselineFigures>(BASELINE, [target.url, String(batchSize)], {
+          nodeArgs: opts.nodeArgs,
+        });
+        return {
+          kind,
+          orgs: opts.orgs,
+          pagedMs: result.loopMs,
+          commandMs: result.loopMs,
+          processMs: wallMs,
+          batches: result.batches,
+          maxRssKb: result.maxRssKb,
+          cpuMs: result.cpuMs,
+          gitCpuMs: null,
+        };
       }
       const repo = await makeRolloutRepo(join(dir, 'repo'), batchSize);
-      const env = { ...process.env, TARGET_URL: target.url, ...(kind === 'engine-no-checkpoints' ? NO_CHECKPOINTS : {}) };
-      const { result, wallMs, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env, nodeArgs: opts.nodeArgs });
-      if (result.exitCode !== 0) throw new Error(`rollouts apply exited ${result.exitCode}\n${result.output}\n${stderr.slice(-4000)}`);
+      const env = {
+        ...process.env,
+        TARGET_URL: target.url,
+        ...(kind === 'engine-no-checkpoints' ? NO_CHECKPOINTS : {}),
+      };
+      const { result, wallMs, stderr } = await runChild<ApplyFigures>(APPLY, [], {
+        cwd: repo,
+        env,
+        nodeArgs: opts.nodeArgs,
+      });
+      if (result.exitCode !== 0)
+        throw new Error(`rollouts apply exited ${result.exitCode}\n${result.output}\n${stderr.slice(-4000)}`);
       const step = await pagedStepRecord(repo);
-      return { kind, orgs: opts.orgs, pagedMs: step.stepMs, commandMs: result.commandMs, processMs: wallMs, batches: step.batches, maxRssKb: result.maxRssKb, cpuMs: result.cpuMs, gitCpuMs: result.gitCpuMs, step };
+      return {
+        kind,
+        orgs: opts.orgs,
+        pagedMs: step.stepMs,
+        commandMs: result.commandMs,
+        processMs: wallMs,
+        batches: step.batches,
+        maxRssKb: result.maxRssKb,
+        cpuMs: result.cpuMs,
+        gitCpuMs: result.gitCpuMs,
+        step,
+      };
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

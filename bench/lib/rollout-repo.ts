@@ -11,7 +11,12 @@ const run = promisify(execFile);
 export const ROLLOUT = 'bench-paging';
 export const STEP = 'backfill'; // the step of test/helpers/manifests.ts pagedManifest
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 
 export async function git(repo: string, args: string[]): Promise<string> {
   return (await run('git', args, { cwd: repo, env: { ...process.env, ...GIT_ENV } })).stdout;
@@ -21,7 +26,10 @@ export async function git(repo: string, args: string[]): Promise<string> {
 export async function makeRolloutRepo(dir: string, batchSize = 1): Promise<string> {
   await mkdir(join(dir, 'rollouts'), { recursive: true });
   await git(dir, ['init', '-q', '-b', 'main']);
-  await writeFile(join(dir, 'rollouts', `${ROLLOUT}.yaml`), pagedManifest({ name: ROLLOUT, batchSize, retry: '{ attempts: 4, backoff: [200ms, 400ms, 800ms] }' }));
+  await writeFile(
+    join(dir, 'rollouts', `${ROLLOUT}.yaml`),
+    pagedManifest({ name: ROLLOUT, batchSize, retry: '{ attempts: 4, backoff: [200ms, 400ms, 800ms] }' }),
+  );
   await git(dir, ['add', '.']);
   await git(dir, ['commit', '-qm', 'bench rollout']);
   return dir;
@@ -56,7 +64,8 @@ export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
       lastBatch = e;
     }
   }
-  if (!start || !end || end.durationMs === undefined) throw new Error(`the ledger of ${repo} has no finished ${STEP} step`);
+  if (!start || !end || end.durationMs === undefined)
+    throw new Error(`the ledger of ${repo} has no finished ${STEP} step`);
   const stateCommits = Number((await git(repo, ['rev-list', '--count', store.branch])).trim());
   return {
     stepMs: end.durationMs,

@@ -102,7 +102,8 @@ export function openTargetDb(path: string, seed: SeedOptions): TargetDatabase {
 
 function seedOrganizations(db: TargetDatabase, { orgs, migratedShare }: SeedOptions): void {
   if (!Number.isInteger(orgs) || orgs < 0) throw new Error(`orgs must be a non-negative integer, got ${orgs}`);
-  if (!(migratedShare >= 0 && migratedShare <= 1)) throw new Error(`migratedShare must be in [0, 1], got ${migratedShare}`);
+  if (!(migratedShare >= 0 && migratedShare <= 1))
+    throw new Error(`migratedShare must be in [0, 1], got ${migratedShare}`);
   const insert = db.prepare(
     `INSERT INTO organizations (id, contract, openrouter_key_ref, llm_provider_id, llm_provider_auth_profiles, billing_source)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -161,7 +162,9 @@ export class OrgStore {
 
   constructor(db: TargetDatabase) {
     this.db = db;
-    this.pageStmt = db.prepare<[string, number], OrgRow>('SELECT * FROM organizations WHERE id > ? ORDER BY id LIMIT ?');
+    this.pageStmt = db.prepare<[string, number], OrgRow>(
+      'SELECT * FROM organizations WHERE id > ? ORDER BY id LIMIT ?',
+    );
     this.getStmt = db.prepare<[string], OrgRow>('SELECT * FROM organizations WHERE id = ?');
     this.idsStmt = db.prepare<[], string>('SELECT id FROM organizations ORDER BY id').pluck();
     this.backfillStmt = db.prepare<[string, string, string, string]>(

@@ -39,7 +39,8 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   }
   const spec: FaultSpec = { mode: mode as FaultMode };
   if (rate !== undefined) {
-    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new FaultSpecError('rate must be a number in [0, 1]');
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+      throw new FaultSpecError('rate must be a number in [0, 1]');
     spec.rate = rate;
   }
   if (ms !== undefined) {

@@ -11,7 +11,8 @@ const USAGE =
 function numberOption(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new Error(`--${name} must be a number, got ${JSON.stringify(raw)}`);
   return n;
 }
 

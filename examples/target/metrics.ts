@@ -134,7 +134,8 @@ export class TargetMetrics {
     for (const [cohort, s] of this.synthetic) {
       const canaryHit = cohort === 'canary';
       s.requests += SYNTHETIC_REQUESTS_PER_SCRAPE;
-      s.errors += canaryHit && fault.mode === 'errors' ? SYNTHETIC_FAULT_ERRORS_PER_SCRAPE : SYNTHETIC_ERRORS_PER_SCRAPE;
+      s.errors +=
+        canaryHit && fault.mode === 'errors' ? SYNTHETIC_FAULT_ERRORS_PER_SCRAPE : SYNTHETIC_ERRORS_PER_SCRAPE;
       const shift = canaryHit && fault.mode === 'latency' ? fault.ms / 1000 : 0;
       for (let i = 0; i < SYNTHETIC_REQUESTS_PER_SCRAPE; i++) {
         const tail = s.random() < 0.05 ? 0.05 + 0.1 * s.random() : 0;
@@ -157,11 +158,19 @@ export class TargetMetrics {
     out.family('target_batches_total', 'counter', 'Migration batches executed (replays excluded), by action.');
     for (const [action, n] of this.batches) out.sample('target_batches_total', { action }, n);
 
-    out.family('target_batches_duplicate_total', 'counter', 'Write batches re-sent with an already applied idempotency key.');
+    out.family(
+      'target_batches_duplicate_total',
+      'counter',
+      'Write batches re-sent with an already applied idempotency key.',
+    );
     out.sample('target_batches_duplicate_total', {}, this.duplicates);
 
     out.family('target_orgs', 'gauge', 'Organizations by settings contract.');
-    const contracts = new Map<string, number>([[LEGACY_CONTRACT, 0], [PROVIDER_AGNOSTIC_CONTRACT, 0], ...orgsByContract]);
+    const contracts = new Map<string, number>([
+      [LEGACY_CONTRACT, 0],
+      [PROVIDER_AGNOSTIC_CONTRACT, 0],
+      ...orgsByContract,
+    ]);
     for (const [contract, n] of contracts) out.sample('target_orgs', { contract }, n);
 
     out.family('target_fault_active', 'gauge', 'Whether a fault is injected (1) or not (0).');

@@ -1,12 +1,6 @@
 // The three migration functions of seed 000 (audit, backfill batch, rollback batch), with the argument and result
 // shapes of the real Convex functions (DESIGN §3): per-org errors are counted in `failed`, never thrown.
-import {
-  LEGACY_CONTRACT,
-  needsBackfill,
-  needsRollback,
-  type OrgRow,
-  type OrgStore,
-} from './db.js';
+import { LEGACY_CONTRACT, needsBackfill, needsRollback, type OrgRow, type OrgStore } from './db.js';
 import type { FaultSwitch } from './faults.js';
 
 export type MigrationAction = 'audit' | 'backfill' | 'rollback';
@@ -73,7 +67,8 @@ export function parseBatchArgs(body: unknown, headerKey: string | undefined): Ba
   const o = body as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!ARG_FIELDS.has(k)) throw new BadRequest(`unknown argument \`${k}\``);
   const { cursor, numItems, organizationIds, dryRun, idempotencyKey } = o;
-  if (cursor !== undefined && cursor !== null && typeof cursor !== 'string') throw new BadRequest('cursor must be a string or null');
+  if (cursor !== undefined && cursor !== null && typeof cursor !== 'string')
+    throw new BadRequest('cursor must be a string or null');
   if (numItems !== undefined && (typeof numItems !== 'number' || !Number.isFinite(numItems))) {
     throw new BadRequest('numItems must be a number');
   }
@@ -137,7 +132,12 @@ export class Migrations {
     });
   }
 
-  private targets(args: BatchArgs): { source: 'explicit' | 'paginated'; targets: Target[]; nextCursor: string | null; hasNextPage: boolean } {
+  private targets(args: BatchArgs): {
+    source: 'explicit' | 'paginated';
+    targets: Target[];
+    nextCursor: string | null;
+    hasNextPage: boolean;
+  } {
     if (args.organizationIds !== null) {
       return {
         source: 'explicit',

@@ -92,7 +92,9 @@ export class TargetApp {
       route('GET', '/orgs', () => json(200, { ids: deps.store.ids() })),
       route('GET', '/orgs/:id', (_req, [id]) => this.org(decodeURIComponent(id!))),
       route('GET', '/integrity', () => json(200, deps.store.integrity())),
-      route('GET', '/providers/openai/status', () => json(200, { name: 'openai', connection_status: this.providerStatus() })),
+      route('GET', '/providers/openai/status', () =>
+        json(200, { name: 'openai', connection_status: this.providerStatus() }),
+      ),
       route('GET', '/health', () => json(200, { ok: true })),
       route('GET', '/metrics', () => this.scrape(), { exemptFromFlaky: true }),
       route('GET', '/faults', () => json(200, deps.faults.state), { exemptFromFlaky: true }),
@@ -108,7 +110,10 @@ export class TargetApp {
     const hit = matches.find((x) => x.r.method === req.method);
     if (!hit) {
       const allow = matches.map((x) => x.r.method).join(', ');
-      return { route: matches[0]!.r.pattern, reply: json(405, { error: `method ${req.method} not allowed` }, { allow }) };
+      return {
+        route: matches[0]!.r.pattern,
+        reply: json(405, { error: `method ${req.method} not allowed` }, { allow }),
+      };
     }
     const { r, m } = hit;
     const { faults } = this.deps;
@@ -122,7 +127,8 @@ export class TargetApp {
       const reply = await r.handler(req, m.slice(1));
       return { route: r.pattern, reply };
     } catch (err) {
-      if (err instanceof BadRequest || err instanceof FaultSpecError) return { route: r.pattern, reply: json(400, { error: err.message }) };
+      if (err instanceof BadRequest || err instanceof FaultSpecError)
+        return { route: r.pattern, reply: json(400, { error: err.message }) };
       if (err instanceof IdempotencyConflict) return { route: r.pattern, reply: json(409, { error: err.message }) };
       this.deps.log?.(`target: ${req.method} ${req.path} failed: ${(err as Error).stack ?? String(err)}`);
       return { route: r.pattern, reply: json(500, { error: (err as Error).message }) };

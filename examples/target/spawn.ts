@@ -46,10 +46,20 @@ export async function stopChild(proc: ChildProcess, graceMs = 5_000): Promise<vo
 }
 
 export function spawnTarget(opts: SpawnTargetOptions): Promise<SpawnedTarget> {
-  const argv = ['--import', TSX_LOADER, MAIN, '--db', opts.dbPath, '--port', String(opts.port ?? 0), '--exit-on-stdin-eof'];
+  const argv = [
+    '--import',
+    TSX_LOADER,
+    MAIN,
+    '--db',
+    opts.dbPath,
+    '--port',
+    String(opts.port ?? 0),
+    '--exit-on-stdin-eof',
+  ];
   if (opts.orgs !== undefined) argv.push('--orgs', String(opts.orgs));
   if (opts.migratedShare !== undefined) argv.push('--migrated-share', String(opts.migratedShare));
-  if (opts.fault !== undefined) argv.push('--fault', typeof opts.fault === 'string' ? opts.fault : JSON.stringify(opts.fault));
+  if (opts.fault !== undefined)
+    argv.push('--fault', typeof opts.fault === 'string' ? opts.fault : JSON.stringify(opts.fault));
   const proc = spawn(process.execPath, argv, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
 
   let stderrTail = '';

@@ -32,7 +32,8 @@ export class InputError extends Error {}
 
 export function readConfig(): ActionConfig {
   const command = (core.getInput('command') || 'auto') as Command;
-  if (!COMMANDS.includes(command)) throw new InputError(`input command: expected one of ${COMMANDS.join(', ')}, got ${command}`);
+  if (!COMMANDS.includes(command))
+    throw new InputError(`input command: expected one of ${COMMANDS.join(', ')}, got ${command}`);
   const autoRollback = core.getInput('auto-rollback') || 'critical';
   const payload = context.payload;
   const repo = context.repo;
@@ -42,7 +43,14 @@ export function readConfig(): ActionConfig {
     dir: core.getInput('dir') || 'rollouts',
     stateBranch: core.getInput('state-branch') || 'rollouts-state',
     auditOnPr: core.getBooleanInput('audit-on-pr', { required: false }),
-    autoRollback: new Set(autoRollback === 'none' ? [] : autoRollback.split(',').map((s) => s.trim()).filter(Boolean)),
+    autoRollback: new Set(
+      autoRollback === 'none'
+        ? []
+        : autoRollback
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    ),
     workflow: core.getInput('workflow') || 'rollouts.yml',
     rollout: core.getInput('rollout'),
     to: core.getInput('to') || 'none',
@@ -80,7 +88,8 @@ export function route(cfg: ActionConfig): Route {
       case 'pull_request_target':
         return { kind: 'pull-request' };
       case 'push':
-        if (cfg.ref !== `refs/heads/${cfg.defaultBranch}`) return { kind: 'skip', reason: `push to ${cfg.ref}, not the default branch` };
+        if (cfg.ref !== `refs/heads/${cfg.defaultBranch}`)
+          return { kind: 'skip', reason: `push to ${cfg.ref}, not the default branch` };
         return { kind: 'reconcile' };
       case 'schedule':
         return { kind: 'reconcile' };
@@ -88,9 +97,13 @@ export function route(cfg: ActionConfig): Route {
         command = (inputs.command as Command | undefined) ?? 'reconcile';
         break;
       case 'repository_dispatch': {
-        if (cfg.payload.action !== 'rollouts-alert') return { kind: 'skip', reason: `repository_dispatch of type ${String(cfg.payload.action)}` };
+        if (cfg.payload.action !== 'rollouts-alert')
+          return { kind: 'skip', reason: `repository_dispatch of type ${String(cfg.payload.action)}` };
         const alerts = (cfg.payload.client_payload as { alerts?: unknown } | undefined)?.alerts;
-        if (!Array.isArray(alerts)) throw new InputError('rollouts-alert: client_payload.alerts must be the alerts array of an Alertmanager webhook');
+        if (!Array.isArray(alerts))
+          throw new InputError(
+            'rollouts-alert: client_payload.alerts must be the alerts array of an Alertmanager webhook',
+          );
         return { kind: 'alert', alerts };
       }
       default:

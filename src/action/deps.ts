@@ -25,7 +25,9 @@ export function actionContext(cfg: ActionConfig): ActionContext {
   return { cfg, octokit, gitEnv, store, results: { pullRequests: [] } };
 }
 
-export async function loadManifests(ctx: ActionContext): Promise<{ loaded: LoadResult[]; manifests: Manifest[]; files: Map<string, string> }> {
+export async function loadManifests(
+  ctx: ActionContext,
+): Promise<{ loaded: LoadResult[]; manifests: Manifest[]; files: Map<string, string> }> {
   const loaded = await loadRollouts(join(ctx.cfg.cwd, ctx.cfg.dir));
   const files = new Map<string, string>();
   for (const r of loaded) if (r.manifest) files.set(r.manifest.name, relative(ctx.cfg.cwd, r.file));
@@ -38,7 +40,12 @@ export function annotate(ctx: ActionContext, loaded: LoadResult[]): boolean {
   for (const r of loaded)
     for (const i of r.issues) {
       any = true;
-      core.error(`${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`, { file: relative(ctx.cfg.cwd, i.file), startLine: i.line, startColumn: i.col, title: 'rollouts: invalid manifest' });
+      core.error(`${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`, {
+        file: relative(ctx.cfg.cwd, i.file),
+        startLine: i.line,
+        startColumn: i.col,
+        title: 'rollouts: invalid manifest',
+      });
     }
   return any;
 }
@@ -54,12 +61,19 @@ export function engineDeps(ctx: ActionContext, files: Map<string, string>): Engi
     reporter: streamReporter((t) => process.stdout.write(t), false),
     checkpoints: DEFAULT_CHECKPOINTS,
     events: githubEvents(ctx, files),
-    trigger: { event: cfg.event, commit: cfg.sha, ...(typeof cfg.payload.pull_request?.number === 'number' ? { pr: cfg.payload.pull_request.number } : {}) },
+    trigger: {
+      event: cfg.event,
+      commit: cfg.sha,
+      ...(typeof cfg.payload.pull_request?.number === 'number' ? { pr: cfg.payload.pull_request.number } : {}),
+    },
     enteredBy: async (m) => {
       const file = files.get(m.name) ?? `${cfg.dir}/${m.name}.yaml`;
-      const sha = (await git(cfg.cwd, ['log', '-1', '--format=%H', '-G', '^phase:', '--', file]).catch(() => '')).trim();
+      const sha = (
+        await git(cfg.cwd, ['log', '-1', '--format=%H', '-G', '^phase:', '--', file]).catch(() => '')
+      ).trim();
       return sha || cfg.sha;
     },
-    isRunFinished: (holder) => (holder.runId ? isWorkflowRunFinished(ctx.octokit, cfg.repo, holder.runId) : Promise.resolve(false)),
+    isRunFinished: (holder) =>
+      holder.runId ? isWorkflowRunFinished(ctx.octokit, cfg.repo, holder.runId) : Promise.resolve(false),
   };
 }

@@ -25,7 +25,12 @@ async function reported<T>(what: string, fn: () => Promise<T>): Promise<T | unde
 
 export function githubEvents(ctx: ActionContext, files: Map<string, string>): RolloutEvents {
   const { cfg, octokit } = ctx;
-  const branches: BranchContext = { repo: cfg.cwd, remote: 'origin', defaultBranch: cfg.defaultBranch, env: ctx.gitEnv };
+  const branches: BranchContext = {
+    repo: cfg.cwd,
+    remote: 'origin',
+    defaultBranch: cfg.defaultBranch,
+    env: ctx.gitEnv,
+  };
   const fileOf = (m: Manifest) => files.get(m.name) ?? `${cfg.dir}/${m.name}.yaml`;
   const setLatest = (m: Manifest, state: 'success' | 'failure' | 'inactive', text: string) =>
     reported(`deployment status of ${m.name}`, async () => {
@@ -40,7 +45,9 @@ export function githubEvents(ctx: ActionContext, files: Map<string, string>): Ro
 
   return {
     async phaseApplied({ manifest, phase }) {
-      await reported(`deployment of ${manifest.name}`, () => createPhaseDeployment(octokit, cfg.repo, manifest.name, phase, cfg.sha, cfg.runUrl));
+      await reported(`deployment of ${manifest.name}`, () =>
+        createPhaseDeployment(octokit, cfg.repo, manifest.name, phase, cfg.sha, cfg.runUrl),
+      );
     },
 
     async gateHealthy({ manifest, phase, next, state }) {
@@ -53,35 +60,79 @@ export function githubEvents(ctx: ActionContext, files: Map<string, string>): Ro
         const title = `rollouts: promote ${manifest.name} to ${next}`;
         const pushed = await pushPhaseChange(branches, fileOf(manifest), next, branch, title);
         if (!pushed) return;
-        const pr = await upsertPullRequest(octokit, cfg.repo, { branch, base: cfg.defaultBranch, title, body: promotionBody({ rollout: manifest.name, phase, next, samples: (state.gate?.samples ?? []) as SampleLike[], checklist: nextPhase.checklist ?? [] }), labels: ['rollouts:promotion'] });
+        const pr = await upsertPullRequest(octokit, cfg.repo, {
+          branch,
+          base: cfg.defaultBranch,
+          title,
+          body: promotionBody({
+            rollout: manifest.name,
+            phase,
+            next,
+            samples: (state.gate?.samples ?? []) as SampleLike[],
+            checklist: nextPhase.checklist ?? [],
+          }),
+          labels: ['rollouts:promotion'],
+        });
         const merged = p.promote === 'auto';
         if (merged) await mergeAndDispatch(pr.number, title);
-        ctx.results.pullRequests.push({ number: pr.number, url: pr.url, kind: 'promotion', rollout: manifest.name, merged });
+        ctx.results.pullRequests.push({
+          number: pr.number,
+          url: pr.url,
+          kind: 'promotion',
+          rollout: manifest.name,
+          merged,
+        });
         core.info(`${manifest.name}: promotion PR #${pr.number}${merged ? ' merged' : ''}`);
       });
     },
 
     async rollbackRequested({ manifest, phase, severity, reason, failing, state }) {
       await setLatest(manifest, 'failure', `${phase} failed: ${reason}`);
-      await reported(`revert PR of ${manifest.name}`, () => openRevert(manifest, phase, severity, reason, failing, state));
+      await reported(`revert PR of ${manifest.name}`, () =>
+        openRevert(manifest, phase, severity, reason, failing, state),
+      );
     },
 
     async rollbackDone({ manifest, applied, ok }) {
-      await setLatest(manifest, ok ? 'inactive' : 'failure', ok ? `rolled back to ${applied}` : `rolled back to ${applied}; verify failed`);
+      await setLatest(
+        manifest,
+        ok ? 'inactive' : 'failure',
+        ok ? `rolled back to ${applied}` : `rolled back to ${applied}; verify failed`,
+      );
     },
   };
 
-  async function openRevert(manifest: Manifest, phase: string, severity: string, reason: string, failing: SampleLike[], state: RolloutState): Promise<void> {
+  async function openRevert(
+    manifest: Manifest,
+    phase: string,
+    severity: string,
+    reason: string,
+    failing: SampleLike[],
+    state: RolloutState,
+  ): Promise<void> {
     const commit = typeof state.enteredBy === 'string' ? state.enteredBy : cfg.sha;
     const branch = `rollouts/revert-${manifest.name}-${commit.slice(0, 7)}`;
     const title = `rollouts: revert ${manifest.name} ${phase} (${severity})`;
     const idx = manifest.phases.findIndex((p) => p.name === phase);
     const below = manifest.phases[idx - 1]?.name ?? 'none';
-    const pushed = await pushRevert(branches, commit, fileOf(manifest), below, branch, `${title}\n\nThis reverts commit ${commit}.`);
+    const pushed = await pushRevert(
+      branches,
+      commit,
+      fileOf(manifest),
+      below,
+      branch,
+      `${title}\n\nThis reverts commit ${commit}.`,
+    );
     if (!pushed) return;
     const timeline = await ctx.store.tailLedger(manifest.name, 300, { fetch: false });
     const merged = ctx.cfg.autoRollback.has(severity);
-    const pr = await upsertPullRequest(octokit, cfg.repo, { branch, base: cfg.defaultBranch, title, body: revertBody({ rollout: manifest.name, phase, severity, reason, commit, failing, timeline, merged }), labels: ['rollouts:rollback'] });
+    const pr = await upsertPullRequest(octokit, cfg.repo, {
+      branch,
+      base: cfg.defaultBranch,
+      title,
+      body: revertBody({ rollout: manifest.name, phase, severity, reason, commit, failing, timeline, merged }),
+      labels: ['rollouts:rollback'],
+    });
     if (merged) await mergeAndDispatch(pr.number, title);
     ctx.results.pullRequests.push({ number: pr.number, url: pr.url, kind: 'rollback', rollout: manifest.name, merged });
     core.info(`${manifest.name}: revert PR #${pr.number}${merged ? ' merged' : ''}`);

@@ -1,6 +1,14 @@
 // The action's entry (dist/index.js): event -> command, then the same engine as the CLI.
 import * as core from '@actions/core';
-import { drill, emergencyRollback, failGatesForAlerts, reconcileAll, statusOf, type AlertmanagerAlert, type RolloutOutcome } from '../engine/index.js';
+import {
+  drill,
+  emergencyRollback,
+  failGatesForAlerts,
+  reconcileAll,
+  statusOf,
+  type AlertmanagerAlert,
+  type RolloutOutcome,
+} from '../engine/index.js';
 import { InputError, readConfig, route } from './config.js';
 import { actionContext, annotate, engineDeps, loadManifests } from './deps.js';
 import { pullRequestFlow } from './pull-request.js';
@@ -49,7 +57,9 @@ async function run(): Promise<void> {
     case 'drill': {
       const result = await drill(deps, one(r.rollout));
       if (!result) throw new Error('another reconciler holds the lease');
-      core.info(`drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`);
+      core.info(
+        `drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`,
+      );
       outcomes = [];
       if (!result.ok) core.setFailed(result.error ?? 'drill failed');
       break;
@@ -61,7 +71,8 @@ async function run(): Promise<void> {
   if (last) core.setOutput('pull-request', String(last.number));
   await writeSummary(r.kind, outcomes, views, ctx.results);
   // A gate's verdict is recorded in the state, not in the outcome: the check's failure message says why.
-  const reasonOf = (o: RolloutOutcome) => o.message ?? (views.find((v) => v.name === o.name)?.failure as { reason?: string } | undefined)?.reason ?? o.status;
+  const reasonOf = (o: RolloutOutcome) =>
+    o.message ?? (views.find((v) => v.name === o.name)?.failure as { reason?: string } | undefined)?.reason ?? o.status;
   const failedOnes = outcomes.filter((o) => o.outcome === 'failed');
   if (failedOnes.length) core.setFailed(failedOnes.map((o) => `${o.name}: ${reasonOf(o)}`).join('\n'));
 }

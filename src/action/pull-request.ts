@@ -27,8 +27,11 @@ export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: str
   const { loaded } = await loadManifests(ctx);
   if (annotate(ctx, loaded)) failed.push('invalid manifests (see the annotations)');
 
-  await git(cfg.cwd, ['cat-file', '-e', `${pr.base.sha}^{commit}`]).catch(() => git(cfg.cwd, ['fetch', '--no-tags', '--depth=1', 'origin', pr.base.sha]));
-  const appliedOf = async (name: string) => (await ctx.store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
+  await git(cfg.cwd, ['cat-file', '-e', `${pr.base.sha}^{commit}`]).catch(() =>
+    git(cfg.cwd, ['fetch', '--no-tags', '--depth=1', 'origin', pr.base.sha]),
+  );
+  const appliedOf = async (name: string) =>
+    (await ctx.store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
   const { plans, after } = await planChanges(cfg.cwd, pr.base.sha, cfg.dir, appliedOf);
 
   for (const plan of plans) {
@@ -36,8 +39,13 @@ export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: str
     const m = after.get(plan.name);
     const entering = plan.actions.find((a) => a.kind === 'apply');
     const phase = entering && m ? m.phases.find((p) => p.name === entering.phase) : undefined;
-    const checklist = phase?.checklist?.length ? { phase: phase.name, result: checkChecklist(phase.checklist, pr.body) } : null;
-    if (checklist && !checklist.result.ok) failed.push(`${plan.name}: checklist for ${checklist.phase} not complete: ${[...checklist.result.unticked, ...checklist.result.missing].join('; ')}`);
+    const checklist = phase?.checklist?.length
+      ? { phase: phase.name, result: checkChecklist(phase.checklist, pr.body) }
+      : null;
+    if (checklist && !checklist.result.ok)
+      failed.push(
+        `${plan.name}: checklist for ${checklist.phase} not complete: ${[...checklist.result.unticked, ...checklist.result.missing].join('; ')}`,
+      );
     let audit: AuditStepResult[] | null = null;
     let auditNote: string | undefined;
     if (!cfg.auditOnPr) auditNote = 'Read-only audit not run (`audit-on-pr: false`).';
@@ -45,13 +53,16 @@ export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: str
     else if (m && phase && plan.errors.length === 0) {
       for (const name of m.env) if (process.env[name]) core.setSecret(process.env[name]!);
       audit = await auditPhase({ cwd: cfg.cwd, env: process.env }, m, phase);
-      for (const a of audit) if (a.outcome === 'failed') failed.push(`${plan.name}: audit step ${a.step} failed: ${a.detail}`);
+      for (const a of audit)
+        if (a.outcome === 'failed') failed.push(`${plan.name}: audit step ${a.step} failed: ${a.detail}`);
     }
     const body = planCommentBody(plan, { audit, auditNote, checklist });
     try {
       await upsertStickyComment(ctx.octokit, cfg.repo, pr.number, planMarker(plan.name), body);
     } catch (err) {
-      core.warning(`could not comment on #${pr.number}${isFork ? ' (fork PRs get a read-only token)' : ''}: ${(err as Error).message}`);
+      core.warning(
+        `could not comment on #${pr.number}${isFork ? ' (fork PRs get a read-only token)' : ''}: ${(err as Error).message}`,
+      );
     }
     core.info(body);
   }

@@ -49,7 +49,10 @@ function truthOf(expression: string, vars: ConditionVars, valueNote: string | un
   if (vars.value === null && names.has('value'))
     return { known: false, reason: `no value to test \`${expression}\` on${valueNote ? `: ${valueNote}` : ''}` };
   if (vars.baseline === null && names.has('baseline'))
-    return { known: false, reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)` };
+    return {
+      known: false,
+      reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)`,
+    };
   try {
     return { known: true, value: celBool(expression, { ...vars }) };
   } catch (err) {
@@ -63,7 +66,9 @@ function firstLine(err: unknown): string {
 }
 
 function shown(vars: ConditionVars): string {
-  return vars.value === null ? '' : ` (value ${vars.value}${vars.baseline === null ? '' : `, baseline ${vars.baseline}`})`;
+  return vars.value === null
+    ? ''
+    : ` (value ${vars.value}${vars.baseline === null ? '' : `, baseline ${vars.baseline}`})`;
 }
 
 /** Null when the check has neither condition (the kind's own default decides then). */
@@ -77,7 +82,8 @@ export function evaluateConditions(
   let failTruth: Truth | undefined;
   if (fail !== undefined) {
     failTruth = truthOf(fail, vars, valueNote);
-    if (failTruth.known && failTruth.value) return { outcome: 'fail', reason: `fail: \`${fail}\` is true${shown(vars)}` };
+    if (failTruth.known && failTruth.value)
+      return { outcome: 'fail', reason: `fail: \`${fail}\` is true${shown(vars)}` };
     if (!failTruth.known) return { outcome: 'inconclusive', reason: failTruth.reason };
   }
   if (pass === undefined) return { outcome: 'pass' };

@@ -23,7 +23,11 @@ export const drillKind: CheckKindImpl<'drill'> = {
     }
     const result: DrillResult = { drill: latest, maxRtoSeconds: durationMs(spec.maxRto) / 1000, maxAge: spec.maxAge };
     if (!latest)
-      return { value: null, result, note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\`` };
+      return {
+        value: null,
+        result,
+        note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\``,
+      };
     return { value: latest.rtoMs / 1000, result };
   },
   decide(m, check) {

@@ -36,12 +36,22 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export function runArgv(argv: string[], cwd: string, env: Record<string, string>, signal: AbortSignal): Promise<ExecResult> {
+export function runArgv(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+  signal: AbortSignal,
+): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (!file) return Promise.reject(new MeasurementError('exec: empty argv'));
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout also ends what the command started.
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(file, args, {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -55,13 +65,16 @@ export function runArgv(argv: string[], cwd: string, env: Record<string, string>
     else signal.addEventListener('abort', onAbort, { once: true });
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.byteLength;
-      if (size > MAX_OUTPUT_BYTES) stop(new MeasurementError(`exec ${file}: more than ${MAX_OUTPUT_BYTES} bytes of output`));
+      if (size > MAX_OUTPUT_BYTES)
+        stop(new MeasurementError(`exec ${file}: more than ${MAX_OUTPUT_BYTES} bytes of output`));
       else into.push(chunk);
     };
     child.stdout.on('data', collect(out));
     child.stderr.on('data', collect(err));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      failure ??= new MeasurementError(e.code === 'ENOENT' ? `exec ${file}: no such command` : `exec ${file}: ${e.message}`);
+      failure ??= new MeasurementError(
+        e.code === 'ENOENT' ? `exec ${file}: no such command` : `exec ${file}: ${e.message}`,
+      );
       if (child.pid === undefined) {
         signal.removeEventListener('abort', onAbort);
         reject(failure);

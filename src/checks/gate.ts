@@ -58,7 +58,15 @@ interface Tally {
 
 function tally(name: string, check: Check, samples: Sample[]): Tally {
   const forMs = check.for ? durationMs(check.for) : 0;
-  const t: Tally = { name, severity: check.severity, samples, counted: [], pending: [], errorRun: [], inconclusive: [] };
+  const t: Tally = {
+    name,
+    severity: check.severity,
+    samples,
+    counted: [],
+    pending: [],
+    errorRun: [],
+    inconclusive: [],
+  };
   let streakStart: number | undefined;
   let errors: Sample[] = [];
   for (const s of samples) {

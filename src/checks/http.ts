@@ -22,15 +22,22 @@ export const httpKind: CheckKindImpl<'http'> = {
     let body: string | undefined;
     if (spec.json !== undefined) {
       body = JSON.stringify(render(spec.json, env.vars));
-      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
     }
     const limit = deadline(env.signal, durationMs(spec.timeout));
     try {
       const res = await fetchText(url, { method: spec.method, headers, body, signal: limit.signal });
-      const result: HttpResult = { status: res.status, json: jsonOrNull(res.body), body: res.body, headers: res.headers };
+      const result: HttpResult = {
+        status: res.status,
+        json: jsonOrNull(res.body),
+        body: res.body,
+        headers: res.headers,
+      };
       return { value: res.status, result };
     } catch (err) {
-      if (limit.expired()) throw new MeasurementError(`${spec.method} ${safeUrl(url)}: no response within ${spec.timeout}`);
+      if (limit.expired())
+        throw new MeasurementError(`${spec.method} ${safeUrl(url)}: no response within ${spec.timeout}`);
       throw err;
     }
   },

@@ -1,4 +1,13 @@
-export type { CheckEnv, CheckKindImpl, DrillRecord, KindDecision, Measurement, Outcome, Sample, Severity } from './types.js';
+export type {
+  CheckEnv,
+  CheckKindImpl,
+  DrillRecord,
+  KindDecision,
+  Measurement,
+  Outcome,
+  Sample,
+  Severity,
+} from './types.js';
 export { MeasurementError } from './types.js';
 export { sampleCheck, measureBaseline, decideMeasurement } from './sample.js';
 export { needsBaseline, evaluateConditions } from './conditions.js';

@@ -37,7 +37,11 @@ export const judgeKind: CheckKindImpl<'judge'> = {
     const spec = check.judge!;
     const base = prometheusBase(spec.prometheus.url, env);
     const endMs = env.now().getTime();
-    const w: Window = { end: endMs / 1000, start: (endMs - durationMs(spec.range)) / 1000, step: durationMs(spec.step) / 1000 };
+    const w: Window = {
+      end: endMs / 1000,
+      start: (endMs - durationMs(spec.range)) / 1000,
+      step: durationMs(spec.step) / 1000,
+    };
     const metrics = await Promise.all(
       spec.metrics.map(async (m): Promise<MetricResult> => {
         const [control, canary] = await Promise.all([
@@ -47,7 +51,10 @@ export const judgeKind: CheckKindImpl<'judge'> = {
         const input = { name: m.name, direction: m.direction, critical: m.critical, effectSize: m.effectSize };
         if (typeof control === 'string' || typeof canary === 'string') {
           const noData = classifyMetric({ ...input, control: [], canary: [] });
-          const why = [typeof control === 'string' ? `control ${control}` : '', typeof canary === 'string' ? `canary ${canary}` : ''];
+          const why = [
+            typeof control === 'string' ? `control ${control}` : '',
+            typeof canary === 'string' ? `canary ${canary}` : '',
+          ];
           return { ...noData, reason: why.filter(Boolean).join('; ') };
         }
         return classifyMetric({ ...input, control, canary });
@@ -62,7 +69,9 @@ export const judgeKind: CheckKindImpl<'judge'> = {
       end: new Date(endMs).toISOString(),
       metrics,
     };
-    return judgement.score === null ? { value: null, result, note: judgement.reason } : { value: judgement.score, result };
+    return judgement.score === null
+      ? { value: null, result, note: judgement.reason }
+      : { value: judgement.score, result };
   },
   decide(m) {
     const { verdict, reason } = m.result as JudgeResult;

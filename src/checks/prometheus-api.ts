@@ -20,7 +20,12 @@ export async function prometheusGet(
   const query = new URLSearchParams(params).toString();
   const url = `${base}${path}${query ? `?${query}` : ''}`;
   const res = await fetchText(url, { signal });
-  const body = jsonOrNull(res.body) as { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | null;
+  const body = jsonOrNull(res.body) as {
+    status?: unknown;
+    data?: unknown;
+    errorType?: unknown;
+    error?: unknown;
+  } | null;
   if (!body || typeof body !== 'object')
     throw new MeasurementError(`bad response from ${safeUrl(url)}: HTTP ${res.status}, not Prometheus API JSON`);
   if (body.status !== 'success') {
@@ -48,13 +53,15 @@ export interface InstantResult {
 }
 
 function pairValue(pair: unknown): number | null {
-  if (!Array.isArray(pair) || pair.length !== 2) throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
+  if (!Array.isArray(pair) || pair.length !== 2)
+    throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
   return sampleNumber(pair[1]);
 }
 
 export function parseInstant(data: unknown): InstantResult {
   const d = data as { resultType?: unknown; result?: unknown } | null;
-  if (d?.resultType === 'scalar') return { resultType: 'scalar', samples: [{ metric: {}, value: pairValue(d.result) }] };
+  if (d?.resultType === 'scalar')
+    return { resultType: 'scalar', samples: [{ metric: {}, value: pairValue(d.result) }] };
   if (d?.resultType === 'vector' && Array.isArray(d.result)) {
     const samples = d.result.map((s: { metric?: Record<string, string>; value?: unknown }) => ({
       metric: s.metric ?? {},

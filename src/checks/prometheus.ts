@@ -13,7 +13,8 @@ export const prometheusKind: CheckKindImpl<'prometheus'> = {
     const result = parseInstant(await prometheusGet(base, '/api/v1/query', { query }, env.signal));
     const [only, ...more] = result.samples;
     if (!only) return { value: null, result, note: 'the query returned no samples' };
-    if (more.length) return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
+    if (more.length)
+      return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
     if (only.value === null) return { value: null, result, note: 'the query returned NaN' };
     return { value: only.value, result };
   },

@@ -13,7 +13,9 @@ const MAX_DETAIL_ITEMS = 200;
 /** The result as the ledger keeps it: long strings and lists shortened (conditions saw the whole thing). */
 export function compactDetail(value: unknown, depth = 0): unknown {
   if (typeof value === 'string')
-    return value.length > MAX_DETAIL_STRING ? `${value.slice(0, MAX_DETAIL_STRING)}… (${value.length - MAX_DETAIL_STRING} more chars)` : value;
+    return value.length > MAX_DETAIL_STRING
+      ? `${value.slice(0, MAX_DETAIL_STRING)}… (${value.length - MAX_DETAIL_STRING} more chars)`
+      : value;
   if (depth > 12) return '…';
   if (Array.isArray(value)) {
     const kept = value.slice(0, MAX_DETAIL_ITEMS).map((v) => compactDetail(v, depth + 1));
@@ -68,7 +70,12 @@ export function decideMeasurement(check: Check, m: Measurement, baseline: number
   return { outcome: 'inconclusive', reason: `a ${impl.kind} check decides only with pass: or fail:` };
 }
 
-export async function sampleCheck(name: string, check: Check, env: CheckEnv, baseline?: number | null): Promise<Sample> {
+export async function sampleCheck(
+  name: string,
+  check: Check,
+  env: CheckEnv,
+  baseline?: number | null,
+): Promise<Sample> {
   const at = env.now().toISOString();
   const t0 = performance.now();
   const measured = await measureWithin(check, env);

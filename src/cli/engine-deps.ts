@@ -29,7 +29,9 @@ function localEvents(io: CliIO): RolloutEvents {
     },
     rollbackRequested({ manifest, phase, state, reason }) {
       const commit = typeof state.enteredBy === 'string' ? state.enteredBy : undefined;
-      io.err(`${manifest.name}: rollback requested for ${phase} (${reason}): ${commit ? `git revert ${commit.slice(0, 12)}` : `set \`phase:\` below ${phase}`}, then run \`rollouts apply\` (or \`rollouts rollback ${manifest.name}\` now)`);
+      io.err(
+        `${manifest.name}: rollback requested for ${phase} (${reason}): ${commit ? `git revert ${commit.slice(0, 12)}` : `set \`phase:\` below ${phase}`}, then run \`rollouts apply\` (or \`rollouts rollback ${manifest.name}\` now)`,
+      );
     },
   };
 }
@@ -52,7 +54,9 @@ export async function localEngine(io: CliIO, opts: ParsedOptions): Promise<Local
     env: io.env,
     me: currentHolder(runId),
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 120_000),
-    reporter: io.errRaw ? streamReporter(io.errRaw, io.isTTY) : streamReporter((t) => io.err(t.replace(/\n$/, '')), false),
+    reporter: io.errRaw
+      ? streamReporter(io.errRaw, io.isTTY)
+      : streamReporter((t) => io.err(t.replace(/\n$/, '')), false),
     checkpoints: {
       maxBatches: Number(io.env.ROLLOUTS_CHECKPOINT_BATCHES ?? DEFAULT_CHECKPOINTS.maxBatches),
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs),

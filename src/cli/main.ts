@@ -41,7 +41,6 @@ function parse(argv: string[]) {
 
 export type CommandRunner = (io: CliIO, args: string[], opts: ParsedOptions) => Promise<number>;
 
-
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
@@ -57,7 +56,13 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
         return schemaCommand(io);
       case 'plan':
         if (args.length) throw new UsageError('plan takes no positional arguments');
-        return await planCommand(io, { base: values.base ?? 'HEAD', json: values.json, dir: values.dir, stateBranch: values['state-branch'], remote: values.remote });
+        return await planCommand(io, {
+          base: values.base ?? 'HEAD',
+          json: values.json,
+          dir: values.dir,
+          stateBranch: values['state-branch'],
+          remote: values.remote,
+        });
       default: {
         const runner = Object.hasOwn(engineCommands, command) ? engineCommands[command] : undefined;
         if (!runner) throw new UsageError(`unknown command \`${command}\``);
@@ -86,7 +91,9 @@ if (isMain) {
   runCli(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      process.stderr.write(`rollouts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `rollouts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = EXIT.failure;
     },
   );

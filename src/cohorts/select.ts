@@ -53,7 +53,10 @@ export function selectCohort(
  * - this phase has ids, the previous covered everyone: [] (nothing is new).
  * - both have ids: this phase's ids not in the previous phase's, in this phase's order.
  */
-export function cohortAdded(current: CohortSelection, previousIds: readonly string[] | null | undefined): string[] | null {
+export function cohortAdded(
+  current: CohortSelection,
+  previousIds: readonly string[] | null | undefined,
+): string[] | null {
   if (current.ids === null) return null;
   if (previousIds === null) return [];
   const before = new Set(previousIds ?? []);
@@ -65,7 +68,9 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') {
     const keys = Object.keys(value as object);
-    return keys.length ? `an object with keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}` : 'an empty object';
+    return keys.length
+      ? `an object with keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}`
+      : 'an empty object';
   }
   const text = JSON.stringify(value) ?? String(value);
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;
@@ -88,7 +93,9 @@ export function parseCohortListing(json: unknown): string[] {
   }
   list.forEach((id, index) => {
     if (typeof id !== 'string' || id === '') {
-      throw new Error(`cohort listing must be an array of ids or {ids: [...]}: id #${index} is ${describe(id)}, not a non-empty string`);
+      throw new Error(
+        `cohort listing must be an array of ids or {ids: [...]}: id #${index} is ${describe(id)}, not a non-empty string`,
+      );
     }
   });
   return unique(list as string[]);

@@ -7,7 +7,11 @@ function retryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
-export async function httpRequest(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'json'>, signal: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<StepResult> {
+export async function httpRequest(
+  req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'json'>,
+  signal: AbortSignal,
+  extraHeaders: Record<string, string> = {},
+): Promise<StepResult> {
   const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, ...req.headers };
   let body: string | undefined;
   if (req.json !== undefined) {
@@ -19,7 +23,10 @@ export async function httpRequest(req: Pick<HttpRequest, 'method' | 'url' | 'hea
     res = await fetch(req.url, { method: req.method, headers, body, signal });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timed out' : (e.cause?.code ?? e.cause?.message ?? e.message);
+    const why =
+      e.name === 'TimeoutError' || e.name === 'AbortError'
+        ? 'timed out'
+        : (e.cause?.code ?? e.cause?.message ?? e.message);
     throw new StepCallError(`${req.method} ${req.url}: ${why}`, true);
   }
   const text = await res.text();

@@ -12,7 +12,13 @@ export function runProcess(argv: string[], call: DriverCall): Promise<StepResult
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'])
     if (process.env[name] !== undefined && env[name] === undefined) env[name] = process.env[name]!;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: call.cwd, env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], signal: call.signal });
+    const child = spawn(file, args, {
+      cwd: call.cwd,
+      env,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: call.signal,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -46,7 +52,15 @@ export function runProcess(argv: string[], call: DriverCall): Promise<StepResult
  * on the first page), so null becomes '' as it does inside a string, and lists or maps become JSON, never "null".
  */
 export function argvStrings(config: unknown): string[] {
-  return (config as unknown[]).map((v) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)));
+  return (config as unknown[]).map((v) =>
+    typeof v === 'string'
+      ? v
+      : v === null || v === undefined
+        ? ''
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v),
+  );
 }
 
 export const runDriver: StepDriver = {

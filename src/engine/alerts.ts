@@ -33,12 +33,25 @@ export function alertSamples(m: Manifest, gateChecks: string[], alerts: Alertman
     const reason = `Alertmanager: ${hits.map((a) => a.labels.alertname ?? 'alert').join(', ')} firing`;
     // Two samples: one when the alert started firing, one now, so `for:` is measured from the alert's start.
     for (const t of at.getTime() < now.getTime() ? [at, now] : [now])
-      out.push({ check: name, at: t.toISOString(), outcome: 'fail', value: hits.length, severity: check.severity, durationMs: 0, reason, detail: { alerts: hits.map((a) => ({ labels: a.labels, startsAt: a.startsAt })) } });
+      out.push({
+        check: name,
+        at: t.toISOString(),
+        outcome: 'fail',
+        value: hits.length,
+        severity: check.severity,
+        durationMs: 0,
+        reason,
+        detail: { alerts: hits.map((a) => ({ labels: a.labels, startsAt: a.startsAt })) },
+      });
   }
   return out;
 }
 
-export async function failGatesForAlerts(deps: EngineDeps, manifests: Manifest[], alerts: AlertmanagerAlert[]): Promise<RolloutOutcome[]> {
+export async function failGatesForAlerts(
+  deps: EngineDeps,
+  manifests: Manifest[],
+  alerts: AlertmanagerAlert[],
+): Promise<RolloutOutcome[]> {
   const outcomes: RolloutOutcome[] = [];
   for (const m of manifests) {
     const { state } = await deps.store.readState(m.name);
@@ -53,13 +66,24 @@ export async function failGatesForAlerts(deps: EngineDeps, manifests: Manifest[]
         (s) => {
           if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
         },
-        samples.map((sample) => session.entry({ kind: 'sample', phase: session.state.gate!.phase, result: sample, source: 'alertmanager' })),
+        samples.map((sample) =>
+          session.entry({ kind: 'sample', phase: session.state.gate!.phase, result: sample, source: 'alertmanager' }),
+        ),
         'alert samples',
       );
       const kind = await sampleGate(deps, session, rc, m);
-      return { name: m.name, outcome: kind, desired: m.phase, applied: session.state.applied, status: session.state.status, message: samples[0]!.reason };
+      return {
+        name: m.name,
+        outcome: kind,
+        desired: m.phase,
+        applied: session.state.applied,
+        status: session.state.status,
+        message: samples[0]!.reason,
+      };
     });
-    outcomes.push(out ?? { name: m.name, outcome: 'busy', desired: m.phase, applied: state.applied, status: state.status });
+    outcomes.push(
+      out ?? { name: m.name, outcome: 'busy', desired: m.phase, applied: state.applied, status: state.status },
+    );
   }
   return outcomes;
 }

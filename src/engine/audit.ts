@@ -16,14 +16,30 @@ export interface AuditStepResult {
   result?: Record<string, unknown>;
 }
 
-export async function auditPhase(deps: Pick<EngineDeps, 'cwd' | 'env'>, m: Manifest, p: Phase): Promise<AuditStepResult[]> {
+export async function auditPhase(
+  deps: Pick<EngineDeps, 'cwd' | 'env'>,
+  m: Manifest,
+  p: Phase,
+): Promise<AuditStepResult[]> {
   const rc = runContext(deps as EngineDeps, m, true);
   const out: AuditStepResult[] = [];
   let cohort: CohortState;
   try {
     let listing: string[] | null = null;
     if (p.cohort?.from) {
-      const r = await callStep(rc, { step: p.cohort.from, template: templateContext(rc, p.name, null), idempotencyKey: batchKey({ rollout: m.name, phase: p.name, kind: 'audit', step: p.cohort.from.name, generation: 0, dryRun: true, cursor: null }) });
+      const r = await callStep(rc, {
+        step: p.cohort.from,
+        template: templateContext(rc, p.name, null),
+        idempotencyKey: batchKey({
+          rollout: m.name,
+          phase: p.name,
+          kind: 'audit',
+          step: p.cohort.from.name,
+          generation: 0,
+          dryRun: true,
+          cursor: null,
+        }),
+      });
       listing = parseCohortListing(r.result.json);
     }
     const sel = selectCohort(p.cohort, listing, m.name);
@@ -36,14 +52,32 @@ export async function auditPhase(deps: Pick<EngineDeps, 'cwd' | 'env'>, m: Manif
       out.push({ step: step.name, outcome: 'skipped', detail: 'writes (not readOnly)' });
       continue;
     }
-    const key = batchKey({ rollout: m.name, phase: p.name, kind: 'audit', step: step.name, generation: 0, dryRun: true, cursor: null });
+    const key = batchKey({
+      rollout: m.name,
+      phase: p.name,
+      kind: 'audit',
+      step: step.name,
+      generation: 0,
+      dryRun: true,
+      cursor: null,
+    });
     const template = { ...templateContext(rc, p.name, cohort), page: { cursor: null, number: 1 } };
     try {
       const r = await callStep(rc, { step, template, idempotencyKey: key });
-      out.push({ step: step.name, outcome: 'ok', detail: step.paginate ? 'first page only' : `${Math.round(r.durationMs)} ms`, result: rc.masker.maskValue(summarize(r.result)) });
+      out.push({
+        step: step.name,
+        outcome: 'ok',
+        detail: step.paginate ? 'first page only' : `${Math.round(r.durationMs)} ms`,
+        result: rc.masker.maskValue(summarize(r.result)),
+      });
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      out.push({ step: step.name, outcome: 'failed', detail: err.message, result: err.result ? rc.masker.maskValue(summarize(err.result)) : undefined });
+      out.push({
+        step: step.name,
+        outcome: 'failed',
+        detail: err.message,
+        result: err.result ? rc.masker.maskValue(summarize(err.result)) : undefined,
+      });
     }
   }
   return out;

@@ -46,7 +46,12 @@ export interface ChangePlans {
   issues: ManifestIssue[];
 }
 
-export async function planChanges(root: string, base: string, dir: string, appliedOf?: (name: string) => Promise<string | null>): Promise<ChangePlans> {
+export async function planChanges(
+  root: string,
+  base: string,
+  dir: string,
+  appliedOf?: (name: string) => Promise<string | null>,
+): Promise<ChangePlans> {
   const out: ChangePlans = { plans: [], after: new Map(), issues: [] };
   for (const file of await changedManifests(root, base, dir)) {
     const beforeText = await showAt(root, base, file);

@@ -61,9 +61,13 @@ export class Checkpointer {
     this.lastFlush = performance.now();
     this.flushes++;
     this.inFlight = this.session
-      .commit((s) => {
-        if (progress) s.progress = { ...s.progress, [this.key]: progress };
-      }, entries, `checkpoint ${this.key} batch ${progress?.batches ?? '?'}`)
+      .commit(
+        (s) => {
+          if (progress) s.progress = { ...s.progress, [this.key]: progress };
+        },
+        entries,
+        `checkpoint ${this.key} batch ${progress?.batches ?? '?'}`,
+      )
       .catch((err: unknown) => {
         this.failure = err;
       })

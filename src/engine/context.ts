@@ -44,7 +44,23 @@ export function templateContext(rc: RunContext, phase: string, cohort: CohortSta
  * batch it already applied. The phase's generation (how many times it was entered) and dry runs are part of the key,
  * so re-applying a phase after its rollback, or a drill, is never mistaken for a replay of the earlier batches.
  */
-export function batchKey(parts: { rollout: string; phase: string; kind: StepKind; step: string; generation: number; dryRun: boolean; cursor: unknown }): string {
-  const text = JSON.stringify([parts.rollout, parts.phase, parts.kind, parts.step, parts.generation, parts.dryRun, parts.cursor ?? null]);
+export function batchKey(parts: {
+  rollout: string;
+  phase: string;
+  kind: StepKind;
+  step: string;
+  generation: number;
+  dryRun: boolean;
+  cursor: unknown;
+}): string {
+  const text = JSON.stringify([
+    parts.rollout,
+    parts.phase,
+    parts.kind,
+    parts.step,
+    parts.generation,
+    parts.dryRun,
+    parts.cursor ?? null,
+  ]);
   return `${parts.rollout}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }

@@ -8,9 +8,21 @@ import type { Reporter } from './progress.js';
 
 export interface RolloutEvents {
   /** A phase's gate held healthy; `next` is the phase a promotion would move to (null after the last). */
-  gateHealthy?(ev: { manifest: Manifest; phase: string; next: string | null; state: RolloutState }): Promise<void> | void;
+  gateHealthy?(ev: {
+    manifest: Manifest;
+    phase: string;
+    next: string | null;
+    state: RolloutState;
+  }): Promise<void> | void;
   /** A gate or a step failed with a severity that asks for a rollback of the commit that entered the phase. */
-  rollbackRequested?(ev: { manifest: Manifest; phase: string; severity: string; reason: string; failing: Sample[]; state: RolloutState }): Promise<void> | void;
+  rollbackRequested?(ev: {
+    manifest: Manifest;
+    phase: string;
+    severity: string;
+    reason: string;
+    failing: Sample[];
+    state: RolloutState;
+  }): Promise<void> | void;
   /** A gate paused for a person (medium severity, too many inconclusive samples or errors). */
   paused?(ev: { manifest: Manifest; phase: string; reason: string; state: RolloutState }): Promise<void> | void;
   rollbackStarted?(ev: { manifest: Manifest; from: string; to: string; reason: string }): Promise<void> | void;

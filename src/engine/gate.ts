@@ -28,7 +28,13 @@ function defaultPrometheus(m: Manifest, vars: Record<string, unknown>, env: Node
   return env.PROMETHEUS_URL;
 }
 
-export function checkEnv(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, phase: string): CheckEnv {
+export function checkEnv(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  phase: string,
+): CheckEnv {
   const vars = templateContext(rc, phase, session.state.cohorts?.[phase] ?? null);
   return {
     vars,
@@ -55,7 +61,13 @@ function nextPhase(m: Manifest, p: Phase): string | null {
   return m.phases[phaseIndex(m, p.name) + 1]?.name ?? null;
 }
 
-async function markHealthy(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, p: Phase): Promise<OutcomeKind> {
+async function markHealthy(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  p: Phase,
+): Promise<OutcomeKind> {
   const next = nextPhase(m, p);
   const status = next === null ? 'complete' : 'healthy';
   await session.commit(
@@ -66,14 +78,28 @@ async function markHealthy(deps: EngineDeps, session: RolloutSession, rc: RunCon
     [session.entry({ kind: 'transition', phase: p.name, result: { status, next } })],
     `${p.name}: ${status}`,
   );
-  await announce(deps, rc, m, status === 'complete' ? 'complete' : 'promotion', `${m.name}: ${p.name} is ${status}${next ? `; next: ${next}` : ''}`);
-  deps.reporter.info(`${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === 'manual' ? 'manual' : 'next'}` : ''}`);
+  await announce(
+    deps,
+    rc,
+    m,
+    status === 'complete' ? 'complete' : 'promotion',
+    `${m.name}: ${p.name} is ${status}${next ? `; next: ${next}` : ''}`,
+  );
+  deps.reporter.info(
+    `${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === 'manual' ? 'manual' : 'next'}` : ''}`,
+  );
   await deps.events.gateHealthy?.({ manifest: m, phase: p.name, next, state: session.state });
   return status;
 }
 
 /** After a phase's steps: open its gate (measuring baselines), or mark it healthy when it has none. */
-export async function openGate(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, p: Phase): Promise<void> {
+export async function openGate(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  p: Phase,
+): Promise<void> {
   await deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: session.state });
   if (!p.gate) {
     await markHealthy(deps, session, rc, m, p);
@@ -101,14 +127,27 @@ export async function openGate(deps: EngineDeps, session: RolloutSession, rc: Ru
       s.step = null;
       s.gate = gate;
     },
-    [session.entry({ kind: 'gate-open', phase: p.name, result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate.passesAt } })],
+    [
+      session.entry({
+        kind: 'gate-open',
+        phase: p.name,
+        result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate.passesAt },
+      }),
+    ],
     `${p.name}: gate open`,
   );
-  deps.reporter.info(`${m.name}: ${p.name} holding until ${gate.passesAt}${p.gate.checks.length ? ` (checks: ${p.gate.checks.join(', ')})` : ''}`);
+  deps.reporter.info(
+    `${m.name}: ${p.name} holding until ${gate.passesAt}${p.gate.checks.length ? ` (checks: ${p.gate.checks.join(', ')})` : ''}`,
+  );
 }
 
 /** Takes the due samples of the open gate and moves the rollout on by the verdict. */
-export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest): Promise<OutcomeKind> {
+export async function sampleGate(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+): Promise<OutcomeKind> {
   const gateState = session.state.gate!;
   const p = m.phases[phaseIndex(m, gateState.phase)]!;
   const gate = p.gate!;
@@ -122,7 +161,9 @@ export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: 
   const before = gateVerdict(input());
   if (before.state === 'holding' && before.due.length) {
     const env = checkEnv(deps, session, rc, m, p.name);
-    const samples = await Promise.all(before.due.map((name) => sampleCheck(name, m.checks[name]!, env, gateState.baseline?.[name] ?? null)));
+    const samples = await Promise.all(
+      before.due.map((name) => sampleCheck(name, m.checks[name]!, env, gateState.baseline?.[name] ?? null)),
+    );
     await session.commit(
       (s) => {
         if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
@@ -130,7 +171,10 @@ export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: 
       samples.map((sample) => session.entry({ kind: 'sample', phase: p.name, result: sample })),
       `${p.name}: ${samples.length} gate sample${samples.length === 1 ? '' : 's'}`,
     );
-    for (const s of samples) deps.reporter.info(`  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ''}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`);
+    for (const s of samples)
+      deps.reporter.info(
+        `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ''}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`,
+      );
   }
   const verdict = gateVerdict(input());
   switch (verdict.state) {
@@ -142,14 +186,38 @@ export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: 
       await session.commit(
         (s) => {
           s.status = 'failed';
-          s.failure = { phase: p.name, severity: verdict.severity, reason: verdict.reason, at: session.now().toISOString() };
+          s.failure = {
+            phase: p.name,
+            severity: verdict.severity,
+            reason: verdict.reason,
+            at: session.now().toISOString(),
+          };
         },
-        [session.entry({ kind: 'gate-failed', phase: p.name, result: { severity: verdict.severity, reason: verdict.reason, failing: verdict.failing } })],
+        [
+          session.entry({
+            kind: 'gate-failed',
+            phase: p.name,
+            result: { severity: verdict.severity, reason: verdict.reason, failing: verdict.failing },
+          }),
+        ],
         `${p.name}: gate failed`,
       );
       deps.reporter.info(`${m.name}: ✖ gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`);
-      await announce(deps, rc, m, 'failure', `:x: ${m.name}: gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`);
-      await deps.events.rollbackRequested?.({ manifest: m, phase: p.name, severity: verdict.severity, reason: verdict.reason, failing: verdict.failing, state: session.state });
+      await announce(
+        deps,
+        rc,
+        m,
+        'failure',
+        `:x: ${m.name}: gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`,
+      );
+      await deps.events.rollbackRequested?.({
+        manifest: m,
+        phase: p.name,
+        severity: verdict.severity,
+        reason: verdict.reason,
+        failing: verdict.failing,
+        state: session.state,
+      });
       return 'failed';
     case 'paused':
       await session.commit(
@@ -157,7 +225,13 @@ export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: 
           s.status = 'paused';
           s.failure = { phase: p.name, severity: 'medium', reason: verdict.reason, at: session.now().toISOString() };
         },
-        [session.entry({ kind: 'gate-paused', phase: p.name, result: { reason: verdict.reason, failing: verdict.failing } })],
+        [
+          session.entry({
+            kind: 'gate-paused',
+            phase: p.name,
+            result: { reason: verdict.reason, failing: verdict.failing },
+          }),
+        ],
         `${p.name}: gate paused`,
       );
       deps.reporter.info(`${m.name}: ⏸ gate of ${p.name} paused: ${verdict.reason}`);
@@ -167,7 +241,12 @@ export async function sampleGate(deps: EngineDeps, session: RolloutSession, rc: 
 }
 
 /** `verify:` after a rollback: each check must pass. */
-export async function runVerify(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest): Promise<boolean> {
+export async function runVerify(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+): Promise<boolean> {
   const env = checkEnv(deps, session, rc, m, session.state.applied);
   const samples: Sample[] = [];
   for (const v of m.verify) samples.push(await sampleCheck(v.name, v, env, null));
@@ -178,16 +257,34 @@ export async function runVerify(deps: EngineDeps, session: RolloutSession, rc: R
       s.status = ok ? 'rolled-back' : 'failed';
       s.step = null;
       s.rollbackTo = null;
-      s.failure = ok ? null : { phase: s.applied, reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(', ')}`, at: session.now().toISOString() };
+      s.failure = ok
+        ? null
+        : {
+            phase: s.applied,
+            reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(', ')}`,
+            at: session.now().toISOString(),
+          };
     },
     [
       ...samples.map((sample) => session.entry({ kind: 'verify', result: sample })),
-      session.entry({ kind: 'transition', result: { status: ok ? 'rolled-back' : 'failed', applied: session.state.applied } }),
+      session.entry({
+        kind: 'transition',
+        result: { status: ok ? 'rolled-back' : 'failed', applied: session.state.applied },
+      }),
     ],
     ok ? 'rolled back and verified' : 'verify failed',
   );
-  for (const s of samples) deps.reporter.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`);
-  await announce(deps, rc, m, 'rollback-done', ok ? `:white_check_mark: ${m.name}: rolled back to ${session.state.applied}; verify passed` : `:x: ${m.name}: rolled back to ${session.state.applied}; verify FAILED: ${failing.map((f) => f.check).join(', ')}`);
+  for (const s of samples)
+    deps.reporter.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`);
+  await announce(
+    deps,
+    rc,
+    m,
+    'rollback-done',
+    ok
+      ? `:white_check_mark: ${m.name}: rolled back to ${session.state.applied}; verify passed`
+      : `:x: ${m.name}: rolled back to ${session.state.applied}; verify FAILED: ${failing.map((f) => f.check).join(', ')}`,
+  );
   await deps.events.rollbackDone?.({ manifest: m, applied: session.state.applied, ok, state: session.state });
   return ok;
 }

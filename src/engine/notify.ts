@@ -6,11 +6,24 @@ import type { Masker } from './mask.js';
 export type NotifyEvent = 'failure' | 'rollback-start' | 'rollback-done' | 'promotion' | 'complete';
 
 /** Notifies from inside a reconcile pass, reporting problems through the pass's reporter. */
-export function announce(deps: { env: NodeJS.ProcessEnv; reporter: { info(line: string): void } }, rc: { masker: Masker }, m: Manifest, event: NotifyEvent, text: string): Promise<void> {
+export function announce(
+  deps: { env: NodeJS.ProcessEnv; reporter: { info(line: string): void } },
+  rc: { masker: Masker },
+  m: Manifest,
+  event: NotifyEvent,
+  text: string,
+): Promise<void> {
   return notify(m, deps.env, rc.masker, event, text, (line) => deps.reporter.info(line));
 }
 
-export async function notify(m: Manifest, env: NodeJS.ProcessEnv, masker: Masker, event: NotifyEvent, text: string, log: (line: string) => void): Promise<void> {
+export async function notify(
+  m: Manifest,
+  env: NodeJS.ProcessEnv,
+  masker: Masker,
+  event: NotifyEvent,
+  text: string,
+  log: (line: string) => void,
+): Promise<void> {
   for (const n of m.notify) {
     if (!n.on.includes(event)) continue;
     const name = n.slack?.webhookEnv ?? n.webhook?.urlEnv;
@@ -22,7 +35,12 @@ export async function notify(m: Manifest, env: NodeJS.ProcessEnv, masker: Masker
     masker.add(url);
     const body = n.slack ? { text } : { event, rollout: m.name, text };
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) log(`notify: ${name} answered HTTP ${res.status}`);
     } catch (err) {
       log(`notify: ${name}: ${masker.mask((err as Error).message)}`);

@@ -14,24 +14,63 @@ export class OperationError extends Error {}
  * until its desired phase changes (so the next pass does not re-apply what was just rolled back).
  */
 export async function emergencyRollback(deps: EngineDeps, m: Manifest, to = 'none'): Promise<RolloutOutcome> {
-  if (to !== 'none' && phaseIndex(m, to) < 0) throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(', ')})`);
+  if (to !== 'none' && phaseIndex(m, to) < 0)
+    throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(', ')})`);
   const rc = runContext(deps, m);
   const out = await withSession(deps, m, rc.masker, async (session) => {
     const applied = session.state.applied;
     if (phaseIndex(m, to) >= phaseIndex(m, applied) && session.state.status !== 'rolling-back')
-      return { name: m.name, outcome: 'unchanged' as const, desired: m.phase, applied, status: session.state.status, message: `${to} is not below the applied phase ${applied}` };
-    await session.commit((s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }), [session.entry({ kind: 'emergency-rollback', result: { from: applied, to } })], `emergency rollback to ${to}`);
+      return {
+        name: m.name,
+        outcome: 'unchanged' as const,
+        desired: m.phase,
+        applied,
+        status: session.state.status,
+        message: `${to} is not below the applied phase ${applied}`,
+      };
+    await session.commit(
+      (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
+      [session.entry({ kind: 'emergency-rollback', result: { from: applied, to } })],
+      `emergency rollback to ${to}`,
+    );
     try {
       await rollBackTo(deps, session, rc, m, to, 'emergency rollback');
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      await session.commit((s) => void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }), [session.entry({ kind: 'step-failed', phase: session.state.applied, step: err.step, error: err.message })], 'rollback step failed');
-      return { name: m.name, outcome: 'failed' as const, desired: m.phase, applied: session.state.applied, status: session.state.status, message: err.message };
+      await session.commit(
+        (s) =>
+          void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }),
+        [session.entry({ kind: 'step-failed', phase: session.state.applied, step: err.step, error: err.message })],
+        'rollback step failed',
+      );
+      return {
+        name: m.name,
+        outcome: 'failed' as const,
+        desired: m.phase,
+        applied: session.state.applied,
+        status: session.state.status,
+        message: err.message,
+      };
     }
     const ok = await runVerify(deps, session, rc, m);
-    return { name: m.name, outcome: ok ? ('rolled-back' as const) : ('failed' as const), desired: m.phase, applied: session.state.applied, status: session.state.status };
+    return {
+      name: m.name,
+      outcome: ok ? ('rolled-back' as const) : ('failed' as const),
+      desired: m.phase,
+      applied: session.state.applied,
+      status: session.state.status,
+    };
   });
-  return out ?? { name: m.name, outcome: 'busy', desired: m.phase, applied: '?', status: '?', message: 'another reconciler holds the lease' };
+  return (
+    out ?? {
+      name: m.name,
+      outcome: 'busy',
+      desired: m.phase,
+      applied: '?',
+      status: '?',
+      message: 'another reconciler holds the lease',
+    }
+  );
 }
 
 export interface DrillResult {
@@ -49,9 +88,13 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
   return withSession(deps, m, rc.masker, async (session) => {
     const applied = phaseIndex(m, session.state.applied);
     const phases = m.phases.slice(0, applied + 1).reverse();
-    await session.commit((s) => {
-      for (const key of Object.keys(s.progress ?? {})) if (key.includes('/drill/')) delete s.progress![key];
-    }, [session.entry({ kind: 'drill-start', result: { phases: phases.map((p) => p.name) } })], 'drill start');
+    await session.commit(
+      (s) => {
+        for (const key of Object.keys(s.progress ?? {})) if (key.includes('/drill/')) delete s.progress![key];
+      },
+      [session.entry({ kind: 'drill-start', result: { phases: phases.map((p) => p.name) } })],
+      'drill start',
+    );
     const skipped: string[] = [];
     const t0 = performance.now();
     let error: string | undefined;
@@ -60,7 +103,19 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
         const steps = p.rollback ?? m.rollback;
         for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
         const generation = ((session.state.generation as Record<string, number> | undefined) ?? {})[p.name] ?? 0;
-        await runSteps({ session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: 'drill', cohort: session.state.cohorts?.[p.name] ?? null, generation }, steps);
+        await runSteps(
+          {
+            session,
+            rc,
+            reporter: deps.reporter,
+            checkpoints: deps.checkpoints,
+            phase: p.name,
+            kind: 'drill',
+            cohort: session.state.cohorts?.[p.name] ?? null,
+            generation,
+          },
+          steps,
+        );
       }
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
@@ -68,7 +123,11 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
     }
     const rtoMs = Math.round(performance.now() - t0);
     const result: DrillResult = { name: m.name, rtoMs, ok: !error, skipped, phases: phases.map((p) => p.name), error };
-    await session.commit(null, [session.entry({ kind: 'drill', result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error })], `drill: RTO ${rtoMs} ms`);
+    await session.commit(
+      null,
+      [session.entry({ kind: 'drill', result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error })],
+      `drill: RTO ${rtoMs} ms`,
+    );
     return result;
   });
 }

@@ -18,29 +18,54 @@ function generationOf(s: RolloutState, phase: string): number {
 }
 
 /** The cohort of a phase, resolved once and recorded: a rollback uses the cohort that was applied. */
-async function resolveCohort(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, p: Phase): Promise<CohortState> {
+async function resolveCohort(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  p: Phase,
+): Promise<CohortState> {
   const recorded = session.state.cohorts?.[p.name];
   if (recorded) return recorded;
   let listing: string[] | null = null;
   if (p.cohort?.from) {
     const template = templateContext(rc, p.name, null);
-    const key = batchKey({ rollout: m.name, phase: p.name, kind: 'cohort', step: p.cohort.from.name, generation: generationOf(session.state, p.name), dryRun: rc.dryRun, cursor: null });
+    const key = batchKey({
+      rollout: m.name,
+      phase: p.name,
+      kind: 'cohort',
+      step: p.cohort.from.name,
+      generation: generationOf(session.state, p.name),
+      dryRun: rc.dryRun,
+      cursor: null,
+    });
     const out = await callStep(rc, { step: p.cohort.from, template, idempotencyKey: key });
     listing = parseCohortListing(out.result.json);
   }
   const selection = selectCohort(p.cohort, listing, m.name);
   const idx = phaseIndex(m, p.name);
   const previous = idx > 0 ? session.state.cohorts?.[m.phases[idx - 1]!.name] : undefined;
-  const cohort: CohortState = { ids: selection.ids, added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : undefined) };
+  const cohort: CohortState = {
+    ids: selection.ids,
+    added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : undefined),
+  };
   if (p.cohort?.percent !== undefined) cohort.percent = p.cohort.percent;
   await session.commit(
     (s) => {
       s.cohorts = { ...s.cohorts, [p.name]: cohort };
     },
-    [session.entry({ kind: 'cohort', phase: p.name, result: { ids: cohort.ids, added: cohort.added, percent: cohort.percent, listed: listing?.length } })],
+    [
+      session.entry({
+        kind: 'cohort',
+        phase: p.name,
+        result: { ids: cohort.ids, added: cohort.added, percent: cohort.percent, listed: listing?.length },
+      }),
+    ],
     `${p.name}: cohort`,
   );
-  deps.reporter.info(`  ${p.name}: cohort ${cohort.ids === null ? 'everyone' : `${cohort.ids.length} ids (${cohort.added?.length ?? 'all'} new)`}`);
+  deps.reporter.info(
+    `  ${p.name}: cohort ${cohort.ids === null ? 'everyone' : `${cohort.ids.length} ids (${cohort.added?.length ?? 'all'} new)`}`,
+  );
   return cohort;
 }
 
@@ -54,7 +79,13 @@ export function failedInSteps(s: RolloutState): boolean {
 }
 
 /** Enters phase `p` (unless resuming it) and runs its steps. */
-export async function applyPhase(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, p: Phase): Promise<void> {
+export async function applyPhase(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  p: Phase,
+): Promise<void> {
   const s = session.state;
   if (s.applied === p.name && failedInSteps(s)) {
     await session.commit(
@@ -62,7 +93,14 @@ export async function applyPhase(deps: EngineDeps, session: RolloutSession, rc: 
         st.status = 'applying';
         st.failure = null;
       },
-      [session.entry({ kind: 'resume', phase: p.name, step: (s.failure as { step: string }).step, result: { after: s.failure } })],
+      [
+        session.entry({
+          kind: 'resume',
+          phase: p.name,
+          step: (s.failure as { step: string }).step,
+          result: { after: s.failure },
+        }),
+      ],
       `resume ${p.name}`,
     );
   }
@@ -73,7 +111,10 @@ export async function applyPhase(deps: EngineDeps, session: RolloutSession, rc: 
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.startsWith(`${p.name}/`)) delete st.progress![key];
         if (st.cohorts) delete st.cohorts[p.name];
-        st.generation = { ...(st.generation as Record<string, number> | undefined), [p.name]: generationOf(st, p.name) + 1 };
+        st.generation = {
+          ...(st.generation as Record<string, number> | undefined),
+          [p.name]: generationOf(st, p.name) + 1,
+        };
         st.applied = p.name;
         st.status = 'applying';
         st.step = null;
@@ -81,18 +122,40 @@ export async function applyPhase(deps: EngineDeps, session: RolloutSession, rc: 
         st.failure = null;
         if (enteredBy) st.enteredBy = enteredBy;
       },
-      [session.entry({ kind: 'transition', phase: p.name, result: { from, to: p.name, status: 'applying', enteredBy } })],
+      [
+        session.entry({
+          kind: 'transition',
+          phase: p.name,
+          result: { from, to: p.name, status: 'applying', enteredBy },
+        }),
+      ],
       `apply ${p.name}`,
     );
     deps.reporter.info(`${m.name}: applying ${p.name}${from !== 'none' ? ` (after ${from})` : ''}`);
   } else deps.reporter.info(`${m.name}: resuming ${p.name}`);
   const cohort = await resolveCohort(deps, session, rc, m, p);
-  const run: StepsRun = { session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: 'apply', cohort, generation: generationOf(session.state, p.name) };
+  const run: StepsRun = {
+    session,
+    rc,
+    reporter: deps.reporter,
+    checkpoints: deps.checkpoints,
+    phase: p.name,
+    kind: 'apply',
+    cohort,
+    generation: generationOf(session.state, p.name),
+  };
   await runSteps(run, p.steps);
 }
 
 /** Rolls back every applied phase above `target`, highest first, each with its own recorded cohort. */
-export async function rollBackTo(deps: EngineDeps, session: RolloutSession, rc: RunContext, m: Manifest, target: string, reason: string): Promise<void> {
+export async function rollBackTo(
+  deps: EngineDeps,
+  session: RolloutSession,
+  rc: RunContext,
+  m: Manifest,
+  target: string,
+  reason: string,
+): Promise<void> {
   const s = session.state;
   if (s.status !== 'rolling-back') {
     await session.commit(
@@ -106,7 +169,13 @@ export async function rollBackTo(deps: EngineDeps, session: RolloutSession, rc: 
       `roll back ${s.applied} -> ${target}`,
     );
     deps.reporter.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await announce(deps, rc, m, 'rollback-start', `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await announce(
+      deps,
+      rc,
+      m,
+      'rollback-start',
+      `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`,
+    );
     await deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
   } else deps.reporter.info(`${m.name}: resuming rollback to ${target}`);
   const targetIdx = phaseIndex(m, target);
@@ -114,7 +183,16 @@ export async function rollBackTo(deps: EngineDeps, session: RolloutSession, rc: 
     const p = m.phases[idx]!;
     const steps = p.rollback ?? m.rollback;
     const cohort = session.state.cohorts?.[p.name] ?? null;
-    const run: StepsRun = { session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: 'rollback', cohort, generation: generationOf(session.state, p.name) };
+    const run: StepsRun = {
+      session,
+      rc,
+      reporter: deps.reporter,
+      checkpoints: deps.checkpoints,
+      phase: p.name,
+      kind: 'rollback',
+      cohort,
+      generation: generationOf(session.state, p.name),
+    };
     await runSteps(run, steps);
     const below = m.phases[idx - 1]?.name ?? 'none';
     await session.commit(

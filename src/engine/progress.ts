@@ -37,7 +37,9 @@ export function streamReporter(write: (text: string) => void, isTTY: boolean): R
     done(label, batches, items, ms) {
       clear();
       lastPlain = 0;
-      write(`${label}: done, ${batches} batch${batches === 1 ? '' : 'es'}, ${items} items in ${(ms / 1000).toFixed(1)}s\n`);
+      write(
+        `${label}: done, ${batches} batch${batches === 1 ? '' : 'es'}, ${items} items in ${(ms / 1000).toFixed(1)}s\n`,
+      );
     },
   };
 }

@@ -10,7 +10,18 @@ import { StepFailure } from './step.js';
 import type { EngineDeps } from './deps.js';
 import { announce } from './notify.js';
 
-export type OutcomeKind = 'unchanged' | 'applied' | 'sampled' | 'healthy' | 'complete' | 'failed' | 'paused' | 'rolled-back' | 'busy' | 'orphan' | 'blocked';
+export type OutcomeKind =
+  | 'unchanged'
+  | 'applied'
+  | 'sampled'
+  | 'healthy'
+  | 'complete'
+  | 'failed'
+  | 'paused'
+  | 'rolled-back'
+  | 'busy'
+  | 'orphan'
+  | 'blocked';
 
 export interface RolloutOutcome {
   name: string;
@@ -50,10 +61,22 @@ export function runContext(deps: EngineDeps, m: Manifest, dryRun = false): RunCo
 }
 
 function outcomeOf(m: Manifest, s: RolloutState | null, outcome: OutcomeKind, message?: string): RolloutOutcome {
-  return { name: m.name, outcome, desired: m.phase, applied: s?.applied ?? 'none', status: s?.status ?? 'none', message };
+  return {
+    name: m.name,
+    outcome,
+    desired: m.phase,
+    applied: s?.applied ?? 'none',
+    status: s?.status ?? 'none',
+    message,
+  };
 }
 
-export async function withSession<T>(deps: EngineDeps, m: Manifest, masker: Masker, fn: (session: RolloutSession) => Promise<T>): Promise<T | null> {
+export async function withSession<T>(
+  deps: EngineDeps,
+  m: Manifest,
+  masker: Masker,
+  fn: (session: RolloutSession) => Promise<T>,
+): Promise<T | null> {
   const session = await RolloutSession.open({
     store: deps.store,
     name: m.name,
@@ -81,7 +104,17 @@ async function recordFailure(session: RolloutSession, phase: string, err: StepFa
       s.failure = { phase, step: err.step, reason: err.message, at: session.now().toISOString() };
       if (s.status === 'applying') s.status = 'failed';
     },
-    [session.entry({ kind: 'step-failed', phase, step: err.step, error: err.message, result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : undefined })],
+    [
+      session.entry({
+        kind: 'step-failed',
+        phase,
+        step: err.step,
+        error: err.message,
+        result: err.result
+          ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json }
+          : undefined,
+      }),
+    ],
     `${phase}: ${err.step} failed`,
   );
 }
@@ -91,19 +124,28 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
   const { state } = await deps.store.readState(m.name);
   if (!needsWork(m, state)) {
     const blocked = state && isHeld(m, state) && phaseIndex(m, m.phase) > phaseIndex(m, state.applied);
-    return outcomeOf(m, state, blocked ? 'blocked' : 'unchanged', blocked ? `held after a rollback: change \`phase\` to move on` : undefined);
+    return outcomeOf(
+      m,
+      state,
+      blocked ? 'blocked' : 'unchanged',
+      blocked ? `held after a rollback: change \`phase\` to move on` : undefined,
+    );
   }
   const rc = runContext(deps, m);
   const result = await withSession(deps, m, rc.masker, async (session) => {
     let s = session.state;
-    if (s.hold && (s.hold as { desired?: string }).desired !== m.phase) await session.commit((st) => void (st.hold = null), [], 'hold cleared: desired phase changed');
+    if (s.hold && (s.hold as { desired?: string }).desired !== m.phase)
+      await session.commit((st) => void (st.hold = null), [], 'hold cleared: desired phase changed');
     s = session.state;
     if (!needsWork(m, s)) return outcomeOf(m, s, 'unchanged');
     const a = phaseIndex(m, s.applied);
     const d = phaseIndex(m, m.phase);
     try {
       if (s.status === 'rolling-back' || d < a) {
-        const target = s.status === 'rolling-back' && typeof s.rollbackTo === 'string' && phaseIndex(m, s.rollbackTo) <= d ? s.rollbackTo : m.phase;
+        const target =
+          s.status === 'rolling-back' && typeof s.rollbackTo === 'string' && phaseIndex(m, s.rollbackTo) <= d
+            ? s.rollbackTo
+            : m.phase;
         await rollBackTo(deps, session, rc, m, target, d < a ? `desired phase is ${m.phase}` : 'resuming');
         const ok = await runVerify(deps, session, rc, m);
         return outcomeOf(m, session.state, ok ? 'rolled-back' : 'failed');
@@ -126,7 +168,14 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
       deps.reporter.info(`${m.name}: ✖ ${err.message}`);
       await announce(deps, rc, m, 'failure', `:x: ${m.name}: ${err.message}`);
       if (session.state.status === 'failed')
-        await deps.events.rollbackRequested?.({ manifest: m, phase: session.state.applied, severity: 'critical', reason: err.message, failing: [], state: session.state });
+        await deps.events.rollbackRequested?.({
+          manifest: m,
+          phase: session.state.applied,
+          severity: 'critical',
+          reason: err.message,
+          failing: [],
+          state: session.state,
+        });
       return outcomeOf(m, session.state, 'failed', err.message);
     }
   });
@@ -134,7 +183,11 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
 }
 
 /** A pass over every rollout in the directory, plus state left by removed manifests (reported, left alone). */
-export async function reconcileAll(deps: EngineDeps, loaded: LoadResult[], names?: string[]): Promise<RolloutOutcome[]> {
+export async function reconcileAll(
+  deps: EngineDeps,
+  loaded: LoadResult[],
+  names?: string[],
+): Promise<RolloutOutcome[]> {
   const manifests = loaded.flatMap((r) => (r.manifest ? [r.manifest] : []));
   const wanted = names?.length ? manifests.filter((m) => names.includes(m.name)) : manifests;
   const outcomes: RolloutOutcome[] = [];
@@ -145,7 +198,14 @@ export async function reconcileAll(deps: EngineDeps, loaded: LoadResult[], names
       if (known.has(name)) continue;
       const { state } = await deps.store.readState(name, { fetch: false });
       if (state && state.applied !== 'none')
-        outcomes.push({ name, outcome: 'orphan', desired: '(manifest removed)', applied: state.applied, status: state.status, message: `state without a manifest: phase ${state.applied} stays applied; restore the manifest with phase: none to roll it back` });
+        outcomes.push({
+          name,
+          outcome: 'orphan',
+          desired: '(manifest removed)',
+          applied: state.applied,
+          status: state.status,
+          message: `state without a manifest: phase ${state.applied} stays applied; restore the manifest with phase: none to roll it back`,
+        });
     }
   }
   return outcomes;

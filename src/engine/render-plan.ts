@@ -24,7 +24,9 @@ function plan(value: unknown, fixed: TemplateContext): Plan {
   }
   if (Array.isArray(value)) {
     const items = value.map((v) => plan(v, fixed));
-    return items.every((p) => p.fixed) ? { fixed: true, value: items.map((p) => (p as { value: unknown }).value) } : { fixed: false, items };
+    return items.every((p) => p.fixed)
+      ? { fixed: true, value: items.map((p) => (p as { value: unknown }).value) }
+      : { fixed: false, items };
   }
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]): [string, Plan] => [k, plan(v, fixed)]);

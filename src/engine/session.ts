@@ -85,13 +85,23 @@ export class RolloutSession {
    * remote, no fetch). When the rollout changed since (only a lease takeover can do that while we hold the lease),
    * the CAS fails and the commit falls back to read, lease check, write.
    */
-  commit(mutate: ((s: RolloutState) => void) | null, ledger: readonly LedgerEntry[], message: string): Promise<RolloutState> {
+  commit(
+    mutate: ((s: RolloutState) => void) | null,
+    ledger: readonly LedgerEntry[],
+    message: string,
+  ): Promise<RolloutState> {
     const run = async () => {
       const masked = ledger.map((e) => this.opts.masker.maskValue(e));
       if (this.version) {
         const next = this.planned(this.state, mutate);
         try {
-          this.version = await this.opts.store.commit({ name: this.opts.name, expected: this.version, state: next, ledger: masked, message });
+          this.version = await this.opts.store.commit({
+            name: this.opts.name,
+            expected: this.version,
+            state: next,
+            ledger: masked,
+            message,
+          });
           this.state = next;
           this.lastWrite = Date.now();
           return next;
@@ -99,7 +109,11 @@ export class RolloutSession {
           if (!(err instanceof LostRaceError)) throw err;
         }
       }
-      const result = await this.opts.store.update(this.opts.name, (current) => ({ state: this.planned(current, mutate), ledger: masked, message }));
+      const result = await this.opts.store.update(this.opts.name, (current) => ({
+        state: this.planned(current, mutate),
+        ledger: masked,
+        message,
+      }));
       this.version = result.version;
       this.lastWrite = Date.now();
       if (result.state) this.state = result.state;
@@ -113,7 +127,10 @@ export class RolloutSession {
   /** `current` after `mutate`, with the lease renewed; throws LeaseLostError when the lease is not ours. */
   private planned(current: RolloutState | null, mutate: ((s: RolloutState) => void) | null): RolloutState {
     if (!current?.lease || !isSameHolder(current.lease.holder, this.opts.me))
-      throw new LeaseLostError(`lost the lease of ${this.opts.name}${current?.lease ? ` to ${holderLabel(current.lease.holder)}` : ''}`, this.opts.name);
+      throw new LeaseLostError(
+        `lost the lease of ${this.opts.name}${current?.lease ? ` to ${holderLabel(current.lease.holder)}` : ''}`,
+        this.opts.name,
+      );
     const next = structuredClone(current);
     mutate?.(next);
     const now = this.now();

@@ -9,7 +9,13 @@ export interface RolloutStatusView {
   status: string;
   step: string | null;
   progress: { batches: number; items: number; cursor: unknown } | null;
-  gate: { phase: string; samples: unknown[]; started: string; passesAt: string; baseline?: Record<string, number> } | null;
+  gate: {
+    phase: string;
+    samples: unknown[];
+    started: string;
+    passesAt: string;
+    baseline?: Record<string, number>;
+  } | null;
   lease: RolloutState['lease'] | null;
   failure?: unknown;
   updatedAt?: string;
@@ -17,11 +23,18 @@ export interface RolloutStatusView {
 
 function currentProgress(s: RolloutState): StepProgress | null {
   if (!s.step || !s.progress) return null;
-  const key = Object.keys(s.progress).reverse().find((k) => k.startsWith(`${s.applied}/`) && k.endsWith(`/${s.step}`));
+  const key = Object.keys(s.progress)
+    .reverse()
+    .find((k) => k.startsWith(`${s.applied}/`) && k.endsWith(`/${s.step}`));
   return key ? s.progress[key]! : null;
 }
 
-export function statusView(name: string, m: Manifest | null, s: RolloutState | null, lastSamples = 10): RolloutStatusView {
+export function statusView(
+  name: string,
+  m: Manifest | null,
+  s: RolloutState | null,
+  lastSamples = 10,
+): RolloutStatusView {
   const p = s ? currentProgress(s) : null;
   return {
     name,
@@ -31,7 +44,13 @@ export function statusView(name: string, m: Manifest | null, s: RolloutState | n
     step: s?.step ?? null,
     progress: p ? { batches: p.batches, items: p.items, cursor: p.cursor } : null,
     gate: s?.gate
-      ? { phase: s.gate.phase, samples: s.gate.samples.slice(-lastSamples), started: s.gate.startedAt, passesAt: s.gate.passesAt, baseline: s.gate.baseline }
+      ? {
+          phase: s.gate.phase,
+          samples: s.gate.samples.slice(-lastSamples),
+          started: s.gate.startedAt,
+          passesAt: s.gate.passesAt,
+          baseline: s.gate.baseline,
+        }
       : null,
     lease: s?.lease ?? null,
     failure: s?.failure ?? undefined,
@@ -39,7 +58,11 @@ export function statusView(name: string, m: Manifest | null, s: RolloutState | n
   };
 }
 
-export async function statusOf(store: GitStateStore, manifests: Manifest[], name?: string): Promise<RolloutStatusView[]> {
+export async function statusOf(
+  store: GitStateStore,
+  manifests: Manifest[],
+  name?: string,
+): Promise<RolloutStatusView[]> {
   await store.tip();
   const names = new Set([...manifests.map((m) => m.name), ...(await store.listRollouts({ fetch: false }))]);
   const out: RolloutStatusView[] = [];

@@ -52,11 +52,17 @@ export function stepRenderer(step: Step, fixed: Record<string, unknown>): Config
 /** A per-call timeout that, unlike AbortSignal.timeout, leaves no timer behind once the call is over. */
 function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
-export async function callStep(rc: RunContext, { step, template, idempotencyKey, onRetry, renderer }: StepCall): Promise<CallOutcome> {
+export async function callStep(
+  rc: RunContext,
+  { step, template, idempotencyKey, onRetry, renderer }: StepCall,
+): Promise<CallOutcome> {
   const driver = drivers[stepDriver(step)];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
   const attempts = step.retry?.attempts ?? 1;
@@ -68,7 +74,10 @@ export async function callStep(rc: RunContext, { step, template, idempotencyKey,
     try {
       let result: StepResult;
       try {
-        result = await driver.call({ config, env: rc.env, idempotencyKey, signal, cwd: rc.cwd }, { judgedByExpect: step.expect !== undefined });
+        result = await driver.call(
+          { config, env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { judgedByExpect: step.expect !== undefined },
+        );
       } finally {
         timeout.clear();
       }
@@ -94,7 +103,11 @@ function judgeExpect(step: Step, result: StepResult): void {
   try {
     ok = celBool(step.expect, { result });
   } catch (err) {
-    throw new StepFailure(step.name, `${step.name}: expect \`${step.expect}\` could not be evaluated: ${(err as Error).message}`, result);
+    throw new StepFailure(
+      step.name,
+      `${step.name}: expect \`${step.expect}\` could not be evaluated: ${(err as Error).message}`,
+      result,
+    );
   }
   if (!ok) throw new StepFailure(step.name, `${step.name}: expect \`${step.expect}\` is false`, result);
 }

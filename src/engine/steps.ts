@@ -51,8 +51,14 @@ async function runOneStep(run: StepsRun, step: Step): Promise<void> {
   const prior = session.state.progress?.[key];
   if (prior?.done) return;
   if (run.rc.dryRun && !isDrillable(step)) {
-    run.reporter.info(`  ${phase}/${step.name}: skipped, not drillable (neither readOnly nor passing {{ run.dryRun }})`);
-    await session.commit(null, [session.entry({ kind: 'step-skipped', phase, step: step.name, result: { reason: 'not drillable' } })], `${phase}: ${step.name} not drillable`);
+    run.reporter.info(
+      `  ${phase}/${step.name}: skipped, not drillable (neither readOnly nor passing {{ run.dryRun }})`,
+    );
+    await session.commit(
+      null,
+      [session.entry({ kind: 'step-skipped', phase, step: step.name, result: { reason: 'not drillable' } })],
+      `${phase}: ${step.name} not drillable`,
+    );
     return;
   }
   const startedAt = prior?.startedAt ?? session.now().toISOString();
@@ -62,7 +68,14 @@ async function runOneStep(run: StepsRun, step: Step): Promise<void> {
       if (kind !== 'drill') s.step = step.name;
       s.progress = { ...s.progress, [key]: progress };
     },
-    [session.entry({ kind: 'step-start', phase, step: step.name, result: { stepKind: kind, resumeFrom: prior ? { batches: prior.batches, cursor: prior.cursor } : undefined } })],
+    [
+      session.entry({
+        kind: 'step-start',
+        phase,
+        step: step.name,
+        result: { stepKind: kind, resumeFrom: prior ? { batches: prior.batches, cursor: prior.cursor } : undefined },
+      }),
+    ],
     `${phase}: ${kind} ${step.name}`,
   );
   const t0 = performance.now();
@@ -71,16 +84,45 @@ async function runOneStep(run: StepsRun, step: Step): Promise<void> {
     (s) => {
       s.progress = { ...s.progress, [key]: { ...final, done: true, finishedAt: session.now().toISOString() } };
     },
-    [session.entry({ kind: 'step-end', phase, step: step.name, counts: { batches: final.batches, items: final.items }, durationMs: Math.round(performance.now() - t0) })],
+    [
+      session.entry({
+        kind: 'step-end',
+        phase,
+        step: step.name,
+        counts: { batches: final.batches, items: final.items },
+        durationMs: Math.round(performance.now() - t0),
+      }),
+    ],
     `${phase}: ${step.name} done`,
   );
 }
 
 async function runSingle(run: StepsRun, step: Step, progress: StepProgress): Promise<StepProgress> {
   const template = templateContext(run.rc, run.phase, run.cohort);
-  const idempotencyKey = batchKey({ rollout: run.rc.manifest.name, phase: run.phase, kind: run.kind, step: step.name, generation: run.generation, dryRun: run.rc.dryRun, cursor: null });
+  const idempotencyKey = batchKey({
+    rollout: run.rc.manifest.name,
+    phase: run.phase,
+    kind: run.kind,
+    step: step.name,
+    generation: run.generation,
+    dryRun: run.rc.dryRun,
+    cursor: null,
+  });
   const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry: retryNote(run, step) });
-  await run.session.commit(null, [run.session.entry({ kind: 'step-result', phase: run.phase, step: step.name, result: keptResult(out.result), durationMs: Math.round(out.durationMs), counts: { attempts: out.attempts } })], `${run.phase}: ${step.name} result`);
+  await run.session.commit(
+    null,
+    [
+      run.session.entry({
+        kind: 'step-result',
+        phase: run.phase,
+        step: step.name,
+        result: keptResult(out.result),
+        durationMs: Math.round(out.durationMs),
+        counts: { attempts: out.attempts },
+      }),
+    ],
+    `${run.phase}: ${step.name} result`,
+  );
   run.reporter.info(`  ${run.phase}/${step.name}: ok (${Math.round(out.durationMs)} ms)`);
   return { ...progress, batches: 1, items: itemsOf(out.result) };
 }
@@ -88,12 +130,18 @@ async function runSingle(run: StepsRun, step: Step, progress: StepProgress): Pro
 /** A single step's output is kept whole in the ledger (a backup of config before a change is the point, seed 001). */
 function keptResult(result: StepResult): unknown {
   const text = result.stdout ?? result.body;
-  return { ...summarize(result), json: result.json, output: text && text.length > 65536 ? `${text.slice(0, 65536)}…` : text };
+  return {
+    ...summarize(result),
+    json: result.json,
+    output: text && text.length > 65536 ? `${text.slice(0, 65536)}…` : text,
+  };
 }
 
 function retryNote(run: StepsRun, step: Step) {
   return (attempt: number, err: Error, waitMs: number) =>
-    run.reporter.info(`  ${run.phase}/${step.name}: attempt ${attempt} failed (${run.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`);
+    run.reporter.info(
+      `  ${run.phase}/${step.name}: attempt ${attempt} failed (${run.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`,
+    );
 }
 
 async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgress): Promise<StepProgress> {
@@ -110,7 +158,15 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   try {
     for (;;) {
       if (paginate.maxBatches !== undefined && batches >= paginate.maxBatches) break;
-      const idempotencyKey = batchKey({ rollout: run.rc.manifest.name, phase: run.phase, kind: run.kind, step: step.name, generation: run.generation, dryRun: run.rc.dryRun, cursor });
+      const idempotencyKey = batchKey({
+        rollout: run.rc.manifest.name,
+        phase: run.phase,
+        kind: run.kind,
+        step: step.name,
+        generation: run.generation,
+        dryRun: run.rc.dryRun,
+        cursor,
+      });
       const template = { ...base, page: { cursor, number: batches + 1 } };
       const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry, renderer });
       const vars = { result: out.result };
@@ -120,7 +176,11 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
         more = celBool(paginate.while, vars);
         nextCursor = more ? next(vars) : null;
       } catch (err) {
-        throw new StepFailure(step.name, `${step.name}: paginate could not be evaluated: ${(err as Error).message}`, out.result);
+        throw new StepFailure(
+          step.name,
+          `${step.name}: paginate could not be evaluated: ${(err as Error).message}`,
+          out.result,
+        );
       }
       batches++;
       const n = itemsOf(out.result);
@@ -128,7 +188,14 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
       cursor = nextCursor ?? null;
       await cp.record(
         { done: !more, batches, items, cursor, startedAt: start.startedAt },
-        run.session.entry({ kind: 'batch', phase: run.phase, step: step.name, counts: { batch: batches, items: n }, result: summarize(out.result), durationMs: Math.round(out.durationMs) }),
+        run.session.entry({
+          kind: 'batch',
+          phase: run.phase,
+          step: step.name,
+          counts: { batch: batches, items: n },
+          result: summarize(out.result),
+          durationMs: Math.round(out.durationMs),
+        }),
       );
       run.reporter.batch(label, batches - resumedBatches, items, performance.now() - t0, paginate.maxBatches);
       if (!more) break;

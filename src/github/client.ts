@@ -17,11 +17,21 @@ export function createOctokit({ token, baseUrl, log = () => {} }: ClientOptions)
     {
       baseUrl,
       throttle: {
-        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
           log(`rate limited on ${options.method} ${options.url}; retrying after ${retryAfter}s`);
           return retryCount < 2;
         },
-        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
           log(`secondary rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`);
           return retryCount < 2;
         },

@@ -6,9 +6,19 @@ export function planMarker(rollout: string): string {
   return `<!-- gitops-rollouts:plan:${rollout} -->`;
 }
 
-export async function upsertStickyComment(octokit: Octokit, repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }> {
+export async function upsertStickyComment(
+  octokit: Octokit,
+  repo: RepoRef,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<{ id: number; created: boolean }> {
   const text = `${marker}\n${body}`;
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   const mine = comments.find((c) => c.body?.includes(marker));
   if (mine) {
     if (mine.body !== text) await octokit.rest.issues.updateComment({ ...repo, comment_id: mine.id, body: text });

@@ -8,7 +8,14 @@ export function environmentOf(rollout: string): string {
   return `rollout/${rollout}`;
 }
 
-export async function createPhaseDeployment(octokit: Octokit, repo: RepoRef, rollout: string, phase: string, ref: string, logUrl?: string): Promise<number | null> {
+export async function createPhaseDeployment(
+  octokit: Octokit,
+  repo: RepoRef,
+  rollout: string,
+  phase: string,
+  ref: string,
+  logUrl?: string,
+): Promise<number | null> {
   const { data, status } = await octokit.rest.repos.createDeployment({
     ...repo,
     ref,
@@ -28,10 +35,27 @@ export async function createPhaseDeployment(octokit: Octokit, repo: RepoRef, rol
 
 /** The latest deployment of the rollout's environment, if any. */
 export async function latestDeployment(octokit: Octokit, repo: RepoRef, rollout: string): Promise<number | null> {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment: environmentOf(rollout), per_page: 1 });
+  const { data } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment: environmentOf(rollout),
+    per_page: 1,
+  });
   return data[0]?.id ?? null;
 }
 
-export async function setDeploymentState(octokit: Octokit, repo: RepoRef, id: number, state: DeploymentState, description: string, logUrl?: string): Promise<void> {
-  await octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) });
+export async function setDeploymentState(
+  octokit: Octokit,
+  repo: RepoRef,
+  id: number,
+  state: DeploymentState,
+  description: string,
+  logUrl?: string,
+): Promise<void> {
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: id,
+    state,
+    description: description.slice(0, 140),
+    ...(logUrl ? { log_url: logUrl } : {}),
+  });
 }

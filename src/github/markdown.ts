@@ -23,13 +23,25 @@ export interface AuditLine {
 
 const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function planCommentBody(p: RolloutPlan, opts: { audit?: AuditLine[] | null; auditNote?: string; checklist?: { phase: string; result: ChecklistResult } | null }): string {
+export function planCommentBody(
+  p: RolloutPlan,
+  opts: {
+    audit?: AuditLine[] | null;
+    auditNote?: string;
+    checklist?: { phase: string; result: ChecklistResult } | null;
+  },
+): string {
   const lines = [`### Rollout \`${p.name}\`: ${p.desired.before} → ${p.desired.after} (${p.direction})`, ''];
   if (p.applied !== null) lines.push(`Applied now: \`${p.applied}\``, '');
   for (const e of p.errors) lines.push(`> [!CAUTION]\n> ${e}`, '');
   for (const a of p.actions) {
-    lines.push(`**${a.kind === 'verify' ? 'verify' : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` — cohort: ${a.cohort}` : ''}`);
-    for (const s of a.steps) lines.push(`- \`${s.name}\` (${[s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean).join(', ')})`);
+    lines.push(
+      `**${a.kind === 'verify' ? 'verify' : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` — cohort: ${a.cohort}` : ''}`,
+    );
+    for (const s of a.steps)
+      lines.push(
+        `- \`${s.name}\` (${[s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean).join(', ')})`,
+      );
     if (a.gate) lines.push(`- gate: ${a.gate}`);
     lines.push('');
   }
@@ -42,12 +54,16 @@ export function planCommentBody(p: RolloutPlan, opts: { audit?: AuditLine[] | nu
   }
   if (opts.audit?.length) {
     lines.push('**Read-only audit** (`run.dryRun = true`)', '', '| step | outcome | detail |', '|---|---|---|');
-    for (const a of opts.audit) lines.push(`| \`${a.step}\` | ${a.outcome} | ${esc(a.detail)}${a.result ? ` <code>${esc(JSON.stringify(a.result)).slice(0, 300)}</code>` : ''} |`);
+    for (const a of opts.audit)
+      lines.push(
+        `| \`${a.step}\` | ${a.outcome} | ${esc(a.detail)}${a.result ? ` <code>${esc(JSON.stringify(a.result)).slice(0, 300)}</code>` : ''} |`,
+      );
     lines.push('');
   } else if (opts.auditNote) lines.push(`_${opts.auditNote}_`, '');
   if (p.fieldChanges.length) {
     lines.push('<details><summary>Field changes</summary>', '', '```');
-    for (const c of p.fieldChanges.slice(0, 100)) lines.push(`${c.path}: ${JSON.stringify(c.before) ?? '(absent)'} -> ${JSON.stringify(c.after) ?? '(absent)'}`);
+    for (const c of p.fieldChanges.slice(0, 100))
+      lines.push(`${c.path}: ${JSON.stringify(c.before) ?? '(absent)'} -> ${JSON.stringify(c.after) ?? '(absent)'}`);
     lines.push('```', '</details>');
   }
   return lines.join('\n');
@@ -55,14 +71,30 @@ export function planCommentBody(p: RolloutPlan, opts: { audit?: AuditLine[] | nu
 
 export function samplesTable(samples: SampleLike[]): string {
   if (!samples.length) return '_no samples_';
-  const rows = samples.map((s) => `| ${s.at} | \`${s.check}\` | ${s.outcome} | ${s.value ?? ''} | ${s.severity ?? ''} | ${esc(s.reason ?? s.error ?? '')} |`);
+  const rows = samples.map(
+    (s) =>
+      `| ${s.at} | \`${s.check}\` | ${s.outcome} | ${s.value ?? ''} | ${s.severity ?? ''} | ${esc(s.reason ?? s.error ?? '')} |`,
+  );
   return ['| at | check | outcome | value | severity | reason |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The incident timeline of seed 004, rendered from the ledger: transitions, failures, samples that failed. */
 export function incidentTimeline(entries: LedgerEntry[], limit = 40): string {
   const notable = entries.filter((e) => {
-    if (['transition', 'gate-open', 'gate-failed', 'gate-paused', 'step-failed', 'rollback-start', 'phase-rolled-back', 'lease-takeover', 'emergency-rollback'].includes(e.kind)) return true;
+    if (
+      [
+        'transition',
+        'gate-open',
+        'gate-failed',
+        'gate-paused',
+        'step-failed',
+        'rollback-start',
+        'phase-rolled-back',
+        'lease-takeover',
+        'emergency-rollback',
+      ].includes(e.kind)
+    )
+      return true;
     return e.kind === 'sample' && (e.result as { outcome?: string } | undefined)?.outcome !== 'pass';
   });
   const lines = notable.slice(-limit).map((e) => {
@@ -78,7 +110,16 @@ export function incidentTimeline(entries: LedgerEntry[], limit = 40): string {
   return lines.length ? lines.join('\n') : '_no entries_';
 }
 
-export function revertBody(o: { rollout: string; phase: string; severity: string; reason: string; commit: string; failing: SampleLike[]; timeline: LedgerEntry[]; merged: boolean }): string {
+export function revertBody(o: {
+  rollout: string;
+  phase: string;
+  severity: string;
+  reason: string;
+  commit: string;
+  failing: SampleLike[];
+  timeline: LedgerEntry[];
+  merged: boolean;
+}): string {
   return [
     `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
     '',
@@ -92,12 +133,20 @@ export function revertBody(o: { rollout: string; phase: string; severity: string
   ].join('\n');
 }
 
-export function promotionBody(o: { rollout: string; phase: string; next: string; samples: SampleLike[]; checklist: string[] }): string {
+export function promotionBody(o: {
+  rollout: string;
+  phase: string;
+  next: string;
+  samples: SampleLike[];
+  checklist: string[];
+}): string {
   return [
     `The gate of \`${o.rollout}\` phase \`${o.phase}\` held healthy. Merging this PR applies \`${o.next}\`.`,
     '',
     '#### Gate samples',
     samplesTable(o.samples.slice(-20)),
-    ...(o.checklist.length ? ['', `#### Checklist for \`${o.next}\` (tick before merging)`, ...o.checklist.map((i) => `- [ ] ${i}`)] : []),
+    ...(o.checklist.length
+      ? ['', `#### Checklist for \`${o.next}\` (tick before merging)`, ...o.checklist.map((i) => `- [ ] ${i}`)]
+      : []),
   ].join('\n');
 }

@@ -48,20 +48,37 @@ function zodIssueToRules(issue: z.core.$ZodIssue): RuleIssue[] {
     case 'unrecognized_keys':
       return issue.keys.map((k) => {
         const hint = suggest(k, fieldsAt(path));
-        return { path: [...path, k], key: true, message: `unknown field \`${k}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}` };
+        return {
+          path: [...path, k],
+          key: true,
+          message: `unknown field \`${k}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+        };
       });
     case 'invalid_type': {
       const input = (issue as { input?: unknown }).input;
-      if (input === undefined) return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
+      if (input === undefined)
+        return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
       return [{ path, message: `expected ${issue.expected}, got ${describe(input)}` }];
     }
     case 'invalid_value': {
       const input = (issue as { input?: unknown }).input;
-      if (input === undefined) return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
-      return [{ path, message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(input)}` }];
+      if (input === undefined)
+        return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
+      return [
+        {
+          path,
+          message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(input)}`,
+        },
+      ];
     }
     case 'invalid_key':
-      return [{ path, key: true, message: `invalid name \`${String(path[path.length - 1])}\`: ${issue.issues[0]?.message ?? issue.message}` }];
+      return [
+        {
+          path,
+          key: true,
+          message: `invalid name \`${String(path[path.length - 1])}\`: ${issue.issues[0]?.message ?? issue.message}`,
+        },
+      ];
     case 'invalid_union':
       return [{ path, message: 'none of the allowed shapes fits here' }];
     default:
@@ -90,7 +107,8 @@ export function parseManifest(file: string, text: string, options: ParseOptions 
   return parsePositioned(file, text);
 }
 
-const stemOf = (file: string) => (file.endsWith('.yaml') || file.endsWith('.yml') ? basename(file, extname(file)) : null);
+const stemOf = (file: string) =>
+  file.endsWith('.yaml') || file.endsWith('.yml') ? basename(file, extname(file)) : null;
 
 const DOCUMENT_MARKUP = /^(?:---|\.\.\.|%)/m;
 
@@ -128,13 +146,25 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 function parsePositioned(file: string, text: string): LoadResult {
   const lines = new LineCounter();
   // logLevel 'error': no process warning when a map or list is used as a key (it becomes its YAML text, an unknown field).
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   const at = (offset: number) => lines.linePos(offset);
-  const issue = (offset: number, path: string, message: string): ManifestIssue => ({ file, ...at(offset), path, message });
+  const issue = (offset: number, path: string, message: string): ManifestIssue => ({
+    file,
+    ...at(offset),
+    path,
+    message,
+  });
 
-  if (!Array.isArray(docs)) return { file, manifest: null, issues: [issue(0, '(root)', 'the file is empty: expected a Rollout manifest')] };
+  if (!Array.isArray(docs))
+    return { file, manifest: null, issues: [issue(0, '(root)', 'the file is empty: expected a Rollout manifest')] };
   const [doc, extra] = docs;
-  if (!doc) return { file, manifest: null, issues: [issue(0, '(root)', 'the file is empty: expected a Rollout manifest')] };
+  if (!doc)
+    return { file, manifest: null, issues: [issue(0, '(root)', 'the file is empty: expected a Rollout manifest')] };
   const syntax = doc.errors.map((e) => {
     const message = e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split('\n')[0]!;
     return issue(e.pos[0], '(root)', message);
@@ -147,7 +177,11 @@ function parsePositioned(file: string, text: string): LoadResult {
     raw = doc.toJS({ maxAliasCount: 50 });
   } catch (err) {
     // An alias to an anchor defined later (or never), or too many aliases (a "billion laughs" document).
-    return { file, manifest: null, issues: [issue(firstAliasOffset(doc), '(root)', (err as Error).message.split('\n')[0]!)] };
+    return {
+      file,
+      manifest: null,
+      issues: [issue(firstAliasOffset(doc), '(root)', (err as Error).message.split('\n')[0]!)],
+    };
   }
   const map = new SourceMap(doc, lines);
   const place = (r: RuleIssue): ManifestIssue => ({
@@ -181,7 +215,9 @@ function duplicateKeyMessage(doc: Document, offset: number): string {
       return undefined;
     },
   });
-  return key === null ? 'duplicate key: a key appears twice in this map' : `duplicate key \`${key}\`: it appears twice in this map`;
+  return key === null
+    ? 'duplicate key: a key appears twice in this map'
+    : `duplicate key \`${key}\`: it appears twice in this map`;
 }
 
 /** Where toJS gave up: the first alias that resolves to nothing, else (too many aliases) the first alias. */
@@ -210,7 +246,13 @@ export async function loadManifestFile(file: string): Promise<LoadResult> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { file, manifest: null, issues: [{ file, line: 1, col: 1, path: '(root)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` }] };
+    return {
+      file,
+      manifest: null,
+      issues: [
+        { file, line: 1, col: 1, path: '(root)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` },
+      ],
+    };
   }
   return parseManifest(file, text);
 }
@@ -219,7 +261,10 @@ export async function loadManifestFile(file: string): Promise<LoadResult> {
 export async function manifestFiles(dir: string): Promise<string[]> {
   try {
     const names = await readdir(dir);
-    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+    return names
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => join(dir, n));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -98,14 +98,37 @@ function checkIssues(m: Manifest, { value: c, path }: Located<Check | VerifyChec
 
 function phaseIssues(m: Manifest): RuleIssue[] {
   const out: RuleIssue[] = [];
-  out.push(...duplicates(m.phases.map((p) => p.name), (i) => ['phases', i, 'name'], 'phase'));
+  out.push(
+    ...duplicates(
+      m.phases.map((p) => p.name),
+      (i) => ['phases', i, 'name'],
+      'phase',
+    ),
+  );
   m.phases.forEach((p, i) => {
-    if (p.name === 'none') out.push({ path: ['phases', i, 'name'], message: '`none` is reserved: it means nothing applied' });
-    out.push(...duplicates(p.steps.map((s) => s.name), (j) => ['phases', i, 'steps', j, 'name'], 'step'));
-    if (p.rollback) out.push(...duplicates(p.rollback.map((s) => s.name), (j) => ['phases', i, 'rollback', j, 'name'], 'step'));
+    if (p.name === 'none')
+      out.push({ path: ['phases', i, 'name'], message: '`none` is reserved: it means nothing applied' });
+    out.push(
+      ...duplicates(
+        p.steps.map((s) => s.name),
+        (j) => ['phases', i, 'steps', j, 'name'],
+        'step',
+      ),
+    );
+    if (p.rollback)
+      out.push(
+        ...duplicates(
+          p.rollback.map((s) => s.name),
+          (j) => ['phases', i, 'rollback', j, 'name'],
+          'step',
+        ),
+      );
     p.gate?.checks.forEach((name, j) => {
       if (!Object.hasOwn(m.checks, name))
-        out.push({ path: ['phases', i, 'gate', 'checks', j], message: `check \`${name}\` is not defined under checks:` });
+        out.push({
+          path: ['phases', i, 'gate', 'checks', j],
+          message: `check \`${name}\` is not defined under checks:`,
+        });
     });
     const c = p.cohort;
     if (c) {
@@ -114,20 +137,40 @@ function phaseIssues(m: Manifest): RuleIssue[] {
         out.push({ path: cpath, message: 'a cohort has either `ids:` or `percent:` (with `from:`)' });
       if (c.percent !== undefined && !c.from)
         out.push({ path: cpath, message: 'a `percent:` cohort needs `from:`, a step that lists the ids' });
-      if (c.ids !== undefined && c.from) out.push({ path: [...cpath, 'from'], message: '`from:` goes with `percent:`, not `ids:`', key: true });
+      if (c.ids !== undefined && c.from)
+        out.push({ path: [...cpath, 'from'], message: '`from:` goes with `percent:`, not `ids:`', key: true });
     }
   });
-  out.push(...duplicates(m.rollback.map((s) => s.name), (j) => ['rollback', j, 'name'], 'step'));
-  out.push(...duplicates(m.verify.map((s) => s.name), (j) => ['verify', j, 'name'], 'verify'));
+  out.push(
+    ...duplicates(
+      m.rollback.map((s) => s.name),
+      (j) => ['rollback', j, 'name'],
+      'step',
+    ),
+  );
+  out.push(
+    ...duplicates(
+      m.verify.map((s) => s.name),
+      (j) => ['verify', j, 'name'],
+      'verify',
+    ),
+  );
   if (m.phase !== 'none' && !m.phases.some((p) => p.name === m.phase))
-    out.push({ path: ['phase'], message: `phase \`${m.phase}\` names no phase (have: none, ${m.phases.map((p) => p.name).join(', ')})` });
+    out.push({
+      path: ['phase'],
+      message: `phase \`${m.phase}\` names no phase (have: none, ${m.phases.map((p) => p.name).join(', ')})`,
+    });
   return out;
 }
 
 function envIssues(m: Manifest): RuleIssue[] {
   const out = duplicates(m.env, (i) => ['env', i], 'env');
   m.notify.forEach((n, i) => {
-    const ref = n.slack ? { key: 'slack', name: n.slack.webhookEnv, field: 'webhookEnv' } : n.webhook ? { key: 'webhook', name: n.webhook.urlEnv, field: 'urlEnv' } : null;
+    const ref = n.slack
+      ? { key: 'slack', name: n.slack.webhookEnv, field: 'webhookEnv' }
+      : n.webhook
+        ? { key: 'webhook', name: n.webhook.urlEnv, field: 'urlEnv' }
+        : null;
     if (ref && !m.env.includes(ref.name))
       out.push({ path: ['notify', i, ref.key, ref.field], message: `${ref.name} is not listed in env:` });
   });

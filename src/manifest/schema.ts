@@ -24,7 +24,9 @@ function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[]): T {
     if (present.length === 1) return;
     ctx.addIssue({
       code: 'custom',
-      message: present.length ? `give exactly one of ${keys.join(', ')}; found ${present.join(' and ')}` : `needs one of ${keys.join(', ')}`,
+      message: present.length
+        ? `give exactly one of ${keys.join(', ')}; found ${present.join(' and ')}`
+        : `needs one of ${keys.join(', ')}`,
       input: value,
     });
   }) as T;
@@ -78,7 +80,10 @@ export const judgeMetric = z.strictObject({
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
   critical: z.boolean().default(false),
   effectSize: z
-    .strictObject({ allowedIncrease: z.number().positive().optional(), allowedDecrease: z.number().positive().optional() })
+    .strictObject({
+      allowedIncrease: z.number().positive().optional(),
+      allowedDecrease: z.number().positive().optional(),
+    })
     .optional(),
 });
 
@@ -87,7 +92,9 @@ const checkFields = {
   prometheus: z
     .strictObject({ url: z.string().optional(), query: z.string().min(1) })
     .optional()
-    .describe('Instant query; `value` is the scalar or the single sample. url: else another check\'s, else $PROMETHEUS_URL.'),
+    .describe(
+      "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL.",
+    ),
   exec: z.strictObject({ run: argv, timeout: duration.default('30s') }).optional(),
   alerts: z
     .strictObject({ url: z.string().optional(), labels: labels.default({}) })
@@ -103,7 +110,12 @@ const checkFields = {
       range: duration.default('30m'),
       step: duration.default('15s'),
       metrics: z.array(judgeMetric).min(1),
-      thresholds: z.strictObject({ pass: z.number().min(0).max(100).default(90), marginal: z.number().min(0).max(100).default(75) }).default({ pass: 90, marginal: 75 }),
+      thresholds: z
+        .strictObject({
+          pass: z.number().min(0).max(100).default(90),
+          marginal: z.number().min(0).max(100).default(75),
+        })
+        .default({ pass: 90, marginal: 75 }),
     })
     .optional(),
   pass: cel.optional().describe('CEL over value, result, baseline: the sample passes when true.'),

@@ -2,10 +2,7 @@
 import { lookup } from './templates.js';
 import type { Manifest } from './schema.js';
 
-export type TemplateSite =
-  | { kind: 'step'; paginated: boolean }
-  | { kind: 'cohort-from' }
-  | { kind: 'check' };
+export type TemplateSite = { kind: 'step'; paginated: boolean } | { kind: 'cohort-from' } | { kind: 'check' };
 
 const COHORT = new Set(['cohort.ids', 'cohort.added', 'cohort.percent']);
 const PAGE = new Set(['page.cursor', 'page.number']);

@@ -23,7 +23,8 @@ const TOKEN_PREFIXES: [RegExp, string][] = [
 /** All token patterns in one regex: one pass over each string, the list is read only on a hit. */
 const ANY_TOKEN = new RegExp(TOKEN_PREFIXES.map(([pattern]) => pattern.source).join('|'));
 
-const SECRET_FIELD = /(secret|token|passw(or)?d|passwd|api[-_]?key|apikey|admin[-_]?key|private[-_]?key|credential|authorization|auth)$/i;
+const SECRET_FIELD =
+  /(secret|token|passw(or)?d|passwd|api[-_]?key|apikey|admin[-_]?key|private[-_]?key|credential|authorization|auth)$/i;
 const SECRET_QUERY = /[?&](access_token|token|api[-_]?key|apikey|key|secret|password|sig|signature)=([^&#{]+)/i;
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s:]+):([^/@\s]+)@/i;
 

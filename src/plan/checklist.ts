@@ -11,7 +11,11 @@ export interface ChecklistResult {
 const TASK = /^\s*(?:[-*+]|\d+[.)])\s+\[( |x|X)\]\s+(.+?)\s*$/;
 
 function normalize(text: string): string {
-  return text.replace(/[`*_~]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return text
+    .replace(/[`*_~]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** The task-list items of a Markdown body, ticked or not (fenced code blocks are skipped). */

@@ -28,11 +28,13 @@ function walk(a: unknown, b: unknown, path: (string | number)[], out: FieldChang
     const kb = keyed(b);
     if (ka && kb) {
       // Order matters (phases run in order): a reorder is reported as the list of names.
-      const common = (m: Map<string, unknown>, other: Map<string, unknown>) => [...m.keys()].filter((n) => other.has(n));
+      const common = (m: Map<string, unknown>, other: Map<string, unknown>) =>
+        [...m.keys()].filter((n) => other.has(n));
       if (common(ka, kb).join('\n') !== common(kb, ka).join('\n'))
         out.push({ path: formatPath(path), before: [...ka.keys()], after: [...kb.keys()] });
       for (const [name, va] of ka) walk(va, kb.get(name), [...path, name], out);
-      for (const [name, vb] of kb) if (!ka.has(name)) out.push({ path: formatPath([...path, name]), before: undefined, after: vb });
+      for (const [name, vb] of kb)
+        if (!ka.has(name)) out.push({ path: formatPath([...path, name]), before: undefined, after: vb });
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: formatPath(path), before: a, after: b });

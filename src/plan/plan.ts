@@ -44,7 +44,8 @@ function plannedSteps(steps: Step[]): PlannedStep[] {
 export function describeCohort(p: Phase): string {
   const c = p.cohort;
   if (!c) return 'everyone';
-  if (c.ids) return `${c.ids.length} id${c.ids.length === 1 ? '' : 's'} (${c.ids.slice(0, 5).join(', ')}${c.ids.length > 5 ? ', …' : ''})`;
+  if (c.ids)
+    return `${c.ids.length} id${c.ids.length === 1 ? '' : 's'} (${c.ids.slice(0, 5).join(', ')}${c.ids.length > 5 ? ', …' : ''})`;
   return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? 'the rollout name'})`;
 }
 
@@ -77,9 +78,18 @@ export function actionsBetween(m: Manifest, from: string): { direction: Directio
     const actions: PlannedAction[] = m.phases
       .slice(d + 1, a + 1)
       .reverse()
-      .map((p) => ({ kind: 'rollback', phase: p.name, steps: plannedSteps(rollbackSteps(m, p)), cohort: describeCohort(p) }));
+      .map((p) => ({
+        kind: 'rollback',
+        phase: p.name,
+        steps: plannedSteps(rollbackSteps(m, p)),
+        cohort: describeCohort(p),
+      }));
     if (m.verify.length)
-      actions.push({ kind: 'verify', phase: null, steps: m.verify.map((v) => ({ name: v.name, driver: 'check', readOnly: true, paginated: false })) });
+      actions.push({
+        kind: 'verify',
+        phase: null,
+        steps: m.verify.map((v) => ({ name: v.name, driver: 'check', readOnly: true, paginated: false })),
+      });
     return { direction: 'backward', actions };
   }
   return { direction: 'none', actions: [] };
@@ -102,17 +112,43 @@ export function planRollout({ file, before, after, applied = null }: PlanInput):
   const from = applied ?? desiredBefore;
   if (!after) {
     if (from !== 'none')
-      errors.push(`removing the manifest rolls nothing back: phase \`${from}\` is applied; set \`phase: none\` first and merge that`);
-    return { name, file, change, desired: { before: desiredBefore, after: 'none' }, applied, direction: 'none', actions: [], fieldChanges: [], errors };
+      errors.push(
+        `removing the manifest rolls nothing back: phase \`${from}\` is applied; set \`phase: none\` first and merge that`,
+      );
+    return {
+      name,
+      file,
+      change,
+      desired: { before: desiredBefore, after: 'none' },
+      applied,
+      direction: 'none',
+      actions: [],
+      fieldChanges: [],
+      errors,
+    };
   }
   if (from !== 'none' && phaseIndex(after, from) < 0) {
-    errors.push(`phase \`${from}\` is applied but is no longer in the manifest: roll back below it before renaming or removing it`);
-    return { name, file, change, desired: { before: desiredBefore, after: desiredAfter }, applied, direction: 'none', actions: [], fieldChanges: fieldChanges(before, after), errors };
+    errors.push(
+      `phase \`${from}\` is applied but is no longer in the manifest: roll back below it before renaming or removing it`,
+    );
+    return {
+      name,
+      file,
+      change,
+      desired: { before: desiredBefore, after: desiredAfter },
+      applied,
+      direction: 'none',
+      actions: [],
+      fieldChanges: fieldChanges(before, after),
+      errors,
+    };
   }
   const { direction, actions } = actionsBetween(after, from);
   const applies = actions.filter((a) => a.kind === 'apply');
   if (applies.length > 1)
-    errors.push(`\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0]!.phase}\`)`);
+    errors.push(
+      `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0]!.phase}\`)`,
+    );
   const diff = fieldChanges(before, after);
   return {
     name,

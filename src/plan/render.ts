@@ -10,13 +10,17 @@ function value(v: unknown): string {
 export function renderPlan(p: RolloutPlan): string {
   const lines: string[] = [];
   const applied = p.applied !== null ? `, applied ${p.applied}` : '';
-  lines.push(`${p.name} (${p.file}): ${p.change}; phase ${p.desired.before} -> ${p.desired.after} (${p.direction}${applied})`);
+  lines.push(
+    `${p.name} (${p.file}): ${p.change}; phase ${p.desired.before} -> ${p.desired.after} (${p.direction}${applied})`,
+  );
   for (const e of p.errors) lines.push(`  ✖ ${e}`);
   for (const a of p.actions) {
     const head = a.kind === 'verify' ? 'verify' : `${a.kind} ${a.phase}`;
     lines.push(`  ${head}${a.cohort ? ` — cohort: ${a.cohort}` : ''}`);
     for (const s of a.steps) {
-      const tags = [s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean).join(', ');
+      const tags = [s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : '']
+        .filter(Boolean)
+        .join(', ');
       lines.push(`    - ${s.name} (${tags})`);
     }
     if (a.gate) lines.push(`    gate: ${a.gate}`);

@@ -164,7 +164,10 @@ export async function releaseLease(
   const result = await store.update(name, (current) => {
     if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
     const now = opts.now?.() ?? new Date();
-    return { state: { ...current, lease: null, updatedAt: now.toISOString() }, message: `lease released by ${holderLabel(me)}` };
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`,
+    };
   });
   return result.version;
 }

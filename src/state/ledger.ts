@@ -50,7 +50,10 @@ export async function appendLedger(
   ]);
   const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
   const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, '0')}.jsonl`, live.oid)]);
-  return withEntry(withEntry(dir, { mode: '040000', type: 'tree', oid: sealedTree, name: SEALED_DIR }), blobEntry(LEDGER_FILE, fresh));
+  return withEntry(
+    withEntry(dir, { mode: '040000', type: 'tree', oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh),
+  );
 }
 
 /** Writes a blob holding `oldBlob`'s bytes (none when null) followed by `text`; returns its id. */
@@ -143,12 +146,17 @@ async function tailBlob(git: Git, blob: string, n: number): Promise<string[]> {
     chunks.push(c);
     newlines += c.newlines;
     // Drop the oldest chunk while the rest still holds n + 1 newlines: it cannot hold any of the last n lines.
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1) newlines -= chunks.shift()?.newlines ?? 0;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
   }
   const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr)) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
   const text = Buffer.concat(chunks.map((c) => c.buf)).toString('utf8');
-  return text.split('\n').filter((l) => l.length > 0).slice(-n);
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .slice(-n);
 }
 
 /** The last `n` entries across the given blobs (oldest first in both). */

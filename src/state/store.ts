@@ -6,7 +6,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_IDENTITY, Git, gitEnv, isMissingObject, type GitIdentity } from './git.js';
 import { LostRaceError, StateStoreError } from './errors.js';
-import { DEFAULT_SEGMENT_BYTES, appendLedger, ledgerLines, ledgerSegments, streamLedger, tailLedger } from './ledger.js';
+import {
+  DEFAULT_SEGMENT_BYTES,
+  appendLedger,
+  ledgerLines,
+  ledgerSegments,
+  streamLedger,
+  tailLedger,
+} from './ledger.js';
 import { TreeWriter, listTree, listTreeIfAny, withEntry, type TreeEntry } from './tree.js';
 import type { LedgerEntry, RolloutState } from './types.js';
 
@@ -238,10 +245,12 @@ export class GitStateStore {
       change.state ? this.git.ok(['hash-object', '-w', '--stdin'], `${JSON.stringify(change.state, null, 2)}\n`) : null,
     ]);
     const baseDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
-    if (change.expected === null && baseDir) throw new LostRaceError(`rollout ${name} was created by another run`, name);
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name} was created by another run`, name);
 
     let entriesOfDir = dir ?? [];
-    if (stateBlob) entriesOfDir = withEntry(entriesOfDir, { mode: '100644', type: 'blob', oid: stateBlob.trim(), name: STATE_FILE });
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: '100644', type: 'blob', oid: stateBlob.trim(), name: STATE_FILE });
     if (entries.length > 0) {
       const text = ledgerLines(entries);
       entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
@@ -280,7 +289,8 @@ export class GitStateStore {
       const tip = await this.tip({ fetch: true });
       root = tip ? await listTree(this.git, tip) : [];
       const tipDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
-      if (tipDir !== baseDir) throw new LostRaceError(`rollout ${name} was changed by another run`, name, { cause: lost });
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name} was changed by another run`, name, { cause: lost });
       if (tip === base) {
         // Rejected though nothing moved: lock contention with a writer that failed, or a broken remote.
         if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name}: ${lost.message}`);
@@ -331,7 +341,13 @@ export class GitStateStore {
       if (isLocalCasFailure(r.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r.stderr.trim()}`);
       throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r.stderr);
     }
-    const r = await this.git.run(['push', '--porcelain', '--no-verify', this.remote, `${commit}:refs/heads/${this.branch}`]);
+    const r = await this.git.run([
+      'push',
+      '--porcelain',
+      '--no-verify',
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`,
+    ]);
     if (r.code !== 0) {
       if (isPushRace(r.stdout, r.stderr)) {
         const why = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.startsWith('!')) ?? r.stderr.trim();

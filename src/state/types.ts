@@ -2,15 +2,7 @@
 // prints them as they are.
 
 export type RolloutStatus =
-  | 'none'
-  | 'applying'
-  | 'holding'
-  | 'healthy'
-  | 'failed'
-  | 'paused'
-  | 'rolling-back'
-  | 'rolled-back'
-  | 'complete';
+  'none' | 'applying' | 'holding' | 'healthy' | 'failed' | 'paused' | 'rolling-back' | 'rolled-back' | 'complete';
 
 export interface LeaseHolder {
   host: string;

@@ -30,7 +30,10 @@ describe('alerts check kind against /api/v1/alerts', () => {
   it('ignores pending alerts and alerts missing a label', async () => {
     const s = await sampleCheck('x', alertsCheck({ alertname: 'HighLatency' }), testEnv());
     expect(s).toMatchObject({ outcome: 'pass', value: 0 });
-    expect(await sampleCheck('x', alertsCheck({ team: 'payments' }), testEnv())).toMatchObject({ outcome: 'pass', value: 0 });
+    expect(await sampleCheck('x', alertsCheck({ team: 'payments' }), testEnv())).toMatchObject({
+      outcome: 'pass',
+      value: 0,
+    });
   });
 
   it('matches every firing alert when no labels are given', async () => {
@@ -54,7 +57,9 @@ describe('alerts check kind against /api/v1/alerts', () => {
   });
 
   it('is an error when the response is not the alerts API', async () => {
-    const bad = await startPrometheusFixture({ raw: { status: 200, body: '{"status":"success","data":{}}', contentType: 'application/json' } });
+    const bad = await startPrometheusFixture({
+      raw: { status: 200, body: '{"status":"success","data":{}}', contentType: 'application/json' },
+    });
     try {
       const s = await sampleCheck('x', parseCheck({ alerts: { url: bad.url } }), testEnv());
       expect(s.outcome).toBe('error');

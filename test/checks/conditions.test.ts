@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions, identifiersIn, needsBaseline } from '../../src/checks/conditions.js';
 
-const at = (value: number | null, result: unknown = {}, baseline: number | null = null) => ({ value, result, baseline });
+const at = (value: number | null, result: unknown = {}, baseline: number | null = null) => ({
+  value,
+  result,
+  baseline,
+});
 
 describe('pass: and fail: conditions, combined as Argo Rollouts combines them', () => {
   it('decides nothing when the check has neither condition', () => {

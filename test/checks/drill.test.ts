@@ -5,7 +5,8 @@ import { NOW, parseCheck, testEnv } from './env.js';
 
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 const drillCheck = (maxRto = '5m', maxAge = '30d') => parseCheck({ drill: { maxRto, maxAge }, severity: 'high' });
-const sampleWith = (records: DrillRecord[], check = drillCheck()) => sampleCheck('rto', check, testEnv({ drillRecords: records }));
+const sampleWith = (records: DrillRecord[], check = drillCheck()) =>
+  sampleCheck('rto', check, testEnv({ drillRecords: records }));
 
 describe('drill check kind over the ledger drill records', () => {
   it('passes when the most recent drill within maxAge succeeded within maxRto; value is its RTO in seconds', async () => {

@@ -7,7 +7,13 @@ export const NOW = new Date('2025-06-01T12:00:00.000Z');
 export function testEnv(overrides: Partial<CheckEnv> & { drillRecords?: DrillRecord[] } = {}): CheckEnv {
   const { drillRecords, ...rest } = overrides;
   return {
-    vars: { rollout: { name: 'byok' }, phase: { name: 'canary' }, vars: { region: 'eu' }, env: {}, cohort: { ids: ['org_1'] } },
+    vars: {
+      rollout: { name: 'byok' },
+      phase: { name: 'canary' },
+      vars: { region: 'eu' },
+      env: {},
+      cohort: { ids: ['org_1'] },
+    },
     env: {},
     drills: async () => drillRecords ?? [],
     now: () => NOW,

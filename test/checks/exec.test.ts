@@ -23,17 +23,28 @@ describe('exec check kind with real processes', () => {
 
   it('applies a condition over result.json (the verify query that must return 0)', async () => {
     const pass = 'result.json.count == 0';
-    expect((await sampleCheck('x', execCheck('console.log(\'{"count": 2}\')', { pass }), testEnv())).outcome).toBe('fail');
-    expect((await sampleCheck('x', execCheck('console.log(\'{"count": 0}\')', { pass }), testEnv())).outcome).toBe('pass');
+    expect((await sampleCheck('x', execCheck('console.log(\'{"count": 2}\')', { pass }), testEnv())).outcome).toBe(
+      'fail',
+    );
+    expect((await sampleCheck('x', execCheck('console.log(\'{"count": 0}\')', { pass }), testEnv())).outcome).toBe(
+      'pass',
+    );
   });
 
   it('passes argv as is, never through a shell', async () => {
-    const s = await sampleCheck('x', execCheck('console.log(JSON.stringify(process.argv.slice(1)))', {}, ['a; rm -rf /', '$HOME', '`id`']), testEnv());
+    const s = await sampleCheck(
+      'x',
+      execCheck('console.log(JSON.stringify(process.argv.slice(1)))', {}, ['a; rm -rf /', '$HOME', '`id`']),
+      testEnv(),
+    );
     expect((s.detail as { json: unknown }).json).toEqual(['a; rm -rf /', '$HOME', '`id`']);
   });
 
   it('renders templates in argv', async () => {
-    const check = execCheck('console.log(JSON.stringify(process.argv.slice(1)))', {}, ['{{ rollout.name }}', '--ids={{ cohort.ids }}']);
+    const check = execCheck('console.log(JSON.stringify(process.argv.slice(1)))', {}, [
+      '{{ rollout.name }}',
+      '--ids={{ cohort.ids }}',
+    ]);
     const s = await sampleCheck('x', check, testEnv());
     expect((s.detail as { json: unknown }).json).toEqual(['byok', '--ids=["org_1"]']);
   });
@@ -55,7 +66,9 @@ describe('exec check kind with real processes', () => {
   it('runs in the working directory it is given', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'checks-exec-'));
     writeFileSync(join(dir, 'count.json'), '{"count": 0}');
-    const check = execCheck('process.stdout.write(require("fs").readFileSync("count.json"))', { pass: 'result.json.count == 0' });
+    const check = execCheck('process.stdout.write(require("fs").readFileSync("count.json"))', {
+      pass: 'result.json.count == 0',
+    });
     expect((await sampleCheck('x', check, testEnv({ cwd: dir }))).outcome).toBe('pass');
   });
 
@@ -65,7 +78,11 @@ describe('exec check kind with real processes', () => {
   });
 
   it('is an error when it runs past its timeout', async () => {
-    const s = await sampleCheck('x', parseCheck({ exec: { run: [node, '-e', 'setInterval(() => {}, 1000)'], timeout: '200ms' } }), testEnv());
+    const s = await sampleCheck(
+      'x',
+      parseCheck({ exec: { run: [node, '-e', 'setInterval(() => {}, 1000)'], timeout: '200ms' } }),
+      testEnv(),
+    );
     expect(s.outcome).toBe('error');
     expect(s.error).toContain('still running after 200ms, killed');
   });

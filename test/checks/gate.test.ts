@@ -112,7 +112,9 @@ describe('failureLimit', () => {
     const v = decide({ samples: every5('error-rate', 'pass', 'fail'), now: 6 });
     expect(v).toMatchObject({ state: 'failed', severity: 'critical' });
     expect(v.state === 'failed' && v.failing.map((s) => s.at)).toEqual([min(5).toISOString()]);
-    expect(v.state === 'failed' && v.reason).toContain('error-rate failed 1 sample (failureLimit 0): error-rate too high');
+    expect(v.state === 'failed' && v.reason).toContain(
+      'error-rate failed 1 sample (failureLimit 0): error-rate too high',
+    );
   });
 
   it('with failureLimit 1, tolerates one failed sample and fails on the second', () => {
@@ -199,8 +201,12 @@ describe('errorLimit: consecutive errors', () => {
   });
 
   it('defaults to 4 consecutive errors, as Argo Rollouts', () => {
-    expect(decide({ samples: every5('error-rate', 'error', 'error', 'error', 'error'), now: 16 }).state).toBe('holding');
-    expect(decide({ samples: every5('error-rate', 'error', 'error', 'error', 'error', 'error'), now: 21 }).state).toBe('paused');
+    expect(decide({ samples: every5('error-rate', 'error', 'error', 'error', 'error'), now: 16 }).state).toBe(
+      'holding',
+    );
+    expect(decide({ samples: every5('error-rate', 'error', 'error', 'error', 'error', 'error'), now: 21 }).state).toBe(
+      'paused',
+    );
   });
 });
 
@@ -209,7 +215,9 @@ describe('inconclusiveLimit', () => {
     const samples = [sample('error-rate', 0, 'inconclusive', { reason: 'no baseline' })];
     const v = decide({ samples, now: 1 });
     expect(v.state).toBe('paused');
-    expect(v.state === 'paused' && v.reason).toBe('error-rate was inconclusive 1 time (inconclusiveLimit 0): no baseline');
+    expect(v.state === 'paused' && v.reason).toBe(
+      'error-rate was inconclusive 1 time (inconclusiveLimit 0): no baseline',
+    );
   });
 
   it('tolerates up to the limit', () => {

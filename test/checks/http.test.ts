@@ -69,13 +69,19 @@ describe('http check kind against a local server', () => {
 
   it('applies a pass: condition over result.json (the runbook probe)', async () => {
     const pass = "result.status == 200 && result.json.connection_status == 'online'";
-    expect(await sampleCheck('p', httpCheck({ url: '/providers/openai/status' }, { pass }), testEnv())).toMatchObject({ outcome: 'pass' });
+    expect(await sampleCheck('p', httpCheck({ url: '/providers/openai/status' }, { pass }), testEnv())).toMatchObject({
+      outcome: 'pass',
+    });
     const degraded = await sampleCheck('p', httpCheck({ url: '/providers/anthropic/status' }, { pass }), testEnv());
     expect(degraded.outcome).toBe('fail');
   });
 
   it('is inconclusive when the condition reads a key the response lacks', async () => {
-    const s = await sampleCheck('p', httpCheck({ url: '/down' }, { pass: "result.json.connection_status == 'online'" }), testEnv());
+    const s = await sampleCheck(
+      'p',
+      httpCheck({ url: '/down' }, { pass: "result.json.connection_status == 'online'" }),
+      testEnv(),
+    );
     expect(s.outcome).toBe('inconclusive');
     expect(s.reason).toContain('connection_status');
   });
@@ -87,7 +93,12 @@ describe('http check kind against a local server', () => {
 
   it('sends method, rendered headers and a rendered JSON body', async () => {
     const check = httpCheck(
-      { url: '/echo', method: 'POST', headers: { authorization: 'Bearer {{ env.PROBE_TOKEN }}' }, json: { org: '{{ cohort.ids }}' } },
+      {
+        url: '/echo',
+        method: 'POST',
+        headers: { authorization: 'Bearer {{ env.PROBE_TOKEN }}' },
+        json: { org: '{{ cohort.ids }}' },
+      },
       { pass: 'result.json.got.org[0] == "org_1" && result.status == 201' },
     );
     const env = testEnv({ vars: { cohort: { ids: ['org_1'] }, env: { PROBE_TOKEN: 't0k' } } });
@@ -102,7 +113,11 @@ describe('http check kind against a local server', () => {
 
   it('is an error, not a failure, when the connection is refused', async () => {
     const port = await freePort();
-    const s = await sampleCheck('p', parseCheck({ http: { url: `http://127.0.0.1:${port}/x?token=secret` } }), testEnv());
+    const s = await sampleCheck(
+      'p',
+      parseCheck({ http: { url: `http://127.0.0.1:${port}/x?token=secret` } }),
+      testEnv(),
+    );
     expect(s.outcome).toBe('error');
     expect(s.error).toBe(`GET http://127.0.0.1:${port}/x: connection refused`);
   });

@@ -44,7 +44,11 @@ const judgeCheck = (metrics: MetricSpec[], extra: Record<string, unknown> = {}) 
 describe('judge check kind against range queries', () => {
   it('passes with score 100 when canary and control do not differ, querying each over the range with the step', async () => {
     prom.requests.length = 0;
-    const s = await sampleCheck('canary-judge', judgeCheck([metric('latency', 'latency', 'latency'), metric('errors', 'errors', 'errors')]), testEnv());
+    const s = await sampleCheck(
+      'canary-judge',
+      judgeCheck([metric('latency', 'latency', 'latency'), metric('errors', 'errors', 'errors')]),
+      testEnv(),
+    );
     expect(s).toMatchObject({ outcome: 'pass', value: 100 });
     const ranges = prom.requests.filter((r) => r.pathname === '/api/v1/query_range');
     expect(ranges).toHaveLength(4);
@@ -65,7 +69,10 @@ describe('judge check kind against range queries', () => {
   it('fails with score 0 when a critical metric is significantly worse', async () => {
     const s = await sampleCheck(
       'j',
-      judgeCheck([metric('latency', 'latency', 'latency_slow', { direction: 'increase', critical: true }), metric('errors', 'errors', 'errors')]),
+      judgeCheck([
+        metric('latency', 'latency', 'latency_slow', { direction: 'increase', critical: true }),
+        metric('errors', 'errors', 'errors'),
+      ]),
       testEnv(),
     );
     expect(s).toMatchObject({ outcome: 'fail', value: 0 });
@@ -85,7 +92,11 @@ describe('judge check kind against range queries', () => {
   });
 
   it('fails below the marginal threshold', async () => {
-    const s = await sampleCheck('j', judgeCheck([metric('a', 'latency', 'latency'), metric('d', 'errors', 'errors_high')]), testEnv());
+    const s = await sampleCheck(
+      'j',
+      judgeCheck([metric('a', 'latency', 'latency'), metric('d', 'errors', 'errors_high')]),
+      testEnv(),
+    );
     expect(s).toMatchObject({ outcome: 'fail', value: 50 });
   });
 
@@ -96,7 +107,11 @@ describe('judge check kind against range queries', () => {
   });
 
   it('lets only the bad direction count: a faster canary passes a metric watched for increase', async () => {
-    const s = await sampleCheck('j', judgeCheck([metric('latency', 'latency', 'latency_fast', { direction: 'increase' })]), testEnv());
+    const s = await sampleCheck(
+      'j',
+      judgeCheck([metric('latency', 'latency', 'latency_fast', { direction: 'increase' })]),
+      testEnv(),
+    );
     expect(s).toMatchObject({ outcome: 'pass', value: 100 });
   });
 

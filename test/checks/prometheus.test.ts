@@ -10,9 +10,9 @@ beforeAll(async () => {
       'sum(rate(errors[5m])) / sum(rate(requests[5m]))': vector('0.07'),
       'scalar(vector(0.01))': scalar('0.01'),
       up: vector('1', '1', '0'),
-      'absent_series': vector(),
+      absent_series: vector(),
       '0/0': vector('NaN'),
-      'p95': vector('0.5'),
+      p95: vector('0.5'),
       'p95{region="eu"}': vector('0.2'),
       'rate(x[5m])[10m:1m]': { resultType: 'matrix', result: [] },
     },
@@ -25,7 +25,11 @@ const promCheck = (query: string, extra: Record<string, unknown> = {}) =>
 
 describe('prometheus check kind against a Prometheus API', () => {
   it('takes the single sample of a vector as the value and applies fail:', async () => {
-    const s = await sampleCheck('error-rate', promCheck('sum(rate(errors[5m])) / sum(rate(requests[5m]))', { fail: 'value > 0.05', severity: 'critical' }), testEnv());
+    const s = await sampleCheck(
+      'error-rate',
+      promCheck('sum(rate(errors[5m])) / sum(rate(requests[5m]))', { fail: 'value > 0.05', severity: 'critical' }),
+      testEnv(),
+    );
     expect(s).toMatchObject({ check: 'error-rate', outcome: 'fail', value: 0.07, severity: 'critical' });
     expect(s.reason).toContain('value > 0.05');
     expect(s.at).toBe('2025-06-01T12:00:00.000Z');
@@ -85,13 +89,18 @@ describe('prometheus check kind against a Prometheus API', () => {
   });
 
   it('renders templates in the query', async () => {
-    const check = parseCheck({ prometheus: { url: prom.url, query: 'p95{region="{{ vars.region }}"}' }, fail: 'value > 0.3' });
+    const check = parseCheck({
+      prometheus: { url: prom.url, query: 'p95{region="{{ vars.region }}"}' },
+      fail: 'value > 0.3',
+    });
     expect(await sampleCheck('x', check, testEnv())).toMatchObject({ outcome: 'pass', value: 0.2 });
   });
 
   it('uses the engine-resolved Prometheus URL when the check has none', async () => {
     const check = parseCheck({ prometheus: { query: 'p95' }, fail: 'value > 1.0' });
-    expect(await sampleCheck('x', check, testEnv({ prometheusUrl: `${prom.url}/` }))).toMatchObject({ outcome: 'pass' });
+    expect(await sampleCheck('x', check, testEnv({ prometheusUrl: `${prom.url}/` }))).toMatchObject({
+      outcome: 'pass',
+    });
   });
 });
 
@@ -111,7 +120,11 @@ describe('prometheus check kind: could not measure -> error', () => {
   it('reports a response that is not the Prometheus API', async () => {
     const bad = await startPrometheusFixture({ raw: { status: 502, body: '<html>Bad Gateway</html>' } });
     try {
-      const s = await sampleCheck('x', parseCheck({ prometheus: { url: bad.url, query: 'up' }, fail: 'value > 1.0' }), testEnv());
+      const s = await sampleCheck(
+        'x',
+        parseCheck({ prometheus: { url: bad.url, query: 'up' }, fail: 'value > 1.0' }),
+        testEnv(),
+      );
       expect(s.outcome).toBe('error');
       expect(s.error).toContain('HTTP 502, not Prometheus API JSON');
     } finally {
@@ -121,7 +134,11 @@ describe('prometheus check kind: could not measure -> error', () => {
 
   it('reports connection refused', async () => {
     const port = await freePort();
-    const s = await sampleCheck('x', parseCheck({ prometheus: { url: `http://127.0.0.1:${port}`, query: 'up' }, fail: 'value > 1.0' }), testEnv());
+    const s = await sampleCheck(
+      'x',
+      parseCheck({ prometheus: { url: `http://127.0.0.1:${port}`, query: 'up' }, fail: 'value > 1.0' }),
+      testEnv(),
+    );
     expect(s.outcome).toBe('error');
     expect(s.error).toContain('connection refused');
   });

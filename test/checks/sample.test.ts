@@ -45,7 +45,11 @@ describe('measureBaseline', () => {
 
 describe('the ledger copy of a result', () => {
   it('shortens long strings and lists, and writes infinities as text', () => {
-    const out = compactDetail({ body: 'x'.repeat(5000), list: Array.from({ length: 250 }, (_, i) => i), v: Infinity }) as {
+    const out = compactDetail({
+      body: 'x'.repeat(5000),
+      list: Array.from({ length: 250 }, (_, i) => i),
+      v: Infinity,
+    }) as {
       body: string;
       list: unknown[];
       v: unknown;

@@ -11,7 +11,10 @@ import { demo } from '../manifest/demo-manifest.js';
 const run = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 const git = (cwd: string, ...args: string[]) =>
-  run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, env: GIT_ENV });
+  run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    env: GIT_ENV,
+  });
 
 function capture(cwd: string): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -96,7 +99,9 @@ describe('rollouts plan in a git repository', () => {
     await write('demo.yaml', manifest('canary'));
     await git(repo, 'commit', '-q', '-am', 'canary');
     await write('demo.yaml', manifest('full'));
-    const onHead = JSON.parse((await plan(repo, '--json')).stdout) as { rollouts: { desired: unknown; errors: string[] }[] };
+    const onHead = JSON.parse((await plan(repo, '--json')).stdout) as {
+      rollouts: { desired: unknown; errors: string[] }[];
+    };
     expect(onHead.rollouts[0]).toMatchObject({ desired: { before: 'canary', after: 'full' }, errors: [] });
     const onFirst = await plan(repo, '--base', 'HEAD~1', '--json');
     expect(onFirst.code).toBe(1);
@@ -107,7 +112,9 @@ describe('rollouts plan in a git repository', () => {
     await write('other.yaml', demo({ 3: 'name: other', 4: 'phase: canary' }));
     const { code, stdout } = await plan(repo, '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).rollouts).toMatchObject([{ name: 'other', file: 'rollouts/other.yaml', change: 'added', direction: 'forward' }]);
+    expect(JSON.parse(stdout).rollouts).toMatchObject([
+      { name: 'other', file: 'rollouts/other.yaml', change: 'added', direction: 'forward' },
+    ]);
   });
 
   it('exits 1 when a manifest whose rollout may be applied is removed', async () => {
@@ -118,7 +125,9 @@ describe('rollouts plan in a git repository', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout).rollouts[0]).toMatchObject({
       change: 'removed',
-      errors: ['removing the manifest rolls nothing back: phase `canary` is applied; set `phase: none` first and merge that'],
+      errors: [
+        'removing the manifest rolls nothing back: phase `canary` is applied; set `phase: none` first and merge that',
+      ],
     });
   });
 
@@ -126,7 +135,9 @@ describe('rollouts plan in a git repository', () => {
     await write('demo.yaml', manifest('limited'));
     const { code, stdout, stderr } = await plan(repo);
     expect(code).toBe(1);
-    expect(stderr).toEqual(['rollouts/demo.yaml:4:8: phase: phase `limited` names no phase (have: none, canary, full)']);
+    expect(stderr).toEqual([
+      'rollouts/demo.yaml:4:8: phase: phase `limited` names no phase (have: none, canary, full)',
+    ]);
     expect(stdout).toBe('');
   });
 

@@ -35,7 +35,9 @@ describe('rollouts validate', () => {
     await writeFile(join(dir, 'rollouts', 'bad.yaml'), demo({ 3: 'name: bad', 5: 'env: [TOKEN, PROMETHEUS_URL' }));
     const io = capture(dir);
     expect(await runCli(['validate'], io)).toBe(1);
-    expect(io.stderr[0]).toBe('rollouts/bad.yaml:6:1: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    expect(io.stderr[0]).toBe(
+      'rollouts/bad.yaml:6:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('exits 0 when every manifest is valid', async () => {

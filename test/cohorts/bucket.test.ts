@@ -58,11 +58,14 @@ describe('inCohort', () => {
     );
   });
 
-  it.each([1, 10, 25, 50, 90])('selects %s percent of 100,000 ids within +-1 percent point of the target', (percent) => {
-    let hits = 0;
-    for (let i = 0; i < 100_000; i++) if (inCohort('share-test', `org_${i}`, percent)) hits++;
-    expect(Math.abs(hits / 1000 - percent)).toBeLessThanOrEqual(1);
-  });
+  it.each([1, 10, 25, 50, 90])(
+    'selects %s percent of 100,000 ids within +-1 percent point of the target',
+    (percent) => {
+      let hits = 0;
+      for (let i = 0; i < 100_000; i++) if (inCohort('share-test', `org_${i}`, percent)) hits++;
+      expect(Math.abs(hits / 1000 - percent)).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('takes fractional percents: 2.5 % is exactly the buckets below 2500', () => {
     const ids = Array.from({ length: 5000 }, (_, i) => `org_${i}`);

@@ -23,17 +23,26 @@ describe('selectCohort', () => {
   });
 
   it('uses the default salt (the rollout name) when the cohort has none', () => {
-    expect(selectCohort({ percent: 25 }, listing, 'byok')).toEqual(selectCohort({ percent: 25, salt: 'byok' }, listing));
-    expect(selectCohort({ percent: 25, salt: 'other' }, listing, 'byok')).not.toEqual(selectCohort({ percent: 25, salt: 'byok' }, listing));
+    expect(selectCohort({ percent: 25 }, listing, 'byok')).toEqual(
+      selectCohort({ percent: 25, salt: 'byok' }, listing),
+    );
+    expect(selectCohort({ percent: 25, salt: 'other' }, listing, 'byok')).not.toEqual(
+      selectCohort({ percent: 25, salt: 'byok' }, listing),
+    );
   });
 
   it('keeps the ids of a smaller percent inside a larger one, whatever order the listing comes in', () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(listing, { minLength: 1 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 100 }), (list, a, b) => {
-        const [p, q] = a <= b ? [a, b] : [b, a];
-        const big = new Set(selectCohort({ percent: q, salt: 'ramp' }, list).ids);
-        return selectCohort({ percent: p, salt: 'ramp' }, list).ids!.every((id) => big.has(id));
-      }),
+      fc.property(
+        fc.shuffledSubarray(listing, { minLength: 1 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 100 }),
+        (list, a, b) => {
+          const [p, q] = a <= b ? [a, b] : [b, a];
+          const big = new Set(selectCohort({ percent: q, salt: 'ramp' }, list).ids);
+          return selectCohort({ percent: p, salt: 'ramp' }, list).ids!.every((id) => big.has(id));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -94,7 +103,9 @@ describe('parseCohortListing', () => {
     [{ items: [] }, 'got an object with keys items'],
     [{ ids: 'org_1' }, 'got an object with keys ids'],
   ])('rejects %j with a clear message', (value, detail) => {
-    expect(() => parseCohortListing(value)).toThrow(`cohort listing must be an array of ids or {ids: [...]}, ${detail}`);
+    expect(() => parseCohortListing(value)).toThrow(
+      `cohort listing must be an array of ids or {ids: [...]}, ${detail}`,
+    );
   });
 
   it('rejects ids that are not non-empty strings, naming the position', () => {

@@ -24,9 +24,16 @@ const CANARY_IDS = ['org_0001', 'org_0002', 'org_0003'];
 async function alertingManifest(): Promise<(phase: string) => string> {
   const text = await readFile(join(ROOT, 'examples/demo/byok-demo.yaml'), 'utf8');
   const withCheck = text
-    .replace(/^checks:\n/m, 'checks:\n  backfill-alerts:\n    alerts: { labels: { alertname: ByokBackfillErrors, rollout: byok-demo } }\n    severity: critical\n')
-    .replace('gate: { hold: 2s, every: 1s, checks: [probe] }', 'gate: { hold: 1h, every: 15m, checks: [probe, backfill-alerts] }');
-  if (!withCheck.includes('backfill-alerts:\n') || !withCheck.includes('checks: [probe, backfill-alerts]')) throw new Error('examples/demo/byok-demo.yaml changed: adapt alertingManifest');
+    .replace(
+      /^checks:\n/m,
+      'checks:\n  backfill-alerts:\n    alerts: { labels: { alertname: ByokBackfillErrors, rollout: byok-demo } }\n    severity: critical\n',
+    )
+    .replace(
+      'gate: { hold: 2s, every: 1s, checks: [probe] }',
+      'gate: { hold: 1h, every: 15m, checks: [probe, backfill-alerts] }',
+    );
+  if (!withCheck.includes('backfill-alerts:\n') || !withCheck.includes('checks: [probe, backfill-alerts]'))
+    throw new Error('examples/demo/byok-demo.yaml changed: adapt alertingManifest');
   return (phase) => withCheck.replace(/^phase: none$/m, `phase: ${phase}`);
 }
 
@@ -37,7 +44,13 @@ async function startAlertsApi(): Promise<{ url: string; requests: () => number; 
     requests += 1;
     const ok = req.method === 'GET' && req.url?.split('?')[0] === '/api/v1/alerts';
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(ok ? { status: 'success', data: { alerts: [] } } : { status: 'error', errorType: 'not_found', error: 'not found' }));
+    res.end(
+      JSON.stringify(
+        ok
+          ? { status: 'success', data: { alerts: [] } }
+          : { status: 'error', errorType: 'not_found', error: 'not found' },
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
@@ -47,7 +60,8 @@ async function startAlertsApi(): Promise<{ url: string; requests: () => number; 
   };
 }
 
-const statusOf = (r: JobRun) => r.json<{ rollouts: RolloutStatusView[] }>('status').rollouts.find((v) => v.name === NAME)!;
+const statusOf = (r: JobRun) =>
+  r.json<{ rollouts: RolloutStatusView[] }>('status').rollouts.find((v) => v.name === NAME)!;
 
 describe('an Alertmanager alert relayed as repository_dispatch', () => {
   const dirs = new TempDirs();
@@ -73,7 +87,10 @@ describe('an Alertmanager alert relayed as repository_dispatch', () => {
     target = await TestTarget.start(dirs, { orgs: 20 });
     alertsApi = await startAlertsApi();
     h = await ActionHarness.start({
-      files: { [FILE]: manifest('none'), '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8') },
+      files: {
+        [FILE]: manifest('none'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+      },
       stepEnv: { TARGET_URL: target.url, PROMETHEUS_URL: alertsApi.url },
     });
     const before = await h.mainSha();
@@ -110,18 +127,27 @@ describe('an Alertmanager alert relayed as repository_dispatch', () => {
     expect(r.errors().join('\n')).toContain(`${NAME}: Alertmanager: ByokBackfillErrors firing`);
     expect(statusOf(r)).toMatchObject({ applied: 'canary', status: 'failed' });
 
-    const fromAlertmanager = (await ledger()).filter((e) => e.kind === 'sample' && (e as { source?: string }).source === 'alertmanager');
-    expect(fromAlertmanager.map((e) => (e.result as { check: string; outcome: string }).outcome)).toEqual(['fail', 'fail']);
+    const fromAlertmanager = (await ledger()).filter(
+      (e) => e.kind === 'sample' && (e as { source?: string }).source === 'alertmanager',
+    );
+    expect(fromAlertmanager.map((e) => (e.result as { check: string; outcome: string }).outcome)).toEqual([
+      'fail',
+      'fail',
+    ]);
     expect(fromAlertmanager[0]!.result).toMatchObject({ check: 'backfill-alerts', at: webhook.alerts[0]!.startsAt });
 
-    const reverts = (await h.emulator.listPulls(h.owner, h.repo)).filter((p) => p.head.ref === `rollouts/revert-${NAME}-${enteredCanary.slice(0, 7)}`);
+    const reverts = (await h.emulator.listPulls(h.owner, h.repo)).filter(
+      (p) => p.head.ref === `rollouts/revert-${NAME}-${enteredCanary.slice(0, 7)}`,
+    );
     expect(reverts).toHaveLength(1);
     const revert = await h.emulator.getPull(h.owner, h.repo, reverts[0]!.number);
     expect(revert).toMatchObject({ merged: true, title: `rollouts: revert ${NAME} canary (critical)` });
     expect(revert.labels.map((l) => l.name)).toEqual(['rollouts:rollback']);
     expect(revert.body).toMatch(/\| `backfill-alerts` \| fail \|.*Alertmanager: ByokBackfillErrors firing/);
     expect(revert.body).not.toContain('DiskAlmostFull');
-    expect(h.emulator.dispatches).toEqual([expect.objectContaining({ workflowPath: '.github/workflows/rollouts.yml', inputs: { command: 'reconcile' } })]);
+    expect(h.emulator.dispatches).toEqual([
+      expect.objectContaining({ workflowPath: '.github/workflows/rollouts.yml', inputs: { command: 'reconcile' } }),
+    ]);
   });
 
   it('rolls the canary back in the dispatched run: its cohort is on the legacy contract again', async () => {

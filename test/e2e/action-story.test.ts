@@ -28,7 +28,10 @@ const CHECKLIST = ['Runbook reviewed', 'Rollback tested'];
 async function demoManifest(): Promise<(phase: string, description?: string) => string> {
   const text = await readFile(join(ROOT, 'examples/demo/byok-demo.yaml'), 'utf8');
   const edits: [string | RegExp, string][] = [
-    [/^( {4}cohort: \{ ids: \[org_0001, org_0002, org_0003\] \}\n)/m, `$1    checklist: [${CHECKLIST.map((i) => JSON.stringify(i)).join(', ')}]\n`],
+    [
+      /^( {4}cohort: \{ ids: \[org_0001, org_0002, org_0003\] \}\n)/m,
+      `$1    checklist: [${CHECKLIST.map((i) => JSON.stringify(i)).join(', ')}]\n`,
+    ],
     ['gate: { hold: 3s, every: 1s, checks: [probe] }', 'gate: { hold: 1m, every: 1s, checks: [probe] }'],
   ];
   let adapted = text;
@@ -44,7 +47,8 @@ async function demoManifest(): Promise<(phase: string, description?: string) => 
   };
 }
 
-const statusOf = (r: JobRun) => r.json<{ rollouts: RolloutStatusView[] }>('status').rollouts.find((v) => v.name === NAME)!;
+const statusOf = (r: JobRun) =>
+  r.json<{ rollouts: RolloutStatusView[] }>('status').rollouts.find((v) => v.name === NAME)!;
 const writes = (r: JobRun) => r.apiCalls.filter((c) => c.method !== 'GET');
 
 describe('the action through a whole rollout', () => {
@@ -56,7 +60,8 @@ describe('the action through a whole rollout', () => {
   let promotion: { number: number; headSha: string };
   let canaryCommentId: number | bigint;
   let revertOpenedAt: number | undefined;
-  const prBody = (ticked: boolean) => `Canary of the BYOK backfill (runbook 000).\n\n${CHECKLIST.map((i) => `- [${ticked ? 'x' : ' '}] ${i}`).join('\n')}\n`;
+  const prBody = (ticked: boolean) =>
+    `Canary of the BYOK backfill (runbook 000).\n\n${CHECKLIST.map((i) => `- [${ticked ? 'x' : ' '}] ${i}`).join('\n')}\n`;
   const deployments = () => h.emulator.getDeployments(h.owner, h.repo);
   const ledger = async (): Promise<LedgerEntry[]> => {
     const out: LedgerEntry[] = [];
@@ -70,14 +75,18 @@ describe('the action through a whole rollout', () => {
     manifest = await demoManifest();
     target = await TestTarget.start(dirs, { orgs: ORGS });
     h = await ActionHarness.start({
-      files: { [FILE]: manifest('none'), '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8') },
+      files: {
+        [FILE]: manifest('none'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+      },
       stepEnv: { TARGET_URL: target.url },
       inputs: { 'audit-on-pr': 'true', 'auto-rollback': 'critical' },
     });
     h.emulator.intercept(async (req, next) => {
       if (req.method !== 'POST' || req.route !== '/repos/{owner}/{repo}/pulls') return undefined;
       const reply = await next();
-      if (String((req.body as { head?: unknown }).head).startsWith(`rollouts/revert-${NAME}-`)) revertOpenedAt = Date.now();
+      if (String((req.body as { head?: unknown }).head).startsWith(`rollouts/revert-${NAME}-`))
+        revertOpenedAt = Date.now();
       return reply;
     });
   });
@@ -96,11 +105,21 @@ describe('the action through a whole rollout', () => {
     pr = await h.openPull('byok-canary', `Roll out ${NAME}: canary`, prBody(false));
     expect(pr.headSha).toBe(head);
 
-    const r = await h.pullJob('opened', { number: pr.number, title: `Roll out ${NAME}: canary`, body: prBody(false), head: { ref: 'byok-canary', sha: pr.headSha }, base: { ref: 'main', sha: pr.baseSha } });
+    const r = await h.pullJob('opened', {
+      number: pr.number,
+      title: `Roll out ${NAME}: canary`,
+      body: prBody(false),
+      head: { ref: 'byok-canary', sha: pr.headSha },
+      base: { ref: 'main', sha: pr.baseSha },
+    });
     expect(r.code, describeRun(r)).not.toBe(0);
-    expect(r.errors().join('\n')).toContain(`${NAME}: checklist for canary not complete: Runbook reviewed; Rollback tested`);
+    expect(r.errors().join('\n')).toContain(
+      `${NAME}: checklist for canary not complete: Runbook reviewed; Rollback tested`,
+    );
     const plan = r.json<{ rollouts: RolloutPlan[] }>('plan').rollouts;
-    expect(plan).toEqual([expect.objectContaining({ name: NAME, file: FILE, desired: { before: 'none', after: 'canary' }, errors: [] })]);
+    expect(plan).toEqual([
+      expect.objectContaining({ name: NAME, file: FILE, desired: { before: 'none', after: 'canary' }, errors: [] }),
+    ]);
 
     const comments = h.emulator.getComments(h.owner, h.repo, pr.number).filter((c) => c.body?.includes(MARKER));
     expect(comments).toHaveLength(1);
@@ -119,10 +138,22 @@ describe('the action through a whole rollout', () => {
     const untouched = target.snapshot();
     await h.octokit.rest.pulls.update({ owner: h.owner, repo: h.repo, pull_number: pr.number, body: prBody(true) });
     const before = pr.headSha;
-    const head = await h.commitOnBranch('byok-canary', { [FILE]: manifest('canary', 'Provider-agnostic AI settings backfill (canary first)') }, 'describe the canary', false);
+    const head = await h.commitOnBranch(
+      'byok-canary',
+      { [FILE]: manifest('canary', 'Provider-agnostic AI settings backfill (canary first)') },
+      'describe the canary',
+      false,
+    );
     pr = { ...pr, headSha: head };
 
-    const r = await h.pullJob('synchronize', { number: pr.number, title: `Roll out ${NAME}: canary`, body: prBody(true), head: { ref: 'byok-canary', sha: head }, base: { ref: 'main', sha: pr.baseSha }, before });
+    const r = await h.pullJob('synchronize', {
+      number: pr.number,
+      title: `Roll out ${NAME}: canary`,
+      body: prBody(true),
+      head: { ref: 'byok-canary', sha: head },
+      base: { ref: 'main', sha: pr.baseSha },
+      before,
+    });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.errors()).toEqual([]);
     const comments = h.emulator.getComments(h.owner, h.repo, pr.number).filter((c) => c.body?.includes(MARKER));
@@ -130,7 +161,9 @@ describe('the action through a whole rollout', () => {
     expect(comments[0]!.body).toContain('- [x] Runbook reviewed');
     expect(comments[0]!.body).toContain('- [x] Rollback tested');
     expect(comments[0]!.body).toMatch(/\| `dry-run` \| ok \|/);
-    expect(writes(r).map((c) => `${c.method} ${c.route}`)).toEqual(['PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}']);
+    expect(writes(r).map((c) => `${c.method} ${c.route}`)).toEqual([
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+    ]);
     expect(target.snapshot()).toBe(untouched);
   });
 
@@ -141,13 +174,23 @@ describe('the action through a whole rollout', () => {
     expect(r.code, describeRun(r)).toBe(0);
 
     const status = statusOf(r);
-    expect(status).toMatchObject({ name: NAME, desired: 'canary', applied: 'canary', status: 'holding', gate: { phase: 'canary' } });
+    expect(status).toMatchObject({
+      name: NAME,
+      desired: 'canary',
+      applied: 'canary',
+      status: 'holding',
+      gate: { phase: 'canary' },
+    });
     for (const id of CANARY_IDS) expect((await target.org(id)).contract).toBe(PROVIDER_AGNOSTIC_CONTRACT);
     expect((await target.org('org_0004')).contract).toBe(LEGACY_CONTRACT);
 
     const [canary, ...older] = deployments();
     expect(older).toEqual([]);
-    expect(canary!.deployment).toMatchObject({ environment: `rollout/${NAME}`, task: 'rollout:canary', sha: await h.mainSha() });
+    expect(canary!.deployment).toMatchObject({
+      environment: `rollout/${NAME}`,
+      task: 'rollout:canary',
+      sha: await h.mainSha(),
+    });
     expect(canary!.statuses.map((s) => s.state)).toEqual(['in_progress']);
     expect(r.summary).toContain('## gitops-rollouts: reconcile');
     expect(r.summary).toMatch(new RegExp(`\\| \`${NAME}\` \\| canary \\| canary \\| holding \\|`));
@@ -164,9 +207,13 @@ describe('the action through a whole rollout', () => {
     }
     expect(r.code, describeRun(r)).toBe(0);
     expect(statusOf(r)).toMatchObject({ applied: 'canary', status: 'healthy' });
-    console.log(`figure: GitHub API calls of the scheduled run that promoted: ${r.apiCalls.length} (${r.apiCalls.map((c) => `${c.method} ${c.route}`).join(', ')})`);
+    console.log(
+      `figure: GitHub API calls of the scheduled run that promoted: ${r.apiCalls.length} (${r.apiCalls.map((c) => `${c.method} ${c.route}`).join(', ')})`,
+    );
 
-    const pulls = (await h.emulator.listPulls(h.owner, h.repo)).filter((p) => p.head.ref === `rollouts/promote-${NAME}-full`);
+    const pulls = (await h.emulator.listPulls(h.owner, h.repo)).filter(
+      (p) => p.head.ref === `rollouts/promote-${NAME}-full`,
+    );
     expect(pulls).toHaveLength(1);
     const p = pulls[0]!;
     expect(p.state).toBe('open');
@@ -188,7 +235,9 @@ describe('the action through a whole rollout', () => {
     console.log(`figure: GitHub API calls of a no-op scheduled run: ${r.apiCalls.length}`);
     expect(writes(r)).toEqual([]);
     expect(statusOf(r)).toMatchObject({ applied: 'canary', status: 'healthy' });
-    const promotions = (await h.emulator.listPulls(h.owner, h.repo)).filter((p) => p.head.ref === `rollouts/promote-${NAME}-full`);
+    const promotions = (await h.emulator.listPulls(h.owner, h.repo)).filter(
+      (p) => p.head.ref === `rollouts/promote-${NAME}-full`,
+    );
     expect(promotions.map((p) => p.number)).toEqual([promotion.number]);
   });
 
@@ -217,7 +266,9 @@ describe('the action through a whole rollout', () => {
     expect(r.code, describeRun(r)).not.toBe(0);
     expect(r.errors().join('\n')).toContain(`${NAME}: probe failed 1 sample (failureLimit 0)`);
 
-    const failing = (await ledger()).filter((e) => e.kind === 'sample' && (e.result as { outcome?: string }).outcome === 'fail');
+    const failing = (await ledger()).filter(
+      (e) => e.kind === 'sample' && (e.result as { outcome?: string }).outcome === 'fail',
+    );
     expect(failing).toHaveLength(1);
     expect(revertOpenedAt).toBeDefined();
     const failedAt = Date.parse((failing[0]!.result as { at: string }).at);
@@ -239,7 +290,14 @@ describe('the action through a whole rollout', () => {
     expect(r.summary).toContain(`- rollback of \`${NAME}\`: [#${revert.number}](${revert.html_url}) (merged)`);
     expect(await h.dev.git('--git-dir', h.remote, 'show', `main:${FILE}`)).toMatch(/^phase: canary$/m);
 
-    expect(h.emulator.dispatches).toEqual([expect.objectContaining({ workflowPath: '.github/workflows/rollouts.yml', ref: 'main', sha: await h.mainSha(), inputs: { command: 'reconcile' } })]);
+    expect(h.emulator.dispatches).toEqual([
+      expect.objectContaining({
+        workflowPath: '.github/workflows/rollouts.yml',
+        ref: 'main',
+        sha: await h.mainSha(),
+        inputs: { command: 'reconcile' },
+      }),
+    ]);
     expect(deployments()[0]!.statuses[0]).toMatchObject({ state: 'failure' });
   });
 
@@ -250,10 +308,16 @@ describe('the action through a whole rollout', () => {
     expect(statusOf(r)).toMatchObject({ desired: 'canary', applied: 'canary', status: 'rolled-back' });
 
     expect(await target.integrity()).toMatchObject({ mixed: 0, providerAgnostic: 0, legacy: ORGS });
-    const trail = (await ledger()).filter((e) => ['rollback-start', 'phase-rolled-back', 'verify'].includes(e.kind)).map((e) => `${e.kind} ${e.phase ?? ''}`.trim());
+    const trail = (await ledger())
+      .filter((e) => ['rollback-start', 'phase-rolled-back', 'verify'].includes(e.kind))
+      .map((e) => `${e.kind} ${e.phase ?? ''}`.trim());
     expect(trail).toEqual(['rollback-start full', 'phase-rolled-back full', 'verify']);
     expect(deployments()[0]!.statuses[0]).toMatchObject({ state: 'inactive' });
     expect(r.summary).toMatch(new RegExp(`\\| \`${NAME}\` \\| canary \\| canary \\| rolled-back \\| rolled-back`));
-    expect(h.emulator.requireRepo(h.owner, h.repo).runs.get(dispatch.runId)).toMatchObject({ event: 'workflow_dispatch', status: 'completed', conclusion: 'success' });
+    expect(h.emulator.requireRepo(h.owner, h.repo).runs.get(dispatch.runId)).toMatchObject({
+      event: 'workflow_dispatch',
+      status: 'completed',
+      conclusion: 'success',
+    });
   });
 });

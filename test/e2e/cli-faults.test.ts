@@ -21,7 +21,12 @@ async function setup(retry: string, timeout?: string) {
 }
 
 /** A clean apply finishes the step; `resumedAt`: the checkpointed batch each earlier resume started from. */
-async function expectResumedToTheEnd(target: TestTarget, repo: TempRepo, env: Record<string, string>, resumedAt: number[]) {
+async function expectResumedToTheEnd(
+  target: TestTarget,
+  repo: TempRepo,
+  env: Record<string, string>,
+  resumedAt: number[],
+) {
   const r = await runCli(repo.dir, ['apply'], env);
   expect(r.code, output(r)).toBe(0);
   expect(r.stdout).toMatch(/paged: complete/);
@@ -29,10 +34,16 @@ async function expectResumedToTheEnd(target: TestTarget, repo: TempRepo, env: Re
   const ledger = await repo.ledger('paged');
   const resumes = ledger.filter((e) => e.kind === 'resume');
   expect(resumes).toHaveLength(resumedAt.length);
-  for (const e of resumes) expect(e).toMatchObject({ phase: 'full', step: 'backfill', result: { after: { step: 'backfill' } } });
+  for (const e of resumes)
+    expect(e).toMatchObject({ phase: 'full', step: 'backfill', result: { after: { step: 'backfill' } } });
   const starts = ledger.filter((e) => e.kind === 'step-start');
-  expect(starts.map((e) => (e.result as { resumeFrom?: { batches: number } }).resumeFrom?.batches)).toEqual([undefined, ...resumedAt]);
-  expect(ledger.filter((e) => e.kind === 'batch').map((e) => e.counts!.batch)).toEqual(Array.from({ length: PAGES }, (_, i) => i + 1));
+  expect(starts.map((e) => (e.result as { resumeFrom?: { batches: number } }).resumeFrom?.batches)).toEqual([
+    undefined,
+    ...resumedAt,
+  ]);
+  expect(ledger.filter((e) => e.kind === 'batch').map((e) => e.counts!.batch)).toEqual(
+    Array.from({ length: PAGES }, (_, i) => i + 1),
+  );
   expect(await target.integrity()).toMatchObject({ legacy: 0, providerAgnostic: ORGS });
   expect([...target.receiptCounts('backfill').values()].filter((n) => n !== 1)).toEqual([]);
   expect(target.appliedBatches('backfill')).toBe(PAGES);
@@ -46,14 +57,22 @@ describe('target faults during a paged step', () => {
 
     const failed = await runCli(repo.dir, ['apply'], env);
     expect(failed.code, output(failed)).toBe(1);
-    expect(failed.stdout).toMatch(/paged: failed — applied full, status failed, desired full \(backfill: POST \S+\/migrations\/backfill: HTTP 500 \(after 3 attempts\)\)/);
+    expect(failed.stdout).toMatch(
+      /paged: failed — applied full, status failed, desired full \(backfill: POST \S+\/migrations\/backfill: HTTP 500 \(after 3 attempts\)\)/,
+    );
     expect(failed.stderr).toContain('attempt 1 failed (POST');
     expect(failed.stderr).toMatch(/attempt 1 failed \(.*HTTP 500\), retrying in 50 ms/);
     expect(failed.stderr).toMatch(/attempt 2 failed \(.*HTTP 500\), retrying in 100 ms/);
     expect(await target.metric('target_requests_total', { route: '/migrations/backfill', code: '500' })).toBe(3);
 
     const view = await statusJson(repo.dir, 'paged', env);
-    expect(view).toMatchObject({ applied: 'full', status: 'failed', step: 'backfill', progress: { batches: 4, items: 40 }, lease: null });
+    expect(view).toMatchObject({
+      applied: 'full',
+      status: 'failed',
+      step: 'backfill',
+      progress: { batches: 4, items: 40 },
+      lease: null,
+    });
     expect(view.failure).toMatchObject({ phase: 'full', step: 'backfill', reason: expect.stringMatching(/HTTP 500/) });
 
     // Still broken: the next apply retries the step and fails again, without losing the checkpoint.
@@ -73,7 +92,9 @@ describe('target faults during a paged step', () => {
 
     const failed = await runCli(repo.dir, ['apply'], env);
     expect(failed.code, output(failed)).toBe(1);
-    expect(failed.stdout).toMatch(/paged: failed .*\(backfill: POST \S+\/migrations\/backfill: timed out \(after 2 attempts\)\)/);
+    expect(failed.stdout).toMatch(
+      /paged: failed .*\(backfill: POST \S+\/migrations\/backfill: timed out \(after 2 attempts\)\)/,
+    );
     const view = await statusJson(repo.dir, 'paged', env);
     expect(view).toMatchObject({ status: 'failed', step: 'backfill', progress: { batches: 3 } });
     expect(view.failure).toMatchObject({ step: 'backfill', reason: expect.stringMatching(/timed out/) });

@@ -27,19 +27,48 @@ describe('rollouts CLI lifecycle', () => {
     expect(failed.stdout).toMatch(/^byok: failed — applied canary, status failed, desired canary/m);
 
     const view = await statusJson(repo.dir, 'byok', env);
-    expect(Object.keys(view)).toEqual(expect.arrayContaining(['name', 'desired', 'applied', 'status', 'step', 'progress', 'gate', 'lease']));
-    expect(view).toMatchObject({ name: 'byok', desired: 'canary', applied: 'canary', status: 'failed', step: null, progress: null, lease: null });
-    const gate = view.gate as { phase: string; samples: { check: string; outcome: string }[]; started: string; passesAt: string };
-    expect(gate).toMatchObject({ phase: 'canary', samples: [expect.objectContaining({ check: 'probe', outcome: 'fail' })] });
+    expect(Object.keys(view)).toEqual(
+      expect.arrayContaining(['name', 'desired', 'applied', 'status', 'step', 'progress', 'gate', 'lease']),
+    );
+    expect(view).toMatchObject({
+      name: 'byok',
+      desired: 'canary',
+      applied: 'canary',
+      status: 'failed',
+      step: null,
+      progress: null,
+      lease: null,
+    });
+    const gate = view.gate as {
+      phase: string;
+      samples: { check: string; outcome: string }[];
+      started: string;
+      passesAt: string;
+    };
+    expect(gate).toMatchObject({
+      phase: 'canary',
+      samples: [expect.objectContaining({ check: 'probe', outcome: 'fail' })],
+    });
     expect(Date.parse(gate.passesAt)).toBeGreaterThan(Date.parse(gate.started));
 
     await target.clearFault();
     await repo.revert(entered);
     const rolled = await runCli(repo.dir, ['apply', '--json'], env);
     expect(rolled.code, output(rolled)).toBe(0);
-    expect(JSON.parse(rolled.stdout)).toEqual({ rollouts: [expect.objectContaining({ name: 'byok', outcome: 'rolled-back', applied: 'none', status: 'rolled-back', desired: 'none' })] });
+    expect(JSON.parse(rolled.stdout)).toEqual({
+      rollouts: [
+        expect.objectContaining({
+          name: 'byok',
+          outcome: 'rolled-back',
+          applied: 'none',
+          status: 'rolled-back',
+          desired: 'none',
+        }),
+      ],
+    });
     expect(await target.integrity()).toMatchObject({ mixed: 0 });
-    for (const id of ['org_0001', 'org_0002', 'org_0003']) expect((await target.org(id)).contract).toBe('openrouter_v1');
+    for (const id of ['org_0001', 'org_0002', 'org_0003'])
+      expect((await target.org(id)).contract).toBe('openrouter_v1');
   });
 
   it('drills, rolls back in an emergency, and then holds the rollout until its phase changes', async () => {

@@ -29,7 +29,11 @@ describe('rollouts apply with an invalid manifest', () => {
   it('exits 1 with file:line:col for every error, writes no state and never calls the target', async () => {
     const target = await TestTarget.start(dirs, { orgs: 20 });
     targets.push(target);
-    const repo = await TempRepo.create(dirs, { byok: byokManifest({ phase: 'canary', canaryGate: null }), typo: UNKNOWN_FIELD, broken: BROKEN_YAML });
+    const repo = await TempRepo.create(dirs, {
+      byok: byokManifest({ phase: 'canary', canaryGate: null }),
+      typo: UNKNOWN_FIELD,
+      broken: BROKEN_YAML,
+    });
     const snapshot = target.snapshot();
 
     const r = await runCli(repo.dir, ['apply'], { TARGET_URL: target.url });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { alertSamples } from '../../src/engine/alerts.js';
 import { parseManifest } from '../../src/manifest/index.js';
 
-const m = parseManifest('rollouts/r.yaml', `apiVersion: rollouts/v1
+const m = parseManifest(
+  'rollouts/r.yaml',
+  `apiVersion: rollouts/v1
 kind: Rollout
 name: r
 phase: p
@@ -16,16 +18,26 @@ checks:
 phases:
   - name: p
     gate: { hold: 1h, checks: [crit, other] }
-`).manifest!;
+`,
+).manifest!;
 
 describe('alerts relayed from Alertmanager', () => {
   const now = new Date('2026-11-23T10:00:00Z');
 
   it('turns firing alerts that match a gate check into failing samples from when they started', () => {
-    const samples = alertSamples(m, ['crit', 'other'], [
-      { status: 'firing', labels: { alertname: 'HighErrors', severity: 'critical' }, startsAt: '2026-11-23T09:50:00Z' },
-      { status: 'resolved', labels: { alertname: 'Old', team: 'x' } },
-    ], now);
+    const samples = alertSamples(
+      m,
+      ['crit', 'other'],
+      [
+        {
+          status: 'firing',
+          labels: { alertname: 'HighErrors', severity: 'critical' },
+          startsAt: '2026-11-23T09:50:00Z',
+        },
+        { status: 'resolved', labels: { alertname: 'Old', team: 'x' } },
+      ],
+      now,
+    );
     expect(samples.map((s) => [s.check, s.at, s.outcome])).toEqual([
       ['crit', '2026-11-23T09:50:00.000Z', 'fail'],
       ['crit', '2026-11-23T10:00:00.000Z', 'fail'],

@@ -61,8 +61,14 @@ describe('none -> canary', () => {
     expect(second.result).toMatchObject({ outcome: 'healthy', applied: 'canary', status: 'healthy' });
     expect(second.lines.join('\n')).toContain('promote by setting `phase: full`');
     const after = await repo.ledger('byok');
-    expect(after.at(-1)).toMatchObject({ kind: 'transition', phase: 'canary', result: { status: 'healthy', next: 'full' } });
-    expect(after.filter((e) => e.kind === 'sample').every((e) => (e.result as { outcome: string }).outcome === 'pass')).toBe(true);
+    expect(after.at(-1)).toMatchObject({
+      kind: 'transition',
+      phase: 'canary',
+      result: { status: 'healthy', next: 'full' },
+    });
+    expect(
+      after.filter((e) => e.kind === 'sample').every((e) => (e.result as { outcome: string }).outcome === 'pass'),
+    ).toBe(true);
 
     // Nothing more to do: the pass neither writes nor changes state.
     const snapshot = target.snapshot();

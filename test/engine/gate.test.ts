@@ -45,11 +45,18 @@ describe('gate', () => {
     expect(messages).toMatch(/gate of canary failed \(critical\)/);
 
     const state = await repo.state('byok');
-    expect(state).toMatchObject({ status: 'failed', enteredBy: entered, failure: { phase: 'canary', severity: 'critical' } });
+    expect(state).toMatchObject({
+      status: 'failed',
+      enteredBy: entered,
+      failure: { phase: 'canary', severity: 'critical' },
+    });
     const ledger = await repo.ledger('byok');
     const failedEntry = ledger.find((e) => e.kind === 'gate-failed')!;
     expect(failedEntry).toMatchObject({ phase: 'canary', result: { severity: 'critical' } });
-    expect((failedEntry.result as { failing: { check: string; outcome: string }[] }).failing[0]).toMatchObject({ check: 'probe', outcome: 'fail' });
+    expect((failedEntry.result as { failing: { check: string; outcome: string }[] }).failing[0]).toMatchObject({
+      check: 'probe',
+      outcome: 'fail',
+    });
 
     // A failed gate stays failed: later passes neither promote nor re-run the phase.
     await target.clearFault();

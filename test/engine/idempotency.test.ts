@@ -39,7 +39,9 @@ async function pagingServer(failAt: string, failFirst: number): Promise<{ url: s
       const n = cursor === null ? 0 : Number(cursor.slice(1));
       const next = `c${n + 1}`;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(fail ? { error: 'injected' } : { processed: 1, nextCursor: next, hasNextPage: n + 1 < 5 }));
+      res.end(
+        JSON.stringify(fail ? { error: 'injected' } : { processed: 1, nextCursor: next, hasNextPage: n + 1 < 5 }),
+      );
     });
   });
   servers.push(server);
@@ -78,7 +80,15 @@ describe('idempotency key of a batch', () => {
     const r = await new InProcessEngine(repo.dir, { PAGES_URL: server.url }).applyOne('keys');
     expect(r.result).toMatchObject({ applied: 'full', status: 'complete' });
 
-    expect(server.seen.map((s) => `${s.cursor}:${s.status}`)).toEqual(['null:200', 'c1:200', 'c2:500', 'c2:500', 'c2:200', 'c3:200', 'c4:200']);
+    expect(server.seen.map((s) => `${s.cursor}:${s.status}`)).toEqual([
+      'null:200',
+      'c1:200',
+      'c2:500',
+      'c2:500',
+      'c2:200',
+      'c3:200',
+      'c4:200',
+    ]);
     const keys = keysByCursor(server.seen);
     expect([...keys.values()].map((k) => k.size)).toEqual([1, 1, 1, 1, 1]);
     const distinct = new Set([...keys.values()].flatMap((k) => [...k]));
@@ -95,7 +105,14 @@ describe('idempotency key of a batch', () => {
     const resumed = await engine.applyOne('keys');
     expect(resumed.result).toMatchObject({ applied: 'full', status: 'complete' });
 
-    expect(server.seen.map((s) => `${s.cursor}:${s.status}`)).toEqual(['null:200', 'c1:200', 'c2:200', 'c3:500', 'c3:200', 'c4:200']);
+    expect(server.seen.map((s) => `${s.cursor}:${s.status}`)).toEqual([
+      'null:200',
+      'c1:200',
+      'c2:200',
+      'c3:500',
+      'c3:200',
+      'c4:200',
+    ]);
     const keys = keysByCursor(server.seen);
     expect(keys.get('c3')!.size).toBe(1);
     expect(new Set([...keys.values()].flatMap((k) => [...k])).size).toBe(5);

@@ -25,11 +25,20 @@ describe('emergency rollback', () => {
   it('rolls back to the given phase now, records it, and holds there until `phase` changes', async () => {
     const { target, repo, engine } = await appliedThroughFull();
     const r = await engine.rollback('byok', 'canary');
-    expect(r.result).toMatchObject({ outcome: 'rolled-back', applied: 'canary', status: 'rolled-back', desired: 'full' });
+    expect(r.result).toMatchObject({
+      outcome: 'rolled-back',
+      applied: 'canary',
+      status: 'rolled-back',
+      desired: 'full',
+    });
     const ledger = await repo.ledger('byok');
     const since = ledger.findIndex((e) => e.kind === 'emergency-rollback');
     expect(ledger[since]).toMatchObject({ result: { from: 'full', to: 'canary' } });
-    expect(ledgerTrail(ledger.slice(since), ['step-start', 'phase-rolled-back', 'verify'])).toEqual(['step-start full/rollback-paged', 'phase-rolled-back full', 'verify']);
+    expect(ledgerTrail(ledger.slice(since), ['step-start', 'phase-rolled-back', 'verify'])).toEqual([
+      'step-start full/rollback-paged',
+      'phase-rolled-back full',
+      'verify',
+    ]);
     expect(await target.integrity()).toMatchObject({ providerAgnostic: 0, mixed: 0 });
 
     // The manifest still says full: the next passes do not re-apply it.
@@ -71,13 +80,20 @@ describe('drill', () => {
     expect(r.result).toMatchObject({ name: 'byok', ok: true, skipped: [], phases: ['full', 'canary'] });
     expect(r.result!.rtoMs).toBeGreaterThanOrEqual(0);
     // The rollback endpoints were called (as dry runs: every page, and the canary's cohort), and nothing changed.
-    expect(await target.metric('target_batches_total', { action: 'rollback' })).toBe(rollbacksBefore + Math.ceil(ORGS / 9) + 1);
+    expect(await target.metric('target_batches_total', { action: 'rollback' })).toBe(
+      rollbacksBefore + Math.ceil(ORGS / 9) + 1,
+    );
     expect(target.snapshot()).toBe(snapshot);
 
     const ledger = await repo.ledger('byok');
     const drill = ledger.filter((e) => e.kind === 'drill');
     expect(drill).toHaveLength(1);
-    expect(drill[0]!.result).toMatchObject({ rtoMs: r.result!.rtoMs, ok: true, phases: ['full', 'canary'], skipped: [] });
+    expect(drill[0]!.result).toMatchObject({
+      rtoMs: r.result!.rtoMs,
+      ok: true,
+      phases: ['full', 'canary'],
+      skipped: [],
+    });
     expect(await repo.state('byok')).toMatchObject({ applied: 'full', status: 'complete', lease: null });
   });
 
@@ -95,7 +111,11 @@ describe('drill', () => {
     expect(r.lines.join('\n')).toMatch(/canary\/rollback-cohort: skipped, not drillable/);
     expect(target.snapshot()).toBe(snapshot);
     const ledger = await repo.ledger('byok');
-    expect(ledger.find((e) => e.kind === 'step-skipped')).toMatchObject({ phase: 'canary', step: 'rollback-cohort', result: { reason: 'not drillable' } });
+    expect(ledger.find((e) => e.kind === 'step-skipped')).toMatchObject({
+      phase: 'canary',
+      step: 'rollback-cohort',
+      result: { reason: 'not drillable' },
+    });
     expect(ledger.find((e) => e.kind === 'drill')!.result).toMatchObject({ skipped: ['canary/rollback-cohort'] });
   });
 });

@@ -14,7 +14,9 @@ describe('canary -> full', () => {
     const BATCH = 7;
     const target = await TestTarget.start(dirs, { orgs: ORGS });
     targets.push(target);
-    const repo = await TempRepo.create(dirs, { byok: byokManifest({ batchSize: BATCH, canaryGate: '{ hold: 2s, every: 1s, checks: [probe] }' }) });
+    const repo = await TempRepo.create(dirs, {
+      byok: byokManifest({ batchSize: BATCH, canaryGate: '{ hold: 2s, every: 1s, checks: [probe] }' }),
+    });
     const engine = new InProcessEngine(repo.dir, { TARGET_URL: target.url });
     const seededLegacy = target.legacyIds();
 
@@ -53,7 +55,10 @@ describe('canary -> full', () => {
     const batches = ledger.filter((e) => e.kind === 'batch' && e.phase === 'full');
     expect(batches.map((e) => e.counts!.batch)).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
     expect(batches.reduce((n, e) => n + e.counts!.items!, 0)).toBe(ORGS);
-    expect(ledger.find((e) => e.kind === 'step-end' && e.phase === 'full')).toMatchObject({ step: 'backfill', counts: { batches: pages, items: ORGS } });
+    expect(ledger.find((e) => e.kind === 'step-end' && e.phase === 'full')).toMatchObject({
+      step: 'backfill',
+      counts: { batches: pages, items: ORGS },
+    });
     const state = await repo.state('byok');
     expect(state!.progress!['full/apply/backfill']).toMatchObject({ done: true, batches: pages, items: ORGS });
     expect(state!.cohorts!.full).toMatchObject({ ids: null });

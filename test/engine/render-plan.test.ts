@@ -8,27 +8,47 @@ const fixed = {
   cohort: { ids: ['org_1', 'org_2'], added: null, percent: null },
   run: { dryRun: false },
 };
-const call = (cursor: string | null, number: number) => ({ ...fixed, page: { cursor, number }, batch: { key: `k-${number}` } });
+const call = (cursor: string | null, number: number) => ({
+  ...fixed,
+  page: { cursor, number },
+  batch: { key: `k-${number}` },
+});
 
 const config = {
   method: 'POST',
   url: '{{ env.TARGET_URL }}/migrations/backfill?page={{ page.number }}',
   headers: { 'x-key': '{{ batch.key }}', 'x-fixed': 'size {{ vars.batchSize }}' },
-  json: { numItems: '{{ vars.batchSize }}', cursor: '{{ page.cursor }}', ids: '{{ cohort.ids }}', dryRun: '{{ run.dryRun }}', tags: ['{{ vars.tags }}', 1, null] },
+  json: {
+    numItems: '{{ vars.batchSize }}',
+    cursor: '{{ page.cursor }}',
+    ids: '{{ cohort.ids }}',
+    dryRun: '{{ run.dryRun }}',
+    tags: ['{{ vars.tags }}', 1, null],
+  },
   timeout: '30s',
 };
 
 describe('planRender', () => {
   it('renders the same value as render() with the full template, call after call', () => {
     const renderer = planRender(config, fixed);
-    for (const [cursor, n] of [[null, 1], ['c1', 2], ['c2', 3]] as const) {
+    for (const [cursor, n] of [
+      [null, 1],
+      ['c1', 2],
+      ['c2', 3],
+    ] as const) {
       expect(renderer(call(cursor, n))).toEqual(render(config, call(cursor, n)));
     }
   });
 
   it('keeps the types of whole templates (a list stays a list, null stays null, false stays false)', () => {
     const out = planRender(config, fixed)(call(null, 1)) as { json: Record<string, unknown> };
-    expect(out.json).toEqual({ numItems: 25, cursor: null, ids: ['org_1', 'org_2'], dryRun: false, tags: [['a', 'b'], 1, null] });
+    expect(out.json).toEqual({
+      numItems: 25,
+      cursor: null,
+      ids: ['org_1', 'org_2'],
+      dryRun: false,
+      tags: [['a', 'b'], 1, null],
+    });
   });
 
   it('never renders a rendered value again: an env value that looks like a template stays text', () => {

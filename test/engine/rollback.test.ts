@@ -16,7 +16,9 @@ const PAGES = Math.ceil(ORGS / BATCH);
 async function appliedThroughFull(extra: ByokOptions = {}) {
   const target = await TestTarget.start(dirs, { orgs: ORGS });
   targets.push(target);
-  const repo = await TempRepo.create(dirs, { byok: byokManifest({ batchSize: BATCH, canaryGate: null, fullGate: null, ...extra }) });
+  const repo = await TempRepo.create(dirs, {
+    byok: byokManifest({ batchSize: BATCH, canaryGate: null, fullGate: null, ...extra }),
+  });
   const engine = new InProcessEngine(repo.dir, { TARGET_URL: target.url });
   const toCanary = await repo.setPhase('byok', 'canary');
   expect((await engine.applyOne('byok')).result).toMatchObject({ applied: 'canary', status: 'healthy' });
@@ -27,7 +29,9 @@ async function appliedThroughFull(extra: ByokOptions = {}) {
 }
 
 function stepResults(entries: Awaited<ReturnType<TempRepo['ledger']>>, phase: string, step: string) {
-  return entries.filter((e) => e.kind === 'step-result' && e.phase === phase && e.step === step).map((e) => e.result as Record<string, unknown>);
+  return entries
+    .filter((e) => e.kind === 'step-result' && e.phase === phase && e.step === step)
+    .map((e) => e.result as Record<string, unknown>);
 }
 
 describe('rollback after phase is lowered', () => {
@@ -53,15 +57,24 @@ describe('rollback after phase is lowered', () => {
     const pagedBatches = ledger.slice(since).filter((e) => e.kind === 'batch' && e.phase === 'full');
     expect(pagedBatches).toHaveLength(PAGES);
     expect(pagedBatches.every((e) => (e.result as { source: string }).source === 'paginated')).toBe(true);
-    expect(stepResults(ledger, 'canary', 'rollback-cohort')).toEqual([expect.objectContaining({ source: 'explicit', processed: 3, unchanged: 3, failed: 0 })]);
-    expect(ledger.filter((e) => e.kind === 'verify').map((e) => e.result)).toEqual([expect.objectContaining({ check: 'no-mixed-contract', outcome: 'pass' })]);
+    expect(stepResults(ledger, 'canary', 'rollback-cohort')).toEqual([
+      expect.objectContaining({ source: 'explicit', processed: 3, unchanged: 3, failed: 0 }),
+    ]);
+    expect(ledger.filter((e) => e.kind === 'verify').map((e) => e.result)).toEqual([
+      expect.objectContaining({ check: 'no-mixed-contract', outcome: 'pass' }),
+    ]);
     expect(ledger.at(-1)).toMatchObject({ kind: 'transition', result: { status: 'rolled-back', applied: 'none' } });
 
     expect(await target.integrity()).toMatchObject({ legacy: ORGS, providerAgnostic: 0, mixed: 0 });
     const rollbacks = target.receiptCounts('rollback');
     expect(rollbacks.size).toBe(ORGS);
     expect([...rollbacks.values()].every((n) => n === 1)).toBe(true);
-    expect(await repo.state('byok')).toMatchObject({ applied: 'none', status: 'rolled-back', rollbackTo: null, failure: null });
+    expect(await repo.state('byok')).toMatchObject({
+      applied: 'none',
+      status: 'rolled-back',
+      rollbackTo: null,
+      failure: null,
+    });
     expect(r.lines.join('\n')).toMatch(/verify no-mixed-contract: pass/);
   });
 
@@ -78,7 +91,11 @@ describe('rollback after phase is lowered', () => {
     const first = await engine.applyOne('byok');
     expect(first.result).toMatchObject({ outcome: 'failed', applied: 'full', status: 'rolling-back' });
     expect(first.result.message).toMatch(/rollback-paged: POST .*\/migrations\/rollback: HTTP 500/);
-    expect(await repo.state('byok')).toMatchObject({ status: 'rolling-back', step: 'rollback-paged', failure: { step: 'rollback-paged' } });
+    expect(await repo.state('byok')).toMatchObject({
+      status: 'rolling-back',
+      step: 'rollback-paged',
+      failure: { step: 'rollback-paged' },
+    });
 
     engine.onBatch = undefined;
     await target.clearFault();
@@ -87,10 +104,19 @@ describe('rollback after phase is lowered', () => {
 
     const ledger = await repo.ledger('byok');
     expect(ledger.filter((e) => e.kind === 'rollback-start')).toHaveLength(1);
-    const starts = ledger.filter((e) => e.kind === 'step-start' && (e.result as { stepKind: string }).stepKind === 'rollback');
-    expect(starts.map((e) => `${e.phase}/${e.step}`)).toEqual(['full/integrity-before', 'full/rollback-paged', 'full/rollback-paged', 'canary/rollback-cohort']);
+    const starts = ledger.filter(
+      (e) => e.kind === 'step-start' && (e.result as { stepKind: string }).stepKind === 'rollback',
+    );
+    expect(starts.map((e) => `${e.phase}/${e.step}`)).toEqual([
+      'full/integrity-before',
+      'full/rollback-paged',
+      'full/rollback-paged',
+      'canary/rollback-cohort',
+    ]);
     expect(starts[2]!.result).toMatchObject({ resumeFrom: { batches: 3 } });
-    const batches = ledger.filter((e) => e.kind === 'batch' && e.phase === 'full' && e.step === 'rollback-paged').map((e) => e.counts!.batch);
+    const batches = ledger
+      .filter((e) => e.kind === 'batch' && e.phase === 'full' && e.step === 'rollback-paged')
+      .map((e) => e.counts!.batch);
     expect(batches).toEqual(Array.from({ length: PAGES }, (_, i) => i + 1));
     expect(ledger.filter((e) => e.kind === 'step-result' && e.step === 'integrity-before')).toHaveLength(1);
 

@@ -63,7 +63,9 @@ describe('run driver', () => {
     expect(r.result).toMatchObject({ outcome: 'complete', status: 'complete' });
 
     for (let i = 1; i <= 4; i++) expect(existsSync(repo.path(`pwned-${i}`))).toBe(false);
-    const result = (await repo.ledger('runs')).find((e) => e.kind === 'step-result')!.result as { json: { argv: string[]; names: string[]; key: string } };
+    const result = (await repo.ledger('runs')).find((e) => e.kind === 'step-result')!.result as {
+      json: { argv: string[]; names: string[]; key: string };
+    };
     const { argv, names, key } = result.json;
     expect(argv.slice(0, hostile.length)).toEqual(hostile);
     expect(argv[hostile.length]).toBe(key);
@@ -71,7 +73,9 @@ describe('run driver', () => {
     expect(names).toContain('LISTED_VALUE');
     expect(names).toContain('ROLLOUTS_IDEMPOTENCY_KEY');
     expect(names).not.toContain('UNLISTED_SECRET');
-    expect(names.filter((n) => !['LISTED_VALUE', 'ROLLOUTS_IDEMPOTENCY_KEY', 'PATH', 'HOME', 'TMPDIR', 'LANG'].includes(n))).toEqual([]);
+    expect(
+      names.filter((n) => !['LISTED_VALUE', 'ROLLOUTS_IDEMPOTENCY_KEY', 'PATH', 'HOME', 'TMPDIR', 'LANG'].includes(n)),
+    ).toEqual([]);
   });
 
   it('parses JSON stdout into result.json, pages on it, and keeps the text', async () => {
@@ -92,8 +96,13 @@ describe('run driver', () => {
       expect.objectContaining({ page: 2, nextCursor: 'p2', hasNextPage: true }),
       expect.objectContaining({ page: 3, nextCursor: 'p3', hasNextPage: false }),
     ]);
-    expect(ledger.find((e) => e.kind === 'step-end' && e.step === 'paged')).toMatchObject({ counts: { batches: 3, items: 6 } });
-    const single = ledger.find((e) => e.kind === 'step-result' && e.step === 'single')!.result as { json: unknown; output: string };
+    expect(ledger.find((e) => e.kind === 'step-end' && e.step === 'paged')).toMatchObject({
+      counts: { batches: 3, items: 6 },
+    });
+    const single = ledger.find((e) => e.kind === 'step-result' && e.step === 'single')!.result as {
+      json: unknown;
+      output: string;
+    };
     expect(single.json).toEqual({ page: 2, processed: 2, nextCursor: 'p2', hasNextPage: true });
     expect(single.output).toContain('"nextCursor": "p2"');
   });

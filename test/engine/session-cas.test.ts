@@ -45,7 +45,9 @@ describe('RolloutSession.commit', () => {
     const session = await open(store, 'taken');
     await session.commit(null, [session.entry({ kind: 'mine' })], 'mine');
     await store.update('taken', (s) => ({ state: withLease(s!, other, 60_000, new Date()), message: 'takeover' }));
-    await expect(session.commit((s) => void (s.step = 'late'), [session.entry({ kind: 'late' })], 'late')).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(
+      session.commit((s) => void (s.step = 'late'), [session.entry({ kind: 'late' })], 'late'),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     session.abandon();
     const { state } = await store.readState('taken');
     expect(state?.lease?.holder.host).toBe('host-b');

@@ -37,15 +37,30 @@ async function reply(res: Response): Promise<Reply> {
   return { status: res.status, json, text, headers: res.headers };
 }
 
-async function post(t: { url: string }, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  return reply(await fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+async function post(
+  t: { url: string },
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  return reply(
+    await fetch(t.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 async function get(t: { url: string }, path: string): Promise<Reply> {
   return reply(await fetch(t.url + path));
 }
 
-async function pageThrough(t: RunningTarget, path: string, extra: Record<string, unknown> = {}): Promise<BatchResponse[]> {
+async function pageThrough(
+  t: RunningTarget,
+  path: string,
+  extra: Record<string, unknown> = {},
+): Promise<BatchResponse[]> {
   const pages: BatchResponse[] = [];
   let cursor: string | null = null;
   for (;;) {
@@ -79,11 +94,27 @@ describe('migration endpoints', () => {
     const t = await start();
     const backfill = await post(t, '/migrations/backfill', { numItems: 2 });
     expect(Object.keys(backfill.json)).toEqual([
-      'source', 'dryRun', 'processed', 'updated', 'unchanged', 'failed', 'nextCursor', 'hasNextPage', 'results',
+      'source',
+      'dryRun',
+      'processed',
+      'updated',
+      'unchanged',
+      'failed',
+      'nextCursor',
+      'hasNextPage',
+      'results',
     ]);
     const rollback = await post(t, '/migrations/rollback', { organizationIds: ['org_0001'] });
     expect(Object.keys(rollback.json)).toEqual([
-      'source', 'dryRun', 'processed', 'rolledBack', 'unchanged', 'failed', 'nextCursor', 'hasNextPage', 'results',
+      'source',
+      'dryRun',
+      'processed',
+      'rolledBack',
+      'unchanged',
+      'failed',
+      'nextCursor',
+      'hasNextPage',
+      'results',
     ]);
     expect(rollback.json.results).toEqual([{ organizationId: 'org_0001', outcome: 'rolledBack' }]);
   });
@@ -99,7 +130,10 @@ describe('migration endpoints', () => {
 
   it('processes exactly the given organizationIds without paging', async () => {
     const t = await start();
-    const { json } = await post(t, '/migrations/backfill', { organizationIds: ['org_0003', 'org_0001', 'org_0003'], numItems: 1 });
+    const { json } = await post(t, '/migrations/backfill', {
+      organizationIds: ['org_0003', 'org_0001', 'org_0003'],
+      numItems: 1,
+    });
     expect(json).toMatchObject({ source: 'explicit', processed: 2, updated: 2, nextCursor: null, hasNextPage: false });
     expect(json.results.map((r: { organizationId: string }) => r.organizationId)).toEqual(['org_0003', 'org_0001']);
   });
@@ -126,7 +160,12 @@ describe('migration endpoints', () => {
   it('rollback restores the legacy contract, clears the provider fields, keeps the legacy key and writes a failed receipt', async () => {
     const t = await start();
     await post(t, '/migrations/backfill', { organizationIds: ['org_0001', 'org_0002'] });
-    const rb = await post(t, '/migrations/rollback', { organizationIds: ['org_0001', 'org_0002', 'org_0003'] }, { 'Idempotency-Key': 'rb-1' });
+    const rb = await post(
+      t,
+      '/migrations/rollback',
+      { organizationIds: ['org_0001', 'org_0002', 'org_0003'] },
+      { 'Idempotency-Key': 'rb-1' },
+    );
     expect(rb.json).toMatchObject({ rolledBack: 2, unchanged: 1, failed: 0 });
     const org = (await get(t, '/orgs/org_0001')).json;
     expect(org).toMatchObject({
@@ -142,7 +181,12 @@ describe('migration endpoints', () => {
     ]);
     expect(org.receipts[1]).toMatchObject({
       idempotencyKey: 'rb-1',
-      metadata: { rollback: true, fromContract: 'provider_agnostic_v1', toContract: 'openrouter_v1', previousProviderId: 'openrouter' },
+      metadata: {
+        rollback: true,
+        fromContract: 'provider_agnostic_v1',
+        toContract: 'openrouter_v1',
+        previousProviderId: 'openrouter',
+      },
     });
     expect((await get(t, '/orgs/org_0003')).json.receipts).toEqual([]);
   });
@@ -177,10 +221,20 @@ describe('migration endpoints', () => {
 describe('idempotency', () => {
   it('replays the stored response for a write batch whose key was already applied, without applying it again', async () => {
     const t = await start();
-    const first = await post(t, '/migrations/backfill', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k-1' });
+    const first = await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'] },
+      { 'Idempotency-Key': 'k-1' },
+    );
     expect(first.json.updated).toBe(1);
     await post(t, '/migrations/rollback', { organizationIds: ['org_0001'] });
-    const again = await post(t, '/migrations/backfill', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k-1' });
+    const again = await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'] },
+      { 'Idempotency-Key': 'k-1' },
+    );
     expect(again.text).toBe(first.text);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await get(t, '/orgs/org_0001')).json.contract).toBe('openrouter_v1');
@@ -200,24 +254,46 @@ describe('idempotency', () => {
   it('refuses a key reused for another action with 409', async () => {
     const t = await start();
     await post(t, '/migrations/backfill', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k' });
-    expect((await post(t, '/migrations/rollback', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k' })).status).toBe(409);
+    expect(
+      (await post(t, '/migrations/rollback', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k' })).status,
+    ).toBe(409);
   });
 
   it('does not store a batch with failures, so re-sending it retries the failed orgs', async () => {
     const t = await start();
     await post(t, '/faults', { mode: 'errors' });
-    const failed = await post(t, '/migrations/backfill', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k-f' });
+    const failed = await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'] },
+      { 'Idempotency-Key': 'k-f' },
+    );
     expect(failed.json.failed).toBe(1);
     await post(t, '/faults', { mode: 'none' });
-    const retried = await post(t, '/migrations/backfill', { organizationIds: ['org_0001'] }, { 'Idempotency-Key': 'k-f' });
+    const retried = await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'] },
+      { 'Idempotency-Key': 'k-f' },
+    );
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     expect(retried.json).toMatchObject({ updated: 1, failed: 0 });
   });
 
   it('does not store dry runs under the key', async () => {
     const t = await start();
-    await post(t, '/migrations/backfill', { organizationIds: ['org_0001'], dryRun: true }, { 'Idempotency-Key': 'k-d' });
-    const real = await post(t, '/migrations/backfill', { organizationIds: ['org_0001'], dryRun: false }, { 'Idempotency-Key': 'k-d' });
+    await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'], dryRun: true },
+      { 'Idempotency-Key': 'k-d' },
+    );
+    const real = await post(
+      t,
+      '/migrations/backfill',
+      { organizationIds: ['org_0001'], dryRun: false },
+      { 'Idempotency-Key': 'k-d' },
+    );
     expect(real.json).toMatchObject({ dryRun: false, updated: 1 });
   });
 });
@@ -265,7 +341,11 @@ describe('faults', () => {
   it('reports and resets the fault state, rejecting unknown modes', async () => {
     const t = await start();
     expect((await get(t, '/faults')).json).toEqual({ mode: 'none', rate: 0, ms: 0 });
-    expect((await post(t, '/faults', { mode: 'flaky', rate: 0.25 })).json).toEqual({ mode: 'flaky', rate: 0.25, ms: 0 });
+    expect((await post(t, '/faults', { mode: 'flaky', rate: 0.25 })).json).toEqual({
+      mode: 'flaky',
+      rate: 0.25,
+      ms: 0,
+    });
     expect((await post(t, '/faults', { mode: 'explode' })).status).toBe(400);
     expect((await post(t, '/faults', { mode: 'errors', rate: 2 })).status).toBe(400);
     expect((await post(t, '/faults', { mode: 'none' })).json.mode).toBe('none');
@@ -353,8 +433,12 @@ describe('faults', () => {
   it('latency: canary latency observations shift up by ms while control stays put', async () => {
     const t = await start();
     const mean = (text: string, cohort: string) => {
-      const sum = Number(new RegExp(`^target_app_latency_seconds_sum\\{cohort="${cohort}"\\} (\\S+)$`, 'm').exec(text)![1]);
-      const count = Number(new RegExp(`^target_app_latency_seconds_count\\{cohort="${cohort}"\\} (\\S+)$`, 'm').exec(text)![1]);
+      const sum = Number(
+        new RegExp(`^target_app_latency_seconds_sum\\{cohort="${cohort}"\\} (\\S+)$`, 'm').exec(text)![1],
+      );
+      const count = Number(
+        new RegExp(`^target_app_latency_seconds_count\\{cohort="${cohort}"\\} (\\S+)$`, 'm').exec(text)![1],
+      );
       return sum / count;
     };
     const before = (await get(t, '/metrics')).text;
@@ -424,8 +508,15 @@ describe('/metrics', () => {
         }
       }
     }
-    for (const family of ['target_requests_total', 'target_batches_total', 'target_batches_duplicate_total', 'target_orgs',
-      'target_fault_active', 'target_app_requests_total', 'target_app_errors_total']) {
+    for (const family of [
+      'target_requests_total',
+      'target_batches_total',
+      'target_batches_duplicate_total',
+      'target_orgs',
+      'target_fault_active',
+      'target_app_requests_total',
+      'target_app_errors_total',
+    ]) {
       expect(types.get(family), family).toMatch(/counter|gauge/);
     }
     expect(types.get('target_request_duration_seconds')).toBe('histogram');

@@ -3,7 +3,16 @@ import type { components } from '@octokit/openapi-types';
 import { parse as parseYaml } from 'yaml';
 import { nodeId, repoApiUrl, repoHtmlUrl, repositoryJson, userJson } from './json-common.js';
 import {
-  bodyObject, DOCS_URL, notFound, optionalString, paginate, requireRepo, validationFailed, type Reply, type RouteContext, type RouteTable,
+  bodyObject,
+  DOCS_URL,
+  notFound,
+  optionalString,
+  paginate,
+  requireRepo,
+  validationFailed,
+  type Reply,
+  type RouteContext,
+  type RouteTable,
 } from './route-kit.js';
 import type { EmulatorState, RepoRecord, RunConclusion, RunStatus, WorkflowRunRecord } from './state.js';
 
@@ -35,38 +44,83 @@ export function createRun(state: EmulatorState, repo: RepoRecord, spec: NewWorkf
   const workflowPath = `.github/workflows/${spec.workflow ?? 'rollouts.yml'}`;
   const now = state.now();
   const run: WorkflowRunRecord = {
-    id: state.nextId(), runNumber: repo.runs.size + 1, workflowId: workflowId(repo, state, workflowPath), workflowPath,
-    name: spec.name ?? workflowPath, event: spec.event ?? 'push', status: spec.status ?? 'queued',
-    conclusion: spec.conclusion ?? null, headSha: spec.headSha, headBranch: spec.headBranch ?? null, actor: state.actor,
-    createdAt: now, updatedAt: now,
+    id: state.nextId(),
+    runNumber: repo.runs.size + 1,
+    workflowId: workflowId(repo, state, workflowPath),
+    workflowPath,
+    name: spec.name ?? workflowPath,
+    event: spec.event ?? 'push',
+    status: spec.status ?? 'queued',
+    conclusion: spec.conclusion ?? null,
+    headSha: spec.headSha,
+    headBranch: spec.headBranch ?? null,
+    actor: state.actor,
+    createdAt: now,
+    updatedAt: now,
   };
   repo.runs.set(run.id, run);
   return run;
 }
 
-async function workflowRunJson(run: WorkflowRunRecord, repo: RepoRecord, state: EmulatorState): Promise<Schemas['workflow-run']> {
+async function workflowRunJson(
+  run: WorkflowRunRecord,
+  repo: RepoRecord,
+  state: EmulatorState,
+): Promise<Schemas['workflow-run']> {
   const api = repoApiUrl(state.urls, repo);
   const self = `${api}/actions/runs/${run.id}`;
-  const repository: Schemas['minimal-repository'] = { ...repositoryJson(repo, state.urls, run.updatedAt), license: null };
+  const repository: Schemas['minimal-repository'] = {
+    ...repositoryJson(repo, state.urls, run.updatedAt),
+    license: null,
+  };
   const commit = await repo.git.commitInfo(run.headSha).catch(() => undefined);
   const checkSuiteId = run.id + 500_000;
   return {
-    id: run.id, name: run.name, node_id: nodeId('WorkflowRun', run.id), check_suite_id: checkSuiteId,
-    check_suite_node_id: nodeId('CheckSuite', checkSuiteId), head_branch: run.headBranch, head_sha: run.headSha,
-    path: run.workflowPath, run_number: run.runNumber, run_attempt: 1, referenced_workflows: [], event: run.event,
-    status: run.status, conclusion: run.conclusion, workflow_id: run.workflowId, url: self,
-    html_url: `${repoHtmlUrl(state.urls, repo)}/actions/runs/${run.id}`, pull_requests: [],
-    created_at: run.createdAt, updated_at: run.updatedAt, actor: userJson(run.actor, state.urls),
-    triggering_actor: userJson(run.actor, state.urls), run_started_at: run.createdAt,
-    jobs_url: `${self}/jobs`, logs_url: `${self}/logs`, check_suite_url: `${api}/check-suites/${checkSuiteId}`,
-    artifacts_url: `${self}/artifacts`, cancel_url: `${self}/cancel`, rerun_url: `${self}/rerun`, previous_attempt_url: null,
+    id: run.id,
+    name: run.name,
+    node_id: nodeId('WorkflowRun', run.id),
+    check_suite_id: checkSuiteId,
+    check_suite_node_id: nodeId('CheckSuite', checkSuiteId),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: run.workflowPath,
+    run_number: run.runNumber,
+    run_attempt: 1,
+    referenced_workflows: [],
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: run.workflowId,
+    url: self,
+    html_url: `${repoHtmlUrl(state.urls, repo)}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    actor: userJson(run.actor, state.urls),
+    triggering_actor: userJson(run.actor, state.urls),
+    run_started_at: run.createdAt,
+    jobs_url: `${self}/jobs`,
+    logs_url: `${self}/logs`,
+    check_suite_url: `${api}/check-suites/${checkSuiteId}`,
+    artifacts_url: `${self}/artifacts`,
+    cancel_url: `${self}/cancel`,
+    rerun_url: `${self}/rerun`,
+    previous_attempt_url: null,
     workflow_url: `${api}/actions/workflows/${run.workflowId}`,
-    head_commit: commit ? {
-      id: commit.sha, tree_id: commit.tree, message: commit.message, timestamp: new Date(commit.committer.date).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      author: { name: commit.author.name, email: commit.author.email },
-      committer: { name: commit.committer.name, email: commit.committer.email },
-    } : null,
-    repository, head_repository: repository, head_repository_id: repo.id, display_title: commit?.message.split('\n')[0] ?? run.name,
+    head_commit: commit
+      ? {
+          id: commit.sha,
+          tree_id: commit.tree,
+          message: commit.message,
+          timestamp: new Date(commit.committer.date).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          author: { name: commit.author.name, email: commit.author.email },
+          committer: { name: commit.committer.name, email: commit.committer.email },
+        }
+      : null,
+    repository,
+    head_repository: repository,
+    head_repository_id: repo.id,
+    display_title: commit?.message.split('\n')[0] ?? run.name,
   };
 }
 
@@ -108,19 +162,35 @@ async function dispatch(ctx: RouteContext): Promise<Reply> {
   if (!trigger) throw validationFailed([], "Workflow does not have 'workflow_dispatch' trigger", DISPATCH_DOCS);
   const inputs = (input.inputs ?? {}) as Record<string, unknown>;
   const unexpected = Object.keys(inputs).filter((name) => !(name in trigger.inputs));
-  if (unexpected.length > 0) throw validationFailed([], `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, DISPATCH_DOCS);
+  if (unexpected.length > 0)
+    throw validationFailed([], `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, DISPATCH_DOCS);
   const missing = Object.entries(trigger.inputs).find(([name, spec]) => spec?.required === true && !(name in inputs));
   if (missing) throw validationFailed([], `Required input '${missing[0]}' not provided`, DISPATCH_DOCS);
   const run = createRun(ctx.state, repo, {
-    workflow: path.slice('.github/workflows/'.length), headSha: sha, event: 'workflow_dispatch',
+    workflow: path.slice('.github/workflows/'.length),
+    headSha: sha,
+    event: 'workflow_dispatch',
     headBranch: ref.replace(/^refs\/(heads|tags)\//, ''),
   });
-  ctx.state.dispatches.push({ owner: repo.owner.login, repo: repo.name, workflowId: workflow, workflowPath: path, ref, sha, inputs, runId: run.id });
+  ctx.state.dispatches.push({
+    owner: repo.owner.login,
+    repo: repo.name,
+    workflowId: workflow,
+    workflowPath: path,
+    ref,
+    sha,
+    inputs,
+    runId: run.id,
+  });
   if (input.return_run_details !== true) return { status: 204 };
   const api = repoApiUrl(ctx.state.urls, repo);
   return {
     status: 200,
-    body: { workflow_run_id: run.id, run_url: `${api}/actions/runs/${run.id}`, html_url: `${repoHtmlUrl(ctx.state.urls, repo)}/actions/runs/${run.id}` },
+    body: {
+      workflow_run_id: run.id,
+      run_url: `${api}/actions/runs/${run.id}`,
+      html_url: `${repoHtmlUrl(ctx.state.urls, repo)}/actions/runs/${run.id}`,
+    },
   };
 }
 
@@ -128,11 +198,15 @@ async function listWorkflowRuns(ctx: RouteContext): Promise<Reply> {
   const repo = requireRepo(ctx);
   const path = workflowPath(repo, ctx.params.workflow_id ?? '');
   const { query } = ctx;
-  const runs = [...repo.runs.values()].filter((run) => run.workflowPath === path
-    && (!query.get('branch') || run.headBranch === query.get('branch'))
-    && (!query.get('event') || run.event === query.get('event'))
-    && (!query.get('head_sha') || run.headSha === query.get('head_sha'))
-    && (!query.get('status') || run.status === query.get('status') || run.conclusion === query.get('status')))
+  const runs = [...repo.runs.values()]
+    .filter(
+      (run) =>
+        run.workflowPath === path &&
+        (!query.get('branch') || run.headBranch === query.get('branch')) &&
+        (!query.get('event') || run.event === query.get('event')) &&
+        (!query.get('head_sha') || run.headSha === query.get('head_sha')) &&
+        (!query.get('status') || run.status === query.get('status') || run.conclusion === query.get('status')),
+    )
     .sort((a, b) => b.id - a.id);
   const { page, headers } = paginate(ctx, runs);
   const workflowRuns = await Promise.all(page.map((run) => workflowRunJson(run, repo, ctx.state)));

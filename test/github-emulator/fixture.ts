@@ -10,7 +10,14 @@ export const TOKEN = 'ghs_emulatortoken';
 export const OWNER = 'acme';
 export const MANIFEST = 'apiVersion: rollouts/v1\nkind: Rollout\nname: byok\nphase: none\n';
 export const WORKFLOW = [
-  'name: rollouts', 'on:', '  push: {}', '  workflow_dispatch:', '    inputs:', '      command:', '        required: true', '',
+  'name: rollouts',
+  'on:',
+  '  push: {}',
+  '  workflow_dispatch:',
+  '    inputs:',
+  '      command:',
+  '        required: true',
+  '',
 ].join('\n');
 
 export interface TestRepo {
@@ -38,7 +45,10 @@ export function useEmulator(): EmulatorFixture {
       const { remoteUrl } = await fixture.emulator.createRepo({ owner: OWNER, repo, defaultBranch: 'main' });
       const clone = await WorkClone.clone(remoteUrl);
       clones.push(clone);
-      const base = await clone.commit('initial', { 'rollouts/byok.yaml': MANIFEST, '.github/workflows/rollouts.yml': WORKFLOW });
+      const base = await clone.commit('initial', {
+        'rollouts/byok.yaml': MANIFEST,
+        '.github/workflows/rollouts.yml': WORKFLOW,
+      });
       await clone.push('main');
       return { repo, clone, base };
     },
@@ -62,7 +72,12 @@ export function useEmulator(): EmulatorFixture {
 }
 
 /** Starts `branch` from the remote's `from`, commits `files` on it and pushes; returns the commit. */
-export async function pushBranch(clone: WorkClone, branch: string, files: Record<string, string>, from = 'main'): Promise<string> {
+export async function pushBranch(
+  clone: WorkClone,
+  branch: string,
+  files: Record<string, string>,
+  from = 'main',
+): Promise<string> {
   await clone.branchFrom(branch, from);
   const sha = await clone.commit(`change on ${branch}`, files);
   await clone.push(branch);
@@ -70,7 +85,10 @@ export async function pushBranch(clone: WorkClone, branch: string, files: Record
 }
 
 export async function expectStatus(promise: Promise<unknown>, status: number): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RequestError);
   expect((error as RequestError).status).toBe(status);
   return error as RequestError;

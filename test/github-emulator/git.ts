@@ -38,25 +38,39 @@ interface RunResult {
 }
 
 const STATUS_BY_LETTER: Record<string, DiffStatus> = {
-  A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed',
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed',
 };
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}, okCodes: number[] = [0]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      if (okCodes.includes(code)) resolve({ stdout, code });
-      else reject(new Error(`git ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
-    });
+    execFile(
+      'git',
+      args,
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        if (okCodes.includes(code)) resolve({ stdout, code });
+        else reject(new Error(`git ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      },
+    );
   });
 }
 
 function identityEnv(author: GitIdentity, committer: GitIdentity): NodeJS.ProcessEnv {
   return {
-    GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_AUTHOR_DATE: author.date,
-    GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_COMMITTER_DATE: committer.date,
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_AUTHOR_DATE: author.date,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+    GIT_COMMITTER_DATE: committer.date,
   };
 }
 
@@ -75,7 +89,11 @@ export class BareRepo {
   /** The commit a ref, branch, tag or sha names; undefined when it names none. */
   async resolveCommit(ref: string): Promise<string | undefined> {
     if (ref.startsWith('-')) return undefined;
-    const { stdout, code } = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {}, [0, 1, 128]);
+    const { stdout, code } = await this.git(
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+      {},
+      [0, 1, 128],
+    );
     return code === 0 ? stdout.trim() : undefined;
   }
 
@@ -103,10 +121,14 @@ export class BareRepo {
   async commitInfo(sha: string): Promise<CommitInfo> {
     const format = ['%H', '%T', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x00');
     const { stdout } = await this.git(['show', '-s', `--format=${format}`, sha, '--']);
-    const [full = '', tree = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = '', ...message] = stdout.split('\0');
+    const [full = '', tree = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = '', ...message] =
+      stdout.split('\0');
     return {
-      sha: full, tree, parents: parents.split(' ').filter(Boolean),
-      author: { name: an, email: ae, date: ad }, committer: { name: cn, email: ce, date: cd },
+      sha: full,
+      tree,
+      parents: parents.split(' ').filter(Boolean),
+      author: { name: an, email: ae, date: ad },
+      committer: { name: cn, email: ce, date: cd },
       message: message.join('\0').replace(/\n+$/, ''),
     };
   }
@@ -124,16 +146,20 @@ export class BareRepo {
       const letter = letters[0] ?? 'M';
       const twoPaths = letter === 'R' || letter === 'C';
       const first = raw[i + 1] ?? '';
-      const second = twoPaths ? raw[i + 2] ?? '' : undefined;
+      const second = twoPaths ? (raw[i + 2] ?? '') : undefined;
       i += twoPaths ? 3 : 2;
       const filename = second ?? first;
       const count = counts.get(filename) ?? { additions: 0, deletions: 0, binary: false };
       const paths = second !== undefined ? [first, second] : [first];
       const patch = count.binary ? undefined : await this.filePatch(base, to, paths);
       files.push({
-        filename, ...(second !== undefined ? { previousFilename: first } : {}),
-        status: STATUS_BY_LETTER[letter] ?? 'modified', blobSha: newSha === ZERO_SHA ? null : newSha,
-        additions: count.additions, deletions: count.deletions, ...(patch !== undefined ? { patch } : {}),
+        filename,
+        ...(second !== undefined ? { previousFilename: first } : {}),
+        status: STATUS_BY_LETTER[letter] ?? 'modified',
+        blobSha: newSha === ZERO_SHA ? null : newSha,
+        additions: count.additions,
+        deletions: count.deletions,
+        ...(patch !== undefined ? { patch } : {}),
       });
     }
     return files;
@@ -148,12 +174,22 @@ export class BareRepo {
 
   /** A three-way merge of two commits without a work tree (git merge-tree --write-tree). */
   async mergeTree(ours: string, theirs: string): Promise<MergeTreeResult> {
-    const { stdout, code } = await this.git(['merge-tree', '--write-tree', '--no-messages', '--name-only', ours, theirs], {}, [0, 1]);
+    const { stdout, code } = await this.git(
+      ['merge-tree', '--write-tree', '--no-messages', '--name-only', ours, theirs],
+      {},
+      [0, 1],
+    );
     const [tree = '', ...rest] = stdout.split('\n');
     return code === 0 ? { clean: true, tree: tree.trim() } : { clean: false, conflicts: rest.filter(Boolean) };
   }
 
-  async commitTree(tree: string, parents: string[], message: string, author: GitIdentity, committer: GitIdentity): Promise<string> {
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: GitIdentity,
+    committer: GitIdentity,
+  ): Promise<string> {
     const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', message];
     return (await this.git(args, identityEnv(author, committer))).stdout.trim();
   }
@@ -172,10 +208,13 @@ export class BareRepo {
   /** Full ref names (`refs/heads/...`, `refs/tags/...`) with the object each points at. */
   async listRefs(prefix = 'refs/'): Promise<Array<{ ref: string; sha: string; type: string }>> {
     const { stdout } = await this.git(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)', prefix]);
-    return stdout.split('\n').filter(Boolean).map((line) => {
-      const [ref = '', sha = '', type = ''] = line.split('\0');
-      return { ref, sha, type };
-    });
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [ref = '', sha = '', type = ''] = line.split('\0');
+        return { ref, sha, type };
+      });
   }
 
   async readFile(ref: string, path: string): Promise<string | undefined> {
@@ -190,11 +229,15 @@ function parseNumstat(parts: string[]): Map<string, { additions: number; deletio
   const counts = new Map<string, { additions: number; deletions: number; binary: boolean }>();
   for (let i = 0; i < parts.length;) {
     const entry = parts[i] ?? '';
-    if (!entry) { i += 1; continue; }
+    if (!entry) {
+      i += 1;
+      continue;
+    }
     const [added = '0', deleted = '0', path = ''] = entry.split('\t');
     let filename = path;
     i += 1;
-    if (path === '') { // rename or copy: the old and new names follow as their own fields
+    if (path === '') {
+      // rename or copy: the old and new names follow as their own fields
       filename = parts[i + 1] ?? '';
       i += 2;
     }

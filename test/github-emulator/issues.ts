@@ -1,8 +1,17 @@
 // Issue comments and labels (pull requests are issues here, as on GitHub).
 import { issueCommentJson, labelJson } from './json-common.js';
 import {
-  bodyObject, intParam, notFound, optionalString, paginate, requireIssue, requireRepo, validationFailed,
-  type Reply, type RouteContext, type RouteTable,
+  bodyObject,
+  intParam,
+  notFound,
+  optionalString,
+  paginate,
+  requireIssue,
+  requireRepo,
+  validationFailed,
+  type Reply,
+  type RouteContext,
+  type RouteTable,
 } from './route-kit.js';
 import type { CommentRecord, LabelRecord, RepoRecord } from './state.js';
 
@@ -32,8 +41,12 @@ function createComment(ctx: RouteContext): Reply {
   const issue = requireIssue(repo, intParam(ctx, 'issue_number'));
   const now = ctx.state.now();
   const comment: CommentRecord = {
-    id: ctx.state.nextId(), issueNumber: issue.number, body: optionalString(bodyObject(ctx), 'body') ?? '',
-    user: ctx.state.actor, createdAt: now, updatedAt: now,
+    id: ctx.state.nextId(),
+    issueNumber: issue.number,
+    body: optionalString(bodyObject(ctx), 'body') ?? '',
+    user: ctx.state.actor,
+    createdAt: now,
+    updatedAt: now,
   };
   repo.comments.set(comment.id, comment);
   issue.updatedAt = now;
@@ -59,7 +72,9 @@ function ensureLabel(ctx: RouteContext, repo: RepoRecord, name: string): LabelRe
 }
 
 function issueLabelsReply(ctx: RouteContext, repo: RepoRecord, names: string[]): Reply {
-  const labels = names.map((name) => repo.labels.get(name.toLowerCase())).filter((l): l is LabelRecord => l !== undefined);
+  const labels = names
+    .map((name) => repo.labels.get(name.toLowerCase()))
+    .filter((l): l is LabelRecord => l !== undefined);
   return { status: 200, body: labels.map((l) => labelJson(l, repo, ctx.state.urls)) };
 }
 
@@ -68,7 +83,8 @@ function addLabels(ctx: RouteContext): Reply {
   const issue = requireIssue(repo, intParam(ctx, 'issue_number'));
   const requested = bodyObject(ctx).labels;
   const names = (Array.isArray(requested) ? requested : []).map((item: unknown) =>
-    typeof item === 'string' ? item : String((item as { name?: unknown }).name ?? ''));
+    typeof item === 'string' ? item : String((item as { name?: unknown }).name ?? ''),
+  );
   for (const name of names) {
     const label = ensureLabel(ctx, repo, name);
     if (!issue.labels.some((l) => l.toLowerCase() === label.name.toLowerCase())) issue.labels.push(label.name);
@@ -92,9 +108,12 @@ function createLabel(ctx: RouteContext): Reply {
   const repo = requireRepo(ctx);
   const input = bodyObject(ctx);
   const name = optionalString(input, 'name') ?? '';
-  if (repo.labels.has(name.toLowerCase())) throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
+  if (repo.labels.has(name.toLowerCase()))
+    throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
   const label: LabelRecord = {
-    id: ctx.state.nextId(), name, color: (optionalString(input, 'color') ?? DEFAULT_LABEL_COLOR).replace(/^#/, ''),
+    id: ctx.state.nextId(),
+    name,
+    color: (optionalString(input, 'color') ?? DEFAULT_LABEL_COLOR).replace(/^#/, ''),
     description: optionalString(input, 'description') ?? '',
   };
   repo.labels.set(name.toLowerCase(), label);

@@ -69,8 +69,14 @@ function escapeRegExp(text: string): string {
 }
 
 function errorsText(validate: ValidateFunction): string[] {
-  return (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${
-    e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return (validate.errors ?? [])
+    .slice(0, 8)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${
+          e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''
+        }`,
+    );
 }
 
 export class OpenApiDescription {
@@ -88,7 +94,9 @@ export class OpenApiDescription {
       const shared = Array.isArray(item.parameters) ? item.parameters : [];
       for (const [method, operation] of Object.entries(item)) {
         if (method === 'parameters' || !isRecord(operation)) continue;
-        this.operations.push(this.compileOperation(method.toUpperCase(), template, operation as unknown as Operation, shared));
+        this.operations.push(
+          this.compileOperation(method.toUpperCase(), template, operation as unknown as Operation, shared),
+        );
       }
     }
   }
@@ -114,28 +122,45 @@ export class OpenApiDescription {
     return parameter as Parameter;
   }
 
-  private compileOperation(method: string, template: string, operation: Operation, shared: unknown[]): CompiledOperation {
+  private compileOperation(
+    method: string,
+    template: string,
+    operation: Operation,
+    shared: unknown[],
+  ): CompiledOperation {
     const parameters = [...shared, ...(operation.parameters ?? [])].map((p) => this.resolveParameter(p));
     const pathParams: string[] = [];
     let literals = 0;
     let multiSegment = 0;
-    const source = template.split('/').map((segment) => {
-      if (!segment.includes('{')) {
-        if (segment) literals += 1;
-        return escapeRegExp(segment);
-      }
-      return segment.split(/(\{[^}]+\})/).map((piece) => {
-        const name = /^\{([^}]+)\}$/.exec(piece)?.[1];
-        if (!name) return escapeRegExp(piece);
-        pathParams.push(name);
-        const multi = parameters.some((p) => p.name === name && p.in === 'path' && p['x-multi-segment'] === true);
-        if (multi) multiSegment += 1;
-        return multi ? '(.+?)' : '([^/]+?)';
-      }).join('');
-    }).join('/');
+    const source = template
+      .split('/')
+      .map((segment) => {
+        if (!segment.includes('{')) {
+          if (segment) literals += 1;
+          return escapeRegExp(segment);
+        }
+        return segment
+          .split(/(\{[^}]+\})/)
+          .map((piece) => {
+            const name = /^\{([^}]+)\}$/.exec(piece)?.[1];
+            if (!name) return escapeRegExp(piece);
+            pathParams.push(name);
+            const multi = parameters.some((p) => p.name === name && p.in === 'path' && p['x-multi-segment'] === true);
+            if (multi) multiSegment += 1;
+            return multi ? '(.+?)' : '([^/]+?)';
+          })
+          .join('');
+      })
+      .join('/');
     return {
-      method, template, operationId: operation.operationId, operation, parameters, pathParams,
-      pattern: new RegExp(`^${source}$`), specificity: literals * 10 - multiSegment,
+      method,
+      template,
+      operationId: operation.operationId,
+      operation,
+      parameters,
+      pathParams,
+      pattern: new RegExp(`^${source}$`),
+      specificity: literals * 10 - multiSegment,
     };
   }
 
@@ -150,7 +175,9 @@ export class OpenApiDescription {
     }
     if (!best) return undefined;
     const params: Record<string, string> = {};
-    best.compiled.pathParams.forEach((name, i) => { params[name] = decodeURIComponent(best.groups[i] ?? ''); });
+    best.compiled.pathParams.forEach((name, i) => {
+      params[name] = decodeURIComponent(best.groups[i] ?? '');
+    });
     const { compiled } = best;
     return { method, template: compiled.template, operationId: compiled.operationId, params, compiled };
   }
@@ -177,7 +204,15 @@ export class OpenApiDescription {
       const key = `${compiled.operationId} ${parameter.in} ${parameter.name}`;
       if (parameter.in === 'path') {
         const raw = match.params[parameter.name];
-        if (raw !== undefined) problems.push(...this.checkValue(key, parameter.schema, coerce(raw, parameter.schema), `path parameter ${parameter.name}`));
+        if (raw !== undefined)
+          problems.push(
+            ...this.checkValue(
+              key,
+              parameter.schema,
+              coerce(raw, parameter.schema),
+              `path parameter ${parameter.name}`,
+            ),
+          );
       } else if (parameter.in === 'query') {
         const values = query.getAll(parameter.name);
         if (values.length === 0) {
@@ -185,12 +220,15 @@ export class OpenApiDescription {
           continue;
         }
         const isArray = isRecord(parameter.schema) && parameter.schema.type === 'array';
-        const value = isArray ? values.flatMap((v) => v.split(',')) : coerce(values[values.length - 1] ?? '', parameter.schema);
+        const value = isArray
+          ? values.flatMap((v) => v.split(','))
+          : coerce(values[values.length - 1] ?? '', parameter.schema);
         problems.push(...this.checkValue(key, parameter.schema, value, `query parameter ${parameter.name}`));
       }
     }
     for (const name of new Set(query.keys())) {
-      if (!compiled.parameters.some((p) => p.in === 'query' && p.name === name)) problems.push(`query parameter ${name} is not documented`);
+      if (!compiled.parameters.some((p) => p.in === 'query' && p.name === name))
+        problems.push(`query parameter ${name} is not documented`);
     }
     const requestBody = compiled.operation.requestBody;
     if (!body.present) {
@@ -212,7 +250,12 @@ export class OpenApiDescription {
     if (!declared) {
       if (status >= 500 || UNDECLARED_BUT_UNIVERSAL.has(status)) {
         if (body === undefined) return [];
-        return this.checkValue('basic-error', { $ref: '#/components/schemas/basic-error' }, body, `response ${status} body`);
+        return this.checkValue(
+          'basic-error',
+          { $ref: '#/components/schemas/basic-error' },
+          body,
+          `response ${status} body`,
+        );
       }
       return [`response status ${status} is not declared (declared: ${Object.keys(responses).join(', ')})`];
     }

@@ -1,8 +1,19 @@
 // Pull requests: list, create, get, update, files, merge (a real merge in the bare repository).
 import { diffEntryJson, pullFacts, pullFiles, pullJson, pullSimpleJson, pullTips } from './pull-json.js';
 import {
-  bodyObject, errorBody, HttpError, intParam, NotEmulated, optionalString, paginate, requirePull, requireRepo,
-  validationFailed, type Reply, type RouteContext, type RouteTable,
+  bodyObject,
+  errorBody,
+  HttpError,
+  intParam,
+  NotEmulated,
+  optionalString,
+  paginate,
+  requirePull,
+  requireRepo,
+  validationFailed,
+  type Reply,
+  type RouteContext,
+  type RouteTable,
 } from './route-kit.js';
 import { gitIdentity, githubCommitter, isPull, type PullRecord, type RepoRecord } from './state.js';
 
@@ -41,7 +52,9 @@ async function listPulls(ctx: RouteContext): Promise<Reply> {
   const ascending = ctx.query.get('direction') === 'asc';
   found.sort((a, b) => (a[sortKey].localeCompare(b[sortKey]) || a.number - b.number) * (ascending ? 1 : -1));
   const { page, headers } = paginate(ctx, found);
-  const body = await Promise.all(page.map(async (pr) => pullSimpleJson(repo, pr, await pullTips(repo, pr), ctx.state.urls)));
+  const body = await Promise.all(
+    page.map(async (pr) => pullSimpleJson(repo, pr, await pullTips(repo, pr), ctx.state.urls)),
+  );
   return { status: 200, body, headers };
 }
 
@@ -53,9 +66,16 @@ async function createPull(ctx: RouteContext): Promise<Reply> {
   const baseRef = optionalString(input, 'base') ?? '';
   const title = optionalString(input, 'title');
   const headRef = ownBranch(repo, headInput);
-  const invalid = (field: string) => validationFailed([{ resource: 'PullRequest', field, code: 'invalid' }], 'Validation Failed', CREATE_DOCS);
-  const custom = (message: string) => validationFailed([{ resource: 'PullRequest', code: 'custom', message }], 'Validation Failed', CREATE_DOCS);
-  if (title === undefined) throw validationFailed([{ resource: 'PullRequest', field: 'title', code: 'missing_field' }], 'Validation Failed', CREATE_DOCS);
+  const invalid = (field: string) =>
+    validationFailed([{ resource: 'PullRequest', field, code: 'invalid' }], 'Validation Failed', CREATE_DOCS);
+  const custom = (message: string) =>
+    validationFailed([{ resource: 'PullRequest', code: 'custom', message }], 'Validation Failed', CREATE_DOCS);
+  if (title === undefined)
+    throw validationFailed(
+      [{ resource: 'PullRequest', field: 'title', code: 'missing_field' }],
+      'Validation Failed',
+      CREATE_DOCS,
+    );
   const baseSha = await repo.git.branchSha(baseRef);
   if (!baseSha) throw invalid('base');
   const headSha = headRef === undefined ? undefined : await repo.git.branchSha(headRef);
@@ -67,11 +87,28 @@ async function createPull(ctx: RouteContext): Promise<Reply> {
   const now = ctx.state.now();
   const number = repo.nextNumber++;
   const pr: PullRecord = {
-    number, id: ctx.state.nextId(), title, body: optionalString(input, 'body') ?? null, state: 'open',
-    user: ctx.state.actor, labels: [], createdAt: now, updatedAt: now, closedAt: null,
+    number,
+    id: ctx.state.nextId(),
+    title,
+    body: optionalString(input, 'body') ?? null,
+    state: 'open',
+    user: ctx.state.actor,
+    labels: [],
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
     pull: {
-      id: ctx.state.nextId(), headRef, baseRef, draft: input.draft === true, maintainerCanModify: input.maintainer_can_modify !== false,
-      merged: false, mergedAt: null, mergedBy: null, mergeCommitSha: null, closedHeadSha: null, closedBaseSha: null,
+      id: ctx.state.nextId(),
+      headRef,
+      baseRef,
+      draft: input.draft === true,
+      maintainerCanModify: input.maintainer_can_modify !== false,
+      merged: false,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      closedHeadSha: null,
+      closedBaseSha: null,
     },
   };
   repo.issues.set(number, pr);
@@ -93,12 +130,17 @@ async function updatePull(ctx: RouteContext): Promise<Reply> {
   const now = ctx.state.now();
   const base = optionalString(input, 'base');
   if (base !== undefined && base !== pr.pull.baseRef) {
-    if (!(await repo.git.branchSha(base))) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    if (!(await repo.git.branchSha(base)))
+      throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
     pr.pull.baseRef = base;
   }
   if (input.state === 'closed' && pr.state === 'open') await closePull(repo, pr, now);
   if (input.state === 'open' && pr.state === 'closed') {
-    if (pr.pull.merged) throw validationFailed([], 'state cannot be changed. The pull request cannot be reopened because it has been merged.');
+    if (pr.pull.merged)
+      throw validationFailed(
+        [],
+        'state cannot be changed. The pull request cannot be reopened because it has been merged.',
+      );
     Object.assign(pr, { state: 'open', closedAt: null });
     Object.assign(pr.pull, { closedHeadSha: null, closedBaseSha: null });
   }
@@ -124,7 +166,8 @@ async function mergePull(ctx: RouteContext): Promise<Reply> {
   const pr = requirePull(repo, intParam(ctx, 'pull_number'));
   const input = bodyObject(ctx);
   const method = optionalString(input, 'merge_method') ?? 'merge';
-  const notMergeable = (message = 'Pull Request is not mergeable') => new HttpError(405, errorBody(405, message, MERGE_DOCS));
+  const notMergeable = (message = 'Pull Request is not mergeable') =>
+    new HttpError(405, errorBody(405, message, MERGE_DOCS));
   if (method === 'rebase') throw new NotEmulated('merge_method rebase (git 2.39 merge-tree cannot replay commits)');
   if (pr.state !== 'open') throw notMergeable();
   const { headSha, baseSha } = await pullTips(repo, pr);
@@ -140,19 +183,35 @@ async function mergePull(ctx: RouteContext): Promise<Reply> {
   let detail: string;
   if (method === 'squash') {
     title = optionalString(input, 'commit_title') ?? `${pr.title} (#${pr.number})`;
-    detail = optionalString(input, 'commit_message')
-      ?? (await repo.git.commitsBetween(baseSha, headSha)).map((c) => `* ${c.message}`).join('\n\n');
+    detail =
+      optionalString(input, 'commit_message') ??
+      (await repo.git.commitsBetween(baseSha, headSha)).map((c) => `* ${c.message}`).join('\n\n');
   } else {
-    title = optionalString(input, 'commit_title') ?? `Merge pull request #${pr.number} from ${repo.owner.login}/${pr.pull.headRef}`;
+    title =
+      optionalString(input, 'commit_title') ??
+      `Merge pull request #${pr.number} from ${repo.owner.login}/${pr.pull.headRef}`;
     detail = optionalString(input, 'commit_message') ?? pr.title;
   }
   const parents = method === 'squash' ? [baseSha] : [baseSha, headSha];
-  const sha = await repo.git.commitTree(merged.tree, parents, detail ? `${title}\n\n${detail}` : title, author, githubCommitter(now));
+  const sha = await repo.git.commitTree(
+    merged.tree,
+    parents,
+    detail ? `${title}\n\n${detail}` : title,
+    author,
+    githubCommitter(now),
+  );
   if (!(await repo.git.updateRef(`refs/heads/${pr.pull.baseRef}`, sha, baseSha))) {
     throw notMergeable('Base branch was modified. Review and try the merge again.');
   }
   await closePull(repo, pr, now);
-  Object.assign(pr.pull, { closedHeadSha: headSha, closedBaseSha: baseSha, merged: true, mergedAt: now, mergedBy: ctx.state.actor, mergeCommitSha: sha });
+  Object.assign(pr.pull, {
+    closedHeadSha: headSha,
+    closedBaseSha: baseSha,
+    merged: true,
+    mergedAt: now,
+    mergedBy: ctx.state.actor,
+    mergeCommitSha: sha,
+  });
   pr.updatedAt = now;
   return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
 }

@@ -4,8 +4,18 @@ import type { CommitInfo, GitIdentity } from './git.js';
 import { nodeId, repoApiUrl, repoHtmlUrl, repositoryJson } from './json-common.js';
 import { diffEntryJson, pullSimpleJson, pullTips } from './pull-json.js';
 import {
-  bodyObject, DOCS_URL, errorBody, HttpError, notFound, optionalString, paginate, requireRepo, validationFailed,
-  type Reply, type RouteContext, type RouteTable,
+  bodyObject,
+  DOCS_URL,
+  errorBody,
+  HttpError,
+  notFound,
+  optionalString,
+  paginate,
+  requireRepo,
+  validationFailed,
+  type Reply,
+  type RouteContext,
+  type RouteTable,
 } from './route-kit.js';
 import { isPull, type PullRecord, type RepoRecord, type Urls } from './state.js';
 
@@ -26,15 +36,23 @@ async function commitJson(repo: RepoRecord, info: CommitInfo, urls: Urls): Promi
   const additions = files.reduce((sum, f) => sum + f.additions, 0);
   const deletions = files.reduce((sum, f) => sum + f.deletions, 0);
   return {
-    url: `${api}/commits/${info.sha}`, sha: info.sha, node_id: nodeId('Commit', parseInt(info.sha.slice(0, 8), 16)),
-    html_url: `${html}/commit/${info.sha}`, comments_url: `${api}/commits/${info.sha}/comments`,
+    url: `${api}/commits/${info.sha}`,
+    sha: info.sha,
+    node_id: nodeId('Commit', parseInt(info.sha.slice(0, 8), 16)),
+    html_url: `${html}/commit/${info.sha}`,
+    comments_url: `${api}/commits/${info.sha}/comments`,
     commit: {
-      url: `${api}/git/commits/${info.sha}`, author: gitUser(info.author), committer: gitUser(info.committer),
-      message: info.message, comment_count: 0, tree: { sha: info.tree, url: `${api}/git/trees/${info.tree}` },
+      url: `${api}/git/commits/${info.sha}`,
+      author: gitUser(info.author),
+      committer: gitUser(info.committer),
+      message: info.message,
+      comment_count: 0,
+      tree: { sha: info.tree, url: `${api}/git/trees/${info.tree}` },
       verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
     },
     // GitHub links commit authors to accounts by e-mail; the emulator has no such accounts.
-    author: null, committer: null,
+    author: null,
+    committer: null,
     parents: info.parents.map((sha) => ({ sha, url: `${api}/commits/${sha}`, html_url: `${html}/commit/${sha}` })),
     stats: { additions, deletions, total: additions + deletions },
     files: files.map((f) => diffEntryJson(f, repo, info.sha, urls)),
@@ -67,7 +85,9 @@ async function pullsOfCommit(ctx: RouteContext): Promise<Reply> {
     if (isPull(issue) && (await containsCommit(repo, issue, sha))) found.push(issue);
   }
   const { page, headers } = paginate(ctx, found);
-  const body = await Promise.all(page.map(async (pr) => pullSimpleJson(repo, pr, await pullTips(repo, pr), ctx.state.urls)));
+  const body = await Promise.all(
+    page.map(async (pr) => pullSimpleJson(repo, pr, await pullTips(repo, pr), ctx.state.urls)),
+  );
   return { status: 200, body, headers };
 }
 
@@ -77,7 +97,9 @@ async function refJson(repo: RepoRecord, ref: string, urls: Urls): Promise<Schem
   const api = repoApiUrl(urls, repo);
   const kind = found.type === 'tag' ? 'tags' : 'commits';
   return {
-    ref, node_id: nodeId('Ref', parseInt(found.sha.slice(0, 8), 16)), url: `${api}/git/${ref}`,
+    ref,
+    node_id: nodeId('Ref', parseInt(found.sha.slice(0, 8), 16)),
+    url: `${api}/git/${ref}`,
     object: { type: found.type, sha: found.sha, url: `${api}/git/${kind}/${found.sha}` },
   };
 }
@@ -95,7 +117,8 @@ async function createRef(ctx: RouteContext): Promise<Reply> {
   const ref = optionalString(input, 'ref') ?? '';
   const sha = optionalString(input, 'sha') ?? '';
   if (!/^refs\/[^/]+\/.+/.test(ref)) throw validationFailed([], `${ref} is not a valid ref name.`);
-  if (!(await repo.git.resolveCommit(sha)) || !/^[0-9a-f]{40}$/.test(sha)) throw validationFailed([], 'Object does not exist');
+  if (!(await repo.git.resolveCommit(sha)) || !/^[0-9a-f]{40}$/.test(sha))
+    throw validationFailed([], 'Object does not exist');
   if (!(await repo.git.updateRef(ref, sha, '0'.repeat(40)))) throw validationFailed([], 'Reference already exists');
   const body = await refJson(repo, ref, ctx.state.urls);
   return { status: 201, body, headers: { location: body?.url ?? '' } };
@@ -109,13 +132,18 @@ async function updateRef(ctx: RouteContext): Promise<Reply> {
   const current = await repo.git.resolveCommit(ref);
   if (!current) throw validationFailed([], 'Reference does not exist');
   if (!(await repo.git.resolveCommit(sha))) throw validationFailed([], 'Object does not exist');
-  if (input.force !== true && !(await repo.git.isAncestor(current, sha))) throw validationFailed([], 'Update is not a fast forward');
-  if (!(await repo.git.updateRef(ref, sha, current))) throw new HttpError(409, errorBody(409, 'Reference update failed'));
+  if (input.force !== true && !(await repo.git.isAncestor(current, sha)))
+    throw validationFailed([], 'Update is not a fast forward');
+  if (!(await repo.git.updateRef(ref, sha, current)))
+    throw new HttpError(409, errorBody(409, 'Reference update failed'));
   return { status: 200, body: await refJson(repo, ref, ctx.state.urls) };
 }
 
 export const repoRoutes: RouteTable = {
-  'GET /repos/{owner}/{repo}': (ctx) => ({ status: 200, body: repositoryJson(requireRepo(ctx), ctx.state.urls, ctx.state.now()) }),
+  'GET /repos/{owner}/{repo}': (ctx) => ({
+    status: 200,
+    body: repositoryJson(requireRepo(ctx), ctx.state.urls, ctx.state.now()),
+  }),
   'GET /repos/{owner}/{repo}/commits/{ref}': getCommit,
   'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': pullsOfCommit,
   'GET /repos/{owner}/{repo}/git/ref/{ref}': getRef,
@@ -124,7 +152,8 @@ export const repoRoutes: RouteTable = {
   'DELETE /repos/{owner}/{repo}/git/refs/{ref}': async (ctx) => {
     const repo = requireRepo(ctx);
     const ref = `refs/${ctx.params.ref ?? ''}`;
-    if (!(await repo.git.resolveCommit(ref)) || !(await repo.git.deleteRef(ref))) throw validationFailed([], 'Reference does not exist');
+    if (!(await repo.git.resolveCommit(ref)) || !(await repo.git.deleteRef(ref)))
+      throw validationFailed([], 'Reference does not exist');
     return { status: 204 };
   },
 };

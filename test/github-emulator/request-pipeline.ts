@@ -41,7 +41,10 @@ export interface InterceptedRequest {
 }
 
 /** A test hook around a route: return a reply to replace it (or to alter the one `next()` produces), undefined to pass. */
-export type Interceptor = (request: InterceptedRequest, next: () => Promise<Reply>) => Promise<Reply | undefined> | Reply | undefined;
+export type Interceptor = (
+  request: InterceptedRequest,
+  next: () => Promise<Reply>,
+) => Promise<Reply | undefined> | Reply | undefined;
 
 const ROUTES: RouteTable = { ...repoRoutes, ...pullRoutes, ...issueRoutes, ...deploymentRoutes, ...actionRoutes };
 
@@ -77,18 +80,29 @@ export class RequestPipeline {
     const url = new URL(req.url ?? '/', this.state.urls.api);
     const match = this.description.match(method, url.pathname);
     const violate = (kind: ViolationKind, message: string, status?: number): void => {
-      this.log.violations.push({ kind, method, path: url.pathname, ...(match ? { route: match.template } : {}), ...(status ? { status } : {}), message });
+      this.log.violations.push({
+        kind,
+        method,
+        path: url.pathname,
+        ...(match ? { route: match.template } : {}),
+        ...(status ? { status } : {}),
+        message,
+      });
     };
     const reply = await this.reply(req, url, match, Buffer.concat(chunks).toString('utf8'), violate);
     if (match) {
-      for (const problem of this.description.validateResponse(match, reply.status, reply.body)) violate('response', problem, reply.status);
+      for (const problem of this.description.validateResponse(match, reply.status, reply.body))
+        violate('response', problem, reply.status);
     }
     this.log.calls.push({ method, route: match?.template ?? url.pathname, path: url.pathname, status: reply.status });
     this.send(res, reply);
   }
 
   private async reply(
-    req: IncomingMessage, url: URL, match: OperationMatch | undefined, text: string,
+    req: IncomingMessage,
+    url: URL,
+    match: OperationMatch | undefined,
+    text: string,
     violate: (kind: ViolationKind, message: string, status?: number) => void,
   ): Promise<Reply> {
     if (!match) {
@@ -109,7 +123,10 @@ export class RequestPipeline {
         return { status: 400, body: errorBody(400, 'Problems parsing JSON') };
       }
     }
-    const problems = this.description.validateRequest(match, url.searchParams, { present: text.length > 0, value: body });
+    const problems = this.description.validateRequest(match, url.searchParams, {
+      present: text.length > 0,
+      value: body,
+    });
     if (problems.length > 0) {
       for (const problem of problems) violate('request', problem);
       return { status: 422, body: errorBody(422, `Invalid request.\n\n${problems.join('\n')}`) };
@@ -119,8 +136,23 @@ export class RequestPipeline {
       violate('not-emulated', `${match.operationId} is documented but the emulator does not implement it`);
       return { status: 404, body: errorBody(404, 'Not Found') };
     }
-    const ctx: RouteContext = { state: this.state, method: match.method, route: match.template, params: match.params, query: url.searchParams, body, url };
-    const intercepted: InterceptedRequest = { method: match.method, route: match.template, path: url.pathname, params: match.params, query: url.searchParams, body };
+    const ctx: RouteContext = {
+      state: this.state,
+      method: match.method,
+      route: match.template,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      url,
+    };
+    const intercepted: InterceptedRequest = {
+      method: match.method,
+      route: match.template,
+      path: url.pathname,
+      params: match.params,
+      query: url.searchParams,
+      body,
+    };
     let next = (): Promise<Reply> => this.runRoute(ctx, async () => handler(ctx), violate);
     for (const interceptor of [...this.log.interceptors].reverse()) {
       const inner = next;
@@ -129,7 +161,11 @@ export class RequestPipeline {
     return this.withRepoLock(match.params, next);
   }
 
-  private async runRoute(ctx: RouteContext, route: () => Promise<Reply>, violate: (kind: ViolationKind, message: string) => void): Promise<Reply> {
+  private async runRoute(
+    ctx: RouteContext,
+    route: () => Promise<Reply>,
+    violate: (kind: ViolationKind, message: string) => void,
+  ): Promise<Reply> {
     try {
       return await route();
     } catch (error) {
@@ -138,7 +174,7 @@ export class RequestPipeline {
         violate('not-emulated', `${ctx.method} ${ctx.route}: ${error.message} is not emulated`);
         return { status: 422, body: errorBody(422, `Not supported by the emulator: ${error.message}`) };
       }
-      violate('emulator-error', error instanceof Error ? error.stack ?? error.message : String(error));
+      violate('emulator-error', error instanceof Error ? (error.stack ?? error.message) : String(error));
       return { status: 500, body: errorBody(500, 'Server Error') };
     }
   }
@@ -149,7 +185,10 @@ export class RequestPipeline {
     const key = `${params.owner}/${params.repo}`.toLowerCase();
     const previous = this.repoLocks.get(key) ?? Promise.resolve();
     const result = previous.then(work, work);
-    this.repoLocks.set(key, result.catch(() => undefined));
+    this.repoLocks.set(
+      key,
+      result.catch(() => undefined),
+    );
     return result;
   }
 
@@ -171,7 +210,11 @@ export class RequestPipeline {
       return;
     }
     const payload = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) });
+    res.writeHead(reply.status, {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(payload)),
+    });
     res.end(payload);
   }
 }

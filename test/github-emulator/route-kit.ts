@@ -28,7 +28,10 @@ export type RouteTable = Record<string, Handler>;
 export const DOCS_URL = 'https://docs.github.com/rest';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly body: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
     super(typeof body.message === 'string' ? body.message : `HTTP ${status}`);
   }
 }
@@ -52,7 +55,11 @@ export interface FieldError {
 }
 
 /** GitHub's 422: `Validation Failed` with a list of field errors (or another message and no list). */
-export function validationFailed(errors: FieldError[], message = 'Validation Failed', documentationUrl = DOCS_URL): HttpError {
+export function validationFailed(
+  errors: FieldError[],
+  message = 'Validation Failed',
+  documentationUrl = DOCS_URL,
+): HttpError {
   return new HttpError(422, { ...errorBody(422, message, documentationUrl), ...(errors.length > 0 ? { errors } : {}) });
 }
 

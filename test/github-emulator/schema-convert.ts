@@ -6,8 +6,24 @@ export type JsonSchema = Record<string, unknown>;
 
 export const COMPONENTS_ID = 'https://github-emulator.local/components.json';
 
-const DROPPED_KEYS = new Set(['nullable', 'example', 'discriminator', 'deprecated', 'externalDocs', 'xml', 'readOnly', 'writeOnly']);
-const SCHEMA_VALUED_KEYS = new Set(['items', 'additionalProperties', 'not', 'additionalItems', 'contains', 'propertyNames']);
+const DROPPED_KEYS = new Set([
+  'nullable',
+  'example',
+  'discriminator',
+  'deprecated',
+  'externalDocs',
+  'xml',
+  'readOnly',
+  'writeOnly',
+]);
+const SCHEMA_VALUED_KEYS = new Set([
+  'items',
+  'additionalProperties',
+  'not',
+  'additionalItems',
+  'contains',
+  'propertyNames',
+]);
 const SCHEMA_MAP_KEYS = new Set(['properties', 'patternProperties', 'definitions']);
 const SCHEMA_LIST_KEYS = new Set(['allOf', 'anyOf', 'oneOf']);
 
@@ -43,6 +59,8 @@ export function convertSchema(schema: unknown): unknown {
 }
 
 export function componentsDocument(schemas: Record<string, unknown>): JsonSchema {
-  const definitions = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, convertSchema(schema)]));
+  const definitions = Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => [name, convertSchema(schema)]),
+  );
   return { $id: COMPONENTS_ID, definitions };
 }

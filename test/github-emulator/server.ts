@@ -13,7 +13,16 @@ import { issueCommentJson } from './json-common.js';
 import { OpenApiDescription } from './openapi.js';
 import { pullFacts, pullJson } from './pull-json.js';
 import { RequestPipeline, type ApiCall, type Interceptor, type Violation } from './request-pipeline.js';
-import { EmulatorState, isPull, type RepoRecord, type RunConclusion, type RunStatus, type UserRecord, type WorkflowDispatchRecord, type WorkflowRunRecord } from './state.js';
+import {
+  EmulatorState,
+  isPull,
+  type RepoRecord,
+  type RunConclusion,
+  type RunStatus,
+  type UserRecord,
+  type WorkflowDispatchRecord,
+  type WorkflowRunRecord,
+} from './state.js';
 
 type Schemas = components['schemas'];
 
@@ -68,13 +77,24 @@ export class Emulator {
 
   /** A repository backed by a new bare git repository (empty: push its default branch before opening PRs). */
   async createRepo(options: CreateRepoOptions): Promise<{ remoteUrl: string }> {
-    if (this.state.repo(options.owner, options.repo)) throw new Error(`${options.owner}/${options.repo} exists already`);
+    if (this.state.repo(options.owner, options.repo))
+      throw new Error(`${options.owner}/${options.repo} exists already`);
     const dir = join(this.workDir, `${options.owner}__${options.repo}.git`);
     const record: RepoRecord = {
-      id: this.state.nextId(), owner: this.state.user(options.owner), name: options.repo,
-      defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? false,
-      git: await BareRepo.init(dir, options.defaultBranch ?? 'main'), createdAt: this.state.now(), nextNumber: 1,
-      issues: new Map(), comments: new Map(), labels: new Map(), deployments: new Map(), runs: new Map(), workflows: new Map(),
+      id: this.state.nextId(),
+      owner: this.state.user(options.owner),
+      name: options.repo,
+      defaultBranch: options.defaultBranch ?? 'main',
+      private: options.private ?? false,
+      git: await BareRepo.init(dir, options.defaultBranch ?? 'main'),
+      createdAt: this.state.now(),
+      nextNumber: 1,
+      issues: new Map(),
+      comments: new Map(),
+      labels: new Map(),
+      deployments: new Map(),
+      runs: new Map(),
+      workflows: new Map(),
     };
     this.state.repos.set(`${options.owner}/${options.repo}`.toLowerCase(), record);
     return { remoteUrl: dir };
@@ -107,7 +127,9 @@ export class Emulator {
 
   getComments(owner: string, repo: string, issueNumber: number): Array<Schemas['issue-comment']> {
     const record = this.requireRepo(owner, repo);
-    return [...record.comments.values()].filter((c) => c.issueNumber === issueNumber).sort((a, b) => a.id - b.id)
+    return [...record.comments.values()]
+      .filter((c) => c.issueNumber === issueNumber)
+      .sort((a, b) => a.id - b.id)
       .map((c) => issueCommentJson(c, record, this.state.urls));
   }
 
@@ -118,17 +140,24 @@ export class Emulator {
   /** Deployments, newest first, each with its statuses. */
   getDeployments(owner: string, repo: string): DeploymentWithStatuses[] {
     const record = this.requireRepo(owner, repo);
-    return [...record.deployments.values()].sort((a, b) => b.id - a.id).map((d) => ({
-      deployment: deploymentJson(d, record, this.state.urls),
-      statuses: [...d.statuses].reverse().map((s) => deploymentStatusJson(s, d, record, this.state.urls)),
-    }));
+    return [...record.deployments.values()]
+      .sort((a, b) => b.id - a.id)
+      .map((d) => ({
+        deployment: deploymentJson(d, record, this.state.urls),
+        statuses: [...d.statuses].reverse().map((s) => deploymentStatusJson(s, d, record, this.state.urls)),
+      }));
   }
 
   createWorkflowRun(owner: string, repo: string, run: NewWorkflowRun): WorkflowRunRecord {
     return createRun(this.state, this.requireRepo(owner, repo), run);
   }
 
-  updateWorkflowRun(owner: string, repo: string, runId: number, change: { status?: RunStatus; conclusion?: RunConclusion }): WorkflowRunRecord {
+  updateWorkflowRun(
+    owner: string,
+    repo: string,
+    runId: number,
+    change: { status?: RunStatus; conclusion?: RunConclusion },
+  ): WorkflowRunRecord {
     const run = this.requireRepo(owner, repo).runs.get(runId);
     if (!run) throw new Error(`no workflow run ${runId} in ${owner}/${repo}`);
     Object.assign(run, change, { updatedAt: this.state.now() });
@@ -147,7 +176,9 @@ export class Emulator {
   /** Throws, listing them, when any request or response broke GitHub's description (or the emulator's rules). */
   assertNoViolations(): void {
     if (this.violations.length === 0) return;
-    const lines = this.violations.map((v) => `- [${v.kind}] ${v.method} ${v.route ?? v.path}${v.status ? ` -> ${v.status}` : ''}: ${v.message}`);
+    const lines = this.violations.map(
+      (v) => `- [${v.kind}] ${v.method} ${v.route ?? v.path}${v.status ? ` -> ${v.status}` : ''}: ${v.message}`,
+    );
     throw new Error(`GitHub emulator recorded ${this.violations.length} violation(s):\n${lines.join('\n')}`);
   }
 
@@ -176,17 +207,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const actor: UserRecord = options.actor
     ? { login: options.actor.login, id: 0, type: options.actor.type ?? 'User' }
     : { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
-  const state = new EmulatorState({ api: url, html: options.serverUrl ?? 'https://github.com' }, actor, options.now ?? (() => new Date()));
+  const state = new EmulatorState(
+    { api: url, html: options.serverUrl ?? 'https://github.com' },
+    actor,
+    options.now ?? (() => new Date()),
+  );
   if (actor.id === 0) actor.id = state.nextId();
-  const stop = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   const emulator = new Emulator(url, options.token, state, workDir, stop);
   const pipeline = new RequestPipeline(description, state, options.token, emulator.pipelineLog());
   server.on('request', (req, res) => {
     pipeline.handle(req, res).catch((error: unknown) => {
-      emulator.violations.push({ kind: 'emulator-error', method: req.method ?? '', path: req.url ?? '', message: String(error) });
+      emulator.violations.push({
+        kind: 'emulator-error',
+        method: req.method ?? '',
+        path: req.url ?? '',
+        message: String(error),
+      });
       if (!res.headersSent) res.writeHead(500).end();
     });
   });

@@ -87,7 +87,8 @@ export interface DeploymentRecord {
 }
 
 export type RunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
-export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral' | 'timed_out' | 'action_required' | null;
+export type RunConclusion =
+  'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral' | 'timed_out' | 'action_required' | null;
 
 export interface WorkflowRunRecord {
   id: number;
@@ -149,7 +150,11 @@ export class EmulatorState {
   readonly dispatches: WorkflowDispatchRecord[] = [];
   private lastId = 1000;
 
-  constructor(readonly urls: Urls, readonly actor: UserRecord, private readonly clock: () => Date) {
+  constructor(
+    readonly urls: Urls,
+    readonly actor: UserRecord,
+    private readonly clock: () => Date,
+  ) {
     this.users.set(actor.login.toLowerCase(), actor);
   }
 
@@ -160,7 +165,9 @@ export class EmulatorState {
 
   /** GitHub's timestamp form: ISO 8601 in UTC without milliseconds. */
   now(): string {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   user(login: string, type: UserRecord['type'] = 'User'): UserRecord {

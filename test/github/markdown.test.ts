@@ -3,7 +3,13 @@ import { incidentTimeline, revertBody, samplesTable } from '../../src/github/mar
 import { gitAuthEnv } from '../../src/github/git-auth.js';
 import type { LedgerEntry } from '../../src/state/index.js';
 
-const entry = (kind: string, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({ time: '2026-11-23T10:00:00.000Z', actor: 'h:1', rollout: 'r', kind, ...extra });
+const entry = (kind: string, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  time: '2026-11-23T10:00:00.000Z',
+  actor: 'h:1',
+  rollout: 'r',
+  kind,
+  ...extra,
+});
 
 describe('incident timeline', () => {
   it('keeps transitions, failures and failing samples, in order, and drops passing samples and batches', () => {
@@ -31,7 +37,9 @@ describe('revert PR body', () => {
       reason: 'probe failed',
       commit: 'abc1234def',
       merged: true,
-      failing: [{ check: 'probe', at: 't', outcome: 'fail', value: 200, severity: 'critical', reason: 'offline | down' }],
+      failing: [
+        { check: 'probe', at: 't', outcome: 'fail', value: 200, severity: 'critical', reason: 'offline | down' },
+      ],
       timeline: [entry('gate-failed', { phase: 'full', result: { reason: 'probe failed' } })],
     });
     expect(body).toContain('reverts abc1234def');

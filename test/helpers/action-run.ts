@@ -28,7 +28,10 @@ async function newestMtime(dir: string): Promise<number> {
 }
 
 async function isStale(): Promise<boolean> {
-  const built = await stat(ACTION_ENTRY).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(ACTION_ENTRY).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   return built < (await newestMtime(join(ROOT, 'src')));
 }
 
@@ -39,19 +42,31 @@ async function isStale(): Promise<boolean> {
  */
 export async function ensureActionBuilt(): Promise<void> {
   if (!(await isStale())) return;
-  const lock = join(tmpdir(), `gitops-rollouts-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const lock = join(
+    tmpdir(),
+    `gitops-rollouts-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`,
+  );
   for (;;) {
     try {
       await mkdir(lock);
       break;
     } catch {
-      const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(lock).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       if (age > 120_000) await rm(lock, { recursive: true, force: true });
       else await sleep(100);
     }
   }
   try {
-    if (await isStale()) await execFileP(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    if (await isStale())
+      await execFileP(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      });
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
@@ -59,7 +74,9 @@ export async function ensureActionBuilt(): Promise<void> {
 
 /** Defaults of action.yml's inputs, as the runner sets them (`${{ github.token }}` becomes the job's token). */
 async function inputDefaults(token: string): Promise<Record<string, string>> {
-  const doc = parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const doc = parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(doc.inputs ?? {})) {
     const value = spec.default === undefined ? '' : String(spec.default);
@@ -165,9 +182,18 @@ export function parseOutputFile(text: string): Record<string, string> {
 export async function runAction(spec: ActionRunSpec): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'rollouts-action-run-'));
   try {
-    const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'step_summary'), state: join(dir, 'state'), env: join(dir, 'env'), path: join(dir, 'path'), gitconfig: join(dir, 'gitconfig') };
+    const files = {
+      event: join(dir, 'event.json'),
+      output: join(dir, 'output'),
+      summary: join(dir, 'step_summary'),
+      state: join(dir, 'state'),
+      env: join(dir, 'env'),
+      path: join(dir, 'path'),
+      gitconfig: join(dir, 'gitconfig'),
+    };
     await writeFile(files.event, JSON.stringify(spec.payload, null, 2));
-    for (const f of [files.output, files.summary, files.state, files.env, files.path, files.gitconfig]) await writeFile(f, '');
+    for (const f of [files.output, files.summary, files.state, files.env, files.path, files.gitconfig])
+      await writeFile(f, '');
     await mkdir(join(dir, 'temp'));
     const [owner] = spec.repository.split('/');
     const inputs = { ...(await inputDefaults(spec.token)), ...spec.inputs };
@@ -210,7 +236,11 @@ export async function runAction(spec: ActionRunSpec): Promise<ActionRun> {
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v])),
       ...spec.env,
     };
-    const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: spec.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ACTION_ENTRY], {
+      cwd: spec.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -226,12 +256,21 @@ export async function runAction(spec: ActionRunSpec): Promise<ActionRun> {
     const outputs = parseOutputFile(outputText);
     const { annotations, masks } = parseWorkflowCommands(stdout);
     return {
-      code, stdout, stderr, outputs, annotations, masks, summary,
+      code,
+      stdout,
+      stderr,
+      outputs,
+      annotations,
+      masks,
+      summary,
       everything: () => [stdout, stderr, outputText, summary, ...otherFiles].join('\n'),
       errors: () => annotations.filter((a) => a.level === 'error').map((a) => a.message),
       json<T>(name: string): T {
         const v = outputs[name];
-        if (v === undefined) throw new Error(`output ${name} not set; outputs: ${Object.keys(outputs).join(', ') || '(none)'}\n${stdout}\n${stderr}`);
+        if (v === undefined)
+          throw new Error(
+            `output ${name} not set; outputs: ${Object.keys(outputs).join(', ') || '(none)'}\n${stdout}\n${stderr}`,
+          );
         return JSON.parse(v) as T;
       },
     };

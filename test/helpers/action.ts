@@ -10,12 +10,20 @@ import { startEmulator, type ApiCall, type Emulator } from '../github-emulator/s
 import type { WorkflowDispatchRecord } from '../github-emulator/state.js';
 import { WorkClone } from '../github-emulator/work-clone.js';
 import { runAction, type ActionRun } from './action-run.js';
-import { pullRequestPayload, pushPayload, repositoryDispatchPayload, schedulePayload, workflowDispatchPayload, type PullFacts, type PushCommit, type RepoIdentity } from './payloads.js';
+import {
+  pullRequestPayload,
+  pushPayload,
+  repositoryDispatchPayload,
+  schedulePayload,
+  workflowDispatchPayload,
+  type PullFacts,
+  type PushCommit,
+  type RepoIdentity,
+} from './payloads.js';
 
 export * from './action-run.js';
 
 const execFileP = promisify(execFile);
-
 
 export interface HarnessOptions {
   owner?: string;
@@ -46,10 +54,19 @@ export interface JobRun extends ActionRun {
   apiCalls: ApiCall[];
 }
 
-const GITHUB_IDENTITY = { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+const GITHUB_IDENTITY = {
+  GIT_AUTHOR_NAME: 'GitHub',
+  GIT_AUTHOR_EMAIL: 'noreply@github.com',
+  GIT_COMMITTER_NAME: 'GitHub',
+  GIT_COMMITTER_EMAIL: 'noreply@github.com',
+};
 
 async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const { stdout } = await execFileP('git', args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await execFileP('git', args, {
+    cwd,
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 
@@ -75,7 +92,14 @@ export class ActionHarness {
     await dev.commit('initial', o.files);
     await dev.push('main');
     const octokit = getOctokit(token, { baseUrl: emulator.url });
-    return new ActionHarness(emulator, octokit, dev, { owner, repo, defaultBranch: 'main', apiUrl: emulator.url }, token, o);
+    return new ActionHarness(
+      emulator,
+      octokit,
+      dev,
+      { owner, repo, defaultBranch: 'main', apiUrl: emulator.url },
+      token,
+      o,
+    );
   }
 
   get owner(): string {
@@ -95,33 +119,80 @@ export class ActionHarness {
   }
 
   /** The developer's commit of `files` on `branch` (from origin/main, or from the branch as it is), pushed. */
-  async commitOnBranch(branch: string, files: Record<string, string>, message: string, fromMain = true): Promise<string> {
+  async commitOnBranch(
+    branch: string,
+    files: Record<string, string>,
+    message: string,
+    fromMain = true,
+  ): Promise<string> {
     if (fromMain) await this.dev.branchFrom(branch, 'main');
     const sha = await this.dev.commit(message, files);
     await this.dev.push(branch);
     return sha;
   }
 
-  async openPull(branch: string, title: string, body: string): Promise<{ number: number; headSha: string; baseSha: string }> {
-    const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo: this.repo, head: branch, base: 'main', title, body });
+  async openPull(
+    branch: string,
+    title: string,
+    body: string,
+  ): Promise<{ number: number; headSha: string; baseSha: string }> {
+    const { data } = await this.octokit.rest.pulls.create({
+      owner: this.owner,
+      repo: this.repo,
+      head: branch,
+      base: 'main',
+      title,
+      body,
+    });
     return { number: data.number, headSha: data.head.sha, baseSha: data.base.sha };
   }
 
   async merge(number: number): Promise<string> {
-    return (await this.octokit.rest.pulls.merge({ owner: this.owner, repo: this.repo, pull_number: number, merge_method: 'merge' })).data.sha;
+    return (
+      await this.octokit.rest.pulls.merge({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        merge_method: 'merge',
+      })
+    ).data.sha;
   }
 
   /** The commits of a push from `before` to `after`, oldest first, with the files each changed. */
   async pushCommits(before: string, after: string): Promise<PushCommit[]> {
-    const raw = await git(this.remote, ['log', '--reverse', '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aI%x00%B%x01', `${before}..${after}`]);
+    const raw = await git(this.remote, [
+      'log',
+      '--reverse',
+      '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aI%x00%B%x01',
+      `${before}..${after}`,
+    ]);
     const commits: PushCommit[] = [];
-    for (const rec of raw.split('\x01').map((r) => r.replace(/^\n/, '')).filter(Boolean)) {
-      const [id = '', treeId = '', parents = '', an = '', ae = '', cn = '', ce = '', timestamp = '', message = ''] = rec.split('\x00');
+    for (const rec of raw
+      .split('\x01')
+      .map((r) => r.replace(/^\n/, ''))
+      .filter(Boolean)) {
+      const [id = '', treeId = '', parents = '', an = '', ae = '', cn = '', ce = '', timestamp = '', message = ''] =
+        rec.split('\x00');
       const parent = parents.split(' ')[0];
-      const diff = parent ? await git(this.remote, ['diff-tree', '-r', '--name-status', '--no-commit-id', parent, id]) : '';
-      const files = diff.split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]);
+      const diff = parent
+        ? await git(this.remote, ['diff-tree', '-r', '--name-status', '--no-commit-id', parent, id])
+        : '';
+      const files = diff
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t') as [string, string]);
       const of = (s: string) => files.filter(([st]) => st.startsWith(s)).map(([, f]) => f);
-      commits.push({ id, treeId, message: message.trim(), timestamp, author: { name: an, email: ae }, committer: { name: cn, email: ce }, added: of('A'), removed: of('D'), modified: of('M') });
+      commits.push({
+        id,
+        treeId,
+        message: message.trim(),
+        timestamp,
+        author: { name: an, email: ae },
+        committer: { name: cn, email: ce },
+        added: of('A'),
+        removed: of('D'),
+        modified: of('M'),
+      });
     }
     return commits;
   }
@@ -133,7 +204,10 @@ export class ActionHarness {
     const dir = join(parent, 'workspace');
     await git(parent, ['clone', '--quiet', '--no-checkout', this.remote, dir]);
     const branch = /^refs\/heads\/(.+)$/.exec(ref)?.[1];
-    await git(dir, branch ? ['checkout', '--quiet', '--force', '-B', branch, sha] : ['checkout', '--quiet', '--detach', sha]);
+    await git(
+      dir,
+      branch ? ['checkout', '--quiet', '--force', '-B', branch, sha] : ['checkout', '--quiet', '--detach', sha],
+    );
     return dir;
   }
 
@@ -141,31 +215,65 @@ export class ActionHarness {
   async job(event: string, payload: unknown, o: JobOptions, workspace?: string): Promise<JobRun> {
     const cwd = workspace ?? (await this.checkout(o.sha, o.ref));
     const headBranch = o.headRef ?? o.ref.replace(/^refs\/heads\//, '');
-    const runId = o.runId ?? this.emulator.createWorkflowRun(this.owner, this.repo, { headSha: o.sha, headBranch, event, status: 'in_progress' }).id;
+    const runId =
+      o.runId ??
+      this.emulator.createWorkflowRun(this.owner, this.repo, {
+        headSha: o.sha,
+        headBranch,
+        event,
+        status: 'in_progress',
+      }).id;
     if (o.runId !== undefined) this.emulator.updateWorkflowRun(this.owner, this.repo, runId, { status: 'in_progress' });
     const before = this.emulator.calls.length;
     const run = await runAction({
-      workspace: cwd, event, payload, sha: o.sha, ref: o.ref, repository: `${this.owner}/${this.repo}`, apiUrl: this.emulator.url,
-      token: this.token, runId, inputs: { ...this.options.inputs, ...o.inputs }, env: { ...this.options.stepEnv, ...o.env },
-      headRef: o.headRef, baseRef: o.baseRef,
+      workspace: cwd,
+      event,
+      payload,
+      sha: o.sha,
+      ref: o.ref,
+      repository: `${this.owner}/${this.repo}`,
+      apiUrl: this.emulator.url,
+      token: this.token,
+      runId,
+      inputs: { ...this.options.inputs, ...o.inputs },
+      env: { ...this.options.stepEnv, ...o.env },
+      headRef: o.headRef,
+      baseRef: o.baseRef,
     });
-    this.emulator.updateWorkflowRun(this.owner, this.repo, runId, { status: 'completed', conclusion: run.code === 0 ? 'success' : 'failure' });
+    this.emulator.updateWorkflowRun(this.owner, this.repo, runId, {
+      status: 'completed',
+      conclusion: run.code === 0 ? 'success' : 'failure',
+    });
     return { ...run, runId, apiCalls: this.emulator.calls.slice(before) };
   }
 
   /** A pull_request job: the checkout is the test merge of head into base (refs/pull/N/merge), as GitHub makes it. */
   async pullJob(action: string, pr: PullFacts, o: Omit<JobOptions, 'sha' | 'ref'> = {}): Promise<JobRun> {
     const dir = await this.checkout(pr.base.sha, 'detached');
-    await git(dir, ['merge', '--quiet', '--no-ff', '--no-edit', '-m', `Merge ${pr.head.sha} into ${pr.base.sha}`, pr.head.sha], GITHUB_IDENTITY);
+    await git(
+      dir,
+      ['merge', '--quiet', '--no-ff', '--no-edit', '-m', `Merge ${pr.head.sha} into ${pr.base.sha}`, pr.head.sha],
+      GITHUB_IDENTITY,
+    );
     const sha = await git(dir, ['rev-parse', 'HEAD']);
     const payload = pullRequestPayload(action, this.identity, pr);
-    return this.job('pull_request', payload, { ...o, sha, ref: `refs/pull/${pr.number}/merge`, headRef: pr.head.ref, baseRef: pr.base.ref }, dir);
+    return this.job(
+      'pull_request',
+      payload,
+      { ...o, sha, ref: `refs/pull/${pr.number}/merge`, headRef: pr.head.ref, baseRef: pr.base.ref },
+      dir,
+    );
   }
 
   /** A push job for main moving from `before` to its current tip. */
   async pushJob(before: string, o: Partial<JobOptions> = {}): Promise<JobRun> {
     const after = await this.mainSha();
-    const payload = pushPayload(this.identity, { ref: 'refs/heads/main', before, after, commits: await this.pushCommits(before, after) });
+    const payload = pushPayload(this.identity, {
+      ref: 'refs/heads/main',
+      before,
+      after,
+      commits: await this.pushCommits(before, after),
+    });
     return this.job('push', payload, { ...o, sha: after, ref: 'refs/heads/main' });
   }
 
@@ -183,7 +291,11 @@ export class ActionHarness {
   }
 
   /** A `repository_dispatch` job (e.g. `rollouts-alert` from an Alertmanager relay) on main's tip. */
-  async repositoryDispatchJob(action: string, clientPayload: Record<string, unknown>, o: Partial<JobOptions> = {}): Promise<JobRun> {
+  async repositoryDispatchJob(
+    action: string,
+    clientPayload: Record<string, unknown>,
+    o: Partial<JobOptions> = {},
+  ): Promise<JobRun> {
     const payload = repositoryDispatchPayload(this.identity, { action, clientPayload });
     return this.job('repository_dispatch', payload, { ...o, sha: await this.mainSha(), ref: 'refs/heads/main' });
   }

@@ -33,7 +33,11 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 }
 
 export function startCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}): RunningCli {
-  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
+    cwd,
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -55,7 +59,11 @@ export function output(r: CliResult): string {
 }
 
 /** `rollouts status --json` of one rollout. */
-export async function statusJson(cwd: string, name: string, env: Record<string, string | undefined> = {}): Promise<Record<string, unknown>> {
+export async function statusJson(
+  cwd: string,
+  name: string,
+  env: Record<string, string | undefined> = {},
+): Promise<Record<string, unknown>> {
   const r = await runCli(cwd, ['status', name, '--json'], env);
   if (r.code !== 0) throw new Error(`status exited ${r.code}: ${output(r)}`);
   const parsed = JSON.parse(r.stdout) as { rollouts: Record<string, unknown>[] };

@@ -3,7 +3,16 @@
 import { localEngine, type LocalEngine } from '../../src/cli/engine-deps.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { ParsedOptions } from '../../src/cli/main.js';
-import { drill, emergencyRollback, reconcileAll, statusOf, streamReporter, type DrillResult, type RolloutOutcome, type RolloutStatusView } from '../../src/engine/index.js';
+import {
+  drill,
+  emergencyRollback,
+  reconcileAll,
+  statusOf,
+  streamReporter,
+  type DrillResult,
+  type RolloutOutcome,
+  type RolloutStatusView,
+} from '../../src/engine/index.js';
 import type { Manifest } from '../../src/manifest/index.js';
 import { cliEnv } from './cli.js';
 
@@ -24,8 +33,22 @@ export class InProcessEngine {
   ) {}
 
   private async open(lines: string[], out: string[]): Promise<LocalEngine> {
-    const io: CliIO = { out: (l) => out.push(l), err: (l) => lines.push(l), isTTY: false, cwd: this.cwd, env: cliEnv(this.env) };
-    const opts: ParsedOptions = { base: undefined, json: false, dir: 'rollouts', to: undefined, 'state-branch': 'rollouts-state', remote: undefined, help: false };
+    const io: CliIO = {
+      out: (l) => out.push(l),
+      err: (l) => lines.push(l),
+      isTTY: false,
+      cwd: this.cwd,
+      env: cliEnv(this.env),
+    };
+    const opts: ParsedOptions = {
+      base: undefined,
+      json: false,
+      dir: 'rollouts',
+      to: undefined,
+      'state-branch': 'rollouts-state',
+      remote: undefined,
+      help: false,
+    };
     const engine = await localEngine(io, opts);
     let partial = '';
     const plain = streamReporter((text) => {

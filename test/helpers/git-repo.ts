@@ -114,5 +114,7 @@ export class TempRepo {
 
 /** Ledger entries of the given kinds as compact `kind phase/step` labels, in order. */
 export function ledgerTrail(entries: LedgerEntry[], kinds: string[]): string[] {
-  return entries.filter((e) => kinds.includes(e.kind)).map((e) => [e.kind, [e.phase, e.step].filter(Boolean).join('/')].filter(Boolean).join(' '));
+  return entries
+    .filter((e) => kinds.includes(e.kind))
+    .map((e) => [e.kind, [e.phase, e.step].filter(Boolean).join('/')].filter(Boolean).join(' '));
 }

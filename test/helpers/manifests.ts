@@ -84,7 +84,13 @@ ${o.rollbackRetry ? `    retry: ${o.rollbackRetry}\n` : ''}verify:
 }
 
 /** One phase `full` (from none), a paged backfill of every org: the shape of the fault tests. */
-export function pagedManifest(o: { name?: string; phase?: string; batchSize: number; retry?: string; timeout?: string }): string {
+export function pagedManifest(o: {
+  name?: string;
+  phase?: string;
+  batchSize: number;
+  retry?: string;
+  timeout?: string;
+}): string {
   return `apiVersion: rollouts/v1
 kind: Rollout
 name: ${o.name ?? 'paged'}

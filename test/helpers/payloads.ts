@@ -64,16 +64,24 @@ function retarget(example: Payload, to: RepoIdentity, sender: string): Payload {
   text = replaceAll(text, fromOwner, to.owner);
   const out = JSON.parse(text) as Payload;
   const repo = out.repository as Payload;
-  Object.assign(repo, { id: to.id ?? 1296269, name: to.repo, full_name: toFull, private: false, fork: false, default_branch: to.defaultBranch });
+  Object.assign(repo, {
+    id: to.id ?? 1296269,
+    name: to.repo,
+    full_name: toFull,
+    private: false,
+    fork: false,
+    default_branch: to.defaultBranch,
+  });
   if ('master_branch' in repo) repo.master_branch = to.defaultBranch;
-  if (out.sender && oldSender) out.sender = renameUser(out.sender as Payload, oldSender === fromOwner ? to.owner : oldSender, sender);
+  if (out.sender && oldSender)
+    out.sender = renameUser(out.sender as Payload, oldSender === fromOwner ? to.owner : oldSender, sender);
   return out;
 }
 
 function renameUser(user: Payload, from: string, to: string): Payload {
   const out: Payload = {};
   for (const [k, v] of Object.entries(user)) out[k] = typeof v === 'string' ? replaceAll(v, from, to) : v;
-  return { ...out, login: to, id: 1000 + (createHash('sha256').update(to).digest().readUInt16BE(0)) };
+  return { ...out, login: to, id: 1000 + createHash('sha256').update(to).digest().readUInt16BE(0) };
 }
 
 export interface PullSide {
@@ -108,15 +116,26 @@ export function pullRequestPayload(action: string, repo: RepoIdentity, pr: PullF
   const pull = JSON.parse(text) as Payload;
   const baseRepo = out.repository as Payload;
   const side = (s: PullSide) => {
-    if (s.repoFullName === null) return { label: `${author}:${s.ref}`, ref: s.ref, sha: s.sha, user: out.sender, repo: null };
+    if (s.repoFullName === null)
+      return { label: `${author}:${s.ref}`, ref: s.ref, sha: s.sha, user: out.sender, repo: null };
     const full = s.repoFullName ?? `${repo.owner}/${repo.repo}`;
     const [owner = repo.owner, name = repo.repo] = full.split('/');
     const sideRepo = full === `${repo.owner}/${repo.repo}` ? baseRepo : forkOf(baseRepo, repo, owner, name);
     return { label: `${owner}:${s.ref}`, ref: s.ref, sha: s.sha, user: sideRepo.owner, repo: sideRepo };
   };
   Object.assign(pull, {
-    number: pr.number, title: pr.title, body: pr.body, state: 'open', merged: false, merged_at: null, merge_commit_sha: null,
-    closed_at: null, draft: false, user: out.sender, head: side(pr.head), base: side(pr.base),
+    number: pr.number,
+    title: pr.title,
+    body: pr.body,
+    state: 'open',
+    merged: false,
+    merged_at: null,
+    merge_commit_sha: null,
+    closed_at: null,
+    draft: false,
+    user: out.sender,
+    head: side(pr.head),
+    base: side(pr.base),
   });
   out.pull_request = pull;
   out.number = pr.number;
@@ -130,7 +149,14 @@ function forkOf(base: Payload, repo: RepoIdentity, owner: string, name: string):
   text = replaceAll(text, `${repo.owner}/${repo.repo}`, `${owner}/${name}`);
   text = replaceAll(text, `/${repo.owner}`, `/${owner}`);
   const fork = JSON.parse(text) as Payload;
-  return { ...fork, id: (base.id as number) + 7, name, full_name: `${owner}/${name}`, fork: true, owner: { ...(fork.owner as Payload), login: owner, id: 9_000_001 } };
+  return {
+    ...fork,
+    id: (base.id as number) + 7,
+    name,
+    full_name: `${owner}/${name}`,
+    fork: true,
+    owner: { ...(fork.owner as Payload), login: owner, id: 9_000_001 },
+  };
 }
 
 export interface PushCommit {
@@ -147,32 +173,64 @@ export interface PushCommit {
 }
 
 /** A `push` of `commits` (oldest first) moving `ref` from `before` to `after`. */
-export function pushPayload(repo: RepoIdentity, push: { ref: string; before: string; after: string; commits: PushCommit[]; pusher?: string }): Payload {
+export function pushPayload(
+  repo: RepoIdentity,
+  push: { ref: string; before: string; after: string; commits: PushCommit[]; pusher?: string },
+): Payload {
   const pusher = push.pusher ?? 'octodev';
-  const out = retarget(webhookExample('push', undefined, (p) => p.ref === 'refs/heads/master' && Array.isArray(p.commits) && p.commits.length > 0), repo, pusher);
+  const out = retarget(
+    webhookExample(
+      'push',
+      undefined,
+      (p) => p.ref === 'refs/heads/master' && Array.isArray(p.commits) && p.commits.length > 0,
+    ),
+    repo,
+    pusher,
+  );
   const server = (repo.serverUrl ?? 'https://github.com').replace(/\/$/, '');
   const commits = push.commits.map((c) => ({
-    id: c.id, tree_id: c.treeId, distinct: true, message: c.message, timestamp: c.timestamp,
+    id: c.id,
+    tree_id: c.treeId,
+    distinct: true,
+    message: c.message,
+    timestamp: c.timestamp,
     url: `${server}/${repo.owner}/${repo.repo}/commit/${c.id}`,
-    author: { ...c.author, username: c.author.name }, committer: { ...c.committer, username: c.committer.name },
-    added: c.added, removed: c.removed, modified: c.modified,
+    author: { ...c.author, username: c.author.name },
+    committer: { ...c.committer, username: c.committer.name },
+    added: c.added,
+    removed: c.removed,
+    modified: c.modified,
   }));
   return {
-    ...out, ref: push.ref, before: push.before, after: push.after, created: false, deleted: false, forced: false, base_ref: null,
+    ...out,
+    ref: push.ref,
+    before: push.before,
+    after: push.after,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
     compare: `${server}/${repo.owner}/${repo.repo}/compare/${push.before.slice(0, 12)}...${push.after.slice(0, 12)}`,
-    commits, head_commit: commits.at(-1) ?? null,
+    commits,
+    head_commit: commits.at(-1) ?? null,
     pusher: { name: pusher, email: `${pusher}@users.noreply.github.com` },
   };
 }
 
 /** A `workflow_dispatch` of `workflow` (a path under .github/workflows) with its inputs as GitHub fills them. */
-export function workflowDispatchPayload(repo: RepoIdentity, d: { ref: string; workflow: string; inputs: Record<string, string>; sender?: string }): Payload {
+export function workflowDispatchPayload(
+  repo: RepoIdentity,
+  d: { ref: string; workflow: string; inputs: Record<string, string>; sender?: string },
+): Payload {
   const out = retarget(webhookExample('workflow_dispatch'), repo, d.sender ?? 'github-actions[bot]');
   return { ...out, ref: d.ref, workflow: d.workflow, inputs: d.inputs };
 }
 
 /** A `repository_dispatch` of type `action` (what `POST /repos/{owner}/{repo}/dispatches` sends to workflows). */
-export function repositoryDispatchPayload(repo: RepoIdentity, d: { action: string; clientPayload: Record<string, unknown>; sender?: string }): Payload {
+export function repositoryDispatchPayload(
+  repo: RepoIdentity,
+  d: { action: string; clientPayload: Record<string, unknown>; sender?: string },
+): Payload {
   const out = retarget(webhookExample('repository_dispatch'), repo, d.sender ?? 'alert-relay[bot]');
   return { ...out, action: d.action, branch: repo.defaultBranch, client_payload: d.clientPayload };
 }
@@ -219,13 +277,23 @@ function common(maps: Record<string, string>[]): Record<string, string> {
 }
 
 /** The body Alertmanager POSTs to a webhook receiver (version 4), grouped by alertname. */
-export function alertmanagerWebhook(specs: AlertSpec[], o: { receiver?: string; externalURL?: string; prometheusUrl?: string } = {}): AlertmanagerWebhook {
+export function alertmanagerWebhook(
+  specs: AlertSpec[],
+  o: { receiver?: string; externalURL?: string; prometheusUrl?: string } = {},
+): AlertmanagerWebhook {
   const alerts = specs.map((a): AlertmanagerAlertJson => {
-    const sorted = Object.keys(a.labels).sort().map((k) => `${k}=${a.labels[k]}`).join(',');
+    const sorted = Object.keys(a.labels)
+      .sort()
+      .map((k) => `${k}=${a.labels[k]}`)
+      .join(',');
     const expr = encodeURIComponent(`ALERTS{alertname="${a.labels.alertname ?? ''}"}`);
     return {
-      status: a.status ?? 'firing', labels: a.labels, annotations: a.annotations ?? {}, startsAt: a.startsAt,
-      endsAt: a.endsAt ?? '0001-01-01T00:00:00Z', generatorURL: `${o.prometheusUrl ?? 'http://prometheus:9090'}/graph?g0.expr=${expr}&g0.tab=1`,
+      status: a.status ?? 'firing',
+      labels: a.labels,
+      annotations: a.annotations ?? {},
+      startsAt: a.startsAt,
+      endsAt: a.endsAt ?? '0001-01-01T00:00:00Z',
+      generatorURL: `${o.prometheusUrl ?? 'http://prometheus:9090'}/graph?g0.expr=${expr}&g0.tab=1`,
       fingerprint: createHash('sha256').update(sorted).digest('hex').slice(0, 16),
     };
   });

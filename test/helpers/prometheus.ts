@@ -11,7 +11,12 @@ import type { TempDirs } from './git-repo.js';
 
 /** The prometheus executable: $PROMETHEUS_BIN, else `prometheus` on PATH; null when there is none. */
 export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = env.PROMETHEUS_BIN ? [env.PROMETHEUS_BIN] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'prometheus'));
+  const candidates = env.PROMETHEUS_BIN
+    ? [env.PROMETHEUS_BIN]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'prometheus'));
   for (const file of candidates) {
     try {
       accessSync(file, constants.X_OK);
@@ -78,7 +83,6 @@ function configYaml(opts: PrometheusOptions, ruleFile: string | null): string {
   ].join('\n');
 }
 
-
 interface ApiBody {
   status?: string;
   data?: unknown;
@@ -138,7 +142,8 @@ async function launch(bin: string, dir: string, port: number, readyTimeoutMs: nu
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     for (;;) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`prometheus exited while waiting for ${what}\n${logTail}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`prometheus exited while waiting for ${what}\n${logTail}`);
       try {
         const got = await probe();
         if (got !== undefined) return got;
@@ -146,7 +151,9 @@ async function launch(bin: string, dir: string, port: number, readyTimeoutMs: nu
         lastError = err;
       }
       if (Date.now() > deadline)
-        throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}\n${logTail}`);
+        throw new Error(
+          `gave up after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}\n${logTail}`,
+        );
       await sleep(250);
     }
   };
@@ -183,7 +190,11 @@ function numberOrNull(raw: string): number | null {
  * Starts Prometheus in a fresh temp dir and waits until it is ready and every target has been scraped `up`.
  * The port is found free just before the start; when another process takes it first, it retries on a new one.
  */
-export async function startPrometheus(bin: string, dirs: TempDirs, opts: PrometheusOptions): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  bin: string,
+  dirs: TempDirs,
+  opts: PrometheusOptions,
+): Promise<RunningPrometheus> {
   const dir = await dirs.make('prometheus');
   let ruleFile: string | null = null;
   if (opts.rules !== undefined) {
@@ -203,8 +214,12 @@ export async function startPrometheus(bin: string, dirs: TempDirs, opts: Prometh
     }
     try {
       await prom.until('every target to be scraped up', async () => {
-        const { activeTargets } = await prom.api<{ activeTargets: { health: string; scrapeUrl: string; lastError: string }[] }>('targets');
-        return activeTargets.length === opts.targets.length && activeTargets.every((t) => t.health === 'up') ? true : undefined;
+        const { activeTargets } = await prom.api<{
+          activeTargets: { health: string; scrapeUrl: string; lastError: string }[];
+        }>('targets');
+        return activeTargets.length === opts.targets.length && activeTargets.every((t) => t.health === 'up')
+          ? true
+          : undefined;
       });
     } catch (err) {
       await prom.stop(0);

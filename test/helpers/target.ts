@@ -16,7 +16,13 @@ export class TestTarget {
 
   static async start(dirs: TempDirs, opts: { orgs?: number; migratedShare?: number } = {}): Promise<TestTarget> {
     const dir = await dirs.make('target');
-    const running = await startTarget({ dbPath: join(dir, 'target.db'), orgs: opts.orgs ?? 60, migratedShare: opts.migratedShare ?? 0.05, fault: 'none', log: () => {} });
+    const running = await startTarget({
+      dbPath: join(dir, 'target.db'),
+      orgs: opts.orgs ?? 60,
+      migratedShare: opts.migratedShare ?? 0.05,
+      fault: 'none',
+      log: () => {},
+    });
     return new TestTarget(running);
   }
 
@@ -47,7 +53,11 @@ export class TestTarget {
   }
 
   async setFault(spec: FaultSpec): Promise<void> {
-    const res = await fetch(`${this.url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    const res = await fetch(`${this.url}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(spec),
+    });
     if (!res.ok) throw new Error(`POST /faults: HTTP ${res.status}`);
   }
 
@@ -90,20 +100,29 @@ export class TestTarget {
 
   /** Rows of the idempotency table (applied write batches), optionally of one action. */
   appliedBatches(action?: 'backfill' | 'rollback'): number {
-    const sql = action ? 'SELECT COUNT(*) AS n FROM applied_batches WHERE action = ?' : 'SELECT COUNT(*) AS n FROM applied_batches';
-    const row = (action ? this.running.db.prepare(sql).get(action) : this.running.db.prepare(sql).get()) as { n: number };
+    const sql = action
+      ? 'SELECT COUNT(*) AS n FROM applied_batches WHERE action = ?'
+      : 'SELECT COUNT(*) AS n FROM applied_batches';
+    const row = (action ? this.running.db.prepare(sql).get(action) : this.running.db.prepare(sql).get()) as {
+      n: number;
+    };
     return row.n;
   }
 
   /** Receipts per org of one action, for orgs that have any. */
   receiptCounts(action: 'backfill' | 'rollback'): Map<string, number> {
-    const rows = this.running.db.prepare('SELECT org_id, COUNT(*) AS n FROM migrations WHERE action = ? GROUP BY org_id').all(action) as { org_id: string; n: number }[];
+    const rows = this.running.db
+      .prepare('SELECT org_id, COUNT(*) AS n FROM migrations WHERE action = ? GROUP BY org_id')
+      .all(action) as { org_id: string; n: number }[];
     return new Map(rows.map((r) => [r.org_id, r.n]));
   }
 
   /** Ids of the orgs still on the legacy contract. */
   legacyIds(): string[] {
-    return (this.running.db.prepare("SELECT id FROM organizations WHERE contract = 'openrouter_v1' ORDER BY id").pluck().all() as string[]);
+    return this.running.db
+      .prepare("SELECT id FROM organizations WHERE contract = 'openrouter_v1' ORDER BY id")
+      .pluck()
+      .all() as string[];
   }
 
   /** A digest of every table the migrations write: equal digests mean nothing was written. */

@@ -8,7 +8,11 @@ export async function sleepPast(iso: string, marginMs = 150): Promise<void> {
 }
 
 /** Polls `cond` every `everyMs` until it returns true; throws after `limitMs` with `what`. */
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, { everyMs = 10, limitMs = 30_000 } = {}): Promise<void> {
+export async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  { everyMs = 10, limitMs = 30_000 } = {},
+): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);

@@ -30,27 +30,105 @@ const scalarValue = fc.oneof(
   fc.double().map(String),
   fc.string({ maxLength: 24 }),
   fc.string({ maxLength: 12, unit: 'grapheme' }),
-  fc.constantFrom('true', 'false', 'null', '~', '""', "''", '[]', '{}', 'yes', '0x1F', '1e400', '.nan', '-.inf', '1h', '0s', 'none'),
-  fc.constantFrom('{{ vars.nope }}', '"{{ a + b }}"', '"{{ cohort.ids }}"', '"{{ page.cursor }}"', '"{{ env.NOPE }}"', '{{', '}}', '"{{}}"'),
-  fc.constantFrom('&a x', '*a', '*nope', '!!binary eHl6', '!!int x', '!custom x', '|', '>-', '? x', '- x', ': x', '%', '@x', '`x'),
+  fc.constantFrom(
+    'true',
+    'false',
+    'null',
+    '~',
+    '""',
+    "''",
+    '[]',
+    '{}',
+    'yes',
+    '0x1F',
+    '1e400',
+    '.nan',
+    '-.inf',
+    '1h',
+    '0s',
+    'none',
+  ),
+  fc.constantFrom(
+    '{{ vars.nope }}',
+    '"{{ a + b }}"',
+    '"{{ cohort.ids }}"',
+    '"{{ page.cursor }}"',
+    '"{{ env.NOPE }}"',
+    '{{',
+    '}}',
+    '"{{}}"',
+  ),
+  fc.constantFrom(
+    '&a x',
+    '*a',
+    '*nope',
+    '!!binary eHl6',
+    '!!int x',
+    '!custom x',
+    '|',
+    '>-',
+    '? x',
+    '- x',
+    ': x',
+    '%',
+    '@x',
+    '`x',
+  ),
   fc.constantFrom('"unterminated', "'unterminated", '[unclosed', '{unclosed', '<<: *a', '---', '...', '#', '\\', '\t'),
-  fc.constantFrom(`"ghp_${'x1'.repeat(18)}"`, '"https://u:pw123456@h.example.com"', '"https://h.example.com/?token=abcdef123"'),
+  fc.constantFrom(
+    `"ghp_${'x1'.repeat(18)}"`,
+    '"https://u:pw123456@h.example.com"',
+    '"https://h.example.com/?token=abcdef123"',
+  ),
 );
 
 const keyName = fc.oneof(
   fc.constantFrom('name', 'phase', 'phases', 'steps', 'run', 'http', 'convex', 'gate', 'checks', 'cohort', 'paginate'),
-  fc.constantFrom('rollback', 'verify', 'env', 'vars', 'kind', 'apiVersion', 'pass', 'fail', 'hold', 'ids', 'percent', 'from'),
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '<<', '"quoted key"', '? complex', '[a, b]', '1', ''),
+  fc.constantFrom(
+    'rollback',
+    'verify',
+    'env',
+    'vars',
+    'kind',
+    'apiVersion',
+    'pass',
+    'fail',
+    'hold',
+    'ids',
+    'percent',
+    'from',
+  ),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '<<',
+    '"quoted key"',
+    '? complex',
+    '[a, b]',
+    '1',
+    '',
+  ),
   fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,12}$/),
 );
 
 const at = fc.nat({ max: 100_000 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete-line' as const), at }),
-  fc.record({ kind: fc.constant('insert-line' as const), at, text: fc.oneof(fc.string({ maxLength: 40 }), scalarValue) }),
+  fc.record({
+    kind: fc.constant('insert-line' as const),
+    at,
+    text: fc.oneof(fc.string({ maxLength: 40 }), scalarValue),
+  }),
   fc.record({ kind: fc.constant('duplicate-line' as const), at }),
   fc.record({ kind: fc.constant('swap-chars' as const), at }),
-  fc.record({ kind: fc.constant('indent' as const), at, by: fc.constantFrom('', ' ', '  ', '    ', '\t', ' \t'), remove: fc.nat({ max: 4 }) }),
+  fc.record({
+    kind: fc.constant('indent' as const),
+    at,
+    by: fc.constantFrom('', ' ', '  ', '    ', '\t', ' \t'),
+    remove: fc.nat({ max: 4 }),
+  }),
   fc.record({ kind: fc.constant('replace-scalar' as const), at, value: scalarValue }),
   fc.record({ kind: fc.constant('inject-key' as const), at, key: keyName, value: scalarValue }),
   fc.record({ kind: fc.constant('truncate' as const), at }),
@@ -115,8 +193,14 @@ describe('parseManifest on mutated manifests', () => {
         const lineCount = text.split('\n').length;
         const misplaced = result.issues.filter(
           (i) =>
-            !Number.isInteger(i.line) || i.line < 1 || i.line > lineCount || !Number.isInteger(i.col) || i.col < 1 ||
-            typeof i.message !== 'string' || i.message.length === 0 || i.path.length === 0,
+            !Number.isInteger(i.line) ||
+            i.line < 1 ||
+            i.line > lineCount ||
+            !Number.isInteger(i.col) ||
+            i.col < 1 ||
+            typeof i.message !== 'string' ||
+            i.message.length === 0 ||
+            i.path.length === 0,
         );
         expect(misplaced.map(formatIssue)).toEqual([]);
       }),
@@ -125,19 +209,23 @@ describe('parseManifest on mutated manifests', () => {
   });
 
   // ROLLOUTS_FUZZ_RUNS=60000 for a longer search (run once before this landed: no difference).
-  it('gives the same result on the fast path as on the positioned path, for valid and invalid manifests alike', { timeout: 300_000 }, () => {
-    let valid = 0;
-    fc.assert(
-      fc.property(mutatedManifest, ({ file, text }) => {
-        const fast = parseManifest(file, text);
-        expect(fast).toEqual(parseManifest(file, text, { fast: false }));
-        if (fast.manifest) valid++;
-      }),
-      { numRuns: Number(process.env.ROLLOUTS_FUZZ_RUNS ?? 5_000) },
-    );
-    // Enough of the mutated manifests stay valid (about 7 %) for the comparison to mean something.
-    expect(valid).toBeGreaterThan(200);
-  });
+  it(
+    'gives the same result on the fast path as on the positioned path, for valid and invalid manifests alike',
+    { timeout: 300_000 },
+    () => {
+      let valid = 0;
+      fc.assert(
+        fc.property(mutatedManifest, ({ file, text }) => {
+          const fast = parseManifest(file, text);
+          expect(fast).toEqual(parseManifest(file, text, { fast: false }));
+          if (fast.manifest) valid++;
+        }),
+        { numRuns: Number(process.env.ROLLOUTS_FUZZ_RUNS ?? 5_000) },
+      );
+      // Enough of the mutated manifests stay valid (about 7 %) for the comparison to mean something.
+      expect(valid).toBeGreaterThan(200);
+    },
+  );
 
   it('starts from manifests that are valid, so the mutations are what is tested', () => {
     for (const e of EXAMPLES) expect(parseManifest(e.file, e.text).issues).toEqual([]);

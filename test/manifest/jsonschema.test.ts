@@ -48,9 +48,13 @@ describe('rollouts schema', () => {
     const validate = new Ajv2020({ allErrors: true }).compile(manifestJsonSchema());
     const valid = parseYaml(demo()) as Record<string, unknown>;
     expect(validate({ ...valid, colour: 'red' })).toBe(false);
-    expect(validate.errors).toContainEqual(expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'colour' } }));
+    expect(validate.errors).toContainEqual(
+      expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'colour' } }),
+    );
 
-    const twoDrivers = parseYaml(demo({ 21: '        run: [./audit]\n        http: { url: "https://x.example.com" }' }));
+    const twoDrivers = parseYaml(
+      demo({ 21: '        run: [./audit]\n        http: { url: "https://x.example.com" }' }),
+    );
     expect(validate(twoDrivers)).toBe(false);
     expect(validate.errors?.map((e) => e.keyword)).toContain('oneOf');
 
@@ -60,6 +64,9 @@ describe('rollouts schema', () => {
   it('is committed fresh: schema/rollouts-v1.json equals the generated schema', async () => {
     const committed = await readFile(join(ROOT, 'schema', 'rollouts-v1.json'), 'utf8');
     const { text } = await schemaFromCli();
-    expect(committed, 'regenerate with `node dist/cli.js schema > schema/rollouts-v1.json` (npm run build does it)').toBe(`${text}\n`);
+    expect(
+      committed,
+      'regenerate with `node dist/cli.js schema > schema/rollouts-v1.json` (npm run build does it)',
+    ).toBe(`${text}\n`);
   });
 });

@@ -20,7 +20,12 @@ describe('parseManifest on a valid manifest', () => {
 describe('YAML syntax errors', () => {
   it('reports an unclosed flow sequence where the parser notices it', () => {
     expect(issuesOf(demo({ 5: 'env: [TOKEN, PROMETHEUS_URL' }))).toEqual([
-      { line: 6, col: 1, path: '(root)', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]' },
+      {
+        line: 6,
+        col: 1,
+        path: '(root)',
+        message: 'Flow sequence in block collection must be sufficiently indented and end with a ]',
+      },
     ]);
   });
 
@@ -76,7 +81,9 @@ describe('YAML syntax errors', () => {
   });
 
   it('rejects a document that is not a map', () => {
-    expect(issuesOf('- a\n- b\n')).toEqual([{ line: 1, col: 1, path: '(root)', message: 'expected object, got a list' }]);
+    expect(issuesOf('- a\n- b\n')).toEqual([
+      { line: 1, col: 1, path: '(root)', message: 'expected object, got a list' },
+    ]);
     expect(issuesOf('~\n')).toEqual([{ line: 1, col: 1, path: '(root)', message: 'expected object, got null' }]);
   });
 });
@@ -110,7 +117,12 @@ describe('unknown fields', () => {
 
   it('suggests within a step, a flow-map gate and a check', () => {
     expect(issuesOf(demo({ 20: '        readOnyl: true' }))).toEqual([
-      { line: 20, col: 9, path: 'phases[0].steps[0].readOnyl', message: 'unknown field `readOnyl` (did you mean `readOnly`?)' },
+      {
+        line: 20,
+        col: 9,
+        path: 'phases[0].steps[0].readOnyl',
+        message: 'unknown field `readOnyl` (did you mean `readOnly`?)',
+      },
     ]);
     expect(issuesOf(demo({ 22: '    gate: { hold: 1h, chekcs: [probe, error-rate] }' }))).toEqual([
       { line: 22, col: 23, path: 'phases[0].gate.chekcs', message: 'unknown field `chekcs` (did you mean `checks`?)' },
@@ -128,7 +140,12 @@ describe('unknown fields', () => {
 
   it('reports a check name that is not lowercase-with-dashes at its key', () => {
     expect(issuesOf(demo({ 9: '  Probe_1:', 22: '    gate: { hold: 1h, checks: [error-rate] }' }))).toEqual([
-      { line: 9, col: 3, path: 'checks.Probe_1', message: 'invalid name `Probe_1`: expected lowercase letters, digits and single dashes' },
+      {
+        line: 9,
+        col: 3,
+        path: 'checks.Probe_1',
+        message: 'invalid name `Probe_1`: expected lowercase letters, digits and single dashes',
+      },
     ]);
   });
 });
@@ -152,7 +169,12 @@ describe('wrong types', () => {
       { line: 1, col: 13, path: 'apiVersion', message: 'expected "rollouts/v1", got string "rollouts/v2"' },
     ]);
     expect(issuesOf(demo({ 11: '    pass: "result.status == 200"\n    severity: urgent' }))).toEqual([
-      { line: 12, col: 15, path: 'checks.probe.severity', message: 'expected "critical" or "high" or "medium" or "low", got string "urgent"' },
+      {
+        line: 12,
+        col: 15,
+        path: 'checks.probe.severity',
+        message: 'expected "critical" or "high" or "medium" or "low", got string "urgent"',
+      },
     ]);
   });
 
@@ -168,21 +190,34 @@ describe('wrong types', () => {
 
 describe('missing required fields', () => {
   it('points at the map that lacks the field', () => {
-    expect(issuesOf(demo({ 3: null }))).toEqual([{ line: 1, col: 1, path: 'name', message: 'missing required field `name`' }]);
+    expect(issuesOf(demo({ 3: null }))).toEqual([
+      { line: 1, col: 1, path: 'name', message: 'missing required field `name`' },
+    ]);
     expect(issuesOf(demo({ 22: '    gate: { checks: [probe, error-rate] }' }))).toEqual([
       { line: 22, col: 11, path: 'phases[0].gate.hold', message: 'missing required field `hold`' },
     ]);
   });
 
   it('says missing, not a wrong value, for a missing literal field', () => {
-    expect(issuesOf(demo({ 2: null }))).toEqual([{ line: 1, col: 1, path: 'kind', message: 'missing required field `kind`' }]);
+    expect(issuesOf(demo({ 2: null }))).toEqual([
+      { line: 1, col: 1, path: 'kind', message: 'missing required field `kind`' },
+    ]);
   });
 });
 
 describe('exactly one driver or check kind', () => {
   it('rejects a step with two drivers at the step', () => {
-    expect(issuesOf(demo({ 21: '        run: [./audit, "{{ cohort.ids }}"]\n        http: { url: "https://x.example.com" }' }))).toEqual([
-      { line: 19, col: 9, path: 'phases[0].steps[0]', message: 'give exactly one of run, http, convex; found run and http' },
+    expect(
+      issuesOf(
+        demo({ 21: '        run: [./audit, "{{ cohort.ids }}"]\n        http: { url: "https://x.example.com" }' }),
+      ),
+    ).toEqual([
+      {
+        line: 19,
+        col: 9,
+        path: 'phases[0].steps[0]',
+        message: 'give exactly one of run, http, convex; found run and http',
+      },
     ]);
   });
 
@@ -193,8 +228,15 @@ describe('exactly one driver or check kind', () => {
   });
 
   it('rejects a check with two kinds at the check', () => {
-    expect(issuesOf(demo({ 10: '    http: { url: "https://api.example.com/status" }\n    exec: { run: [./probe] }' }))).toEqual([
-      { line: 10, col: 5, path: 'checks.probe', message: 'give exactly one of http, prometheus, exec, alerts, drill, judge; found http and exec' },
+    expect(
+      issuesOf(demo({ 10: '    http: { url: "https://api.example.com/status" }\n    exec: { run: [./probe] }' })),
+    ).toEqual([
+      {
+        line: 10,
+        col: 5,
+        path: 'checks.probe',
+        message: 'give exactly one of http, prometheus, exec, alerts, drill, judge; found http and exec',
+      },
     ]);
   });
 });
@@ -214,8 +256,12 @@ describe('name and file', () => {
 
 describe('formatIssue', () => {
   it('prints file:line:col: path: message, without a path for the root', () => {
-    expect(formatIssue({ file: 'rollouts/demo.yaml', line: 4, col: 8, path: 'phase', message: 'no' })).toBe('rollouts/demo.yaml:4:8: phase: no');
-    expect(formatIssue({ file: 'a.yaml', line: 1, col: 1, path: '(root)', message: 'empty' })).toBe('a.yaml:1:1: empty');
+    expect(formatIssue({ file: 'rollouts/demo.yaml', line: 4, col: 8, path: 'phase', message: 'no' })).toBe(
+      'rollouts/demo.yaml:4:8: phase: no',
+    );
+    expect(formatIssue({ file: 'a.yaml', line: 1, col: 1, path: '(root)', message: 'empty' })).toBe(
+      'a.yaml:1:1: empty',
+    );
   });
 });
 
@@ -245,6 +291,8 @@ describe('files', () => {
   it('reports a missing file as an issue at 1:1', async () => {
     const r = await loadManifestFile(join(dir, 'gone.yaml'));
     expect(r.manifest).toBeNull();
-    expect(r.issues).toEqual([{ file: join(dir, 'gone.yaml'), line: 1, col: 1, path: '(root)', message: 'no such file' }]);
+    expect(r.issues).toEqual([
+      { file: join(dir, 'gone.yaml'), line: 1, col: 1, path: '(root)', message: 'no such file' },
+    ]);
   });
 });

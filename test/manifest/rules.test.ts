@@ -10,15 +10,15 @@ describe('names', () => {
   });
 
   it('rejects a step name used twice in a phase, at the second', () => {
-    expect(issuesOf(demo({ 21: '        run: [./audit, "{{ cohort.ids }}"]\n      - name: audit\n        run: [./again]' }))).toEqual([
-      { line: 22, col: 15, path: 'phases[0].steps[1].name', message: 'duplicate step name `audit`' },
-    ]);
+    expect(
+      issuesOf(demo({ 21: '        run: [./audit, "{{ cohort.ids }}"]\n      - name: audit\n        run: [./again]' })),
+    ).toEqual([{ line: 22, col: 15, path: 'phases[0].steps[1].name', message: 'duplicate step name `audit`' }]);
   });
 
   it('rejects a step name used twice in the rollback', () => {
-    expect(issuesOf(demo({ 33: '    run: [./undo, "{{ cohort.added }}"]\n  - name: undo\n    run: [./undo-more]' }))).toEqual([
-      { line: 34, col: 11, path: 'rollback[1].name', message: 'duplicate step name `undo`' },
-    ]);
+    expect(
+      issuesOf(demo({ 33: '    run: [./undo, "{{ cohort.added }}"]\n  - name: undo\n    run: [./undo-more]' })),
+    ).toEqual([{ line: 34, col: 11, path: 'rollback[1].name', message: 'duplicate step name `undo`' }]);
   });
 
   it('allows the same step name in two phases', () => {
@@ -54,14 +54,24 @@ describe('template paths', () => {
 
   it('rejects {{ page.cursor }} in a step without paginate:', () => {
     expect(issuesOf(demo({ 21: '        run: [./audit, "{{ page.cursor }}"]' }))).toEqual([
-      { line: 21, col: 25, path: 'phases[0].steps[0].run[1]', message: '{{ page.cursor }} exists only in a step with paginate:' },
+      {
+        line: 21,
+        col: 25,
+        path: 'phases[0].steps[0].run[1]',
+        message: '{{ page.cursor }} exists only in a step with paginate:',
+      },
     ]);
   });
 
   it('rejects {{ cohort.ids }} in the step that lists the cohort', () => {
     const cohort = '    cohort: { percent: 10, from: { name: list, run: [./list, "{{ cohort.ids }}"] } }';
     expect(issuesOf(demo({ 17: cohort }))).toEqual([
-      { line: 17, col: 63, path: 'phases[0].cohort.from.run[1]', message: '{{ cohort.ids }} cannot be used while listing the cohort itself' },
+      {
+        line: 17,
+        col: 63,
+        path: 'phases[0].cohort.from.run[1]',
+        message: '{{ cohort.ids }} cannot be used while listing the cohort itself',
+      },
     ]);
   });
 
@@ -71,7 +81,8 @@ describe('template paths', () => {
         line: 27,
         col: 55,
         path: 'phases[1].steps[0].http.url',
-        message: '{{ a + b }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})',
+        message:
+          '{{ a + b }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})',
       },
     ]);
   });
@@ -82,7 +93,8 @@ describe('template paths', () => {
         line: 28,
         col: 45,
         path: 'phases[1].steps[0].http.headers.Authorization',
-        message: '{{ env.SECRET_TOKEN }}: SECRET_TOKEN is not listed in env: (list it there and set it in the workflow)',
+        message:
+          '{{ env.SECRET_TOKEN }}: SECRET_TOKEN is not listed in env: (list it there and set it in the workflow)',
       },
     ]);
   });
@@ -116,7 +128,10 @@ describe('template paths', () => {
     ['vars.nested.other', '{{ vars.nested.other }}: no such entry in vars:'],
     ['env.TOKEN', null],
     ['env.TOKEN.x', '{{ env.TOKEN.x }}: expected {{ env.NAME }}'],
-    ['secrets.TOKEN', 'unknown template path {{ secrets.TOKEN }}: paths start with cohort, phase, rollout, vars, env, batch, page or run'],
+    [
+      'secrets.TOKEN',
+      'unknown template path {{ secrets.TOKEN }}: paths start with cohort, phase, rollout, vars, env, batch, page or run',
+    ],
   ])('{{ %s }} in a paginated step: %s', (path, error) => {
     const m = { vars: { nested: { deep: 1 } }, env: ['TOKEN'] };
     expect(templatePathError(path, { kind: 'step', paginated: true }, m)).toBe(error);
@@ -142,7 +157,12 @@ describe('CEL', () => {
 
   it('requires pass: or fail: on a prometheus check, and not both on any check', () => {
     expect(issuesOf(demo({ 14: null }))).toEqual([
-      { line: 13, col: 5, path: 'checks.error-rate', message: 'a prometheus check needs `pass:` or `fail:` (CEL over value and baseline)' },
+      {
+        line: 13,
+        col: 5,
+        path: 'checks.error-rate',
+        message: 'a prometheus check needs `pass:` or `fail:` (CEL over value and baseline)',
+      },
     ]);
     expect(issuesOf(demo({ 11: '    pass: "result.status == 200"\n    fail: "result.status >= 500"' }))).toEqual([
       { line: 12, col: 5, path: 'checks.probe.fail', message: 'give `pass:` or `fail:`, not both' },
@@ -153,10 +173,20 @@ describe('CEL', () => {
 describe('cohorts', () => {
   it('requires ids or percent, and from: with percent', () => {
     expect(issuesOf(demo({ 17: '    cohort: { salt: x }' }))).toEqual([
-      { line: 17, col: 13, path: 'phases[0].cohort', message: 'a cohort has either `ids:` or `percent:` (with `from:`)' },
+      {
+        line: 17,
+        col: 13,
+        path: 'phases[0].cohort',
+        message: 'a cohort has either `ids:` or `percent:` (with `from:`)',
+      },
     ]);
     expect(issuesOf(demo({ 17: '    cohort: { percent: 10 }' }))).toEqual([
-      { line: 17, col: 13, path: 'phases[0].cohort', message: 'a `percent:` cohort needs `from:`, a step that lists the ids' },
+      {
+        line: 17,
+        col: 13,
+        path: 'phases[0].cohort',
+        message: 'a `percent:` cohort needs `from:`, a step that lists the ids',
+      },
     ]);
   });
 });

@@ -16,7 +16,11 @@ const FAKE = {
   gitlab: `${'glpat-'}${random.slice(0, 20)}`,
   npm: `${'npm_'}${random.slice(0, 36)}`,
   privateKey: `-----BEGIN ${'RSA PRIVATE'} KEY-----\\nMIIEpAIBAAKCAQEA`,
-  jwt: [base64url('{"alg":"HS256","typ":"JWT"}'), base64url('{"sub":"1234567890","name":"x"}'), random.slice(0, 22)].join('.'),
+  jwt: [
+    base64url('{"alg":"HS256","typ":"JWT"}'),
+    base64url('{"sub":"1234567890","name":"x"}'),
+    random.slice(0, 22),
+  ].join('.'),
   convexDeployKey: `prod:${'happy-animal-123'}|${random}`,
   urlPassword: `https://admin:${'hunter2hunter2'}@db.example.com/app`,
   queryCredential: `https://api.example.com/items?page=2&api_key=${'a1b2c3d4e5f6'}`,
@@ -52,13 +56,23 @@ describe('literal secrets', () => {
 
   it('flags a secret embedded in longer text, e.g. a token in an argv item', () => {
     expect(issuesOf(demo({ 33: `    run: [./undo, "--token=${FAKE.github}", "{{ cohort.added }}"]` }))).toEqual([
-      { line: 33, col: 19, path: 'rollback[0].run[1]', message: `this looks like a literal secret (a GitHub token): ${FIX}` },
+      {
+        line: 33,
+        col: 19,
+        path: 'rollback[0].run[1]',
+        message: `this looks like a literal secret (a GitHub token): ${FIX}`,
+      },
     ]);
   });
 
   it('flags a random-looking literal in a secret-looking field', () => {
     expect(issuesOf(withVar('apiKey', 'Zx9kQ2mP7vR4tL8wYb'))).toEqual([
-      { line: 8, col: 11, path: 'vars.apiKey', message: `this looks like a literal secret (a literal value in the secret-looking field \`apiKey\`): ${FIX}` },
+      {
+        line: 8,
+        col: 11,
+        path: 'vars.apiKey',
+        message: `this looks like a literal secret (a literal value in the secret-looking field \`apiKey\`): ${FIX}`,
+      },
     ]);
     expect(issuesOf(demo({ 28: '          headers: { Authorization: "Bearer Zx9kQ2mP7vR4tL8w" }' }))).toEqual([
       {
@@ -73,7 +87,12 @@ describe('literal secrets', () => {
   it('flags secrets in a manifest that also fails the schema, in source order', () => {
     expect(issuesOf(demo({ 4: 'phase: none\ncolour: red', 7: `  batchSize: 25\n  value: "${FAKE.aws}"` }))).toEqual([
       { line: 5, col: 1, path: 'colour', message: 'unknown field `colour`' },
-      { line: 9, col: 10, path: 'vars.value', message: `this looks like a literal secret (an AWS access key id): ${FIX}` },
+      {
+        line: 9,
+        col: 10,
+        path: 'vars.value',
+        message: `this looks like a literal secret (an AWS access key id): ${FIX}`,
+      },
     ]);
   });
 });

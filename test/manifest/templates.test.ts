@@ -23,7 +23,13 @@ describe('a value that is exactly one template keeps its type', () => {
   });
 
   it('keeps types at every depth of a JSON-like value and leaves non-strings alone', () => {
-    const args = { organizationIds: '{{ cohort.ids }}', dryRun: '{{ run.dryRun }}', cursor: '{{ page.cursor }}', fixed: true, n: 1 };
+    const args = {
+      organizationIds: '{{ cohort.ids }}',
+      dryRun: '{{ run.dryRun }}',
+      cursor: '{{ page.cursor }}',
+      fixed: true,
+      n: 1,
+    };
     expect(render({ args, list: ['{{ vars.batchSize }}', 'x'] }, ctx)).toEqual({
       args: { organizationIds: ['org_1', 'org_2'], dryRun: false, cursor: null, fixed: true, n: 1 },
       list: [25, 'x'],
@@ -62,13 +68,21 @@ describe('unknown paths and code', () => {
   });
 
   it('throws on an expression instead of evaluating it', () => {
-    expect(() => render('{{ vars.batchSize + 1 }}', ctx)).toThrow('{{ vars.batchSize + 1 }} is not a path: templates are data, not expressions');
+    expect(() => render('{{ vars.batchSize + 1 }}', ctx)).toThrow(
+      '{{ vars.batchSize + 1 }} is not a path: templates are data, not expressions',
+    );
     expect(() => render('{{ process.exit(1) }}', ctx)).toThrow(TemplateError);
     expect(() => render('{{ vars.label | upper }}', ctx)).toThrow(TemplateError);
   });
 
   it('does not reach inherited properties of the context', () => {
-    for (const path of ['constructor', 'vars.toString', 'vars.__proto__', 'vars.nested.hasOwnProperty', 'vars.constructor.name'])
+    for (const path of [
+      'constructor',
+      'vars.toString',
+      'vars.__proto__',
+      'vars.nested.hasOwnProperty',
+      'vars.constructor.name',
+    ])
       expect(() => render(`{{ ${path} }}`, ctx)).toThrow(`{{ ${path} }} names nothing`);
   });
 

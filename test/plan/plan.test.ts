@@ -61,7 +61,13 @@ const file = 'rollouts/byok.yaml';
 describe('forward', () => {
   it('from none to the first phase applies its steps with its cohort and gate', () => {
     const plan = planRollout({ file, before: rollout('none'), after: rollout('canary') });
-    expect(plan).toMatchObject({ name: 'byok', change: 'modified', desired: { before: 'none', after: 'canary' }, direction: 'forward', errors: [] });
+    expect(plan).toMatchObject({
+      name: 'byok',
+      change: 'modified',
+      desired: { before: 'none', after: 'canary' },
+      direction: 'forward',
+      errors: [],
+    });
     expect(plan.actions).toEqual([
       {
         kind: 'apply',
@@ -118,7 +124,12 @@ describe('backward', () => {
       ['rollback', 'canary', ['rollback-batch']],
       ['verify', null, ['no-mixed']],
     ]);
-    expect(plan.actions[0]?.steps[0]).toEqual({ name: 'rollback-paged', driver: 'http', readOnly: false, paginated: true });
+    expect(plan.actions[0]?.steps[0]).toEqual({
+      name: 'rollback-paged',
+      driver: 'http',
+      readOnly: false,
+      paginated: true,
+    });
     expect(plan.actions[3]?.steps[0]).toEqual({ name: 'no-mixed', driver: 'check', readOnly: true, paginated: false });
   });
 
@@ -135,7 +146,12 @@ describe('backward', () => {
 describe('added, removed, unchanged', () => {
   it('plans a new manifest from none', () => {
     const plan = planRollout({ file, before: null, after: rollout('canary') });
-    expect(plan).toMatchObject({ change: 'added', desired: { before: 'none', after: 'canary' }, direction: 'forward', errors: [] });
+    expect(plan).toMatchObject({
+      change: 'added',
+      desired: { before: 'none', after: 'canary' },
+      direction: 'forward',
+      errors: [],
+    });
   });
 
   it('is an error to remove a manifest whose rollout is applied', () => {
@@ -174,12 +190,20 @@ describe('added, removed, unchanged', () => {
 
 describe('field changes', () => {
   it('names changed fields through phase and step names, not indexes', () => {
-    const after = rollout('none', ['- name: write\n        run: [./write, "{{ cohort.added }}"]', '- name: write\n        run: [./write, "{{ cohort.added }}"]\n        timeout: 10m']);
-    expect(fieldChanges(rollout('none'), after)).toEqual([{ path: 'phases.limited.steps.write.timeout', before: '5m', after: '10m' }]);
+    const after = rollout('none', [
+      '- name: write\n        run: [./write, "{{ cohort.added }}"]',
+      '- name: write\n        run: [./write, "{{ cohort.added }}"]\n        timeout: 10m',
+    ]);
+    expect(fieldChanges(rollout('none'), after)).toEqual([
+      { path: 'phases.limited.steps.write.timeout', before: '5m', after: '10m' },
+    ]);
   });
 
   it('reports a desired phase change and a check change by key', () => {
-    const after = rollout('canary', ['pass: "result.status == 200"', 'pass: "result.status == 200"\n    severity: critical']);
+    const after = rollout('canary', [
+      'pass: "result.status == 200"',
+      'pass: "result.status == 200"\n    severity: critical',
+    ]);
     expect(fieldChanges(rollout('none'), after)).toEqual([
       { path: 'phase', before: 'none', after: 'canary' },
       { path: 'checks.probe.severity', before: 'high', after: 'critical' },
@@ -189,7 +213,9 @@ describe('field changes', () => {
   it('reports an inserted phase as one change, not a shift of every later phase', () => {
     const after = rollout('none', ['  - name: limited', '  - name: internal\n    steps: []\n  - name: limited']);
     const changes = fieldChanges(rollout('none'), after);
-    expect(changes).toEqual([{ path: 'phases.internal', before: undefined, after: expect.objectContaining({ name: 'internal', steps: [] }) }]);
+    expect(changes).toEqual([
+      { path: 'phases.internal', before: undefined, after: expect.objectContaining({ name: 'internal', steps: [] }) },
+    ]);
   });
 
   it('reports phases put in another order', () => {
@@ -202,7 +228,10 @@ describe('field changes', () => {
   });
 
   it('reports a removed step and a list compared as a whole', () => {
-    const after = rollout('none', ['      - name: audit\n        readOnly: true\n        convex: { function: "migrations/byok:audit", args: { ids: "{{ cohort.ids }}" } }\n', '']);
+    const after = rollout('none', [
+      '      - name: audit\n        readOnly: true\n        convex: { function: "migrations/byok:audit", args: { ids: "{{ cohort.ids }}" } }\n',
+      '',
+    ]);
     expect(fieldChanges(rollout('none'), after)).toEqual([
       { path: 'phases.canary.steps.audit', before: expect.objectContaining({ name: 'audit' }), after: undefined },
     ]);

@@ -61,7 +61,7 @@ describe('leaseVerdict', () => {
     expect(leaseVerdict(lease({ host: 'runner-b' }, -1), me, NOW, alive)).toBe('expired');
   });
 
-  it('is dead-holder when the hook says the holder\'s workflow run has completed', () => {
+  it("is dead-holder when the hook says the holder's workflow run has completed", () => {
     const l = lease({ host: 'runner-b', runId: '5' });
     expect(leaseVerdict(l, me, NOW, alive, { isRunFinished: (h) => h.runId === '5' })).toBe('dead-holder');
     expect(leaseVerdict(l, me, NOW, alive, { isRunFinished: () => false })).toBe('held');
@@ -82,14 +82,19 @@ describe('isPidAlive', () => {
 describe('withRenewedLease', () => {
   const state: RolloutState = { name: 'demo', applied: 'canary', status: 'applying', updatedAt: NOW.toISOString() };
 
-  it('extends the holder\'s lease to now + ttl, keeping the holder', () => {
+  it("extends the holder's lease to now + ttl, keeping the holder", () => {
     const later = new Date(NOW.getTime() + 30_000);
     const renewed = withRenewedLease({ ...state, lease: lease({ pid: 100, runId: '7' }) }, me, 60_000, later);
-    expect(renewed.lease).toEqual({ holder: lease({ pid: 100, runId: '7' }).holder, expiresAt: '2025-06-01T12:01:30.000Z' });
+    expect(renewed.lease).toEqual({
+      holder: lease({ pid: 100, runId: '7' }).holder,
+      expiresAt: '2025-06-01T12:01:30.000Z',
+    });
   });
 
   it('throws LeaseLostError when another holder has the lease or there is none', () => {
-    expect(() => withRenewedLease({ ...state, lease: lease({ host: 'runner-b' }) }, me, 1000, NOW)).toThrow(LeaseLostError);
+    expect(() => withRenewedLease({ ...state, lease: lease({ host: 'runner-b' }) }, me, 1000, NOW)).toThrow(
+      LeaseLostError,
+    );
     expect(() => withRenewedLease(state, me, 1000, NOW)).toThrow(LeaseLostError);
   });
 });
@@ -171,17 +176,28 @@ describe('claimLease, renewLease, releaseLease', () => {
   async function seeded(leaseOfOther: Lease | null) {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
-    const state: RolloutState = { name: 'demo', applied: 'canary', status: 'holding', updatedAt: NOW.toISOString(), lease: leaseOfOther };
+    const state: RolloutState = {
+      name: 'demo',
+      applied: 'canary',
+      status: 'holding',
+      updatedAt: NOW.toISOString(),
+      lease: leaseOfOther,
+    };
     const version = await store.commit({ name: 'demo', expected: null, state });
     return { repo, store, version };
   }
 
-  it('creates the rollout\'s state when claiming a rollout that has none', async () => {
+  it("creates the rollout's state when claiming a rollout that has none", async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     const r = await claimLease(store, 'fresh', me, 60_000, { now: () => NOW });
     expect(r?.verdict).toBe('free');
-    expect(r?.state).toMatchObject({ name: 'fresh', applied: 'none', status: 'none', lease: { holder: me, expiresAt: '2025-06-01T12:01:00.000Z' } });
+    expect(r?.state).toMatchObject({
+      name: 'fresh',
+      applied: 'none',
+      status: 'none',
+      lease: { holder: me, expiresAt: '2025-06-01T12:01:00.000Z' },
+    });
     expect((await store.readState('fresh')).version).toBe(r?.version);
   });
 
@@ -198,7 +214,9 @@ describe('claimLease, renewLease, releaseLease', () => {
     expect(r?.state.lease?.holder).toEqual(me);
     expect(r?.state.status).toBe('holding'); // the rest of the state is kept
     const ledger = await collect(store.readLedger('demo'));
-    expect(ledger.map((e: LedgerEntry) => [e.kind, (e.result as { verdict: string }).verdict])).toEqual([['lease-takeover', 'expired']]);
+    expect(ledger.map((e: LedgerEntry) => [e.kind, (e.result as { verdict: string }).verdict])).toEqual([
+      ['lease-takeover', 'expired'],
+    ]);
   });
 
   it('takes over the lease of a holder whose workflow run has completed (async hook)', async () => {
@@ -223,8 +241,18 @@ describe('claimLease, renewLease, releaseLease', () => {
     expect(renewed.state.lease?.expiresAt).toBe('2025-06-01T12:01:10.000Z');
     expect(claimed?.version).not.toBe(renewed.version);
 
-    const checkpoint = withRenewedLease({ ...renewed.state, step: 'backfill' }, me, 60_000, new Date(NOW.getTime() + 20_000));
-    const v = await store.commit({ name: 'demo', expected: renewed.version, state: checkpoint, ledger: [{ time: later.toISOString(), actor: 'me', rollout: 'demo', kind: 'batch' }] });
+    const checkpoint = withRenewedLease(
+      { ...renewed.state, step: 'backfill' },
+      me,
+      60_000,
+      new Date(NOW.getTime() + 20_000),
+    );
+    const v = await store.commit({
+      name: 'demo',
+      expected: renewed.version,
+      state: checkpoint,
+      ledger: [{ time: later.toISOString(), actor: 'me', rollout: 'demo', kind: 'batch' }],
+    });
     expect((await store.readState('demo')).state?.lease?.expiresAt).toBe('2025-06-01T12:01:20.000Z');
     expect((await store.readState('demo')).version).toBe(v);
   });
@@ -238,7 +266,7 @@ describe('claimLease, renewLease, releaseLease', () => {
     await expect(renewLease(store, 'demo', me, 60_000, { now: () => later })).rejects.toBeInstanceOf(LeaseLostError);
   });
 
-  it('releases its own lease so the next claim finds it free, and leaves another holder\'s lease alone', async () => {
+  it("releases its own lease so the next claim finds it free, and leaves another holder's lease alone", async () => {
     const { store, version } = await seeded(lease({ host: 'runner-b' }));
     expect(await releaseLease(store, 'demo', me)).toBe(version);
     expect((await store.readState('demo')).state?.lease?.holder.host).toBe('runner-b');
@@ -251,14 +279,22 @@ describe('claimLease, renewLease, releaseLease', () => {
     expect((await claimLease(s2, 'demo', other, 60_000, { now: () => NOW }))?.verdict).toBe('free');
   });
 
-  it('never touches the user\'s work tree, index or HEAD', async () => {
+  it("never touches the user's work tree, index or HEAD", async () => {
     const repo = await makeUserRepo(dirs);
-    const before = [await git(repo, 'status', '--porcelain'), await git(repo, 'rev-parse', 'HEAD'), await git(repo, 'ls-files', '-s')];
+    const before = [
+      await git(repo, 'status', '--porcelain'),
+      await git(repo, 'rev-parse', 'HEAD'),
+      await git(repo, 'ls-files', '-s'),
+    ];
     const store = new GitStateStore({ repo });
     await claimLease(store, 'demo', me, 60_000);
     await renewLease(store, 'demo', me, 60_000);
     await releaseLease(store, 'demo', me);
-    const after = [await git(repo, 'status', '--porcelain'), await git(repo, 'rev-parse', 'HEAD'), await git(repo, 'ls-files', '-s')];
+    const after = [
+      await git(repo, 'status', '--porcelain'),
+      await git(repo, 'rev-parse', 'HEAD'),
+      await git(repo, 'ls-files', '-s'),
+    ];
     expect(after).toEqual(before);
   });
 });

@@ -126,7 +126,10 @@ describe('ledger', () => {
   it('keeps multi-byte text intact across stream chunks', async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
-    const entries = Array.from({ length: 3000 }, (_, i) => ({ ...batchEntry(i), error: `échec ✗ ${'日本語'.repeat(i % 7)}` }));
+    const entries = Array.from({ length: 3000 }, (_, i) => ({
+      ...batchEntry(i),
+      error: `échec ✗ ${'日本語'.repeat(i % 7)}`,
+    }));
     await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
     const back: LedgerEntry[] = [];
     for await (const e of store.readLedger('big')) back.push(e);

@@ -37,10 +37,17 @@ describe('GitStateStore with a remote', () => {
     const store = new GitStateStore({ repo, remote: 'origin' });
 
     expect(await store.readState('demo')).toEqual({ state: null, version: null });
-    const v = await store.commit({ name: 'demo', expected: null, state: state('demo'), ledger: [entry('demo', 'start')] });
+    const v = await store.commit({
+      name: 'demo',
+      expected: null,
+      state: state('demo'),
+      ledger: [entry('demo', 'start')],
+    });
 
     expect(await remoteTip(bare)).toBe(v);
-    expect((await git(repo, 'rev-parse', 'refs/heads/rollouts-state', 'refs/remotes/origin/rollouts-state')).trim()).toBe(`${v}\n${v}`);
+    expect(
+      (await git(repo, 'rev-parse', 'refs/heads/rollouts-state', 'refs/remotes/origin/rollouts-state')).trim(),
+    ).toBe(`${v}\n${v}`);
     expect(await git(repo, 'status', '--porcelain')).toBe(statusBefore);
     expect(await git(repo, 'rev-parse', 'HEAD')).toBe(headBefore);
     expect((await git(bare, 'rev-list', '--max-parents=0', 'rollouts-state')).trim()).toBe(v);
@@ -65,8 +72,13 @@ describe('GitStateStore with a remote', () => {
     expect((await b.readState('demo')).version).toBe(v1);
     await a.commit({ name: 'demo', expected: v1, state: state('demo', { n: 2 }), ledger: [entry('demo', 'a')] });
 
-    await expect(b.commit({ name: 'demo', expected: v1, state: state('demo', { n: 99 }) })).rejects.toBeInstanceOf(LostRaceError);
-    const r = await b.update('demo', (s) => ({ state: state('demo', { n: (s?.n as number) + 1 }), ledger: [entry('demo', 'b')] }));
+    await expect(b.commit({ name: 'demo', expected: v1, state: state('demo', { n: 99 }) })).rejects.toBeInstanceOf(
+      LostRaceError,
+    );
+    const r = await b.update('demo', (s) => ({
+      state: state('demo', { n: (s?.n as number) + 1 }),
+      ledger: [entry('demo', 'b')],
+    }));
     expect(r.committed).toBe(true);
     expect(await remoteTip(bare)).toBe(r.version);
     expect((await a.readState('demo')).state?.n).toBe(3);
@@ -81,8 +93,18 @@ describe('GitStateStore with a remote', () => {
     for (let round = 1; round <= 4; round++) {
       await Promise.all([a.readState('demo'), b.readState('demo')]); // both clones have fetched `version`
       const results = await Promise.allSettled([
-        a.commit({ name: 'demo', expected: version, state: state('demo', { n: round, by: 'a' }), ledger: [entry('demo', `a${round}`)] }),
-        b.commit({ name: 'demo', expected: version, state: state('demo', { n: round, by: 'b' }), ledger: [entry('demo', `b${round}`)] }),
+        a.commit({
+          name: 'demo',
+          expected: version,
+          state: state('demo', { n: round, by: 'a' }),
+          ledger: [entry('demo', `a${round}`)],
+        }),
+        b.commit({
+          name: 'demo',
+          expected: version,
+          state: state('demo', { n: round, by: 'b' }),
+          ledger: [entry('demo', `b${round}`)],
+        }),
       ]);
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won).toHaveLength(1);
@@ -130,14 +152,23 @@ describe('GitStateStore with a remote', () => {
   it('works from a shallow clone such as actions/checkout makes', async () => {
     const { bare, clones } = await makeRemoteAndClones(dirs, 1);
     const a = new GitStateStore({ repo: clones[0] as string, remote: 'origin' });
-    let v = await a.commit({ name: 'demo', expected: null, state: state('demo', { n: 0 }), ledger: [entry('demo', 'k0')] });
-    for (let n = 1; n <= 3; n++) v = await a.commit({ name: 'demo', expected: v, state: state('demo', { n }), ledger: [entry('demo', `k${n}`)] });
+    let v = await a.commit({
+      name: 'demo',
+      expected: null,
+      state: state('demo', { n: 0 }),
+      ledger: [entry('demo', 'k0')],
+    });
+    for (let n = 1; n <= 3; n++)
+      v = await a.commit({ name: 'demo', expected: v, state: state('demo', { n }), ledger: [entry('demo', `k${n}`)] });
     const shallow = await dirs.make('shallow');
     await git(shallow, 'clone', '-q', '--depth', '1', `file://${bare}`, '.');
     expect((await git(shallow, 'rev-parse', '--is-shallow-repository')).trim()).toBe('true');
 
     const s = new GitStateStore({ repo: shallow, remote: 'origin' });
-    const r = await s.update('demo', (cur) => ({ state: state('demo', { n: (cur?.n as number) + 1 }), ledger: [entry('demo', 'k4')] }));
+    const r = await s.update('demo', (cur) => ({
+      state: state('demo', { n: (cur?.n as number) + 1 }),
+      ledger: [entry('demo', 'k4')],
+    }));
     expect(r.committed).toBe(true);
     expect(await remoteTip(bare)).toBe(r.version);
     expect((await collect(a.readLedger('demo'))).map((e) => e.kind)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
@@ -149,7 +180,9 @@ describe('GitStateStore with a remote', () => {
     await writeFile(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n');
     await chmod(hook, 0o755);
     const store = new GitStateStore({ repo: clones[0] as string, remote: 'origin' });
-    await expect(store.commit({ name: 'demo', expected: null, state: state('demo') })).rejects.toBeInstanceOf(StateStoreError);
+    await expect(store.commit({ name: 'demo', expected: null, state: state('demo') })).rejects.toBeInstanceOf(
+      StateStoreError,
+    );
   });
 
   it('reports an unknown remote as StateStoreError', async () => {

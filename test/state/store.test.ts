@@ -8,7 +8,11 @@ const dirs = tempDirs();
 beforeAll(isolateGitConfig);
 afterAll(() => dirs.cleanup());
 
-function state(name: string, status: RolloutState['status'] = 'applying', extra: Partial<RolloutState> = {}): RolloutState {
+function state(
+  name: string,
+  status: RolloutState['status'] = 'applying',
+  extra: Partial<RolloutState> = {},
+): RolloutState {
   return { name, applied: 'canary', status, updatedAt: '2025-01-01T00:00:00.000Z', ...extra };
 }
 
@@ -39,8 +43,18 @@ describe('GitStateStore (local repository, no remote)', () => {
     const indexBefore = await git(repo, 'ls-files', '--stage');
     const store = new GitStateStore({ repo });
 
-    const v1 = await store.commit({ name: 'demo', expected: null, state: state('demo'), ledger: [entry('demo', 'step-start')] });
-    const v2 = await store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding'), ledger: [entry('demo', 'gate-start')] });
+    const v1 = await store.commit({
+      name: 'demo',
+      expected: null,
+      state: state('demo'),
+      ledger: [entry('demo', 'step-start')],
+    });
+    const v2 = await store.commit({
+      name: 'demo',
+      expected: v1,
+      state: state('demo', 'holding'),
+      ledger: [entry('demo', 'gate-start')],
+    });
 
     expect(await git(repo, 'status', '--porcelain')).toBe(statusBefore);
     expect(await git(repo, 'rev-parse', 'HEAD')).toBe(headBefore);
@@ -55,7 +69,9 @@ describe('GitStateStore (local repository, no remote)', () => {
       'rollouts-bot <rollouts-bot@users.noreply.github.com>|rollouts-bot',
     );
 
-    expect(await git(repo, 'show', 'rollouts-state:demo/state.json')).toBe(`${JSON.stringify(state('demo', 'holding'), null, 2)}\n`);
+    expect(await git(repo, 'show', 'rollouts-state:demo/state.json')).toBe(
+      `${JSON.stringify(state('demo', 'holding'), null, 2)}\n`,
+    );
     const ledger = (await git(repo, 'show', 'rollouts-state:demo/ledger.jsonl')).split('\n');
     expect(ledger.map((l) => (l ? (JSON.parse(l) as LedgerEntry).kind : l))).toEqual(['step-start', 'gate-start', '']);
     expect(await store.readState('demo')).toEqual({ state: state('demo', 'holding'), version: v2 });
@@ -67,7 +83,10 @@ describe('GitStateStore (local repository, no remote)', () => {
     await store.commit({ name: 'zeta', expected: null, state: state('zeta') });
     await store.commit({ name: 'alpha', expected: null, state: state('alpha') });
     expect(await store.listRollouts()).toEqual(['alpha', 'zeta']);
-    expect((await git(repo, 'ls-tree', '--name-only', 'ops/state')).split('\n').filter(Boolean)).toEqual(['alpha', 'zeta']);
+    expect((await git(repo, 'ls-tree', '--name-only', 'ops/state')).split('\n').filter(Boolean)).toEqual([
+      'alpha',
+      'zeta',
+    ]);
   });
 
   it('throws LostRaceError for a commit planned on a stale version of the same rollout', async () => {
@@ -75,7 +94,9 @@ describe('GitStateStore (local repository, no remote)', () => {
     const store = new GitStateStore({ repo });
     const v1 = await store.commit({ name: 'demo', expected: null, state: state('demo') });
     await store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding') });
-    await expect(store.commit({ name: 'demo', expected: v1, state: state('demo', 'failed') })).rejects.toBeInstanceOf(LostRaceError);
+    await expect(store.commit({ name: 'demo', expected: v1, state: state('demo', 'failed') })).rejects.toBeInstanceOf(
+      LostRaceError,
+    );
     expect((await store.readState('demo')).state?.status).toBe('holding');
   });
 
@@ -83,7 +104,9 @@ describe('GitStateStore (local repository, no remote)', () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     await store.commit({ name: 'demo', expected: null, state: state('demo') });
-    await expect(store.commit({ name: 'demo', expected: null, state: state('demo', 'failed') })).rejects.toBeInstanceOf(LostRaceError);
+    await expect(store.commit({ name: 'demo', expected: null, state: state('demo', 'failed') })).rejects.toBeInstanceOf(
+      LostRaceError,
+    );
   });
 
   it('rebuilds a commit on a tip that moved only because of another rollout', async () => {
@@ -102,7 +125,9 @@ describe('GitStateStore (local repository, no remote)', () => {
     const store = new GitStateStore({ repo });
     const v1 = await store.commit({ name: 'demo', expected: null, state: state('demo') });
     const results = await Promise.allSettled(
-      [1, 2, 3, 4, 5].map((i) => store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding', { writer: i }) })),
+      [1, 2, 3, 4, 5].map((i) =>
+        store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding', { writer: i }) }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(LostRaceError);
@@ -116,7 +141,7 @@ describe('GitStateStore (local repository, no remote)', () => {
     expect(await store.listRollouts()).toEqual(names);
   });
 
-  it('update re-plans on the new state after a conflict, keeping the other writer\'s change', async () => {
+  it("update re-plans on the new state after a conflict, keeping the other writer's change", async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     const other = new GitStateStore({ repo });
@@ -126,7 +151,9 @@ describe('GitStateStore (local repository, no remote)', () => {
       seen.push(current?.counter);
       if (ctx.attempt === 1) {
         // Another run moves first, between our read and our commit.
-        await other.update('demo', (s) => (s ? { state: { ...s, counter: 10 }, ledger: [entry('demo', 'other')] } : null));
+        await other.update('demo', (s) =>
+          s ? { state: { ...s, counter: 10 }, ledger: [entry('demo', 'other')] } : null,
+        );
       }
       const counter = (current?.counter as number) + 1;
       return { state: state('demo', 'holding', { counter }), ledger: [entry('demo', `mine-${counter}`)] };
@@ -174,9 +201,13 @@ describe('GitStateStore (local repository, no remote)', () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     for (const bad of ['../x', 'a/b', '', '.hidden', 'x.lock']) {
-      await expect(store.commit({ name: bad, expected: null, state: state(bad) })).rejects.toBeInstanceOf(StateStoreError);
+      await expect(store.commit({ name: bad, expected: null, state: state(bad) })).rejects.toBeInstanceOf(
+        StateStoreError,
+      );
     }
-    await expect(store.commit({ name: 'a', expected: null, state: state('b') })).rejects.toBeInstanceOf(StateStoreError);
+    await expect(store.commit({ name: 'a', expected: null, state: state('b') })).rejects.toBeInstanceOf(
+      StateStoreError,
+    );
     expect(() => new GitStateStore({ repo, branch: '../evil' })).toThrow(StateStoreError);
   });
 

@@ -64,7 +64,8 @@ function describeDifference(pValue: number, hlShift: number, ratio: number | nul
  */
 export function classifyMetric(input: MetricInput): MetricResult {
   const direction = input.direction ?? 'either';
-  if (!DIRECTIONS.includes(direction)) throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
+  if (!DIRECTIONS.includes(direction))
+    throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
   const control = finiteValues(input.control);
   const canary = finiteValues(input.canary);
   const base = {
@@ -89,8 +90,12 @@ export function classifyMetric(input: MetricInput): MetricResult {
 
   const sortedControl = [...control].sort((a, b) => a - b);
   const sortedCanary = [...canary].sort((a, b) => a - b);
-  const identical = sortedControl.length === sortedCanary.length && sortedControl.every((v, i) => v === sortedCanary[i]);
-  const allTied = sortedControl[0] === sortedControl.at(-1) && sortedCanary[0] === sortedCanary.at(-1) && sortedControl[0] === sortedCanary[0];
+  const identical =
+    sortedControl.length === sortedCanary.length && sortedControl.every((v, i) => v === sortedCanary[i]);
+  const allTied =
+    sortedControl[0] === sortedControl.at(-1) &&
+    sortedCanary[0] === sortedCanary.at(-1) &&
+    sortedControl[0] === sortedCanary[0];
   if (identical || allTied) {
     return {
       ...base,
@@ -123,7 +128,11 @@ export function classifyMetric(input: MetricInput): MetricResult {
   const higher = hlShift > 0 || (hlShift === 0 && test.u < (control.length * canary.length) / 2);
   const side = higher ? 'higher' : 'lower';
   if ((higher && direction === 'decrease') || (!higher && direction === 'increase')) {
-    return { ...measured, classification: 'Pass', reason: `canary ${side}, but only ${direction === 'increase' ? 'an increase' : 'a decrease'} is bad (${numbers})` };
+    return {
+      ...measured,
+      classification: 'Pass',
+      reason: `canary ${side}, but only ${direction === 'increase' ? 'an increase' : 'a decrease'} is bad (${numbers})`,
+    };
   }
   const allowed = higher ? input.effectSize?.allowedIncrease : input.effectSize?.allowedDecrease;
   if (allowed !== undefined && ratio !== null && (higher ? ratio <= allowed : ratio >= allowed)) {
@@ -175,18 +184,40 @@ export function scoreJudgement(metrics: readonly MetricResult[], thresholds: Jud
   }
   const counted = metrics.filter((m) => m.classification !== 'NoData');
   const passed = counted.filter((m) => m.classification === 'Pass').length;
-  const criticalFailures = metrics.flatMap((m, i) => (m.critical && (m.classification === 'High' || m.classification === 'Low') ? [label(m, i)] : []));
+  const criticalFailures = metrics.flatMap((m, i) =>
+    m.critical && (m.classification === 'High' || m.classification === 'Low') ? [label(m, i)] : [],
+  );
   const criticalNoData = metrics.flatMap((m, i) => (m.critical && m.classification === 'NoData' ? [label(m, i)] : []));
 
   if (counted.length === 0) {
-    return { score: null, verdict: 'inconclusive', counted: 0, passed: 0, criticalFailures, reason: 'no metric had enough data' };
+    return {
+      score: null,
+      verdict: 'inconclusive',
+      counted: 0,
+      passed: 0,
+      criticalFailures,
+      reason: 'no metric had enough data',
+    };
   }
   const score = criticalFailures.length > 0 ? 0 : (100 * passed) / counted.length;
   const verdict: JudgeVerdict =
-    criticalFailures.length > 0 ? 'fail' : score >= thresholds.pass ? 'pass' : score >= thresholds.marginal ? 'marginal' : 'fail';
+    criticalFailures.length > 0
+      ? 'fail'
+      : score >= thresholds.pass
+        ? 'pass'
+        : score >= thresholds.marginal
+          ? 'marginal'
+          : 'fail';
   const tally = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
   if (criticalFailures.length > 0) {
-    return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `critical metric ${criticalFailures.join(', ')} failed (${tally})` };
+    return {
+      score,
+      verdict,
+      counted: counted.length,
+      passed,
+      criticalFailures,
+      reason: `critical metric ${criticalFailures.join(', ')} failed (${tally})`,
+    };
   }
   if (verdict !== 'fail' && criticalNoData.length > 0) {
     return {
@@ -198,6 +229,11 @@ export function scoreJudgement(metrics: readonly MetricResult[], thresholds: Jud
       reason: `critical metric ${criticalNoData.join(', ')} has no data (${tally})`,
     };
   }
-  const against = verdict === 'pass' ? `>= pass ${thresholds.pass}` : verdict === 'marginal' ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
+  const against =
+    verdict === 'pass'
+      ? `>= pass ${thresholds.pass}`
+      : verdict === 'marginal'
+        ? `>= marginal ${thresholds.marginal}`
+        : `< marginal ${thresholds.marginal}`;
   return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
 }

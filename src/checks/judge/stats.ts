@@ -165,7 +165,11 @@ const ROOT_TOLERANCE = 1e-4;
  * The bounds solve a step function with R's root finder and tolerance, so they are accurate to ~1e-4 of the data
  * scale, like R's, and equal to R's. Two constant series give the point interval [shift, shift] (R cannot).
  */
-export function hodgesLehmannInterval(control: readonly number[], canary: readonly number[], confLevel = 0.98): [number, number] {
+export function hodgesLehmannInterval(
+  control: readonly number[],
+  canary: readonly number[],
+  confLevel = 0.98,
+): [number, number] {
   if (!(confLevel > 0 && confLevel < 1)) throw new RangeError(`confLevel must be in (0, 1), got ${confLevel}`);
   const nx = control.length;
   const ny = canary.length;

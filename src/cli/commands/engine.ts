@@ -15,7 +15,11 @@ function exitFor(outcomes: RolloutOutcome[]): number {
 
 function printOutcomes(io: CliIO, outcomes: RolloutOutcome[], json: boolean): void {
   if (json) io.out(JSON.stringify({ rollouts: outcomes }, null, 2));
-  else for (const o of outcomes) io.out(`${o.name}: ${o.outcome} — applied ${o.applied}, status ${o.status}, desired ${o.desired}${o.message ? ` (${o.message})` : ''}`);
+  else
+    for (const o of outcomes)
+      io.out(
+        `${o.name}: ${o.outcome} — applied ${o.applied}, status ${o.status}, desired ${o.desired}${o.message ? ` (${o.message})` : ''}`,
+      );
 }
 
 /** Maps a lost race for the state to exit 3, as DESIGN §7 says. */
@@ -23,7 +27,8 @@ async function raceAware(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof LostRaceError) throw new CliFailure(`lost the race for the state: ${err.message}; retry`, EXIT.lostRace);
+    if (err instanceof LostRaceError)
+      throw new CliFailure(`lost the race for the state: ${err.message}; retry`, EXIT.lostRace);
     throw err;
   }
 }
@@ -49,7 +54,9 @@ const status: CommandRunner = async (io, args, opts) => {
       const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : '';
       const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : '';
       const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : '';
-      io.out(`${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`);
+      io.out(
+        `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`,
+      );
     }
   return EXIT.ok;
 };
@@ -79,7 +86,10 @@ const drillCommand: CommandRunner = (io, args, opts) =>
     const result = await drill(deps, m);
     if (!result) throw new CliFailure('another reconciler holds the lease; retry', EXIT.lostRace);
     if (opts.json) io.out(JSON.stringify(result, null, 2));
-    else io.out(`${name}: drill ${result.ok ? 'ok' : 'failed'}, RTO ${(result.rtoMs / 1000).toFixed(1)}s over ${result.phases.join(', ') || 'no applied phase'}${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}${result.error ? `; ${result.error}` : ''}`);
+    else
+      io.out(
+        `${name}: drill ${result.ok ? 'ok' : 'failed'}, RTO ${(result.rtoMs / 1000).toFixed(1)}s over ${result.phases.join(', ') || 'no applied phase'}${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}${result.error ? `; ${result.error}` : ''}`,
+      );
     return result.ok ? EXIT.ok : EXIT.failure;
   });
 

@@ -16,7 +16,8 @@ export interface PlanOptions {
 export async function planCommand(io: CliIO, opts: PlanOptions): Promise<number> {
   const root = await repoRoot(io.cwd);
   const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
-  const appliedOf = async (name: string) => (await store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
+  const appliedOf = async (name: string) =>
+    (await store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
   const { plans, issues } = await planChanges(root, opts.base, opts.dir, appliedOf);
   for (const i of issues) io.err(formatIssue(i));
   if (opts.json) io.out(JSON.stringify({ base: opts.base, rollouts: plans }, null, 2));

@@ -9,20 +9,31 @@ async function expand(io: CliIO, paths: string[], dir: string): Promise<string[]
   const files: string[] = [];
   for (const p of paths) {
     const abs = resolve(io.cwd, p);
-    const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(abs).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     files.push(...(isDir ? await manifestFiles(abs) : [abs]));
   }
   return files;
 }
 
-export async function validateCommand(io: CliIO, paths: string[], opts: { dir: string; json: boolean }): Promise<number> {
+export async function validateCommand(
+  io: CliIO,
+  paths: string[],
+  opts: { dir: string; json: boolean },
+): Promise<number> {
   const files = await expand(io, paths, opts.dir);
   const results = await Promise.all(files.map(loadManifestFile));
   const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
   if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
   else {
     for (const i of issues) io.err(formatIssue(i));
-    io.err(issues.length ? `${issues.length} error${issues.length === 1 ? '' : 's'} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests` : `${files.length} manifest${files.length === 1 ? '' : 's'} valid`);
+    io.err(
+      issues.length
+        ? `${issues.length} error${issues.length === 1 ? '' : 's'} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests`
+        : `${files.length} manifest${files.length === 1 ? '' : 's'} valid`,
+    );
   }
   if (files.length === 0 && !opts.json) io.err(`no manifests found${paths.length ? '' : ` in ${opts.dir}/`}`);
   return issues.length ? EXIT.failure : EXIT.ok;

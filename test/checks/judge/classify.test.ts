@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyMetric, scoreJudgement, type MetricClass, type MetricResult } from '../../../src/checks/judge/classify.js';
+import {
+  classifyMetric,
+  scoreJudgement,
+  type MetricClass,
+  type MetricResult,
+} from '../../../src/checks/judge/classify.js';
 
 interface RCase {
   name: string;
@@ -8,7 +13,9 @@ interface RCase {
   control: number[];
   canary: number[];
 }
-const r = JSON.parse(readFileSync(new URL('../../fixtures/judge/mannwhitney.json', import.meta.url), 'utf8')) as { cases: RCase[] };
+const r = JSON.parse(readFileSync(new URL('../../fixtures/judge/mannwhitney.json', import.meta.url), 'utf8')) as {
+  cases: RCase[];
+};
 const data = (name: string): RCase => {
   const c = r.cases.find((x) => x.name === name);
   if (!c) throw new Error(`no reference case ${name}`);
@@ -21,7 +28,13 @@ const same = data('large-500-same-distribution'); // p 0.465
 describe('classifyMetric', () => {
   it('is Pass when the difference is not significant at 98 %, with the reference p-value', () => {
     const result = classifyMetric({ name: 'latency', control: same.control, canary: same.canary });
-    expect(result).toMatchObject({ name: 'latency', classification: 'Pass', controlCount: 500, canaryCount: 500, critical: false });
+    expect(result).toMatchObject({
+      name: 'latency',
+      classification: 'Pass',
+      controlCount: 500,
+      canaryCount: 500,
+      critical: false,
+    });
     expect(result.pValue).toBeCloseTo(same.pValue!, 12);
     expect(result.reason).toMatch(/^no significant difference \(p=0.465/);
   });
@@ -43,25 +56,43 @@ describe('classifyMetric', () => {
   });
 
   it('direction increase: only High is bad, a significant decrease passes', () => {
-    expect(classifyMetric({ control: higher.control, canary: higher.canary, direction: 'increase' }).classification).toBe('High');
+    expect(
+      classifyMetric({ control: higher.control, canary: higher.canary, direction: 'increase' }).classification,
+    ).toBe('High');
     const down = classifyMetric({ control: lower.control, canary: lower.canary, direction: 'increase' });
     expect(down.classification).toBe('Pass');
     expect(down.reason).toMatch(/canary lower, but only an increase is bad/);
   });
 
   it('direction decrease: only Low is bad, a significant increase passes', () => {
-    expect(classifyMetric({ control: lower.control, canary: lower.canary, direction: 'decrease' }).classification).toBe('Low');
-    expect(classifyMetric({ control: higher.control, canary: higher.canary, direction: 'decrease' }).classification).toBe('Pass');
+    expect(classifyMetric({ control: lower.control, canary: lower.canary, direction: 'decrease' }).classification).toBe(
+      'Low',
+    );
+    expect(
+      classifyMetric({ control: higher.control, canary: higher.canary, direction: 'decrease' }).classification,
+    ).toBe('Pass');
   });
 
   it('effect size: a significant increase whose mean ratio stays within allowedIncrease is Pass', () => {
-    expect(classifyMetric({ control: higher.control, canary: higher.canary, effectSize: { allowedIncrease: 1.3 } }).classification).toBe('Pass');
-    expect(classifyMetric({ control: higher.control, canary: higher.canary, effectSize: { allowedIncrease: 1.1 } }).classification).toBe('High');
+    expect(
+      classifyMetric({ control: higher.control, canary: higher.canary, effectSize: { allowedIncrease: 1.3 } })
+        .classification,
+    ).toBe('Pass');
+    expect(
+      classifyMetric({ control: higher.control, canary: higher.canary, effectSize: { allowedIncrease: 1.1 } })
+        .classification,
+    ).toBe('High');
   });
 
   it('effect size: a significant decrease whose mean ratio stays above allowedDecrease is Pass', () => {
-    expect(classifyMetric({ control: lower.control, canary: lower.canary, effectSize: { allowedDecrease: 0.8 } }).classification).toBe('Pass');
-    expect(classifyMetric({ control: lower.control, canary: lower.canary, effectSize: { allowedDecrease: 0.9 } }).classification).toBe('Low');
+    expect(
+      classifyMetric({ control: lower.control, canary: lower.canary, effectSize: { allowedDecrease: 0.8 } })
+        .classification,
+    ).toBe('Pass');
+    expect(
+      classifyMetric({ control: lower.control, canary: lower.canary, effectSize: { allowedDecrease: 0.9 } })
+        .classification,
+    ).toBe('Low');
   });
 
   it('effect size cannot forgive a change when the control mean is 0 (ratio undefined)', () => {
@@ -83,7 +114,10 @@ describe('classifyMetric', () => {
   });
 
   it('two different constant series are a significant difference', () => {
-    const result = classifyMetric({ control: [5, 5, 5, 5, 5, 5, 5, 5, 5, 5], canary: [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7] });
+    const result = classifyMetric({
+      control: [5, 5, 5, 5, 5, 5, 5, 5, 5, 5],
+      canary: [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7],
+    });
     expect(result).toMatchObject({ classification: 'High', hlShift: 2, hlInterval: [2, 2], meanRatio: 1.4 });
   });
 
@@ -94,64 +128,117 @@ describe('classifyMetric', () => {
   });
 
   it('a single value repeated in both series, of different lengths, is Pass with p = 1', () => {
-    expect(classifyMetric({ control: [0, 0, 0], canary: [0, 0, 0, 0, 0] })).toMatchObject({ classification: 'Pass', pValue: 1, meanRatio: 1 });
+    expect(classifyMetric({ control: [0, 0, 0], canary: [0, 0, 0, 0, 0] })).toMatchObject({
+      classification: 'Pass',
+      pValue: 1,
+      meanRatio: 1,
+    });
   });
 
   it('is NoData with fewer than 3 points in either series, counting only finite points', () => {
     expect(classifyMetric({ control: [], canary: [1, 2, 3] }).classification).toBe('NoData');
-    const result = classifyMetric({ control: [1, 2, Number.NaN, Number.POSITIVE_INFINITY], canary: [1, 2, 3], critical: true });
-    expect(result).toMatchObject({ classification: 'NoData', controlCount: 2, canaryCount: 3, critical: true, pValue: null, u: null, hlShift: null, meanRatio: null });
+    const result = classifyMetric({
+      control: [1, 2, Number.NaN, Number.POSITIVE_INFINITY],
+      canary: [1, 2, 3],
+      critical: true,
+    });
+    expect(result).toMatchObject({
+      classification: 'NoData',
+      controlCount: 2,
+      canaryCount: 3,
+      critical: true,
+      pValue: null,
+      u: null,
+      hlShift: null,
+      meanRatio: null,
+    });
     expect(result.reason).toBe('not enough data: 2 control and 3 canary points, at least 3 each needed');
   });
 
   it('drops NaN points before testing', () => {
-    const withGaps = classifyMetric({ control: [...higher.control, Number.NaN], canary: [Number.NaN, ...higher.canary] });
+    const withGaps = classifyMetric({
+      control: [...higher.control, Number.NaN],
+      canary: [Number.NaN, ...higher.canary],
+    });
     const clean = classifyMetric({ control: higher.control, canary: higher.canary });
     expect(withGaps).toEqual(clean);
   });
 
   it('rejects an unknown direction', () => {
-    expect(() => classifyMetric({ control: [1, 2, 3], canary: [1, 2, 3], direction: 'up' as never })).toThrow(/direction must be increase, decrease or either/);
+    expect(() => classifyMetric({ control: [1, 2, 3], canary: [1, 2, 3], direction: 'up' as never })).toThrow(
+      /direction must be increase, decrease or either/,
+    );
   });
 });
 
 function metric(classification: MetricClass, name: string, critical = false): MetricResult {
-  return { name, classification, critical, pValue: null, u: null, hlShift: null, hlInterval: null, meanRatio: null, controlCount: 0, canaryCount: 0, reason: '' };
+  return {
+    name,
+    classification,
+    critical,
+    pValue: null,
+    u: null,
+    hlShift: null,
+    hlInterval: null,
+    meanRatio: null,
+    controlCount: 0,
+    canaryCount: 0,
+    reason: '',
+  };
 }
 const thresholds = { pass: 90, marginal: 75 };
 
 describe('scoreJudgement', () => {
   it('scores 100 and passes when every metric passes', () => {
-    expect(scoreJudgement([metric('Pass', 'a'), metric('Pass', 'b')], thresholds)).toMatchObject({ score: 100, verdict: 'pass', counted: 2, passed: 2 });
+    expect(scoreJudgement([metric('Pass', 'a'), metric('Pass', 'b')], thresholds)).toMatchObject({
+      score: 100,
+      verdict: 'pass',
+      counted: 2,
+      passed: 2,
+    });
   });
 
   it('is marginal at 3 of 4 (75) and fails at 2 of 4 (50)', () => {
-    expect(scoreJudgement([metric('Pass', 'a'), metric('Pass', 'b'), metric('Pass', 'c'), metric('High', 'd')], thresholds)).toMatchObject({
+    expect(
+      scoreJudgement([metric('Pass', 'a'), metric('Pass', 'b'), metric('Pass', 'c'), metric('High', 'd')], thresholds),
+    ).toMatchObject({
       score: 75,
       verdict: 'marginal',
     });
-    expect(scoreJudgement([metric('Pass', 'a'), metric('Low', 'b'), metric('Pass', 'c'), metric('High', 'd')], thresholds)).toMatchObject({
+    expect(
+      scoreJudgement([metric('Pass', 'a'), metric('Low', 'b'), metric('Pass', 'c'), metric('High', 'd')], thresholds),
+    ).toMatchObject({
       score: 50,
       verdict: 'fail',
     });
   });
 
   it('does not count NoData metrics', () => {
-    expect(scoreJudgement([metric('Pass', 'a'), metric('NoData', 'b'), metric('Pass', 'c')], thresholds)).toMatchObject({
-      score: 100,
-      verdict: 'pass',
-      counted: 2,
-    });
+    expect(scoreJudgement([metric('Pass', 'a'), metric('NoData', 'b'), metric('Pass', 'c')], thresholds)).toMatchObject(
+      {
+        score: 100,
+        verdict: 'pass',
+        counted: 2,
+      },
+    );
   });
 
   it('is inconclusive with no score when no metric has data', () => {
-    expect(scoreJudgement([metric('NoData', 'a'), metric('NoData', 'b')], thresholds)).toMatchObject({ score: null, verdict: 'inconclusive', counted: 0 });
+    expect(scoreJudgement([metric('NoData', 'a'), metric('NoData', 'b')], thresholds)).toMatchObject({
+      score: null,
+      verdict: 'inconclusive',
+      counted: 0,
+    });
     expect(scoreJudgement([], thresholds).verdict).toBe('inconclusive');
   });
 
   it('scores 0 and fails when a critical metric is High or Low, even with every threshold at 0', () => {
     const metrics = [metric('Pass', 'a'), metric('Pass', 'b'), metric('Pass', 'c'), metric('Low', 'latency', true)];
-    expect(scoreJudgement(metrics, thresholds)).toMatchObject({ score: 0, verdict: 'fail', criticalFailures: ['latency'] });
+    expect(scoreJudgement(metrics, thresholds)).toMatchObject({
+      score: 0,
+      verdict: 'fail',
+      criticalFailures: ['latency'],
+    });
     expect(scoreJudgement(metrics, { pass: 0, marginal: 0 }).verdict).toBe('fail');
   });
 
@@ -180,7 +267,13 @@ describe('scoreJudgement', () => {
     expect(judgement).toMatchObject({ verdict: 'fail', counted: 3, passed: 2 });
   });
 
-  it.each([{ pass: 101, marginal: 75 }, { pass: 90, marginal: -1 }, { pass: Number.NaN, marginal: 75 }])('rejects thresholds %j', (t) => {
-    expect(() => scoreJudgement([metric('Pass', 'a')], t)).toThrow(/judge threshold (pass|marginal) must be a number in \[0, 100\]/);
+  it.each([
+    { pass: 101, marginal: 75 },
+    { pass: 90, marginal: -1 },
+    { pass: Number.NaN, marginal: 75 },
+  ])('rejects thresholds %j', (t) => {
+    expect(() => scoreJudgement([metric('Pass', 'a')], t)).toThrow(
+      /judge threshold (pass|marginal) must be a number in \[0, 100\]/,
+    );
   });
 });

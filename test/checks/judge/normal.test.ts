@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { normalCdf, normalQuantile, normalSf, normalTails } from '../../../src/checks/judge/normal.js';
 
 type Row = [number, number, number];
-const r = JSON.parse(readFileSync(new URL('../../fixtures/judge/normal.json', import.meta.url), 'utf8')) as { rVersion: string; pnorm: Row[]; qnorm: Row[] };
+const r = JSON.parse(readFileSync(new URL('../../fixtures/judge/normal.json', import.meta.url), 'utf8')) as {
+  rVersion: string;
+  pnorm: Row[];
+  qnorm: Row[];
+};
 
 /** Relative 1e-14, or exact for 0. */
 function expectClose(actual: number, expected: number): void {

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { finiteValues, hodgesLehmannInterval, hodgesLehmannShift, mannWhitneyU, meanRatio } from '../../../src/checks/judge/stats.js';
+import {
+  finiteValues,
+  hodgesLehmannInterval,
+  hodgesLehmannShift,
+  mannWhitneyU,
+  meanRatio,
+} from '../../../src/checks/judge/stats.js';
 
 interface RCase {
   name: string;
@@ -20,7 +26,8 @@ interface SciPyCase {
   control: number[];
   canary: number[];
 }
-const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/judge/${file}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(file: string): T =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/judge/${file}`, import.meta.url), 'utf8')) as T;
 const r = fixture<{ rVersion: string; confLevel: number; cases: RCase[] }>('mannwhitney.json');
 const scipy = fixture<{ scipyVersion: string; cases: SciPyCase[] }>('scipy-mannwhitneyu.json');
 
@@ -41,7 +48,8 @@ describe(`mannWhitneyU against R (${r.rVersion}) wilcox.test(exact = FALSE, corr
   it.each(r.cases.map((c) => [c.name, c] as const))('%s: U equals W and the p-value matches to 1e-9', (_name, c) => {
     const result = mannWhitneyU(c.control, c.canary);
     expect(result.u).toBe(c.statistic);
-    if (c.pValue === null) expect(result.pValue).toBe(1); // all tied: R says NaN, the judge (and SciPy) 1
+    if (c.pValue === null)
+      expect(result.pValue).toBe(1); // all tied: R says NaN, the judge (and SciPy) 1
     else expectClose(result.pValue, c.pValue, 'p-value');
   });
 });
@@ -75,7 +83,10 @@ describe('hodgesLehmannShift', () => {
   });
 
   it('equals the median of the sorted differences for any series, ties and odd or even counts included', () => {
-    const series = fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 40 });
+    const series = fc.array(
+      fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+      { minLength: 1, maxLength: 40 },
+    );
     fc.assert(
       fc.property(series, series, (control, canary) => {
         const differences = canary.flatMap((y) => control.map((x) => y - x)).sort((a, b) => a - b);
@@ -95,11 +106,14 @@ describe('hodgesLehmannShift', () => {
 describe('hodgesLehmannInterval', () => {
   const withInterval = r.cases.filter((c) => c.confInt !== null);
 
-  it.each(withInterval.map((c) => [c.name, c] as const))('%s: equals R conf.int at 98 % (negated: canary - control)', (_name, c) => {
-    const [lower, upper] = hodgesLehmannInterval(c.control, c.canary, r.confLevel);
-    expectClose(lower, -c.confInt![1], 'lower bound');
-    expectClose(upper, -c.confInt![0], 'upper bound');
-  });
+  it.each(withInterval.map((c) => [c.name, c] as const))(
+    '%s: equals R conf.int at 98 % (negated: canary - control)',
+    (_name, c) => {
+      const [lower, upper] = hodgesLehmannInterval(c.control, c.canary, r.confLevel);
+      expectClose(lower, -c.confInt![1], 'lower bound');
+      expectClose(upper, -c.confInt![0], 'upper bound');
+    },
+  );
 
   it('contains the HL shift in every reference case', () => {
     for (const c of withInterval) {
@@ -116,9 +130,12 @@ describe('hodgesLehmannInterval', () => {
 });
 
 describe('meanRatio', () => {
-  it.each(r.cases.filter((c) => c.name !== 'constant-identical').map((c) => [c.name, c] as const))('%s: equals R mean(canary)/mean(control)', (_name, c) => {
-    expectClose(meanRatio(c.control, c.canary) ?? undefined, c.meanRatio, 'mean ratio');
-  });
+  it.each(r.cases.filter((c) => c.name !== 'constant-identical').map((c) => [c.name, c] as const))(
+    '%s: equals R mean(canary)/mean(control)',
+    (_name, c) => {
+      expectClose(meanRatio(c.control, c.canary) ?? undefined, c.meanRatio, 'mean ratio');
+    },
+  );
 
   it('is null when the control mean is 0, whatever the canary', () => {
     expect(meanRatio([0, 0, 0], [1, 2, 3])).toBeNull();
@@ -128,7 +145,9 @@ describe('meanRatio', () => {
 
 describe('finiteValues', () => {
   it('drops NaN and infinities and keeps order', () => {
-    expect(finiteValues([1, Number.NaN, 2, Number.POSITIVE_INFINITY, -3, Number.NEGATIVE_INFINITY, 0])).toEqual([1, 2, -3, 0]);
+    expect(finiteValues([1, Number.NaN, 2, Number.POSITIVE_INFINITY, -3, Number.NEGATIVE_INFINITY, 0])).toEqual([
+      1, 2, -3, 0,
+    ]);
   });
 });
 
