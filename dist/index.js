@@ -29283,7 +29283,10 @@ async function appendLedger(git3, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTE
   ]);
   const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
   const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live.oid)]);
-  return withEntry(withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }), blobEntry(LEDGER_FILE, fresh));
+  return withEntry(
+    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh)
+  );
 }
 async function appendBlob(git3, oldBlob, text) {
   const hash2 = git3.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
@@ -29362,10 +29365,12 @@ async function tailBlob(git3, blob, n) {
     const c = { buf: chunk, newlines: countNewlines(chunk) };
     chunks.push(c);
     newlines += c.newlines;
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1) newlines -= chunks.shift()?.newlines ?? 0;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
   }
   const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr)) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
   const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
   return text.split("\n").filter((l) => l.length > 0).slice(-n);
 }
@@ -29513,9 +29518,11 @@ var GitStateStore = class {
 `) : null
     ]);
     const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-    if (change.expected === null && baseDir) throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
     let entriesOfDir = dir ?? [];
-    if (stateBlob) entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
     if (entries.length > 0) {
       const text = ledgerLines(entries);
       entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
@@ -29544,7 +29551,8 @@ var GitStateStore = class {
       const tip = await this.tip({ fetch: true });
       root = tip ? await listTree(this.git, tip) : [];
       const tipDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir) throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
       if (tip === base) {
         if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
         await sleep(5 + Math.random() * 20);
@@ -29590,7 +29598,13 @@ var GitStateStore = class {
       if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
       throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
     }
-    const r = await this.git.run(["push", "--porcelain", "--no-verify", this.remote, `${commit}:refs/heads/${this.branch}`]);
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`
+    ]);
     if (r.code !== 0) {
       if (isPushRace(r.stdout, r.stderr)) {
         const why2 = `${r.stdout}
@@ -29706,7 +29720,10 @@ async function releaseLease(store, name2, me, opts = {}) {
   const result = await store.update(name2, (current) => {
     if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
     const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    return { state: { ...current, lease: null, updatedAt: now.toISOString() }, message: `lease released by ${holderLabel(me)}` };
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`
+    };
   });
   return result.version;
 }
@@ -29761,7 +29778,15 @@ function templateContext(rc, phase2, cohort2) {
   };
 }
 function batchKey(parts) {
-  const text = JSON.stringify([parts.rollout, parts.phase, parts.kind, parts.step, parts.generation, parts.dryRun, parts.cursor ?? null]);
+  const text = JSON.stringify([
+    parts.rollout,
+    parts.phase,
+    parts.kind,
+    parts.step,
+    parts.generation,
+    parts.dryRun,
+    parts.cursor ?? null
+  ]);
   return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
 }
 
@@ -49541,11 +49566,16 @@ var judgeMetric = external_exports.strictObject({
   canary: external_exports.string().min(1).describe("PromQL range query over the canary group."),
   direction: external_exports.enum(["increase", "decrease", "either"]).default("either"),
   critical: external_exports.boolean().default(false),
-  effectSize: external_exports.strictObject({ allowedIncrease: external_exports.number().positive().optional(), allowedDecrease: external_exports.number().positive().optional() }).optional()
+  effectSize: external_exports.strictObject({
+    allowedIncrease: external_exports.number().positive().optional(),
+    allowedDecrease: external_exports.number().positive().optional()
+  }).optional()
 });
 var checkFields = {
   http: httpRequest.optional(),
-  prometheus: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).optional().describe("Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."),
+  prometheus: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).optional().describe(
+    "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."
+  ),
   exec: external_exports.strictObject({ run: argv, timeout: duration3.default("30s") }).optional(),
   alerts: external_exports.strictObject({ url: external_exports.string().optional(), labels: labels.default({}) }).optional().describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
   drill: external_exports.strictObject({ maxRto: duration3, maxAge: duration3.default("30d") }).optional().describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
@@ -49554,7 +49584,10 @@ var checkFields = {
     range: duration3.default("30m"),
     step: duration3.default("15s"),
     metrics: external_exports.array(judgeMetric).min(1),
-    thresholds: external_exports.strictObject({ pass: external_exports.number().min(0).max(100).default(90), marginal: external_exports.number().min(0).max(100).default(75) }).default({ pass: 90, marginal: 75 })
+    thresholds: external_exports.strictObject({
+      pass: external_exports.number().min(0).max(100).default(90),
+      marginal: external_exports.number().min(0).max(100).default(75)
+    }).default({ pass: 90, marginal: 75 })
   }).optional(),
   pass: cel.optional().describe("CEL over value, result, baseline: the sample passes when true."),
   fail: cel.optional().describe("CEL over value, result, baseline: the sample fails when true."),
@@ -56537,14 +56570,37 @@ function checkIssues(m, { value: c, path }) {
 }
 function phaseIssues(m) {
   const out = [];
-  out.push(...duplicates(m.phases.map((p) => p.name), (i) => ["phases", i, "name"], "phase"));
+  out.push(
+    ...duplicates(
+      m.phases.map((p) => p.name),
+      (i) => ["phases", i, "name"],
+      "phase"
+    )
+  );
   m.phases.forEach((p, i) => {
-    if (p.name === "none") out.push({ path: ["phases", i, "name"], message: "`none` is reserved: it means nothing applied" });
-    out.push(...duplicates(p.steps.map((s) => s.name), (j) => ["phases", i, "steps", j, "name"], "step"));
-    if (p.rollback) out.push(...duplicates(p.rollback.map((s) => s.name), (j) => ["phases", i, "rollback", j, "name"], "step"));
+    if (p.name === "none")
+      out.push({ path: ["phases", i, "name"], message: "`none` is reserved: it means nothing applied" });
+    out.push(
+      ...duplicates(
+        p.steps.map((s) => s.name),
+        (j) => ["phases", i, "steps", j, "name"],
+        "step"
+      )
+    );
+    if (p.rollback)
+      out.push(
+        ...duplicates(
+          p.rollback.map((s) => s.name),
+          (j) => ["phases", i, "rollback", j, "name"],
+          "step"
+        )
+      );
     p.gate?.checks.forEach((name2, j) => {
       if (!Object.hasOwn(m.checks, name2))
-        out.push({ path: ["phases", i, "gate", "checks", j], message: `check \`${name2}\` is not defined under checks:` });
+        out.push({
+          path: ["phases", i, "gate", "checks", j],
+          message: `check \`${name2}\` is not defined under checks:`
+        });
     });
     const c = p.cohort;
     if (c) {
@@ -56553,13 +56609,29 @@ function phaseIssues(m) {
         out.push({ path: cpath, message: "a cohort has either `ids:` or `percent:` (with `from:`)" });
       if (c.percent !== void 0 && !c.from)
         out.push({ path: cpath, message: "a `percent:` cohort needs `from:`, a step that lists the ids" });
-      if (c.ids !== void 0 && c.from) out.push({ path: [...cpath, "from"], message: "`from:` goes with `percent:`, not `ids:`", key: true });
+      if (c.ids !== void 0 && c.from)
+        out.push({ path: [...cpath, "from"], message: "`from:` goes with `percent:`, not `ids:`", key: true });
     }
   });
-  out.push(...duplicates(m.rollback.map((s) => s.name), (j) => ["rollback", j, "name"], "step"));
-  out.push(...duplicates(m.verify.map((s) => s.name), (j) => ["verify", j, "name"], "verify"));
+  out.push(
+    ...duplicates(
+      m.rollback.map((s) => s.name),
+      (j) => ["rollback", j, "name"],
+      "step"
+    )
+  );
+  out.push(
+    ...duplicates(
+      m.verify.map((s) => s.name),
+      (j) => ["verify", j, "name"],
+      "verify"
+    )
+  );
   if (m.phase !== "none" && !m.phases.some((p) => p.name === m.phase))
-    out.push({ path: ["phase"], message: `phase \`${m.phase}\` names no phase (have: none, ${m.phases.map((p) => p.name).join(", ")})` });
+    out.push({
+      path: ["phase"],
+      message: `phase \`${m.phase}\` names no phase (have: none, ${m.phases.map((p) => p.name).join(", ")})`
+    });
   return out;
 }
 function envIssues(m) {
@@ -56699,7 +56771,8 @@ var SourceMap = class {
 // src/manifest/fields.ts
 function unwrap(schema) {
   let s = schema;
-  while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable) s = s.unwrap();
+  while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable)
+    s = s.unwrap();
   return s;
 }
 function fieldsAt(path) {
@@ -56750,20 +56823,37 @@ function zodIssueToRules(issue3) {
     case "unrecognized_keys":
       return issue3.keys.map((k) => {
         const hint = suggest(k, fieldsAt(path));
-        return { path: [...path, k], key: true, message: `unknown field \`${k}\`${hint ? ` (did you mean \`${hint}\`?)` : ""}` };
+        return {
+          path: [...path, k],
+          key: true,
+          message: `unknown field \`${k}\`${hint ? ` (did you mean \`${hint}\`?)` : ""}`
+        };
       });
     case "invalid_type": {
       const input2 = issue3.input;
-      if (input2 === void 0) return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
+      if (input2 === void 0)
+        return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
       return [{ path, message: `expected ${issue3.expected}, got ${describe3(input2)}` }];
     }
     case "invalid_value": {
       const input2 = issue3.input;
-      if (input2 === void 0) return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
-      return [{ path, message: `expected ${issue3.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describe3(input2)}` }];
+      if (input2 === void 0)
+        return [{ path, message: `missing required field \`${String(path[path.length - 1])}\`` }];
+      return [
+        {
+          path,
+          message: `expected ${issue3.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describe3(input2)}`
+        }
+      ];
     }
     case "invalid_key":
-      return [{ path, key: true, message: `invalid name \`${String(path[path.length - 1])}\`: ${issue3.issues[0]?.message ?? issue3.message}` }];
+      return [
+        {
+          path,
+          key: true,
+          message: `invalid name \`${String(path[path.length - 1])}\`: ${issue3.issues[0]?.message ?? issue3.message}`
+        }
+      ];
     case "invalid_union":
       return [{ path, message: "none of the allowed shapes fits here" }];
     default:
@@ -56802,12 +56892,24 @@ function readsDifferently(value) {
 var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 function parsePositioned(file2, text) {
   const lines = new import_yaml2.LineCounter();
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  const docs = (0, import_yaml2.parseAllDocuments)(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: "error"
+  });
   const at = (offset) => lines.linePos(offset);
-  const issue3 = (offset, path, message) => ({ file: file2, ...at(offset), path, message });
-  if (!Array.isArray(docs)) return { file: file2, manifest: null, issues: [issue3(0, "(root)", "the file is empty: expected a Rollout manifest")] };
+  const issue3 = (offset, path, message) => ({
+    file: file2,
+    ...at(offset),
+    path,
+    message
+  });
+  if (!Array.isArray(docs))
+    return { file: file2, manifest: null, issues: [issue3(0, "(root)", "the file is empty: expected a Rollout manifest")] };
   const [doc, extra] = docs;
-  if (!doc) return { file: file2, manifest: null, issues: [issue3(0, "(root)", "the file is empty: expected a Rollout manifest")] };
+  if (!doc)
+    return { file: file2, manifest: null, issues: [issue3(0, "(root)", "the file is empty: expected a Rollout manifest")] };
   const syntax = doc.errors.map((e) => {
     const message = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split("\n")[0];
     return issue3(e.pos[0], "(root)", message);
@@ -56818,7 +56920,11 @@ function parsePositioned(file2, text) {
   try {
     raw = doc.toJS({ maxAliasCount: 50 });
   } catch (err) {
-    return { file: file2, manifest: null, issues: [issue3(firstAliasOffset(doc), "(root)", err.message.split("\n")[0])] };
+    return {
+      file: file2,
+      manifest: null,
+      issues: [issue3(firstAliasOffset(doc), "(root)", err.message.split("\n")[0])]
+    };
   }
   const map2 = new SourceMap(doc, lines);
   const place = (r) => ({
@@ -56875,7 +56981,13 @@ async function loadManifestFile(file2) {
     text = await readFile(file2, "utf8");
   } catch (err) {
     const code = err.code;
-    return { file: file2, manifest: null, issues: [{ file: file2, line: 1, col: 1, path: "(root)", message: code === "ENOENT" ? "no such file" : `cannot read: ${code}` }] };
+    return {
+      file: file2,
+      manifest: null,
+      issues: [
+        { file: file2, line: 1, col: 1, path: "(root)", message: code === "ENOENT" ? "no such file" : `cannot read: ${code}` }
+      ]
+    };
   }
   return parseManifest(file2, text);
 }
@@ -56956,7 +57068,9 @@ function parseCohortListing(json2) {
   }
   list.forEach((id, index) => {
     if (typeof id !== "string" || id === "") {
-      throw new Error(`cohort listing must be an array of ids or {ids: [...]}: id #${index} is ${describe4(id)}, not a non-empty string`);
+      throw new Error(
+        `cohort listing must be an array of ids or {ids: [...]}: id #${index} is ${describe4(id)}, not a non-empty string`
+      );
     }
   });
   return unique(list);
@@ -56997,7 +57111,13 @@ function runProcess(argv2, call) {
   for (const name2 of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"])
     if (process.env[name2] !== void 0 && env[name2] === void 0) env[name2] = process.env[name2];
   return new Promise((resolve2, reject) => {
-    const child = spawn2(file2, args, { cwd: call.cwd, env, shell: false, stdio: ["ignore", "pipe", "pipe"], signal: call.signal });
+    const child = spawn2(file2, args, {
+      cwd: call.cwd,
+      env,
+      shell: false,
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: call.signal
+    });
     const out = [];
     const err = [];
     let size = 0;
@@ -57026,7 +57146,9 @@ function runProcess(argv2, call) {
   });
 }
 function argvStrings(config2) {
-  return config2.map((v) => typeof v === "string" ? v : v === null || v === void 0 ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  return config2.map(
+    (v) => typeof v === "string" ? v : v === null || v === void 0 ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)
+  );
 }
 var runDriver = {
   kind: "run",
@@ -57142,7 +57264,10 @@ function stepRenderer(step2, fixed) {
 }
 function timeoutSignal(ms) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    ms
+  );
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, renderer }) {
@@ -57157,7 +57282,10 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
     try {
       let result;
       try {
-        result = await driver.call({ config: config2, env: rc.env, idempotencyKey, signal, cwd: rc.cwd }, { judgedByExpect: step2.expect !== void 0 });
+        result = await driver.call(
+          { config: config2, env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { judgedByExpect: step2.expect !== void 0 }
+        );
       } finally {
         timeout.clear();
       }
@@ -57182,7 +57310,11 @@ function judgeExpect(step2, result) {
   try {
     ok = celBool(step2.expect, { result });
   } catch (err) {
-    throw new StepFailure(step2.name, `${step2.name}: expect \`${step2.expect}\` could not be evaluated: ${err.message}`, result);
+    throw new StepFailure(
+      step2.name,
+      `${step2.name}: expect \`${step2.expect}\` could not be evaluated: ${err.message}`,
+      result
+    );
   }
   if (!ok) throw new StepFailure(step2.name, `${step2.name}: expect \`${step2.expect}\` is false`, result);
 }
@@ -57240,9 +57372,13 @@ var Checkpointer = class {
     this.pending = 0;
     this.lastFlush = performance.now();
     this.flushes++;
-    this.inFlight = this.session.commit((s) => {
-      if (progress) s.progress = { ...s.progress, [this.key]: progress };
-    }, entries, `checkpoint ${this.key} batch ${progress?.batches ?? "?"}`).catch((err) => {
+    this.inFlight = this.session.commit(
+      (s) => {
+        if (progress) s.progress = { ...s.progress, [this.key]: progress };
+      },
+      entries,
+      `checkpoint ${this.key} batch ${progress?.batches ?? "?"}`
+    ).catch((err) => {
       this.failure = err;
     }).finally(() => {
       this.inFlight = null;
@@ -57287,8 +57423,14 @@ async function runOneStep(run3, step2) {
   const prior = session.state.progress?.[key];
   if (prior?.done) return;
   if (run3.rc.dryRun && !isDrillable(step2)) {
-    run3.reporter.info(`  ${phase2}/${step2.name}: skipped, not drillable (neither readOnly nor passing {{ run.dryRun }})`);
-    await session.commit(null, [session.entry({ kind: "step-skipped", phase: phase2, step: step2.name, result: { reason: "not drillable" } })], `${phase2}: ${step2.name} not drillable`);
+    run3.reporter.info(
+      `  ${phase2}/${step2.name}: skipped, not drillable (neither readOnly nor passing {{ run.dryRun }})`
+    );
+    await session.commit(
+      null,
+      [session.entry({ kind: "step-skipped", phase: phase2, step: step2.name, result: { reason: "not drillable" } })],
+      `${phase2}: ${step2.name} not drillable`
+    );
     return;
   }
   const startedAt = prior?.startedAt ?? session.now().toISOString();
@@ -57298,7 +57440,14 @@ async function runOneStep(run3, step2) {
       if (kind !== "drill") s.step = step2.name;
       s.progress = { ...s.progress, [key]: progress };
     },
-    [session.entry({ kind: "step-start", phase: phase2, step: step2.name, result: { stepKind: kind, resumeFrom: prior ? { batches: prior.batches, cursor: prior.cursor } : void 0 } })],
+    [
+      session.entry({
+        kind: "step-start",
+        phase: phase2,
+        step: step2.name,
+        result: { stepKind: kind, resumeFrom: prior ? { batches: prior.batches, cursor: prior.cursor } : void 0 }
+      })
+    ],
     `${phase2}: ${kind} ${step2.name}`
   );
   const t0 = performance.now();
@@ -57307,24 +57456,59 @@ async function runOneStep(run3, step2) {
     (s) => {
       s.progress = { ...s.progress, [key]: { ...final, done: true, finishedAt: session.now().toISOString() } };
     },
-    [session.entry({ kind: "step-end", phase: phase2, step: step2.name, counts: { batches: final.batches, items: final.items }, durationMs: Math.round(performance.now() - t0) })],
+    [
+      session.entry({
+        kind: "step-end",
+        phase: phase2,
+        step: step2.name,
+        counts: { batches: final.batches, items: final.items },
+        durationMs: Math.round(performance.now() - t0)
+      })
+    ],
     `${phase2}: ${step2.name} done`
   );
 }
 async function runSingle(run3, step2, progress) {
   const template = templateContext(run3.rc, run3.phase, run3.cohort);
-  const idempotencyKey = batchKey({ rollout: run3.rc.manifest.name, phase: run3.phase, kind: run3.kind, step: step2.name, generation: run3.generation, dryRun: run3.rc.dryRun, cursor: null });
+  const idempotencyKey = batchKey({
+    rollout: run3.rc.manifest.name,
+    phase: run3.phase,
+    kind: run3.kind,
+    step: step2.name,
+    generation: run3.generation,
+    dryRun: run3.rc.dryRun,
+    cursor: null
+  });
   const out = await callStep(run3.rc, { step: step2, template, idempotencyKey, onRetry: retryNote(run3, step2) });
-  await run3.session.commit(null, [run3.session.entry({ kind: "step-result", phase: run3.phase, step: step2.name, result: keptResult(out.result), durationMs: Math.round(out.durationMs), counts: { attempts: out.attempts } })], `${run3.phase}: ${step2.name} result`);
+  await run3.session.commit(
+    null,
+    [
+      run3.session.entry({
+        kind: "step-result",
+        phase: run3.phase,
+        step: step2.name,
+        result: keptResult(out.result),
+        durationMs: Math.round(out.durationMs),
+        counts: { attempts: out.attempts }
+      })
+    ],
+    `${run3.phase}: ${step2.name} result`
+  );
   run3.reporter.info(`  ${run3.phase}/${step2.name}: ok (${Math.round(out.durationMs)} ms)`);
   return { ...progress, batches: 1, items: itemsOf(out.result) };
 }
 function keptResult(result) {
   const text = result.stdout ?? result.body;
-  return { ...summarize(result), json: result.json, output: text && text.length > 65536 ? `${text.slice(0, 65536)}\u2026` : text };
+  return {
+    ...summarize(result),
+    json: result.json,
+    output: text && text.length > 65536 ? `${text.slice(0, 65536)}\u2026` : text
+  };
 }
 function retryNote(run3, step2) {
-  return (attempt, err, waitMs) => run3.reporter.info(`  ${run3.phase}/${step2.name}: attempt ${attempt} failed (${run3.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`);
+  return (attempt, err, waitMs) => run3.reporter.info(
+    `  ${run3.phase}/${step2.name}: attempt ${attempt} failed (${run3.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`
+  );
 }
 async function runPaged(run3, step2, key, start) {
   const paginate3 = step2.paginate;
@@ -57340,7 +57524,15 @@ async function runPaged(run3, step2, key, start) {
   try {
     for (; ; ) {
       if (paginate3.maxBatches !== void 0 && batches >= paginate3.maxBatches) break;
-      const idempotencyKey = batchKey({ rollout: run3.rc.manifest.name, phase: run3.phase, kind: run3.kind, step: step2.name, generation: run3.generation, dryRun: run3.rc.dryRun, cursor });
+      const idempotencyKey = batchKey({
+        rollout: run3.rc.manifest.name,
+        phase: run3.phase,
+        kind: run3.kind,
+        step: step2.name,
+        generation: run3.generation,
+        dryRun: run3.rc.dryRun,
+        cursor
+      });
       const template = { ...base, page: { cursor, number: batches + 1 } };
       const out = await callStep(run3.rc, { step: step2, template, idempotencyKey, onRetry, renderer });
       const vars = { result: out.result };
@@ -57350,7 +57542,11 @@ async function runPaged(run3, step2, key, start) {
         more = celBool(paginate3.while, vars);
         nextCursor = more ? next(vars) : null;
       } catch (err) {
-        throw new StepFailure(step2.name, `${step2.name}: paginate could not be evaluated: ${err.message}`, out.result);
+        throw new StepFailure(
+          step2.name,
+          `${step2.name}: paginate could not be evaluated: ${err.message}`,
+          out.result
+        );
       }
       batches++;
       const n = itemsOf(out.result);
@@ -57358,7 +57554,14 @@ async function runPaged(run3, step2, key, start) {
       cursor = nextCursor ?? null;
       await cp.record(
         { done: !more, batches, items, cursor, startedAt: start.startedAt },
-        run3.session.entry({ kind: "batch", phase: run3.phase, step: step2.name, counts: { batch: batches, items: n }, result: summarize(out.result), durationMs: Math.round(out.durationMs) })
+        run3.session.entry({
+          kind: "batch",
+          phase: run3.phase,
+          step: step2.name,
+          counts: { batch: batches, items: n },
+          result: summarize(out.result),
+          durationMs: Math.round(out.durationMs)
+        })
       );
       run3.reporter.batch(label2, batches - resumedBatches, items, performance.now() - t0, paginate3.maxBatches);
       if (!more) break;
@@ -57388,7 +57591,12 @@ async function notify(m, env, masker, event, text, log) {
     masker.add(url2);
     const body = n.slack ? { text } : { event, rollout: m.name, text };
     try {
-      const res = await fetch(url2, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(1e4) });
+      const res = await fetch(url2, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(1e4)
+      });
       if (!res.ok) log(`notify: ${name2} answered HTTP ${res.status}`);
     } catch (err) {
       log(`notify: ${name2}: ${masker.mask(err.message)}`);
@@ -57409,23 +57617,42 @@ async function resolveCohort(deps, session, rc, m, p) {
   let listing = null;
   if (p.cohort?.from) {
     const template = templateContext(rc, p.name, null);
-    const key = batchKey({ rollout: m.name, phase: p.name, kind: "cohort", step: p.cohort.from.name, generation: generationOf(session.state, p.name), dryRun: rc.dryRun, cursor: null });
+    const key = batchKey({
+      rollout: m.name,
+      phase: p.name,
+      kind: "cohort",
+      step: p.cohort.from.name,
+      generation: generationOf(session.state, p.name),
+      dryRun: rc.dryRun,
+      cursor: null
+    });
     const out = await callStep(rc, { step: p.cohort.from, template, idempotencyKey: key });
     listing = parseCohortListing(out.result.json);
   }
   const selection = selectCohort(p.cohort, listing, m.name);
   const idx = phaseIndex(m, p.name);
   const previous = idx > 0 ? session.state.cohorts?.[m.phases[idx - 1].name] : void 0;
-  const cohort2 = { ids: selection.ids, added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : void 0) };
+  const cohort2 = {
+    ids: selection.ids,
+    added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : void 0)
+  };
   if (p.cohort?.percent !== void 0) cohort2.percent = p.cohort.percent;
   await session.commit(
     (s) => {
       s.cohorts = { ...s.cohorts, [p.name]: cohort2 };
     },
-    [session.entry({ kind: "cohort", phase: p.name, result: { ids: cohort2.ids, added: cohort2.added, percent: cohort2.percent, listed: listing?.length } })],
+    [
+      session.entry({
+        kind: "cohort",
+        phase: p.name,
+        result: { ids: cohort2.ids, added: cohort2.added, percent: cohort2.percent, listed: listing?.length }
+      })
+    ],
     `${p.name}: cohort`
   );
-  deps.reporter.info(`  ${p.name}: cohort ${cohort2.ids === null ? "everyone" : `${cohort2.ids.length} ids (${cohort2.added?.length ?? "all"} new)`}`);
+  deps.reporter.info(
+    `  ${p.name}: cohort ${cohort2.ids === null ? "everyone" : `${cohort2.ids.length} ids (${cohort2.added?.length ?? "all"} new)`}`
+  );
   return cohort2;
 }
 function failedInSteps(s) {
@@ -57440,7 +57667,14 @@ async function applyPhase(deps, session, rc, m, p) {
         st.status = "applying";
         st.failure = null;
       },
-      [session.entry({ kind: "resume", phase: p.name, step: s.failure.step, result: { after: s.failure } })],
+      [
+        session.entry({
+          kind: "resume",
+          phase: p.name,
+          step: s.failure.step,
+          result: { after: s.failure }
+        })
+      ],
       `resume ${p.name}`
     );
   }
@@ -57451,7 +57685,10 @@ async function applyPhase(deps, session, rc, m, p) {
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.startsWith(`${p.name}/`)) delete st.progress[key];
         if (st.cohorts) delete st.cohorts[p.name];
-        st.generation = { ...st.generation, [p.name]: generationOf(st, p.name) + 1 };
+        st.generation = {
+          ...st.generation,
+          [p.name]: generationOf(st, p.name) + 1
+        };
         st.applied = p.name;
         st.status = "applying";
         st.step = null;
@@ -57459,13 +57696,28 @@ async function applyPhase(deps, session, rc, m, p) {
         st.failure = null;
         if (enteredBy) st.enteredBy = enteredBy;
       },
-      [session.entry({ kind: "transition", phase: p.name, result: { from, to: p.name, status: "applying", enteredBy } })],
+      [
+        session.entry({
+          kind: "transition",
+          phase: p.name,
+          result: { from, to: p.name, status: "applying", enteredBy }
+        })
+      ],
       `apply ${p.name}`
     );
     deps.reporter.info(`${m.name}: applying ${p.name}${from !== "none" ? ` (after ${from})` : ""}`);
   } else deps.reporter.info(`${m.name}: resuming ${p.name}`);
   const cohort2 = await resolveCohort(deps, session, rc, m, p);
-  const run3 = { session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: "apply", cohort: cohort2, generation: generationOf(session.state, p.name) };
+  const run3 = {
+    session,
+    rc,
+    reporter: deps.reporter,
+    checkpoints: deps.checkpoints,
+    phase: p.name,
+    kind: "apply",
+    cohort: cohort2,
+    generation: generationOf(session.state, p.name)
+  };
   await runSteps(run3, p.steps);
 }
 async function rollBackTo(deps, session, rc, m, target, reason) {
@@ -57482,7 +57734,13 @@ async function rollBackTo(deps, session, rc, m, target, reason) {
       `roll back ${s.applied} -> ${target}`
     );
     deps.reporter.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await announce(deps, rc, m, "rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await announce(
+      deps,
+      rc,
+      m,
+      "rollback-start",
+      `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`
+    );
     await deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
   } else deps.reporter.info(`${m.name}: resuming rollback to ${target}`);
   const targetIdx = phaseIndex(m, target);
@@ -57490,7 +57748,16 @@ async function rollBackTo(deps, session, rc, m, target, reason) {
     const p = m.phases[idx];
     const steps = p.rollback ?? m.rollback;
     const cohort2 = session.state.cohorts?.[p.name] ?? null;
-    const run3 = { session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: "rollback", cohort: cohort2, generation: generationOf(session.state, p.name) };
+    const run3 = {
+      session,
+      rc,
+      reporter: deps.reporter,
+      checkpoints: deps.checkpoints,
+      phase: p.name,
+      kind: "rollback",
+      cohort: cohort2,
+      generation: generationOf(session.state, p.name)
+    };
     await runSteps(run3, steps);
     const below = m.phases[idx - 1]?.name ?? "none";
     await session.commit(
@@ -57510,7 +57777,15 @@ function dueSlackMs(everyMs) {
 }
 function tally(name2, check4, samples) {
   const forMs = check4.for ? durationMs(check4.for) : 0;
-  const t = { name: name2, severity: check4.severity, samples, counted: [], pending: [], errorRun: [], inconclusive: [] };
+  const t = {
+    name: name2,
+    severity: check4.severity,
+    samples,
+    counted: [],
+    pending: [],
+    errorRun: [],
+    inconclusive: []
+  };
   let streakStart;
   let errors = [];
   for (const s of samples) {
@@ -57648,7 +57923,10 @@ function truthOf(expression, vars, valueNote) {
   if (vars.value === null && names.has("value"))
     return { known: false, reason: `no value to test \`${expression}\` on${valueNote ? `: ${valueNote}` : ""}` };
   if (vars.baseline === null && names.has("baseline"))
-    return { known: false, reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)` };
+    return {
+      known: false,
+      reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)`
+    };
   try {
     return { known: true, value: celBool(expression, { ...vars }) };
   } catch (err) {
@@ -57668,7 +57946,8 @@ function evaluateConditions(check4, vars, valueNote) {
   let failTruth;
   if (fail !== void 0) {
     failTruth = truthOf(fail, vars, valueNote);
-    if (failTruth.known && failTruth.value) return { outcome: "fail", reason: `fail: \`${fail}\` is true${shown(vars)}` };
+    if (failTruth.known && failTruth.value)
+      return { outcome: "fail", reason: `fail: \`${fail}\` is true${shown(vars)}` };
     if (!failTruth.known) return { outcome: "inconclusive", reason: failTruth.reason };
   }
   if (pass === void 0) return { outcome: "pass" };
@@ -57780,12 +58059,14 @@ function sampleNumber(raw) {
   return Number.isNaN(n) ? null : n;
 }
 function pairValue(pair) {
-  if (!Array.isArray(pair) || pair.length !== 2) throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
+  if (!Array.isArray(pair) || pair.length !== 2)
+    throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
   return sampleNumber(pair[1]);
 }
 function parseInstant(data) {
   const d = data;
-  if (d?.resultType === "scalar") return { resultType: "scalar", samples: [{ metric: {}, value: pairValue(d.result) }] };
+  if (d?.resultType === "scalar")
+    return { resultType: "scalar", samples: [{ metric: {}, value: pairValue(d.result) }] };
   if (d?.resultType === "vector" && Array.isArray(d.result)) {
     const samples = d.result.map((s) => ({
       metric: s.metric ?? {},
@@ -57857,7 +58138,11 @@ var drillKind = {
     }
     const result = { drill: latest, maxRtoSeconds: durationMs(spec.maxRto) / 1e3, maxAge: spec.maxAge };
     if (!latest)
-      return { value: null, result, note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\`` };
+      return {
+        value: null,
+        result,
+        note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\``
+      };
     return { value: latest.rtoMs / 1e3, result };
   },
   decide(m, check4) {
@@ -57896,7 +58181,12 @@ function runArgv(argv2, cwd, env, signal) {
   const [file2, ...args] = argv2;
   if (!file2) return Promise.reject(new MeasurementError("exec: empty argv"));
   return new Promise((resolve2, reject) => {
-    const child = spawn3(file2, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
+    const child = spawn3(file2, args, {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: process.platform !== "win32"
+    });
     const out = [];
     const err = [];
     let size = 0;
@@ -57910,13 +58200,16 @@ function runArgv(argv2, cwd, env, signal) {
     else signal.addEventListener("abort", onAbort, { once: true });
     const collect = (into) => (chunk) => {
       size += chunk.byteLength;
-      if (size > MAX_OUTPUT_BYTES) stop(new MeasurementError(`exec ${file2}: more than ${MAX_OUTPUT_BYTES} bytes of output`));
+      if (size > MAX_OUTPUT_BYTES)
+        stop(new MeasurementError(`exec ${file2}: more than ${MAX_OUTPUT_BYTES} bytes of output`));
       else into.push(chunk);
     };
     child.stdout.on("data", collect(out));
     child.stderr.on("data", collect(err));
     child.on("error", (e) => {
-      failure2 ??= new MeasurementError(e.code === "ENOENT" ? `exec ${file2}: no such command` : `exec ${file2}: ${e.message}`);
+      failure2 ??= new MeasurementError(
+        e.code === "ENOENT" ? `exec ${file2}: no such command` : `exec ${file2}: ${e.message}`
+      );
       if (child.pid === void 0) {
         signal.removeEventListener("abort", onAbort);
         reject(failure2);
@@ -57963,15 +58256,22 @@ var httpKind = {
     let body;
     if (spec.json !== void 0) {
       body = JSON.stringify(render(spec.json, env.vars));
-      if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+        headers["content-type"] = "application/json";
     }
     const limit = deadline(env.signal, durationMs(spec.timeout));
     try {
       const res = await fetchText(url2, { method: spec.method, headers, body, signal: limit.signal });
-      const result = { status: res.status, json: jsonOrNull(res.body), body: res.body, headers: res.headers };
+      const result = {
+        status: res.status,
+        json: jsonOrNull(res.body),
+        body: res.body,
+        headers: res.headers
+      };
       return { value: res.status, result };
     } catch (err) {
-      if (limit.expired()) throw new MeasurementError(`${spec.method} ${safeUrl(url2)}: no response within ${spec.timeout}`);
+      if (limit.expired())
+        throw new MeasurementError(`${spec.method} ${safeUrl(url2)}: no response within ${spec.timeout}`);
       throw err;
     }
   },
@@ -57985,7 +58285,13 @@ var httpKind = {
 // src/checks/judge/normal.ts
 var M_SQRT_32 = 5.656854249492381;
 var M_1_SQRT_2PI = 0.3989422804014327;
-var A = [2.2352520354606837, 161.02823106855587, 1067.6894854603709, 18154.98125334356, 0.06568233791820745];
+var A = [
+  2.2352520354606837,
+  161.02823106855587,
+  1067.6894854603709,
+  18154.98125334356,
+  0.06568233791820745
+];
 var B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
 var C = [
   0.39894151208813466,
@@ -58016,7 +58322,13 @@ var P = [
   29112874951168793e-21,
   0.023073441764940174
 ];
-var Q = [1.284260096144911, 0.4682382124808651, 0.06598813786892856, 0.0037823963320275824, 7297515550839662e-20];
+var Q = [
+  1.284260096144911,
+  0.4682382124808651,
+  0.06598813786892856,
+  0.0037823963320275824,
+  7297515550839662e-20
+];
 function normalTails(x) {
   if (Number.isNaN(x)) return { lower: NaN, upper: NaN };
   const y = Math.abs(x);
@@ -58372,7 +58684,8 @@ function describeDifference(pValue, hlShift, ratio) {
 }
 function classifyMetric(input2) {
   const direction = input2.direction ?? "either";
-  if (!DIRECTIONS.includes(direction)) throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
+  if (!DIRECTIONS.includes(direction))
+    throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
   const control = finiteValues(input2.control);
   const canary = finiteValues(input2.canary);
   const base = {
@@ -58427,7 +58740,11 @@ function classifyMetric(input2) {
   const higher = hlShift > 0 || hlShift === 0 && test.u < control.length * canary.length / 2;
   const side = higher ? "higher" : "lower";
   if (higher && direction === "decrease" || !higher && direction === "increase") {
-    return { ...measured, classification: "Pass", reason: `canary ${side}, but only ${direction === "increase" ? "an increase" : "a decrease"} is bad (${numbers})` };
+    return {
+      ...measured,
+      classification: "Pass",
+      reason: `canary ${side}, but only ${direction === "increase" ? "an increase" : "a decrease"} is bad (${numbers})`
+    };
   }
   const allowed = higher ? input2.effectSize?.allowedIncrease : input2.effectSize?.allowedDecrease;
   if (allowed !== void 0 && ratio !== null && (higher ? ratio <= allowed : ratio >= allowed)) {
@@ -58451,16 +58768,32 @@ function scoreJudgement(metrics, thresholds) {
   }
   const counted = metrics.filter((m) => m.classification !== "NoData");
   const passed = counted.filter((m) => m.classification === "Pass").length;
-  const criticalFailures = metrics.flatMap((m, i) => m.critical && (m.classification === "High" || m.classification === "Low") ? [label(m, i)] : []);
+  const criticalFailures = metrics.flatMap(
+    (m, i) => m.critical && (m.classification === "High" || m.classification === "Low") ? [label(m, i)] : []
+  );
   const criticalNoData = metrics.flatMap((m, i) => m.critical && m.classification === "NoData" ? [label(m, i)] : []);
   if (counted.length === 0) {
-    return { score: null, verdict: "inconclusive", counted: 0, passed: 0, criticalFailures, reason: "no metric had enough data" };
+    return {
+      score: null,
+      verdict: "inconclusive",
+      counted: 0,
+      passed: 0,
+      criticalFailures,
+      reason: "no metric had enough data"
+    };
   }
   const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
   const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
   const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
   if (criticalFailures.length > 0) {
-    return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})` };
+    return {
+      score,
+      verdict,
+      counted: counted.length,
+      passed,
+      criticalFailures,
+      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
+    };
   }
   if (verdict !== "fail" && criticalNoData.length > 0) {
     return {
@@ -58489,7 +58822,11 @@ var judgeKind = {
     const spec = check4.judge;
     const base = prometheusBase(spec.prometheus.url, env);
     const endMs = env.now().getTime();
-    const w = { end: endMs / 1e3, start: (endMs - durationMs(spec.range)) / 1e3, step: durationMs(spec.step) / 1e3 };
+    const w = {
+      end: endMs / 1e3,
+      start: (endMs - durationMs(spec.range)) / 1e3,
+      step: durationMs(spec.step) / 1e3
+    };
     const metrics = await Promise.all(
       spec.metrics.map(async (m) => {
         const [control, canary] = await Promise.all([
@@ -58499,7 +58836,10 @@ var judgeKind = {
         const input2 = { name: m.name, direction: m.direction, critical: m.critical, effectSize: m.effectSize };
         if (typeof control === "string" || typeof canary === "string") {
           const noData = classifyMetric({ ...input2, control: [], canary: [] });
-          const why2 = [typeof control === "string" ? `control ${control}` : "", typeof canary === "string" ? `canary ${canary}` : ""];
+          const why2 = [
+            typeof control === "string" ? `control ${control}` : "",
+            typeof canary === "string" ? `canary ${canary}` : ""
+          ];
           return { ...noData, reason: why2.filter(Boolean).join("; ") };
         }
         return classifyMetric({ ...input2, control, canary });
@@ -58533,7 +58873,8 @@ var prometheusKind = {
     const result = parseInstant(await prometheusGet(base, "/api/v1/query", { query }, env.signal));
     const [only, ...more] = result.samples;
     if (!only) return { value: null, result, note: "the query returned no samples" };
-    if (more.length) return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
+    if (more.length)
+      return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
     if (only.value === null) return { value: null, result, note: "the query returned NaN" };
     return { value: only.value, result };
   }
@@ -58677,8 +59018,16 @@ async function markHealthy(deps, session, rc, m, p) {
     [session.entry({ kind: "transition", phase: p.name, result: { status, next } })],
     `${p.name}: ${status}`
   );
-  await announce(deps, rc, m, status === "complete" ? "complete" : "promotion", `${m.name}: ${p.name} is ${status}${next ? `; next: ${next}` : ""}`);
-  deps.reporter.info(`${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === "manual" ? "manual" : "next"}` : ""}`);
+  await announce(
+    deps,
+    rc,
+    m,
+    status === "complete" ? "complete" : "promotion",
+    `${m.name}: ${p.name} is ${status}${next ? `; next: ${next}` : ""}`
+  );
+  deps.reporter.info(
+    `${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === "manual" ? "manual" : "next"}` : ""}`
+  );
   await deps.events.gateHealthy?.({ manifest: m, phase: p.name, next, state: session.state });
   return status;
 }
@@ -58710,10 +59059,18 @@ async function openGate(deps, session, rc, m, p) {
       s.step = null;
       s.gate = gate2;
     },
-    [session.entry({ kind: "gate-open", phase: p.name, result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate2.passesAt } })],
+    [
+      session.entry({
+        kind: "gate-open",
+        phase: p.name,
+        result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate2.passesAt }
+      })
+    ],
     `${p.name}: gate open`
   );
-  deps.reporter.info(`${m.name}: ${p.name} holding until ${gate2.passesAt}${p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : ""}`);
+  deps.reporter.info(
+    `${m.name}: ${p.name} holding until ${gate2.passesAt}${p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : ""}`
+  );
 }
 async function sampleGate(deps, session, rc, m) {
   const gateState = session.state.gate;
@@ -58729,7 +59086,9 @@ async function sampleGate(deps, session, rc, m) {
   const before = decideGate(input2());
   if (before.state === "holding" && before.due.length) {
     const env = checkEnv(deps, session, rc, m, p.name);
-    const samples = await Promise.all(before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState.baseline?.[name2] ?? null)));
+    const samples = await Promise.all(
+      before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState.baseline?.[name2] ?? null))
+    );
     await session.commit(
       (s) => {
         if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
@@ -58737,7 +59096,10 @@ async function sampleGate(deps, session, rc, m) {
       samples.map((sample) => session.entry({ kind: "sample", phase: p.name, result: sample })),
       `${p.name}: ${samples.length} gate sample${samples.length === 1 ? "" : "s"}`
     );
-    for (const s of samples) deps.reporter.info(`  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`);
+    for (const s of samples)
+      deps.reporter.info(
+        `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`
+      );
   }
   const verdict = decideGate(input2());
   switch (verdict.state) {
@@ -58749,14 +59111,38 @@ async function sampleGate(deps, session, rc, m) {
       await session.commit(
         (s) => {
           s.status = "failed";
-          s.failure = { phase: p.name, severity: verdict.severity, reason: verdict.reason, at: session.now().toISOString() };
+          s.failure = {
+            phase: p.name,
+            severity: verdict.severity,
+            reason: verdict.reason,
+            at: session.now().toISOString()
+          };
         },
-        [session.entry({ kind: "gate-failed", phase: p.name, result: { severity: verdict.severity, reason: verdict.reason, failing: verdict.failing } })],
+        [
+          session.entry({
+            kind: "gate-failed",
+            phase: p.name,
+            result: { severity: verdict.severity, reason: verdict.reason, failing: verdict.failing }
+          })
+        ],
         `${p.name}: gate failed`
       );
       deps.reporter.info(`${m.name}: \u2716 gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`);
-      await announce(deps, rc, m, "failure", `:x: ${m.name}: gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`);
-      await deps.events.rollbackRequested?.({ manifest: m, phase: p.name, severity: verdict.severity, reason: verdict.reason, failing: verdict.failing, state: session.state });
+      await announce(
+        deps,
+        rc,
+        m,
+        "failure",
+        `:x: ${m.name}: gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`
+      );
+      await deps.events.rollbackRequested?.({
+        manifest: m,
+        phase: p.name,
+        severity: verdict.severity,
+        reason: verdict.reason,
+        failing: verdict.failing,
+        state: session.state
+      });
       return "failed";
     case "paused":
       await session.commit(
@@ -58764,7 +59150,13 @@ async function sampleGate(deps, session, rc, m) {
           s.status = "paused";
           s.failure = { phase: p.name, severity: "medium", reason: verdict.reason, at: session.now().toISOString() };
         },
-        [session.entry({ kind: "gate-paused", phase: p.name, result: { reason: verdict.reason, failing: verdict.failing } })],
+        [
+          session.entry({
+            kind: "gate-paused",
+            phase: p.name,
+            result: { reason: verdict.reason, failing: verdict.failing }
+          })
+        ],
         `${p.name}: gate paused`
       );
       deps.reporter.info(`${m.name}: \u23F8 gate of ${p.name} paused: ${verdict.reason}`);
@@ -58783,16 +59175,30 @@ async function runVerify(deps, session, rc, m) {
       s.status = ok ? "rolled-back" : "failed";
       s.step = null;
       s.rollbackTo = null;
-      s.failure = ok ? null : { phase: s.applied, reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(", ")}`, at: session.now().toISOString() };
+      s.failure = ok ? null : {
+        phase: s.applied,
+        reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(", ")}`,
+        at: session.now().toISOString()
+      };
     },
     [
       ...samples.map((sample) => session.entry({ kind: "verify", result: sample })),
-      session.entry({ kind: "transition", result: { status: ok ? "rolled-back" : "failed", applied: session.state.applied } })
+      session.entry({
+        kind: "transition",
+        result: { status: ok ? "rolled-back" : "failed", applied: session.state.applied }
+      })
     ],
     ok ? "rolled back and verified" : "verify failed"
   );
-  for (const s of samples) deps.reporter.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`);
-  await announce(deps, rc, m, "rollback-done", ok ? `:white_check_mark: ${m.name}: rolled back to ${session.state.applied}; verify passed` : `:x: ${m.name}: rolled back to ${session.state.applied}; verify FAILED: ${failing.map((f) => f.check).join(", ")}`);
+  for (const s of samples)
+    deps.reporter.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`);
+  await announce(
+    deps,
+    rc,
+    m,
+    "rollback-done",
+    ok ? `:white_check_mark: ${m.name}: rolled back to ${session.state.applied}; verify passed` : `:x: ${m.name}: rolled back to ${session.state.applied}; verify FAILED: ${failing.map((f) => f.check).join(", ")}`
+  );
   await deps.events.rollbackDone?.({ manifest: m, applied: session.state.applied, ok, state: session.state });
   return ok;
 }
@@ -58845,7 +59251,13 @@ var RolloutSession = class _RolloutSession {
       if (this.version) {
         const next = this.planned(this.state, mutate);
         try {
-          this.version = await this.opts.store.commit({ name: this.opts.name, expected: this.version, state: next, ledger: masked, message });
+          this.version = await this.opts.store.commit({
+            name: this.opts.name,
+            expected: this.version,
+            state: next,
+            ledger: masked,
+            message
+          });
           this.state = next;
           this.lastWrite = Date.now();
           return next;
@@ -58853,7 +59265,11 @@ var RolloutSession = class _RolloutSession {
           if (!(err instanceof LostRaceError)) throw err;
         }
       }
-      const result = await this.opts.store.update(this.opts.name, (current) => ({ state: this.planned(current, mutate), ledger: masked, message }));
+      const result = await this.opts.store.update(this.opts.name, (current) => ({
+        state: this.planned(current, mutate),
+        ledger: masked,
+        message
+      }));
       this.version = result.version;
       this.lastWrite = Date.now();
       if (result.state) this.state = result.state;
@@ -58866,7 +59282,10 @@ var RolloutSession = class _RolloutSession {
   /** `current` after `mutate`, with the lease renewed; throws LeaseLostError when the lease is not ours. */
   planned(current, mutate) {
     if (!current?.lease || !isSameHolder(current.lease.holder, this.opts.me))
-      throw new LeaseLostError(`lost the lease of ${this.opts.name}${current?.lease ? ` to ${holderLabel(current.lease.holder)}` : ""}`, this.opts.name);
+      throw new LeaseLostError(
+        `lost the lease of ${this.opts.name}${current?.lease ? ` to ${holderLabel(current.lease.holder)}` : ""}`,
+        this.opts.name
+      );
     const next = structuredClone(current);
     mutate?.(next);
     const now = this.now();
@@ -58915,7 +59334,14 @@ function runContext(deps, m, dryRun = false) {
   return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
 }
 function outcomeOf(m, s, outcome, message) {
-  return { name: m.name, outcome, desired: m.phase, applied: s?.applied ?? "none", status: s?.status ?? "none", message };
+  return {
+    name: m.name,
+    outcome,
+    desired: m.phase,
+    applied: s?.applied ?? "none",
+    status: s?.status ?? "none",
+    message
+  };
 }
 async function withSession(deps, m, masker, fn) {
   const session = await RolloutSession.open({
@@ -58944,7 +59370,15 @@ async function recordFailure(session, phase2, err) {
       s.failure = { phase: phase2, step: err.step, reason: err.message, at: session.now().toISOString() };
       if (s.status === "applying") s.status = "failed";
     },
-    [session.entry({ kind: "step-failed", phase: phase2, step: err.step, error: err.message, result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0 })],
+    [
+      session.entry({
+        kind: "step-failed",
+        phase: phase2,
+        step: err.step,
+        error: err.message,
+        result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0
+      })
+    ],
     `${phase2}: ${err.step} failed`
   );
 }
@@ -58952,12 +59386,18 @@ async function reconcileRollout(deps, m) {
   const { state } = await deps.store.readState(m.name);
   if (!needsWork(m, state)) {
     const blocked = state && isHeld(m, state) && phaseIndex(m, m.phase) > phaseIndex(m, state.applied);
-    return outcomeOf(m, state, blocked ? "blocked" : "unchanged", blocked ? `held after a rollback: change \`phase\` to move on` : void 0);
+    return outcomeOf(
+      m,
+      state,
+      blocked ? "blocked" : "unchanged",
+      blocked ? `held after a rollback: change \`phase\` to move on` : void 0
+    );
   }
   const rc = runContext(deps, m);
   const result = await withSession(deps, m, rc.masker, async (session) => {
     let s = session.state;
-    if (s.hold && s.hold.desired !== m.phase) await session.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
+    if (s.hold && s.hold.desired !== m.phase)
+      await session.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
     s = session.state;
     if (!needsWork(m, s)) return outcomeOf(m, s, "unchanged");
     const a = phaseIndex(m, s.applied);
@@ -58986,7 +59426,14 @@ async function reconcileRollout(deps, m) {
       deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
       await announce(deps, rc, m, "failure", `:x: ${m.name}: ${err.message}`);
       if (session.state.status === "failed")
-        await deps.events.rollbackRequested?.({ manifest: m, phase: session.state.applied, severity: "critical", reason: err.message, failing: [], state: session.state });
+        await deps.events.rollbackRequested?.({
+          manifest: m,
+          phase: session.state.applied,
+          severity: "critical",
+          reason: err.message,
+          failing: [],
+          state: session.state
+        });
       return outcomeOf(m, session.state, "failed", err.message);
     }
   });
@@ -59003,7 +59450,14 @@ async function reconcileAll(deps, loaded, names) {
       if (known.has(name2)) continue;
       const { state } = await deps.store.readState(name2, { fetch: false });
       if (state && state.applied !== "none")
-        outcomes.push({ name: name2, outcome: "orphan", desired: "(manifest removed)", applied: state.applied, status: state.status, message: `state without a manifest: phase ${state.applied} stays applied; restore the manifest with phase: none to roll it back` });
+        outcomes.push({
+          name: name2,
+          outcome: "orphan",
+          desired: "(manifest removed)",
+          applied: state.applied,
+          status: state.status,
+          message: `state without a manifest: phase ${state.applied} stays applied; restore the manifest with phase: none to roll it back`
+        });
     }
   }
   return outcomes;
@@ -59013,33 +59467,73 @@ async function reconcileAll(deps, loaded, names) {
 var OperationError = class extends Error {
 };
 async function emergencyRollback(deps, m, to = "none") {
-  if (to !== "none" && phaseIndex(m, to) < 0) throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(", ")})`);
+  if (to !== "none" && phaseIndex(m, to) < 0)
+    throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(", ")})`);
   const rc = runContext(deps, m);
   const out = await withSession(deps, m, rc.masker, async (session) => {
     const applied = session.state.applied;
     if (phaseIndex(m, to) >= phaseIndex(m, applied) && session.state.status !== "rolling-back")
-      return { name: m.name, outcome: "unchanged", desired: m.phase, applied, status: session.state.status, message: `${to} is not below the applied phase ${applied}` };
-    await session.commit((s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }), [session.entry({ kind: "emergency-rollback", result: { from: applied, to } })], `emergency rollback to ${to}`);
+      return {
+        name: m.name,
+        outcome: "unchanged",
+        desired: m.phase,
+        applied,
+        status: session.state.status,
+        message: `${to} is not below the applied phase ${applied}`
+      };
+    await session.commit(
+      (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
+      [session.entry({ kind: "emergency-rollback", result: { from: applied, to } })],
+      `emergency rollback to ${to}`
+    );
     try {
       await rollBackTo(deps, session, rc, m, to, "emergency rollback");
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      await session.commit((s) => void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }), [session.entry({ kind: "step-failed", phase: session.state.applied, step: err.step, error: err.message })], "rollback step failed");
-      return { name: m.name, outcome: "failed", desired: m.phase, applied: session.state.applied, status: session.state.status, message: err.message };
+      await session.commit(
+        (s) => void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }),
+        [session.entry({ kind: "step-failed", phase: session.state.applied, step: err.step, error: err.message })],
+        "rollback step failed"
+      );
+      return {
+        name: m.name,
+        outcome: "failed",
+        desired: m.phase,
+        applied: session.state.applied,
+        status: session.state.status,
+        message: err.message
+      };
     }
     const ok = await runVerify(deps, session, rc, m);
-    return { name: m.name, outcome: ok ? "rolled-back" : "failed", desired: m.phase, applied: session.state.applied, status: session.state.status };
+    return {
+      name: m.name,
+      outcome: ok ? "rolled-back" : "failed",
+      desired: m.phase,
+      applied: session.state.applied,
+      status: session.state.status
+    };
   });
-  return out ?? { name: m.name, outcome: "busy", desired: m.phase, applied: "?", status: "?", message: "another reconciler holds the lease" };
+  return out ?? {
+    name: m.name,
+    outcome: "busy",
+    desired: m.phase,
+    applied: "?",
+    status: "?",
+    message: "another reconciler holds the lease"
+  };
 }
 async function drill(deps, m) {
   const rc = runContext(deps, m, true);
   return withSession(deps, m, rc.masker, async (session) => {
     const applied = phaseIndex(m, session.state.applied);
     const phases = m.phases.slice(0, applied + 1).reverse();
-    await session.commit((s) => {
-      for (const key of Object.keys(s.progress ?? {})) if (key.includes("/drill/")) delete s.progress[key];
-    }, [session.entry({ kind: "drill-start", result: { phases: phases.map((p) => p.name) } })], "drill start");
+    await session.commit(
+      (s) => {
+        for (const key of Object.keys(s.progress ?? {})) if (key.includes("/drill/")) delete s.progress[key];
+      },
+      [session.entry({ kind: "drill-start", result: { phases: phases.map((p) => p.name) } })],
+      "drill start"
+    );
     const skipped = [];
     const t0 = performance.now();
     let error63;
@@ -59048,7 +59542,19 @@ async function drill(deps, m) {
         const steps = p.rollback ?? m.rollback;
         for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
         const generation = (session.state.generation ?? {})[p.name] ?? 0;
-        await runSteps({ session, rc, reporter: deps.reporter, checkpoints: deps.checkpoints, phase: p.name, kind: "drill", cohort: session.state.cohorts?.[p.name] ?? null, generation }, steps);
+        await runSteps(
+          {
+            session,
+            rc,
+            reporter: deps.reporter,
+            checkpoints: deps.checkpoints,
+            phase: p.name,
+            kind: "drill",
+            cohort: session.state.cohorts?.[p.name] ?? null,
+            generation
+          },
+          steps
+        );
       }
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
@@ -59056,7 +59562,11 @@ async function drill(deps, m) {
     }
     const rtoMs = Math.round(performance.now() - t0);
     const result = { name: m.name, rtoMs, ok: !error63, skipped, phases: phases.map((p) => p.name), error: error63 };
-    await session.commit(null, [session.entry({ kind: "drill", result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error: error63 })], `drill: RTO ${rtoMs} ms`);
+    await session.commit(
+      null,
+      [session.entry({ kind: "drill", result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error: error63 })],
+      `drill: RTO ${rtoMs} ms`
+    );
     return result;
   });
 }
@@ -59076,7 +59586,13 @@ function statusView(name2, m, s, lastSamples = 10) {
     status: s?.status ?? "none",
     step: s?.step ?? null,
     progress: p ? { batches: p.batches, items: p.items, cursor: p.cursor } : null,
-    gate: s?.gate ? { phase: s.gate.phase, samples: s.gate.samples.slice(-lastSamples), started: s.gate.startedAt, passesAt: s.gate.passesAt, baseline: s.gate.baseline } : null,
+    gate: s?.gate ? {
+      phase: s.gate.phase,
+      samples: s.gate.samples.slice(-lastSamples),
+      started: s.gate.startedAt,
+      passesAt: s.gate.passesAt,
+      baseline: s.gate.baseline
+    } : null,
     lease: s?.lease ?? null,
     failure: s?.failure ?? void 0,
     updatedAt: s?.updatedAt
@@ -59127,8 +59643,10 @@ function streamReporter(write, isTTY) {
     done(label2, batches, items, ms) {
       clear();
       lastPlain = 0;
-      write(`${label2}: done, ${batches} batch${batches === 1 ? "" : "es"}, ${items} items in ${(ms / 1e3).toFixed(1)}s
-`);
+      write(
+        `${label2}: done, ${batches} batch${batches === 1 ? "" : "es"}, ${items} items in ${(ms / 1e3).toFixed(1)}s
+`
+      );
     }
   };
 }
@@ -59141,7 +59659,19 @@ async function auditPhase(deps, m, p) {
   try {
     let listing = null;
     if (p.cohort?.from) {
-      const r = await callStep(rc, { step: p.cohort.from, template: templateContext(rc, p.name, null), idempotencyKey: batchKey({ rollout: m.name, phase: p.name, kind: "audit", step: p.cohort.from.name, generation: 0, dryRun: true, cursor: null }) });
+      const r = await callStep(rc, {
+        step: p.cohort.from,
+        template: templateContext(rc, p.name, null),
+        idempotencyKey: batchKey({
+          rollout: m.name,
+          phase: p.name,
+          kind: "audit",
+          step: p.cohort.from.name,
+          generation: 0,
+          dryRun: true,
+          cursor: null
+        })
+      });
       listing = parseCohortListing(r.result.json);
     }
     const sel = selectCohort(p.cohort, listing, m.name);
@@ -59154,14 +59684,32 @@ async function auditPhase(deps, m, p) {
       out.push({ step: step2.name, outcome: "skipped", detail: "writes (not readOnly)" });
       continue;
     }
-    const key = batchKey({ rollout: m.name, phase: p.name, kind: "audit", step: step2.name, generation: 0, dryRun: true, cursor: null });
+    const key = batchKey({
+      rollout: m.name,
+      phase: p.name,
+      kind: "audit",
+      step: step2.name,
+      generation: 0,
+      dryRun: true,
+      cursor: null
+    });
     const template = { ...templateContext(rc, p.name, cohort2), page: { cursor: null, number: 1 } };
     try {
       const r = await callStep(rc, { step: step2, template, idempotencyKey: key });
-      out.push({ step: step2.name, outcome: "ok", detail: step2.paginate ? "first page only" : `${Math.round(r.durationMs)} ms`, result: rc.masker.maskValue(summarize(r.result)) });
+      out.push({
+        step: step2.name,
+        outcome: "ok",
+        detail: step2.paginate ? "first page only" : `${Math.round(r.durationMs)} ms`,
+        result: rc.masker.maskValue(summarize(r.result))
+      });
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      out.push({ step: step2.name, outcome: "failed", detail: err.message, result: err.result ? rc.masker.maskValue(summarize(err.result)) : void 0 });
+      out.push({
+        step: step2.name,
+        outcome: "failed",
+        detail: err.message,
+        result: err.result ? rc.masker.maskValue(summarize(err.result)) : void 0
+      });
     }
   }
   return out;
@@ -59183,7 +59731,16 @@ function alertSamples(m, gateChecks, alerts, now) {
     const at = started.length ? new Date(Math.min(...started)) : now;
     const reason = `Alertmanager: ${hits.map((a) => a.labels.alertname ?? "alert").join(", ")} firing`;
     for (const t of at.getTime() < now.getTime() ? [at, now] : [now])
-      out.push({ check: name2, at: t.toISOString(), outcome: "fail", value: hits.length, severity: check4.severity, durationMs: 0, reason, detail: { alerts: hits.map((a) => ({ labels: a.labels, startsAt: a.startsAt })) } });
+      out.push({
+        check: name2,
+        at: t.toISOString(),
+        outcome: "fail",
+        value: hits.length,
+        severity: check4.severity,
+        durationMs: 0,
+        reason,
+        detail: { alerts: hits.map((a) => ({ labels: a.labels, startsAt: a.startsAt })) }
+      });
   }
   return out;
 }
@@ -59202,13 +59759,24 @@ async function failGatesForAlerts(deps, manifests, alerts) {
         (s) => {
           if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
         },
-        samples.map((sample) => session.entry({ kind: "sample", phase: session.state.gate.phase, result: sample, source: "alertmanager" })),
+        samples.map(
+          (sample) => session.entry({ kind: "sample", phase: session.state.gate.phase, result: sample, source: "alertmanager" })
+        ),
         "alert samples"
       );
       const kind = await sampleGate(deps, session, rc, m);
-      return { name: m.name, outcome: kind, desired: m.phase, applied: session.state.applied, status: session.state.status, message: samples[0].reason };
+      return {
+        name: m.name,
+        outcome: kind,
+        desired: m.phase,
+        applied: session.state.applied,
+        status: session.state.status,
+        message: samples[0].reason
+      };
     });
-    outcomes.push(out ?? { name: m.name, outcome: "busy", desired: m.phase, applied: state.applied, status: state.status });
+    outcomes.push(
+      out ?? { name: m.name, outcome: "busy", desired: m.phase, applied: state.applied, status: state.status }
+    );
   }
   return outcomes;
 }
@@ -59241,7 +59809,8 @@ function walk(a, b, path, out) {
       if (common(ka, kb).join("\n") !== common(kb, ka).join("\n"))
         out.push({ path: formatPath(path), before: [...ka.keys()], after: [...kb.keys()] });
       for (const [name2, va] of ka) walk(va, kb.get(name2), [...path, name2], out);
-      for (const [name2, vb] of kb) if (!ka.has(name2)) out.push({ path: formatPath([...path, name2]), before: void 0, after: vb });
+      for (const [name2, vb] of kb)
+        if (!ka.has(name2)) out.push({ path: formatPath([...path, name2]), before: void 0, after: vb });
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: formatPath(path), before: a, after: b });
@@ -59270,7 +59839,8 @@ function plannedSteps(steps) {
 function describeCohort(p) {
   const c = p.cohort;
   if (!c) return "everyone";
-  if (c.ids) return `${c.ids.length} id${c.ids.length === 1 ? "" : "s"} (${c.ids.slice(0, 5).join(", ")}${c.ids.length > 5 ? ", \u2026" : ""})`;
+  if (c.ids)
+    return `${c.ids.length} id${c.ids.length === 1 ? "" : "s"} (${c.ids.slice(0, 5).join(", ")}${c.ids.length > 5 ? ", \u2026" : ""})`;
   return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? "the rollout name"})`;
 }
 function describeGate(p) {
@@ -59296,9 +59866,18 @@ function actionsBetween(m, from) {
     return { direction: "forward", actions };
   }
   if (d < a) {
-    const actions = m.phases.slice(d + 1, a + 1).reverse().map((p) => ({ kind: "rollback", phase: p.name, steps: plannedSteps(rollbackSteps(m, p)), cohort: describeCohort(p) }));
+    const actions = m.phases.slice(d + 1, a + 1).reverse().map((p) => ({
+      kind: "rollback",
+      phase: p.name,
+      steps: plannedSteps(rollbackSteps(m, p)),
+      cohort: describeCohort(p)
+    }));
     if (m.verify.length)
-      actions.push({ kind: "verify", phase: null, steps: m.verify.map((v) => ({ name: v.name, driver: "check", readOnly: true, paginated: false })) });
+      actions.push({
+        kind: "verify",
+        phase: null,
+        steps: m.verify.map((v) => ({ name: v.name, driver: "check", readOnly: true, paginated: false }))
+      });
     return { direction: "backward", actions };
   }
   return { direction: "none", actions: [] };
@@ -59312,17 +59891,43 @@ function planRollout({ file: file2, before, after, applied = null }) {
   const from = applied ?? desiredBefore;
   if (!after) {
     if (from !== "none")
-      errors.push(`removing the manifest rolls nothing back: phase \`${from}\` is applied; set \`phase: none\` first and merge that`);
-    return { name: name2, file: file2, change, desired: { before: desiredBefore, after: "none" }, applied, direction: "none", actions: [], fieldChanges: [], errors };
+      errors.push(
+        `removing the manifest rolls nothing back: phase \`${from}\` is applied; set \`phase: none\` first and merge that`
+      );
+    return {
+      name: name2,
+      file: file2,
+      change,
+      desired: { before: desiredBefore, after: "none" },
+      applied,
+      direction: "none",
+      actions: [],
+      fieldChanges: [],
+      errors
+    };
   }
   if (from !== "none" && phaseIndex2(after, from) < 0) {
-    errors.push(`phase \`${from}\` is applied but is no longer in the manifest: roll back below it before renaming or removing it`);
-    return { name: name2, file: file2, change, desired: { before: desiredBefore, after: desiredAfter }, applied, direction: "none", actions: [], fieldChanges: fieldChanges(before, after), errors };
+    errors.push(
+      `phase \`${from}\` is applied but is no longer in the manifest: roll back below it before renaming or removing it`
+    );
+    return {
+      name: name2,
+      file: file2,
+      change,
+      desired: { before: desiredBefore, after: desiredAfter },
+      applied,
+      direction: "none",
+      actions: [],
+      fieldChanges: fieldChanges(before, after),
+      errors
+    };
   }
   const { direction, actions } = actionsBetween(after, from);
   const applies = actions.filter((a) => a.kind === "apply");
   if (applies.length > 1)
-    errors.push(`\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0].phase}\`)`);
+    errors.push(
+      `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0].phase}\`)`
+    );
   const diff = fieldChanges(before, after);
   return {
     name: name2,
@@ -63585,7 +64190,8 @@ var InputError = class extends Error {
 };
 function readConfig() {
   const command = getInput("command") || "auto";
-  if (!COMMANDS.includes(command)) throw new InputError(`input command: expected one of ${COMMANDS.join(", ")}, got ${command}`);
+  if (!COMMANDS.includes(command))
+    throw new InputError(`input command: expected one of ${COMMANDS.join(", ")}, got ${command}`);
   const autoRollback = getInput("auto-rollback") || "critical";
   const payload = context2.payload;
   const repo = context2.repo;
@@ -63595,7 +64201,9 @@ function readConfig() {
     dir: getInput("dir") || "rollouts",
     stateBranch: getInput("state-branch") || "rollouts-state",
     auditOnPr: getBooleanInput("audit-on-pr", { required: false }),
-    autoRollback: new Set(autoRollback === "none" ? [] : autoRollback.split(",").map((s) => s.trim()).filter(Boolean)),
+    autoRollback: new Set(
+      autoRollback === "none" ? [] : autoRollback.split(",").map((s) => s.trim()).filter(Boolean)
+    ),
     workflow: getInput("workflow") || "rollouts.yml",
     rollout: getInput("rollout"),
     to: getInput("to") || "none",
@@ -63621,7 +64229,8 @@ function route(cfg) {
       case "pull_request_target":
         return { kind: "pull-request" };
       case "push":
-        if (cfg.ref !== `refs/heads/${cfg.defaultBranch}`) return { kind: "skip", reason: `push to ${cfg.ref}, not the default branch` };
+        if (cfg.ref !== `refs/heads/${cfg.defaultBranch}`)
+          return { kind: "skip", reason: `push to ${cfg.ref}, not the default branch` };
         return { kind: "reconcile" };
       case "schedule":
         return { kind: "reconcile" };
@@ -63629,9 +64238,13 @@ function route(cfg) {
         command = inputs.command ?? "reconcile";
         break;
       case "repository_dispatch": {
-        if (cfg.payload.action !== "rollouts-alert") return { kind: "skip", reason: `repository_dispatch of type ${String(cfg.payload.action)}` };
+        if (cfg.payload.action !== "rollouts-alert")
+          return { kind: "skip", reason: `repository_dispatch of type ${String(cfg.payload.action)}` };
         const alerts = cfg.payload.client_payload?.alerts;
-        if (!Array.isArray(alerts)) throw new InputError("rollouts-alert: client_payload.alerts must be the alerts array of an Alertmanager webhook");
+        if (!Array.isArray(alerts))
+          throw new InputError(
+            "rollouts-alert: client_payload.alerts must be the alerts array of an Alertmanager webhook"
+          );
         return { kind: "alert", alerts };
       }
       default:
@@ -64003,24 +64616,47 @@ function gitAuthEnv(token, serverUrl, base = process.env) {
 
 // src/github/pulls.ts
 async function upsertPullRequest(octokit, repo, spec) {
-  const { data: open3 } = await octokit.rest.pulls.list({ ...repo, state: "open", head: `${repo.owner}:${spec.branch}`, base: spec.base, per_page: 10 });
+  const { data: open3 } = await octokit.rest.pulls.list({
+    ...repo,
+    state: "open",
+    head: `${repo.owner}:${spec.branch}`,
+    base: spec.base,
+    per_page: 10
+  });
   let pr;
   if (open3[0]) {
     await octokit.rest.pulls.update({ ...repo, pull_number: open3[0].number, title: spec.title, body: spec.body });
     pr = { number: open3[0].number, url: open3[0].html_url, created: false };
   } else {
-    const { data } = await octokit.rest.pulls.create({ ...repo, head: spec.branch, base: spec.base, title: spec.title, body: spec.body });
+    const { data } = await octokit.rest.pulls.create({
+      ...repo,
+      head: spec.branch,
+      base: spec.base,
+      title: spec.title,
+      body: spec.body
+    });
     pr = { number: data.number, url: data.html_url, created: true };
   }
-  if (spec.labels.length) await octokit.rest.issues.addLabels({ ...repo, issue_number: pr.number, labels: spec.labels });
+  if (spec.labels.length)
+    await octokit.rest.issues.addLabels({ ...repo, issue_number: pr.number, labels: spec.labels });
   return pr;
 }
 async function mergePullRequest(octokit, repo, number4, title) {
-  const { data } = await octokit.rest.pulls.merge({ ...repo, pull_number: number4, merge_method: "merge", commit_title: title });
+  const { data } = await octokit.rest.pulls.merge({
+    ...repo,
+    pull_number: number4,
+    merge_method: "merge",
+    commit_title: title
+  });
   return data.sha;
 }
 async function dispatchWorkflow(octokit, repo, workflow, ref) {
-  await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: workflow, ref, inputs: { command: "reconcile" } });
+  await octokit.rest.actions.createWorkflowDispatch({
+    ...repo,
+    workflow_id: workflow,
+    ref,
+    inputs: { command: "reconcile" }
+  });
 }
 async function isWorkflowRunFinished(octokit, repo, runId) {
   const id = Number(runId.split("/")[0]);
@@ -64040,19 +64676,31 @@ import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var exec2 = promisify2(execFile2);
-var BOT = { GIT_AUTHOR_NAME: "rollouts-bot", GIT_AUTHOR_EMAIL: "rollouts-bot@users.noreply.github.com", GIT_COMMITTER_NAME: "rollouts-bot", GIT_COMMITTER_EMAIL: "rollouts-bot@users.noreply.github.com" };
+var BOT = {
+  GIT_AUTHOR_NAME: "rollouts-bot",
+  GIT_AUTHOR_EMAIL: "rollouts-bot@users.noreply.github.com",
+  GIT_COMMITTER_NAME: "rollouts-bot",
+  GIT_COMMITTER_EMAIL: "rollouts-bot@users.noreply.github.com"
+};
 async function git2(cwd, env, args) {
   const { stdout } = await exec2("git", args, { cwd, env: { ...BOT, ...env }, maxBuffer: 32 * 1024 * 1024 });
   return stdout.trim();
 }
 async function withWorktree(ctx, fn) {
-  await git2(ctx.repo, ctx.env, ["fetch", "--no-tags", ctx.remote, `+refs/heads/${ctx.defaultBranch}:refs/remotes/${ctx.remote}/${ctx.defaultBranch}`]);
+  await git2(ctx.repo, ctx.env, [
+    "fetch",
+    "--no-tags",
+    ctx.remote,
+    `+refs/heads/${ctx.defaultBranch}:refs/remotes/${ctx.remote}/${ctx.defaultBranch}`
+  ]);
   const dir = await mkdtemp(join3(tmpdir(), "rollouts-wt-"));
   await git2(ctx.repo, ctx.env, ["worktree", "add", "--detach", dir, `refs/remotes/${ctx.remote}/${ctx.defaultBranch}`]);
   try {
     return await fn(dir);
   } finally {
-    await git2(ctx.repo, ctx.env, ["worktree", "remove", "--force", dir]).catch(() => rm2(dir, { recursive: true, force: true }));
+    await git2(ctx.repo, ctx.env, ["worktree", "remove", "--force", dir]).catch(
+      () => rm2(dir, { recursive: true, force: true })
+    );
   }
 }
 async function pushBranch(ctx, dir, branch) {
@@ -64064,7 +64712,10 @@ async function pushPhaseChange(ctx, file2, phase2, branch, message) {
   return withWorktree(ctx, async (dir) => {
     const path = join3(dir, file2);
     const text = await readFile3(path, "utf8");
-    const next = text.replace(/^phase:[^\n#]*?(\s*#.*)?$/m, (_l, comment) => `phase: ${phase2}${comment ?? ""}`);
+    const next = text.replace(
+      /^phase:[^\n#]*?(\s*#.*)?$/m,
+      (_l, comment) => `phase: ${phase2}${comment ?? ""}`
+    );
     if (next === text) return null;
     await writeFile2(path, next);
     await git2(dir, ctx.env, ["commit", "-q", "-am", message]);
@@ -64080,7 +64731,10 @@ async function pushRevert(ctx, commit, file2, fallbackPhase, branch, message) {
       await git2(dir, ctx.env, ["revert", "--abort"]).catch(() => void 0);
       const path = join3(dir, file2);
       const text = await readFile3(path, "utf8");
-      const next = text.replace(/^phase:[^\n#]*?(\s*#.*)?$/m, (_l, comment) => `phase: ${fallbackPhase}${comment ?? ""}`);
+      const next = text.replace(
+        /^phase:[^\n#]*?(\s*#.*)?$/m,
+        (_l, comment) => `phase: ${fallbackPhase}${comment ?? ""}`
+      );
       if (next === text) return null;
       await writeFile2(path, next);
       await git2(dir, ctx.env, ["commit", "-q", "-am", message]);
@@ -64111,11 +64765,21 @@ async function createPhaseDeployment(octokit, repo, rollout, phase2, ref, logUrl
   return data.id;
 }
 async function latestDeployment(octokit, repo, rollout) {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment: environmentOf(rollout), per_page: 1 });
+  const { data } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment: environmentOf(rollout),
+    per_page: 1
+  });
   return data[0]?.id ?? null;
 }
 async function setDeploymentState(octokit, repo, id, state, description, logUrl) {
-  await octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state, description: description.slice(0, 140), ...logUrl ? { log_url: logUrl } : {} });
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: id,
+    state,
+    description: description.slice(0, 140),
+    ...logUrl ? { log_url: logUrl } : {}
+  });
 }
 
 // src/github/markdown.ts
@@ -64126,8 +64790,13 @@ function planCommentBody(p, opts) {
   for (const e of p.errors) lines.push(`> [!CAUTION]
 > ${e}`, "");
   for (const a of p.actions) {
-    lines.push(`**${a.kind === "verify" ? "verify" : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` \u2014 cohort: ${a.cohort}` : ""}`);
-    for (const s of a.steps) lines.push(`- \`${s.name}\` (${[s.driver, s.readOnly ? "read-only" : "writes", s.paginated ? "paged" : ""].filter(Boolean).join(", ")})`);
+    lines.push(
+      `**${a.kind === "verify" ? "verify" : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` \u2014 cohort: ${a.cohort}` : ""}`
+    );
+    for (const s of a.steps)
+      lines.push(
+        `- \`${s.name}\` (${[s.driver, s.readOnly ? "read-only" : "writes", s.paginated ? "paged" : ""].filter(Boolean).join(", ")})`
+      );
     if (a.gate) lines.push(`- gate: ${a.gate}`);
     lines.push("");
   }
@@ -64140,24 +64809,41 @@ function planCommentBody(p, opts) {
   }
   if (opts.audit?.length) {
     lines.push("**Read-only audit** (`run.dryRun = true`)", "", "| step | outcome | detail |", "|---|---|---|");
-    for (const a of opts.audit) lines.push(`| \`${a.step}\` | ${a.outcome} | ${esc2(a.detail)}${a.result ? ` <code>${esc2(JSON.stringify(a.result)).slice(0, 300)}</code>` : ""} |`);
+    for (const a of opts.audit)
+      lines.push(
+        `| \`${a.step}\` | ${a.outcome} | ${esc2(a.detail)}${a.result ? ` <code>${esc2(JSON.stringify(a.result)).slice(0, 300)}</code>` : ""} |`
+      );
     lines.push("");
   } else if (opts.auditNote) lines.push(`_${opts.auditNote}_`, "");
   if (p.fieldChanges.length) {
     lines.push("<details><summary>Field changes</summary>", "", "```");
-    for (const c of p.fieldChanges.slice(0, 100)) lines.push(`${c.path}: ${JSON.stringify(c.before) ?? "(absent)"} -> ${JSON.stringify(c.after) ?? "(absent)"}`);
+    for (const c of p.fieldChanges.slice(0, 100))
+      lines.push(`${c.path}: ${JSON.stringify(c.before) ?? "(absent)"} -> ${JSON.stringify(c.after) ?? "(absent)"}`);
     lines.push("```", "</details>");
   }
   return lines.join("\n");
 }
 function samplesTable(samples) {
   if (!samples.length) return "_no samples_";
-  const rows = samples.map((s) => `| ${s.at} | \`${s.check}\` | ${s.outcome} | ${s.value ?? ""} | ${s.severity ?? ""} | ${esc2(s.reason ?? s.error ?? "")} |`);
+  const rows = samples.map(
+    (s) => `| ${s.at} | \`${s.check}\` | ${s.outcome} | ${s.value ?? ""} | ${s.severity ?? ""} | ${esc2(s.reason ?? s.error ?? "")} |`
+  );
   return ["| at | check | outcome | value | severity | reason |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 function incidentTimeline(entries, limit = 40) {
   const notable = entries.filter((e) => {
-    if (["transition", "gate-open", "gate-failed", "gate-paused", "step-failed", "rollback-start", "phase-rolled-back", "lease-takeover", "emergency-rollback"].includes(e.kind)) return true;
+    if ([
+      "transition",
+      "gate-open",
+      "gate-failed",
+      "gate-paused",
+      "step-failed",
+      "rollback-start",
+      "phase-rolled-back",
+      "lease-takeover",
+      "emergency-rollback"
+    ].includes(e.kind))
+      return true;
     return e.kind === "sample" && e.result?.outcome !== "pass";
   });
   const lines = notable.slice(-limit).map((e) => {
@@ -64201,7 +64887,12 @@ async function reported(what, fn) {
 }
 function githubEvents(ctx, files) {
   const { cfg, octokit } = ctx;
-  const branches = { repo: cfg.cwd, remote: "origin", defaultBranch: cfg.defaultBranch, env: ctx.gitEnv };
+  const branches = {
+    repo: cfg.cwd,
+    remote: "origin",
+    defaultBranch: cfg.defaultBranch,
+    env: ctx.gitEnv
+  };
   const fileOf = (m) => files.get(m.name) ?? `${cfg.dir}/${m.name}.yaml`;
   const setLatest = (m, state, text) => reported(`deployment status of ${m.name}`, async () => {
     const id = await latestDeployment(octokit, cfg.repo, m.name);
@@ -64213,7 +64904,10 @@ function githubEvents(ctx, files) {
   };
   return {
     async phaseApplied({ manifest: manifest2, phase: phase2 }) {
-      await reported(`deployment of ${manifest2.name}`, () => createPhaseDeployment(octokit, cfg.repo, manifest2.name, phase2, cfg.sha, cfg.runUrl));
+      await reported(
+        `deployment of ${manifest2.name}`,
+        () => createPhaseDeployment(octokit, cfg.repo, manifest2.name, phase2, cfg.sha, cfg.runUrl)
+      );
     },
     async gateHealthy({ manifest: manifest2, phase: phase2, next, state }) {
       await setLatest(manifest2, "success", `${phase2} healthy`);
@@ -64225,19 +64919,44 @@ function githubEvents(ctx, files) {
         const title = `rollouts: promote ${manifest2.name} to ${next}`;
         const pushed = await pushPhaseChange(branches, fileOf(manifest2), next, branch, title);
         if (!pushed) return;
-        const pr = await upsertPullRequest(octokit, cfg.repo, { branch, base: cfg.defaultBranch, title, body: promotionBody({ rollout: manifest2.name, phase: phase2, next, samples: state.gate?.samples ?? [], checklist: nextPhase2.checklist ?? [] }), labels: ["rollouts:promotion"] });
+        const pr = await upsertPullRequest(octokit, cfg.repo, {
+          branch,
+          base: cfg.defaultBranch,
+          title,
+          body: promotionBody({
+            rollout: manifest2.name,
+            phase: phase2,
+            next,
+            samples: state.gate?.samples ?? [],
+            checklist: nextPhase2.checklist ?? []
+          }),
+          labels: ["rollouts:promotion"]
+        });
         const merged = p.promote === "auto";
         if (merged) await mergeAndDispatch(pr.number, title);
-        ctx.results.pullRequests.push({ number: pr.number, url: pr.url, kind: "promotion", rollout: manifest2.name, merged });
+        ctx.results.pullRequests.push({
+          number: pr.number,
+          url: pr.url,
+          kind: "promotion",
+          rollout: manifest2.name,
+          merged
+        });
         info(`${manifest2.name}: promotion PR #${pr.number}${merged ? " merged" : ""}`);
       });
     },
     async rollbackRequested({ manifest: manifest2, phase: phase2, severity, reason, failing, state }) {
       await setLatest(manifest2, "failure", `${phase2} failed: ${reason}`);
-      await reported(`revert PR of ${manifest2.name}`, () => openRevert(manifest2, phase2, severity, reason, failing, state));
+      await reported(
+        `revert PR of ${manifest2.name}`,
+        () => openRevert(manifest2, phase2, severity, reason, failing, state)
+      );
     },
     async rollbackDone({ manifest: manifest2, applied, ok }) {
-      await setLatest(manifest2, ok ? "inactive" : "failure", ok ? `rolled back to ${applied}` : `rolled back to ${applied}; verify failed`);
+      await setLatest(
+        manifest2,
+        ok ? "inactive" : "failure",
+        ok ? `rolled back to ${applied}` : `rolled back to ${applied}; verify failed`
+      );
     }
   };
   async function openRevert(manifest2, phase2, severity, reason, failing, state) {
@@ -64246,13 +64965,26 @@ function githubEvents(ctx, files) {
     const title = `rollouts: revert ${manifest2.name} ${phase2} (${severity})`;
     const idx = manifest2.phases.findIndex((p) => p.name === phase2);
     const below = manifest2.phases[idx - 1]?.name ?? "none";
-    const pushed = await pushRevert(branches, commit, fileOf(manifest2), below, branch, `${title}
+    const pushed = await pushRevert(
+      branches,
+      commit,
+      fileOf(manifest2),
+      below,
+      branch,
+      `${title}
 
-This reverts commit ${commit}.`);
+This reverts commit ${commit}.`
+    );
     if (!pushed) return;
     const timeline = await ctx.store.tailLedger(manifest2.name, 300, { fetch: false });
     const merged = ctx.cfg.autoRollback.has(severity);
-    const pr = await upsertPullRequest(octokit, cfg.repo, { branch, base: cfg.defaultBranch, title, body: revertBody({ rollout: manifest2.name, phase: phase2, severity, reason, commit, failing, timeline, merged }), labels: ["rollouts:rollback"] });
+    const pr = await upsertPullRequest(octokit, cfg.repo, {
+      branch,
+      base: cfg.defaultBranch,
+      title,
+      body: revertBody({ rollout: manifest2.name, phase: phase2, severity, reason, commit, failing, timeline, merged }),
+      labels: ["rollouts:rollback"]
+    });
     if (merged) await mergeAndDispatch(pr.number, title);
     ctx.results.pullRequests.push({ number: pr.number, url: pr.url, kind: "rollback", rollout: manifest2.name, merged });
     info(`${manifest2.name}: revert PR #${pr.number}${merged ? " merged" : ""}`);
@@ -64277,7 +65009,12 @@ function annotate(ctx, loaded) {
   for (const r of loaded)
     for (const i of r.issues) {
       any2 = true;
-      error(`${i.path === "(root)" ? "" : `${i.path}: `}${i.message}`, { file: relative(ctx.cfg.cwd, i.file), startLine: i.line, startColumn: i.col, title: "rollouts: invalid manifest" });
+      error(`${i.path === "(root)" ? "" : `${i.path}: `}${i.message}`, {
+        file: relative(ctx.cfg.cwd, i.file),
+        startLine: i.line,
+        startColumn: i.col,
+        title: "rollouts: invalid manifest"
+      });
     }
   return any2;
 }
@@ -64292,7 +65029,11 @@ function engineDeps(ctx, files) {
     reporter: streamReporter((t) => process.stdout.write(t), false),
     checkpoints: DEFAULT_CHECKPOINTS,
     events: githubEvents(ctx, files),
-    trigger: { event: cfg.event, commit: cfg.sha, ...typeof cfg.payload.pull_request?.number === "number" ? { pr: cfg.payload.pull_request.number } : {} },
+    trigger: {
+      event: cfg.event,
+      commit: cfg.sha,
+      ...typeof cfg.payload.pull_request?.number === "number" ? { pr: cfg.payload.pull_request.number } : {}
+    },
     enteredBy: async (m) => {
       const file2 = files.get(m.name) ?? `${cfg.dir}/${m.name}.yaml`;
       const sha = (await git(cfg.cwd, ["log", "-1", "--format=%H", "-G", "^phase:", "--", file2]).catch(() => "")).trim();
@@ -64309,7 +65050,11 @@ function planMarker(rollout) {
 async function upsertStickyComment(octokit, repo, issueNumber, marker, body) {
   const text = `${marker}
 ${body}`;
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100
+  });
   const mine = comments.find((c) => c.body?.includes(marker));
   if (mine) {
     if (mine.body !== text) await octokit.rest.issues.updateComment({ ...repo, comment_id: mine.id, body: text });
@@ -64329,7 +65074,9 @@ async function pullRequestFlow(ctx) {
   const failed = [];
   const { loaded } = await loadManifests(ctx);
   if (annotate(ctx, loaded)) failed.push("invalid manifests (see the annotations)");
-  await git(cfg.cwd, ["cat-file", "-e", `${pr.base.sha}^{commit}`]).catch(() => git(cfg.cwd, ["fetch", "--no-tags", "--depth=1", "origin", pr.base.sha]));
+  await git(cfg.cwd, ["cat-file", "-e", `${pr.base.sha}^{commit}`]).catch(
+    () => git(cfg.cwd, ["fetch", "--no-tags", "--depth=1", "origin", pr.base.sha])
+  );
   const appliedOf = async (name2) => (await ctx.store.readState(name2).catch(() => ({ state: null }))).state?.applied ?? null;
   const { plans, after } = await planChanges(cfg.cwd, pr.base.sha, cfg.dir, appliedOf);
   for (const plan2 of plans) {
@@ -64338,7 +65085,10 @@ async function pullRequestFlow(ctx) {
     const entering = plan2.actions.find((a) => a.kind === "apply");
     const phase2 = entering && m ? m.phases.find((p) => p.name === entering.phase) : void 0;
     const checklist = phase2?.checklist?.length ? { phase: phase2.name, result: checkChecklist(phase2.checklist, pr.body) } : null;
-    if (checklist && !checklist.result.ok) failed.push(`${plan2.name}: checklist for ${checklist.phase} not complete: ${[...checklist.result.unticked, ...checklist.result.missing].join("; ")}`);
+    if (checklist && !checklist.result.ok)
+      failed.push(
+        `${plan2.name}: checklist for ${checklist.phase} not complete: ${[...checklist.result.unticked, ...checklist.result.missing].join("; ")}`
+      );
     let audit = null;
     let auditNote;
     if (!cfg.auditOnPr) auditNote = "Read-only audit not run (`audit-on-pr: false`).";
@@ -64346,13 +65096,16 @@ async function pullRequestFlow(ctx) {
     else if (m && phase2 && plan2.errors.length === 0) {
       for (const name2 of m.env) if (process.env[name2]) setSecret(process.env[name2]);
       audit = await auditPhase({ cwd: cfg.cwd, env: process.env }, m, phase2);
-      for (const a of audit) if (a.outcome === "failed") failed.push(`${plan2.name}: audit step ${a.step} failed: ${a.detail}`);
+      for (const a of audit)
+        if (a.outcome === "failed") failed.push(`${plan2.name}: audit step ${a.step} failed: ${a.detail}`);
     }
     const body = planCommentBody(plan2, { audit, auditNote, checklist });
     try {
       await upsertStickyComment(ctx.octokit, cfg.repo, pr.number, planMarker(plan2.name), body);
     } catch (err) {
-      warning(`could not comment on #${pr.number}${isFork ? " (fork PRs get a read-only token)" : ""}: ${err.message}`);
+      warning(
+        `could not comment on #${pr.number}${isFork ? " (fork PRs get a read-only token)" : ""}: ${err.message}`
+      );
     }
     info(body);
   }
@@ -64361,17 +65114,30 @@ async function pullRequestFlow(ctx) {
 
 // src/action/summary.ts
 async function writeSummary(title, outcomes, views, results) {
-  const lines = [`## gitops-rollouts: ${title}`, "", "| rollout | desired | applied | status | this run | step | progress |", "|---|---|---|---|---|---|---|"];
+  const lines = [
+    `## gitops-rollouts: ${title}`,
+    "",
+    "| rollout | desired | applied | status | this run | step | progress |",
+    "|---|---|---|---|---|---|---|"
+  ];
   for (const v of views) {
     const o = outcomes.find((x) => x.name === v.name);
     const progress = v.progress ? `${v.progress.batches} batches, ${v.progress.items} items` : "";
-    lines.push(`| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${o?.outcome ?? ""}${o?.message ? `: ${o.message.replace(/\|/g, "\\|")}` : ""} | ${v.step ?? ""} | ${progress} |`);
+    lines.push(
+      `| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${o?.outcome ?? ""}${o?.message ? `: ${o.message.replace(/\|/g, "\\|")}` : ""} | ${v.step ?? ""} | ${progress} |`
+    );
   }
   for (const v of views)
-    if (v.gate?.samples.length) lines.push("", `### \`${v.name}\` gate of ${v.gate.phase} (passes at ${v.gate.passesAt})`, samplesTable(v.gate.samples));
+    if (v.gate?.samples.length)
+      lines.push(
+        "",
+        `### \`${v.name}\` gate of ${v.gate.phase} (passes at ${v.gate.passesAt})`,
+        samplesTable(v.gate.samples)
+      );
   if (results.pullRequests.length) {
     lines.push("", "### Pull requests");
-    for (const pr of results.pullRequests) lines.push(`- ${pr.kind} of \`${pr.rollout}\`: [#${pr.number}](${pr.url})${pr.merged ? " (merged)" : ""}`);
+    for (const pr of results.pullRequests)
+      lines.push(`- ${pr.kind} of \`${pr.rollout}\`: [#${pr.number}](${pr.url})${pr.merged ? " (merged)" : ""}`);
   }
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(lines.join("\n"), true).write();
 }
@@ -64420,7 +65186,9 @@ async function run2() {
     case "drill": {
       const result = await drill(deps, one(r.rollout));
       if (!result) throw new Error("another reconciler holds the lease");
-      info(`drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(", ")}` : ""}`);
+      info(
+        `drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(", ")}` : ""}`
+      );
       outcomes = [];
       if (!result.ok) setFailed(result.error ?? "drill failed");
       break;
