@@ -14,21 +14,33 @@ export interface PullRef {
   number: number;
   url: string;
   created: boolean;
+  /** An existing PR whose title or body this call changed. */
+  updated: boolean;
 }
 
-export async function upsertPullRequest(octokit: Octokit, repo: RepoRef, spec: PullSpec): Promise<PullRef> {
-  const { data: open } = await octokit.rest.pulls.list({
+/** The open PR from `branch` into `base`, found by its branch as release-please finds its own. */
+async function findOpenPullRequest(octokit: Octokit, repo: RepoRef, branch: string, base: string) {
+  const { data } = await octokit.rest.pulls.list({
     ...repo,
     state: 'open',
-    head: `${repo.owner}:${spec.branch}`,
-    base: spec.base,
+    head: `${repo.owner}:${branch}`,
+    base,
     per_page: 10,
   });
-  let pr: PullRef;
-  if (open[0]) {
-    await octokit.rest.pulls.update({ ...repo, pull_number: open[0].number, title: spec.title, body: spec.body });
-    pr = { number: open[0].number, url: open[0].html_url, created: false };
-  } else {
+  return data.find((p) => p.head.ref === branch);
+}
+
+const sameText = (a: string | null | undefined, b: string) =>
+  (a ?? '').replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+
+/**
+ * Opens the PR, or finds the open one from its branch and edits only what differs (as release-please's
+ * maybeUpdateExistingPullRequest: an unchanged title and body are not written again), adding only missing labels.
+ * A second run with the same content makes no write at all.
+ */
+export async function upsertPullRequest(octokit: Octokit, repo: RepoRef, spec: PullSpec): Promise<PullRef> {
+  const existing = await findOpenPullRequest(octokit, repo, spec.branch, spec.base);
+  if (!existing) {
     const { data } = await octokit.rest.pulls.create({
       ...repo,
       head: spec.branch,
@@ -36,11 +48,17 @@ export async function upsertPullRequest(octokit: Octokit, repo: RepoRef, spec: P
       title: spec.title,
       body: spec.body,
     });
-    pr = { number: data.number, url: data.html_url, created: true };
+    if (spec.labels.length)
+      await octokit.rest.issues.addLabels({ ...repo, issue_number: data.number, labels: spec.labels });
+    return { number: data.number, url: data.html_url, created: true, updated: false };
   }
-  if (spec.labels.length)
-    await octokit.rest.issues.addLabels({ ...repo, issue_number: pr.number, labels: spec.labels });
-  return pr;
+  const updated = existing.title !== spec.title || !sameText(existing.body, spec.body);
+  if (updated)
+    await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, title: spec.title, body: spec.body });
+  const has = new Set(existing.labels.map((l) => l.name.toLowerCase()));
+  const missing = spec.labels.filter((l) => !has.has(l.toLowerCase()));
+  if (missing.length) await octokit.rest.issues.addLabels({ ...repo, issue_number: existing.number, labels: missing });
+  return { number: existing.number, url: existing.html_url, created: false, updated };
 }
 
 export async function mergePullRequest(
