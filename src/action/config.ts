@@ -1,26 +1,26 @@
-// The action's inputs and the event it runs for: the only place that reads GitHub's event payloads.
+// The action's configuration, read once: the step's inputs checked, and the event turned into a route. The only file
+// that reads @actions/github's context (and with it the event payload).
 import * as core from '@actions/core';
 import { context } from '@actions/github';
-
-export type Command = 'auto' | 'validate' | 'plan' | 'reconcile' | 'rollback' | 'drill';
-const COMMANDS: Command[] = ['auto', 'validate', 'plan', 'reconcile', 'rollback', 'drill'];
+import type { LedgerTrigger } from '../state/index.js';
+import { parseAutoRollback, parseBoolean, parseCommand, type RollbackSeverity } from './inputs.js';
+import { routeOf, type Route } from './route.js';
 
 export interface ActionConfig {
-  command: Command;
+  route: Route;
   token: string;
   dir: string;
   stateBranch: string;
   auditOnPr: boolean;
-  autoRollback: Set<string>;
+  /** Severities whose revert PR is merged at once. */
+  autoRollback: Set<RollbackSeverity>;
   workflow: string;
-  rollout: string;
-  to: string;
   cwd: string;
   event: string;
-  payload: typeof context.payload;
+  /** What the ledger records as this run's trigger. */
+  trigger: LedgerTrigger;
   repo: { owner: string; repo: string };
   sha: string;
-  ref: string;
   runId: string;
   runUrl: string;
   serverUrl: string;
@@ -28,103 +28,40 @@ export interface ActionConfig {
   defaultBranch: string;
 }
 
-export class InputError extends Error {}
-
+/** Throws InputError for a bad input or payload, before anything has run. */
 export function readConfig(): ActionConfig {
-  const command = (core.getInput('command') || 'auto') as Command;
-  if (!COMMANDS.includes(command))
-    throw new InputError(`input command: expected one of ${COMMANDS.join(', ')}, got ${command}`);
-  const autoRollback = core.getInput('auto-rollback') || 'critical';
-  const payload = context.payload;
+  const token = core.getInput('token');
+  if (token) core.setSecret(token);
+  const payload = context.payload as Record<string, unknown>;
   const repo = context.repo;
+  const defaultBranch =
+    ((payload.repository as { default_branch?: unknown } | undefined)?.default_branch as string | undefined) ?? 'main';
+  const route = routeOf(
+    { event: context.eventName, payload, ref: context.ref, repository: `${repo.owner}/${repo.repo}`, defaultBranch },
+    {
+      command: parseCommand('input command', core.getInput('command') || 'auto'),
+      rollout: core.getInput('rollout'),
+      to: core.getInput('to'),
+    },
+  );
+  const pr = (payload.pull_request as { number?: unknown } | undefined)?.number;
   return {
-    command,
-    token: core.getInput('token'),
+    route,
+    token,
     dir: core.getInput('dir') || 'rollouts',
     stateBranch: core.getInput('state-branch') || 'rollouts-state',
-    auditOnPr: core.getBooleanInput('audit-on-pr', { required: false }),
-    autoRollback: new Set(
-      autoRollback === 'none'
-        ? []
-        : autoRollback
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-    ),
+    auditOnPr: parseBoolean('input audit-on-pr', core.getInput('audit-on-pr'), false),
+    autoRollback: parseAutoRollback('input auto-rollback', core.getInput('auto-rollback')),
     workflow: core.getInput('workflow') || 'rollouts.yml',
-    rollout: core.getInput('rollout'),
-    to: core.getInput('to') || 'none',
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     event: context.eventName,
-    payload,
+    trigger: { event: context.eventName, commit: context.sha, ...(typeof pr === 'number' ? { pr } : {}) },
     repo,
     sha: context.sha,
-    ref: context.ref,
     runId: String(context.runId),
     runUrl: `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context.runId}`,
     serverUrl: context.serverUrl,
     apiUrl: context.apiUrl,
-    defaultBranch: (payload.repository?.default_branch as string | undefined) ?? 'main',
+    defaultBranch,
   };
-}
-
-export type Route =
-  | { kind: 'pull-request' }
-  | { kind: 'reconcile' }
-  | { kind: 'alert'; alerts: unknown[] }
-  | { kind: 'validate' }
-  | { kind: 'plan' }
-  | { kind: 'rollback'; rollout: string; to: string }
-  | { kind: 'drill'; rollout: string }
-  | { kind: 'skip'; reason: string };
-
-/** `auto` picks by event (DESIGN §6); any other command runs as asked. */
-export function route(cfg: ActionConfig): Route {
-  const inputs = (cfg.payload.inputs ?? {}) as Record<string, string | undefined>;
-  let command: Command = cfg.command;
-  if (command === 'auto') {
-    switch (cfg.event) {
-      case 'pull_request':
-      case 'pull_request_target':
-        return { kind: 'pull-request' };
-      case 'push':
-        if (cfg.ref !== `refs/heads/${cfg.defaultBranch}`)
-          return { kind: 'skip', reason: `push to ${cfg.ref}, not the default branch` };
-        return { kind: 'reconcile' };
-      case 'schedule':
-        return { kind: 'reconcile' };
-      case 'workflow_dispatch':
-        command = (inputs.command as Command | undefined) ?? 'reconcile';
-        break;
-      case 'repository_dispatch': {
-        if (cfg.payload.action !== 'rollouts-alert')
-          return { kind: 'skip', reason: `repository_dispatch of type ${String(cfg.payload.action)}` };
-        const alerts = (cfg.payload.client_payload as { alerts?: unknown } | undefined)?.alerts;
-        if (!Array.isArray(alerts))
-          throw new InputError(
-            'rollouts-alert: client_payload.alerts must be the alerts array of an Alertmanager webhook',
-          );
-        return { kind: 'alert', alerts };
-      }
-      default:
-        return { kind: 'skip', reason: `event ${cfg.event} has nothing to do` };
-    }
-  }
-  const rollout = cfg.rollout || inputs.rollout || '';
-  const to = (cfg.to !== 'none' ? cfg.to : inputs.to) || 'none';
-  switch (command) {
-    case 'validate':
-      return { kind: 'validate' };
-    case 'plan':
-      return cfg.event.startsWith('pull_request') ? { kind: 'pull-request' } : { kind: 'plan' };
-    case 'reconcile':
-    case 'auto':
-      return { kind: 'reconcile' };
-    case 'rollback':
-      if (!rollout) throw new InputError('command rollback needs the input rollout');
-      return { kind: 'rollback', rollout, to };
-    case 'drill':
-      if (!rollout) throw new InputError('command drill needs the input rollout');
-      return { kind: 'drill', rollout };
-  }
 }

@@ -1,4 +1,4 @@
-// The action's entry (dist/index.js): event -> command, then the same engine as the CLI.
+// The action's entry (dist/index.js): the route read once from inputs and event, then the same engine as the CLI.
 import * as core from '@actions/core';
 import {
   drill,
@@ -6,18 +6,35 @@ import {
   failGatesForAlerts,
   reconcileAll,
   statusOf,
-  type AlertmanagerAlert,
   type RolloutOutcome,
 } from '../engine/index.js';
-import { InputError, readConfig, route } from './config.js';
-import { actionContext, annotate, engineDeps, loadManifests } from './deps.js';
-import { pullRequestFlow } from './pull-request.js';
+import type { Manifest } from '../manifest/index.js';
+import { readConfig } from './config.js';
+import { actionContext } from './context.js';
+import { engineDepsFor } from './engine-deps.js';
+import { githubRolloutEvents } from './engine-events.js';
+import { InputError } from './inputs.js';
+import { annotateIssues, loadManifests } from './manifests.js';
+import { planPullRequest } from './plan-pull-request.js';
 import { writeSummary } from './summary.js';
+
+/** The rollout a rollback or drill names, and the phase it rolls back to, checked before anything runs. */
+function named(manifests: Manifest[], rollout: string, to = 'none'): Manifest {
+  const m = manifests.find((x) => x.name === rollout);
+  if (!m)
+    throw new InputError(
+      `input rollout: no rollout named ${rollout} (have: ${manifests.map((x) => x.name).join(', ') || 'none'})`,
+    );
+  if (to !== 'none' && !m.phases.some((p) => p.name === to))
+    throw new InputError(
+      `input to: ${rollout} has no phase ${to} (have: none, ${m.phases.map((p) => p.name).join(', ')})`,
+    );
+  return m;
+}
 
 async function run(): Promise<void> {
   const cfg = readConfig();
-  if (cfg.token) core.setSecret(cfg.token);
-  const r = route(cfg);
+  const r = cfg.route;
   core.info(`rollouts: ${cfg.event} -> ${r.kind}`);
   if (r.kind === 'skip') {
     core.info(r.reason);
@@ -25,37 +42,35 @@ async function run(): Promise<void> {
   }
   const ctx = actionContext(cfg);
   if (r.kind === 'pull-request') {
-    const { failed, plans } = await pullRequestFlow(ctx);
+    const { failed, plans } = await planPullRequest(ctx, r.pull);
     core.setOutput('plan', JSON.stringify({ rollouts: plans }));
     if (failed.length) core.setFailed(failed.join('\n'));
     return;
   }
-  const { loaded, manifests, files } = await loadManifests(ctx);
-  if (annotate(ctx, loaded)) {
+  const { loaded, manifests, files } = await loadManifests(cfg);
+  if (annotateIssues(cfg, loaded)) {
     core.setFailed('invalid manifests (see the annotations): nothing was run');
     return;
   }
   if (r.kind === 'validate' || r.kind === 'plan') return;
+  const target =
+    r.kind === 'rollback' ? named(manifests, r.rollout, r.to) : r.kind === 'drill' ? named(manifests, r.rollout) : null;
   for (const name of manifests.flatMap((m) => m.env)) if (process.env[name]) core.setSecret(process.env[name]!);
-  const deps = engineDeps(ctx, files);
+  const github = githubRolloutEvents(ctx, files);
+  const deps = engineDepsFor(ctx, files, github.events);
   let outcomes: RolloutOutcome[];
-  const one = (name: string) => {
-    const m = manifests.find((x) => x.name === name);
-    if (!m) throw new InputError(`no rollout named ${name}`);
-    return m;
-  };
   switch (r.kind) {
     case 'reconcile':
       outcomes = await reconcileAll(deps, loaded);
       break;
     case 'alert':
-      outcomes = await failGatesForAlerts(deps, manifests, r.alerts as AlertmanagerAlert[]);
+      outcomes = await failGatesForAlerts(deps, manifests, r.alerts);
       break;
     case 'rollback':
-      outcomes = [await emergencyRollback(deps, one(r.rollout), r.to)];
+      outcomes = [await emergencyRollback(deps, target!, r.to)];
       break;
     case 'drill': {
-      const result = await drill(deps, one(r.rollout));
+      const result = await drill(deps, target!);
       if (!result) throw new Error('another reconciler holds the lease');
       core.info(
         `drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`,
@@ -67,9 +82,10 @@ async function run(): Promise<void> {
   }
   const views = await statusOf(ctx.store, manifests);
   core.setOutput('status', JSON.stringify({ rollouts: views }));
-  const last = ctx.results.pullRequests.at(-1);
+  const opened = github.opened();
+  const last = opened.pullRequests.at(-1);
   if (last) core.setOutput('pull-request', String(last.number));
-  await writeSummary(r.kind, outcomes, views, ctx.results);
+  await writeSummary(r.kind, outcomes, views, opened);
   // A gate's verdict is recorded in the state, not in the outcome: the check's failure message says why.
   const reasonOf = (o: RolloutOutcome) =>
     o.message ?? (views.find((v) => v.name === o.name)?.failure as { reason?: string } | undefined)?.reason ?? o.status;

@@ -1,14 +1,14 @@
-// The job summary: each rollout's phase, status, step, progress, last gate samples, and the PRs this run opened.
+// The job summary: each rollout's phase, status, step, progress, last gate samples, and what this run opened.
 import * as core from '@actions/core';
 import type { RolloutOutcome, RolloutStatusView } from '../engine/index.js';
 import { samplesTable, type SampleLike } from '../github/markdown.js';
-import type { ActionResults } from './events.js';
+import type { Opened } from './opened.js';
 
 export async function writeSummary(
   title: string,
   outcomes: RolloutOutcome[],
   views: RolloutStatusView[],
-  results: ActionResults,
+  opened: Opened,
 ): Promise<void> {
   const lines = [
     `## gitops-rollouts: ${title}`,
@@ -30,10 +30,14 @@ export async function writeSummary(
         `### \`${v.name}\` gate of ${v.gate.phase} (passes at ${v.gate.passesAt})`,
         samplesTable(v.gate.samples as SampleLike[]),
       );
-  if (results.pullRequests.length) {
+  if (opened.pullRequests.length) {
     lines.push('', '### Pull requests');
-    for (const pr of results.pullRequests)
+    for (const pr of opened.pullRequests)
       lines.push(`- ${pr.kind} of \`${pr.rollout}\`: [#${pr.number}](${pr.url})${pr.merged ? ' (merged)' : ''}`);
+  }
+  if (opened.deployments.length) {
+    lines.push('', '### Deployments');
+    for (const d of opened.deployments) lines.push(`- \`${d.environment}\`: phase \`${d.phase}\` (deployment ${d.id})`);
   }
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(lines.join('\n'), true).write();
 }

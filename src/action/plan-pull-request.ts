@@ -5,34 +5,29 @@ import { auditPhase, git, planChanges, type AuditStepResult } from '../engine/in
 import { checkChecklist, type RolloutPlan } from '../plan/index.js';
 import { planMarker, upsertStickyComment } from '../github/comments.js';
 import { planCommentBody } from '../github/markdown.js';
-import { annotate, loadManifests, type ActionContext } from './deps.js';
+import type { ActionContext } from './context.js';
+import { annotateIssues, loadManifests } from './manifests.js';
+import type { PullRequestFacts } from './route.js';
 
-interface PullPayload {
-  number: number;
-  body?: string | null;
-  base: { sha: string; ref: string };
-  head: { sha: string; repo?: { full_name?: string } | null };
+export interface PullRequestPlan {
+  /** Why the check fails; empty when the change may merge. */
+  failed: string[];
+  plans: RolloutPlan[];
 }
 
-export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: string[]; plans: RolloutPlan[] }> {
+export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts): Promise<PullRequestPlan> {
   const { cfg } = ctx;
-  const pr = cfg.payload.pull_request as PullPayload | undefined;
-  if (!pr) throw new Error('pull_request payload missing');
-  // Fail closed: a head repository other than this one is a fork, and so is none at all (GitHub sends
-  // `head.repo: null` once the fork is deleted).
-  const baseRepo = (cfg.payload.repository?.full_name as string | undefined) ?? `${cfg.repo.owner}/${cfg.repo.repo}`;
-  const isFork = pr.head.repo?.full_name?.toLowerCase() !== baseRepo.toLowerCase();
   const failed: string[] = [];
 
-  const { loaded } = await loadManifests(ctx);
-  if (annotate(ctx, loaded)) failed.push('invalid manifests (see the annotations)');
+  const { loaded } = await loadManifests(cfg);
+  if (annotateIssues(cfg, loaded)) failed.push('invalid manifests (see the annotations)');
 
-  await git(cfg.cwd, ['cat-file', '-e', `${pr.base.sha}^{commit}`]).catch(() =>
-    git(cfg.cwd, ['fetch', '--no-tags', '--depth=1', 'origin', pr.base.sha]),
+  await git(cfg.cwd, ['cat-file', '-e', `${pr.baseSha}^{commit}`]).catch(() =>
+    git(cfg.cwd, ['fetch', '--no-tags', '--depth=1', 'origin', pr.baseSha]),
   );
   const appliedOf = async (name: string) =>
     (await ctx.store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
-  const { plans, after } = await planChanges(cfg.cwd, pr.base.sha, cfg.dir, appliedOf);
+  const { plans, after } = await planChanges(cfg.cwd, pr.baseSha, cfg.dir, appliedOf);
 
   for (const plan of plans) {
     for (const e of plan.errors) failed.push(`${plan.name}: ${e}`);
@@ -49,7 +44,7 @@ export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: str
     let audit: AuditStepResult[] | null = null;
     let auditNote: string | undefined;
     if (!cfg.auditOnPr) auditNote = 'Read-only audit not run (`audit-on-pr: false`).';
-    else if (isFork) auditNote = 'Read-only audit not run: pull requests from forks run no steps.';
+    else if (pr.fromFork) auditNote = 'Read-only audit not run: pull requests from forks run no steps.';
     else if (m && phase && plan.errors.length === 0) {
       for (const name of m.env) if (process.env[name]) core.setSecret(process.env[name]!);
       audit = await auditPhase({ cwd: cfg.cwd, env: process.env }, m, phase);
@@ -61,7 +56,7 @@ export async function pullRequestFlow(ctx: ActionContext): Promise<{ failed: str
       await upsertStickyComment(ctx.octokit, cfg.repo, pr.number, planMarker(plan.name), body);
     } catch (err) {
       core.warning(
-        `could not comment on #${pr.number}${isFork ? ' (fork PRs get a read-only token)' : ''}: ${(err as Error).message}`,
+        `could not comment on #${pr.number}${pr.fromFork ? ' (fork PRs get a read-only token)' : ''}: ${(err as Error).message}`,
       );
     }
     core.info(body);
