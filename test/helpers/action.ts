@@ -290,6 +290,17 @@ export class ActionHarness {
     return this.job('workflow_dispatch', payload, { ...o, sha: dispatch.sha, ref, runId: dispatch.runId });
   }
 
+  /** A `workflow_dispatch` a person started (Actions tab, `gh workflow run`) with `inputs`, on main's tip. */
+  async workflowDispatchJob(inputs: Record<string, string>, o: Partial<JobOptions> = {}): Promise<JobRun> {
+    const payload = workflowDispatchPayload(this.identity, {
+      ref: 'refs/heads/main',
+      workflow: '.github/workflows/rollouts.yml',
+      inputs,
+      sender: 'octodev',
+    });
+    return this.job('workflow_dispatch', payload, { ...o, sha: await this.mainSha(), ref: 'refs/heads/main' });
+  }
+
   /** A `repository_dispatch` job (e.g. `rollouts-alert` from an Alertmanager relay) on main's tip. */
   async repositoryDispatchJob(
     action: string,
