@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import type { LedgerTrigger } from '../state/index.js';
-import { parseAutoRollback, parseBoolean, parseCommand, type RollbackSeverity } from './inputs.js';
+import { parseAutoRollback, parseBoolean, parseCommand } from './inputs.js';
 import { routeOf, type Route } from './route.js';
 
 export interface ActionConfig {
@@ -13,7 +13,7 @@ export interface ActionConfig {
   stateBranch: string;
   auditOnPr: boolean;
   /** Severities whose revert PR is merged at once. */
-  autoRollback: Set<RollbackSeverity>;
+  autoRollback: ReadonlySet<string>;
   workflow: string;
   cwd: string;
   event: string;

@@ -40,7 +40,7 @@ export async function openRevertPr(ctx: ActionContext, req: RevertRequest): Prom
   );
   if (!pushed) return null;
   const timeline = await ctx.store.tailLedger(manifest.name, 300, { fetch: false });
-  const merged = (cfg.autoRollback as Set<string>).has(severity);
+  const merged = cfg.autoRollback.has(severity);
   const pr = await upsertPullRequest(octokit, cfg.repo, {
     branch,
     base: cfg.defaultBranch,

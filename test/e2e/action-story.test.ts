@@ -194,6 +194,7 @@ describe('the action through a whole rollout', () => {
     expect(canary!.statuses.map((s) => s.state)).toEqual(['in_progress']);
     expect(r.summary).toContain('## gitops-rollouts: reconcile');
     expect(r.summary).toMatch(new RegExp(`\\| \`${NAME}\` \\| canary \\| canary \\| holding \\|`));
+    expect(r.summary).toContain(`- \`rollout/${NAME}\`: phase \`canary\` (deployment ${canary!.deployment.id})`);
   });
 
   it('opens one promotion PR once the canary gate held healthy, and marks the deployment successful', async () => {
