@@ -104,7 +104,10 @@ function alertRoute(ev: EventFacts): Route {
 /** `auto` picks by event; any other command runs as asked, on any event. */
 export function routeOf(ev: EventFacts, step: StepInputs): Route {
   let command = step.command;
-  let given: Record<string, unknown> = {};
+  const given =
+    ev.event === 'workflow_dispatch'
+      ? (parsed(dispatchInputs, ev.payload.inputs, 'workflow_dispatch inputs') ?? {})
+      : {};
   if (command === 'auto') {
     switch (ev.event) {
       case 'pull_request':
@@ -117,7 +120,6 @@ export function routeOf(ev: EventFacts, step: StepInputs): Route {
       case 'schedule':
         return { kind: 'reconcile' };
       case 'workflow_dispatch': {
-        given = parsed(dispatchInputs, ev.payload.inputs, 'workflow_dispatch inputs') ?? {};
         const asked = given.command == null ? '' : String(given.command);
         command = asked === '' ? 'reconcile' : parseCommand('workflow_dispatch input command', asked);
         break;

@@ -106,6 +106,10 @@ describe('the route of a workflow_dispatch', () => {
     expect(
       routeOf(dispatch({ command: 'drill', rollout: 'byok' }), { command: 'auto', rollout: 'other', to: '' }),
     ).toEqual({ kind: 'drill', rollout: 'other' });
+    // A workflow that passes only `command:` to the step still gets the rollout and phase the dispatch named.
+    expect(
+      routeOf(dispatch({ command: 'rollback', rollout: 'byok', to: 'canary' }), { ...AUTO, command: 'rollback' }),
+    ).toEqual({ kind: 'rollback', rollout: 'byok', to: 'canary' });
   });
 
   it('fails an unknown command with an input error naming the allowed commands', () => {
