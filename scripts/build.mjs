@@ -15,6 +15,17 @@ const shared = {
   },
 };
 
+// The HTML report inlines uPlot and its own page script (src/report/assets.ts): carried in the bundle as text.
+const { readFileSync } = await import('node:fs');
+const { createRequire } = await import('node:module');
+const requireHere = createRequire(import.meta.url);
+const reportAssets = {
+  uplotJs: readFileSync(requireHere.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+  uplotCss: readFileSync(requireHere.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+  pageJs: readFileSync('src/report/page/report.js', 'utf8'),
+};
+shared.define = { __ROLLOUTS_REPORT_ASSETS__: JSON.stringify(reportAssets) };
+
 await build({ ...shared, entryPoints: ['src/action/main.ts'], outfile: 'dist/index.js' });
 await build({
   ...shared,
