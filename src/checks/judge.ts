@@ -1,9 +1,11 @@
 // `judge`: Kayenta-style canary analysis. For each metric, range queries over the last `range` for control and canary,
-// classified by the Mann-Whitney judge (./judge/); value = the score, result = per-metric numbers and the verdict.
+// at a step no shorter than the queries' rate windows (./judge/windows.ts), classified by the Mann-Whitney judge
+// (./judge/classify.ts); value = the score, result = per-metric numbers and the verdict.
 // By default: verdict pass -> pass, marginal -> inconclusive, fail -> fail, no counted metric -> inconclusive.
 import { durationMs } from '../manifest/schema.js';
 import { renderText } from '../manifest/templates.js';
 import { classifyMetric, scoreJudgement, type JudgeVerdict, type MetricResult } from './judge/classify.js';
+import { thinnedStep, type Thinning } from './judge/windows.js';
 import { parseMatrix, prometheusBase, prometheusGet } from './prometheus-api.js';
 import type { CheckEnv, CheckKindImpl } from './types.js';
 
@@ -14,8 +16,11 @@ export interface JudgeResult {
   /** Range of the queries, ISO. */
   start: string;
   end: string;
-  metrics: MetricResult[];
+  metrics: JudgedMetric[];
 }
+
+/** A metric's classification and how its series were sampled: `step` seconds apart, raised to `window` if needed. */
+export type JudgedMetric = MetricResult & Thinning;
 
 interface Window {
   start: number;
@@ -31,22 +36,29 @@ async function seriesOf(base: string, query: string, w: Window, env: CheckEnv): 
   return series[0]?.values ?? [];
 }
 
+/** The reason, saying when points were taken further apart than the configured step. */
+function withSampling(reason: string, t: Thinning): string {
+  if (t.thinnedFrom === null) return reason;
+  return `${reason}; points ${t.step}s apart (step raised from ${t.thinnedFrom}s to the ${t.window}s rate window)`;
+}
+
 export const judgeKind: CheckKindImpl<'judge'> = {
   kind: 'judge',
   async measure(check, env) {
     const spec = check.judge!;
     const base = prometheusBase(spec.prometheus.url, env);
     const endMs = env.now().getTime();
-    const w: Window = {
-      end: endMs / 1000,
-      start: (endMs - durationMs(spec.range)) / 1000,
-      step: durationMs(spec.step) / 1000,
-    };
+    const end = endMs / 1000;
+    const start = (endMs - durationMs(spec.range)) / 1000;
     const metrics = await Promise.all(
-      spec.metrics.map(async (m): Promise<MetricResult> => {
+      spec.metrics.map(async (m): Promise<JudgedMetric> => {
+        const controlQuery = renderText(m.control, env.vars);
+        const canaryQuery = renderText(m.canary, env.vars);
+        const thinning = thinnedStep(durationMs(spec.step) / 1000, [controlQuery, canaryQuery]);
+        const w: Window = { start, end, step: thinning.step };
         const [control, canary] = await Promise.all([
-          seriesOf(base, renderText(m.control, env.vars), w, env),
-          seriesOf(base, renderText(m.canary, env.vars), w, env),
+          seriesOf(base, controlQuery, w, env),
+          seriesOf(base, canaryQuery, w, env),
         ]);
         const input = { name: m.name, direction: m.direction, critical: m.critical, effectSize: m.effectSize };
         if (typeof control === 'string' || typeof canary === 'string') {
@@ -55,9 +67,10 @@ export const judgeKind: CheckKindImpl<'judge'> = {
             typeof control === 'string' ? `control ${control}` : '',
             typeof canary === 'string' ? `canary ${canary}` : '',
           ];
-          return { ...noData, reason: why.filter(Boolean).join('; ') };
+          return { ...noData, reason: why.filter(Boolean).join('; '), ...thinning };
         }
-        return classifyMetric({ ...input, control, canary });
+        const judged = classifyMetric({ ...input, control, canary });
+        return { ...judged, reason: withSampling(judged.reason, thinning), ...thinning };
       }),
     );
     const judgement = scoreJudgement(metrics, spec.thresholds);
@@ -65,7 +78,7 @@ export const judgeKind: CheckKindImpl<'judge'> = {
       verdict: judgement.verdict,
       score: judgement.score,
       reason: judgement.reason,
-      start: new Date(w.start * 1000).toISOString(),
+      start: new Date(start * 1000).toISOString(),
       end: new Date(endMs).toISOString(),
       metrics,
     };
