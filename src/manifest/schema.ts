@@ -73,19 +73,86 @@ export const STEP_DRIVERS = ['run', 'http', 'convex'] as const;
 export const step = oneKind(z.strictObject(stepFields), STEP_DRIVERS);
 
 const labels = z.record(z.string(), z.string());
+
+/**
+ * The judge's default minimum effect (Kayenta's `effectSize`): a significant change fails only once the canary's mean
+ * is 10 % above (or below) the control's. Kayenta's own default is 1.0 (no minimum); 1.1 / 0.9 is the example its
+ * canary-config documentation gives, and it is what keeps a change of a fraction of a percent, which a rank test on a
+ * long series finds "significant", from failing a canary. A 10 % regression still fails; set 1.0 to fail on any
+ * significant change.
+ */
+export const JUDGE_EFFECT_SIZE = { allowedIncrease: 1.1, allowedDecrease: 0.9 } as const;
+
 export const judgeMetric = z.strictObject({
-  name: z.string().min(1),
-  control: z.string().min(1).describe('PromQL range query over the control group.'),
-  canary: z.string().min(1).describe('PromQL range query over the canary group.'),
-  direction: z.enum(['increase', 'decrease', 'either']).default('either'),
-  critical: z.boolean().default(false),
+  name: z.string().min(1).describe('Names the metric in the verdict and the PR comment.'),
+  control: z
+    .string()
+    .min(1)
+    .describe('PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...)).'),
+  canary: z.string().min(1).describe('PromQL range query over the canary group; must return one series.'),
+  direction: z
+    .enum(['increase', 'decrease', 'either'])
+    .default('either')
+    .describe('Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either.'),
+  critical: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive.',
+    ),
   effectSize: z
     .strictObject({
-      allowedIncrease: z.number().positive().optional(),
-      allowedDecrease: z.number().positive().optional(),
+      allowedIncrease: z
+        .number()
+        .min(1)
+        .default(JUDGE_EFFECT_SIZE.allowedIncrease)
+        .describe(
+          'High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %).',
+        ),
+      allowedDecrease: z
+        .number()
+        .positive()
+        .max(1)
+        .default(JUDGE_EFFECT_SIZE.allowedDecrease)
+        .describe('Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).'),
     })
-    .optional(),
+    .default(JUDGE_EFFECT_SIZE)
+    .describe(
+      "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0.",
+    ),
 });
+
+export const judge = z
+  .strictObject({
+    prometheus: z
+      .strictObject({ url: z.string().optional() })
+      .default({})
+      .describe("url: else another check's, else $PROMETHEUS_URL."),
+    range: duration.default('30m').describe('Look-back window of the range queries, ending now. Default 30m.'),
+    step: duration
+      .default('15s')
+      .describe(
+        'Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in ' +
+          "a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so " +
+          'set step to at least that window.',
+      ),
+    metrics: z.array(judgeMetric).min(1),
+    thresholds: z
+      .strictObject({
+        pass: z.number().min(0).max(100).default(90).describe('Score >= pass: the sample passes. Default 90.'),
+        marginal: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(75)
+          .describe('Score >= marginal (and < pass): inconclusive; below: fails. Default 75.'),
+      })
+      .default({ pass: 90, marginal: 75 }),
+  })
+  .describe(
+    'Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence, Pass / High / Low; ' +
+      'value = 100 x Pass / metrics with data.',
+  );
 
 const checkFields = {
   http: httpRequest.optional(),
@@ -104,20 +171,7 @@ const checkFields = {
     .strictObject({ maxRto: duration, maxAge: duration.default('30d') })
     .optional()
     .describe('A rollback drill recorded in the ledger within maxAge met maxRto.'),
-  judge: z
-    .strictObject({
-      prometheus: z.strictObject({ url: z.string().optional() }).default({}),
-      range: duration.default('30m'),
-      step: duration.default('15s'),
-      metrics: z.array(judgeMetric).min(1),
-      thresholds: z
-        .strictObject({
-          pass: z.number().min(0).max(100).default(90),
-          marginal: z.number().min(0).max(100).default(75),
-        })
-        .default({ pass: 90, marginal: 75 }),
-    })
-    .optional(),
+  judge: judge.optional(),
   pass: cel.optional().describe('CEL over value, result, baseline: the sample passes when true.'),
   fail: cel.optional().describe('CEL over value, result, baseline: the sample fails when true.'),
   severity: z.enum(['critical', 'high', 'medium', 'low']).default('high'),

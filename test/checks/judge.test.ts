@@ -20,6 +20,9 @@ beforeAll(async () => {
       'errors_high{cohort="canary"}': around(9),
       'empty{cohort="canary"}': [],
       'by_instance{cohort="canary"}': [around(100), around(100)],
+      'sum(rate(requests{cohort="control"}[1m]))': around(50),
+      'sum(rate(requests{cohort="canary"}[1m]))': around(50),
+      'sum(rate(requests{cohort="canary"}[2m]))': around(50),
     },
   });
 });
@@ -64,6 +67,34 @@ describe('judge check kind against range queries', () => {
       ['latency', 'Pass', 30],
       ['errors', 'Pass', 30],
     ]);
+  });
+
+  it("queries at a step raised to the metric's longest rate window and records it in the result", async () => {
+    prom.requests.length = 0;
+    const rate = (cohort: string, window = '1m') => `sum(rate(requests{cohort="${cohort}"}[${window}]))`;
+    const metrics = [
+      { name: 'rps', control: rate('control'), canary: rate('canary', '2m') },
+      { name: 'latency', control: 'latency{cohort="control"}', canary: 'latency{cohort="canary"}' },
+    ];
+    const s = await sampleCheck('j', judgeCheck(metrics), testEnv());
+    const steps = prom.requests
+      .filter((r) => r.pathname === '/api/v1/query_range')
+      .map((r) => [r.searchParams.get('query'), Number(r.searchParams.get('step'))]);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        [rate('control'), 120],
+        [rate('canary', '2m'), 120],
+        ['latency{cohort="control"}', 15],
+        ['latency{cohort="canary"}', 15],
+      ]),
+    );
+    const detail = s.detail as JudgeResult;
+    expect(detail.metrics.map((m) => [m.name, m.window, m.step, m.thinnedFrom])).toEqual([
+      ['rps', 120, 120, 15],
+      ['latency', null, 15, null],
+    ]);
+    expect(detail.metrics[0]!.reason).toMatch(/; points 120s apart \(step raised from 15s to the 120s rate window\)$/);
+    expect(s.outcome).toBe('pass');
   });
 
   it('fails with score 0 when a critical metric is significantly worse', async () => {
@@ -137,5 +168,29 @@ describe('judge check kind against range queries', () => {
   it('uses the engine-resolved Prometheus URL when the check has none', async () => {
     const check = parseCheck({ judge: { metrics: [metric('latency', 'latency', 'latency')] } });
     expect(await sampleCheck('j', check, testEnv({ prometheusUrl: prom.url }))).toMatchObject({ outcome: 'pass' });
+  });
+});
+
+describe('judge schema defaults', () => {
+  const metricOnly = { name: 'm', control: 'a', canary: 'b' };
+  it('fills in range, step, thresholds and the per-metric effect size (1.1 / 0.9)', () => {
+    const check = parseCheck({ judge: { metrics: [metricOnly] } });
+    expect(check.judge).toMatchObject({ range: '30m', step: '15s', thresholds: { pass: 90, marginal: 75 } });
+    expect(check.judge!.metrics[0]).toMatchObject({
+      direction: 'either',
+      critical: false,
+      effectSize: { allowedIncrease: 1.1, allowedDecrease: 0.9 },
+    });
+    const half = parseCheck({ judge: { metrics: [{ ...metricOnly, effectSize: { allowedIncrease: 1.5 } }] } });
+    expect(half.judge!.metrics[0]!.effectSize).toEqual({ allowedIncrease: 1.5, allowedDecrease: 0.9 });
+  });
+
+  it('rejects an allowed increase below 1 and an allowed decrease above 1', () => {
+    expect(() =>
+      parseCheck({ judge: { metrics: [{ ...metricOnly, effectSize: { allowedIncrease: 0.9 } }] } }),
+    ).toThrow();
+    expect(() =>
+      parseCheck({ judge: { metrics: [{ ...metricOnly, effectSize: { allowedDecrease: 1.1 } }] } }),
+    ).toThrow();
   });
 });

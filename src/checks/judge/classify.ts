@@ -1,5 +1,16 @@
-// Per-metric classification and the score of a judgement, after Kayenta's MannWhitneyClassifier and its scorer.
-import { finiteValues, hodgesLehmannInterval, hodgesLehmannShift, mannWhitneyU, meanRatio } from './stats.js';
+// Per-metric classification and the score of a judgement, after Kayenta's NetflixACAJudge: its MannWhitneyClassifier
+// (kayenta-judge/src/main/scala/com/netflix/kayenta/judge/classifiers/metric/MannWhitneyClassifier.scala) and its
+// scorer. Two guards keep a same-distribution canary passing: the series are thinned to independent points before
+// they get here (windows.ts), and a significant change must also be large enough (`effectSize`, below).
+import { JUDGE_EFFECT_SIZE } from '../../manifest/schema.js';
+import {
+  finiteValues,
+  hodgesLehmannInterval,
+  hodgesLehmannShift,
+  mannWhitneyU,
+  meanRatio,
+  smallestPValue,
+} from './stats.js';
 
 /** Confidence of the test (Kayenta's NetflixACAJudge uses 98 %): a difference is significant when p < 0.02. */
 export const JUDGE_CONFIDENCE = 0.98;
@@ -17,7 +28,10 @@ export interface MetricInput {
   /** Which change is bad: `increase` (only High fails), `decrease` (only Low fails), `either` (default). */
   direction?: MetricDirection;
   critical?: boolean;
-  /** A significant change whose mean ratio canary/control stays within these bounds is Pass. */
+  /**
+   * The smallest change that fails: High needs mean(canary)/mean(control) >= allowedIncrease, Low <= allowedDecrease.
+   * Absent fields take JUDGE_EFFECT_SIZE (1.1 / 0.9).
+   */
   effectSize?: { allowedIncrease?: number | undefined; allowedDecrease?: number | undefined } | undefined;
 }
 
@@ -53,14 +67,30 @@ function describeDifference(pValue: number, hlShift: number, ratio: number | nul
 }
 
 /**
+ * The mean ratio as an effect size, or null where a ratio means nothing: a control mean that is not positive (0 makes
+ * it undefined, a negative one turns "higher" into a smaller ratio) or a negative canary mean.
+ */
+function effectRatio(control: readonly number[], canary: readonly number[], ratio: number | null): number | null {
+  if (ratio === null || ratio < 0) return null;
+  const controlSum = control.reduce((sum, v) => sum + v, 0);
+  return controlSum > 0 ? ratio : null;
+}
+
+/**
  * Classifies one metric: Pass, High (canary significantly higher), Low (lower) or NoData.
- * - NaN and infinite points are dropped; fewer than 3 points in either series -> NoData.
+ * - NaN and infinite points are dropped (Kayenta's default `nanStrategy: remove`); fewer than 3 points in either
+ *   series -> NoData; so few that no difference could reach p < 0.02 (e.g. 4 against 4) -> NoData too, since a Pass
+ *   the test could not have failed is no evidence.
  * - identical series, or every point equal -> Pass with p = 1.
  * - p >= 0.02 -> Pass. Otherwise the sign of the Hodges-Lehmann shift gives High or Low; when the shift is 0 (heavy
  *   ties, e.g. mostly-zero error counts) the rank sums decide, so a significant change is never called Pass for lack
  *   of a median shift.
- * - `direction` keeps only the bad side; `effectSize` forgives a change whose mean ratio stays within
- *   [allowedDecrease, allowedIncrease] (an undefined ratio forgives nothing, as Kayenta ignores a NaN effect size).
+ * - `direction` keeps only the bad side.
+ * - `effectSize`, as Kayenta's (MannWhitneyClassifier.compare: `deviation >= allowedIncrease` for High, `<=
+ *   allowedDecrease` for Low, the deviation being EffectSizes.meanRatio): a significant change whose mean ratio has
+ *   not reached the allowed increase or decrease is Pass. Where the ratio means nothing (see effectRatio) the gate is
+ *   skipped and significance alone decides, as Kayenta documents for a NaN effect size
+ *   (https://spinnaker.io/docs/guides/user/canary/judge/).
  */
 export function classifyMetric(input: MetricInput): MetricResult {
   const direction = input.direction ?? 'either';
@@ -74,18 +104,27 @@ export function classifyMetric(input: MetricInput): MetricResult {
     controlCount: control.length,
     canaryCount: canary.length,
   };
+  const noData = (reason: string): MetricResult => ({
+    ...base,
+    classification: 'NoData',
+    pValue: null,
+    u: null,
+    hlShift: null,
+    hlInterval: null,
+    meanRatio: null,
+    reason,
+  });
 
+  const points = `${control.length} control and ${canary.length} canary points`;
   if (control.length < MIN_POINTS || canary.length < MIN_POINTS) {
-    return {
-      ...base,
-      classification: 'NoData',
-      pValue: null,
-      u: null,
-      hlShift: null,
-      hlInterval: null,
-      meanRatio: null,
-      reason: `not enough data: ${control.length} control and ${canary.length} canary points, at least ${MIN_POINTS} each needed`,
-    };
+    return noData(`not enough data: ${points}, at least ${MIN_POINTS} each needed`);
+  }
+  const bestP = smallestPValue(control.length, canary.length);
+  if (!(bestP < JUDGE_ALPHA)) {
+    return noData(
+      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); ` +
+        'lengthen the range or shorten the rate window',
+    );
   }
 
   const sortedControl = [...control].sort((a, b) => a - b);
@@ -134,12 +173,15 @@ export function classifyMetric(input: MetricInput): MetricResult {
       reason: `canary ${side}, but only ${direction === 'increase' ? 'an increase' : 'a decrease'} is bad (${numbers})`,
     };
   }
-  const allowed = higher ? input.effectSize?.allowedIncrease : input.effectSize?.allowedDecrease;
-  if (allowed !== undefined && ratio !== null && (higher ? ratio <= allowed : ratio >= allowed)) {
+  const allowed = higher
+    ? (input.effectSize?.allowedIncrease ?? JUDGE_EFFECT_SIZE.allowedIncrease)
+    : (input.effectSize?.allowedDecrease ?? JUDGE_EFFECT_SIZE.allowedDecrease);
+  const effect = effectRatio(control, canary, ratio);
+  if (effect !== null && (higher ? effect < allowed : effect > allowed)) {
     return {
       ...measured,
       classification: 'Pass',
-      reason: `canary ${side} within the allowed ${higher ? 'increase' : 'decrease'} ${format(allowed)} (${numbers})`,
+      reason: `canary ${side} but within the allowed ${higher ? 'increase' : 'decrease'} ${format(allowed)} (${numbers})`,
     };
   }
   return { ...measured, classification: higher ? 'High' : 'Low', reason: `canary significantly ${side} (${numbers})` };

@@ -99,6 +99,19 @@ export function mannWhitneyU(control: readonly number[], canary: readonly number
 }
 
 /**
+ * The smallest two-sided p-value `mannWhitneyU` can give for samples of these sizes: every control point below every
+ * canary point (U = 0), no ties. When even that is not below the test's alpha, no data of these sizes could ever be
+ * significant, and a Pass would be no evidence at all (4 against 4 points: p >= 0.030, never < 0.02).
+ */
+export function smallestPValue(nx: number, ny: number): number {
+  if (!(Number.isInteger(nx) && Number.isInteger(ny) && nx > 0 && ny > 0))
+    throw new RangeError(`smallestPValue needs two positive sample sizes, got ${nx} and ${ny}`);
+  const deviation = (nx * ny) / 2;
+  const z = (deviation - 0.5) / sigmaU(nx, ny, 0);
+  return Math.min(1, 2 * normalTails(z).upper);
+}
+
+/**
  * The k-th smallest value (0-based) of `a`, moving values around in place (Hoare's selection with a median-of-three
  * pivot): O(n) on average, where sorting 250,000 differences would cost O(n log n) and ~50 ms in V8. Equal values
  * stop both scans, so heavily tied data still splits in the middle. Afterwards a[k+1..] are all >= a[k].

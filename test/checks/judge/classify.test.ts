@@ -95,6 +95,39 @@ describe('classifyMetric', () => {
     ).toBe('Low');
   });
 
+  // 100 points a side, a fixed wiggle of +-0.5 around the level: any shift of the level is highly significant.
+  const level = (mean: number) => Array.from({ length: 100 }, (_, i) => mean + (((i * 37) % 11) - 5) / 10);
+
+  it('by default a significant change below 10 % is Pass (allowedIncrease 1.1, allowedDecrease 0.9, as Kayenta documents)', () => {
+    const up = classifyMetric({ control: level(100), canary: level(105) });
+    expect(up.pValue).toBeLessThan(1e-20);
+    expect(up.classification).toBe('Pass');
+    expect(up.meanRatio).toBeCloseTo(1.05, 4);
+    expect(up.reason).toMatch(/^canary higher but within the allowed increase 1\.1 \(p=/);
+    const down = classifyMetric({ control: level(100), canary: level(95) });
+    expect(down.classification).toBe('Pass');
+    expect(down.reason).toMatch(/^canary lower but within the allowed decrease 0\.9 /);
+    expect(classifyMetric({ control: level(100), canary: level(111) }).classification).toBe('High');
+    expect(classifyMetric({ control: level(100), canary: level(89) }).classification).toBe('Low');
+  });
+
+  it('a mean ratio equal to the allowed increase or decrease fails, as in Kayenta (deviation >= allowedIncrease)', () => {
+    expect(classifyMetric({ control: level(100), canary: level(110) }).classification).toBe('High');
+    expect(classifyMetric({ control: level(100), canary: level(90) }).classification).toBe('Low');
+  });
+
+  it('effect size 1.0 fails any significant change, as Kayenta without effectSize', () => {
+    const none = { allowedIncrease: 1, allowedDecrease: 1 };
+    expect(classifyMetric({ control: level(100), canary: level(100.3), effectSize: none }).classification).toBe('High');
+    expect(classifyMetric({ control: level(100), canary: level(99.7), effectSize: none }).classification).toBe('Low');
+  });
+
+  it('effect size does not apply where a mean ratio means nothing (negative means): significance decides', () => {
+    const result = classifyMetric({ control: level(-100), canary: level(-95) });
+    expect(result.meanRatio).toBeCloseTo(0.95, 4);
+    expect(result.classification).toBe('High');
+  });
+
   it('effect size cannot forgive a change when the control mean is 0 (ratio undefined)', () => {
     const control = [-2, -1, 0, 1, 2, -2, -1, 0, 1, 2, -2, -1, 0, 1, 2];
     const canary = control.map((v) => v + 10);
@@ -122,13 +155,13 @@ describe('classifyMetric', () => {
   });
 
   it('identical series (in any order) are Pass with p = 1', () => {
-    const result = classifyMetric({ control: [3, 1, 2, 2], canary: [2, 3, 2, 1] });
-    expect(result).toMatchObject({ classification: 'Pass', pValue: 1, hlShift: 0, meanRatio: 1, u: 8 });
+    const result = classifyMetric({ control: [3, 1, 2, 2, 5], canary: [2, 5, 3, 2, 1] });
+    expect(result).toMatchObject({ classification: 'Pass', pValue: 1, hlShift: 0, meanRatio: 1, u: 12.5 });
     expect(result.reason).toBe('control and canary data are identical');
   });
 
   it('a single value repeated in both series, of different lengths, is Pass with p = 1', () => {
-    expect(classifyMetric({ control: [0, 0, 0], canary: [0, 0, 0, 0, 0] })).toMatchObject({
+    expect(classifyMetric({ control: [0, 0, 0, 0], canary: [0, 0, 0, 0, 0, 0] })).toMatchObject({
       classification: 'Pass',
       pValue: 1,
       meanRatio: 1,
@@ -153,6 +186,17 @@ describe('classifyMetric', () => {
       meanRatio: null,
     });
     expect(result.reason).toBe('not enough data: 2 control and 3 canary points, at least 3 each needed');
+  });
+
+  it('is NoData when the series are too short for any difference to be significant at 98 % (4 against 4)', () => {
+    const result = classifyMetric({ control: [1, 2, 3, 4], canary: [11, 12, 13, 14], critical: true });
+    expect(result).toMatchObject({ classification: 'NoData', controlCount: 4, canaryCount: 4, pValue: null });
+    expect(result.reason).toBe(
+      'not enough data: with 4 control and 4 canary points no difference can be significant (p >= 0.0304); ' +
+        'lengthen the range or shorten the rate window',
+    );
+    // One more point and the same separation is significant: High.
+    expect(classifyMetric({ control: [1, 2, 3, 4], canary: [11, 12, 13, 14, 15] }).classification).toBe('High');
   });
 
   it('drops NaN points before testing', () => {

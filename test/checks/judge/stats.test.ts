@@ -7,6 +7,7 @@ import {
   hodgesLehmannShift,
   mannWhitneyU,
   meanRatio,
+  smallestPValue,
 } from '../../../src/checks/judge/stats.js';
 
 interface RCase {
@@ -140,6 +141,33 @@ describe('meanRatio', () => {
   it('is null when the control mean is 0, whatever the canary', () => {
     expect(meanRatio([0, 0, 0], [1, 2, 3])).toBeNull();
     expect(meanRatio([-1, 1, 0], [0, 0, 0])).toBeNull();
+  });
+});
+
+const smallest = fixture<{ python: string; cases: { nx: number; ny: number; pValue: number }[] }>(
+  'smallest-pvalue.json',
+);
+
+describe(`smallestPValue against plain Python ${smallest.python} (ranked samples, math.erfc)`, () => {
+  it.each(smallest.cases.map((c) => [c.nx, c.ny, c] as const))('%d against %d points', (_nx, _ny, c) => {
+    expectClose(smallestPValue(c.nx, c.ny), c.pValue, 'smallest p-value');
+  });
+
+  it('is the p-value mannWhitneyU gives when every control point is below every canary point', () => {
+    for (const [nx, ny] of [
+      [5, 5],
+      [4, 9],
+      [31, 31],
+    ] as const) {
+      const control = Array.from({ length: nx }, (_, i) => i);
+      const canary = Array.from({ length: ny }, (_, j) => nx + j);
+      expectClose(smallestPValue(nx, ny), mannWhitneyU(control, canary).pValue, `${nx} vs ${ny}`);
+    }
+  });
+
+  it('refuses sizes that are not positive integers', () => {
+    expect(() => smallestPValue(0, 3)).toThrow(RangeError);
+    expect(() => smallestPValue(2.5, 3)).toThrow(RangeError);
   });
 });
 
