@@ -150,7 +150,8 @@ export const judge = z
       .default({ pass: 90, marginal: 75 }),
   })
   .describe(
-    'Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence, Pass / High / Low; ' +
+    'Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window ' +
+      "apart; High / Low only when the shift is clear of Kayenta's 25 % tolerance band and reaches effectSize. " +
       'value = 100 x Pass / metrics with data.',
   );
 

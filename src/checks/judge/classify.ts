@@ -1,12 +1,14 @@
 // Per-metric classification and the score of a judgement, after Kayenta's NetflixACAJudge: its MannWhitneyClassifier
 // (kayenta-judge/src/main/scala/com/netflix/kayenta/judge/classifiers/metric/MannWhitneyClassifier.scala) and its
-// scorer. Two guards keep a same-distribution canary passing: the series are thinned to independent points before
-// they get here (windows.ts), and a significant change must also be large enough (`effectSize`, below).
+// scorer. Three guards keep a same-distribution canary passing: the series are thinned to independent points before
+// they get here (windows.ts); a significant shift must be clear of Kayenta's tolerance band; and it must be large
+// enough to matter (`effectSize`). Both of the last two are Kayenta's, below.
 import { JUDGE_EFFECT_SIZE } from '../../manifest/schema.js';
 import {
   finiteValues,
   hodgesLehmannInterval,
   hodgesLehmannShift,
+  mannWhitneyShifted,
   mannWhitneyU,
   meanRatio,
   smallestPValue,
@@ -15,6 +17,14 @@ import {
 /** Confidence of the test (Kayenta's NetflixACAJudge uses 98 %): a difference is significant when p < 0.02. */
 export const JUDGE_CONFIDENCE = 0.98;
 export const JUDGE_ALPHA = 0.02;
+/**
+ * Kayenta's tolerance (NetflixACAJudge: `new MannWhitneyClassifier(tolerance = 0.25, confLevel = 0.98, ...)`): High
+ * only when the whole 98 % confidence interval of the shift lies above 25 % of its Hodges-Lehmann estimate (Low: below
+ * -25 %), i.e. the change is clearly more than a quarter of its own size. For a shift at the edge of significance the
+ * interval reaches down to 0, so this asks for about 1.33 x the significant shift: a two-sided test near p < 0.002, which
+ * keeps several metrics judged together from failing each other's canary by chance.
+ */
+export const KAYENTA_TOLERANCE = 0.25;
 /** Fewer points than this in either series and the metric is NoData (not counted). */
 export const MIN_POINTS = 3;
 
@@ -86,6 +96,10 @@ function effectRatio(control: readonly number[], canary: readonly number[], rati
  *   ties, e.g. mostly-zero error counts) the rank sums decide, so a significant change is never called Pass for lack
  *   of a median shift.
  * - `direction` keeps only the bad side.
+ * - Kayenta's tolerance band (KAYENTA_TOLERANCE; MannWhitneyClassifier.calculateBounds): the shift 25 % of the way
+ *   from 0 to the estimate must itself be rejected, on the same side. Asked as a test at that shift
+ *   (mannWhitneyShifted), which is what "the interval lies beyond it" means, without the interval's root-finding error.
+ *   A zero estimate (ties) has an empty band: significance decides, as in Kayenta.
  * - `effectSize`, as Kayenta's (MannWhitneyClassifier.compare: `deviation >= allowedIncrease` for High, `<=
  *   allowedDecrease` for Low, the deviation being EffectSizes.meanRatio): a significant change whose mean ratio has
  *   not reached the allowed increase or decrease is Pass. Where the ratio means nothing (see effectRatio) the gate is
@@ -172,6 +186,20 @@ export function classifyMetric(input: MetricInput): MetricResult {
       classification: 'Pass',
       reason: `canary ${side}, but only ${direction === 'increase' ? 'an increase' : 'a decrease'} is bad (${numbers})`,
     };
+  }
+  if (hlShift !== 0) {
+    const tolerance = KAYENTA_TOLERANCE * hlShift;
+    const atTolerance = mannWhitneyShifted(control, canary, tolerance);
+    const beyond = atTolerance.pValue < JUDGE_ALPHA && (higher ? atTolerance.z < 0 : atTolerance.z > 0);
+    if (!beyond) {
+      return {
+        ...measured,
+        classification: 'Pass',
+        reason:
+          `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift ` +
+          `(${tolerance >= 0 ? '+' : ''}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`,
+      };
+    }
   }
   const allowed = higher
     ? (input.effectSize?.allowedIncrease ?? JUDGE_EFFECT_SIZE.allowedIncrease)

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { normals } from './prometheus-series.js';
 import {
   classifyMetric,
+  KAYENTA_TOLERANCE,
   scoreJudgement,
   type MetricClass,
   type MetricResult,
@@ -126,6 +128,41 @@ describe('classifyMetric', () => {
     const result = classifyMetric({ control: level(-100), canary: level(-95) });
     expect(result.meanRatio).toBeCloseTo(0.95, 4);
     expect(result.classification).toBe('High');
+  });
+
+  // 50 points a side from N(100, 10) and N(105, 10), seeded: p between 0.002 and 0.02, near the tolerance band.
+  const noisy = (seed: number) => {
+    const z = normals(seed);
+    return {
+      control: Array.from({ length: 50 }, () => 100 + 10 * z()),
+      canary: Array.from({ length: 50 }, () => 105 + 10 * z()),
+      effectSize: { allowedIncrease: 1, allowedDecrease: 1 }, // only the band decides here
+    };
+  };
+
+  it("Kayenta's tolerance: a significant shift whose 98 % interval reaches below 25 % of it is Pass", () => {
+    const result = classifyMetric(noisy(3));
+    expect(result.pValue).toBeGreaterThan(0.002);
+    expect(result.pValue).toBeLessThan(0.02);
+    expect(result.hlInterval![0]).toBeGreaterThan(0);
+    expect(result.hlInterval![0]).toBeLessThan(KAYENTA_TOLERANCE * result.hlShift!);
+    expect(result.classification).toBe('Pass');
+    expect(result.reason).toMatch(
+      /^canary higher but not clearly beyond 25 % of its shift \(\+1\.73, p=0\.0[0-9]+ there\)/,
+    );
+  });
+
+  it("Kayenta's tolerance: a shift whose 98 % interval lies above 25 % of it is High, and mirrored Low", () => {
+    const { control, canary, effectSize } = noisy(13);
+    const result = classifyMetric({ control, canary, effectSize });
+    expect(result.pValue).toBeGreaterThan(0.002);
+    expect(result.hlInterval![0]).toBeGreaterThan(KAYENTA_TOLERANCE * result.hlShift!);
+    expect(result.classification).toBe('High');
+    expect(classifyMetric({ control: canary, canary: control, effectSize }).classification).toBe('Low');
+    const band = classifyMetric(noisy(3));
+    expect(classifyMetric({ control: noisy(3).canary, canary: noisy(3).control, effectSize }).classification).toBe(
+      band.classification,
+    );
   });
 
   it('effect size cannot forgive a change when the control mean is 0 (ratio undefined)', () => {

@@ -6,6 +6,7 @@ import {
   hodgesLehmannInterval,
   hodgesLehmannShift,
   mannWhitneyU,
+  mannWhitneyShifted,
   meanRatio,
   smallestPValue,
 } from '../../../src/checks/judge/stats.js';
@@ -144,12 +145,53 @@ describe('meanRatio', () => {
   });
 });
 
-const smallest = fixture<{ python: string; cases: { nx: number; ny: number; pValue: number }[] }>(
-  'smallest-pvalue.json',
-);
+const plain = fixture<{
+  python: string;
+  smallest: { nx: number; ny: number; pValue: number }[];
+  shifted: { case: string; at: string; shift: number; u: number; pValue: number; z: number }[];
+}>('mannwhitney-python.json');
+const rCase = (name: string): RCase => r.cases.find((c) => c.name === name)!;
 
-describe(`smallestPValue against plain Python ${smallest.python} (ranked samples, math.erfc)`, () => {
-  it.each(smallest.cases.map((c) => [c.nx, c.ny, c] as const))('%d against %d points', (_nx, _ny, c) => {
+describe(`mannWhitneyShifted against plain Python ${plain.python} (control + shift against canary)`, () => {
+  it.each(plain.shifted.map((c) => [c.case, c.at, c] as const))('%s at shift %s: U, p and z match', (_n, _at, c) => {
+    const { control, canary } = rCase(c.case);
+    const result = mannWhitneyShifted(control, canary, c.shift);
+    expect(result.u).toBe(c.u);
+    expectClose(result.pValue, c.pValue, 'p-value');
+    expectClose(result.z, c.z, 'z');
+  });
+
+  it('at shift 0 is mannWhitneyU', () => {
+    for (const c of r.cases)
+      expect(mannWhitneyShifted(c.control, c.canary, 0)).toEqual(mannWhitneyU(c.control, c.canary));
+  });
+
+  // R's conf.int is of control - canary and its bounds are found to an absolute 1e-4; 1e-3 either side is decisive.
+  it.each(
+    [
+      'small-hollander-wolfe',
+      'large-500-shift-up',
+      'shifted-normal-100',
+      'one-sided-canary-higher',
+      'one-sided-canary-lower',
+      'complete-separation-50',
+      'unequal-sizes-30-200',
+    ].map((n) => [n]),
+  )("%s: a shift just outside R's 98 %% interval is rejected (p < 0.02), one just inside is not", (name) => {
+    const c = rCase(name);
+    const [lower, upper] = [-c.confInt![1], -c.confInt![0]];
+    const p = (shift: number) => mannWhitneyShifted(c.control, c.canary, shift);
+    expect(p(lower - 1e-3).pValue).toBeLessThan(0.02);
+    expect(p(lower - 1e-3).z).toBeLessThan(0); // the canary lies above control + shift
+    expect(p(lower + 1e-3).pValue).toBeGreaterThanOrEqual(0.02);
+    expect(p(upper - 1e-3).pValue).toBeGreaterThanOrEqual(0.02);
+    expect(p(upper + 1e-3).pValue).toBeLessThan(0.02);
+    expect(p(upper + 1e-3).z).toBeGreaterThan(0);
+  });
+});
+
+describe(`smallestPValue against plain Python ${plain.python} (ranked samples, math.erfc)`, () => {
+  it.each(plain.smallest.map((c) => [c.nx, c.ny, c] as const))('%d against %d points', (_nx, _ny, c) => {
     expectClose(smallestPValue(c.nx, c.ny), c.pValue, 'smallest p-value');
   });
 
