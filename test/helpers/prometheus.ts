@@ -37,6 +37,8 @@ export interface PrometheusOptions {
   interval?: string;
   /** Give up waiting for /-/ready after this long (default 30 s). */
   readyTimeoutMs?: number;
+  /** Fills the TSDB directory before the server starts (e.g. `promtool tsdb create-blocks-from openmetrics`). */
+  beforeStart?: (dataDir: string) => Promise<void>;
 }
 
 export interface RunningPrometheus {
@@ -202,6 +204,7 @@ export async function startPrometheus(
     await writeFile(ruleFile, opts.rules);
   }
   await writeFile(join(dir, 'prometheus.yml'), configYaml(opts, ruleFile));
+  await opts.beforeStart?.(join(dir, 'data'));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     let prom: RunningPrometheus;

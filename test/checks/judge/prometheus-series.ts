@@ -118,10 +118,17 @@ export interface QueryShape {
   /** The judge's `step` and `range`, seconds. */
   step: number;
   range: number;
-  /** The PromQL of a cohort's metric (what the judge parses for its window). */
-  query(cohort: 'control' | 'canary'): string;
+  /** The PromQL of a cohort's metric (what the judge parses for its window); `matchers` select one pair's series. */
+  query(cohort: 'control' | 'canary', matchers?: string): string;
   /** The rate window of `query`, seconds. */
   window: number;
+}
+
+/** The counter every scenario scrapes. */
+export const SCENARIO_METRIC = 'app_requests_total';
+
+function selector(cohort: string, matchers?: string): string {
+  return `${SCENARIO_METRIC}{cohort="${cohort}"${matchers ? `,${matchers}` : ''}}`;
 }
 
 export const SHAPES: readonly QueryShape[] = [
@@ -131,7 +138,7 @@ export const SHAPES: readonly QueryShape[] = [
     step: 15,
     range: 1800,
     window: 60,
-    query: (cohort) => `sum(rate(app_requests_total{cohort="${cohort}"}[1m]))`,
+    query: (cohort, matchers) => `sum(rate(${selector(cohort, matchers)}[1m]))`,
   },
   {
     name: 'rate(x[30s]) at step 5s, scraped every 5s, range 30m',
@@ -139,7 +146,7 @@ export const SHAPES: readonly QueryShape[] = [
     step: 5,
     range: 1800,
     window: 30,
-    query: (cohort) => `sum(rate(app_requests_total{cohort="${cohort}"}[30s]))`,
+    query: (cohort, matchers) => `sum(rate(${selector(cohort, matchers)}[30s]))`,
   },
 ];
 
