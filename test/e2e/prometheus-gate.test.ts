@@ -43,7 +43,8 @@ const ALERT_RULES = stringify({
 });
 
 const EVERY_MS = 1_000;
-const JUDGE_RANGE_MS = 10_000;
+/** The judge's look-back: its queries' 3 s rate windows make 9 independent points of it (the step is raised to 3 s). */
+const JUDGE_RANGE_MS = 24_000;
 
 /** A rollout with phases canary and full (no steps), desired `canary`. Checks without `url:` use $PROMETHEUS_URL. */
 function rolloutYaml(
@@ -216,9 +217,15 @@ describe.skipIf(!PROMETHEUS)(
     it('the judge passes control vs canary latency without a fault and fails it (canary High) under the latency fault', async () => {
       const window = JUDGE_RANGE_MS + 3_000;
       await faults.cleanFor(window);
-      // Enough points for the U test (3 a series at the least) when this test runs soon after Prometheus started.
+      // The whole look-back must hold data, or the thinned series are too short to judge (NoData).
       const points = `count_over_time((${latencyQuantile(0.5, 'canary')})[${JUDGE_RANGE_MS / 1000}s:1s])`;
-      await prom.until('5 points of canary latency', async () => ((await prom.value(points)) ?? 0) >= 5 || undefined);
+      await prom.until(
+        'a full range of canary latency',
+        async () => ((await prom.value(points)) ?? 0) >= JUDGE_RANGE_MS / 1000 || undefined,
+        JUDGE_RANGE_MS + 30_000,
+      );
+      // DESIGN's shape with the defaults: a configured step shorter than the 3 s rate windows, which the judge raises to
+      // 3 s so that no two points share a scrape; no effectSize, so the default minimum effect (10 %) applies.
       const judge = {
         judge: {
           range: `${JUDGE_RANGE_MS / 1000}s`,
@@ -229,8 +236,6 @@ describe.skipIf(!PROMETHEUS)(
               control: latencyQuantile(q, 'control'),
               canary: latencyQuantile(q, 'canary'),
               direction: 'increase',
-              // Overlapping rate windows make neighbouring points alike, so the U test alone over-reports small shifts.
-              effectSize: { allowedIncrease: 1.5 },
             })),
             {
               name: 'error-ratio',
@@ -261,6 +266,10 @@ describe.skipIf(!PROMETHEUS)(
       expect(passing.outcome).toBe('pass');
       expect(passed.verdict).toBe('pass');
       expect(passed.metrics.map((m) => m.classification)).toEqual(['Pass', 'Pass', 'Pass']);
+      for (const m of passed.metrics) {
+        expect(m).toMatchObject({ window: 3, step: 3, thinnedFrom: 1 });
+        expect(m.controlCount).toBeGreaterThanOrEqual(JUDGE_RANGE_MS / 3000 - 1);
+      }
 
       await faults.set('latency');
       await prom.until('canary p50 latency shifted', async () => {
@@ -404,7 +413,8 @@ function printJudge(label: string, sample: Sample): void {
   const lines = r.metrics.map(
     (m) =>
       `  ${m.name}: ${m.classification} p=${fmt(m.pValue)} shift=${fmt(m.hlShift)} meanRatio=${fmt(m.meanRatio)} ` +
-      `points control/canary ${m.controlCount}/${m.canaryCount}`,
+      `points control/canary ${m.controlCount}/${m.canaryCount}, ${m.step}s apart` +
+      (m.thinnedFrom === null ? '' : ` (step raised from ${m.thinnedFrom}s to the ${m.window}s rate window)`),
   );
   console.log(
     `[prometheus-gate] judge (${label}): ${r.verdict}, score ${fmt(r.score)}, ${sample.durationMs} ms for ${r.metrics.length} metrics ` +
