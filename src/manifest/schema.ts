@@ -76,10 +76,11 @@ const labels = z.record(z.string(), z.string());
 
 /**
  * The judge's default minimum effect (Kayenta's `effectSize`): a significant change fails only once the canary's mean
- * is 10 % above (or below) the control's. Kayenta's own default is 1.0 (no minimum); 1.1 / 0.9 is the example its
- * canary-config documentation gives, and it is what keeps a change of a fraction of a percent, which a rank test on a
- * long series finds "significant", from failing a canary. A 10 % regression still fails; set 1.0 to fail on any
- * significant change.
+ * is 10 % above (or below) the control's. Kayenta's own default is 1.0 (no minimum); 1.1 / 0.9 is the example of its
+ * canary-config documentation (spinnaker/kayenta docs/canary-config.md, EffectSize: "makes the metric fail when the
+ * metric has increased 10% from the baseline"). It keeps a change of a fraction of a percent, which a rank test on a
+ * long series can find "significant" (issue 9 saw p ~ 1e-4 at a mean ratio of 1.0016), from failing a canary, while a
+ * 10 % regression still fails. Set 1.0 to fail on any significant change.
  */
 export const JUDGE_EFFECT_SIZE = { allowedIncrease: 1.1, allowedDecrease: 0.9 } as const;
 

@@ -103,8 +103,8 @@ function effectRatio(control: readonly number[], canary: readonly number[], rati
  * - `effectSize`, as Kayenta's (MannWhitneyClassifier.compare: `deviation >= allowedIncrease` for High, `<=
  *   allowedDecrease` for Low, the deviation being EffectSizes.meanRatio): a significant change whose mean ratio has
  *   not reached the allowed increase or decrease is Pass. Where the ratio means nothing (see effectRatio) the gate is
- *   skipped and significance alone decides, as Kayenta documents for a NaN effect size
- *   (https://spinnaker.io/docs/guides/user/canary/judge/).
+ *   skipped and significance alone decides, as Kayenta documents for a NaN effect size (spinnaker.io, "How canary
+ *   judgment works": content/en/docs/guides/user/canary/judge/_index.md in spinnaker/spinnaker.io).
  */
 export function classifyMetric(input: MetricInput): MetricResult {
   const direction = input.direction ?? 'either';

@@ -8,7 +8,7 @@
 // windows evaluated one window apart tile the range, the thinned points still carry all the increments. Estimating
 // the autocorrelation from 30-120 points instead (ESS = n / (1 + 2 sum rho_k)) has a standard error ~ 1/sqrt(n) per
 // lag, so the correction would itself be noise. Kayenta does neither: it takes whatever step the metric source
-// returns, and relies on its effect-size gate (classify.ts) alone.
+// returns, and relies on its tolerance band and effect-size gate alone (both in classify.ts, both kept here).
 //
 // What counts as a window: every range selector `x[5m]` and every subquery `expr[30m:1m]`; a subquery's inner
 // windows add to its range (`max_over_time(rate(x[1m])[10m:])` looks back 11 minutes). Windows in string literals
