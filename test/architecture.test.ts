@@ -49,7 +49,19 @@ const ALLOWED: Record<string, string[]> = {
 describe('architecture', () => {
   it('has every source layer in the graph', () => {
     const layers = new Set([...graph.keys()].map(layerOf));
-    for (const l of ['manifest', 'plan', 'engine', 'drivers', 'checks', 'state', 'cohorts', 'github', 'cli', 'action'])
+    for (const l of [
+      'manifest',
+      'plan',
+      'engine',
+      'drivers',
+      'checks',
+      'state',
+      'cohorts',
+      'report',
+      'github',
+      'cli',
+      'action',
+    ])
       expect(layers).toContain(l);
   });
 

@@ -85,7 +85,7 @@ async function run(): Promise<void> {
   const opened = github.opened();
   const last = opened.pullRequests.at(-1);
   if (last) core.setOutput('pull-request', String(last.number));
-  await writeSummary(r.kind, outcomes, views, opened);
+  await writeSummary(r.kind, outcomes, views, opened, ctx.store, manifests);
   // A gate's verdict is recorded in the state, not in the outcome: the check's failure message says why.
   const reasonOf = (o: RolloutOutcome) =>
     o.message ?? (views.find((v) => v.name === o.name)?.failure as { reason?: string } | undefined)?.reason ?? o.status;

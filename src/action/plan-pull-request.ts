@@ -5,6 +5,7 @@ import { auditPhase, git, planChanges, type AuditStepResult } from '../engine/in
 import { checkChecklist, type RolloutPlan } from '../plan/index.js';
 import { planMarker, upsertStickyComment } from '../github/comments.js';
 import { planCommentBody } from '../github/markdown.js';
+import { phaseFlow } from '../report/flow.js';
 import type { ActionContext } from './context.js';
 import { annotateIssues, loadManifests } from './manifests.js';
 import type { PullRequestFacts } from './route.js';
@@ -51,7 +52,11 @@ export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts):
       for (const a of audit)
         if (a.outcome === 'failed') failed.push(`${plan.name}: audit step ${a.step} failed: ${a.detail}`);
     }
-    const body = planCommentBody(plan, { audit, auditNote, checklist });
+    const flow =
+      m && plan.direction !== 'none'
+        ? phaseFlow(m, plan.applied ?? plan.desired.before, plan.desired.after)
+        : undefined;
+    const body = planCommentBody(plan, { audit, auditNote, checklist, flow });
     try {
       await upsertStickyComment(ctx.octokit, cfg.repo, pr.number, planMarker(plan.name), body);
     } catch (err) {

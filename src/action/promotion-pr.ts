@@ -1,10 +1,12 @@
 // The promotion PR of a healthy gate: `phase:` moved to the next phase on branch rollouts/promote-<name>-<next>,
-// its body the gate's samples and the next phase's checklist; merged at once for `promote: auto`.
+// its body the gate's checks drawn against their thresholds and the next phase's checklist; merged at once for
+// `promote: auto`.
 import * as core from '@actions/core';
 import type { Manifest } from '../manifest/index.js';
 import type { RolloutState } from '../state/index.js';
 import { pushPhaseChange } from '../github/branches.js';
-import { promotionBody, type SampleLike } from '../github/markdown.js';
+import { promotionBody } from '../github/pull-bodies.js';
+import { gateEvidence } from './gate-evidence.js';
 import { upsertPullRequest } from '../github/pulls.js';
 import type { ActionContext } from './context.js';
 import { mergeAndDispatch, type OpenedPull } from './opened.js';
@@ -44,7 +46,7 @@ export async function openPromotionPr(ctx: ActionContext, req: PromotionRequest)
       rollout: manifest.name,
       phase,
       next,
-      samples: (req.state.gate?.samples ?? []) as SampleLike[],
+      checks: gateEvidence(manifest, req.state)?.checks ?? [],
       checklist: nextPhase.checklist ?? [],
     }),
     labels: ['rollouts:promotion'],

@@ -1,11 +1,15 @@
 // The revert PR of a failed phase: a revert of the commit that entered the phase on branch
-// rollouts/revert-<name>-<sha7>, its body the failing samples and the incident timeline from the ledger (both
-// rendered by revertBody in github/markdown.ts); merged at once when `auto-rollback` names the severity.
+// rollouts/revert-<name>-<sha7>, its body the failing samples, the gate's charts of the minutes before the failure
+// and the incident timeline from the ledger (github/pull-bodies.ts); merged at once when `auto-rollback` names the
+// severity.
 import * as core from '@actions/core';
 import type { Manifest } from '../manifest/index.js';
 import type { RolloutState } from '../state/index.js';
 import { pushRevert } from '../github/branches.js';
-import { revertBody, type SampleLike } from '../github/markdown.js';
+import type { SampleLike } from '../github/markdown.js';
+import { revertBody } from '../github/pull-bodies.js';
+import { digestLedger } from '../report/markdown.js';
+import { gateEvidence } from './gate-evidence.js';
 import { upsertPullRequest } from '../github/pulls.js';
 import type { ActionContext } from './context.js';
 import { mergeAndDispatch, type OpenedPull } from './opened.js';
@@ -39,13 +43,27 @@ export async function openRevertPr(ctx: ActionContext, req: RevertRequest): Prom
     `${title}\n\nThis reverts commit ${commit}.`,
   );
   if (!pushed) return null;
-  const timeline = await ctx.store.tailLedger(manifest.name, 300, { fetch: false });
+  const story = await digestLedger(ctx.store.readLedger(manifest.name, { fetch: false }));
+  const failure = req.state.failure as { at?: string } | null | undefined;
+  const failedAt = Date.parse(failure?.at ?? '') || Date.now();
+  const gate = gateEvidence(manifest, req.state);
   const merged = cfg.autoRollback.has(severity);
   const pr = await upsertPullRequest(octokit, cfg.repo, {
     branch,
     base: cfg.defaultBranch,
     title,
-    body: revertBody({ rollout: manifest.name, phase, severity, reason, commit, failing, timeline, merged }),
+    body: revertBody({
+      rollout: manifest.name,
+      phase,
+      severity,
+      reason,
+      commit,
+      failing,
+      merged,
+      story,
+      gate,
+      failedAt,
+    }),
     labels: ['rollouts:rollback'],
   });
   if (merged) await mergeAndDispatch(ctx, pr.number, title);

@@ -1,15 +1,33 @@
-// The job summary: each rollout's phase, status, step, progress, last gate samples, and what this run opened.
+// The job summary: each rollout's phase, status, step and progress; for the rollouts this run moved, its gate's checks
+// drawn against their thresholds and its timeline from the ledger; and what this run opened.
 import * as core from '@actions/core';
 import type { RolloutOutcome, RolloutStatusView } from '../engine/index.js';
-import { samplesTable, type SampleLike } from '../github/markdown.js';
+import type { Manifest } from '../manifest/index.js';
+import type { GitStateStore } from '../state/index.js';
+import { digestLedger, gateSection, timelineSection, type LedgerDigest } from '../report/markdown.js';
+import type { GateEvidence } from '../github/pull-bodies.js';
+import { gateEvidence } from './gate-evidence.js';
 import type { Opened } from './opened.js';
 
-export async function writeSummary(
+/** GitHub takes up to 1 MiB of summary a step; each rollout's pictures get a share well inside it. */
+const SUMMARY_BUDGET = 400_000;
+const PER_ROLLOUT_MAX = 60_000;
+
+export interface RolloutPictures {
+  name: string;
+  gate: (GateEvidence & { phase: string; passesAt: string }) | null;
+  story: LedgerDigest | null;
+}
+
+const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function summaryMarkdown(
   title: string,
   outcomes: RolloutOutcome[],
   views: RolloutStatusView[],
   opened: Opened,
-): Promise<void> {
+  pictures: RolloutPictures[],
+): string {
   const lines = [
     `## gitops-rollouts: ${title}`,
     '',
@@ -20,16 +38,22 @@ export async function writeSummary(
     const o = outcomes.find((x) => x.name === v.name);
     const progress = v.progress ? `${v.progress.batches} batches, ${v.progress.items} items` : '';
     lines.push(
-      `| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${o?.outcome ?? ''}${o?.message ? `: ${o.message.replace(/\|/g, '\\|')}` : ''} | ${v.step ?? ''} | ${progress} |`,
+      `| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${o?.outcome ?? ''}${o?.message ? `: ${cell(o.message)}` : ''} | ${v.step ?? ''} | ${progress} |`,
     );
   }
-  for (const v of views)
-    if (v.gate?.samples.length)
+  const share = Math.min(PER_ROLLOUT_MAX, Math.floor(SUMMARY_BUDGET / Math.max(1, pictures.length)));
+  for (const p of pictures) {
+    if (p.gate?.checks.some((c) => c.samples.length))
       lines.push(
         '',
-        `### \`${v.name}\` gate of ${v.gate.phase} (passes at ${v.gate.passesAt})`,
-        samplesTable(v.gate.samples as SampleLike[]),
+        `### \`${p.name}\`: gate of ${p.gate.phase} (passes at ${p.gate.passesAt})`,
+        gateSection(p.gate.phase, p.gate.checks, { maxChars: Math.floor(share * 0.7) }),
       );
+    const gantt = p.story
+      ? timelineSection(p.story.spans, { title: `${p.name} timeline (UTC)`, maxChars: Math.floor(share * 0.3) })
+      : '';
+    if (gantt) lines.push('', `### \`${p.name}\`: timeline`, gantt);
+  }
   if (opened.pullRequests.length) {
     lines.push('', '### Pull requests');
     for (const pr of opened.pullRequests)
@@ -39,5 +63,39 @@ export async function writeSummary(
     lines.push('', '### Deployments');
     for (const d of opened.deployments) lines.push(`- \`${d.environment}\`: phase \`${d.phase}\` (deployment ${d.id})`);
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(lines.join('\n'), true).write();
+  return lines.join('\n');
+}
+
+/** The pictures of the rollouts this run acted on (an unchanged one has nothing new to draw). */
+async function picturesOf(
+  store: GitStateStore,
+  manifests: Manifest[],
+  outcomes: RolloutOutcome[],
+): Promise<RolloutPictures[]> {
+  const out: RolloutPictures[] = [];
+  for (const o of outcomes) {
+    if (['unchanged', 'busy', 'orphan'].includes(o.outcome)) continue;
+    const m = manifests.find((x) => x.name === o.name) ?? null;
+    const { state } = await store.readState(o.name, { fetch: false });
+    const evidence = gateEvidence(m, state);
+    out.push({
+      name: o.name,
+      gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
+      story: await digestLedger(store.readLedger(o.name, { fetch: false })),
+    });
+  }
+  return out;
+}
+
+export async function writeSummary(
+  title: string,
+  outcomes: RolloutOutcome[],
+  views: RolloutStatusView[],
+  opened: Opened,
+  store: GitStateStore,
+  manifests: Manifest[],
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const pictures = await picturesOf(store, manifests, outcomes);
+  await core.summary.addRaw(summaryMarkdown(title, outcomes, views, opened, pictures), true).write();
 }

@@ -1,8 +1,10 @@
-// What the action writes for people: the plan comment, promotion and revert PR bodies, the incident timeline, the
-// job summary. Pure functions over plans, samples and ledger entries.
+// What the action writes for people: the plan comment (with the phases drawn), sample tables, the incident timeline
+// as a list. Pure functions over plans, samples and ledger entries; the PR bodies are in pull-bodies.ts.
 import type { RolloutPlan } from '../plan/index.js';
 import type { ChecklistResult } from '../plan/index.js';
 import type { LedgerEntry } from '../state/index.js';
+import { isNotable } from '../report/markdown.js';
+import { mermaidBlock } from '../report/mermaid.js';
 
 export interface SampleLike {
   check: string;
@@ -29,10 +31,13 @@ export function planCommentBody(
     audit?: AuditLine[] | null;
     auditNote?: string;
     checklist?: { phase: string; result: ChecklistResult } | null;
+    /** The rollout's phases (Mermaid flowchart source), where the plan moves it. */
+    flow?: string;
   },
 ): string {
   const lines = [`### Rollout \`${p.name}\`: ${p.desired.before} → ${p.desired.after} (${p.direction})`, ''];
   if (p.applied !== null) lines.push(`Applied now: \`${p.applied}\``, '');
+  if (opts.flow) lines.push(mermaidBlock(opts.flow), '');
   for (const e of p.errors) lines.push(`> [!CAUTION]\n> ${e}`, '');
   for (const a of p.actions) {
     lines.push(
@@ -79,24 +84,8 @@ export function samplesTable(samples: SampleLike[]): string {
 }
 
 /** The incident timeline of seed 004, rendered from the ledger: transitions, failures, samples that failed. */
-export function incidentTimeline(entries: LedgerEntry[], limit = 40): string {
-  const notable = entries.filter((e) => {
-    if (
-      [
-        'transition',
-        'gate-open',
-        'gate-failed',
-        'gate-paused',
-        'step-failed',
-        'rollback-start',
-        'phase-rolled-back',
-        'lease-takeover',
-        'emergency-rollback',
-      ].includes(e.kind)
-    )
-      return true;
-    return e.kind === 'sample' && (e.result as { outcome?: string } | undefined)?.outcome !== 'pass';
-  });
+export function incidentTimeline(entries: readonly LedgerEntry[], limit = 40): string {
+  const notable = entries.filter(isNotable);
   const lines = notable.slice(-limit).map((e) => {
     const r = e.result as Record<string, unknown> | undefined;
     const what =
@@ -108,45 +97,4 @@ export function incidentTimeline(entries: LedgerEntry[], limit = 40): string {
     return `- **${e.time}** ${e.phase ? `[${e.phase}] ` : ''}${esc(what)}`;
   });
   return lines.length ? lines.join('\n') : '_no entries_';
-}
-
-export function revertBody(o: {
-  rollout: string;
-  phase: string;
-  severity: string;
-  reason: string;
-  commit: string;
-  failing: SampleLike[];
-  timeline: LedgerEntry[];
-  merged: boolean;
-}): string {
-  return [
-    `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
-    '',
-    `This PR reverts ${o.commit}, the change that entered \`${o.phase}\`. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
-    '',
-    '#### Failing samples',
-    samplesTable(o.failing),
-    '',
-    '#### Incident timeline',
-    incidentTimeline(o.timeline),
-  ].join('\n');
-}
-
-export function promotionBody(o: {
-  rollout: string;
-  phase: string;
-  next: string;
-  samples: SampleLike[];
-  checklist: string[];
-}): string {
-  return [
-    `The gate of \`${o.rollout}\` phase \`${o.phase}\` held healthy. Merging this PR applies \`${o.next}\`.`,
-    '',
-    '#### Gate samples',
-    samplesTable(o.samples.slice(-20)),
-    ...(o.checklist.length
-      ? ['', `#### Checklist for \`${o.next}\` (tick before merging)`, ...o.checklist.map((i) => `- [ ] ${i}`)]
-      : []),
-  ].join('\n');
 }

@@ -5,7 +5,7 @@ import type { LedgerEntry } from '../state/types.js';
 import { gateCharts, type CheckSeries } from './gate-chart.js';
 import { mermaidBlock } from './mermaid.js';
 import type { SamplePoint } from './series.js';
-import { timelineGantt, timelineOf } from './timeline.js';
+import { TimelineBuilder, timelineGantt, type TimelineSpan } from './timeline.js';
 
 /** GitHub's limit on an issue, PR or comment body (and what a job summary should stay under). */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -42,10 +42,9 @@ export function gateSection(
 
 /** The ledger's story as a gantt (the latest tasks when there are many); empty when there is nothing to draw. */
 export function timelineSection(
-  entries: readonly LedgerEntry[],
-  opts: { title: string; now?: number; from?: number; to?: number; maxChars: number },
+  spans: readonly TimelineSpan[],
+  opts: { title: string; from?: number; to?: number; maxChars: number },
 ): string {
-  const spans = timelineOf(entries, opts.now ?? Date.now());
   for (let maxTasks = 40; maxTasks >= 5; maxTasks = Math.floor(maxTasks / 2)) {
     const g = timelineGantt(spans, { title: opts.title, maxTasks, from: opts.from, to: opts.to });
     if (!g) return '';
@@ -67,4 +66,49 @@ export function clampBody(body: string, limit = GITHUB_BODY_LIMIT): string {
   // Never leave a code fence open: an unclosed ```mermaid would swallow the rest of the body.
   if ((head.match(/^```/gm)?.length ?? 0) % 2 === 1) head = head.slice(0, head.lastIndexOf('\n```'));
   return `${head}${note}`;
+}
+
+/** The ledger entries a person reads in an incident: transitions, failures, rollbacks, and samples that did not pass. */
+const NOTABLE_KINDS = new Set([
+  'transition',
+  'gate-open',
+  'gate-failed',
+  'gate-paused',
+  'step-failed',
+  'rollback-start',
+  'phase-rolled-back',
+  'lease-takeover',
+  'emergency-rollback',
+]);
+
+export function isNotable(e: LedgerEntry): boolean {
+  if (NOTABLE_KINDS.has(e.kind)) return true;
+  return e.kind === 'sample' && (e.result as { outcome?: string } | undefined)?.outcome !== 'pass';
+}
+
+export interface LedgerDigest {
+  spans: TimelineSpan[];
+  /** The latest notable entries, oldest first. */
+  notable: LedgerEntry[];
+  entries: number;
+}
+
+/** One pass over a ledger (streamed: a 48 h gate at 1 s is half a million lines): the timeline and the notable tail. */
+export async function digestLedger(
+  entries: AsyncIterable<LedgerEntry> | Iterable<LedgerEntry>,
+  opts: { now?: number; keepNotable?: number } = {},
+): Promise<LedgerDigest> {
+  const keep = opts.keepNotable ?? 40;
+  const builder = new TimelineBuilder();
+  const notable: LedgerEntry[] = [];
+  let n = 0;
+  for await (const e of entries) {
+    n++;
+    builder.add(e);
+    if (isNotable(e)) {
+      notable.push(e);
+      if (notable.length > keep * 2) notable.splice(0, notable.length - keep);
+    }
+  }
+  return { spans: builder.spans(opts.now ?? Date.now()), notable: notable.slice(-keep), entries: n };
 }

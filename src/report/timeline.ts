@@ -23,33 +23,45 @@ export interface TimelineSpan {
 type R = Record<string, unknown> | undefined;
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
-export function timelineOf(entries: readonly LedgerEntry[], now: number = Date.now()): TimelineSpan[] {
-  const spans: TimelineSpan[] = [];
-  const open = new Map<string, TimelineSpan>();
-  const begin = (key: string, s: Omit<TimelineSpan, 'end' | 'point'>) => {
+/** Reads the ledger one entry at a time (a long gate's ledger is streamed, never held): memory is the spans. */
+export class TimelineBuilder {
+  private readonly all: TimelineSpan[] = [];
+  private readonly open = new Map<string, TimelineSpan>();
+  private readonly failingCount = new WeakMap<TimelineSpan, number>();
+
+  private begin(key: string, s: Omit<TimelineSpan, 'end' | 'point'>): TimelineSpan {
     const span = { ...s, end: s.start, point: false };
-    open.set(key, span);
-    spans.push(span);
+    this.open.set(key, span);
+    this.all.push(span);
     return span;
-  };
-  const close = (key: string, t: number, state: SpanState) => {
-    const s = open.get(key);
+  }
+
+  private close(key: string, t: number, state: SpanState): void {
+    const s = this.open.get(key);
     if (!s) return;
     s.end = t;
     s.state = state;
-    open.delete(key);
-  };
-  const closeAll = (prefix: string, t: number, state: SpanState) => {
-    for (const key of [...open.keys()]) if (key.startsWith(prefix)) close(key, t, state);
-  };
-  const point = (lane: string, label: string, t: number, state: SpanState, kind: TimelineSpan['kind'] = 'event') =>
-    spans.push({ lane, label, kind, start: t, end: t, state, point: true });
+    this.open.delete(key);
+  }
 
-  for (const e of entries) {
+  private closeAll(prefix: string, t: number, state: SpanState): void {
+    for (const key of [...this.open.keys()]) if (key.startsWith(prefix)) this.close(key, t, state);
+  }
+
+  private point(lane: string, label: string, t: number, state: SpanState, kind: TimelineSpan['kind'] = 'event'): void {
+    this.all.push({ lane, label, kind, start: t, end: t, state, point: true });
+  }
+
+  add(e: LedgerEntry): void {
     const t = Date.parse(e.time);
-    if (Number.isNaN(t)) continue;
+    if (Number.isNaN(t)) return;
     const r = e.result as R;
     const phase = e.phase ?? '';
+    const { open } = this;
+    const begin = this.begin.bind(this);
+    const close = this.close.bind(this);
+    const closeAll = this.closeAll.bind(this);
+    const point = this.point.bind(this);
     switch (e.kind) {
       case 'transition': {
         const status = str(r?.status);
@@ -104,7 +116,8 @@ export function timelineOf(entries: readonly LedgerEntry[], now: number = Date.n
         if (r?.outcome === 'fail') {
           const s = open.get(key) ?? begin(key, { lane: phase, label: '', kind: 'failing', start: t, state: 'failed' });
           s.end = t;
-          const n = (Number(/\((\d+)\)$/.exec(s.label)?.[1]) || 0) + 1;
+          const n = (this.failingCount.get(s) ?? 0) + 1;
+          this.failingCount.set(s, n);
           s.label = `${check} failing (${n})`;
         } else if (r?.outcome === 'pass') close(key, open.get(key)?.end ?? t, 'failed');
         break;
@@ -159,11 +172,21 @@ export function timelineOf(entries: readonly LedgerEntry[], now: number = Date.n
         break;
     }
   }
-  for (const s of open.values()) {
-    s.end = Math.max(s.end, now);
-    s.state = s.kind === 'failing' ? 'failed' : 'active';
+
+  /** The spans so far; those still open run to `now`. */
+  spans(now: number = Date.now()): TimelineSpan[] {
+    return this.all.map((s) =>
+      [...this.open.values()].includes(s)
+        ? { ...s, end: Math.max(s.end, now), state: s.kind === 'failing' ? 'failed' : 'active' }
+        : { ...s },
+    );
   }
-  return spans;
+}
+
+export function timelineOf(entries: Iterable<LedgerEntry>, now: number = Date.now()): TimelineSpan[] {
+  const b = new TimelineBuilder();
+  for (const e of entries) b.add(e);
+  return b.spans(now);
 }
 
 const TAGS: Record<SpanState, GanttTask['tags']> = { done: ['done'], active: ['active'], failed: ['crit'], paused: [] };

@@ -15,6 +15,7 @@ import { ActionHarness, describeRun, ensureActionBuilt, ROOT, type JobRun } from
 import { isolateGitConfig, TempDirs } from '../helpers/git-repo.js';
 import { TestTarget } from '../helpers/target.js';
 import { sleepPast } from '../helpers/wait.js';
+import { expectMermaidRenders, RealMermaid } from '../helpers/mermaid.js';
 
 const NAME = 'byok-demo';
 const FILE = `rollouts/${NAME}.yaml`;
@@ -220,8 +221,9 @@ describe('the action through a whole rollout', () => {
     expect(p.state).toBe('open');
     expect(p.title).toBe(`rollouts: promote ${NAME} to full`);
     expect(p.labels.map((l) => l.name)).toEqual(['rollouts:promotion']);
-    expect(p.body).toContain('#### Gate samples');
-    expect(p.body).toMatch(/\| `probe` \| pass \|/);
+    expect(p.body).toContain('#### The gate');
+    expect(p.body).toContain('```mermaid\n%%{init');
+    expect(p.body).toMatch(/\| `probe` \| \S+ \| pass \|/);
     expect(r.outputs['pull-request']).toBe(String(p.number));
     const files = (await h.octokit.rest.pulls.listFiles({ owner: h.owner, repo: h.repo, pull_number: p.number })).data;
     expect(files.map((f) => f.filename)).toEqual([FILE]);
@@ -285,6 +287,8 @@ describe('the action through a whole rollout', () => {
     expect(revert.body).toContain('#### Failing samples');
     expect(revert.body).toMatch(/\| `probe` \| fail \|/);
     expect(revert.body).toContain('#### Incident timeline');
+    expect(revert.body).toMatch(/minutes before the failure\n\*\*`probe`\*\* \(critical\)/);
+    expect(revert.body).toMatch(/```mermaid\ngantt\n/);
     expect(revert.body).toMatch(/\[full\] gate-failed/);
     expect(revert.body).toContain('It was merged at once');
     expect(r.outputs['pull-request']).toBe(String(revert.number));
@@ -320,5 +324,28 @@ describe('the action through a whole rollout', () => {
       status: 'completed',
       conclusion: 'success',
     });
+  });
+
+  it('wrote only Mermaid that GitHub can draw: every block of every PR body, comment and job summary', async () => {
+    const mermaid = await RealMermaid.start();
+    try {
+      const pulls = await h.emulator.listPulls(h.owner, h.repo);
+      const texts: [string, string][] = [
+        ...pulls.map((p): [string, string] => [`PR #${p.number} body`, p.body ?? '']),
+        ...pulls.flatMap((p) =>
+          h.emulator
+            .getComments(h.owner, h.repo, p.number)
+            .map((c): [string, string] => [`comment on #${p.number}`, c.body ?? '']),
+        ),
+        ...h.summaries.map((t, i): [string, string] => [`job summary ${i + 1}`, t]),
+      ];
+      let blocks = 0;
+      for (const [what, text] of texts) blocks += await expectMermaidRenders(mermaid, text, what);
+      console.log(`figure: Mermaid blocks the action wrote in the story, all drawn by the real Mermaid: ${blocks}`);
+      // the plan comment's phases, the promotion's gate, the revert's gate and timeline, and the summaries' pictures
+      expect(blocks).toBeGreaterThanOrEqual(6);
+    } finally {
+      await mermaid.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incidentTimeline, revertBody, samplesTable } from '../../src/github/markdown.js';
+import { incidentTimeline, samplesTable } from '../../src/github/markdown.js';
+import { revertBody } from '../../src/github/pull-bodies.js';
 import { gitAuthEnv } from '../../src/github/git-auth.js';
 import type { LedgerEntry } from '../../src/state/index.js';
 
@@ -40,7 +41,13 @@ describe('revert PR body', () => {
       failing: [
         { check: 'probe', at: 't', outcome: 'fail', value: 200, severity: 'critical', reason: 'offline | down' },
       ],
-      timeline: [entry('gate-failed', { phase: 'full', result: { reason: 'probe failed' } })],
+      story: {
+        spans: [],
+        notable: [entry('gate-failed', { phase: 'full', result: { reason: 'probe failed' } })],
+        entries: 1,
+      },
+      gate: null,
+      failedAt: Date.parse('2026-11-23T10:00:00.000Z'),
     });
     expect(body).toContain('reverts abc1234def');
     expect(body).toContain('merged at once');

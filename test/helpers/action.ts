@@ -72,6 +72,8 @@ async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Pr
 
 export class ActionHarness {
   private readonly dirs: string[] = [];
+  /** Every job's step summary, in order (for checking what the action wrote for people). */
+  readonly summaries: string[] = [];
 
   private constructor(
     readonly emulator: Emulator,
@@ -244,6 +246,7 @@ export class ActionHarness {
       status: 'completed',
       conclusion: run.code === 0 ? 'success' : 'failure',
     });
+    if (run.summary) this.summaries.push(run.summary);
     return { ...run, runId, apiCalls: this.emulator.calls.slice(before) };
   }
 

@@ -88,7 +88,7 @@ describe('gate charts', () => {
 describe('the timeline', () => {
   it("draws seed 004's incident: detected, decided, rolled back, verified", async () => {
     const { entries } = failedCanary({ rolledBack: true });
-    const md = timelineSection(entries, { title: 'chat-limits timeline (UTC)', maxChars: 20_000 });
+    const md = timelineSection(timelineOf(entries), { title: 'chat-limits timeline (UTC)', maxChars: 20_000 });
     expect(await expectMermaidRenders(mermaid, md)).toBe(1);
     const g = mermaidBlocks(md)[0]!;
     expect(g).toMatch(/step backup-config :done, 2024-01-15T09:56:32, 2024-01-15T09:56:40/);
@@ -109,7 +109,7 @@ describe('the timeline', () => {
         kind: 'resume',
         phase: 'canary',
       });
-    const md = timelineSection(many, { title: 'long', maxChars: 6_000 });
+    const md = timelineSection(timelineOf(many), { title: 'long', maxChars: 6_000 });
     expect(md.length).toBeLessThanOrEqual(6_000);
     expect(md).toMatch(/_\d+ earlier events are not drawn/);
     await expectMermaidRenders(mermaid, md);
@@ -138,7 +138,7 @@ describe('the timeline', () => {
     ]);
     expect(spans.length).toBe(2);
     const md = timelineSection(
-      [
+      timelineOf([
         {
           time: '2024-01-15T10:00:00Z',
           actor: 'a',
@@ -157,7 +157,7 @@ describe('the timeline', () => {
           step: 'click: x; y # z `q` "w"',
           error: 'x',
         },
-      ],
+      ]),
       { title: 'r: "quoted" `title`', maxChars: 5000 },
     );
     await expectMermaidRenders(mermaid, md);
