@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { spawnTarget } from '../examples/target/spawn.js';
 import { dueSlackMs } from '../src/checks/gate.js';
 import type { Sample } from '../src/checks/types.js';
-import { runCli } from '../src/cli/main.js';
+import { runCli } from '../src/cli/program.js';
 import { isolateGitConfig, TempDirs, TempRepo } from '../test/helpers/git-repo.js';
 import { findPrometheus, startPrometheus, type RunningPrometheus } from '../test/helpers/prometheus.js';
 import { median, ms, ratio, table } from './lib/stats.js';

@@ -2,7 +2,7 @@
 // timed around the command. Run: node --import tsx bench/lib/apply-child.ts   (cwd: the rollouts repository;
 // TARGET_URL and the ROLLOUTS_CHECKPOINT_* knobs from the environment)
 import { performance } from 'node:perf_hooks';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/program.js';
 import { childrenCpuMs, cpuMs, peakRssKb, report } from './child.js';
 
 export interface ApplyFigures {

@@ -5,8 +5,8 @@ import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvent
 import { currentHolder, GitStateStore } from '../state/index.js';
 import { CliFailure } from './errors.js';
 import { git, repoRoot } from './git.js';
+import type { EngineOptions } from './command.js';
 import type { CliIO } from './io.js';
-import type { ParsedOptions } from './main.js';
 
 export interface LocalEngine {
   root: string;
@@ -37,7 +37,7 @@ function localEvents(io: CliIO): RolloutEvents {
 }
 
 /** Loads every manifest of the directory; any invalid one stops everything before a step runs. */
-export async function localEngine(io: CliIO, opts: ParsedOptions): Promise<LocalEngine> {
+export async function localEngine(io: CliIO, opts: EngineOptions): Promise<LocalEngine> {
   const root = await repoRoot(io.cwd);
   const dir = opts.dir;
   const loaded = await loadRollouts(join(root, dir));
@@ -46,7 +46,7 @@ export async function localEngine(io: CliIO, opts: ParsedOptions): Promise<Local
     for (const i of issues) io.err(formatIssue({ ...i, file: relative(io.cwd, i.file) }));
     throw new CliFailure(`${issues.length} validation error${issues.length === 1 ? '' : 's'}: nothing was run`);
   }
-  const store = new GitStateStore({ repo: root, branch: opts['state-branch'], remote: opts.remote });
+  const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
   const runId = io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}/${io.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
   const deps: EngineDeps = {
     store,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { spawnTarget, type SpawnedTarget } from '../../examples/target/spawn.js';
 import type { FaultMode } from '../../examples/target/faults.js';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/program.js';
 import { dueSlackMs } from '../../src/checks/gate.js';
 import type { Sample } from '../../src/checks/types.js';
 import type { JudgeResult } from '../../src/checks/judge.js';

@@ -2,7 +2,7 @@
 // but the progress lines and messages captured. Each call re-reads the manifests at HEAD, as a new CLI run would.
 import { localEngine, type LocalEngine } from '../../src/cli/engine-deps.js';
 import type { CliIO } from '../../src/cli/io.js';
-import type { ParsedOptions } from '../../src/cli/main.js';
+import type { EngineOptions } from '../../src/cli/command.js';
 import {
   drill,
   emergencyRollback,
@@ -40,15 +40,7 @@ export class InProcessEngine {
       cwd: this.cwd,
       env: cliEnv(this.env),
     };
-    const opts: ParsedOptions = {
-      base: undefined,
-      json: false,
-      dir: 'rollouts',
-      to: undefined,
-      'state-branch': 'rollouts-state',
-      remote: undefined,
-      help: false,
-    };
+    const opts: EngineOptions = { json: false, dir: 'rollouts', stateBranch: 'rollouts-state' };
     const engine = await localEngine(io, opts);
     let partial = '';
     const plain = streamReporter((text) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ajv2020 from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/program.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { manifestJsonSchema } from '../../src/manifest/index.js';
 import { demo } from './demo-manifest.js';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve, relative } from 'node:path';
 import { formatIssue, loadManifestFile, manifestFiles } from '../../manifest/index.js';
+import { defineCommand, dirOption, jsonOption } from '../command.js';
 import { EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 
@@ -18,11 +19,7 @@ async function expand(io: CliIO, paths: string[], dir: string): Promise<string[]
   return files;
 }
 
-export async function validateCommand(
-  io: CliIO,
-  paths: string[],
-  opts: { dir: string; json: boolean },
-): Promise<number> {
+async function validate(io: CliIO, paths: string[], opts: { dir: string; json: boolean }): Promise<number> {
   const files = await expand(io, paths, opts.dir);
   const results = await Promise.all(files.map(loadManifestFile));
   const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
@@ -38,3 +35,19 @@ export async function validateCommand(
   if (files.length === 0 && !opts.json) io.err(`no manifests found${paths.length ? '' : ` in ${opts.dir}/`}`);
   return issues.length ? EXIT.failure : EXIT.ok;
 }
+
+export const validateCommand = defineCommand<{ dir: string; json: boolean }>({
+  name: 'validate',
+  summary: 'check manifests: file:line:col: message; exit 1 on any error',
+  examples: [
+    'rollouts validate                      # every manifest in rollouts/',
+    'rollouts validate rollouts/backfill.yaml',
+    'rollouts validate --json | jq .issues',
+  ],
+  configure: (cmd) =>
+    cmd
+      .argument('[paths...]', 'manifest files or directories (default: the --dir directory)')
+      .addOption(jsonOption())
+      .addOption(dirOption()),
+  run: ({ io, args, opts }) => validate(io, args, opts),
+});

@@ -1,0 +1,24 @@
+import { drill } from '../../engine/index.js';
+import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
+import { CliFailure, EXIT } from '../errors.js';
+import { localEngine } from '../engine-deps.js';
+import { findRollout, raceAware } from '../outcomes.js';
+
+export const drillCommand = defineCommand<EngineOptions>({
+  name: 'drill',
+  summary: 'run the rollback with writes disabled (run.dryRun = true); records the RTO',
+  examples: ['rollouts drill convex-revision', 'rollouts drill convex-revision --json'],
+  configure: (cmd) => engineOptions(cmd.argument('<name>', 'the rollout')),
+  run: ({ io, args: [name], opts }) =>
+    raceAware(async () => {
+      const { deps, manifests } = await localEngine(io, opts);
+      const result = await drill(deps, findRollout(manifests, name!));
+      if (!result) throw new CliFailure('another reconciler holds the lease; retry', EXIT.lostRace);
+      if (opts.json) io.out(JSON.stringify(result, null, 2));
+      else
+        io.out(
+          `${name}: drill ${result.ok ? 'ok' : 'failed'}, RTO ${(result.rtoMs / 1000).toFixed(1)}s over ${result.phases.join(', ') || 'no applied phase'}${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}${result.error ? `; ${result.error}` : ''}`,
+        );
+      return result.ok ? EXIT.ok : EXIT.failure;
+    }),
+});

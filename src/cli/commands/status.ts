@@ -1,0 +1,28 @@
+import { statusOf } from '../../engine/index.js';
+import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
+import { EXIT } from '../errors.js';
+import { localEngine } from '../engine-deps.js';
+import { findRollout } from '../outcomes.js';
+
+export const statusCommand = defineCommand<EngineOptions>({
+  name: 'status',
+  summary: 'applied phase, status, progress and last gate samples',
+  examples: ['rollouts status', 'rollouts status byok-backfill --json | jq .rollouts[0].progress'],
+  configure: (cmd) => engineOptions(cmd.argument('[name]', 'one rollout (default: all)')),
+  async run({ io, args: [name], opts }) {
+    const { deps, manifests } = await localEngine(io, opts);
+    if (name) findRollout(manifests, name);
+    const views = await statusOf(deps.store, manifests, name);
+    if (opts.json) io.out(JSON.stringify({ rollouts: views }, null, 2));
+    else
+      for (const v of views) {
+        const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : '';
+        const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : '';
+        const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : '';
+        io.out(
+          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`,
+        );
+      }
+    return EXIT.ok;
+  },
+});
