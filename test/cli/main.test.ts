@@ -129,6 +129,7 @@ describe('rollouts usage errors exit 2 with one line', () => {
     expect(await usageError('drill')).toBe(
       "rollouts drill: missing required argument 'name' — see `rollouts drill --help`",
     );
+    expect(await usageError('completion', 'tcsh')).toMatch(/^rollouts completion: .*'tcsh'.*bash, zsh, fish/);
   });
 });
 

@@ -10,6 +10,7 @@
 // Test it in-process with runCli (test/cli/), as a user would through the installed bin in test/e2e/package.test.ts.
 import type { CliCommand } from '../command.js';
 import { applyCommand } from './apply.js';
+import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
@@ -25,4 +26,5 @@ export const COMMANDS: CliCommand<any>[] = [
   rollbackCommand,
   drillCommand,
   schemaCommand,
+  completionCommand,
 ];
