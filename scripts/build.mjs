@@ -34,6 +34,10 @@ await build({
   banner: { js: '#!/usr/bin/env node\n' + shared.banner.js },
 });
 
+// The bin: npm sets the mode when it installs a package, but a checkout or a symlink made by hand runs it as it is.
+const { chmodSync } = await import('node:fs');
+chmodSync('dist/cli.js', 0o755);
+
 // The manifest's JSON Schema, for editors (`# yaml-language-server: $schema=`), generated from the zod schema.
 const { execFileSync } = await import('node:child_process');
 const { writeFileSync, mkdirSync } = await import('node:fs');
