@@ -12,6 +12,7 @@ import type { CliCommand } from '../command.js';
 import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
+import { initCommand } from './init.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
 import { schemaCommand } from './schema.js';
@@ -26,5 +27,6 @@ export const COMMANDS: CliCommand<any>[] = [
   rollbackCommand,
   drillCommand,
   schemaCommand,
+  initCommand,
   completionCommand,
 ];
