@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.js';
 import { runCli } from '../../src/cli/program.js';
 
 const exec = promisify(execFile);
@@ -72,24 +73,10 @@ describe('bash completion', () => {
 
   it('completes the commands and the global options', async () => {
     expect(await bashComplete('rollouts', '')).toEqual(
-      [
-        'validate',
-        'plan',
-        'apply',
-        'status',
-        'rollback',
-        'drill',
-        'schema',
-        'completion',
-        'help',
-        '-V',
-        '--version',
-        '--debug',
-        '-h',
-        '--help',
-      ].sort(),
+      [...COMMANDS.map((c) => c.name), 'help', '-V', '--version', '--debug', '-h', '--help'].sort(),
     );
     expect(await bashComplete('rollouts', 'dr')).toEqual(['drill']);
+    expect(await bashComplete('rollouts', 'in')).toEqual(['init']);
     expect(await bashComplete('rollouts', '--debug', 'va')).toEqual(['validate']);
   });
 
