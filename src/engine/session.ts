@@ -25,7 +25,7 @@ export interface EntryInput {
   counts?: Record<string, number>;
   durationMs?: number;
   error?: string;
-  [k: string]: unknown;
+  source?: string;
 }
 
 export interface SessionOptions {

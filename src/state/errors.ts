@@ -34,3 +34,47 @@ export class LeaseLostError extends Error {
     super(message);
   }
 }
+
+/** Where a state file was read: `<rollout>/state.json` at `commit` of the state branch. */
+export interface StateFileLocation {
+  rollout: string;
+  /** The state branch, e.g. `rollouts-state`. */
+  branch: string;
+  /** The ref it was read from, as a person types it: `rollouts-state` or `origin/rollouts-state`. */
+  ref: string;
+  remote?: string;
+  commit: string;
+}
+
+/**
+ * A rollout's state.json is corrupt, has a wrong shape, or does not fit its manifest (an `applied` phase the manifest
+ * does not have). That rollout stops, before any step runs, until a person repairs the file; other rollouts go on.
+ */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  readonly file: string;
+  constructor(
+    readonly at: StateFileLocation,
+    /** The field at fault (`lease.expiresAt`), or null when the file as a whole is (not JSON). */
+    readonly field: string | null,
+    readonly problem: string,
+    repair?: string,
+  ) {
+    const file = `${at.rollout}/state.json`;
+    const where = `${file} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ''} (commit ${at.commit.slice(0, 12)})`;
+    const path = `${at.ref}:${file}`;
+    const fix =
+      repair ??
+      `look at it with \`git show ${path}\` (earlier versions: \`git log -p ${at.ref} -- ${file}\`), fix ` +
+        `${field ? `\`${field}\`` : 'the file'}, and commit the fixed file to ${at.branch}` +
+        (at.remote ? ` and push it to ${at.remote}` : '');
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ''}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${fix}.`,
+    );
+    this.file = file;
+  }
+
+  get rollout(): string {
+    return this.at.rollout;
+  }
+}

@@ -1,5 +1,21 @@
-export * from './types.js';
+export {
+  ROLLOUT_STATUSES,
+  rolloutState as rolloutStateSchema,
+  type RolloutStatus,
+  type RolloutState,
+  type RolloutHold,
+  type RolloutFailure,
+  type LeaseHolder,
+  type Lease,
+  type StepProgress,
+  type GateSample,
+  type GateState,
+  type CohortState,
+  type LedgerTrigger,
+  type LedgerEntry,
+} from './schema.js';
 export * from './errors.js';
+export { parseStateFile, checkPhases } from './state-file.js';
 export {
   GitStateStore,
   DEFAULT_STATE_BRANCH,

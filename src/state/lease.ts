@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { LeaseLostError } from './errors.js';
 import type { GitStateStore, PlannedChange } from './store.js';
-import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from './types.js';
+import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from './schema.js';
 
 export type LeaseVerdict = 'free' | 'mine' | 'held' | 'dead-holder' | 'expired';
 
@@ -90,6 +90,8 @@ export interface ClaimOptions {
   isPidAlive?: (pid: number) => boolean;
   /** Asked only for a holder on another host whose lease has not expired and that names a workflow run. */
   isRunFinished?: (holder: LeaseHolder) => boolean | Promise<boolean>;
+  /** Runs on the state found, before anything is written: throwing stops the claim (a state that does not fit). */
+  check?: (current: RolloutState | null, version: string | null) => void;
 }
 
 export interface ClaimResult {
@@ -111,7 +113,8 @@ export async function claimLease(
   opts: ClaimOptions = {},
 ): Promise<ClaimResult | null> {
   let verdict = 'free' as LeaseVerdict;
-  const result = await store.update(name, async (current): Promise<PlannedChange | null> => {
+  const result = await store.update(name, async (current, ctx): Promise<PlannedChange | null> => {
+    opts.check?.(current, ctx.version);
     const now = opts.now?.() ?? new Date();
     const lease = current?.lease ?? null;
     let runFinished = false;

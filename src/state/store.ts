@@ -5,7 +5,8 @@
 // HEAD are never touched.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_IDENTITY, Git, gitEnv, isMissingObject, type GitIdentity } from './git.js';
-import { LostRaceError, StateStoreError } from './errors.js';
+import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
+import { parseStateFile } from './state-file.js';
 import {
   DEFAULT_SEGMENT_BYTES,
   appendLedger,
@@ -15,7 +16,7 @@ import {
   tailLedger,
 } from './ledger.js';
 import { TreeWriter, listTree, listTreeIfAny, withEntry, type TreeEntry } from './tree.js';
-import type { LedgerEntry, RolloutState } from './types.js';
+import type { LedgerEntry, RolloutState } from './schema.js';
 
 export const DEFAULT_STATE_BRANCH = 'rollouts-state';
 const STATE_FILE = 'state.json';
@@ -110,14 +111,6 @@ function assertBranchName(branch: string): void {
   }
 }
 
-function parseState(text: string, name: string, commit: string): RolloutState {
-  try {
-    return JSON.parse(text) as RolloutState;
-  } catch (e) {
-    throw new StateStoreError(`corrupt ${name}/${STATE_FILE} at ${commit}: ${(e as Error).message}`);
-  }
-}
-
 function isLocalCasFailure(stderr: string): boolean {
   return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
 }
@@ -165,12 +158,19 @@ export class GitStateStore {
     throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
   }
 
+  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
+  stateFile(name: string, commit: string): StateFileLocation {
+    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
+    return { rollout: name, branch: this.branch, ref, remote: this.remote, commit };
+  }
+
+  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
   async readState(name: string, opts: ReadOptions = {}): Promise<ReadResult> {
     assertRolloutName(name);
     const tip = await this.tip(opts);
     if (!tip) return { state: null, version: null };
     const r = await this.git.run(['cat-file', 'blob', `${tip}:${name}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseState(r.stdout, name, tip), version: tip };
+    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name, tip)), version: tip };
     if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name}/${STATE_FILE}`, r.stderr);
     // A rollout with a ledger but no state file still has a version, so that its next commit is a CAS on it.
     const dir = await this.git.run(['cat-file', '-t', `${tip}:${name}`]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitStateStore } from '../../src/state/store.js';
-import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
+import type { LedgerEntry, RolloutState } from '../../src/state/schema.js';
 import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -20,8 +20,7 @@ function batchEntry(seq: number): LedgerEntry {
     phase: 'full',
     step: 'backfill',
     kind: 'batch',
-    seq,
-    counts: { items: 100, updated: 97, skipped: 3 },
+    counts: { seq, items: 100, updated: 97, skipped: 3 },
     result: { nextCursor: `cursor-${seq + 1}`, hasNextPage: true },
     durationMs: 120,
   };
@@ -39,7 +38,12 @@ describe('ledger', () => {
     for (let b = 0; b < batches; b++) {
       const entries = Array.from({ length: perBatch }, (_, i) => batchEntry(b * perBatch + i));
       const t = performance.now();
-      version = await store.commit({ name: 'big', expected: version, state: state({ batch: b }), ledger: entries });
+      version = await store.commit({
+        name: 'big',
+        expected: version,
+        state: state({ generation: { batch: b } }),
+        ledger: entries,
+      });
       appendMs.push(performance.now() - t);
     }
     const avg = (xs: number[]) => (xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(1);
@@ -53,15 +57,15 @@ describe('ledger', () => {
     const t = performance.now();
     let expected = 0;
     for await (const e of store.readLedger('big')) {
-      expect(e.seq).toBe(expected);
+      expect(e.counts?.seq).toBe(expected);
       expected++;
     }
     console.log(`readLedger of ${total} entries: ${(performance.now() - t).toFixed(0)} ms`);
     expect(expected).toBe(total);
 
     const tail = await store.tailLedger('big', 3);
-    expect(tail.map((e) => e.seq)).toEqual([total - 3, total - 2, total - 1]);
-    expect((await store.readState('big')).state?.batch).toBe(batches - 1);
+    expect(tail.map((e) => e.counts?.seq)).toEqual([total - 3, total - 2, total - 1]);
+    expect((await store.readState('big')).state?.generation?.batch).toBe(batches - 1);
   }, 300_000);
 
   it('seals the live ledger file into numbered segments past the size limit and reads across them in order', async () => {
@@ -71,24 +75,29 @@ describe('ledger', () => {
     let seq = 0;
     for (let b = 0; b < 30; b++) {
       const entries = Array.from({ length: 5 }, () => batchEntry(seq++));
-      version = await store.commit({ name: 'big', expected: version, state: state({ batch: b }), ledger: entries });
+      version = await store.commit({
+        name: 'big',
+        expected: version,
+        state: state({ generation: { batch: b } }),
+        ledger: entries,
+      });
     }
     const sealed = (await git(repo, 'ls-tree', '--name-only', 'rollouts-state:big/ledger')).split('\n').filter(Boolean);
     expect(sealed.length).toBeGreaterThan(9);
     expect(sealed[0]).toBe('000001.jsonl');
     const live = (await git(repo, 'show', 'rollouts-state:big/ledger.jsonl')).split('\n').filter(Boolean);
-    expect((JSON.parse(live[live.length - 1] as string) as LedgerEntry).seq).toBe(seq - 1);
+    expect((JSON.parse(live[live.length - 1] as string) as LedgerEntry).counts?.seq).toBe(seq - 1);
     for (const f of [...sealed.map((s) => `ledger/${s}`), 'ledger.jsonl']) {
       const size = Number((await git(repo, 'cat-file', '-s', `rollouts-state:big/${f}`)).trim());
       expect(size).toBeLessThanOrEqual(4096);
     }
 
     const all: number[] = [];
-    for await (const e of store.readLedger('big')) all.push(e.seq as number);
+    for await (const e of store.readLedger('big')) all.push(e.counts!.seq!);
     expect(all).toEqual(Array.from({ length: seq }, (_, i) => i));
     // A tail longer than the live file reaches back into the sealed segments.
-    expect((await store.tailLedger('big', 40)).map((e) => e.seq)).toEqual(all.slice(-40));
-    expect((await store.tailLedger('big', 1000)).map((e) => e.seq)).toEqual(all);
+    expect((await store.tailLedger('big', 40)).map((e) => e.counts?.seq)).toEqual(all.slice(-40));
+    expect((await store.tailLedger('big', 1000)).map((e) => e.counts?.seq)).toEqual(all);
   });
 
   it('stops the reader when iteration ends early', async () => {
@@ -98,7 +107,7 @@ describe('ledger', () => {
     await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
     const seen: number[] = [];
     for await (const e of store.readLedger('big')) {
-      seen.push(e.seq as number);
+      seen.push(e.counts!.seq!);
       if (seen.length === 3) break;
     }
     expect(seen).toEqual([0, 1, 2]);
@@ -108,7 +117,7 @@ describe('ledger', () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     await store.commit({ name: 'big', expected: null, state: state(), ledger: [batchEntry(0), batchEntry(1)] });
-    expect((await store.tailLedger('big', 10)).map((e) => e.seq)).toEqual([0, 1]);
+    expect((await store.tailLedger('big', 10)).map((e) => e.counts?.seq)).toEqual([0, 1]);
     expect(await store.tailLedger('big', 0)).toEqual([]);
   });
 
@@ -119,8 +128,8 @@ describe('ledger', () => {
     await store.commit({ name: 'big', expected: v1, ledger: [batchEntry(1)] });
     const old: LedgerEntry[] = [];
     for await (const e of store.readLedger('big', { version: v1 })) old.push(e);
-    expect(old.map((e) => e.seq)).toEqual([0]);
-    expect((await store.tailLedger('big', 5)).map((e) => e.seq)).toEqual([0, 1]);
+    expect(old.map((e) => e.counts?.seq)).toEqual([0]);
+    expect((await store.tailLedger('big', 5)).map((e) => e.counts?.seq)).toEqual([0, 1]);
   });
 
   it('keeps multi-byte text intact across stream chunks', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitStateStore } from '../../src/state/store.js';
 import { LostRaceError, StateStoreError } from '../../src/state/errors.js';
-import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
+import type { LedgerEntry, RolloutState } from '../../src/state/schema.js';
 import { git, isolateGitConfig, makeRemoteAndClones, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -68,20 +68,25 @@ describe('GitStateStore with a remote', () => {
     const { bare, clones } = await makeRemoteAndClones(dirs, 2);
     const a = new GitStateStore({ repo: clones[0] as string, remote: 'origin' });
     const b = new GitStateStore({ repo: clones[1] as string, remote: 'origin' });
-    const v1 = await a.commit({ name: 'demo', expected: null, state: state('demo', { n: 1 }) });
+    const v1 = await a.commit({ name: 'demo', expected: null, state: state('demo', { generation: { n: 1 } }) });
     expect((await b.readState('demo')).version).toBe(v1);
-    await a.commit({ name: 'demo', expected: v1, state: state('demo', { n: 2 }), ledger: [entry('demo', 'a')] });
+    await a.commit({
+      name: 'demo',
+      expected: v1,
+      state: state('demo', { generation: { n: 2 } }),
+      ledger: [entry('demo', 'a')],
+    });
 
-    await expect(b.commit({ name: 'demo', expected: v1, state: state('demo', { n: 99 }) })).rejects.toBeInstanceOf(
-      LostRaceError,
-    );
+    await expect(
+      b.commit({ name: 'demo', expected: v1, state: state('demo', { generation: { n: 99 } }) }),
+    ).rejects.toBeInstanceOf(LostRaceError);
     const r = await b.update('demo', (s) => ({
-      state: state('demo', { n: (s?.n as number) + 1 }),
+      state: state('demo', { generation: { n: s!.generation!.n! + 1 } }),
       ledger: [entry('demo', 'b')],
     }));
     expect(r.committed).toBe(true);
     expect(await remoteTip(bare)).toBe(r.version);
-    expect((await a.readState('demo')).state?.n).toBe(3);
+    expect((await a.readState('demo')).state?.generation?.n).toBe(3);
     expect((await collect(a.readLedger('demo'))).map((e) => e.kind)).toEqual(['a', 'b']);
   });
 
@@ -89,20 +94,20 @@ describe('GitStateStore with a remote', () => {
     const { bare, clones } = await makeRemoteAndClones(dirs, 2);
     const a = new GitStateStore({ repo: clones[0] as string, remote: 'origin' });
     const b = new GitStateStore({ repo: clones[1] as string, remote: 'origin' });
-    let version = await a.commit({ name: 'demo', expected: null, state: state('demo', { n: 0 }) });
+    let version = await a.commit({ name: 'demo', expected: null, state: state('demo', { generation: { n: 0 } }) });
     for (let round = 1; round <= 4; round++) {
       await Promise.all([a.readState('demo'), b.readState('demo')]); // both clones have fetched `version`
       const results = await Promise.allSettled([
         a.commit({
           name: 'demo',
           expected: version,
-          state: state('demo', { n: round, by: 'a' }),
+          state: state('demo', { step: 'a', generation: { n: round } }),
           ledger: [entry('demo', `a${round}`)],
         }),
         b.commit({
           name: 'demo',
           expected: version,
-          state: state('demo', { n: round, by: 'b' }),
+          state: state('demo', { step: 'b', generation: { n: round } }),
           ledger: [entry('demo', `b${round}`)],
         }),
       ]);
@@ -113,7 +118,7 @@ describe('GitStateStore with a remote', () => {
       const loser = results[0]?.status === 'rejected' ? a : b;
       const loserName = loser === a ? 'a' : 'b';
       const r = await loser.update('demo', (s) => ({
-        state: { ...(s as RolloutState), retriedBy: loserName },
+        state: { ...(s as RolloutState), step: `retried by ${loserName}` },
         ledger: [entry('demo', `${loserName}${round}-retry`)],
       }));
       expect(r.committed).toBe(true);
@@ -129,8 +134,8 @@ describe('GitStateStore with a remote', () => {
     const { clones } = await makeRemoteAndClones(dirs, 2);
     const a = new GitStateStore({ repo: clones[0] as string, remote: 'origin' });
     const b = new GitStateStore({ repo: clones[1] as string, remote: 'origin' });
-    const v1 = await a.commit({ name: 'demo', expected: null, state: state('demo', { n: 1 }) });
-    const v2 = await b.commit({ name: 'demo', expected: v1, state: state('demo', { n: 2 }) });
+    const v1 = await a.commit({ name: 'demo', expected: null, state: state('demo', { generation: { n: 1 } }) });
+    const v2 = await b.commit({ name: 'demo', expected: v1, state: state('demo', { generation: { n: 2 } }) });
     expect((await git(b.repo, 'rev-list', '--parents', '-1', v2)).trim()).toBe(`${v2} ${v1}`);
   });
 
@@ -155,18 +160,23 @@ describe('GitStateStore with a remote', () => {
     let v = await a.commit({
       name: 'demo',
       expected: null,
-      state: state('demo', { n: 0 }),
+      state: state('demo', { generation: { n: 0 } }),
       ledger: [entry('demo', 'k0')],
     });
     for (let n = 1; n <= 3; n++)
-      v = await a.commit({ name: 'demo', expected: v, state: state('demo', { n }), ledger: [entry('demo', `k${n}`)] });
+      v = await a.commit({
+        name: 'demo',
+        expected: v,
+        state: state('demo', { generation: { n } }),
+        ledger: [entry('demo', `k${n}`)],
+      });
     const shallow = await dirs.make('shallow');
     await git(shallow, 'clone', '-q', '--depth', '1', `file://${bare}`, '.');
     expect((await git(shallow, 'rev-parse', '--is-shallow-repository')).trim()).toBe('true');
 
     const s = new GitStateStore({ repo: shallow, remote: 'origin' });
     const r = await s.update('demo', (cur) => ({
-      state: state('demo', { n: (cur?.n as number) + 1 }),
+      state: state('demo', { generation: { n: cur!.generation!.n! + 1 } }),
       ledger: [entry('demo', 'k4')],
     }));
     expect(r.committed).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitStateStore } from '../../src/state/store.js';
 import { LostRaceError, StateStoreError } from '../../src/state/errors.js';
-import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
+import type { LedgerEntry, RolloutState } from '../../src/state/schema.js';
 import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -126,7 +126,7 @@ describe('GitStateStore (local repository, no remote)', () => {
     const v1 = await store.commit({ name: 'demo', expected: null, state: state('demo') });
     const results = await Promise.allSettled(
       [1, 2, 3, 4, 5].map((i) =>
-        store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding', { writer: i }) }),
+        store.commit({ name: 'demo', expected: v1, state: state('demo', 'holding', { generation: { writer: i } }) }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -145,22 +145,29 @@ describe('GitStateStore (local repository, no remote)', () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     const other = new GitStateStore({ repo });
-    await store.commit({ name: 'demo', expected: null, state: state('demo', 'applying', { counter: 0 }) });
+    await store.commit({
+      name: 'demo',
+      expected: null,
+      state: state('demo', 'applying', { generation: { counter: 0 } }),
+    });
     const seen: unknown[] = [];
     const result = await store.update('demo', async (current, ctx) => {
-      seen.push(current?.counter);
+      seen.push(current?.generation?.counter);
       if (ctx.attempt === 1) {
         // Another run moves first, between our read and our commit.
         await other.update('demo', (s) =>
-          s ? { state: { ...s, counter: 10 }, ledger: [entry('demo', 'other')] } : null,
+          s ? { state: { ...s, generation: { counter: 10 } }, ledger: [entry('demo', 'other')] } : null,
         );
       }
-      const counter = (current?.counter as number) + 1;
-      return { state: state('demo', 'holding', { counter }), ledger: [entry('demo', `mine-${counter}`)] };
+      const counter = current!.generation!.counter! + 1;
+      return {
+        state: state('demo', 'holding', { generation: { counter } }),
+        ledger: [entry('demo', `mine-${counter}`)],
+      };
     });
     expect(seen).toEqual([0, 10]);
-    expect(result).toMatchObject({ committed: true, attempts: 2, state: { counter: 11 } });
-    expect((await store.readState('demo')).state?.counter).toBe(11);
+    expect(result).toMatchObject({ committed: true, attempts: 2, state: { generation: { counter: 11 } } });
+    expect((await store.readState('demo')).state?.generation?.counter).toBe(11);
     expect((await collect(store.readLedger('demo'))).map((e) => e.kind)).toEqual(['other', 'mine-11']);
   });
 
@@ -172,7 +179,7 @@ describe('GitStateStore (local repository, no remote)', () => {
     let calls = 0;
     const run = store.update('demo', async (current) => {
       calls++;
-      await other.update('demo', (s) => (s ? { state: { ...s, bump: calls } } : null));
+      await other.update('demo', (s) => (s ? { state: { ...s, generation: { bump: calls } } } : null));
       return { state: { ...(current ?? state('demo')), status: 'failed' } };
     });
     await expect(run).rejects.toBeInstanceOf(LostRaceError);
@@ -229,17 +236,17 @@ describe('GitStateStore (local repository, no remote)', () => {
       version = await store.commit({
         name: 'demo',
         expected: version,
-        state: state('demo', 'applying', { batch: i }),
+        state: state('demo', 'applying', { generation: { batch: i } }),
         ledger: [entry('demo', 'batch', { counts: { items: 100 } }), entry('demo', 'checkpoint')],
       });
     }
     const commitMs = (performance.now() - t0) / n;
     const t1 = performance.now();
     for (let i = 0; i < n; i++) {
-      await store.update('demo', (s) => ({ state: { ...(s ?? state('demo')), batch: i } }));
+      await store.update('demo', (s) => ({ state: { ...(s ?? state('demo')), generation: { batch: i } } }));
     }
     const updateMs = (performance.now() - t1) / n;
     console.log(`state commit: ${commitMs.toFixed(1)} ms/commit; update (read + commit): ${updateMs.toFixed(1)} ms`);
-    expect((await store.readState('demo')).state?.batch).toBe(n - 1);
+    expect((await store.readState('demo')).state?.generation?.batch).toBe(n - 1);
   });
 });
