@@ -86,11 +86,8 @@ async function run(): Promise<void> {
   const last = opened.pullRequests.at(-1);
   if (last) core.setOutput('pull-request', String(last.number));
   await writeSummary(r.kind, outcomes, views, opened, ctx.store, manifests);
-  // A gate's verdict is recorded in the state, not in the outcome: the check's failure message says why.
-  const reasonOf = (o: RolloutOutcome) =>
-    o.message ?? (views.find((v) => v.name === o.name)?.failure as { reason?: string } | undefined)?.reason ?? o.status;
   const failedOnes = outcomes.filter((o) => o.outcome === 'failed');
-  if (failedOnes.length) core.setFailed(failedOnes.map((o) => `${o.name}: ${reasonOf(o)}`).join('\n'));
+  if (failedOnes.length) core.setFailed(failedOnes.map((o) => `${o.name}: ${o.message ?? o.status}`).join('\n'));
 }
 
 run().catch((err: unknown) => {

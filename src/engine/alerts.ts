@@ -2,9 +2,10 @@
 // alerts now, instead of waiting for the next scheduled sample.
 import type { Manifest } from '../manifest/index.js';
 import type { Sample } from '../checks/types.js';
-import { runContext, withSession, type RolloutOutcome } from './reconcile.js';
-import { sampleGate } from './gate.js';
+import { StateFileError } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
+import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
+import { withPass } from './pass.js';
 
 /** One alert of an Alertmanager webhook (version 4). */
 export interface AlertmanagerAlert {
@@ -54,36 +55,42 @@ export async function failGatesForAlerts(
 ): Promise<RolloutOutcome[]> {
   const outcomes: RolloutOutcome[] = [];
   for (const m of manifests) {
-    const { state } = await deps.store.readState(m.name);
-    if (state?.status !== 'holding' || !state.gate) continue;
-    const phase = m.phases.find((p) => p.name === state.gate!.phase);
-    const samples = alertSamples(m, phase?.gate?.checks ?? [], alerts, deps.now?.() ?? new Date());
-    if (!samples.length) continue;
-    const rc = runContext(deps, m);
-    const out = await withSession(deps, m, rc.masker, async (session) => {
-      if (session.state.status !== 'holding' || !session.state.gate) return null;
-      await session.commit(
-        (s) => {
-          if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
-        },
-        samples.map((sample) =>
-          session.entry({ kind: 'sample', phase: session.state.gate!.phase, result: sample, source: 'alertmanager' }),
-        ),
-        'alert samples',
-      );
-      const kind = await sampleGate(deps, session, rc, m);
-      return {
-        name: m.name,
-        outcome: kind,
-        desired: m.phase,
-        applied: session.state.applied,
-        status: session.state.status,
-        message: samples[0]!.reason,
-      };
-    });
-    outcomes.push(
-      out ?? { name: m.name, outcome: 'busy', desired: m.phase, applied: state.applied, status: state.status },
-    );
+    try {
+      const out = await failGateForAlerts(deps, m, alerts);
+      if (out) outcomes.push(out);
+    } catch (err) {
+      if (!(err instanceof StateFileError)) throw err;
+      outcomes.push(invalidStateOutcome(m, err));
+    }
   }
   return outcomes;
+}
+
+/** The rollout's open gate with the matching alerts as failing samples; null when its gate watches none of them. */
+async function failGateForAlerts(
+  deps: EngineDeps,
+  m: Manifest,
+  alerts: AlertmanagerAlert[],
+): Promise<RolloutOutcome | null> {
+  const { state } = await deps.store.readState(m.name);
+  if (state?.status !== 'holding' || !state.gate) return null;
+  const phase = m.phases.find((p) => p.name === state.gate!.phase);
+  const samples = alertSamples(m, phase?.gate?.checks ?? [], alerts, deps.now?.() ?? new Date());
+  if (!samples.length) return null;
+  const out = await withPass(deps, m, async (pass) => {
+    const gate = pass.state.gate;
+    if (pass.state.status !== 'holding' || !gate) return null;
+    await pass.commit(
+      (s) => {
+        if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
+      },
+      samples.map((sample) =>
+        pass.entry({ kind: 'sample', phase: gate.phase, result: sample, source: 'alertmanager' }),
+      ),
+      'alert samples',
+    );
+    const result = await pass.sampleGate();
+    return outcomeOf(m, pass.state, result.outcome, samples[0]!.reason);
+  });
+  return out ?? busyOutcome(m, state);
 }

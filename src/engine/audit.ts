@@ -3,10 +3,9 @@
 import type { Manifest, Phase } from '../manifest/index.js';
 import { parseCohortListing, selectCohort } from '../cohorts/index.js';
 import type { CohortState } from '../state/index.js';
-import { batchKey, templateContext } from './context.js';
+import { batchKey, runContext, templateContext } from './context.js';
 import { callStep, StepFailure } from './step.js';
 import { summarize } from './steps.js';
-import { runContext } from './reconcile.js';
 import type { EngineDeps } from './deps.js';
 
 export interface AuditStepResult {
@@ -21,7 +20,7 @@ export async function auditPhase(
   m: Manifest,
   p: Phase,
 ): Promise<AuditStepResult[]> {
-  const rc = runContext(deps as EngineDeps, m, true);
+  const rc = runContext(deps, m, true);
   const out: AuditStepResult[] = [];
   let cohort: CohortState;
   try {

@@ -28,6 +28,12 @@ export interface RunContext {
   signal?: AbortSignal;
 }
 
+/** The run context of one rollout: its allowed env (its values masked), the repository, whether writes are off. */
+export function runContext(deps: { env: NodeJS.ProcessEnv; cwd: string }, m: Manifest, dryRun = false): RunContext {
+  const masker = new Masker();
+  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
+}
+
 export function templateContext(rc: RunContext, phase: string, cohort: CohortState | null): Record<string, unknown> {
   return {
     rollout: { name: rc.manifest.name },

@@ -1,5 +1,7 @@
 export * from './deps.js';
+export * from './outcome.js';
 export * from './reconcile.js';
+export { RolloutPass, withPass, type PassOptions } from './pass.js';
 export * from './operations.js';
 export * from './status.js';
 export { streamReporter, silentReporter, type Reporter } from './progress.js';
@@ -9,5 +11,5 @@ export { StepFailure } from './step.js';
 export * from './audit.js';
 export * from './alerts.js';
 export { notify, type NotifyEvent } from './notify.js';
-export { phaseIndex } from './phases.js';
+export { phaseIndex } from './scope.js';
 export * from './changes.js';

@@ -1,11 +1,12 @@
 // Commands beyond a reconcile pass: an emergency rollback now, and a drill (rollback with writes disabled).
 import type { Manifest } from '../manifest/index.js';
-import { runContext, withSession, type RolloutOutcome } from './reconcile.js';
-import { phaseIndex, rollBackTo } from './phases.js';
-import { runVerify } from './gate.js';
-import { isDrillable, runSteps } from './steps.js';
-import { StepFailure } from './step.js';
+import { StateFileError } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
+import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
+import { withPass } from './pass.js';
+import { phaseIndex } from './scope.js';
+import { StepFailure } from './step.js';
+import { isDrillable } from './steps.js';
 
 export class OperationError extends Error {}
 
@@ -16,61 +17,31 @@ export class OperationError extends Error {}
 export async function emergencyRollback(deps: EngineDeps, m: Manifest, to = 'none'): Promise<RolloutOutcome> {
   if (to !== 'none' && phaseIndex(m, to) < 0)
     throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(', ')})`);
-  const rc = runContext(deps, m);
-  const out = await withSession(deps, m, rc.masker, async (session) => {
-    const applied = session.state.applied;
-    if (phaseIndex(m, to) >= phaseIndex(m, applied) && session.state.status !== 'rolling-back')
-      return {
-        name: m.name,
-        outcome: 'unchanged' as const,
-        desired: m.phase,
-        applied,
-        status: session.state.status,
-        message: `${to} is not below the applied phase ${applied}`,
-      };
-    await session.commit(
-      (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
-      [session.entry({ kind: 'emergency-rollback', result: { from: applied, to } })],
-      `emergency rollback to ${to}`,
-    );
-    try {
-      await rollBackTo(deps, session, rc, m, to, 'emergency rollback');
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      await session.commit(
-        (s) =>
-          void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }),
-        [session.entry({ kind: 'step-failed', phase: session.state.applied, step: err.step, error: err.message })],
-        'rollback step failed',
+  try {
+    const out = await withPass(deps, m, async (pass) => {
+      const applied = pass.state.applied;
+      if (phaseIndex(m, to) >= phaseIndex(m, applied) && pass.state.status !== 'rolling-back')
+        return outcomeOf(m, pass.state, 'unchanged', `${to} is not below the applied phase ${applied}`);
+      await pass.commit(
+        (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
+        [pass.entry({ kind: 'emergency-rollback', result: { from: applied, to } })],
+        `emergency rollback to ${to}`,
       );
-      return {
-        name: m.name,
-        outcome: 'failed' as const,
-        desired: m.phase,
-        applied: session.state.applied,
-        status: session.state.status,
-        message: err.message,
-      };
-    }
-    const ok = await runVerify(deps, session, rc, m);
-    return {
-      name: m.name,
-      outcome: ok ? ('rolled-back' as const) : ('failed' as const),
-      desired: m.phase,
-      applied: session.state.applied,
-      status: session.state.status,
-    };
-  });
-  return (
-    out ?? {
-      name: m.name,
-      outcome: 'busy',
-      desired: m.phase,
-      applied: '?',
-      status: '?',
-      message: 'another reconciler holds the lease',
-    }
-  );
+      try {
+        await pass.rollBackTo(to, 'emergency rollback');
+      } catch (err) {
+        if (!(err instanceof StepFailure)) throw err;
+        await pass.recordStepFailure(err);
+        return outcomeOf(m, pass.state, 'failed', err.message);
+      }
+      const ok = await pass.verify();
+      return outcomeOf(m, pass.state, ok ? 'rolled-back' : 'failed', ok ? undefined : pass.state.failure?.reason);
+    });
+    return out ?? busyOutcome(m, null);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
 }
 
 export interface DrillResult {
@@ -84,50 +55,48 @@ export interface DrillResult {
 
 /** `rollouts drill NAME`: the rollback steps of the applied phases with run.dryRun = true; the time is the RTO. */
 export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult | null> {
-  const rc = runContext(deps, m, true);
-  return withSession(deps, m, rc.masker, async (session) => {
-    const applied = phaseIndex(m, session.state.applied);
-    const phases = m.phases.slice(0, applied + 1).reverse();
-    await session.commit(
-      (s) => {
-        for (const key of Object.keys(s.progress ?? {})) if (key.includes('/drill/')) delete s.progress![key];
-      },
-      [session.entry({ kind: 'drill-start', result: { phases: phases.map((p) => p.name) } })],
-      'drill start',
-    );
-    const skipped: string[] = [];
-    const t0 = performance.now();
-    let error: string | undefined;
-    try {
-      for (const p of phases) {
-        const steps = p.rollback ?? m.rollback;
-        for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
-        const generation = ((session.state.generation as Record<string, number> | undefined) ?? {})[p.name] ?? 0;
-        await runSteps(
-          {
-            session,
-            rc,
-            reporter: deps.reporter,
-            checkpoints: deps.checkpoints,
-            phase: p.name,
-            kind: 'drill',
-            cohort: session.state.cohorts?.[p.name] ?? null,
-            generation,
+  try {
+    return await withPass(
+      deps,
+      m,
+      async (pass) => {
+        const applied = phaseIndex(m, pass.state.applied);
+        const phases = m.phases.slice(0, applied + 1).reverse();
+        await pass.commit(
+          (s) => {
+            for (const key of Object.keys(s.progress ?? {})) if (key.includes('/drill/')) delete s.progress![key];
           },
-          steps,
+          [pass.entry({ kind: 'drill-start', result: { phases: phases.map((p) => p.name) } })],
+          'drill start',
         );
-      }
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      error = err.message;
-    }
-    const rtoMs = Math.round(performance.now() - t0);
-    const result: DrillResult = { name: m.name, rtoMs, ok: !error, skipped, phases: phases.map((p) => p.name), error };
-    await session.commit(
-      null,
-      [session.entry({ kind: 'drill', result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error })],
-      `drill: RTO ${rtoMs} ms`,
+        const skipped: string[] = [];
+        const t0 = performance.now();
+        let error: string | undefined;
+        try {
+          for (const p of phases) {
+            const steps = p.rollback ?? m.rollback;
+            for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
+            await pass.runSteps(p.name, 'drill', pass.state.cohorts?.[p.name] ?? null, steps);
+          }
+        } catch (err) {
+          if (!(err instanceof StepFailure)) throw err;
+          error = err.message;
+        }
+        const rtoMs = Math.round(performance.now() - t0);
+        const names = phases.map((p) => p.name);
+        const result: DrillResult = { name: m.name, rtoMs, ok: !error, skipped, phases: names, error };
+        await pass.commit(
+          null,
+          [pass.entry({ kind: 'drill', result: { rtoMs, ok: result.ok, skipped, phases: names }, error })],
+          `drill: RTO ${rtoMs} ms`,
+        );
+        return result;
+      },
+      { dryRun: true },
     );
-    return result;
-  });
+  } catch (err) {
+    if (err instanceof StateFileError)
+      return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], error: err.message };
+    throw err;
+  }
 }

@@ -1,31 +1,15 @@
 // Entering, applying and rolling back phases: the transitions of DESIGN §4, each a ledger entry and a commit.
-import { durationMs, type Manifest, type Phase } from '../manifest/index.js';
+import type { Phase } from '../manifest/index.js';
 import { cohortAdded, parseCohortListing, selectCohort } from '../cohorts/index.js';
 import type { CohortState, RolloutState } from '../state/index.js';
-import { batchKey, templateContext, type RunContext } from './context.js';
-import { callStep } from './step.js';
-import { runSteps, type StepsRun } from './steps.js';
-import { announce } from './notify.js';
-import type { EngineDeps } from './deps.js';
-import type { RolloutSession } from './session.js';
-
-export function phaseIndex(m: Manifest, name: string): number {
-  return name === 'none' ? -1 : m.phases.findIndex((p) => p.name === name);
-}
-
-function generationOf(s: RolloutState, phase: string): number {
-  return ((s.generation as Record<string, number> | undefined) ?? {})[phase] ?? 0;
-}
+import { batchKey, templateContext } from './context.js';
+import { callStep, type StepFailure } from './step.js';
+import { generationOf, phaseIndex, type PassScope } from './scope.js';
 
 /** The cohort of a phase, resolved once and recorded: a rollback uses the cohort that was applied. */
-async function resolveCohort(
-  deps: EngineDeps,
-  session: RolloutSession,
-  rc: RunContext,
-  m: Manifest,
-  p: Phase,
-): Promise<CohortState> {
-  const recorded = session.state.cohorts?.[p.name];
+async function resolveCohort(pass: PassScope, p: Phase): Promise<CohortState> {
+  const { manifest: m, rc } = pass;
+  const recorded = pass.state.cohorts?.[p.name];
   if (recorded) return recorded;
   let listing: string[] | null = null;
   if (p.cohort?.from) {
@@ -35,7 +19,7 @@ async function resolveCohort(
       phase: p.name,
       kind: 'cohort',
       step: p.cohort.from.name,
-      generation: generationOf(session.state, p.name),
+      generation: pass.generation(p.name),
       dryRun: rc.dryRun,
       cursor: null,
     });
@@ -44,18 +28,18 @@ async function resolveCohort(
   }
   const selection = selectCohort(p.cohort, listing, m.name);
   const idx = phaseIndex(m, p.name);
-  const previous = idx > 0 ? session.state.cohorts?.[m.phases[idx - 1]!.name] : undefined;
+  const previous = idx > 0 ? pass.state.cohorts?.[m.phases[idx - 1]!.name] : undefined;
   const cohort: CohortState = {
     ids: selection.ids,
     added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : undefined),
   };
   if (p.cohort?.percent !== undefined) cohort.percent = p.cohort.percent;
-  await session.commit(
+  await pass.commit(
     (s) => {
       s.cohorts = { ...s.cohorts, [p.name]: cohort };
     },
     [
-      session.entry({
+      pass.entry({
         kind: 'cohort',
         phase: p.name,
         result: { ids: cohort.ids, added: cohort.added, percent: cohort.percent, listed: listing?.length },
@@ -63,7 +47,7 @@ async function resolveCohort(
     ],
     `${p.name}: cohort`,
   );
-  deps.reporter.info(
+  pass.info(
     `  ${p.name}: cohort ${cohort.ids === null ? 'everyone' : `${cohort.ids.length} ids (${cohort.added?.length ?? 'all'} new)`}`,
   );
   return cohort;
@@ -74,47 +58,30 @@ async function resolveCohort(
  * at that step, from its checkpoint, so clearing the cause is enough to go on.
  */
 export function failedInSteps(s: RolloutState): boolean {
-  const failure = s.failure as { step?: unknown } | null | undefined;
-  return s.status === 'failed' && typeof failure?.step === 'string' && !s.gate;
+  return s.status === 'failed' && typeof s.failure?.step === 'string' && !s.gate;
 }
 
 /** Enters phase `p` (unless resuming it) and runs its steps. */
-export async function applyPhase(
-  deps: EngineDeps,
-  session: RolloutSession,
-  rc: RunContext,
-  m: Manifest,
-  p: Phase,
-): Promise<void> {
-  const s = session.state;
+export async function applyPhase(pass: PassScope, p: Phase): Promise<void> {
+  const s = pass.state;
   if (s.applied === p.name && failedInSteps(s)) {
-    await session.commit(
+    await pass.commit(
       (st) => {
         st.status = 'applying';
         st.failure = null;
       },
-      [
-        session.entry({
-          kind: 'resume',
-          phase: p.name,
-          step: (s.failure as { step: string }).step,
-          result: { after: s.failure },
-        }),
-      ],
+      [pass.entry({ kind: 'resume', phase: p.name, step: s.failure?.step, result: { after: s.failure } })],
       `resume ${p.name}`,
     );
   }
-  if (!(s.applied === p.name && session.state.status === 'applying')) {
+  if (!(s.applied === p.name && pass.state.status === 'applying')) {
     const from = s.applied;
-    const enteredBy = await deps.enteredBy?.(m);
-    await session.commit(
+    const enteredBy = await pass.deps.enteredBy?.(pass.manifest);
+    await pass.commit(
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.startsWith(`${p.name}/`)) delete st.progress![key];
         if (st.cohorts) delete st.cohorts[p.name];
-        st.generation = {
-          ...(st.generation as Record<string, number> | undefined),
-          [p.name]: generationOf(st, p.name) + 1,
-        };
+        st.generation = { ...st.generation, [p.name]: generationOf(st, p.name) + 1 };
         st.applied = p.name;
         st.status = 'applying';
         st.step = null;
@@ -122,90 +89,69 @@ export async function applyPhase(
         st.failure = null;
         if (enteredBy) st.enteredBy = enteredBy;
       },
-      [
-        session.entry({
-          kind: 'transition',
-          phase: p.name,
-          result: { from, to: p.name, status: 'applying', enteredBy },
-        }),
-      ],
+      [pass.entry({ kind: 'transition', phase: p.name, result: { from, to: p.name, status: 'applying', enteredBy } })],
       `apply ${p.name}`,
     );
-    deps.reporter.info(`${m.name}: applying ${p.name}${from !== 'none' ? ` (after ${from})` : ''}`);
-  } else deps.reporter.info(`${m.name}: resuming ${p.name}`);
-  const cohort = await resolveCohort(deps, session, rc, m, p);
-  const run: StepsRun = {
-    session,
-    rc,
-    reporter: deps.reporter,
-    checkpoints: deps.checkpoints,
-    phase: p.name,
-    kind: 'apply',
-    cohort,
-    generation: generationOf(session.state, p.name),
-  };
-  await runSteps(run, p.steps);
+    pass.info(`${pass.manifest.name}: applying ${p.name}${from !== 'none' ? ` (after ${from})` : ''}`);
+  } else pass.info(`${pass.manifest.name}: resuming ${p.name}`);
+  const cohort = await resolveCohort(pass, p);
+  await pass.runSteps(p.name, 'apply', cohort, p.steps);
 }
 
 /** Rolls back every applied phase above `target`, highest first, each with its own recorded cohort. */
-export async function rollBackTo(
-  deps: EngineDeps,
-  session: RolloutSession,
-  rc: RunContext,
-  m: Manifest,
-  target: string,
-  reason: string,
-): Promise<void> {
-  const s = session.state;
+export async function rollBackTo(pass: PassScope, target: string, reason: string): Promise<void> {
+  const { manifest: m } = pass;
+  const s = pass.state;
   if (s.status !== 'rolling-back') {
-    await session.commit(
+    await pass.commit(
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.includes('/rollback/')) delete st.progress![key];
         st.status = 'rolling-back';
         st.rollbackTo = target;
         st.gate = null;
       },
-      [session.entry({ kind: 'rollback-start', phase: s.applied, result: { from: s.applied, to: target, reason } })],
+      [pass.entry({ kind: 'rollback-start', phase: s.applied, result: { from: s.applied, to: target, reason } })],
       `roll back ${s.applied} -> ${target}`,
     );
-    deps.reporter.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await announce(
-      deps,
-      rc,
-      m,
-      'rollback-start',
-      `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`,
-    );
-    await deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
-  } else deps.reporter.info(`${m.name}: resuming rollback to ${target}`);
+    pass.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await pass.announce('rollback-start', `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
+  } else pass.info(`${m.name}: resuming rollback to ${target}`);
   const targetIdx = phaseIndex(m, target);
-  for (let idx = phaseIndex(m, session.state.applied); idx > targetIdx; idx--) {
+  for (let idx = phaseIndex(m, pass.state.applied); idx > targetIdx; idx--) {
     const p = m.phases[idx]!;
-    const steps = p.rollback ?? m.rollback;
-    const cohort = session.state.cohorts?.[p.name] ?? null;
-    const run: StepsRun = {
-      session,
-      rc,
-      reporter: deps.reporter,
-      checkpoints: deps.checkpoints,
-      phase: p.name,
-      kind: 'rollback',
-      cohort,
-      generation: generationOf(session.state, p.name),
-    };
-    await runSteps(run, steps);
+    await pass.runSteps(p.name, 'rollback', pass.state.cohorts?.[p.name] ?? null, p.rollback ?? m.rollback);
     const below = m.phases[idx - 1]?.name ?? 'none';
-    await session.commit(
+    await pass.commit(
       (st) => {
         st.applied = below;
         st.step = null;
       },
-      [session.entry({ kind: 'phase-rolled-back', phase: p.name, result: { applied: below } })],
+      [pass.entry({ kind: 'phase-rolled-back', phase: p.name, result: { applied: below } })],
       `rolled back ${p.name}`,
     );
   }
 }
 
-export function gateHoldMs(p: Phase): number {
-  return p.gate ? durationMs(p.gate.hold) : 0;
+/** Records a failed step: the applied phase fails (an apply) or stays rolling back (a rollback resumes there). */
+export async function recordStepFailure(pass: PassScope, err: StepFailure): Promise<void> {
+  const phase = pass.state.applied;
+  await pass.commit(
+    (s) => {
+      s.failure = { phase, step: err.step, reason: err.message, at: pass.now().toISOString() };
+      if (s.status === 'applying') s.status = 'failed';
+    },
+    [
+      pass.entry({
+        kind: 'step-failed',
+        phase,
+        step: err.step,
+        error: err.message,
+        result: err.result
+          ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json }
+          : undefined,
+      }),
+    ],
+    `${phase}: ${err.step} failed`,
+  );
 }

@@ -1,6 +1,15 @@
 // `rollouts status --json`: per rollout, the keys of DESIGN §5.
 import type { Manifest } from '../manifest/index.js';
-import type { GitStateStore, RolloutState, StepProgress } from '../state/index.js';
+import { checkStateFits } from './pass.js';
+import {
+  StateFileError,
+  type GateSample,
+  type GitStateStore,
+  type Lease,
+  type RolloutFailure,
+  type RolloutState,
+  type StepProgress,
+} from '../state/index.js';
 
 export interface RolloutStatusView {
   name: string;
@@ -11,14 +20,16 @@ export interface RolloutStatusView {
   progress: { batches: number; items: number; cursor: unknown } | null;
   gate: {
     phase: string;
-    samples: unknown[];
+    samples: GateSample[];
     started: string;
     passesAt: string;
     baseline?: Record<string, number>;
   } | null;
-  lease: RolloutState['lease'] | null;
-  failure?: unknown;
+  lease: Lease | null;
+  failure?: RolloutFailure;
   updatedAt?: string;
+  /** The state file cannot be read (corrupt, wrong shape): what is wrong and how to repair it. */
+  error?: string;
 }
 
 function currentProgress(s: RolloutState): StepProgress | null {
@@ -68,8 +79,22 @@ export async function statusOf(
   const out: RolloutStatusView[] = [];
   for (const n of [...names].sort()) {
     if (name && n !== name) continue;
-    const { state } = await store.readState(n, { fetch: false });
-    out.push(statusView(n, manifests.find((m) => m.name === n) ?? null, state));
+    const m = manifests.find((x) => x.name === n) ?? null;
+    let state: RolloutState | null = null;
+    try {
+      const read = await store.readState(n, { fetch: false });
+      state = read.state;
+      if (m) checkStateFits(store, m, state, read.version);
+      out.push(statusView(n, m, state));
+    } catch (err) {
+      if (!(err instanceof StateFileError)) throw err;
+      const view = statusView(n, m, state);
+      out.push(
+        state
+          ? { ...view, error: err.message }
+          : { ...view, applied: '?', status: 'invalid-state', error: err.message },
+      );
+    }
   }
   return out;
 }

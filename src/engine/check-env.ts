@@ -1,0 +1,46 @@
+// What a check measures with (checks/ CheckEnv): the pass's template context and env, the Prometheus to ask, the
+// drills recorded in the ledger.
+import { renderText, type Manifest } from '../manifest/index.js';
+import type { CheckEnv, DrillRecord } from '../checks/types.js';
+import type { EngineDeps } from './deps.js';
+import { templateContext } from './context.js';
+import type { PassScope } from './scope.js';
+
+/** The Prometheus a check without `url` asks: another check's url in the same manifest, else $PROMETHEUS_URL. */
+function defaultPrometheus(m: Manifest, vars: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  for (const c of Object.values(m.checks)) {
+    const url = c.prometheus?.url ?? c.alerts?.url ?? c.judge?.prometheus.url;
+    if (url) {
+      try {
+        return renderText(url, vars);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return env.PROMETHEUS_URL;
+}
+
+export function checkEnv(pass: PassScope, phase: string): CheckEnv {
+  const { deps, rc, manifest: m } = pass;
+  const vars = templateContext(rc, phase, pass.state.cohorts?.[phase] ?? null);
+  return {
+    vars,
+    env: rc.env,
+    prometheusUrl: defaultPrometheus(m, vars, deps.env),
+    drills: () => drillRecords(deps, m.name),
+    now: () => pass.now(),
+    signal: rc.signal ?? new AbortController().signal,
+    cwd: rc.cwd,
+  };
+}
+
+async function drillRecords(deps: EngineDeps, name: string): Promise<DrillRecord[]> {
+  const out: DrillRecord[] = [];
+  for await (const e of deps.store.readLedger(name, { fetch: false })) {
+    if (e.kind !== 'drill') continue;
+    const r = e.result as { rtoMs?: number; ok?: boolean } | undefined;
+    if (typeof r?.rtoMs === 'number') out.push({ time: e.time, rtoMs: r.rtoMs, ok: r.ok !== false });
+  }
+  return out;
+}
