@@ -52,29 +52,23 @@ export interface StateFileLocation {
  */
 export class StateFileError extends Error {
   override readonly name = 'StateFileError';
-  readonly file: string;
   constructor(
     readonly at: StateFileLocation,
     /** The field at fault (`lease.expiresAt`), or null when the file as a whole is (not JSON). */
     readonly field: string | null,
     readonly problem: string,
-    repair?: string,
+    /** A repair to offer before the one of fixing the file (e.g. restoring the manifest's phase name). */
+    otherRepair?: string,
   ) {
     const file = `${at.rollout}/state.json`;
     const where = `${file} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ''} (commit ${at.commit.slice(0, 12)})`;
-    const path = `${at.ref}:${file}`;
     const fix =
-      repair ??
-      `look at it with \`git show ${path}\` (earlier versions: \`git log -p ${at.ref} -- ${file}\`), fix ` +
-        `${field ? `\`${field}\`` : 'the file'}, and commit the fixed file to ${at.branch}` +
-        (at.remote ? ` and push it to ${at.remote}` : '');
+      `look at the file with \`git show ${at.ref}:${file}\` (earlier versions: \`git log -p ${at.ref} -- ${file}\`), ` +
+      `fix ${field ? `\`${field}\`` : 'it'}, and commit the fixed file to ${at.branch}` +
+      (at.remote ? ` and push it to ${at.remote}` : '');
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
     super(
-      `${where}: ${field ? `field \`${field}\`: ` : ''}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${fix}.`,
+      `${where}: ${field ? `field \`${field}\`: ` : ''}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`,
     );
-    this.file = file;
-  }
-
-  get rollout(): string {
-    return this.at.rollout;
   }
 }

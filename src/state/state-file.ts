@@ -41,7 +41,8 @@ function describeIssue(root: unknown, issue: z.core.$ZodIssue): { field: string 
   }
   const field = issue.path.length ? fieldPath(issue.path) : null;
   const found = valueAt(root, issue.path);
-  const message = issue.code === 'invalid_type' ? issue.message.replace(/^Invalid input: /, '') : issue.message;
+  const text = issue.code === 'invalid_type' ? issue.message.replace(/^Invalid input: /, '') : issue.message;
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
   return { field, problem: `${message}; found ${excerpt(found)}` };
 }
 
@@ -63,6 +64,9 @@ export function parseStateFile(text: string, at: StateFileLocation): RolloutStat
   return parsed.data;
 }
 
+/** Statuses that only a state with an applied phase can have. */
+const WITH_A_PHASE = new Set(['applying', 'holding', 'healthy', 'paused', 'complete']);
+
 /**
  * The phase names a state uses must be phases of its manifest (`phases`, in order): an `applied` the manifest does
  * not have would read as "nothing applied", and the next pass would apply the first phase again.
@@ -76,10 +80,13 @@ export function checkPhases(state: RolloutState, phases: readonly string[], at: 
       'applied',
       `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was ` +
         `renamed or removed, or the state was edited`,
-      `give the phase its old name again in the manifest (rename a phase only while it is not applied), or set ` +
-        `\`applied\` to the phase that is really applied: \`git show ${at.ref}:${at.rollout}/state.json\`, fix it, and ` +
-        `commit the fixed file to ${at.branch}${at.remote ? ` and push it to ${at.remote}` : ''}`,
+      'give the phase its old name again in the manifest (rename a phase only while it is not applied)',
     );
+  const stepFailed = state.status === 'failed' && !!state.failure?.step && !state.gate;
+  if (state.applied === 'none' && (WITH_A_PHASE.has(state.status) || stepFailed))
+    throw new StateFileError(at, 'applied', `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+  if (state.status === 'holding' && !state.gate)
+    throw new StateFileError(at, 'gate', 'status is "holding", but no gate is open');
   if (state.rollbackTo != null && !known.has(state.rollbackTo))
     throw new StateFileError(
       at,

@@ -16,6 +16,10 @@ export const statusCommand = defineCommand<EngineOptions>({
     if (opts.json) io.out(JSON.stringify({ rollouts: views }, null, 2));
     else
       for (const v of views) {
+        if (v.error) {
+          io.err(`rollouts: ${v.error}`);
+          continue;
+        }
         const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : '';
         const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : '';
         const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : '';
@@ -23,6 +27,6 @@ export const statusCommand = defineCommand<EngineOptions>({
           `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`,
         );
       }
-    return EXIT.ok;
+    return views.some((v) => v.error) ? EXIT.failure : EXIT.ok;
   },
 });
