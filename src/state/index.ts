@@ -13,7 +13,7 @@ export {
   type CohortState,
   type LedgerTrigger,
   type LedgerEntry,
-} from './schema.js';
+} from './types.js';
 export * from './errors.js';
 export { parseStateFile, checkPhases } from './state-file.js';
 export {

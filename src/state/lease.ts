@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { LeaseLostError } from './errors.js';
 import type { GitStateStore, PlannedChange } from './store.js';
-import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from './schema.js';
+import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from './types.js';
 
 export type LeaseVerdict = 'free' | 'mine' | 'held' | 'dead-holder' | 'expired';
 

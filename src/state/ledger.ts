@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { exited, isMissingObject, type Git } from './git.js';
 import { StateStoreError } from './errors.js';
 import { listTree, listTreeIfAny, parseLsTree, withEntry, writeTree, type TreeEntry } from './tree.js';
-import type { LedgerEntry } from './schema.js';
+import type { LedgerEntry } from './types.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 export const SEALED_DIR = 'ledger';

@@ -3,7 +3,7 @@
 // StateFileError naming the branch, the file, the field and the repair.
 import type { z } from 'zod';
 import { StateFileError, type StateFileLocation } from './errors.js';
-import { rolloutState, type RolloutState } from './schema.js';
+import { rolloutState, type RolloutState } from './types.js';
 
 /** `lease.expiresAt`, `progress["full/apply/backfill"].batches`, `gate.samples[3].at`. */
 export function fieldPath(path: readonly PropertyKey[]): string {

@@ -16,7 +16,7 @@ import {
   tailLedger,
 } from './ledger.js';
 import { TreeWriter, listTree, listTreeIfAny, withEntry, type TreeEntry } from './tree.js';
-import type { LedgerEntry, RolloutState } from './schema.js';
+import type { LedgerEntry, RolloutState } from './types.js';
 
 export const DEFAULT_STATE_BRANCH = 'rollouts-state';
 const STATE_FILE = 'state.json';

@@ -3,7 +3,7 @@
 // backfill. Entry kinds and result shapes are the engine's (src/engine/phases.ts, steps.ts, gate.ts).
 import { parseManifest } from '../../src/manifest/index.js';
 import type { Manifest } from '../../src/manifest/index.js';
-import type { LedgerEntry, RolloutState } from '../../src/state/index.js';
+import type { GateSample, LedgerEntry, RolloutState } from '../../src/state/index.js';
 
 export const CANARY_YAML = `apiVersion: rollouts/v1
 kind: Rollout
@@ -159,7 +159,7 @@ export function failedCanary(opts: { rolledBack?: boolean } = {}): Scenario {
       entry(T('10:45:00'), 'verify', { result: sample(T('10:45:00'), 'no-corruption', 'pass', null) }),
       entry(T('10:45:00'), 'transition', { result: { status: 'rolled-back', applied: 'none' } }),
     );
-  const gateSamples = entries.filter((e) => e.kind === 'sample').map((e) => e.result);
+  const gateSamples = entries.filter((e) => e.kind === 'sample').map((e) => e.result as GateSample);
   const state: RolloutState = {
     name: 'chat-limits',
     applied: opts.rolledBack ? 'none' : 'canary',

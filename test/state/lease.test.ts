@@ -13,7 +13,7 @@ import {
   renewLease,
   withRenewedLease,
 } from '../../src/state/lease.js';
-import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from '../../src/state/schema.js';
+import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from '../../src/state/types.js';
 import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();

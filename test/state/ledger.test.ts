@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitStateStore } from '../../src/state/store.js';
-import type { LedgerEntry, RolloutState } from '../../src/state/schema.js';
+import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
 import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();

@@ -1,4 +1,4 @@
-// The JSON kept on the state branch (DESIGN §4, §5), as zod schemas: `<name>/state.json` is read through
+// The JSON shapes kept on the state branch (DESIGN §4, §5), as zod schemas: `<name>/state.json` is read through
 // `rolloutState` (the branch is writable by anyone with push access, so its content is input, not memory), and the
 // types the engine uses are the schemas' outputs. Keys are the DESIGN's names: `rollouts status --json` prints them.
 // Objects are strict: a key this version does not know is an error, not something to drop on the next write.
