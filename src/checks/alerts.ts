@@ -1,17 +1,13 @@
 // `alerts`: firing alerts from Prometheus' /api/v1/alerts whose labels include every given label. `value` is their
 // count; by default one firing alert fails the sample.
-import { render } from '../manifest/templates.js';
 import { parseAlerts, prometheusBase, prometheusGet } from './prometheus-api.js';
 import type { CheckKindImpl } from './types.js';
 
 export const alertsKind: CheckKindImpl<'alerts'> = {
   kind: 'alerts',
-  async measure(check, env) {
-    const spec = check.alerts!;
+  async measure(spec, env) {
     const base = prometheusBase(spec.url, env);
-    const wanted = Object.entries(render(spec.labels, env.vars) as Record<string, unknown>).map(
-      ([k, v]) => [k, String(v)] as const,
-    );
+    const wanted = Object.entries(spec.labels);
     const alerts = parseAlerts(await prometheusGet(base, '/api/v1/alerts', {}, env.signal));
     const matches = alerts.filter((a) => a.state === 'firing' && wanted.every(([k, v]) => a.labels[k] === v));
     return { value: matches.length, result: { alerts: matches } };

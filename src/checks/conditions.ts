@@ -5,7 +5,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { celBool } from '../manifest/cel.js';
-import type { Check } from '../manifest/schema.js';
+import type { Check } from '../manifest/index.js';
 import type { KindDecision } from './types.js';
 
 export interface ConditionVars {

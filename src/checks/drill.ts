@@ -1,6 +1,6 @@
 // `drill`: the most recent rollback drill in the ledger within `maxAge` must have succeeded within `maxRto`.
 // value = that drill's RTO in seconds; no drill in the window fails, saying how to record one.
-import { durationMs } from '../manifest/schema.js';
+import { durationMs } from '../manifest/index.js';
 import type { CheckKindImpl, DrillRecord } from './types.js';
 
 export interface DrillResult {
@@ -11,8 +11,7 @@ export interface DrillResult {
 
 export const drillKind: CheckKindImpl<'drill'> = {
   kind: 'drill',
-  async measure(check, env) {
-    const spec = check.drill!;
+  async measure(spec, env) {
     const now = env.now().getTime();
     const oldest = now - durationMs(spec.maxAge);
     let latest: DrillRecord | null = null;

@@ -12,7 +12,7 @@
 // Precedence: failed > paused > healthy | holding. Counts only grow, so once failed or paused a gate stays so.
 // Healthy: the hold has elapsed, every blocking check has a sample in this gate, and none is pending (a failure
 // that started inside the hold is not forgiven because the clock ran out).
-import { durationMs, type Check, type Gate } from '../manifest/schema.js';
+import { durationMs, type Check, type Gate } from '../manifest/index.js';
 import type { Sample, Severity } from './types.js';
 
 export interface GateInput {

@@ -1,9 +1,9 @@
-// `http`: one request. result = {status, json, body, headers}; value = status; by default 2xx passes.
-import { durationMs } from '../manifest/schema.js';
-import { render, renderText } from '../manifest/templates.js';
-import { deadline } from './deadline.js';
-import { fetchText, jsonOrNull, safeUrl } from './fetch.js';
-import { MeasurementError, type CheckKindImpl } from './types.js';
+// `http`: one request. result = {status, json (null when the body is not JSON), body, headers}; value = status; by
+// default 2xx passes.
+import { durationMs } from '../manifest/index.js';
+import { request } from '../sys/http.js';
+import { tryParseJson } from '../sys/json.js';
+import type { CheckKindImpl } from './types.js';
 
 export interface HttpResult {
   status: number;
@@ -14,32 +14,28 @@ export interface HttpResult {
 
 export const httpKind: CheckKindImpl<'http'> = {
   kind: 'http',
-  async measure(check, env) {
-    const spec = check.http!;
-    const url = renderText(spec.url, env.vars);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = renderText(v, env.vars);
+  async measure(spec, env) {
+    const headers: Record<string, string> = { ...spec.headers };
     let body: string | undefined;
     if (spec.json !== undefined) {
-      body = JSON.stringify(render(spec.json, env.vars));
+      body = JSON.stringify(spec.json);
       if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
         headers['content-type'] = 'application/json';
     }
-    const limit = deadline(env.signal, durationMs(spec.timeout));
-    try {
-      const res = await fetchText(url, { method: spec.method, headers, body, signal: limit.signal });
-      const result: HttpResult = {
-        status: res.status,
-        json: jsonOrNull(res.body),
-        body: res.body,
-        headers: res.headers,
-      };
-      return { value: res.status, result };
-    } catch (err) {
-      if (limit.expired())
-        throw new MeasurementError(`${spec.method} ${safeUrl(url)}: no response within ${spec.timeout}`);
-      throw err;
-    }
+    const res = await request(spec.url, {
+      method: spec.method,
+      headers,
+      body,
+      signal: env.signal,
+      timeoutMs: durationMs(spec.timeout),
+    });
+    const result: HttpResult = {
+      status: res.status,
+      json: tryParseJson(res.body) ?? null,
+      body: res.body,
+      headers: res.headers,
+    };
+    return { value: res.status, result };
   },
   decide(m) {
     const status = m.value;

@@ -2,8 +2,7 @@
 // at a step no shorter than the queries' rate windows (./judge/windows.ts), classified by the Mann-Whitney judge
 // (./judge/classify.ts); value = the score, result = per-metric numbers and the verdict.
 // By default: verdict pass -> pass, marginal -> inconclusive, fail -> fail, no counted metric -> inconclusive.
-import { durationMs } from '../manifest/schema.js';
-import { renderText } from '../manifest/templates.js';
+import { durationMs } from '../manifest/index.js';
 import { classifyMetric, scoreJudgement, type JudgeVerdict, type MetricResult } from './judge/classify.js';
 import { thinnedStep, type Thinning } from './judge/windows.js';
 import { parseMatrix, prometheusBase, prometheusGet } from './prometheus-api.js';
@@ -44,16 +43,14 @@ function withSampling(reason: string, t: Thinning): string {
 
 export const judgeKind: CheckKindImpl<'judge'> = {
   kind: 'judge',
-  async measure(check, env) {
-    const spec = check.judge!;
+  async measure(spec, env) {
     const base = prometheusBase(spec.prometheus.url, env);
     const endMs = env.now().getTime();
     const end = endMs / 1000;
     const start = (endMs - durationMs(spec.range)) / 1000;
     const metrics = await Promise.all(
       spec.metrics.map(async (m): Promise<JudgedMetric> => {
-        const controlQuery = renderText(m.control, env.vars);
-        const canaryQuery = renderText(m.canary, env.vars);
+        const [controlQuery, canaryQuery] = [m.control, m.canary]; // rendered already (manifest/check-kinds.ts)
         const thinning = thinnedStep(durationMs(spec.step) / 1000, [controlQuery, canaryQuery]);
         const w: Window = { start, end, step: thinning.step };
         const [control, canary] = await Promise.all([

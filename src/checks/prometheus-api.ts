@@ -1,12 +1,12 @@
 // Prometheus' HTTP API (https://prometheus.io/docs/prometheus/latest/querying/api/): the envelope
 // {status, data | errorType, error}, instant and range query results, and the alerts list.
-import { renderText } from '../manifest/templates.js';
-import { fetchText, jsonOrNull, safeUrl } from './fetch.js';
+import { request, safeUrl } from '../sys/http.js';
+import { tryParseJson } from '../sys/json.js';
 import { MeasurementError, type CheckEnv } from './types.js';
 
-/** A check's own url (templated), else the engine's default; none at all cannot be measured. */
+/** A check's own url (rendered), else the engine's default; none at all cannot be measured. */
 export function prometheusBase(url: string | undefined, env: CheckEnv): string {
-  const base = url !== undefined ? renderText(url, env.vars) : env.prometheusUrl;
+  const base = url ?? env.prometheusUrl;
   if (!base) throw new MeasurementError('no Prometheus URL: give url: on the check or set PROMETHEUS_URL');
   return base.replace(/\/+$/, '');
 }
@@ -19,13 +19,9 @@ export async function prometheusGet(
 ): Promise<unknown> {
   const query = new URLSearchParams(params).toString();
   const url = `${base}${path}${query ? `?${query}` : ''}`;
-  const res = await fetchText(url, { signal });
-  const body = jsonOrNull(res.body) as {
-    status?: unknown;
-    data?: unknown;
-    errorType?: unknown;
-    error?: unknown;
-  } | null;
+  const res = await request(url, { signal });
+  const body = tryParseJson(res.body) as
+    { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | undefined;
   if (!body || typeof body !== 'object')
     throw new MeasurementError(`bad response from ${safeUrl(url)}: HTTP ${res.status}, not Prometheus API JSON`);
   if (body.status !== 'success') {

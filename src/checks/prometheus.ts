@@ -1,16 +1,13 @@
 // `prometheus`: an instant query. `value` is the scalar or the single sample of a vector; no sample or several give no
 // value (inconclusive), never a pick. No default condition: the check says what is healthy with pass:/fail:.
-import { renderText } from '../manifest/templates.js';
 import { parseInstant, prometheusBase, prometheusGet } from './prometheus-api.js';
 import type { CheckKindImpl } from './types.js';
 
 export const prometheusKind: CheckKindImpl<'prometheus'> = {
   kind: 'prometheus',
-  async measure(check, env) {
-    const spec = check.prometheus!;
+  async measure(spec, env) {
     const base = prometheusBase(spec.url, env);
-    const query = renderText(spec.query, env.vars);
-    const result = parseInstant(await prometheusGet(base, '/api/v1/query', { query }, env.signal));
+    const result = parseInstant(await prometheusGet(base, '/api/v1/query', { query: spec.query }, env.signal));
     const [only, ...more] = result.samples;
     if (!only) return { value: null, result, note: 'the query returned no samples' };
     if (more.length)

@@ -1,10 +1,10 @@
 // One sample of one check: measure (bounded by the check's timeout), then decide pass / fail / inconclusive with the
 // check's conditions or the kind's default. A measurement that could not be made is `error`, never `fail`.
 import { performance } from 'node:perf_hooks';
-import { durationMs, type Check } from '../manifest/schema.js';
+import { durationMs, type Check } from '../manifest/index.js';
 import { evaluateConditions } from './conditions.js';
 import { deadline, type Deadline } from './deadline.js';
-import { kindOf } from './registry.js';
+import { kindOf, measureCheck } from './registry.js';
 import type { CheckEnv, KindDecision, Measurement, Sample } from './types.js';
 
 const MAX_DETAIL_STRING = 4096;
@@ -44,7 +44,7 @@ async function measureWithin(check: Check, env: CheckEnv): Promise<{ m: Measurem
     if (limit.signal.aborted) onAbort();
     else limit.signal.addEventListener('abort', onAbort, { once: true });
   });
-  const measuring = kindOf(check).measure(check, { ...env, signal: limit.signal });
+  const measuring = measureCheck(check, { ...env, signal: limit.signal });
   measuring.catch(() => undefined);
   aborted.catch(() => undefined);
   try {

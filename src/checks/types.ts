@@ -1,5 +1,5 @@
 // The one small interface every check kind implements (DESIGN §3 "Checks"), and the sample a gate decides on.
-import type { Check, CheckKind } from '../manifest/schema.js';
+import type { Check, CheckConfig, CheckKind } from '../manifest/index.js';
 
 /** What one measurement saw. `value` is null when there is no data (the sample is then inconclusive, not a guess). */
 export interface Measurement {
@@ -39,10 +39,14 @@ export interface KindDecision {
   reason?: string;
 }
 
+/** One check kind's implementation; its config's schema and templates are its entry in manifest/check-kinds.ts. */
 export interface CheckKindImpl<K extends CheckKind = CheckKind> {
   kind: K;
-  /** Throws when it could not measure (timeout, connection refused, bad response): the sample is then `error`. */
-  measure(check: Check, env: CheckEnv): Promise<Measurement>;
+  /**
+   * Measures with the kind's config, its templates already rendered. Throws when it could not measure (timeout,
+   * connection refused, bad response): the sample is then `error`.
+   */
+  measure(config: CheckConfig<K>, env: CheckEnv): Promise<Measurement>;
   /** The default condition; absent means a check of this kind needs `pass:` or `fail:` to decide anything. */
   decide?(measurement: Measurement, check: Check): KindDecision;
 }

@@ -1,6 +1,6 @@
 // What a check measures with (checks/ CheckEnv): the pass's template context and env, the Prometheus to ask, the
 // drills recorded in the ledger.
-import { renderText, type Manifest } from '../manifest/index.js';
+import { checkKind, prometheusUrlOf, renderText, type Manifest } from '../manifest/index.js';
 import type { CheckEnv, DrillRecord } from '../checks/types.js';
 import type { EngineDeps } from './deps.js';
 import { templateContext } from './context.js';
@@ -9,7 +9,8 @@ import type { PassScope } from './scope.js';
 /** The Prometheus a check without `url` asks: another check's url in the same manifest, else $PROMETHEUS_URL. */
 function defaultPrometheus(m: Manifest, vars: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
   for (const c of Object.values(m.checks)) {
-    const url = c.prometheus?.url ?? c.alerts?.url ?? c.judge?.prometheus.url;
+    const kind = checkKind(c);
+    const url = prometheusUrlOf(kind, c[kind]);
     if (url) {
       try {
         return renderText(url, vars);

@@ -2,13 +2,7 @@
 import { z } from 'zod';
 import { manifest } from './schema.js';
 import type { FieldPath } from './positions.js';
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
-    s = s.unwrap() as z.ZodType;
-  return s;
-}
+import { unwrap } from './primitives.js';
 
 export function fieldsAt(path: FieldPath): string[] {
   let s: z.ZodType = manifest;

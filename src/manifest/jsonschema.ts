@@ -1,6 +1,7 @@
 // The manifest's JSON Schema, generated from the zod schema so the two never drift.
 import { z } from 'zod';
-import { exactlyOneOf, manifest } from './schema.js';
+import { exactlyOneOf } from './primitives.js';
+import { manifest } from './schema.js';
 
 export function manifestJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(manifest, {

@@ -1,8 +1,10 @@
 // Cross-reference rules that a schema cannot express (DESIGN §3 "Validation rejects").
 import { CelCompileError, compileCel } from './cel.js';
+import { CHECK_KIND_TABLE, type CheckKindSpec } from './check-kinds.js';
+import { fieldsMatching } from './kinds.js';
 import { templatePathError, type TemplateSite } from './scope.js';
 import { templatedStrings, templatesIn } from './templates.js';
-import type { Check, Manifest, Step, VerifyCheck } from './schema.js';
+import { checkKind, stepDriver, type Check, type Manifest, type Step, type VerifyCheck } from './schema.js';
 import type { FieldPath } from './positions.js';
 
 export interface RuleIssue {
@@ -72,11 +74,20 @@ function templateIssues(value: unknown, base: FieldPath, site: TemplateSite, m: 
   return out;
 }
 
+/** Template errors in the fields a check kind renders (its table entry says which); `base` is the kind's key. */
+export function checkTemplateIssues(kind: CheckKindSpec, config: unknown, base: FieldPath, m: Manifest): RuleIssue[] {
+  return Object.keys(kind.templates).flatMap((pattern) =>
+    fieldsMatching(config, pattern).flatMap((f) => templateIssues(f.value, [...base, ...f.path], { kind: 'check' }, m)),
+  );
+}
+
 function stepIssues(m: Manifest, { value: s, path }: Located<Step>): RuleIssue[] {
   const site: TemplateSite =
     path[path.length - 1] === 'from' ? { kind: 'cohort-from' } : { kind: 'step', paginated: !!s.paginate };
+  const driver = stepDriver(s);
   return [
-    ...templateIssues({ run: s.run, http: s.http, convex: s.convex }, path, site, m),
+    // A driver's whole config is rendered for each call.
+    ...templateIssues(s[driver], [...path, driver], site, m),
     ...celIssue(s.expect, [...path, 'expect']),
     ...celIssue(s.paginate?.next, [...path, 'paginate', 'next']),
     ...celIssue(s.paginate?.while, [...path, 'paginate', 'while']),
@@ -84,13 +95,15 @@ function stepIssues(m: Manifest, { value: s, path }: Located<Step>): RuleIssue[]
 }
 
 function checkIssues(m: Manifest, { value: c, path }: Located<Check | VerifyCheck>): RuleIssue[] {
+  const kind = checkKind(c);
   const out = [
-    ...templateIssues({ http: c.http, prometheus: c.prometheus, exec: c.exec }, path, { kind: 'check' }, m),
+    ...checkTemplateIssues(CHECK_KIND_TABLE[kind], c[kind], [...path, kind], m),
     ...celIssue(c.pass, [...path, 'pass']),
     ...celIssue(c.fail, [...path, 'fail']),
   ];
-  if (c.prometheus && c.pass === undefined && c.fail === undefined)
-    out.push({ path, message: 'a prometheus check needs `pass:` or `fail:` (CEL over value and baseline)' });
+  const needsCondition = (CHECK_KIND_TABLE[kind] as CheckKindSpec).needsCondition;
+  if (needsCondition && c.pass === undefined && c.fail === undefined)
+    out.push({ path, message: `a ${kind} check needs \`pass:\` or \`fail:\` (CEL over value and baseline)` });
   if (c.pass !== undefined && c.fail !== undefined)
     out.push({ path: [...path, 'fail'], message: 'give `pass:` or `fail:`, not both', key: true });
   return out;

@@ -1,48 +1,10 @@
 // The rollout manifest, apiVersion rollouts/v1 (DESIGN §3), as one zod schema.
 // Defaults are written beside the fields they belong to, as Argo Rollouts' analysis spec does.
 import { z } from 'zod';
-
-export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
-const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export const duration = z
-  .string()
-  .regex(DURATION_PATTERN, { error: 'expected a duration like 30s, 5m, 1h or 2d' })
-  .describe('A duration: a whole number followed by ms, s, m, h or d.');
-
-/** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
-const cel = z.string().min(1).describe('A CEL expression.');
-const name = z.string().regex(NAME_PATTERN, { error: 'expected lowercase letters, digits and single dashes' });
-const stepName = z.string().min(1).max(100);
-
-/** Which keys of an object are its mutually exclusive "kind" keys; read by validate and by the JSON Schema export. */
-export const exactlyOneOf = new WeakMap<z.ZodType, readonly string[]>();
-function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[]): T {
-  const refined = schema.superRefine((value, ctx) => {
-    const present = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-    if (present.length === 1) return;
-    ctx.addIssue({
-      code: 'custom',
-      message: present.length
-        ? `give exactly one of ${keys.join(', ')}; found ${present.join(' and ')}`
-        : `needs one of ${keys.join(', ')}`,
-      input: value,
-    });
-  }) as T;
-  exactlyOneOf.set(refined, keys);
-  return refined;
-}
-
-const argv = z.array(z.string()).min(1).describe('A command as an argv array; never run through a shell.');
-
-export const httpRequest = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-  url: z.string().min(1),
-  headers: z.record(z.string(), z.string()).optional(),
-  json: z.unknown().optional().describe('Request body, sent as JSON.'),
-  timeout: duration.default('30s'),
-});
+import { CHECK_KIND_TABLE, type CheckKind, type CheckKindSpec } from './check-kinds.js';
+import { kindsOf, optionalKinds } from './kinds.js';
+import { cel, duration, ENV_NAME_PATTERN, httpRequest, name, oneKind, stepName } from './primitives.js';
+import { STEP_DRIVER_TABLE, type StepDriverKind } from './step-drivers.js';
 
 export const retry = z.strictObject({
   attempts: z.number().int().min(1).max(20).default(3).describe('Total attempts, the first included.'),
@@ -62,127 +24,30 @@ const stepFields = {
   timeout: duration.default('5m'),
   retry: retry.optional(),
   paginate: paginate.optional(),
-  run: argv.optional(),
-  http: httpRequest.optional(),
-  convex: z
-    .strictObject({ function: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) })
-    .optional()
-    .describe("Preset of run: npx convex run <function> '<args as JSON>'."),
+  ...optionalKinds(STEP_DRIVER_TABLE),
 };
-export const STEP_DRIVERS = ['run', 'http', 'convex'] as const;
+export const STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
 export const step = oneKind(z.strictObject(stepFields), STEP_DRIVERS);
 
-const labels = z.record(z.string(), z.string());
-
-/**
- * The judge's default minimum effect (Kayenta's `effectSize`): a significant change fails only once the canary's mean
- * is 10 % above (or below) the control's. Kayenta's own default is 1.0 (no minimum); 1.1 / 0.9 is the example of its
- * canary-config documentation (spinnaker/kayenta docs/canary-config.md, EffectSize: "makes the metric fail when the
- * metric has increased 10% from the baseline"). It keeps a change of a fraction of a percent, which a rank test on a
- * long series can find "significant" (issue 9 saw p ~ 1e-4 at a mean ratio of 1.0016), from failing a canary, while a
- * 10 % regression still fails. Set 1.0 to fail on any significant change.
- */
-export const JUDGE_EFFECT_SIZE = { allowedIncrease: 1.1, allowedDecrease: 0.9 } as const;
-
-export const judgeMetric = z.strictObject({
-  name: z.string().min(1).describe('Names the metric in the verdict and the PR comment.'),
-  control: z
-    .string()
-    .min(1)
-    .describe('PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...)).'),
-  canary: z.string().min(1).describe('PromQL range query over the canary group; must return one series.'),
-  direction: z
-    .enum(['increase', 'decrease', 'either'])
-    .default('either')
-    .describe('Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either.'),
-  critical: z
-    .boolean()
-    .default(false)
-    .describe(
-      'A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive.',
-    ),
-  effectSize: z
-    .strictObject({
-      allowedIncrease: z
-        .number()
-        .min(1)
-        .default(JUDGE_EFFECT_SIZE.allowedIncrease)
-        .describe(
-          'High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %).',
-        ),
-      allowedDecrease: z
-        .number()
-        .positive()
-        .max(1)
-        .default(JUDGE_EFFECT_SIZE.allowedDecrease)
-        .describe('Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).'),
-    })
-    .default(JUDGE_EFFECT_SIZE)
-    .describe(
-      "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0.",
-    ),
-});
-
-export const judge = z
-  .strictObject({
-    prometheus: z
-      .strictObject({ url: z.string().optional() })
-      .default({})
-      .describe("url: else another check's, else $PROMETHEUS_URL."),
-    range: duration.default('30m').describe('Look-back window of the range queries, ending now. Default 30m.'),
-    step: duration
-      .default('15s')
-      .describe(
-        'Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in ' +
-          "a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so " +
-          'set step to at least that window.',
-      ),
-    metrics: z.array(judgeMetric).min(1),
-    thresholds: z
-      .strictObject({
-        pass: z.number().min(0).max(100).default(90).describe('Score >= pass: the sample passes. Default 90.'),
-        marginal: z
-          .number()
-          .min(0)
-          .max(100)
-          .default(75)
-          .describe('Score >= marginal (and < pass): inconclusive; below: fails. Default 75.'),
-      })
-      .default({ pass: 90, marginal: 75 }),
-  })
-  .describe(
-    'Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window ' +
-      "apart; High / Low only when the shift is clear of Kayenta's 25 % tolerance band and reaches effectSize. " +
-      'value = 100 x Pass / metrics with data.',
-  );
-
-const checkFields = {
-  http: httpRequest.optional(),
-  prometheus: z
-    .strictObject({ url: z.string().optional(), query: z.string().min(1) })
-    .optional()
-    .describe(
-      "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL.",
-    ),
-  exec: z.strictObject({ run: argv, timeout: duration.default('30s') }).optional(),
-  alerts: z
-    .strictObject({ url: z.string().optional(), labels: labels.default({}) })
-    .optional()
-    .describe('Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count.'),
-  drill: z
-    .strictObject({ maxRto: duration, maxAge: duration.default('30d') })
-    .optional()
-    .describe('A rollback drill recorded in the ledger within maxAge met maxRto.'),
-  judge: judge.optional(),
+/** The fields every check has besides its kind. */
+const checkCommon = {
   pass: cel.optional().describe('CEL over value, result, baseline: the sample passes when true.'),
   fail: cel.optional().describe('CEL over value, result, baseline: the sample fails when true.'),
   severity: z.enum(['critical', 'high', 'medium', 'low']).default('high'),
   for: duration.optional().describe('Must keep failing this long before a failure counts.'),
   timeout: duration.default('30s'),
 };
-export const CHECK_KINDS = ['http', 'prometheus', 'exec', 'alerts', 'drill', 'judge'] as const;
-export const check = oneKind(z.strictObject(checkFields), CHECK_KINDS);
-export const verifyCheck = oneKind(z.strictObject({ name: stepName, ...checkFields }), CHECK_KINDS);
+export const CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
+
+/** A check's schema over a table of kinds: the manifest's is CHECK_KIND_TABLE (a test extends it). */
+export function checkSchemaFor<T extends Record<string, CheckKindSpec>>(table: T) {
+  return oneKind(z.strictObject({ ...optionalKinds(table), ...checkCommon }), kindsOf(table));
+}
+export const check = checkSchemaFor(CHECK_KIND_TABLE);
+export const verifyCheck = oneKind(
+  z.strictObject({ name: stepName, ...optionalKinds(CHECK_KIND_TABLE), ...checkCommon }),
+  CHECK_KINDS,
+);
 
 export const gate = z.strictObject({
   hold: duration.describe('How long the gate must hold healthy.'),
@@ -245,8 +110,6 @@ export type Gate = z.output<typeof gate>;
 export type Cohort = z.output<typeof cohort>;
 export type Notifier = z.output<typeof notifier>;
 export type HttpRequest = z.output<typeof httpRequest>;
-export type StepDriverKind = (typeof STEP_DRIVERS)[number];
-export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export function stepDriver(s: Step): StepDriverKind {
   const kind = STEP_DRIVERS.find((k) => s[k] !== undefined);
@@ -258,11 +121,4 @@ export function checkKind(c: Check): CheckKind {
   const kind = CHECK_KINDS.find((k) => c[k] !== undefined);
   if (!kind) throw new Error('check has no kind');
   return kind;
-}
-
-const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-export function durationMs(text: string): number {
-  const m = DURATION_PATTERN.exec(text);
-  if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
 }

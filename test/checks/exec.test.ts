@@ -74,7 +74,7 @@ describe('exec check kind with real processes', () => {
 
   it('is an error when the command does not exist', async () => {
     const s = await sampleCheck('x', parseCheck({ exec: { run: ['./no-such-command-here'] } }), testEnv());
-    expect(s).toMatchObject({ outcome: 'error', error: 'exec ./no-such-command-here: no such command' });
+    expect(s).toMatchObject({ outcome: 'error', error: 'exec ./no-such-command-here: command not found' });
   });
 
   it('is an error when it runs past its timeout', async () => {
@@ -84,7 +84,7 @@ describe('exec check kind with real processes', () => {
       testEnv(),
     );
     expect(s.outcome).toBe('error');
-    expect(s.error).toContain('still running after 200ms, killed');
+    expect(s.error).toContain('timed out after 200ms');
   });
 
   it('kills the process when the sample is aborted', async () => {

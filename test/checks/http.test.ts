@@ -125,7 +125,7 @@ describe('http check kind against a local server', () => {
   it('is an error when the request times out (its own timeout)', async () => {
     const s = await sampleCheck('p', httpCheck({ url: '/hang', timeout: '200ms' }), testEnv());
     expect(s.outcome).toBe('error');
-    expect(s.error).toContain('no response within 200ms');
+    expect(s.error).toContain('timed out after 200ms');
   });
 
   it('is an error when the check times out', async () => {

@@ -3,7 +3,7 @@
 // scorer. Three guards keep a same-distribution canary passing: the series are thinned to independent points before
 // they get here (windows.ts); a significant shift must be clear of Kayenta's tolerance band; and it must be large
 // enough to matter (`effectSize`). Both of the last two are Kayenta's, below.
-import { JUDGE_EFFECT_SIZE } from '../../manifest/schema.js';
+import { JUDGE_EFFECT_SIZE } from '../../manifest/index.js';
 import {
   finiteValues,
   hodgesLehmannInterval,

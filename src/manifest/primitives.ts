@@ -1,0 +1,59 @@
+// The building blocks of the manifest schema: durations, names, CEL, argv, the HTTP request, "exactly one kind".
+import { z } from 'zod';
+
+export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
+const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const duration = z
+  .string()
+  .regex(DURATION_PATTERN, { error: 'expected a duration like 30s, 5m, 1h or 2d' })
+  .describe('A duration: a whole number followed by ms, s, m, h or d.');
+
+/** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
+export const cel = z.string().min(1).describe('A CEL expression.');
+export const name = z.string().regex(NAME_PATTERN, { error: 'expected lowercase letters, digits and single dashes' });
+export const stepName = z.string().min(1).max(100);
+
+/** Which keys of an object are its mutually exclusive "kind" keys; read by validate and by the JSON Schema export. */
+export const exactlyOneOf = new WeakMap<z.ZodType, readonly string[]>();
+export function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[]): T {
+  const refined = schema.superRefine((value, ctx) => {
+    const present = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+    if (present.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: present.length
+        ? `give exactly one of ${keys.join(', ')}; found ${present.join(' and ')}`
+        : `needs one of ${keys.join(', ')}`,
+      input: value,
+    });
+  }) as T;
+  exactlyOneOf.set(refined, keys);
+  return refined;
+}
+
+export const argv = z.array(z.string()).min(1).describe('A command as an argv array; never run through a shell.');
+
+export const httpRequest = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+  json: z.unknown().optional().describe('Request body, sent as JSON.'),
+  timeout: duration.default('30s'),
+});
+
+/** The schema inside optional / default / nullable wrappers. */
+export function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
+    s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+export function durationMs(text: string): number {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
+}

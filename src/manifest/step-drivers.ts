@@ -1,0 +1,18 @@
+// The step drivers (DESIGN §3 "Steps"), one entry each: the config's schema. A driver's whole config is rendered with
+// the call's template context (so the lint checks all of it). Each driver's implementation is a file in drivers/,
+// listed in drivers/index.ts.
+import { z } from 'zod';
+import type { KindSpec } from './kinds.js';
+import { argv, httpRequest } from './primitives.js';
+
+export const STEP_DRIVER_TABLE = {
+  run: { schema: argv },
+  http: { schema: httpRequest },
+  convex: {
+    schema: z
+      .strictObject({ function: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) })
+      .describe("Preset of run: npx convex run <function> '<args as JSON>'."),
+  },
+} as const satisfies Record<string, KindSpec>;
+
+export type StepDriverKind = keyof typeof STEP_DRIVER_TABLE;
