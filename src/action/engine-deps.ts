@@ -1,6 +1,7 @@
 // The engine's deps for a run inside GitHub Actions: the state branch on `origin`, this workflow run as the lease
 // holder, GitHub's answers to the engine's events.
-import { DEFAULT_CHECKPOINTS, git, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
+import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
+import { phaseCommit } from '../plan/index.js';
 import { currentHolder } from '../state/index.js';
 import { isWorkflowRunFinished } from '../github/pulls.js';
 import type { ActionContext } from './context.js';
@@ -18,12 +19,7 @@ export function engineDepsFor(ctx: ActionContext, files: Map<string, string>, ev
     checkpoints: DEFAULT_CHECKPOINTS,
     events,
     trigger: cfg.trigger,
-    enteredBy: async (m) => {
-      const sha = (
-        await git(cfg.cwd, ['log', '-1', '--format=%H', '-G', '^phase:', '--', fileOf(cfg, files, m)]).catch(() => '')
-      ).trim();
-      return sha || cfg.sha;
-    },
+    enteredBy: async (m) => (await phaseCommit(cfg.cwd, fileOf(cfg, files, m))) ?? cfg.sha,
     isRunFinished: (holder) =>
       holder.runId ? isWorkflowRunFinished(ctx.octokit, cfg.repo, holder.runId) : Promise.resolve(false),
   };

@@ -1,8 +1,9 @@
 // On a pull request: validation annotations, one sticky plan comment per rollout, checklists, read-only audits (never
 // for forks), and a failing check when the change must not merge.
 import * as core from '@actions/core';
-import { auditPhase, git, planChanges, type AuditStepResult } from '../engine/index.js';
-import { checkChecklist, type RolloutPlan } from '../plan/index.js';
+import { auditPhase, type AuditStepResult } from '../engine/index.js';
+import { checkChecklist, planChanges, type RolloutPlan } from '../plan/index.js';
+import { Git } from '../sys/git.js';
 import { planMarker, upsertStickyComment } from '../github/comments.js';
 import { planCommentBody } from '../github/markdown.js';
 import { phaseFlow } from '../report/flow.js';
@@ -23,9 +24,8 @@ export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts):
   const { loaded } = await loadManifests(cfg);
   if (annotateIssues(cfg, loaded)) failed.push('invalid manifests (see the annotations)');
 
-  await git(cfg.cwd, ['cat-file', '-e', `${pr.baseSha}^{commit}`]).catch(() =>
-    git(cfg.cwd, ['fetch', '--no-tags', '--depth=1', 'origin', pr.baseSha]),
-  );
+  const git = new Git(cfg.cwd, { env: ctx.gitEnv });
+  if (!(await git.isCommit(pr.baseSha))) await git.ok(['fetch', '--no-tags', '--depth=1', 'origin', pr.baseSha]);
   const appliedOf = async (name: string) =>
     (await ctx.store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
   const { plans, after } = await planChanges(cfg.cwd, pr.baseSha, cfg.dir, appliedOf);

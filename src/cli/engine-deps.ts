@@ -1,10 +1,11 @@
 // Builds what the engine is handed, for a local repository (no GitHub).
 import { join, relative } from 'node:path';
 import { formatIssue, loadRollouts, type LoadResult, type Manifest } from '../manifest/index.js';
+import { phaseCommit } from '../plan/index.js';
 import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
 import { currentHolder, GitStateStore } from '../state/index.js';
+import { Git } from '../sys/git.js';
 import { CliFailure } from './errors.js';
-import { git, repoRoot } from './git.js';
 import type { EngineOptions } from './command.js';
 import type { CliIO } from './io.js';
 
@@ -13,13 +14,6 @@ export interface LocalEngine {
   deps: EngineDeps;
   loaded: LoadResult[];
   manifests: Manifest[];
-}
-
-/** The commit that last changed the manifest's `phase:` line: what a revert of this phase would revert. */
-async function enteredByCommit(root: string, dir: string, m: Manifest): Promise<string | undefined> {
-  const file = join(dir, `${m.name}.yaml`);
-  const out = await git(root, ['log', '-1', '--format=%H', '-G', '^phase:', '--', file]).catch(() => '');
-  return out.trim() || undefined;
 }
 
 function localEvents(io: CliIO): RolloutEvents {
@@ -38,7 +32,7 @@ function localEvents(io: CliIO): RolloutEvents {
 
 /** Loads every manifest of the directory; any invalid one stops everything before a step runs. */
 export async function localEngine(io: CliIO, opts: EngineOptions): Promise<LocalEngine> {
-  const root = await repoRoot(io.cwd);
+  const root = await new Git(io.cwd).root();
   const dir = opts.dir;
   const loaded = await loadRollouts(join(root, dir));
   const issues = loaded.flatMap((r) => r.issues);
@@ -62,7 +56,7 @@ export async function localEngine(io: CliIO, opts: EngineOptions): Promise<Local
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs),
     },
     events: localEvents(io),
-    enteredBy: (m) => enteredByCommit(root, dir, m),
+    enteredBy: (m) => phaseCommit(root, join(dir, `${m.name}.yaml`)),
   };
   return { root, deps, loaded, manifests: loaded.flatMap((r) => (r.manifest ? [r.manifest] : [])) };
 }

@@ -1,7 +1,7 @@
 // `rollouts`: the command line (DESIGN §7), the same engine as the action on a local git repository. commander parses;
 // this file turns the command list into commander commands and every way a run can end into an exit code.
 import { Command, CommanderError, Option } from 'commander';
-import { GitError } from '../engine/index.js';
+import { GitError } from '../sys/git.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { CliCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';

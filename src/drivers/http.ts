@@ -1,46 +1,43 @@
-// `http: { method, url, headers, json, timeout }`: result.status, result.json, result.body. Non-2xx fails unless
-// the step's `expect` judges the response instead. Node's fetch keeps connections alive between batches.
-import { parseJsonMaybe, StepCallError, type StepDriver, type StepResult } from './types.js';
+// `http: { method, url, headers, json, timeout }`: result.status, result.json (absent when the body is not JSON),
+// result.body. Non-2xx fails unless the step's `expect` judges the response instead. sys/http keeps connections alive
+// between batches.
 import type { HttpRequest } from '../manifest/index.js';
+import { HttpError, request, safeUrl } from '../sys/http.js';
+import { tryParseJson } from '../sys/json.js';
+import { StepCallError, type StepDriver, type StepResult } from './types.js';
 
 function retryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
-export async function httpRequest(
-  req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'json'>,
-  signal: AbortSignal,
-  extraHeaders: Record<string, string> = {},
-): Promise<StepResult> {
-  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, ...req.headers };
+async function send(req: HttpRequest, signal: AbortSignal, idempotencyKey: string): Promise<StepResult> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'idempotency-key': idempotencyKey,
+    ...req.headers,
+  };
   let body: string | undefined;
   if (req.json !== undefined) {
     body = JSON.stringify(req.json);
     headers['content-type'] ??= 'application/json';
   }
-  let res: Response;
   try {
-    res = await fetch(req.url, { method: req.method, headers, body, signal });
+    const res = await request(req.url, { method: req.method, headers, body, signal });
+    return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why =
-      e.name === 'TimeoutError' || e.name === 'AbortError'
-        ? 'timed out'
-        : (e.cause?.code ?? e.cause?.message ?? e.message);
-    throw new StepCallError(`${req.method} ${req.url}: ${why}`, true);
+    if (!(err instanceof HttpError)) throw err;
+    throw new StepCallError(err.message, err.reason !== 'bad-url' && err.reason !== 'too-large');
   }
-  const text = await res.text();
-  return { status: res.status, body: text, json: parseJsonMaybe(text), headers: Object.fromEntries(res.headers) };
 }
 
 export const httpDriver: StepDriver = {
   kind: 'http',
   async call(call, { judgedByExpect }) {
     const req = call.config as HttpRequest;
-    const result = await httpRequest(req, call.signal, { 'idempotency-key': call.idempotencyKey });
+    const result = await send(req, call.signal, call.idempotencyKey);
     const status = result.status ?? 0;
     if ((status < 200 || status > 299) && (!judgedByExpect || retryableStatus(status)))
-      throw new StepCallError(`${req.method} ${req.url}: HTTP ${status}`, retryableStatus(status), result);
+      throw new StepCallError(`${req.method} ${safeUrl(req.url)}: HTTP ${status}`, retryableStatus(status), result);
     return result;
   },
 };

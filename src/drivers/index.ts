@@ -7,6 +7,4 @@ import type { StepDriver } from './types.js';
 export const drivers: Record<StepDriverKind, StepDriver> = { run: runDriver, http: httpDriver, convex: convexDriver };
 
 export * from './types.js';
-export { runProcess } from './run.js';
-export { httpRequest } from './http.js';
 export { convexArgv } from './convex.js';

@@ -41,14 +41,3 @@ export interface StepDriver {
   /** Performs one call. Resolves with the result when it succeeded by the driver's own rule; else throws StepCallError. */
   call(call: DriverCall, opts: { judgedByExpect: boolean }): Promise<StepResult>;
 }
-
-/** Parses text as JSON when it is JSON; undefined otherwise. */
-export function parseJsonMaybe(text: string): unknown {
-  const t = text.trim();
-  if (!t) return undefined;
-  try {
-    return JSON.parse(t);
-  } catch {
-    return undefined;
-  }
-}

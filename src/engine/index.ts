@@ -12,4 +12,3 @@ export * from './audit.js';
 export * from './alerts.js';
 export { notify, type NotifyEvent } from './notify.js';
 export { phaseIndex } from './scope.js';
-export * from './changes.js';

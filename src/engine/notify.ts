@@ -1,6 +1,7 @@
 // `notify:` webhooks (Slack-compatible JSON) on failure, rollback start and rollback done. A failed notification is
 // reported, never fatal: the rollout's own work must not depend on a chat service.
 import type { Manifest } from '../manifest/index.js';
+import { HttpError, request } from '../sys/http.js';
 import type { Masker } from './mask.js';
 
 export type NotifyEvent = 'failure' | 'rollback-start' | 'rollback-done' | 'promotion' | 'complete';
@@ -35,15 +36,16 @@ export async function notify(
     masker.add(url);
     const body = n.slack ? { text } : { event, rollout: m.name, text };
     try {
-      const res = await fetch(url, {
+      const res = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
       });
-      if (!res.ok) log(`notify: ${name} answered HTTP ${res.status}`);
+      if (res.status < 200 || res.status > 299) log(`notify: ${name} answered HTTP ${res.status}`);
     } catch (err) {
-      log(`notify: ${name}: ${masker.mask((err as Error).message)}`);
+      // The webhook URL is a secret (Slack's carries its token in the path): name the variable, never the URL.
+      log(`notify: ${name}: ${err instanceof HttpError ? err.detail : masker.mask((err as Error).message)}`);
     }
   }
 }

@@ -1,56 +1,50 @@
 // The promotion and revert branches, made with git in a throwaway worktree (the job's checkout is never touched)
 // and pushed with the scoped auth environment.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const exec = promisify(execFile);
+import { Git } from '../sys/git.js';
 
 export interface BranchContext {
   /** The repository (the job's checkout). */
   repo: string;
   remote: string;
   defaultBranch: string;
-  /** Environment for git: identity and the scoped auth header. */
+  /** Environment for git, e.g. with the scoped auth header; commits are made as rollouts-bot. */
   env: NodeJS.ProcessEnv;
 }
 
-const BOT = {
-  GIT_AUTHOR_NAME: 'rollouts-bot',
-  GIT_AUTHOR_EMAIL: 'rollouts-bot@users.noreply.github.com',
-  GIT_COMMITTER_NAME: 'rollouts-bot',
-  GIT_COMMITTER_EMAIL: 'rollouts-bot@users.noreply.github.com',
-};
-
-async function git(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const { stdout } = await exec('git', args, { cwd, env: { ...BOT, ...env }, maxBuffer: 32 * 1024 * 1024 });
-  return stdout.trim();
-}
-
-async function withWorktree<T>(ctx: BranchContext, fn: (dir: string) => Promise<T>): Promise<T> {
-  await git(ctx.repo, ctx.env, [
-    'fetch',
-    '--no-tags',
-    ctx.remote,
-    `+refs/heads/${ctx.defaultBranch}:refs/remotes/${ctx.remote}/${ctx.defaultBranch}`,
-  ]);
+async function withWorktree<T>(ctx: BranchContext, fn: (wt: Git, dir: string) => Promise<T>): Promise<T> {
+  const repo = new Git(ctx.repo, { env: ctx.env });
+  const tracking = `refs/remotes/${ctx.remote}/${ctx.defaultBranch}`;
+  await repo.ok(['fetch', '--no-tags', ctx.remote, `+refs/heads/${ctx.defaultBranch}:${tracking}`]);
   const dir = await mkdtemp(join(tmpdir(), 'rollouts-wt-'));
-  await git(ctx.repo, ctx.env, ['worktree', 'add', '--detach', dir, `refs/remotes/${ctx.remote}/${ctx.defaultBranch}`]);
+  await repo.ok(['worktree', 'add', '--detach', dir, tracking]);
   try {
-    return await fn(dir);
+    return await fn(new Git(dir, { env: ctx.env }), dir);
   } finally {
-    await git(ctx.repo, ctx.env, ['worktree', 'remove', '--force', dir]).catch(() =>
-      rm(dir, { recursive: true, force: true }),
-    );
+    await repo.ok(['worktree', 'remove', '--force', dir]).catch(() => rm(dir, { recursive: true, force: true }));
   }
 }
 
-async function pushBranch(ctx: BranchContext, dir: string, branch: string): Promise<string> {
-  const sha = await git(dir, ctx.env, ['rev-parse', 'HEAD']);
-  await git(dir, ctx.env, ['push', '--force', ctx.remote, `HEAD:refs/heads/${branch}`]);
+async function pushBranch(ctx: BranchContext, wt: Git, branch: string): Promise<string> {
+  const sha = (await wt.ok(['rev-parse', 'HEAD'])).trim();
+  await wt.ok(['push', '--force', ctx.remote, `HEAD:refs/heads/${branch}`]);
   return sha;
+}
+
+/** Commits `phase: <phase>` in the manifest (its comment kept); false when it already says so. */
+async function commitPhase(wt: Git, dir: string, file: string, phase: string, message: string): Promise<boolean> {
+  const path = join(dir, file);
+  const text = await readFile(path, 'utf8');
+  const next = text.replace(
+    /^phase:[^\n#]*?(\s*#.*)?$/m,
+    (_l, comment: string | undefined) => `phase: ${phase}${comment ?? ''}`,
+  );
+  if (next === text) return false;
+  await writeFile(path, next);
+  await wt.ok(['commit', '-q', '-am', message]);
+  return true;
 }
 
 /** Sets `phase:` of the manifest on top of the default branch; null when it already says so (nothing to promote). */
@@ -61,18 +55,9 @@ export async function pushPhaseChange(
   branch: string,
   message: string,
 ): Promise<string | null> {
-  return withWorktree(ctx, async (dir) => {
-    const path = join(dir, file);
-    const text = await readFile(path, 'utf8');
-    const next = text.replace(
-      /^phase:[^\n#]*?(\s*#.*)?$/m,
-      (_l, comment: string | undefined) => `phase: ${phase}${comment ?? ''}`,
-    );
-    if (next === text) return null;
-    await writeFile(path, next);
-    await git(dir, ctx.env, ['commit', '-q', '-am', message]);
-    return pushBranch(ctx, dir, branch);
-  });
+  return withWorktree(ctx, async (wt, dir) =>
+    (await commitPhase(wt, dir, file, phase, message)) ? pushBranch(ctx, wt, branch) : null,
+  );
 }
 
 /**
@@ -87,22 +72,14 @@ export async function pushRevert(
   branch: string,
   message: string,
 ): Promise<string | null> {
-  return withWorktree(ctx, async (dir) => {
+  return withWorktree(ctx, async (wt, dir) => {
     try {
-      await git(dir, ctx.env, ['revert', '--no-edit', commit]);
-      await git(dir, ctx.env, ['commit', '--amend', '-q', '-m', message]);
+      await wt.ok(['revert', '--no-edit', commit]);
+      await wt.ok(['commit', '--amend', '-q', '-m', message]);
     } catch {
-      await git(dir, ctx.env, ['revert', '--abort']).catch(() => undefined);
-      const path = join(dir, file);
-      const text = await readFile(path, 'utf8');
-      const next = text.replace(
-        /^phase:[^\n#]*?(\s*#.*)?$/m,
-        (_l, comment: string | undefined) => `phase: ${fallbackPhase}${comment ?? ''}`,
-      );
-      if (next === text) return null;
-      await writeFile(path, next);
-      await git(dir, ctx.env, ['commit', '-q', '-am', message]);
+      await wt.run(['revert', '--abort']).catch(() => undefined);
+      if (!(await commitPhase(wt, dir, file, fallbackPhase, message))) return null;
     }
-    return pushBranch(ctx, dir, branch);
+    return pushBranch(ctx, wt, branch);
   });
 }

@@ -32,4 +32,3 @@ export {
   type UpdateOptions,
 } from './store.js';
 export * from './lease.js';
-export { DEFAULT_IDENTITY, type GitIdentity } from './git.js';

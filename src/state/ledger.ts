@@ -5,7 +5,7 @@
 // An append streams the live blob from `git cat-file` straight into `git hash-object` (the two processes share a
 // pipe; node only adds the new lines): the ledger is never held in memory, and no JS work is done per old entry.
 import { createInterface } from 'node:readline';
-import { exited, isMissingObject, type Git } from './git.js';
+import { exited, isMissingObject, type Git } from '../sys/git.js';
 import { StateStoreError } from './errors.js';
 import { listTree, listTreeIfAny, parseLsTree, withEntry, writeTree, type TreeEntry } from './tree.js';
 import type { LedgerEntry } from './types.js';

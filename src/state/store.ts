@@ -4,7 +4,7 @@
 // `git update-ref <ref> <new> <old>` locally, a push without force with a remote. The user's work tree, index and
 // HEAD are never touched.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_IDENTITY, Git, gitEnv, isMissingObject, type GitIdentity } from './git.js';
+import { Git, isMissingObject, type GitIdentity } from '../sys/git.js';
 import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
 import { parseStateFile } from './state-file.js';
 import {
@@ -138,7 +138,7 @@ export class GitStateStore {
     this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
     assertBranchName(this.branch);
     this.remote = opts.remote;
-    this.git = new Git(opts.repo, gitEnv(opts.identity ?? DEFAULT_IDENTITY, opts.env));
+    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;

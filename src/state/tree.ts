@@ -1,7 +1,7 @@
 // Reading and writing git tree objects with `git ls-tree -z` / `git mktree -z` (no index, no work tree).
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { exited, isMissingObject, type Git } from './git.js';
+import { exited, isMissingObject, type Git } from '../sys/git.js';
 import { StateStoreError } from './errors.js';
 
 export interface TreeEntry {

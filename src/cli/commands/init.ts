@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { Option } from 'commander';
-import { GitError, repoRoot } from '../../engine/index.js';
+import { Git, GitError } from '../../sys/git.js';
 import { formatIssue, loadManifestFile, manifest, manifestJsonSchema } from '../../manifest/index.js';
 import { defineCommand, dirOption } from '../command.js';
 import { CliFailure, EXIT, UsageError } from '../errors.js';
@@ -38,7 +38,7 @@ const exists = (file: string) =>
 /** The repository's root, or the working directory (with a note) outside a git repository. */
 async function rootOf(io: CliIO): Promise<string> {
   try {
-    return await repoRoot(io.cwd);
+    return await new Git(io.cwd).root();
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     io.err(`note: ${io.cwd} is not in a git repository; rollouts reads committed manifests: git init, then commit`);

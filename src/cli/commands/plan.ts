@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { formatIssue } from '../../manifest/index.js';
-import { planChanges, repoRoot } from '../../engine/index.js';
-import { renderPlan } from '../../plan/index.js';
+import { planChanges, renderPlan } from '../../plan/index.js';
 import { GitStateStore } from '../../state/index.js';
+import { Git } from '../../sys/git.js';
 import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
 import { EXIT } from '../errors.js';
 
@@ -19,7 +19,7 @@ export const planCommand = defineCommand<EngineOptions & { base: string }>({
       cmd.addOption(new Option('--base <ref>', 'the commit to compare the working tree with').default('HEAD')),
     ),
   async run({ io, opts }) {
-    const root = await repoRoot(io.cwd);
+    const root = await new Git(io.cwd).root();
     const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
     const appliedOf = async (name: string) =>
       (await store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;

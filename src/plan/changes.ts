@@ -1,40 +1,15 @@
 // The plan of a change between a git ref and the working tree: which manifests changed, before and after.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseManifest, type Manifest, type ManifestIssue } from '../manifest/index.js';
-import { planRollout, type RolloutPlan } from '../plan/index.js';
-
-const exec = promisify(execFile);
-
-export class GitError extends Error {}
-
-export async function git(cwd: string, args: string[]): Promise<string> {
-  try {
-    return (await exec('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new GitError(`git ${args.join(' ')}: ${(e.stderr || e.message).trim()}`);
-  }
-}
-
-export async function repoRoot(cwd: string): Promise<string> {
-  return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-}
-
-/** The file's text at `ref`, or null when it does not exist there. */
-export async function showAt(cwd: string, ref: string, path: string): Promise<string | null> {
-  return git(cwd, ['show', `${ref}:${path}`]).catch(() => null);
-}
+import { Git, GitError } from '../sys/git.js';
+import { planRollout, type RolloutPlan } from './plan.js';
 
 /** Manifest paths (relative to the root) changed between `ref` and the working tree, untracked ones included. */
-export async function changedManifests(root: string, ref: string, dir: string): Promise<string[]> {
-  await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
-    throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
-  });
-  const diff = await git(root, ['diff', '--name-only', '--no-renames', ref, '--', dir]);
-  const untracked = await git(root, ['ls-files', '--others', '--exclude-standard', '--', dir]);
+async function changedManifests(git: Git, ref: string, dir: string): Promise<string[]> {
+  if (!(await git.isCommit(ref))) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
+  const diff = await git.ok(['diff', '--name-only', '--no-renames', ref, '--', dir]);
+  const untracked = await git.ok(['ls-files', '--others', '--exclude-standard', '--', dir]);
   const all = `${diff}\n${untracked}`.split('\n').filter((p) => /\.ya?ml$/.test(p));
   return [...new Set(all)].sort();
 }
@@ -52,9 +27,10 @@ export async function planChanges(
   dir: string,
   appliedOf?: (name: string) => Promise<string | null>,
 ): Promise<ChangePlans> {
+  const git = new Git(root);
   const out: ChangePlans = { plans: [], after: new Map(), issues: [] };
-  for (const file of await changedManifests(root, base, dir)) {
-    const beforeText = await showAt(root, base, file);
+  for (const file of await changedManifests(git, base, dir)) {
+    const beforeText = await git.showFile(base, file);
     const afterText = await readFile(join(root, file), 'utf8').catch(() => null);
     const before = beforeText === null ? null : parseManifest(file, beforeText).manifest;
     let after: Manifest | null = null;
@@ -71,4 +47,14 @@ export async function planChanges(
     if (after) out.after.set(plan.name, after);
   }
   return out;
+}
+
+/**
+ * The commit that last changed the `phase:` line of the manifest at `file` (relative to the root): what a revert of
+ * the applied phase reverts. Undefined when there is none (a shallow clone, an uncommitted file).
+ */
+export async function phaseCommit(root: string, file: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const log = ['log', '-1', '--format=%H', '-G', '^phase:', '--', file];
+  const r = await new Git(root, { env }).run(log).catch(() => null);
+  return (r?.code === 0 && r.stdout.trim()) || undefined;
 }
