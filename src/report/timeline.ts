@@ -175,11 +175,12 @@ export class TimelineBuilder {
 
   /** The spans so far; those still open run to `now`. */
   spans(now: number = Date.now()): TimelineSpan[] {
-    return this.all.map((s) =>
-      [...this.open.values()].includes(s)
-        ? { ...s, end: Math.max(s.end, now), state: s.kind === 'failing' ? 'failed' : 'active' }
-        : { ...s },
-    );
+    const open = new Set(this.open.values());
+    return this.all.map((s) => {
+      // A run of failing samples ends at its last one (open or not); one failing sample is a point.
+      if (s.kind === 'failing') return { ...s, point: s.end === s.start };
+      return open.has(s) ? { ...s, end: Math.max(s.end, now), state: 'active' } : { ...s };
+    });
   }
 }
 
