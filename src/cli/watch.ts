@@ -3,6 +3,7 @@
 // also runs a reconcile pass whenever one is due: when a gate check's next sample is due (its last sample + `every`,
 // never sooner) or its hold ends; so a gate is sampled at its `every` until it decides.
 import { durationMs, type Manifest } from '../manifest/index.js';
+import type { Reporter } from '../engine/index.js';
 import type { GitStateStore, RolloutState, StepProgress } from '../state/index.js';
 import { gateSeries } from '../report/markdown.js';
 import type { SamplePoint } from '../report/series.js';
@@ -219,4 +220,39 @@ export async function watchRollouts(d: WatchDeps): Promise<number> {
   } finally {
     restore();
   }
+}
+
+/**
+ * The engine's progress while the live view owns the terminal: lines become the view's recent events, batches its
+ * live progress (the state's checkpoints are buffered, so they lag).
+ */
+export function watchReporter(keep = 5): {
+  reporter: Reporter;
+  live: () => LiveBatch | null;
+  events: () => readonly string[];
+} {
+  const events: string[] = [];
+  let live: LiveBatch | null = null;
+  const push = (line: string) => {
+    events.push(line.trim());
+    if (events.length > keep) events.splice(0, events.length - keep);
+  };
+  const step = (label: string) => {
+    const [phase = '', name = ''] = label.trim().split('/');
+    return { phase, step: name };
+  };
+  return {
+    reporter: {
+      info: push,
+      batch(label, batches, items, _ms, maxBatches) {
+        live = { rollout: '', ...step(label), batches, items, maxBatches };
+      },
+      done(label, batches, items, ms) {
+        live = null;
+        push(`${label.trim()}: done, ${batches} batches, ${items} items in ${(ms / 1000).toFixed(1)}s`);
+      },
+    },
+    live: () => live,
+    events: () => events,
+  };
 }
