@@ -14,6 +14,7 @@ import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { rollbackCommand } from './rollback.js';
 import { schemaCommand } from './schema.js';
 import { statusCommand } from './status.js';
@@ -26,6 +27,7 @@ export const COMMANDS: CliCommand<any>[] = [
   statusCommand,
   rollbackCommand,
   drillCommand,
+  reportCommand,
   schemaCommand,
   initCommand,
   completionCommand,
