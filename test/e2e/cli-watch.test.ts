@@ -79,6 +79,23 @@ describe('rollouts apply --watch', () => {
     expect(r.stdout).toMatch(/byok: failed, applied canary/);
     expect(r.stdout).toMatch(/byok: canary probe fail/);
   });
+  it('redraws in place under a pseudo-terminal through two phases and a paged step, and exits 0 when complete', async () => {
+    const target = await TestTarget.start(dirs, { orgs: 12 });
+    targets.push(target);
+    const repo = await TempRepo.create(dirs, {
+      byok: byokManifest({ canaryGate: null, fullGate: null, batchSize: 2 }),
+    });
+    await repo.setPhase('byok', 'full');
+    const env = { TARGET_URL: target.url };
+    // one phase a pass: canary, then full's paged backfill
+    const r = await underPty(repo.dir, ['apply', '--watch', 'byok'], env);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`${ESC}\\[\\d+F${ESC}\\[J`));
+    expect(r.out).toMatch(/complete/);
+    expect(r.out).toMatch(/✔ canary\S* \S*›\S* \S*✔ full/);
+    expect(r.out).toMatch(/full\/backfill: done, 6 batches, 12 items/); // the engine's line, inside the view
+    expect(await target.integrity()).toMatchObject({ mixed: 0, legacy: 0 });
+  });
 });
 
 describe('rollouts status --watch', () => {
