@@ -4,12 +4,12 @@
 // never sooner) or its hold ends; so a gate is sampled at its `every` until it decides.
 import { durationMs, type Manifest } from '../manifest/index.js';
 import type { Reporter } from '../engine/index.js';
-import type { GitStateStore, RolloutState, StepProgress } from '../state/index.js';
+import { StateFileError, type GitStateStore, type RolloutState, type StepProgress } from '../state/index.js';
 import { gateSeries } from '../report/markdown.js';
 import type { SamplePoint } from '../report/series.js';
 import { plainStatusLine, watchFrame, type WatchModel } from '../report/terminal.js';
 import { outcomeOf } from '../report/series.js';
-import { EXIT } from './errors.js';
+import { CliFailure, EXIT } from './errors.js';
 import type { CliIO } from './io.js';
 
 /** A batch the engine reported this moment (ahead of the checkpoints the state has). */
@@ -150,9 +150,15 @@ export async function watchRollouts(d: WatchDeps): Promise<number> {
     const out: { m: Manifest; s: RolloutState | null }[] = [];
     let first = true;
     for (const m of d.manifests) {
-      const { state } = await d.store.readState(m.name, { fetch: d.fetch && first });
+      try {
+        const { state } = await d.store.readState(m.name, { fetch: d.fetch && first });
+        out.push({ m, s: state });
+      } catch (err) {
+        // A corrupt state.json stops its rollout until a person repairs it: nothing to wait for.
+        if (err instanceof StateFileError) throw new CliFailure(err.message, EXIT.failure);
+        throw err;
+      }
       first = false;
-      out.push({ m, s: state });
     }
     return out;
   };
