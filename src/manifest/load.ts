@@ -131,13 +131,13 @@ function validOnFastPath(file: string, text: string): Manifest | null {
 /**
  * Where js-yaml and `yaml` read the same text differently: js-yaml names a null key (`: x`, `~: x`) "null" where
  * `yaml` names it "", and keeps a float that overflows (`1e400`) as a string where `yaml` makes it Infinity. A value
- * that could be either takes the positioned path (a quoted number does too: slower, never wrong).
+ * or a key that could be either takes the positioned path (a quoted number does too: slower, never wrong).
  */
 function readsDifferently(value: unknown): boolean {
   if (typeof value === 'string') return FLOAT.test(value);
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some(readsDifferently);
-  for (const [k, v] of Object.entries(value)) if (k === 'null' || readsDifferently(v)) return true;
+  for (const [k, v] of Object.entries(value)) if (k === 'null' || FLOAT.test(k) || readsDifferently(v)) return true;
   return false;
 }
 

@@ -229,6 +229,16 @@ describe('parseManifest on mutated manifests', () => {
     },
   );
 
+  // Found by the property above (seed 243751468): js-yaml keeps the key `1e400` as written, `yaml` names it Infinity.
+  it('reads a key that looks like an overflowing float the same on both paths', () => {
+    const text = ['apiVersion: rollouts/v1', 'kind: Rollout', 'name: k', 'phase: none', 'vars: { 1e400: 1, 1.5: 2 }'];
+    const file = 'rollouts/k.yaml';
+    const source = [...text, 'phases:', '  - name: a', ''].join('\n');
+    const fast = parseManifest(file, source);
+    expect(fast.issues).toEqual([]);
+    expect(fast).toEqual(parseManifest(file, source, { fast: false }));
+  });
+
   it('starts from manifests that are valid, so the mutations are what is tested', () => {
     for (const e of EXAMPLES) expect(parseManifest(e.file, e.text).issues).toEqual([]);
   });
