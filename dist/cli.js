@@ -56,9 +56,9 @@ var init_define_ROLLOUTS_REPORT_ASSETS = __esm({
   }
 });
 
-// node_modules/commander/lib/error.js
+// ../../main/node_modules/commander/lib/error.js
 var require_error = __commonJS({
-  "node_modules/commander/lib/error.js"(exports) {
+  "../../main/node_modules/commander/lib/error.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var CommanderError2 = class extends Error {
       /**
@@ -92,9 +92,9 @@ var require_error = __commonJS({
   }
 });
 
-// node_modules/commander/lib/argument.js
+// ../../main/node_modules/commander/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/commander/lib/argument.js"(exports) {
+  "../../main/node_modules/commander/lib/argument.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Argument2 = class {
@@ -221,9 +221,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/commander/lib/help.js
+// ../../main/node_modules/commander/lib/help.js
 var require_help = __commonJS({
-  "node_modules/commander/lib/help.js"(exports) {
+  "../../main/node_modules/commander/lib/help.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { humanReadableArgName } = require_argument();
     var Help2 = class {
@@ -824,9 +824,9 @@ ${itemIndentStr}`);
   }
 });
 
-// node_modules/commander/lib/option.js
+// ../../main/node_modules/commander/lib/option.js
 var require_option = __commonJS({
-  "node_modules/commander/lib/option.js"(exports) {
+  "../../main/node_modules/commander/lib/option.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Option2 = class {
@@ -1138,9 +1138,9 @@ var require_option = __commonJS({
   }
 });
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../../main/node_modules/commander/lib/suggestSimilar.js
 var require_suggestSimilar = __commonJS({
-  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+  "../../main/node_modules/commander/lib/suggestSimilar.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var maxDistance = 3;
     function editDistance(a, b) {
@@ -1219,9 +1219,9 @@ var require_suggestSimilar = __commonJS({
   }
 });
 
-// node_modules/commander/lib/command.js
+// ../../main/node_modules/commander/lib/command.js
 var require_command = __commonJS({
-  "node_modules/commander/lib/command.js"(exports) {
+  "../../main/node_modules/commander/lib/command.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
@@ -3466,9 +3466,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
   }
 });
 
-// node_modules/commander/index.js
+// ../../main/node_modules/commander/index.js
 var require_commander = __commonJS({
-  "node_modules/commander/index.js"(exports) {
+  "../../main/node_modules/commander/index.js"(exports) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Argument: Argument2 } = require_argument();
     var { Command: Command2 } = require_command();
@@ -3489,9 +3489,9 @@ var require_commander = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
@@ -3547,9 +3547,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -3706,9 +3706,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -3878,9 +3878,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -3949,9 +3949,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function applyReviver(reviver, obj, key, val) {
@@ -4000,9 +4000,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -4031,9 +4031,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var applyReviver = require_applyReviver();
@@ -4073,9 +4073,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
@@ -4192,9 +4192,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -4223,9 +4223,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -4299,9 +4299,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -4443,9 +4443,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
@@ -4461,9 +4461,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var FOLD_FLOW = "flow";
@@ -4598,9 +4598,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -4882,9 +4882,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
@@ -5007,9 +5007,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -5141,9 +5141,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -5164,9 +5164,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -5225,9 +5225,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var log = require_log();
@@ -5290,9 +5290,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -5331,9 +5331,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -5483,9 +5483,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyCollection = require_stringifyCollection();
@@ -5628,9 +5628,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -5651,9 +5651,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -5768,9 +5768,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -5791,9 +5791,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyString = require_stringifyString();
@@ -5811,9 +5811,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -5830,9 +5830,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -5855,9 +5855,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
@@ -5883,9 +5883,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -5930,9 +5930,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -5976,9 +5976,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -6005,9 +6005,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -6073,9 +6073,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_buffer = __require("buffer");
@@ -6140,9 +6140,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -6219,9 +6219,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -6298,9 +6298,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -6331,9 +6331,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -6381,9 +6381,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -6461,9 +6461,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -6551,9 +6551,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -6640,9 +6640,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -6685,9 +6685,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -6780,9 +6780,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -6813,9 +6813,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -6894,9 +6894,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -7204,9 +7204,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLError = class extends Error {
@@ -7270,9 +7270,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
@@ -7405,9 +7405,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function containsNewline(key) {
@@ -7448,9 +7448,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var utilContainsNewline = require_util_contains_newline();
@@ -7467,9 +7467,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -7484,9 +7484,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Pair = require_Pair();
@@ -7593,9 +7593,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLSeq = require_YAMLSeq();
@@ -7645,9 +7645,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveEnd(end, offset, reqSpace, onError) {
@@ -7689,9 +7689,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -7884,9 +7884,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -7950,9 +7950,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -8134,9 +8134,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -8356,9 +8356,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -8438,9 +8438,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function emptyScalarPosition(offset, before, pos) {
@@ -8469,9 +8469,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -8576,9 +8576,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Document = require_Document();
@@ -8620,9 +8620,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -8829,9 +8829,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -9015,9 +9015,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
@@ -9077,9 +9077,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -9140,9 +9140,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var cstScalar = require_cst_scalar();
@@ -9243,9 +9243,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var cst = require_cst();
@@ -9833,9 +9833,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var LineCounter2 = class {
@@ -9865,9 +9865,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -10740,9 +10740,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
@@ -10838,9 +10838,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
@@ -10912,7 +10912,7 @@ function processIO() {
 // src/cli/program.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/commander/esm.mjs
+// ../../main/node_modules/commander/esm.mjs
 init_define_ROLLOUTS_REPORT_ASSETS();
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -11294,16 +11294,19 @@ function invalidStateOutcome(m, err) {
 // src/engine/reconcile.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/state/index.ts
+// src/checks/gate.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/state/types.ts
+// src/manifest/index.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/index.js
+// src/manifest/schema.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/index.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -11567,7 +11570,7 @@ __export(external_exports, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -11885,10 +11888,10 @@ __export(core_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -12745,7 +12748,7 @@ function constantCatch(value2) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -12867,10 +12870,10 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function _getMessage() {
   const internals = this._zod;
@@ -13063,7 +13066,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -13223,13 +13226,13 @@ var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -13402,7 +13405,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -13878,7 +13881,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var Doc = class {
   constructor(args = [], closed = {}) {
@@ -13920,7 +13923,7 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var version = {
   major: 4,
@@ -13928,7 +13931,7 @@ var version = {
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -16370,7 +16373,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var $ZodCyclicError = class extends Error {
   constructor() {
@@ -16648,7 +16651,7 @@ function isBackEdge(ctx, value2) {
   return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -16717,7 +16720,7 @@ __export(locales_exports, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error = () => {
   const Sizable = {
@@ -16830,7 +16833,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error2 = () => {
   const Sizable = {
@@ -16942,7 +16945,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getBelarusianPlural(count2, one, few, many) {
   const absCount = Math.abs(count2);
@@ -17112,7 +17115,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error4 = () => {
   const Sizable = {
@@ -17239,7 +17242,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error5 = () => {
   const Sizable = {
@@ -17354,7 +17357,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error6 = () => {
   const Sizable = {
@@ -17469,7 +17472,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error7 = () => {
   const Sizable = {
@@ -17603,7 +17606,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error8 = () => {
   const Sizable = {
@@ -17721,7 +17724,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error9 = () => {
   const Sizable = {
@@ -17843,7 +17846,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error10 = () => {
   const Sizable = {
@@ -17958,7 +17961,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error11 = () => {
   const Sizable = {
@@ -18072,7 +18075,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error12 = () => {
   const Sizable = {
@@ -18198,7 +18201,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error13 = () => {
   const Sizable = {
@@ -18314,7 +18317,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error14 = () => {
   const Sizable = {
@@ -18452,7 +18455,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error15 = () => {
   const Sizable = {
@@ -18573,7 +18576,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error16 = () => {
   const Sizable = {
@@ -18692,7 +18695,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error17 = () => {
   const Sizable = {
@@ -18823,7 +18826,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error18 = () => {
   const Sizable = {
@@ -18937,7 +18940,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error19 = () => {
   const Sizable = {
@@ -19052,7 +19055,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error20 = () => {
   const TypeNames = {
@@ -19255,7 +19258,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error21 = () => {
   const Sizable = {
@@ -19368,7 +19371,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error22 = () => {
   const Sizable = {
@@ -19496,7 +19499,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error23 = () => {
   const Sizable = {
@@ -19611,7 +19614,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getArmenianPlural(count2, one, many) {
   return Math.abs(count2) === 1 ? one : many;
@@ -19771,7 +19774,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error25 = () => {
   const Sizable = {
@@ -19884,7 +19887,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error26 = () => {
   const Sizable = {
@@ -20000,7 +20003,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error27 = () => {
   const Sizable = {
@@ -20115,7 +20118,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error28 = () => {
   const Sizable = {
@@ -20229,7 +20232,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error29 = () => {
   const Sizable = {
@@ -20348,10 +20351,10 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error30 = () => {
   const Sizable = {
@@ -20468,12 +20471,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error31 = () => {
   const Sizable = {
@@ -20590,7 +20593,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error32 = () => {
   const Sizable = {
@@ -20708,7 +20711,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -20917,7 +20920,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error34 = () => {
   const Sizable = {
@@ -21033,7 +21036,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error35 = () => {
   const Sizable = {
@@ -21147,7 +21150,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error36 = () => {
   const Sizable = {
@@ -21260,7 +21263,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error37 = () => {
   const Sizable = {
@@ -21377,7 +21380,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error38 = () => {
   const Sizable = {
@@ -21492,7 +21495,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error39 = () => {
   const Sizable = {
@@ -21607,7 +21610,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error40 = () => {
   const Sizable = {
@@ -21723,7 +21726,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error41 = () => {
   const Sizable = {
@@ -21844,7 +21847,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error42 = () => {
   const Sizable = {
@@ -21960,7 +21963,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error43 = () => {
   const Sizable = {
@@ -22105,7 +22108,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error44 = () => {
   const Sizable = {
@@ -22251,7 +22254,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error45 = () => {
   const Sizable = {
@@ -22375,7 +22378,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getRussianPlural(count2, one, few, many) {
   const absCount = Math.abs(count2);
@@ -22545,7 +22548,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error47 = () => {
   const Sizable = {
@@ -22663,7 +22666,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error48 = () => {
   const Sizable = {
@@ -22779,7 +22782,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error49 = () => {
   const Sizable = {
@@ -22896,7 +22899,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error50 = () => {
   const Sizable = {
@@ -23013,7 +23016,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error51 = () => {
   const Sizable = {
@@ -23131,7 +23134,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error52 = () => {
   const Sizable = {
@@ -23248,7 +23251,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error53 = () => {
   const Sizable = {
@@ -23357,7 +23360,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error54 = () => {
   const Sizable = {
@@ -23469,10 +23472,10 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error55 = () => {
   const Sizable = {
@@ -23587,12 +23590,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error56 = () => {
   const Sizable = {
@@ -23709,7 +23712,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error57 = () => {
   const Sizable = {
@@ -23824,7 +23827,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error58 = () => {
   const Sizable = {
@@ -23939,7 +23942,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error59 = () => {
   const Sizable = {
@@ -24055,7 +24058,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error60 = () => {
   const Sizable = {
@@ -24169,7 +24172,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error61 = () => {
   const Sizable = {
@@ -24283,7 +24286,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
@@ -24334,7 +24337,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
@@ -25945,7 +25948,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function snapshotChecks(def) {
   if (def.checks)
@@ -27005,7 +27008,7 @@ function _stringFormat(Class2, format2, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function assignProps(target, ...sources) {
   for (const source of sources) {
@@ -27536,7 +27539,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
   return finalize(ctx, schema);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var narrowMin = (agg, key, value2) => {
   if (agg[key] === void 0 || value2 > agg[key])
@@ -28285,7 +28288,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
@@ -28364,11 +28367,11 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -28550,7 +28553,7 @@ __export(schemas_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -28586,10 +28589,10 @@ __export(checks_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
@@ -28636,7 +28639,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -28650,7 +28653,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -30115,7 +30118,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var ZodIssueCode = {
   invalid_type: "invalid_type",
@@ -30142,10 +30145,10 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -30171,7 +30174,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -30904,10 +30907,10 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
@@ -31063,7 +31066,7 @@ function visit(schema, fnOrHandlers) {
   return run2(schema);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -31075,7 +31078,7 @@ function deepPartial(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function withChecks(side, checks) {
   if (!checks?.length)
@@ -31106,7 +31109,7 @@ function output(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -31131,846 +31134,6 @@ function bigint3(params) {
 function date4(params) {
   return _coercedDate(ZodDate, params);
 }
-
-// src/state/types.ts
-var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
-var count = external_exports.number().int().nonnegative();
-var phaseName = external_exports.string().min(1);
-var ROLLOUT_STATUSES = [
-  "none",
-  "applying",
-  "holding",
-  "healthy",
-  "failed",
-  "paused",
-  "rolling-back",
-  "rolled-back",
-  "complete"
-];
-var leaseHolder = external_exports.strictObject({
-  host: external_exports.string().min(1),
-  pid: external_exports.number().int().positive(),
-  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
-  startedAt: isoTime
-});
-var lease = external_exports.strictObject({
-  holder: leaseHolder,
-  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
-});
-var stepProgress = external_exports.strictObject({
-  done: external_exports.boolean(),
-  batches: count,
-  items: count,
-  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
-  startedAt: isoTime.optional(),
-  finishedAt: isoTime.optional()
-});
-var gateSample = external_exports.strictObject({
-  check: external_exports.string(),
-  at: isoTime.describe("When the measurement started."),
-  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
-  value: external_exports.number().nullable(),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]),
-  durationMs: external_exports.number().nonnegative(),
-  error: external_exports.string().optional(),
-  reason: external_exports.string().optional(),
-  detail: external_exports.unknown().optional()
-});
-var gateState = external_exports.strictObject({
-  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
-  startedAt: isoTime,
-  passesAt: isoTime.describe("startedAt + hold."),
-  samples: external_exports.array(gateSample),
-  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
-});
-var cohortState = external_exports.strictObject({
-  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
-  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
-  percent: external_exports.number().optional()
-});
-var hold = external_exports.strictObject({
-  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
-  reason: external_exports.string()
-});
-var failure2 = external_exports.strictObject({
-  phase: external_exports.string(),
-  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
-  reason: external_exports.string(),
-  at: isoTime
-});
-var rolloutState = external_exports.strictObject({
-  name: external_exports.string().min(1),
-  applied: phaseName.describe("The applied phase, or 'none'."),
-  status: external_exports.enum(ROLLOUT_STATUSES),
-  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
-  step: external_exports.string().nullable().optional().describe("The step running now."),
-  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
-  gate: gateState.nullable().optional(),
-  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
-  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
-  failure: failure2.nullable().optional(),
-  hold: hold.nullable().optional(),
-  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
-  lease: lease.nullable().optional(),
-  updatedAt: isoTime
-});
-
-// src/state/errors.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var LostRaceError = class extends Error {
-  constructor(message2, rollout, options) {
-    super(message2, options);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LostRaceError";
-};
-var StateStoreError = class extends Error {
-  constructor(message2, stderr = "") {
-    super(stderr ? `${message2}: ${stderr.trim()}` : message2);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "StateStoreError";
-};
-var LeaseLostError = class extends Error {
-  constructor(message2, rollout) {
-    super(message2);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LeaseLostError";
-};
-var StateFileError = class extends Error {
-  constructor(at, field, problem, otherRepair) {
-    const file2 = `${at.rollout}/state.json`;
-    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
-    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
-    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
-    super(
-      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
-    );
-    this.at = at;
-    this.field = field;
-    this.problem = problem;
-  }
-  at;
-  field;
-  problem;
-  name = "StateFileError";
-};
-
-// src/state/state-file.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-function fieldPath(path) {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-function excerpt(value2) {
-  const text = value2 === void 0 ? "nothing" : JSON.stringify(value2) ?? String(value2);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function valueAt(root2, path) {
-  let v = root2;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[key];
-  }
-  return v;
-}
-function describeIssue(root2, issue2) {
-  if (issue2.code === "unrecognized_keys") {
-    const keys = issue2.keys.map((k) => fieldPath([...issue2.path, k]));
-    return {
-      field: keys[0] ?? null,
-      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
-    };
-  }
-  const field = issue2.path.length ? fieldPath(issue2.path) : null;
-  const found = valueAt(root2, issue2.path);
-  const text = issue2.code === "invalid_type" ? issue2.message.replace(/^Invalid input: /, "") : issue2.message;
-  const message2 = text.charAt(0).toLowerCase() + text.slice(1);
-  return { field, problem: `${message2}; found ${excerpt(found)}` };
-}
-function parseStateFile(text, at) {
-  let json2;
-  try {
-    json2 = JSON.parse(text);
-  } catch (err) {
-    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
-  }
-  const parsed = rolloutState.safeParse(json2);
-  if (!parsed.success) {
-    const { field, problem } = describeIssue(json2, parsed.error.issues[0]);
-    throw new StateFileError(at, field, problem);
-  }
-  if (parsed.data.name !== at.rollout)
-    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed.data.name)}, but the file is ${at.rollout}'s`);
-  return parsed.data;
-}
-var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
-function checkPhases(state, phases, at) {
-  const known2 = /* @__PURE__ */ new Set(["none", ...phases]);
-  const have = ["none", ...phases].join(", ");
-  if (!known2.has(state.applied))
-    throw new StateFileError(
-      at,
-      "applied",
-      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
-      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
-    );
-  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
-  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
-    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
-  if (state.status === "holding" && !state.gate)
-    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
-  if (state.rollbackTo != null && !known2.has(state.rollbackTo))
-    throw new StateFileError(
-      at,
-      "rollbackTo",
-      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
-    );
-  if (state.gate && state.gate.phase !== state.applied)
-    throw new StateFileError(
-      at,
-      "gate.phase",
-      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
-    );
-}
-
-// src/state/store.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { setTimeout as sleep } from "node:timers/promises";
-
-// src/state/ledger.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createInterface as createInterface2 } from "node:readline";
-
-// src/state/tree.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createInterface } from "node:readline";
-function parseLsTree(out) {
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
-    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
-    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
-    if (size !== void 0 && size !== "-") entry.size = Number(size);
-    entries.push(entry);
-  }
-  return entries;
-}
-async function listTree(git, treeish) {
-  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
-}
-async function listTreeIfAny(git, treeish, long = false) {
-  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
-  if (r.code === 0) return parseLsTree(r.stdout);
-  if (isMissingObject(r.stderr)) return null;
-  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
-}
-async function writeTree(git, entries) {
-  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
-  return (await git.ok(["mktree", "-z"], input2)).trim();
-}
-function withEntry(entries, entry) {
-  return [...entries.filter((e) => e.name !== entry.name), entry];
-}
-var TreeWriter = class {
-  constructor(git) {
-    this.git = git;
-    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
-    this.done = exited(this.child);
-    this.child.stdin?.on("error", () => void 0);
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-  git;
-  child;
-  lines;
-  done;
-  queue = Promise.resolve();
-  write(entries) {
-    if (entries.length === 0) return writeTree(this.git, entries);
-    const run2 = async () => {
-      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
-      const line = await this.lines.next();
-      if (line.done) {
-        const r = await this.done;
-        throw new StateStoreError("git mktree --batch failed", r.stderr);
-      }
-      return line.value.trim();
-    };
-    const p = this.queue.then(run2, run2);
-    this.queue = p.catch(() => void 0);
-    return p;
-  }
-  async close() {
-    this.child.stdin?.end();
-    await this.done;
-  }
-};
-
-// src/state/ledger.ts
-var LEDGER_FILE = "ledger.jsonl";
-var SEALED_DIR = "ledger";
-var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
-function blobEntry(name2, oid) {
-  return { mode: "100644", type: "blob", oid, name: name2 };
-}
-function segmentNumber(name2) {
-  const m = /^(\d+)\.jsonl$/.exec(name2);
-  return m ? Number(m[1]) : Number.NaN;
-}
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
-  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  const liveSize = live2?.size ?? 0;
-  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
-    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
-  }
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [sealed, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text)
-  ]);
-  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
-  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
-  return withEntry(
-    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
-    blobEntry(LEDGER_FILE, fresh)
-  );
-}
-async function appendBlob(git, oldBlob, text) {
-  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
-  const out = [];
-  hash2.stdout?.on("data", (c) => out.push(c));
-  const hashDone = exited(hash2);
-  const stdin = hash2.stdin;
-  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
-  stdin.on("error", () => void 0);
-  if (oldBlob) {
-    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
-    const r2 = await exited(cat);
-    if (r2.code !== 0) {
-      hash2.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
-    }
-  }
-  stdin.end(text);
-  const r = await hashDone;
-  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
-  return Buffer.concat(out).toString("utf8").trim();
-}
-async function ledgerSegments(git, dirSpec) {
-  const dir = await listTreeIfAny(git, dirSpec);
-  if (!dir) return [];
-  const segments = [];
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  if (sealedDir) {
-    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
-    segments.push(...sealed.map((e) => e.oid));
-  }
-  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  if (live2) segments.push(live2.oid);
-  return segments;
-}
-function parseLine(line, where) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
-  }
-}
-async function* streamLedger(git, blobs) {
-  for (const blob of blobs) {
-    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-    const done = exited(cat);
-    const stdout = cat.stdout;
-    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
-    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
-    let finished = false;
-    try {
-      for await (const line of lines) {
-        if (line) yield parseLine(line, blob);
-      }
-      finished = true;
-    } finally {
-      lines.close();
-      if (!finished) cat.kill();
-    }
-    const r = await done;
-    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  }
-}
-function countNewlines(buf) {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
-}
-async function tailBlob(git, blob, n) {
-  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-  const done = exited(cat);
-  const chunks = [];
-  let newlines = 0;
-  for await (const chunk of cat.stdout ?? []) {
-    const c = { buf: chunk, newlines: countNewlines(chunk) };
-    chunks.push(c);
-    newlines += c.newlines;
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
-      newlines -= chunks.shift()?.newlines ?? 0;
-  }
-  const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr))
-    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
-  return text.split("\n").filter((l) => l.length > 0).slice(-n);
-}
-async function tailLedger(git, blobs, n) {
-  const out = [];
-  let have = 0;
-  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
-    const blob = blobs[i];
-    const lines = await tailBlob(git, blob, n - have);
-    out.unshift(lines.map((l) => parseLine(l, blob)));
-    have += lines.length;
-  }
-  return out.flat();
-}
-
-// src/state/store.ts
-var DEFAULT_STATE_BRANCH = "rollouts-state";
-var STATE_FILE = "state.json";
-var MAX_REBASES = 10;
-function assertRolloutName(name2) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
-    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
-  }
-}
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
-    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
-  }
-}
-function isLocalCasFailure(stderr) {
-  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
-}
-function isPushRace(stdout, stderr) {
-  const text = `${stdout}
-${stderr}`;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
-    text
-  );
-}
-var GitStateStore = class {
-  repo;
-  branch;
-  remote;
-  git;
-  attempts;
-  backoffMs;
-  segmentBytes;
-  /** Commits this store has read or made, so it need not check they are present before building on them. */
-  known = /* @__PURE__ */ new Set();
-  constructor(opts) {
-    this.repo = opts.repo;
-    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
-    assertBranchName(this.branch);
-    this.remote = opts.remote;
-    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
-    this.attempts = opts.attempts ?? 5;
-    this.backoffMs = opts.backoffMs ?? 25;
-    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  }
-  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
-  get ref() {
-    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
-  }
-  /** The commit at the tip of the state branch, or null when it does not exist yet. */
-  async tip(opts = {}) {
-    if (this.remote && opts.fetch !== false) await this.fetch();
-    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
-    if (r.code === 0) return this.remember(r.stdout.trim());
-    if (r.code === 1) return null;
-    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
-  }
-  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
-  stateFile(name2, commit) {
-    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
-    return { rollout: name2, branch: this.branch, ref, remote: this.remote, commit };
-  }
-  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
-  async readState(name2, opts = {}) {
-    assertRolloutName(name2);
-    const tip = await this.tip(opts);
-    if (!tip) return { state: null, version: null };
-    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
-    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
-    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
-    return { state: null, version: dir.code === 0 ? tip : null };
-  }
-  /** Names of the rollouts that have a state file. */
-  async listRollouts(opts = {}) {
-    const tip = await this.tip(opts);
-    if (!tip) return [];
-    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
-    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
-  }
-  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
-  async *readLedger(name2, opts = {}) {
-    assertRolloutName(name2);
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return;
-    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
-  }
-  /** The last `n` ledger entries of a rollout, oldest first. */
-  async tailLedger(name2, n, opts = {}) {
-    assertRolloutName(name2);
-    if (n <= 0) return [];
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return [];
-    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
-  }
-  /**
-   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
-   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
-   * the commit is rebuilt on it. Returns the new version.
-   */
-  async commit(change) {
-    const { name: name2 } = change;
-    assertRolloutName(name2);
-    if (change.state && change.state.name !== name2) {
-      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
-    }
-    const entries = change.ledger ?? [];
-    if (!change.state && entries.length === 0) {
-      if (change.expected) return change.expected;
-      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
-    }
-    const trees = new TreeWriter(this.git);
-    try {
-      return await this.commitWith(trees, change, entries);
-    } finally {
-      await trees.close();
-    }
-  }
-  async commitWith(trees, change, entries) {
-    const { name: name2 } = change;
-    const base = change.expected ?? await this.tip({ fetch: false });
-    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
-      await this.fetch();
-      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
-    }
-    const [root2, dir, stateBlob] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
-      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
-`) : null
-    ]);
-    const baseDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-    if (change.expected === null && baseDir)
-      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
-    let entriesOfDir = dir ?? [];
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
-    if (entries.length > 0) {
-      const text = ledgerLines(entries);
-      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
-    }
-    const newDir = await trees.write(entriesOfDir);
-    const message2 = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, name2, newDir, baseDir, base, root2, message2);
-  }
-  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message2) {
-    let base = firstBase;
-    let root2 = firstRoot;
-    let stuck = 0;
-    for (let rebase = 0; ; rebase++) {
-      const tree = await trees.write(withEntry(root2, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
-      const parents = base ? ["-p", base] : [];
-      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message2, ...parents, tree])).trim();
-      let lost;
-      try {
-        await this.publish(commit, base, message2);
-        return this.remember(commit);
-      } catch (e) {
-        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
-        lost = e;
-      }
-      const tip = await this.tip({ fetch: true });
-      root2 = tip ? await listTree(this.git, tip) : [];
-      const tipDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir)
-        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
-      if (tip === base) {
-        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
-        await sleep(5 + Math.random() * 20);
-      }
-      base = tip;
-    }
-  }
-  /**
-   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
-   * throw LostRaceError.
-   */
-  async update(name2, plan2, opts = {}) {
-    const attempts = opts.attempts ?? this.attempts;
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readState(name2);
-      const change = await plan2(current.state, { version: current.version, attempt });
-      if (!change) return { ...current, committed: false, attempts: attempt };
-      try {
-        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
-        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
-      } catch (e) {
-        if (!(e instanceof LostRaceError)) throw e;
-        if (attempt >= attempts) {
-          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
-        }
-      }
-      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      await sleep(delay);
-    }
-  }
-  remember(commit) {
-    if (this.known.size > 1e3) this.known.clear();
-    this.known.add(commit);
-    return commit;
-  }
-  async hasCommit(oid) {
-    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
-  }
-  async publish(commit, base, message2) {
-    if (!this.remote) {
-      const r2 = await this.git.run(["update-ref", "-m", message2, `refs/heads/${this.branch}`, commit, base ?? ""]);
-      if (r2.code === 0) return;
-      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
-      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
-    }
-    const r = await this.git.run([
-      "push",
-      "--porcelain",
-      "--no-verify",
-      this.remote,
-      `${commit}:refs/heads/${this.branch}`
-    ]);
-    if (r.code !== 0) {
-      if (isPushRace(r.stdout, r.stderr)) {
-        const why2 = `${r.stdout}
-${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
-        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
-      }
-      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
-${r.stderr}`);
-    }
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${commit}
-update refs/heads/${this.branch} ${commit}
-`
-    );
-  }
-  async fetch() {
-    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
-    for (let attempt = 1; ; attempt++) {
-      const remote = this.remote ?? "";
-      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
-      if (r.code === 0) return;
-      if (/couldn't find remote ref/i.test(r.stderr)) {
-        await this.git.run(["update-ref", "-d", this.ref]);
-        return;
-      }
-      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
-        await sleep(10 + Math.random() * 40);
-        continue;
-      }
-      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
-    }
-  }
-};
-
-// src/state/lease.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { hostname as hostname3 } from "node:os";
-function isPidAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code !== "ESRCH";
-  }
-}
-function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
-  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
-  if (runId) holder.runId = runId;
-  return holder;
-}
-function isSameHolder(a, b) {
-  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
-}
-function holderLabel(h) {
-  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
-}
-function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
-  if (!lease2) return "free";
-  if (isSameHolder(lease2.holder, me)) return "mine";
-  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
-  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
-  if (Date.parse(lease2.expiresAt) < now.getTime()) return "expired";
-  return "held";
-}
-function withLease(state, me, ttlMs, now) {
-  return {
-    ...state,
-    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
-    updatedAt: now.toISOString()
-  };
-}
-function withRenewedLease(state, me, ttlMs, now) {
-  const lease2 = state.lease;
-  if (!lease2 || !isSameHolder(lease2.holder, me)) {
-    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
-    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
-  }
-  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
-}
-function initialRolloutState(name2, now) {
-  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
-}
-async function claimLease(store, name2, me, ttlMs, opts = {}) {
-  let verdict = "free";
-  const result = await store.update(name2, async (current, ctx) => {
-    opts.check?.(current, ctx.version);
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    const lease2 = current?.lease ?? null;
-    let runFinished = false;
-    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
-    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) >= now.getTime()) {
-      runFinished = await opts.isRunFinished(lease2.holder);
-    }
-    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
-    if (verdict === "held") return null;
-    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
-    const ledger = [];
-    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
-      ledger.push({
-        time: now.toISOString(),
-        actor: holderLabel(me),
-        rollout: name2,
-        kind: "lease-takeover",
-        result: { verdict, previous: lease2 }
-      });
-    }
-    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
-  });
-  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
-  return { state: result.state, version: result.version, verdict };
-}
-async function releaseLease(store, name2, me, opts = {}) {
-  const result = await store.update(name2, (current) => {
-    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    return {
-      state: { ...current, lease: null, updatedAt: now.toISOString() },
-      message: `lease released by ${holderLabel(me)}`
-    };
-  });
-  return result.version;
-}
-
-// src/engine/pass.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/engine/context.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createHash } from "node:crypto";
-
-// src/engine/mask.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var Masker = class {
-  values = [];
-  add(value2) {
-    if (value2 && value2.length >= 4 && !this.values.includes(value2)) {
-      this.values.push(value2);
-      this.values.sort((a, b) => b.length - a.length);
-    }
-  }
-  mask(text) {
-    let out = text;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
-    return out;
-  }
-  /** A JSON value with every secret inside its strings masked. */
-  maskValue(value2) {
-    if (this.values.length === 0) return value2;
-    const text = JSON.stringify(value2);
-    if (text === void 0) return value2;
-    const masked = this.mask(text);
-    return masked === text ? value2 : JSON.parse(masked);
-  }
-};
-
-// src/engine/context.ts
-function allowedEnv(m, source, masker) {
-  const env = {};
-  for (const name2 of m.env) {
-    const v = source[name2];
-    if (v !== void 0) {
-      env[name2] = v;
-      masker.add(v);
-    }
-  }
-  return env;
-}
-function runContext(deps, m, dryRun = false) {
-  const masker = new Masker();
-  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
-}
-function templateContext(rc, phase2, cohort2) {
-  return {
-    rollout: { name: rc.manifest.name },
-    phase: { name: phase2 },
-    vars: rc.manifest.vars,
-    env: rc.env,
-    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
-    run: { dryRun: rc.dryRun }
-  };
-}
-function batchKey(parts) {
-  const text = JSON.stringify([
-    parts.rollout,
-    parts.phase,
-    parts.kind,
-    parts.step,
-    parts.generation,
-    parts.dryRun,
-    parts.cursor ?? null
-  ]);
-  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
-}
-
-// src/engine/gate.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/manifest/index.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/manifest/schema.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/manifest/check-kinds.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -32337,7 +31500,7 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 import { readFile, readdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 init_define_ROLLOUTS_REPORT_ASSETS();
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
 function defineScalarTag(tagName, options) {
@@ -34843,10 +34006,10 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/manifest/cel.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/index.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/errors.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var CelError = class extends Error {
   #node;
@@ -34961,16 +34124,16 @@ function attachErrorAst(error62, node2) {
   return error62;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/evaluator.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/registry.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/registry.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/functions.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/functions.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/optional.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/optional.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var Optional = class _Optional {
   #value;
@@ -35116,7 +34279,7 @@ function register(registry2) {
   );
 }
 
-// node_modules/@marcbachmann/cel-js/lib/globals.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/globals.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var hasOwn = Object.hasOwn;
 var objKeys = Object.keys;
@@ -35154,7 +34317,7 @@ var RESERVED = /* @__PURE__ */ new Set([
   "prototype"
 ]);
 
-// node_modules/@marcbachmann/cel-js/lib/functions.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/functions.js
 var UnsignedInt = class {
   #value;
   constructor(value2) {
@@ -35607,7 +34770,7 @@ function stringSize(str2) {
   return count2;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/registry.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/registry.js
 var Type = class {
   #name;
   constructor(name2) {
@@ -36864,10 +36027,10 @@ function protobufjsTypeToCelType(protoType, resolvedType) {
   }
 }
 
-// node_modules/@marcbachmann/cel-js/lib/macros.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/macros.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/operators.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/operators.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var dynType2 = celTypes.dyn;
 var Base = class {
@@ -37566,7 +36729,7 @@ for (const op of objKeys(OPERATORS)) {
   if (obj.alias) OPERATORS[obj.alias] = obj;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/macros.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/macros.js
 var identity = (x) => x;
 function assertIdentifier(node2, message2) {
   if (node2.op === "id") return node2.args;
@@ -37771,7 +36934,7 @@ function registerMacros(registry2) {
   });
 }
 
-// node_modules/@marcbachmann/cel-js/lib/overloads.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/overloads.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function registerOverloads(registry2) {
   const unaryOverload = (op, t, h, ret) => registry2.unaryOverload(op, t, h, ret, false);
@@ -37958,7 +37121,7 @@ function isEqual(a, b, ast, ev) {
   throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a}`, ast);
 }
 
-// node_modules/@marcbachmann/cel-js/lib/type-checker.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/type-checker.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
 var TypeChecker = class extends Base {
@@ -38020,7 +37183,7 @@ var TypeChecker = class extends Base {
   }
 };
 
-// node_modules/@marcbachmann/cel-js/lib/parser.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/parser.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var TOKEN = {
   EOF: 0,
@@ -38871,7 +38034,7 @@ var Parser = class {
   }
 };
 
-// node_modules/@marcbachmann/cel-js/lib/options.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/options.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var DEFAULT_LIMITS = objFreeze({
   maxAstNodes: 1e5,
@@ -38914,7 +38077,7 @@ function createOptions(opts, base = DEFAULT_OPTIONS) {
   });
 }
 
-// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/evaluator.js
 var globalRegistry2 = createRegistry({ enableOptionalTypes: false });
 registerFunctions(globalRegistry2);
 registerOverloads(globalRegistry2);
@@ -39055,7 +38218,7 @@ function parse3(expression) {
   return globalEnvironment.parse(expression);
 }
 
-// node_modules/@marcbachmann/cel-js/lib/serialize.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/serialize.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/manifest/cel.ts
@@ -39660,7 +38823,6 @@ function manifestJsonSchema() {
 }
 
 // src/checks/gate.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
 function dueSlackMs(everyMs) {
   return Math.min(everyMs / 10, 3e4);
 }
@@ -39780,6 +38942,844 @@ function decideGate(input2) {
   const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
   return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
 }
+
+// src/state/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/state/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
+var count = external_exports.number().int().nonnegative();
+var phaseName = external_exports.string().min(1);
+var ROLLOUT_STATUSES = [
+  "none",
+  "applying",
+  "holding",
+  "healthy",
+  "failed",
+  "paused",
+  "rolling-back",
+  "rolled-back",
+  "complete"
+];
+var leaseHolder = external_exports.strictObject({
+  host: external_exports.string().min(1),
+  pid: external_exports.number().int().positive(),
+  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
+  startedAt: isoTime
+});
+var lease = external_exports.strictObject({
+  holder: leaseHolder,
+  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
+});
+var stepProgress = external_exports.strictObject({
+  done: external_exports.boolean(),
+  batches: count,
+  items: count,
+  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional()
+});
+var gateSample = external_exports.strictObject({
+  check: external_exports.string(),
+  at: isoTime.describe("When the measurement started."),
+  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
+  value: external_exports.number().nullable(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  durationMs: external_exports.number().nonnegative(),
+  error: external_exports.string().optional(),
+  reason: external_exports.string().optional(),
+  detail: external_exports.unknown().optional()
+});
+var gateState = external_exports.strictObject({
+  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
+  startedAt: isoTime,
+  passesAt: isoTime.describe("startedAt + hold."),
+  samples: external_exports.array(gateSample),
+  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
+});
+var cohortState = external_exports.strictObject({
+  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
+  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
+  percent: external_exports.number().optional()
+});
+var hold = external_exports.strictObject({
+  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
+  reason: external_exports.string()
+});
+var failure2 = external_exports.strictObject({
+  phase: external_exports.string(),
+  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
+  reason: external_exports.string(),
+  at: isoTime
+});
+var rolloutState = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  applied: phaseName.describe("The applied phase, or 'none'."),
+  status: external_exports.enum(ROLLOUT_STATUSES),
+  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
+  step: external_exports.string().nullable().optional().describe("The step running now."),
+  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
+  gate: gateState.nullable().optional(),
+  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
+  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
+  failure: failure2.nullable().optional(),
+  hold: hold.nullable().optional(),
+  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  lease: lease.nullable().optional(),
+  updatedAt: isoTime
+});
+
+// src/state/errors.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var LostRaceError = class extends Error {
+  constructor(message2, rollout, options) {
+    super(message2, options);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LostRaceError";
+};
+var StateStoreError = class extends Error {
+  constructor(message2, stderr = "") {
+    super(stderr ? `${message2}: ${stderr.trim()}` : message2);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "StateStoreError";
+};
+var LeaseLostError = class extends Error {
+  constructor(message2, rollout) {
+    super(message2);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LeaseLostError";
+};
+var StateFileError = class extends Error {
+  constructor(at, field, problem, otherRepair) {
+    const file2 = `${at.rollout}/state.json`;
+    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
+    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
+    );
+    this.at = at;
+    this.field = field;
+    this.problem = problem;
+  }
+  at;
+  field;
+  problem;
+  name = "StateFileError";
+};
+
+// src/state/state-file.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+function excerpt(value2) {
+  const text = value2 === void 0 ? "nothing" : JSON.stringify(value2) ?? String(value2);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function valueAt(root2, path) {
+  let v = root2;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+function describeIssue(root2, issue2) {
+  if (issue2.code === "unrecognized_keys") {
+    const keys = issue2.keys.map((k) => fieldPath([...issue2.path, k]));
+    return {
+      field: keys[0] ?? null,
+      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
+    };
+  }
+  const field = issue2.path.length ? fieldPath(issue2.path) : null;
+  const found = valueAt(root2, issue2.path);
+  const text = issue2.code === "invalid_type" ? issue2.message.replace(/^Invalid input: /, "") : issue2.message;
+  const message2 = text.charAt(0).toLowerCase() + text.slice(1);
+  return { field, problem: `${message2}; found ${excerpt(found)}` };
+}
+function parseStateFile(text, at) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+  }
+  const parsed = rolloutState.safeParse(json2);
+  if (!parsed.success) {
+    const { field, problem } = describeIssue(json2, parsed.error.issues[0]);
+    throw new StateFileError(at, field, problem);
+  }
+  if (parsed.data.name !== at.rollout)
+    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed.data.name)}, but the file is ${at.rollout}'s`);
+  return parsed.data;
+}
+var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
+function checkPhases(state, phases, at) {
+  const known2 = /* @__PURE__ */ new Set(["none", ...phases]);
+  const have = ["none", ...phases].join(", ");
+  if (!known2.has(state.applied))
+    throw new StateFileError(
+      at,
+      "applied",
+      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
+    );
+  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+  if (state.status === "holding" && !state.gate)
+    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
+  if (state.rollbackTo != null && !known2.has(state.rollbackTo))
+    throw new StateFileError(
+      at,
+      "rollbackTo",
+      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+    );
+  if (state.gate && state.gate.phase !== state.applied)
+    throw new StateFileError(
+      at,
+      "gate.phase",
+      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
+    );
+}
+
+// src/state/store.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/state/ledger.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface as createInterface2 } from "node:readline";
+
+// src/state/tree.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface } from "node:readline";
+function parseLsTree(out) {
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
+    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
+    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
+    if (size !== void 0 && size !== "-") entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+async function listTree(git, treeish) {
+  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
+}
+async function listTreeIfAny(git, treeish, long = false) {
+  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
+  if (r.code === 0) return parseLsTree(r.stdout);
+  if (isMissingObject(r.stderr)) return null;
+  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
+}
+async function writeTree(git, entries) {
+  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+  return (await git.ok(["mktree", "-z"], input2)).trim();
+}
+function withEntry(entries, entry) {
+  return [...entries.filter((e) => e.name !== entry.name), entry];
+}
+var TreeWriter = class {
+  constructor(git) {
+    this.git = git;
+    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  git;
+  child;
+  lines;
+  done;
+  queue = Promise.resolve();
+  write(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const run2 = async () => {
+      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
+      const line = await this.lines.next();
+      if (line.done) {
+        const r = await this.done;
+        throw new StateStoreError("git mktree --batch failed", r.stderr);
+      }
+      return line.value.trim();
+    };
+    const p = this.queue.then(run2, run2);
+    this.queue = p.catch(() => void 0);
+    return p;
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+};
+
+// src/state/ledger.ts
+var LEDGER_FILE = "ledger.jsonl";
+var SEALED_DIR = "ledger";
+var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+function ledgerLines(entries) {
+  return entries.map((e) => `${JSON.stringify(e)}
+`).join("");
+}
+function blobEntry(name2, oid) {
+  return { mode: "100644", type: "blob", oid, name: name2 };
+}
+function segmentNumber(name2) {
+  const m = /^(\d+)\.jsonl$/.exec(name2);
+  return m ? Number(m[1]) : Number.NaN;
+}
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  const liveSize = live2?.size ?? 0;
+  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
+    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
+  }
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const [sealed, fresh] = await Promise.all([
+    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
+    appendBlob(git, null, text)
+  ]);
+  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
+  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
+  return withEntry(
+    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh)
+  );
+}
+async function appendBlob(git, oldBlob, text) {
+  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const out = [];
+  hash2.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash2);
+  const stdin = hash2.stdin;
+  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
+  stdin.on("error", () => void 0);
+  if (oldBlob) {
+    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+    const r2 = await exited(cat);
+    if (r2.code !== 0) {
+      hash2.kill();
+      await hashDone;
+      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
+    }
+  }
+  stdin.end(text);
+  const r = await hashDone;
+  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
+  return Buffer.concat(out).toString("utf8").trim();
+}
+async function ledgerSegments(git, dirSpec) {
+  const dir = await listTreeIfAny(git, dirSpec);
+  if (!dir) return [];
+  const segments = [];
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  if (sealedDir) {
+    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    segments.push(...sealed.map((e) => e.oid));
+  }
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  if (live2) segments.push(live2.oid);
+  return segments;
+}
+function parseLine(line, where) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
+  }
+}
+async function* streamLedger(git, blobs) {
+  for (const blob of blobs) {
+    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+    const done = exited(cat);
+    const stdout = cat.stdout;
+    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
+    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
+    let finished = false;
+    try {
+      for await (const line of lines) {
+        if (line) yield parseLine(line, blob);
+      }
+      finished = true;
+    } finally {
+      lines.close();
+      if (!finished) cat.kill();
+    }
+    const r = await done;
+    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  }
+}
+function countNewlines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+async function tailBlob(git, blob, n) {
+  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+  const done = exited(cat);
+  const chunks = [];
+  let newlines = 0;
+  for await (const chunk of cat.stdout ?? []) {
+    const c = { buf: chunk, newlines: countNewlines(chunk) };
+    chunks.push(c);
+    newlines += c.newlines;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
+  }
+  const r = await done;
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
+  return text.split("\n").filter((l) => l.length > 0).slice(-n);
+}
+async function tailLedger(git, blobs, n) {
+  const out = [];
+  let have = 0;
+  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
+    const blob = blobs[i];
+    const lines = await tailBlob(git, blob, n - have);
+    out.unshift(lines.map((l) => parseLine(l, blob)));
+    have += lines.length;
+  }
+  return out.flat();
+}
+
+// src/state/store.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+var MAX_REBASES = 10;
+function assertRolloutName(name2) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
+    text
+  );
+}
+var GitStateStore = class {
+  repo;
+  branch;
+  remote;
+  git;
+  attempts;
+  backoffMs;
+  segmentBytes;
+  /** Commits this store has read or made, so it need not check they are present before building on them. */
+  known = /* @__PURE__ */ new Set();
+  constructor(opts) {
+    this.repo = opts.repo;
+    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
+    assertBranchName(this.branch);
+    this.remote = opts.remote;
+    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 25;
+    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  }
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  /** The commit at the tip of the state branch, or null when it does not exist yet. */
+  async tip(opts = {}) {
+    if (this.remote && opts.fetch !== false) await this.fetch();
+    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
+    if (r.code === 0) return this.remember(r.stdout.trim());
+    if (r.code === 1) return null;
+    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
+  }
+  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
+  stateFile(name2, commit) {
+    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
+    return { rollout: name2, branch: this.branch, ref, remote: this.remote, commit };
+  }
+  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
+  async readState(name2, opts = {}) {
+    assertRolloutName(name2);
+    const tip = await this.tip(opts);
+    if (!tip) return { state: null, version: null };
+    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
+    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
+    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
+    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
+    return { state: null, version: dir.code === 0 ? tip : null };
+  }
+  /** Names of the rollouts that have a state file. */
+  async listRollouts(opts = {}) {
+    const tip = await this.tip(opts);
+    if (!tip) return [];
+    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
+    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+  }
+  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  async *readLedger(name2, opts = {}) {
+    assertRolloutName(name2);
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return;
+    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
+  }
+  /** The last `n` ledger entries of a rollout, oldest first. */
+  async tailLedger(name2, n, opts = {}) {
+    assertRolloutName(name2);
+    if (n <= 0) return [];
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return [];
+    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
+  }
+  /**
+   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
+   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
+   * the commit is rebuilt on it. Returns the new version.
+   */
+  async commit(change) {
+    const { name: name2 } = change;
+    assertRolloutName(name2);
+    if (change.state && change.state.name !== name2) {
+      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
+    }
+    const entries = change.ledger ?? [];
+    if (!change.state && entries.length === 0) {
+      if (change.expected) return change.expected;
+      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
+    }
+    const trees = new TreeWriter(this.git);
+    try {
+      return await this.commitWith(trees, change, entries);
+    } finally {
+      await trees.close();
+    }
+  }
+  async commitWith(trees, change, entries) {
+    const { name: name2 } = change;
+    const base = change.expected ?? await this.tip({ fetch: false });
+    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
+      await this.fetch();
+      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    }
+    const [root2, dir, stateBlob] = await Promise.all([
+      base ? listTree(this.git, base) : Promise.resolve([]),
+      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
+      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
+`) : null
+    ]);
+    const baseDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
+    let entriesOfDir = dir ?? [];
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    if (entries.length > 0) {
+      const text = ledgerLines(entries);
+      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+    }
+    const newDir = await trees.write(entriesOfDir);
+    const message2 = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
+    return this.publishRebasing(trees, name2, newDir, baseDir, base, root2, message2);
+  }
+  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
+  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message2) {
+    let base = firstBase;
+    let root2 = firstRoot;
+    let stuck = 0;
+    for (let rebase = 0; ; rebase++) {
+      const tree = await trees.write(withEntry(root2, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
+      const parents = base ? ["-p", base] : [];
+      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message2, ...parents, tree])).trim();
+      let lost;
+      try {
+        await this.publish(commit, base, message2);
+        return this.remember(commit);
+      } catch (e) {
+        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
+        lost = e;
+      }
+      const tip = await this.tip({ fetch: true });
+      root2 = tip ? await listTree(this.git, tip) : [];
+      const tipDir = root2.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
+      if (tip === base) {
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
+        await sleep(5 + Math.random() * 20);
+      }
+      base = tip;
+    }
+  }
+  /**
+   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
+   * throw LostRaceError.
+   */
+  async update(name2, plan2, opts = {}) {
+    const attempts = opts.attempts ?? this.attempts;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readState(name2);
+      const change = await plan2(current.state, { version: current.version, attempt });
+      if (!change) return { ...current, committed: false, attempts: attempt };
+      try {
+        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
+        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof LostRaceError)) throw e;
+        if (attempt >= attempts) {
+          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
+        }
+      }
+      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      await sleep(delay);
+    }
+  }
+  remember(commit) {
+    if (this.known.size > 1e3) this.known.clear();
+    this.known.add(commit);
+    return commit;
+  }
+  async hasCommit(oid) {
+    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
+  }
+  async publish(commit, base, message2) {
+    if (!this.remote) {
+      const r2 = await this.git.run(["update-ref", "-m", message2, `refs/heads/${this.branch}`, commit, base ?? ""]);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why2 = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${commit}
+update refs/heads/${this.branch} ${commit}
+`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    for (let attempt = 1; ; attempt++) {
+      const remote = this.remote ?? "";
+      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
+      if (r.code === 0) return;
+      if (/couldn't find remote ref/i.test(r.stderr)) {
+        await this.git.run(["update-ref", "-d", this.ref]);
+        return;
+      }
+      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+        await sleep(10 + Math.random() * 40);
+        continue;
+      }
+      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
+    }
+  }
+};
+
+// src/state/lease.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { hostname as hostname3 } from "node:os";
+function isPidAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
+  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
+  if (runId) holder.runId = runId;
+  return holder;
+}
+function isSameHolder(a, b) {
+  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
+}
+function holderLabel(h) {
+  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
+}
+function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
+  if (!lease2) return "free";
+  if (isSameHolder(lease2.holder, me)) return "mine";
+  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
+  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
+  if (Date.parse(lease2.expiresAt) < now.getTime()) return "expired";
+  return "held";
+}
+function withLease(state, me, ttlMs, now) {
+  return {
+    ...state,
+    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+    updatedAt: now.toISOString()
+  };
+}
+function withRenewedLease(state, me, ttlMs, now) {
+  const lease2 = state.lease;
+  if (!lease2 || !isSameHolder(lease2.holder, me)) {
+    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
+    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
+  }
+  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
+}
+function initialRolloutState(name2, now) {
+  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
+}
+async function claimLease(store, name2, me, ttlMs, opts = {}) {
+  let verdict = "free";
+  const result = await store.update(name2, async (current, ctx) => {
+    opts.check?.(current, ctx.version);
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    const lease2 = current?.lease ?? null;
+    let runFinished = false;
+    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
+    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) >= now.getTime()) {
+      runFinished = await opts.isRunFinished(lease2.holder);
+    }
+    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
+    if (verdict === "held") return null;
+    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
+    const ledger = [];
+    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
+      ledger.push({
+        time: now.toISOString(),
+        actor: holderLabel(me),
+        rollout: name2,
+        kind: "lease-takeover",
+        result: { verdict, previous: lease2 }
+      });
+    }
+    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
+  });
+  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
+  return { state: result.state, version: result.version, verdict };
+}
+async function releaseLease(store, name2, me, opts = {}) {
+  const result = await store.update(name2, (current) => {
+    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`
+    };
+  });
+  return result.version;
+}
+
+// src/engine/pass.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/context.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createHash } from "node:crypto";
+
+// src/engine/mask.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var Masker = class {
+  values = [];
+  add(value2) {
+    if (value2 && value2.length >= 4 && !this.values.includes(value2)) {
+      this.values.push(value2);
+      this.values.sort((a, b) => b.length - a.length);
+    }
+  }
+  mask(text) {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
+    return out;
+  }
+  /** A JSON value with every secret inside its strings masked. */
+  maskValue(value2) {
+    if (this.values.length === 0) return value2;
+    const text = JSON.stringify(value2);
+    if (text === void 0) return value2;
+    const masked = this.mask(text);
+    return masked === text ? value2 : JSON.parse(masked);
+  }
+};
+
+// src/engine/context.ts
+function allowedEnv(m, source, masker) {
+  const env = {};
+  for (const name2 of m.env) {
+    const v = source[name2];
+    if (v !== void 0) {
+      env[name2] = v;
+      masker.add(v);
+    }
+  }
+  return env;
+}
+function runContext(deps, m, dryRun = false) {
+  const masker = new Masker();
+  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
+}
+function templateContext(rc, phase2, cohort2) {
+  return {
+    rollout: { name: rc.manifest.name },
+    phase: { name: phase2 },
+    vars: rc.manifest.vars,
+    env: rc.env,
+    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
+    run: { dryRun: rc.dryRun }
+  };
+}
+function batchKey(parts) {
+  const text = JSON.stringify([
+    parts.rollout,
+    parts.phase,
+    parts.kind,
+    parts.step,
+    parts.generation,
+    parts.dryRun,
+    parts.cursor ?? null
+  ]);
+  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+}
+
+// src/engine/gate.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/checks/sample.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -42198,7 +42198,13 @@ async function withPass(deps, m, fn, opts = {}) {
 
 // src/engine/reconcile.ts
 var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolled-back"]);
-function decide(m, s) {
+function gateIdle(m, s, now) {
+  const gate2 = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : void 0;
+  if (!gate2 || !s.gate) return false;
+  const verdict = decideGate({ gate: gate2, checks: m.checks, samples: s.gate.samples, startedAt: s.gate.startedAt, now });
+  return verdict.state === "holding" && verdict.due.length === 0;
+}
+function decide(m, s, now = /* @__PURE__ */ new Date()) {
   const clearHold = !!s?.hold && s.hold.desired !== m.phase;
   const held = !!s?.hold && !clearHold;
   const state = s ?? { applied: "none", status: "none" };
@@ -42215,20 +42221,20 @@ function decide(m, s) {
   }
   if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
-  if (s?.status === "holding") return act({ action: "sample" });
+  if (s?.status === "holding") return act({ action: gateIdle(m, s, now) ? "none" : "sample" });
   if (d > a && held) return act({ action: "blocked", message: "held after a rollback: change `phase` to move on" });
   return act({ action: "none" });
 }
-function needsWork(m, s) {
-  const d = decide(m, s);
+function needsWork(m, s, now = /* @__PURE__ */ new Date()) {
+  const d = decide(m, s, now);
   return d.clearHold || d.action !== "none" && d.action !== "blocked";
 }
 async function carryOut(pass) {
   const { manifest: m, deps } = pass;
-  let next = decide(m, pass.state);
+  let next = decide(m, pass.state, pass.now());
   if (next.clearHold) {
     await pass.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
-    next = decide(m, pass.state);
+    next = decide(m, pass.state, pass.now());
   }
   try {
     switch (next.action) {
@@ -42273,8 +42279,9 @@ async function reconcileRollout(deps, m) {
   try {
     const { state, version: version2 } = await deps.store.readState(m.name);
     checkStateFits(deps.store, m, state, version2);
-    const planned = decide(m, state);
-    if (!needsWork(m, state))
+    const now = deps.now?.() ?? /* @__PURE__ */ new Date();
+    const planned = decide(m, state, now);
+    if (!needsWork(m, state, now))
       return planned.action === "blocked" ? outcomeOf(m, state, "blocked", planned.message) : outcomeOf(m, state, "unchanged");
     return await withPass(deps, m, carryOut) ?? busyOutcome(m, state);
   } catch (err) {

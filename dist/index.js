@@ -53,9 +53,9 @@ var init_define_ROLLOUTS_REPORT_ASSETS = __esm({
   }
 });
 
-// node_modules/tunnel/lib/tunnel.js
+// ../../main/node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
-  "node_modules/tunnel/lib/tunnel.js"(exports) {
+  "../../main/node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var net = __require("net");
@@ -284,17 +284,17 @@ var require_tunnel = __commonJS({
   }
 });
 
-// node_modules/tunnel/index.js
+// ../../main/node_modules/tunnel/index.js
 var require_tunnel2 = __commonJS({
-  "node_modules/tunnel/index.js"(exports, module) {
+  "../../main/node_modules/tunnel/index.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = require_tunnel();
   }
 });
 
-// node_modules/undici/lib/core/symbols.js
+// ../../main/node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
-  "node_modules/undici/lib/core/symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/symbols.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
       kClose: /* @__PURE__ */ Symbol("close"),
@@ -366,9 +366,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/errors.js
+// ../../main/node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
-  "node_modules/undici/lib/core/errors.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/errors.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
@@ -725,9 +725,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/constants.js
+// ../../main/node_modules/undici/lib/core/constants.js
 var require_constants = __commonJS({
-  "node_modules/undici/lib/core/constants.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/constants.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var headerNameLowerCasedRecord = {};
@@ -841,9 +841,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/tree.js
+// ../../main/node_modules/undici/lib/core/tree.js
 var require_tree = __commonJS({
-  "node_modules/undici/lib/core/tree.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/tree.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -982,9 +982,9 @@ var require_tree = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/util.js
+// ../../main/node_modules/undici/lib/core/util.js
 var require_util = __commonJS({
-  "node_modules/undici/lib/core/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -1489,9 +1489,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/diagnostics.js
+// ../../main/node_modules/undici/lib/core/diagnostics.js
 var require_diagnostics = __commonJS({
-  "node_modules/undici/lib/core/diagnostics.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/diagnostics.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var diagnosticsChannel = __require("node:diagnostics_channel");
@@ -1675,9 +1675,9 @@ var require_diagnostics = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/request.js
+// ../../main/node_modules/undici/lib/core/request.js
 var require_request = __commonJS({
-  "node_modules/undici/lib/core/request.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/request.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -2072,9 +2072,9 @@ var require_request = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/dispatcher.js
+// ../../main/node_modules/undici/lib/dispatcher/dispatcher.js
 var require_dispatcher = __commonJS({
-  "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var EventEmitter = __require("node:events");
@@ -2128,9 +2128,9 @@ var require_dispatcher = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/dispatcher-base.js
+// ../../main/node_modules/undici/lib/dispatcher/dispatcher-base.js
 var require_dispatcher_base = __commonJS({
-  "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var buffer = __require("node:buffer");
@@ -2306,9 +2306,9 @@ var require_dispatcher_base = __commonJS({
   }
 });
 
-// node_modules/undici/lib/util/timers.js
+// ../../main/node_modules/undici/lib/util/timers.js
 var require_timers = __commonJS({
-  "node_modules/undici/lib/util/timers.js"(exports, module) {
+  "../../main/node_modules/undici/lib/util/timers.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var fastNow = 0;
@@ -2538,9 +2538,9 @@ var require_timers = __commonJS({
   }
 });
 
-// node_modules/undici/lib/core/connect.js
+// ../../main/node_modules/undici/lib/core/connect.js
 var require_connect = __commonJS({
-  "node_modules/undici/lib/core/connect.js"(exports, module) {
+  "../../main/node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var net = __require("node:net");
@@ -2719,9 +2719,9 @@ var require_connect = __commonJS({
   }
 });
 
-// node_modules/undici/lib/llhttp/utils.js
+// ../../main/node_modules/undici/lib/llhttp/utils.js
 var require_utils = __commonJS({
-  "node_modules/undici/lib/llhttp/utils.js"(exports) {
+  "../../main/node_modules/undici/lib/llhttp/utils.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -2740,9 +2740,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/undici/lib/llhttp/constants.js
+// ../../main/node_modules/undici/lib/llhttp/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/undici/lib/llhttp/constants.js"(exports) {
+  "../../main/node_modules/undici/lib/llhttp/constants.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -3062,9 +3062,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/llhttp/llhttp-wasm.js
+// ../../main/node_modules/undici/lib/llhttp/llhttp-wasm.js
 var require_llhttp_wasm = __commonJS({
-  "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
+  "../../main/node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Buffer: Buffer2 } = __require("node:buffer");
@@ -3072,9 +3072,9 @@ var require_llhttp_wasm = __commonJS({
   }
 });
 
-// node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
+// ../../main/node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 var require_llhttp_simd_wasm = __commonJS({
-  "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
+  "../../main/node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Buffer: Buffer2 } = __require("node:buffer");
@@ -3082,9 +3082,9 @@ var require_llhttp_simd_wasm = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/constants.js
+// ../../main/node_modules/undici/lib/web/fetch/constants.js
 var require_constants3 = __commonJS({
-  "node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var corsSafeListedMethods = (
@@ -3301,9 +3301,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/global.js
+// ../../main/node_modules/undici/lib/web/fetch/global.js
 var require_global = __commonJS({
-  "node_modules/undici/lib/web/fetch/global.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/global.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var globalOrigin = /* @__PURE__ */ Symbol.for("undici.globalOrigin.1");
@@ -3338,9 +3338,9 @@ var require_global = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/data-url.js
+// ../../main/node_modules/undici/lib/web/fetch/data-url.js
 var require_data_url = __commonJS({
-  "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -3691,9 +3691,9 @@ var require_data_url = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/webidl.js
+// ../../main/node_modules/undici/lib/web/fetch/webidl.js
 var require_webidl = __commonJS({
-  "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { types, inspect } = __require("node:util");
@@ -4111,9 +4111,9 @@ var require_webidl = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/util.js
+// ../../main/node_modules/undici/lib/web/fetch/util.js
 var require_util2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Transform } = __require("node:stream");
@@ -4982,9 +4982,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/symbols.js
+// ../../main/node_modules/undici/lib/web/fetch/symbols.js
 var require_symbols2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/symbols.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
@@ -4997,9 +4997,9 @@ var require_symbols2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/file.js
+// ../../main/node_modules/undici/lib/web/fetch/file.js
 var require_file = __commonJS({
-  "node_modules/undici/lib/web/fetch/file.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/file.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Blob: Blob2, File: File2 } = __require("node:buffer");
@@ -5061,9 +5061,9 @@ var require_file = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/formdata.js
+// ../../main/node_modules/undici/lib/web/fetch/formdata.js
 var require_formdata = __commonJS({
-  "node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { isBlobLike, iteratorMixin } = require_util2();
@@ -5209,9 +5209,9 @@ var require_formdata = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/formdata-parser.js
+// ../../main/node_modules/undici/lib/web/fetch/formdata-parser.js
 var require_formdata_parser = __commonJS({
-  "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { isUSVString, bufferToLowerCasedHeaderName } = require_util();
@@ -5461,9 +5461,9 @@ var require_formdata_parser = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/body.js
+// ../../main/node_modules/undici/lib/web/fetch/body.js
 var require_body = __commonJS({
-  "node_modules/undici/lib/web/fetch/body.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/body.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var util = require_util();
@@ -5776,9 +5776,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
   }
 });
 
-// node_modules/undici/lib/dispatcher/client-h1.js
+// ../../main/node_modules/undici/lib/dispatcher/client-h1.js
 var require_client_h1 = __commonJS({
-  "node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -6907,9 +6907,9 @@ ${len.toString(16)}\r
   }
 });
 
-// node_modules/undici/lib/dispatcher/client-h2.js
+// ../../main/node_modules/undici/lib/dispatcher/client-h2.js
 var require_client_h2 = __commonJS({
-  "node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -7482,9 +7482,9 @@ var require_client_h2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/handler/redirect-handler.js
+// ../../main/node_modules/undici/lib/handler/redirect-handler.js
 var require_redirect_handler = __commonJS({
-  "node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
+  "../../main/node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var util = require_util();
@@ -7642,9 +7642,9 @@ var require_redirect_handler = __commonJS({
   }
 });
 
-// node_modules/undici/lib/interceptor/redirect-interceptor.js
+// ../../main/node_modules/undici/lib/interceptor/redirect-interceptor.js
 var require_redirect_interceptor = __commonJS({
-  "node_modules/undici/lib/interceptor/redirect-interceptor.js"(exports, module) {
+  "../../main/node_modules/undici/lib/interceptor/redirect-interceptor.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var RedirectHandler = require_redirect_handler();
@@ -7665,9 +7665,9 @@ var require_redirect_interceptor = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/client.js
+// ../../main/node_modules/undici/lib/dispatcher/client.js
 var require_client = __commonJS({
-  "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -8168,9 +8168,9 @@ var require_client = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/fixed-queue.js
+// ../../main/node_modules/undici/lib/dispatcher/fixed-queue.js
 var require_fixed_queue = __commonJS({
-  "node_modules/undici/lib/dispatcher/fixed-queue.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/fixed-queue.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var kSize = 2048;
@@ -8226,9 +8226,9 @@ var require_fixed_queue = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/pool-stats.js
+// ../../main/node_modules/undici/lib/dispatcher/pool-stats.js
 var require_pool_stats = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool-stats.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/pool-stats.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kFree, kConnected, kPending, kQueued, kRunning, kSize } = require_symbols();
     var kPool = /* @__PURE__ */ Symbol("pool");
@@ -8259,9 +8259,9 @@ var require_pool_stats = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/pool-base.js
+// ../../main/node_modules/undici/lib/dispatcher/pool-base.js
 var require_pool_base = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool-base.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/pool-base.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var DispatcherBase = require_dispatcher_base();
@@ -8415,9 +8415,9 @@ var require_pool_base = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/pool.js
+// ../../main/node_modules/undici/lib/dispatcher/pool.js
 var require_pool = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/pool.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -8507,9 +8507,9 @@ var require_pool = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/balanced-pool.js
+// ../../main/node_modules/undici/lib/dispatcher/balanced-pool.js
 var require_balanced_pool = __commonJS({
-  "node_modules/undici/lib/dispatcher/balanced-pool.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/balanced-pool.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -8652,9 +8652,9 @@ var require_balanced_pool = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/agent.js
+// ../../main/node_modules/undici/lib/dispatcher/agent.js
 var require_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { InvalidArgumentError } = require_errors();
@@ -8753,9 +8753,9 @@ var require_agent = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/proxy-agent.js
+// ../../main/node_modules/undici/lib/dispatcher/proxy-agent.js
 var require_proxy_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
@@ -8977,9 +8977,9 @@ var require_proxy_agent = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
+// ../../main/node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 var require_env_http_proxy_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var DispatcherBase = require_dispatcher_base();
@@ -9114,9 +9114,9 @@ var require_env_http_proxy_agent = __commonJS({
   }
 });
 
-// node_modules/undici/lib/handler/retry-handler.js
+// ../../main/node_modules/undici/lib/handler/retry-handler.js
 var require_retry_handler = __commonJS({
-  "node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
+  "../../main/node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -9464,9 +9464,9 @@ var require_retry_handler = __commonJS({
   }
 });
 
-// node_modules/undici/lib/dispatcher/retry-agent.js
+// ../../main/node_modules/undici/lib/dispatcher/retry-agent.js
 var require_retry_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Dispatcher = require_dispatcher();
@@ -9500,9 +9500,9 @@ var require_retry_agent = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/readable.js
+// ../../main/node_modules/undici/lib/api/readable.js
 var require_readable = __commonJS({
-  "node_modules/undici/lib/api/readable.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -9794,9 +9794,9 @@ var require_readable = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/util.js
+// ../../main/node_modules/undici/lib/api/util.js
 var require_util3 = __commonJS({
-  "node_modules/undici/lib/api/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/util.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
     var {
@@ -9856,9 +9856,9 @@ var require_util3 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/api-request.js
+// ../../main/node_modules/undici/lib/api/api-request.js
 var require_api_request = __commonJS({
-  "node_modules/undici/lib/api/api-request.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -10043,9 +10043,9 @@ var require_api_request = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/abort-signal.js
+// ../../main/node_modules/undici/lib/api/abort-signal.js
 var require_abort_signal = __commonJS({
-  "node_modules/undici/lib/api/abort-signal.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/abort-signal.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { addAbortListener } = require_util();
     var { RequestAbortedError } = require_errors();
@@ -10095,9 +10095,9 @@ var require_abort_signal = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/api-stream.js
+// ../../main/node_modules/undici/lib/api/api-stream.js
 var require_api_stream = __commonJS({
-  "node_modules/undici/lib/api/api-stream.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -10269,9 +10269,9 @@ var require_api_stream = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/api-pipeline.js
+// ../../main/node_modules/undici/lib/api/api-pipeline.js
 var require_api_pipeline = __commonJS({
-  "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -10470,9 +10470,9 @@ var require_api_pipeline = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/api-upgrade.js
+// ../../main/node_modules/undici/lib/api/api-upgrade.js
 var require_api_upgrade = __commonJS({
-  "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { InvalidArgumentError, SocketError } = require_errors();
@@ -10563,9 +10563,9 @@ var require_api_upgrade = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/api-connect.js
+// ../../main/node_modules/undici/lib/api/api-connect.js
 var require_api_connect = __commonJS({
-  "node_modules/undici/lib/api/api-connect.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/api-connect.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -10654,9 +10654,9 @@ var require_api_connect = __commonJS({
   }
 });
 
-// node_modules/undici/lib/api/index.js
+// ../../main/node_modules/undici/lib/api/index.js
 var require_api = __commonJS({
-  "node_modules/undici/lib/api/index.js"(exports, module) {
+  "../../main/node_modules/undici/lib/api/index.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports.request = require_api_request();
@@ -10667,9 +10667,9 @@ var require_api = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-errors.js
+// ../../main/node_modules/undici/lib/mock/mock-errors.js
 var require_mock_errors = __commonJS({
-  "node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { UndiciError } = require_errors();
@@ -10693,9 +10693,9 @@ var require_mock_errors = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-symbols.js
+// ../../main/node_modules/undici/lib/mock/mock-symbols.js
 var require_mock_symbols = __commonJS({
-  "node_modules/undici/lib/mock/mock-symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-symbols.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
@@ -10722,9 +10722,9 @@ var require_mock_symbols = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-utils.js
+// ../../main/node_modules/undici/lib/mock/mock-utils.js
 var require_mock_utils = __commonJS({
-  "node_modules/undici/lib/mock/mock-utils.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-utils.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { MockNotMatchedError } = require_mock_errors();
@@ -11019,9 +11019,9 @@ var require_mock_utils = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-interceptor.js
+// ../../main/node_modules/undici/lib/mock/mock-interceptor.js
 var require_mock_interceptor = __commonJS({
-  "node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { getResponseData: getResponseData2, buildKey, addMockDispatch } = require_mock_utils();
@@ -11182,9 +11182,9 @@ var require_mock_interceptor = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-client.js
+// ../../main/node_modules/undici/lib/mock/mock-client.js
 var require_mock_client = __commonJS({
-  "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { promisify } = __require("node:util");
@@ -11236,9 +11236,9 @@ var require_mock_client = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-pool.js
+// ../../main/node_modules/undici/lib/mock/mock-pool.js
 var require_mock_pool = __commonJS({
-  "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { promisify } = __require("node:util");
@@ -11290,9 +11290,9 @@ var require_mock_pool = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/pluralizer.js
+// ../../main/node_modules/undici/lib/mock/pluralizer.js
 var require_pluralizer = __commonJS({
-  "node_modules/undici/lib/mock/pluralizer.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/pluralizer.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var singulars = {
@@ -11322,9 +11322,9 @@ var require_pluralizer = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/pending-interceptors-formatter.js
+// ../../main/node_modules/undici/lib/mock/pending-interceptors-formatter.js
 var require_pending_interceptors_formatter = __commonJS({
-  "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Transform } = __require("node:stream");
@@ -11364,9 +11364,9 @@ var require_pending_interceptors_formatter = __commonJS({
   }
 });
 
-// node_modules/undici/lib/mock/mock-agent.js
+// ../../main/node_modules/undici/lib/mock/mock-agent.js
 var require_mock_agent = __commonJS({
-  "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kClients } = require_symbols();
@@ -11495,9 +11495,9 @@ ${pendingInterceptorsFormatter.format(pending)}
   }
 });
 
-// node_modules/undici/lib/global.js
+// ../../main/node_modules/undici/lib/global.js
 var require_global2 = __commonJS({
-  "node_modules/undici/lib/global.js"(exports, module) {
+  "../../main/node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
@@ -11527,9 +11527,9 @@ var require_global2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/handler/decorator-handler.js
+// ../../main/node_modules/undici/lib/handler/decorator-handler.js
 var require_decorator_handler = __commonJS({
-  "node_modules/undici/lib/handler/decorator-handler.js"(exports, module) {
+  "../../main/node_modules/undici/lib/handler/decorator-handler.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = class DecoratorHandler {
@@ -11568,9 +11568,9 @@ var require_decorator_handler = __commonJS({
   }
 });
 
-// node_modules/undici/lib/interceptor/redirect.js
+// ../../main/node_modules/undici/lib/interceptor/redirect.js
 var require_redirect = __commonJS({
-  "node_modules/undici/lib/interceptor/redirect.js"(exports, module) {
+  "../../main/node_modules/undici/lib/interceptor/redirect.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var RedirectHandler = require_redirect_handler();
@@ -11595,9 +11595,9 @@ var require_redirect = __commonJS({
   }
 });
 
-// node_modules/undici/lib/interceptor/retry.js
+// ../../main/node_modules/undici/lib/interceptor/retry.js
 var require_retry = __commonJS({
-  "node_modules/undici/lib/interceptor/retry.js"(exports, module) {
+  "../../main/node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var RetryHandler = require_retry_handler();
@@ -11620,9 +11620,9 @@ var require_retry = __commonJS({
   }
 });
 
-// node_modules/undici/lib/interceptor/dump.js
+// ../../main/node_modules/undici/lib/interceptor/dump.js
 var require_dump = __commonJS({
-  "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
+  "../../main/node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var util = require_util();
@@ -11719,9 +11719,9 @@ var require_dump = __commonJS({
   }
 });
 
-// node_modules/undici/lib/interceptor/dns.js
+// ../../main/node_modules/undici/lib/interceptor/dns.js
 var require_dns = __commonJS({
-  "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
+  "../../main/node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { isIP } = __require("node:net");
@@ -12009,9 +12009,9 @@ var require_dns = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/headers.js
+// ../../main/node_modules/undici/lib/web/fetch/headers.js
 var require_headers = __commonJS({
-  "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kConstruct } = require_symbols();
@@ -12454,9 +12454,9 @@ var require_headers = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/response.js
+// ../../main/node_modules/undici/lib/web/fetch/response.js
 var require_response = __commonJS({
-  "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
@@ -12854,9 +12854,9 @@ var require_response = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/dispatcher-weakref.js
+// ../../main/node_modules/undici/lib/web/fetch/dispatcher-weakref.js
 var require_dispatcher_weakref = __commonJS({
-  "node_modules/undici/lib/web/fetch/dispatcher-weakref.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/dispatcher-weakref.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kConnected, kSize } = require_symbols();
@@ -12897,9 +12897,9 @@ var require_dispatcher_weakref = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/request.js
+// ../../main/node_modules/undici/lib/web/fetch/request.js
 var require_request2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/request.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
@@ -13593,9 +13593,9 @@ var require_request2 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fetch/index.js
+// ../../main/node_modules/undici/lib/web/fetch/index.js
 var require_fetch = __commonJS({
-  "node_modules/undici/lib/web/fetch/index.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fetch/index.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -14659,9 +14659,9 @@ var require_fetch = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fileapi/symbols.js
+// ../../main/node_modules/undici/lib/web/fileapi/symbols.js
 var require_symbols3 = __commonJS({
-  "node_modules/undici/lib/web/fileapi/symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fileapi/symbols.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
@@ -14675,9 +14675,9 @@ var require_symbols3 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fileapi/progressevent.js
+// ../../main/node_modules/undici/lib/web/fileapi/progressevent.js
 var require_progressevent = __commonJS({
-  "node_modules/undici/lib/web/fileapi/progressevent.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fileapi/progressevent.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { webidl } = require_webidl();
@@ -14744,9 +14744,9 @@ var require_progressevent = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fileapi/encoding.js
+// ../../main/node_modules/undici/lib/web/fileapi/encoding.js
 var require_encoding = __commonJS({
-  "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function getEncoding(label2) {
@@ -15031,9 +15031,9 @@ var require_encoding = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fileapi/util.js
+// ../../main/node_modules/undici/lib/web/fileapi/util.js
 var require_util4 = __commonJS({
-  "node_modules/undici/lib/web/fileapi/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fileapi/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -15217,9 +15217,9 @@ var require_util4 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/fileapi/filereader.js
+// ../../main/node_modules/undici/lib/web/fileapi/filereader.js
 var require_filereader = __commonJS({
-  "node_modules/undici/lib/web/fileapi/filereader.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/fileapi/filereader.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var {
@@ -15477,9 +15477,9 @@ var require_filereader = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cache/symbols.js
+// ../../main/node_modules/undici/lib/web/cache/symbols.js
 var require_symbols4 = __commonJS({
-  "node_modules/undici/lib/web/cache/symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cache/symbols.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
@@ -15488,9 +15488,9 @@ var require_symbols4 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cache/util.js
+// ../../main/node_modules/undici/lib/web/cache/util.js
 var require_util5 = __commonJS({
-  "node_modules/undici/lib/web/cache/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cache/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var assert2 = __require("node:assert");
@@ -15519,9 +15519,9 @@ var require_util5 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cache/cache.js
+// ../../main/node_modules/undici/lib/web/cache/cache.js
 var require_cache = __commonJS({
-  "node_modules/undici/lib/web/cache/cache.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cache/cache.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kConstruct } = require_symbols4();
@@ -16065,9 +16065,9 @@ var require_cache = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cache/cachestorage.js
+// ../../main/node_modules/undici/lib/web/cache/cachestorage.js
 var require_cachestorage = __commonJS({
-  "node_modules/undici/lib/web/cache/cachestorage.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cache/cachestorage.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kConstruct } = require_symbols4();
@@ -16176,9 +16176,9 @@ var require_cachestorage = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cookies/constants.js
+// ../../main/node_modules/undici/lib/web/cookies/constants.js
 var require_constants4 = __commonJS({
-  "node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var maxAttributeValueSize = 1024;
@@ -16190,9 +16190,9 @@ var require_constants4 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cookies/util.js
+// ../../main/node_modules/undici/lib/web/cookies/util.js
 var require_util6 = __commonJS({
-  "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function isCTLExcludingHtab(value) {
@@ -16399,9 +16399,9 @@ var require_util6 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cookies/parse.js
+// ../../main/node_modules/undici/lib/web/cookies/parse.js
 var require_parse = __commonJS({
-  "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
@@ -16536,9 +16536,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/cookies/index.js
+// ../../main/node_modules/undici/lib/web/cookies/index.js
 var require_cookies = __commonJS({
-  "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { parseSetCookie } = require_parse();
@@ -16666,9 +16666,9 @@ var require_cookies = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/events.js
+// ../../main/node_modules/undici/lib/web/websocket/events.js
 var require_events = __commonJS({
-  "node_modules/undici/lib/web/websocket/events.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/events.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { webidl } = require_webidl();
@@ -16933,9 +16933,9 @@ var require_events = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/constants.js
+// ../../main/node_modules/undici/lib/web/websocket/constants.js
 var require_constants5 = __commonJS({
-  "node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -16991,9 +16991,9 @@ var require_constants5 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/symbols.js
+// ../../main/node_modules/undici/lib/web/websocket/symbols.js
 var require_symbols5 = __commonJS({
-  "node_modules/undici/lib/web/websocket/symbols.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/symbols.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     module.exports = {
@@ -17009,9 +17009,9 @@ var require_symbols5 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/util.js
+// ../../main/node_modules/undici/lib/web/websocket/util.js
 var require_util7 = __commonJS({
-  "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
@@ -17183,9 +17183,9 @@ var require_util7 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/frame.js
+// ../../main/node_modules/undici/lib/web/websocket/frame.js
 var require_frame = __commonJS({
-  "node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { maxUnsigned16Bit } = require_constants5();
@@ -17261,9 +17261,9 @@ var require_frame = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/connection.js
+// ../../main/node_modules/undici/lib/web/websocket/connection.js
 var require_connection = __commonJS({
-  "node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants5();
@@ -17447,9 +17447,9 @@ var require_connection = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/permessage-deflate.js
+// ../../main/node_modules/undici/lib/web/websocket/permessage-deflate.js
 var require_permessage_deflate = __commonJS({
-  "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
@@ -17530,9 +17530,9 @@ var require_permessage_deflate = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/receiver.js
+// ../../main/node_modules/undici/lib/web/websocket/receiver.js
 var require_receiver = __commonJS({
-  "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { Writable } = __require("node:stream");
@@ -17913,9 +17913,9 @@ var require_receiver = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/sender.js
+// ../../main/node_modules/undici/lib/web/websocket/sender.js
 var require_sender = __commonJS({
-  "node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { WebsocketFrameSend } = require_frame();
@@ -17996,9 +17996,9 @@ var require_sender = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/websocket/websocket.js
+// ../../main/node_modules/undici/lib/web/websocket/websocket.js
 var require_websocket = __commonJS({
-  "node_modules/undici/lib/web/websocket/websocket.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/websocket/websocket.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { webidl } = require_webidl();
@@ -18387,9 +18387,9 @@ var require_websocket = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/eventsource/util.js
+// ../../main/node_modules/undici/lib/web/eventsource/util.js
 var require_util8 = __commonJS({
-  "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function isValidLastEventId(value) {
@@ -18415,9 +18415,9 @@ var require_util8 = __commonJS({
   }
 });
 
-// node_modules/undici/lib/web/eventsource/eventsource-stream.js
+// ../../main/node_modules/undici/lib/web/eventsource/eventsource-stream.js
 var require_eventsource_stream = __commonJS({
-  "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var buffer = __require("node:buffer");
@@ -18821,9 +18821,9 @@ ${value}`;
   }
 });
 
-// node_modules/undici/lib/web/eventsource/eventsource.js
+// ../../main/node_modules/undici/lib/web/eventsource/eventsource.js
 var require_eventsource = __commonJS({
-  "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
+  "../../main/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var { pipeline } = __require("node:stream");
@@ -19122,9 +19122,9 @@ var require_eventsource = __commonJS({
   }
 });
 
-// node_modules/undici/index.js
+// ../../main/node_modules/undici/index.js
 var require_undici = __commonJS({
-  "node_modules/undici/index.js"(exports, module) {
+  "../../main/node_modules/undici/index.js"(exports, module) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Client = require_client();
@@ -19265,9 +19265,9 @@ var require_undici = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
@@ -19323,9 +19323,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -19482,9 +19482,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -19654,9 +19654,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -19725,9 +19725,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function applyReviver(reviver, obj, key, val) {
@@ -19776,9 +19776,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -19807,9 +19807,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var applyReviver = require_applyReviver();
@@ -19849,9 +19849,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
@@ -19968,9 +19968,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -19999,9 +19999,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -20075,9 +20075,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -20219,9 +20219,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
@@ -20237,9 +20237,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var FOLD_FLOW = "flow";
@@ -20374,9 +20374,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -20658,9 +20658,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var anchors = require_anchors();
@@ -20783,9 +20783,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -20917,9 +20917,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -20940,9 +20940,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -21001,9 +21001,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var log = require_log();
@@ -21066,9 +21066,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -21107,9 +21107,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -21259,9 +21259,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyCollection = require_stringifyCollection();
@@ -21404,9 +21404,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -21427,9 +21427,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var createNode = require_createNode();
@@ -21544,9 +21544,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -21567,9 +21567,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyString = require_stringifyString();
@@ -21587,9 +21587,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -21606,9 +21606,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -21631,9 +21631,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
@@ -21659,9 +21659,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -21706,9 +21706,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -21752,9 +21752,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -21781,9 +21781,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -21849,9 +21849,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_buffer = __require("buffer");
@@ -21916,9 +21916,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -21995,9 +21995,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -22074,9 +22074,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -22107,9 +22107,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -22157,9 +22157,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -22237,9 +22237,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -22327,9 +22327,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringifyNumber = require_stringifyNumber();
@@ -22416,9 +22416,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -22461,9 +22461,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var map2 = require_map();
@@ -22556,9 +22556,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -22589,9 +22589,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -22670,9 +22670,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -22980,9 +22980,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLError = class extends Error {
@@ -23046,9 +23046,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
@@ -23181,9 +23181,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function containsNewline(key) {
@@ -23224,9 +23224,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var utilContainsNewline = require_util_contains_newline();
@@ -23243,9 +23243,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -23260,9 +23260,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Pair = require_Pair();
@@ -23369,9 +23369,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var YAMLSeq = require_YAMLSeq();
@@ -23421,9 +23421,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function resolveEnd(end, offset, reqSpace, onError) {
@@ -23465,9 +23465,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -23660,9 +23660,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -23726,9 +23726,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -23910,9 +23910,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Scalar = require_Scalar();
@@ -24132,9 +24132,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var identity2 = require_identity();
@@ -24214,9 +24214,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     function emptyScalarPosition(offset, before, pos) {
@@ -24245,9 +24245,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Alias = require_Alias();
@@ -24352,9 +24352,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var Document = require_Document();
@@ -24396,9 +24396,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -24605,9 +24605,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -24791,9 +24791,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
@@ -24853,9 +24853,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -24916,9 +24916,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var cstScalar = require_cst_scalar();
@@ -25019,9 +25019,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var cst = require_cst();
@@ -25609,9 +25609,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var LineCounter2 = class {
@@ -25641,9 +25641,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var node_process = __require("process");
@@ -26516,9 +26516,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
@@ -26614,9 +26614,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var composer = require_composer();
@@ -26667,9 +26667,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+// ../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
+  "../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -26749,9 +26749,9 @@ var require_proxy = __commonJS({
   }
 });
 
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+// ../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
+  "../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
     "use strict";
     init_define_ROLLOUTS_REPORT_ASSETS();
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -27441,9 +27441,9 @@ var require_lib = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../../main/node_modules/bottleneck/light.js"(exports, module) {
     init_define_ROLLOUTS_REPORT_ASSETS();
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
@@ -28764,14 +28764,14 @@ var require_light = __commonJS({
 // src/action/main.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/core/lib/core.js
+// ../../main/node_modules/@actions/core/lib/core.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/core/lib/command.js
+// ../../main/node_modules/@actions/core/lib/command.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import * as os from "os";
 
-// node_modules/@actions/core/lib/utils.js
+// ../../main/node_modules/@actions/core/lib/utils.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function toCommandValue(input2) {
   if (input2 === null || input2 === void 0) {
@@ -28795,7 +28795,7 @@ function toCommandProperties(annotationProperties) {
   };
 }
 
-// node_modules/@actions/core/lib/command.js
+// ../../main/node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
@@ -28840,7 +28840,7 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// node_modules/@actions/core/lib/file-command.js
+// ../../main/node_modules/@actions/core/lib/file-command.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -28869,19 +28869,19 @@ function prepareKeyValueMessage(key, value) {
   return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 
-// node_modules/@actions/core/lib/core.js
+// ../../main/node_modules/@actions/core/lib/core.js
 import * as os4 from "os";
 
-// node_modules/@actions/core/lib/oidc-utils.js
+// ../../main/node_modules/@actions/core/lib/oidc-utils.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/http-client/lib/index.js
+// ../../main/node_modules/@actions/http-client/lib/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/http-client/lib/proxy.js
+// ../../main/node_modules/@actions/http-client/lib/proxy.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/http-client/lib/index.js
+// ../../main/node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var HttpCodes;
@@ -28936,10 +28936,10 @@ var HttpResponseRetryCodes = [
   HttpCodes.GatewayTimeout
 ];
 
-// node_modules/@actions/http-client/lib/auth.js
+// ../../main/node_modules/@actions/http-client/lib/auth.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/core/lib/summary.js
+// ../../main/node_modules/@actions/core/lib/summary.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
@@ -29225,37 +29225,37 @@ var Summary = class {
 var _summary = new Summary();
 var summary = _summary;
 
-// node_modules/@actions/core/lib/path-utils.js
+// ../../main/node_modules/@actions/core/lib/path-utils.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/core/lib/platform.js
+// ../../main/node_modules/@actions/core/lib/platform.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import os3 from "os";
 
-// node_modules/@actions/exec/lib/exec.js
+// ../../main/node_modules/@actions/exec/lib/exec.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/exec/lib/toolrunner.js
+// ../../main/node_modules/@actions/exec/lib/toolrunner.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/io/lib/io.js
+// ../../main/node_modules/@actions/io/lib/io.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/io/lib/io-util.js
+// ../../main/node_modules/@actions/io/lib/io-util.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import * as fs2 from "fs";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
-// node_modules/@actions/exec/lib/toolrunner.js
+// ../../main/node_modules/@actions/exec/lib/toolrunner.js
 var IS_WINDOWS2 = process.platform === "win32";
 
-// node_modules/@actions/core/lib/platform.js
+// ../../main/node_modules/@actions/core/lib/platform.js
 var platform = os3.platform();
 var arch = os3.arch();
 
-// node_modules/@actions/core/lib/core.js
+// ../../main/node_modules/@actions/core/lib/core.js
 var ExitCode;
 (function(ExitCode2) {
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
@@ -29331,16 +29331,19 @@ function invalidStateOutcome(m, err) {
 // src/engine/reconcile.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/state/index.ts
+// src/checks/gate.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/state/types.ts
+// src/manifest/index.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/index.js
+// src/manifest/schema.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/index.js
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -29604,7 +29607,7 @@ __export(external_exports, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -29922,10 +29925,10 @@ __export(core_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -30782,7 +30785,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -30904,10 +30907,10 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function _getMessage() {
   const internals = this._zod;
@@ -31100,7 +31103,7 @@ function prettifyError(error63) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -31260,13 +31263,13 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -31439,7 +31442,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -31915,7 +31918,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var Doc = class {
   constructor(args = [], closed = {}) {
@@ -31957,7 +31960,7 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var version = {
   major: 4,
@@ -31965,7 +31968,7 @@ var version = {
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -34407,7 +34410,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var $ZodCyclicError = class extends Error {
   constructor() {
@@ -34685,7 +34688,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -34754,7 +34757,7 @@ __export(locales_exports, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error2 = () => {
   const Sizable = {
@@ -34867,7 +34870,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error3 = () => {
   const Sizable = {
@@ -34979,7 +34982,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getBelarusianPlural(count2, one, few, many) {
   const absCount = Math.abs(count2);
@@ -35149,7 +35152,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error5 = () => {
   const Sizable = {
@@ -35276,7 +35279,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error6 = () => {
   const Sizable = {
@@ -35391,7 +35394,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error7 = () => {
   const Sizable = {
@@ -35506,7 +35509,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error8 = () => {
   const Sizable = {
@@ -35640,7 +35643,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error9 = () => {
   const Sizable = {
@@ -35758,7 +35761,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error10 = () => {
   const Sizable = {
@@ -35880,7 +35883,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error11 = () => {
   const Sizable = {
@@ -35995,7 +35998,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error12 = () => {
   const Sizable = {
@@ -36109,7 +36112,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error13 = () => {
   const Sizable = {
@@ -36235,7 +36238,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error14 = () => {
   const Sizable = {
@@ -36351,7 +36354,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error15 = () => {
   const Sizable = {
@@ -36489,7 +36492,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error16 = () => {
   const Sizable = {
@@ -36610,7 +36613,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error17 = () => {
   const Sizable = {
@@ -36729,7 +36732,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error18 = () => {
   const Sizable = {
@@ -36860,7 +36863,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error19 = () => {
   const Sizable = {
@@ -36974,7 +36977,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error20 = () => {
   const Sizable = {
@@ -37089,7 +37092,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error21 = () => {
   const TypeNames = {
@@ -37292,7 +37295,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error22 = () => {
   const Sizable = {
@@ -37405,7 +37408,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error23 = () => {
   const Sizable = {
@@ -37533,7 +37536,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error24 = () => {
   const Sizable = {
@@ -37648,7 +37651,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getArmenianPlural(count2, one, many) {
   return Math.abs(count2) === 1 ? one : many;
@@ -37808,7 +37811,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error26 = () => {
   const Sizable = {
@@ -37921,7 +37924,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error27 = () => {
   const Sizable = {
@@ -38037,7 +38040,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error28 = () => {
   const Sizable = {
@@ -38152,7 +38155,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error29 = () => {
   const Sizable = {
@@ -38266,7 +38269,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error30 = () => {
   const Sizable = {
@@ -38385,10 +38388,10 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error31 = () => {
   const Sizable = {
@@ -38505,12 +38508,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error32 = () => {
   const Sizable = {
@@ -38627,7 +38630,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error33 = () => {
   const Sizable = {
@@ -38745,7 +38748,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -38954,7 +38957,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error35 = () => {
   const Sizable = {
@@ -39070,7 +39073,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error36 = () => {
   const Sizable = {
@@ -39184,7 +39187,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error37 = () => {
   const Sizable = {
@@ -39297,7 +39300,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error38 = () => {
   const Sizable = {
@@ -39414,7 +39417,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error39 = () => {
   const Sizable = {
@@ -39529,7 +39532,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error40 = () => {
   const Sizable = {
@@ -39644,7 +39647,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error41 = () => {
   const Sizable = {
@@ -39760,7 +39763,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error42 = () => {
   const Sizable = {
@@ -39881,7 +39884,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error43 = () => {
   const Sizable = {
@@ -39997,7 +40000,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error44 = () => {
   const Sizable = {
@@ -40142,7 +40145,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error45 = () => {
   const Sizable = {
@@ -40288,7 +40291,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error46 = () => {
   const Sizable = {
@@ -40412,7 +40415,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getRussianPlural(count2, one, few, many) {
   const absCount = Math.abs(count2);
@@ -40582,7 +40585,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error48 = () => {
   const Sizable = {
@@ -40700,7 +40703,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error49 = () => {
   const Sizable = {
@@ -40816,7 +40819,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error50 = () => {
   const Sizable = {
@@ -40933,7 +40936,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error51 = () => {
   const Sizable = {
@@ -41050,7 +41053,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error52 = () => {
   const Sizable = {
@@ -41168,7 +41171,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error53 = () => {
   const Sizable = {
@@ -41285,7 +41288,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error54 = () => {
   const Sizable = {
@@ -41394,7 +41397,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error55 = () => {
   const Sizable = {
@@ -41506,10 +41509,10 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error56 = () => {
   const Sizable = {
@@ -41624,12 +41627,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error57 = () => {
   const Sizable = {
@@ -41746,7 +41749,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error58 = () => {
   const Sizable = {
@@ -41861,7 +41864,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error59 = () => {
   const Sizable = {
@@ -41976,7 +41979,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error60 = () => {
   const Sizable = {
@@ -42092,7 +42095,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error61 = () => {
   const Sizable = {
@@ -42206,7 +42209,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var error62 = () => {
   const Sizable = {
@@ -42320,7 +42323,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
@@ -42371,7 +42374,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
@@ -43982,7 +43985,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function snapshotChecks(def) {
   if (def.checks)
@@ -45042,7 +45045,7 @@ function _stringFormat(Class2, format2, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function assignProps(target, ...sources) {
   for (const source of sources) {
@@ -45573,7 +45576,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
   return finalize(ctx, schema);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
@@ -46322,7 +46325,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
@@ -46401,11 +46404,11 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -46587,7 +46590,7 @@ __export(schemas_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -46623,10 +46626,10 @@ __export(checks_exports2, {
 });
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
@@ -46673,7 +46676,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -46687,7 +46690,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -48152,7 +48155,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var ZodIssueCode = {
   invalid_type: "invalid_type",
@@ -48179,10 +48182,10 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -48208,7 +48211,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -48941,10 +48944,10 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
@@ -49100,7 +49103,7 @@ function visit(schema, fnOrHandlers) {
   return run3(schema);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -49112,7 +49115,7 @@ function deepPartial(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function withChecks(side, checks) {
   if (!checks?.length)
@@ -49143,7 +49146,7 @@ function output(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -49168,1085 +49171,6 @@ function bigint3(params) {
 function date4(params) {
   return _coercedDate(ZodDate, params);
 }
-
-// src/state/types.ts
-var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
-var count = external_exports.number().int().nonnegative();
-var phaseName = external_exports.string().min(1);
-var ROLLOUT_STATUSES = [
-  "none",
-  "applying",
-  "holding",
-  "healthy",
-  "failed",
-  "paused",
-  "rolling-back",
-  "rolled-back",
-  "complete"
-];
-var leaseHolder = external_exports.strictObject({
-  host: external_exports.string().min(1),
-  pid: external_exports.number().int().positive(),
-  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
-  startedAt: isoTime
-});
-var lease = external_exports.strictObject({
-  holder: leaseHolder,
-  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
-});
-var stepProgress = external_exports.strictObject({
-  done: external_exports.boolean(),
-  batches: count,
-  items: count,
-  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
-  startedAt: isoTime.optional(),
-  finishedAt: isoTime.optional()
-});
-var gateSample = external_exports.strictObject({
-  check: external_exports.string(),
-  at: isoTime.describe("When the measurement started."),
-  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
-  value: external_exports.number().nullable(),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]),
-  durationMs: external_exports.number().nonnegative(),
-  error: external_exports.string().optional(),
-  reason: external_exports.string().optional(),
-  detail: external_exports.unknown().optional()
-});
-var gateState = external_exports.strictObject({
-  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
-  startedAt: isoTime,
-  passesAt: isoTime.describe("startedAt + hold."),
-  samples: external_exports.array(gateSample),
-  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
-});
-var cohortState = external_exports.strictObject({
-  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
-  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
-  percent: external_exports.number().optional()
-});
-var hold = external_exports.strictObject({
-  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
-  reason: external_exports.string()
-});
-var failure2 = external_exports.strictObject({
-  phase: external_exports.string(),
-  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
-  reason: external_exports.string(),
-  at: isoTime
-});
-var rolloutState = external_exports.strictObject({
-  name: external_exports.string().min(1),
-  applied: phaseName.describe("The applied phase, or 'none'."),
-  status: external_exports.enum(ROLLOUT_STATUSES),
-  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
-  step: external_exports.string().nullable().optional().describe("The step running now."),
-  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
-  gate: gateState.nullable().optional(),
-  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
-  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
-  failure: failure2.nullable().optional(),
-  hold: hold.nullable().optional(),
-  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
-  lease: lease.nullable().optional(),
-  updatedAt: isoTime
-});
-
-// src/state/errors.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var LostRaceError = class extends Error {
-  constructor(message, rollout, options) {
-    super(message, options);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LostRaceError";
-};
-var StateStoreError = class extends Error {
-  constructor(message, stderr = "") {
-    super(stderr ? `${message}: ${stderr.trim()}` : message);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "StateStoreError";
-};
-var LeaseLostError = class extends Error {
-  constructor(message, rollout) {
-    super(message);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LeaseLostError";
-};
-var StateFileError = class extends Error {
-  constructor(at, field, problem, otherRepair) {
-    const file2 = `${at.rollout}/state.json`;
-    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
-    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
-    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
-    super(
-      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
-    );
-    this.at = at;
-    this.field = field;
-    this.problem = problem;
-  }
-  at;
-  field;
-  problem;
-  name = "StateFileError";
-};
-
-// src/state/state-file.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-function fieldPath(path) {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-function excerpt(value) {
-  const text = value === void 0 ? "nothing" : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function valueAt(root, path) {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[key];
-  }
-  return v;
-}
-function describeIssue(root, issue3) {
-  if (issue3.code === "unrecognized_keys") {
-    const keys = issue3.keys.map((k) => fieldPath([...issue3.path, k]));
-    return {
-      field: keys[0] ?? null,
-      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
-    };
-  }
-  const field = issue3.path.length ? fieldPath(issue3.path) : null;
-  const found = valueAt(root, issue3.path);
-  const text = issue3.code === "invalid_type" ? issue3.message.replace(/^Invalid input: /, "") : issue3.message;
-  const message = text.charAt(0).toLowerCase() + text.slice(1);
-  return { field, problem: `${message}; found ${excerpt(found)}` };
-}
-function parseStateFile(text, at) {
-  let json2;
-  try {
-    json2 = JSON.parse(text);
-  } catch (err) {
-    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
-  }
-  const parsed2 = rolloutState.safeParse(json2);
-  if (!parsed2.success) {
-    const { field, problem } = describeIssue(json2, parsed2.error.issues[0]);
-    throw new StateFileError(at, field, problem);
-  }
-  if (parsed2.data.name !== at.rollout)
-    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed2.data.name)}, but the file is ${at.rollout}'s`);
-  return parsed2.data;
-}
-var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
-function checkPhases(state, phases, at) {
-  const known = /* @__PURE__ */ new Set(["none", ...phases]);
-  const have = ["none", ...phases].join(", ");
-  if (!known.has(state.applied))
-    throw new StateFileError(
-      at,
-      "applied",
-      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
-      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
-    );
-  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
-  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
-    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
-  if (state.status === "holding" && !state.gate)
-    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
-  if (state.rollbackTo != null && !known.has(state.rollbackTo))
-    throw new StateFileError(
-      at,
-      "rollbackTo",
-      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
-    );
-  if (state.gate && state.gate.phase !== state.applied)
-    throw new StateFileError(
-      at,
-      "gate.phase",
-      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
-    );
-}
-
-// src/state/store.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { setTimeout as sleep } from "node:timers/promises";
-
-// src/sys/git.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/sys/exec.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { spawn } from "node:child_process";
-import { existsSync as existsSync2 } from "node:fs";
-
-// src/sys/duration.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var UNITS = [
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3]
-];
-function formatMs(ms) {
-  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.round(ms)}ms`;
-}
-
-// src/sys/exec.ts
-var BASE_ENV_NAMES = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
-function childEnv(given, base = process.env) {
-  const env = {};
-  for (const name2 of BASE_ENV_NAMES) {
-    const value = base[name2];
-    if (value !== void 0) env[name2] = value;
-  }
-  return { ...env, ...given };
-}
-var DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-var ProcessError = class extends Error {
-  constructor(message, reason) {
-    super(message);
-    this.reason = reason;
-  }
-  reason;
-  name = "ProcessError";
-};
-var groups = process.platform !== "win32";
-var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
-var live = /* @__PURE__ */ new Set();
-function killGroup(child, signal) {
-  if (child.pid === void 0) return;
-  try {
-    process.kill(groups ? -child.pid : child.pid, signal);
-  } catch {
-  }
-}
-function forward(signal) {
-  for (const child of live) killGroup(child, signal);
-  if (process.listenerCount(signal) > 1) return;
-  for (const s of FORWARDED) process.off(s, forward);
-  process.kill(process.pid, signal);
-}
-function track(child) {
-  if (!groups || child.pid === void 0) return;
-  if (live.size === 0) for (const s of FORWARDED) process.on(s, forward);
-  live.add(child);
-  child.once("close", () => {
-    live.delete(child);
-    if (live.size === 0) for (const s of FORWARDED) process.off(s, forward);
-  });
-}
-function spawnProcess(argv2, opts) {
-  const [file2, ...args] = argv2;
-  if (!file2) throw new ProcessError("empty argv: nothing to run", "spawn");
-  const child = spawn(file2, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: opts.stdio ?? "pipe",
-    shell: false,
-    detached: groups,
-    windowsHide: true
-  });
-  track(child);
-  return child;
-}
-function spawnFailure(file2, cwd, e) {
-  if (e.code === "ENOENT" && cwd !== void 0 && !existsSync2(cwd))
-    return new ProcessError(`${file2}: working directory ${cwd} does not exist`, "spawn");
-  if (e.code === "ENOENT") return new ProcessError(`${file2}: command not found`, "not-found");
-  return new ProcessError(`${file2}: ${e.message}`, "spawn");
-}
-function abortFailure(file2, signal) {
-  const reason = signal.reason;
-  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
-}
-function runProcess(argv2, opts) {
-  const file2 = argv2[0];
-  if (!file2) return Promise.reject(new ProcessError("empty argv: nothing to run", "spawn"));
-  const { signal, timeoutMs, input: input2 } = opts;
-  if (signal?.aborted) return Promise.reject(abortFailure(file2, signal));
-  const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  return new Promise((resolve2, reject) => {
-    const stdio = [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"];
-    const child = spawnProcess(argv2, { env: opts.env, cwd: opts.cwd, stdio });
-    const out = [];
-    const err = [];
-    let size = 0;
-    let failure3;
-    const stop = (why2) => {
-      failure3 ??= why2;
-      killGroup(child, "SIGKILL");
-    };
-    const onAbort = () => stop(abortFailure(file2, signal));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = timeoutMs === void 0 ? void 0 : setTimeout(
-      () => stop(new ProcessError(`${file2}: timed out after ${formatMs(timeoutMs)}`, "timeout")),
-      timeoutMs
-    );
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const collect = (into) => (chunk) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) stop(new ProcessError(`${file2}: more than ${maxBytes} bytes of output`, "output-limit"));
-      else into.push(chunk);
-    };
-    child.stdout?.on("data", collect(out));
-    child.stderr?.on("data", collect(err));
-    child.on("error", (e) => {
-      if (child.pid !== void 0) return;
-      done();
-      reject(failure3 ?? spawnFailure(file2, opts.cwd, e));
-    });
-    child.on("close", (code, sig) => {
-      done();
-      if (failure3) return reject(failure3);
-      resolve2({
-        exitCode: code,
-        signal: sig,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8")
-      });
-    });
-    if (child.stdin) {
-      child.stdin.on("error", () => void 0);
-      child.stdin.end(input2);
-    }
-  });
-}
-
-// src/sys/git.ts
-var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
-var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
-function gitEnv(identity2 = DEFAULT_IDENTITY, base = process.env) {
-  const env = { ...base };
-  for (const k of REDIRECTING_VARS) delete env[k];
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: identity2.name,
-    GIT_AUTHOR_EMAIL: identity2.email,
-    GIT_COMMITTER_NAME: identity2.name,
-    GIT_COMMITTER_EMAIL: identity2.email,
-    GIT_TERMINAL_PROMPT: "0",
-    GCM_INTERACTIVE: "never",
-    // Messages we match on (push rejections, missing paths) must not be translated.
-    LC_ALL: "C",
-    LANGUAGE: "C"
-  };
-}
-var GitError = class extends Error {
-  constructor(message, stderr = "") {
-    super(stderr.trim() ? `${message}: ${stderr.trim()}` : message);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "GitError";
-};
-var MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-var Git = class {
-  constructor(repo, opts = {}) {
-    this.repo = repo;
-    this.env = gitEnv(opts.identity, opts.env);
-  }
-  repo;
-  env;
-  /** A long-lived git process whose stdio the caller streams (e.g. `cat-file --batch`, `mktree --batch`). */
-  spawn(args, stdio = "pipe") {
-    return spawnProcess(["git", "-C", this.repo, ...args], { env: this.env, stdio });
-  }
-  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
-  async run(args, input2) {
-    try {
-      const r = await runProcess(["git", "-C", this.repo, ...args], {
-        env: this.env,
-        input: input2,
-        maxOutputBytes: MAX_OUTPUT_BYTES
-      });
-      return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      if (err instanceof ProcessError) throw new GitError(`cannot run git ${args[0] ?? ""}: ${err.message}`);
-      throw err;
-    }
-  }
-  /** Runs git and returns stdout; throws GitError on a non-zero exit. */
-  async ok(args, input2) {
-    const r = await this.run(args, input2);
-    if (r.code !== 0) throw new GitError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
-    return r.stdout;
-  }
-  /** The top of the work tree this repository path is in. */
-  async root() {
-    const r = await this.run(["rev-parse", "--show-toplevel"]);
-    if (r.code === 0) return r.stdout.trim();
-    if (/not a git repository/i.test(r.stderr)) throw new GitError(`${this.repo} is not inside a git repository`);
-    throw new GitError(`git rev-parse --show-toplevel failed (exit ${r.code})`, r.stderr);
-  }
-  /** True when `ref` names a commit here. */
-  async isCommit(ref) {
-    return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
-  }
-  /** The file's text at `ref`, or null when it does not exist there. */
-  async showFile(ref, path) {
-    const r = await this.run(["show", `${ref}:${path}`]);
-    return r.code === 0 ? r.stdout : null;
-  }
-};
-function exited(child) {
-  return new Promise((resolve2, reject) => {
-    const err = [];
-    child.stderr?.on("data", (c) => err.push(c));
-    child.on("error", reject);
-    child.on(
-      "close",
-      (code, signal) => resolve2({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
-    );
-  });
-}
-function isMissingObject(stderr) {
-  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
-    stderr
-  );
-}
-
-// src/state/ledger.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createInterface as createInterface2 } from "node:readline";
-
-// src/state/tree.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createInterface } from "node:readline";
-function parseLsTree(out) {
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
-    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
-    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
-    if (size !== void 0 && size !== "-") entry.size = Number(size);
-    entries.push(entry);
-  }
-  return entries;
-}
-async function listTree(git, treeish) {
-  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
-}
-async function listTreeIfAny(git, treeish, long = false) {
-  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
-  if (r.code === 0) return parseLsTree(r.stdout);
-  if (isMissingObject(r.stderr)) return null;
-  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
-}
-async function writeTree(git, entries) {
-  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
-  return (await git.ok(["mktree", "-z"], input2)).trim();
-}
-function withEntry(entries, entry) {
-  return [...entries.filter((e) => e.name !== entry.name), entry];
-}
-var TreeWriter = class {
-  constructor(git) {
-    this.git = git;
-    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
-    this.done = exited(this.child);
-    this.child.stdin?.on("error", () => void 0);
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-  git;
-  child;
-  lines;
-  done;
-  queue = Promise.resolve();
-  write(entries) {
-    if (entries.length === 0) return writeTree(this.git, entries);
-    const run3 = async () => {
-      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
-      const line = await this.lines.next();
-      if (line.done) {
-        const r = await this.done;
-        throw new StateStoreError("git mktree --batch failed", r.stderr);
-      }
-      return line.value.trim();
-    };
-    const p = this.queue.then(run3, run3);
-    this.queue = p.catch(() => void 0);
-    return p;
-  }
-  async close() {
-    this.child.stdin?.end();
-    await this.done;
-  }
-};
-
-// src/state/ledger.ts
-var LEDGER_FILE = "ledger.jsonl";
-var SEALED_DIR = "ledger";
-var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
-function blobEntry(name2, oid) {
-  return { mode: "100644", type: "blob", oid, name: name2 };
-}
-function segmentNumber(name2) {
-  const m = /^(\d+)\.jsonl$/.exec(name2);
-  return m ? Number(m[1]) : Number.NaN;
-}
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
-  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  const liveSize = live2?.size ?? 0;
-  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
-    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
-  }
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [sealed, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text)
-  ]);
-  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
-  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
-  return withEntry(
-    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
-    blobEntry(LEDGER_FILE, fresh)
-  );
-}
-async function appendBlob(git, oldBlob, text) {
-  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
-  const out = [];
-  hash2.stdout?.on("data", (c) => out.push(c));
-  const hashDone = exited(hash2);
-  const stdin = hash2.stdin;
-  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
-  stdin.on("error", () => void 0);
-  if (oldBlob) {
-    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
-    const r2 = await exited(cat);
-    if (r2.code !== 0) {
-      hash2.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
-    }
-  }
-  stdin.end(text);
-  const r = await hashDone;
-  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
-  return Buffer.concat(out).toString("utf8").trim();
-}
-async function ledgerSegments(git, dirSpec) {
-  const dir = await listTreeIfAny(git, dirSpec);
-  if (!dir) return [];
-  const segments = [];
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  if (sealedDir) {
-    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
-    segments.push(...sealed.map((e) => e.oid));
-  }
-  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  if (live2) segments.push(live2.oid);
-  return segments;
-}
-function parseLine(line, where) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
-  }
-}
-async function* streamLedger(git, blobs) {
-  for (const blob of blobs) {
-    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-    const done = exited(cat);
-    const stdout = cat.stdout;
-    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
-    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
-    let finished = false;
-    try {
-      for await (const line of lines) {
-        if (line) yield parseLine(line, blob);
-      }
-      finished = true;
-    } finally {
-      lines.close();
-      if (!finished) cat.kill();
-    }
-    const r = await done;
-    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  }
-}
-function countNewlines(buf) {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
-}
-async function tailBlob(git, blob, n) {
-  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-  const done = exited(cat);
-  const chunks = [];
-  let newlines = 0;
-  for await (const chunk of cat.stdout ?? []) {
-    const c = { buf: chunk, newlines: countNewlines(chunk) };
-    chunks.push(c);
-    newlines += c.newlines;
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
-      newlines -= chunks.shift()?.newlines ?? 0;
-  }
-  const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr))
-    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
-  return text.split("\n").filter((l) => l.length > 0).slice(-n);
-}
-async function tailLedger(git, blobs, n) {
-  const out = [];
-  let have = 0;
-  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
-    const blob = blobs[i];
-    const lines = await tailBlob(git, blob, n - have);
-    out.unshift(lines.map((l) => parseLine(l, blob)));
-    have += lines.length;
-  }
-  return out.flat();
-}
-
-// src/state/store.ts
-var DEFAULT_STATE_BRANCH = "rollouts-state";
-var STATE_FILE = "state.json";
-var MAX_REBASES = 10;
-function assertRolloutName(name2) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
-    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
-  }
-}
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
-    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
-  }
-}
-function isLocalCasFailure(stderr) {
-  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
-}
-function isPushRace(stdout, stderr) {
-  const text = `${stdout}
-${stderr}`;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
-    text
-  );
-}
-var GitStateStore = class {
-  repo;
-  branch;
-  remote;
-  git;
-  attempts;
-  backoffMs;
-  segmentBytes;
-  /** Commits this store has read or made, so it need not check they are present before building on them. */
-  known = /* @__PURE__ */ new Set();
-  constructor(opts) {
-    this.repo = opts.repo;
-    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
-    assertBranchName(this.branch);
-    this.remote = opts.remote;
-    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
-    this.attempts = opts.attempts ?? 5;
-    this.backoffMs = opts.backoffMs ?? 25;
-    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  }
-  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
-  get ref() {
-    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
-  }
-  /** The commit at the tip of the state branch, or null when it does not exist yet. */
-  async tip(opts = {}) {
-    if (this.remote && opts.fetch !== false) await this.fetch();
-    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
-    if (r.code === 0) return this.remember(r.stdout.trim());
-    if (r.code === 1) return null;
-    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
-  }
-  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
-  stateFile(name2, commit) {
-    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
-    return { rollout: name2, branch: this.branch, ref, remote: this.remote, commit };
-  }
-  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
-  async readState(name2, opts = {}) {
-    assertRolloutName(name2);
-    const tip = await this.tip(opts);
-    if (!tip) return { state: null, version: null };
-    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
-    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
-    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
-    return { state: null, version: dir.code === 0 ? tip : null };
-  }
-  /** Names of the rollouts that have a state file. */
-  async listRollouts(opts = {}) {
-    const tip = await this.tip(opts);
-    if (!tip) return [];
-    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
-    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
-  }
-  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
-  async *readLedger(name2, opts = {}) {
-    assertRolloutName(name2);
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return;
-    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
-  }
-  /** The last `n` ledger entries of a rollout, oldest first. */
-  async tailLedger(name2, n, opts = {}) {
-    assertRolloutName(name2);
-    if (n <= 0) return [];
-    const at = opts.version ?? await this.tip(opts);
-    if (!at) return [];
-    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
-  }
-  /**
-   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
-   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
-   * the commit is rebuilt on it. Returns the new version.
-   */
-  async commit(change) {
-    const { name: name2 } = change;
-    assertRolloutName(name2);
-    if (change.state && change.state.name !== name2) {
-      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
-    }
-    const entries = change.ledger ?? [];
-    if (!change.state && entries.length === 0) {
-      if (change.expected) return change.expected;
-      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
-    }
-    const trees = new TreeWriter(this.git);
-    try {
-      return await this.commitWith(trees, change, entries);
-    } finally {
-      await trees.close();
-    }
-  }
-  async commitWith(trees, change, entries) {
-    const { name: name2 } = change;
-    const base = change.expected ?? await this.tip({ fetch: false });
-    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
-      await this.fetch();
-      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
-    }
-    const [root, dir, stateBlob] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
-      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
-`) : null
-    ]);
-    const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-    if (change.expected === null && baseDir)
-      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
-    let entriesOfDir = dir ?? [];
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
-    if (entries.length > 0) {
-      const text = ledgerLines(entries);
-      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
-    }
-    const newDir = await trees.write(entriesOfDir);
-    const message = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, name2, newDir, baseDir, base, root, message);
-  }
-  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message) {
-    let base = firstBase;
-    let root = firstRoot;
-    let stuck = 0;
-    for (let rebase = 0; ; rebase++) {
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
-      const parents = base ? ["-p", base] : [];
-      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
-      let lost;
-      try {
-        await this.publish(commit, base, message);
-        return this.remember(commit);
-      } catch (e) {
-        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
-        lost = e;
-      }
-      const tip = await this.tip({ fetch: true });
-      root = tip ? await listTree(this.git, tip) : [];
-      const tipDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir)
-        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
-      if (tip === base) {
-        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
-        await sleep(5 + Math.random() * 20);
-      }
-      base = tip;
-    }
-  }
-  /**
-   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
-   * throw LostRaceError.
-   */
-  async update(name2, plan2, opts = {}) {
-    const attempts = opts.attempts ?? this.attempts;
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readState(name2);
-      const change = await plan2(current.state, { version: current.version, attempt });
-      if (!change) return { ...current, committed: false, attempts: attempt };
-      try {
-        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
-        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
-      } catch (e) {
-        if (!(e instanceof LostRaceError)) throw e;
-        if (attempt >= attempts) {
-          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
-        }
-      }
-      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      await sleep(delay);
-    }
-  }
-  remember(commit) {
-    if (this.known.size > 1e3) this.known.clear();
-    this.known.add(commit);
-    return commit;
-  }
-  async hasCommit(oid) {
-    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
-  }
-  async publish(commit, base, message) {
-    if (!this.remote) {
-      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
-      if (r2.code === 0) return;
-      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
-      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
-    }
-    const r = await this.git.run([
-      "push",
-      "--porcelain",
-      "--no-verify",
-      this.remote,
-      `${commit}:refs/heads/${this.branch}`
-    ]);
-    if (r.code !== 0) {
-      if (isPushRace(r.stdout, r.stderr)) {
-        const why2 = `${r.stdout}
-${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
-        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
-      }
-      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
-${r.stderr}`);
-    }
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${commit}
-update refs/heads/${this.branch} ${commit}
-`
-    );
-  }
-  async fetch() {
-    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
-    for (let attempt = 1; ; attempt++) {
-      const remote = this.remote ?? "";
-      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
-      if (r.code === 0) return;
-      if (/couldn't find remote ref/i.test(r.stderr)) {
-        await this.git.run(["update-ref", "-d", this.ref]);
-        return;
-      }
-      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
-        await sleep(10 + Math.random() * 40);
-        continue;
-      }
-      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
-    }
-  }
-};
-
-// src/state/lease.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { hostname as hostname3 } from "node:os";
-function isPidAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code !== "ESRCH";
-  }
-}
-function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
-  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
-  if (runId) holder.runId = runId;
-  return holder;
-}
-function isSameHolder(a, b) {
-  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
-}
-function holderLabel(h) {
-  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
-}
-function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
-  if (!lease2) return "free";
-  if (isSameHolder(lease2.holder, me)) return "mine";
-  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
-  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
-  if (Date.parse(lease2.expiresAt) < now.getTime()) return "expired";
-  return "held";
-}
-function withLease(state, me, ttlMs, now) {
-  return {
-    ...state,
-    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
-    updatedAt: now.toISOString()
-  };
-}
-function withRenewedLease(state, me, ttlMs, now) {
-  const lease2 = state.lease;
-  if (!lease2 || !isSameHolder(lease2.holder, me)) {
-    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
-    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
-  }
-  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
-}
-function initialRolloutState(name2, now) {
-  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
-}
-async function claimLease(store, name2, me, ttlMs, opts = {}) {
-  let verdict = "free";
-  const result = await store.update(name2, async (current, ctx) => {
-    opts.check?.(current, ctx.version);
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    const lease2 = current?.lease ?? null;
-    let runFinished = false;
-    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
-    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) >= now.getTime()) {
-      runFinished = await opts.isRunFinished(lease2.holder);
-    }
-    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
-    if (verdict === "held") return null;
-    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
-    const ledger = [];
-    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
-      ledger.push({
-        time: now.toISOString(),
-        actor: holderLabel(me),
-        rollout: name2,
-        kind: "lease-takeover",
-        result: { verdict, previous: lease2 }
-      });
-    }
-    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
-  });
-  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
-  return { state: result.state, version: result.version, verdict };
-}
-async function releaseLease(store, name2, me, opts = {}) {
-  const result = await store.update(name2, (current) => {
-    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
-    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
-    return {
-      state: { ...current, lease: null, updatedAt: now.toISOString() },
-      message: `lease released by ${holderLabel(me)}`
-    };
-  });
-  return result.version;
-}
-
-// src/engine/pass.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/engine/context.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { createHash } from "node:crypto";
-
-// src/engine/mask.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var Masker = class {
-  values = [];
-  add(value) {
-    if (value && value.length >= 4 && !this.values.includes(value)) {
-      this.values.push(value);
-      this.values.sort((a, b) => b.length - a.length);
-    }
-  }
-  mask(text) {
-    let out = text;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
-    return out;
-  }
-  /** A JSON value with every secret inside its strings masked. */
-  maskValue(value) {
-    if (this.values.length === 0) return value;
-    const text = JSON.stringify(value);
-    if (text === void 0) return value;
-    const masked = this.mask(text);
-    return masked === text ? value : JSON.parse(masked);
-  }
-};
-
-// src/engine/context.ts
-function allowedEnv(m, source, masker) {
-  const env = {};
-  for (const name2 of m.env) {
-    const v = source[name2];
-    if (v !== void 0) {
-      env[name2] = v;
-      masker.add(v);
-    }
-  }
-  return env;
-}
-function runContext(deps, m, dryRun = false) {
-  const masker = new Masker();
-  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
-}
-function templateContext(rc, phase2, cohort2) {
-  return {
-    rollout: { name: rc.manifest.name },
-    phase: { name: phase2 },
-    vars: rc.manifest.vars,
-    env: rc.env,
-    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
-    run: { dryRun: rc.dryRun }
-  };
-}
-function batchKey(parts) {
-  const text = JSON.stringify([
-    parts.rollout,
-    parts.phase,
-    parts.kind,
-    parts.step,
-    parts.generation,
-    parts.dryRun,
-    parts.cursor ?? null
-  ]);
-  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
-}
-
-// src/engine/gate.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/manifest/index.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/manifest/schema.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/manifest/check-kinds.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -50613,7 +49537,7 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 import { readFile, readdir as readdir2 } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 init_define_ROLLOUTS_REPORT_ASSETS();
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
 function defineScalarTag(tagName, options) {
@@ -53119,10 +52043,10 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/manifest/cel.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/index.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/errors.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/errors.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var CelError = class extends Error {
   #node;
@@ -53237,16 +52161,16 @@ function attachErrorAst(error63, node2) {
   return error63;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/evaluator.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/registry.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/registry.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/functions.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/functions.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/optional.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/optional.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var Optional = class _Optional {
   #value;
@@ -53392,7 +52316,7 @@ function register(registry2) {
   );
 }
 
-// node_modules/@marcbachmann/cel-js/lib/globals.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/globals.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var hasOwn = Object.hasOwn;
 var objKeys = Object.keys;
@@ -53430,7 +52354,7 @@ var RESERVED = /* @__PURE__ */ new Set([
   "prototype"
 ]);
 
-// node_modules/@marcbachmann/cel-js/lib/functions.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/functions.js
 var UnsignedInt = class {
   #value;
   constructor(value) {
@@ -53883,7 +52807,7 @@ function stringSize(str2) {
   return count2;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/registry.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/registry.js
 var Type = class {
   #name;
   constructor(name2) {
@@ -55140,10 +54064,10 @@ function protobufjsTypeToCelType(protoType, resolvedType) {
   }
 }
 
-// node_modules/@marcbachmann/cel-js/lib/macros.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/macros.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@marcbachmann/cel-js/lib/operators.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/operators.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var dynType2 = celTypes.dyn;
 var Base = class {
@@ -55842,7 +54766,7 @@ for (const op of objKeys(OPERATORS)) {
   if (obj.alias) OPERATORS[obj.alias] = obj;
 }
 
-// node_modules/@marcbachmann/cel-js/lib/macros.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/macros.js
 var identity = (x) => x;
 function assertIdentifier(node2, message) {
   if (node2.op === "id") return node2.args;
@@ -56047,7 +54971,7 @@ function registerMacros(registry2) {
   });
 }
 
-// node_modules/@marcbachmann/cel-js/lib/overloads.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/overloads.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function registerOverloads(registry2) {
   const unaryOverload = (op, t, h, ret) => registry2.unaryOverload(op, t, h, ret, false);
@@ -56234,7 +55158,7 @@ function isEqual(a, b, ast, ev) {
   throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a}`, ast);
 }
 
-// node_modules/@marcbachmann/cel-js/lib/type-checker.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/type-checker.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
 var TypeChecker = class extends Base {
@@ -56296,7 +55220,7 @@ var TypeChecker = class extends Base {
   }
 };
 
-// node_modules/@marcbachmann/cel-js/lib/parser.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/parser.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var TOKEN = {
   EOF: 0,
@@ -57147,7 +56071,7 @@ var Parser = class {
   }
 };
 
-// node_modules/@marcbachmann/cel-js/lib/options.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/options.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var DEFAULT_LIMITS = objFreeze({
   maxAstNodes: 1e5,
@@ -57190,7 +56114,7 @@ function createOptions(opts, base = DEFAULT_OPTIONS) {
   });
 }
 
-// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/evaluator.js
 var globalRegistry2 = createRegistry({ enableOptionalTypes: false });
 registerFunctions(globalRegistry2);
 registerOverloads(globalRegistry2);
@@ -57331,7 +56255,7 @@ function parse3(expression) {
   return globalEnvironment.parse(expression);
 }
 
-// node_modules/@marcbachmann/cel-js/lib/serialize.js
+// ../../main/node_modules/@marcbachmann/cel-js/lib/serialize.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/manifest/cel.ts
@@ -57918,7 +56842,6 @@ async function loadRollouts(dir) {
 init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/checks/gate.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
 function dueSlackMs(everyMs) {
   return Math.min(everyMs / 10, 3e4);
 }
@@ -58038,6 +56961,1083 @@ function decideGate(input2) {
   const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
   return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
 }
+
+// src/state/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/state/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
+var count = external_exports.number().int().nonnegative();
+var phaseName = external_exports.string().min(1);
+var ROLLOUT_STATUSES = [
+  "none",
+  "applying",
+  "holding",
+  "healthy",
+  "failed",
+  "paused",
+  "rolling-back",
+  "rolled-back",
+  "complete"
+];
+var leaseHolder = external_exports.strictObject({
+  host: external_exports.string().min(1),
+  pid: external_exports.number().int().positive(),
+  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
+  startedAt: isoTime
+});
+var lease = external_exports.strictObject({
+  holder: leaseHolder,
+  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
+});
+var stepProgress = external_exports.strictObject({
+  done: external_exports.boolean(),
+  batches: count,
+  items: count,
+  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional()
+});
+var gateSample = external_exports.strictObject({
+  check: external_exports.string(),
+  at: isoTime.describe("When the measurement started."),
+  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
+  value: external_exports.number().nullable(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  durationMs: external_exports.number().nonnegative(),
+  error: external_exports.string().optional(),
+  reason: external_exports.string().optional(),
+  detail: external_exports.unknown().optional()
+});
+var gateState = external_exports.strictObject({
+  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
+  startedAt: isoTime,
+  passesAt: isoTime.describe("startedAt + hold."),
+  samples: external_exports.array(gateSample),
+  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
+});
+var cohortState = external_exports.strictObject({
+  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
+  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
+  percent: external_exports.number().optional()
+});
+var hold = external_exports.strictObject({
+  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
+  reason: external_exports.string()
+});
+var failure2 = external_exports.strictObject({
+  phase: external_exports.string(),
+  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
+  reason: external_exports.string(),
+  at: isoTime
+});
+var rolloutState = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  applied: phaseName.describe("The applied phase, or 'none'."),
+  status: external_exports.enum(ROLLOUT_STATUSES),
+  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
+  step: external_exports.string().nullable().optional().describe("The step running now."),
+  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
+  gate: gateState.nullable().optional(),
+  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
+  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
+  failure: failure2.nullable().optional(),
+  hold: hold.nullable().optional(),
+  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  lease: lease.nullable().optional(),
+  updatedAt: isoTime
+});
+
+// src/state/errors.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var LostRaceError = class extends Error {
+  constructor(message, rollout, options) {
+    super(message, options);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LostRaceError";
+};
+var StateStoreError = class extends Error {
+  constructor(message, stderr = "") {
+    super(stderr ? `${message}: ${stderr.trim()}` : message);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "StateStoreError";
+};
+var LeaseLostError = class extends Error {
+  constructor(message, rollout) {
+    super(message);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LeaseLostError";
+};
+var StateFileError = class extends Error {
+  constructor(at, field, problem, otherRepair) {
+    const file2 = `${at.rollout}/state.json`;
+    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
+    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
+    );
+    this.at = at;
+    this.field = field;
+    this.problem = problem;
+  }
+  at;
+  field;
+  problem;
+  name = "StateFileError";
+};
+
+// src/state/state-file.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+function excerpt(value) {
+  const text = value === void 0 ? "nothing" : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function valueAt(root, path) {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+function describeIssue(root, issue3) {
+  if (issue3.code === "unrecognized_keys") {
+    const keys = issue3.keys.map((k) => fieldPath([...issue3.path, k]));
+    return {
+      field: keys[0] ?? null,
+      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
+    };
+  }
+  const field = issue3.path.length ? fieldPath(issue3.path) : null;
+  const found = valueAt(root, issue3.path);
+  const text = issue3.code === "invalid_type" ? issue3.message.replace(/^Invalid input: /, "") : issue3.message;
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
+  return { field, problem: `${message}; found ${excerpt(found)}` };
+}
+function parseStateFile(text, at) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+  }
+  const parsed2 = rolloutState.safeParse(json2);
+  if (!parsed2.success) {
+    const { field, problem } = describeIssue(json2, parsed2.error.issues[0]);
+    throw new StateFileError(at, field, problem);
+  }
+  if (parsed2.data.name !== at.rollout)
+    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed2.data.name)}, but the file is ${at.rollout}'s`);
+  return parsed2.data;
+}
+var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
+function checkPhases(state, phases, at) {
+  const known = /* @__PURE__ */ new Set(["none", ...phases]);
+  const have = ["none", ...phases].join(", ");
+  if (!known.has(state.applied))
+    throw new StateFileError(
+      at,
+      "applied",
+      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
+    );
+  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+  if (state.status === "holding" && !state.gate)
+    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
+  if (state.rollbackTo != null && !known.has(state.rollbackTo))
+    throw new StateFileError(
+      at,
+      "rollbackTo",
+      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+    );
+  if (state.gate && state.gate.phase !== state.applied)
+    throw new StateFileError(
+      at,
+      "gate.phase",
+      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
+    );
+}
+
+// src/state/store.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/sys/git.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/sys/exec.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { spawn } from "node:child_process";
+import { existsSync as existsSync2 } from "node:fs";
+
+// src/sys/duration.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var UNITS = [
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3]
+];
+function formatMs(ms) {
+  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
+// src/sys/exec.ts
+var BASE_ENV_NAMES = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
+function childEnv(given, base = process.env) {
+  const env = {};
+  for (const name2 of BASE_ENV_NAMES) {
+    const value = base[name2];
+    if (value !== void 0) env[name2] = value;
+  }
+  return { ...env, ...given };
+}
+var DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+var ProcessError = class extends Error {
+  constructor(message, reason) {
+    super(message);
+    this.reason = reason;
+  }
+  reason;
+  name = "ProcessError";
+};
+var groups = process.platform !== "win32";
+var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
+var live = /* @__PURE__ */ new Set();
+function killGroup(child, signal) {
+  if (child.pid === void 0) return;
+  try {
+    process.kill(groups ? -child.pid : child.pid, signal);
+  } catch {
+  }
+}
+function forward(signal) {
+  for (const child of live) killGroup(child, signal);
+  if (process.listenerCount(signal) > 1) return;
+  for (const s of FORWARDED) process.off(s, forward);
+  process.kill(process.pid, signal);
+}
+function track(child) {
+  if (!groups || child.pid === void 0) return;
+  if (live.size === 0) for (const s of FORWARDED) process.on(s, forward);
+  live.add(child);
+  child.once("close", () => {
+    live.delete(child);
+    if (live.size === 0) for (const s of FORWARDED) process.off(s, forward);
+  });
+}
+function spawnProcess(argv2, opts) {
+  const [file2, ...args] = argv2;
+  if (!file2) throw new ProcessError("empty argv: nothing to run", "spawn");
+  const child = spawn(file2, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: opts.stdio ?? "pipe",
+    shell: false,
+    detached: groups,
+    windowsHide: true
+  });
+  track(child);
+  return child;
+}
+function spawnFailure(file2, cwd, e) {
+  if (e.code === "ENOENT" && cwd !== void 0 && !existsSync2(cwd))
+    return new ProcessError(`${file2}: working directory ${cwd} does not exist`, "spawn");
+  if (e.code === "ENOENT") return new ProcessError(`${file2}: command not found`, "not-found");
+  return new ProcessError(`${file2}: ${e.message}`, "spawn");
+}
+function abortFailure(file2, signal) {
+  const reason = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
+}
+function runProcess(argv2, opts) {
+  const file2 = argv2[0];
+  if (!file2) return Promise.reject(new ProcessError("empty argv: nothing to run", "spawn"));
+  const { signal, timeoutMs, input: input2 } = opts;
+  if (signal?.aborted) return Promise.reject(abortFailure(file2, signal));
+  const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return new Promise((resolve2, reject) => {
+    const stdio = [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"];
+    const child = spawnProcess(argv2, { env: opts.env, cwd: opts.cwd, stdio });
+    const out = [];
+    const err = [];
+    let size = 0;
+    let failure3;
+    const stop = (why2) => {
+      failure3 ??= why2;
+      killGroup(child, "SIGKILL");
+    };
+    const onAbort = () => stop(abortFailure(file2, signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = timeoutMs === void 0 ? void 0 : setTimeout(
+      () => stop(new ProcessError(`${file2}: timed out after ${formatMs(timeoutMs)}`, "timeout")),
+      timeoutMs
+    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const collect = (into) => (chunk) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) stop(new ProcessError(`${file2}: more than ${maxBytes} bytes of output`, "output-limit"));
+      else into.push(chunk);
+    };
+    child.stdout?.on("data", collect(out));
+    child.stderr?.on("data", collect(err));
+    child.on("error", (e) => {
+      if (child.pid !== void 0) return;
+      done();
+      reject(failure3 ?? spawnFailure(file2, opts.cwd, e));
+    });
+    child.on("close", (code, sig) => {
+      done();
+      if (failure3) return reject(failure3);
+      resolve2({
+        exitCode: code,
+        signal: sig,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8")
+      });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(input2);
+    }
+  });
+}
+
+// src/sys/git.ts
+var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
+var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
+function gitEnv(identity2 = DEFAULT_IDENTITY, base = process.env) {
+  const env = { ...base };
+  for (const k of REDIRECTING_VARS) delete env[k];
+  return {
+    ...env,
+    GIT_AUTHOR_NAME: identity2.name,
+    GIT_AUTHOR_EMAIL: identity2.email,
+    GIT_COMMITTER_NAME: identity2.name,
+    GIT_COMMITTER_EMAIL: identity2.email,
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    // Messages we match on (push rejections, missing paths) must not be translated.
+    LC_ALL: "C",
+    LANGUAGE: "C"
+  };
+}
+var GitError = class extends Error {
+  constructor(message, stderr = "") {
+    super(stderr.trim() ? `${message}: ${stderr.trim()}` : message);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "GitError";
+};
+var MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+var Git = class {
+  constructor(repo, opts = {}) {
+    this.repo = repo;
+    this.env = gitEnv(opts.identity, opts.env);
+  }
+  repo;
+  env;
+  /** A long-lived git process whose stdio the caller streams (e.g. `cat-file --batch`, `mktree --batch`). */
+  spawn(args, stdio = "pipe") {
+    return spawnProcess(["git", "-C", this.repo, ...args], { env: this.env, stdio });
+  }
+  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
+  async run(args, input2) {
+    try {
+      const r = await runProcess(["git", "-C", this.repo, ...args], {
+        env: this.env,
+        input: input2,
+        maxOutputBytes: MAX_OUTPUT_BYTES
+      });
+      return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      if (err instanceof ProcessError) throw new GitError(`cannot run git ${args[0] ?? ""}: ${err.message}`);
+      throw err;
+    }
+  }
+  /** Runs git and returns stdout; throws GitError on a non-zero exit. */
+  async ok(args, input2) {
+    const r = await this.run(args, input2);
+    if (r.code !== 0) throw new GitError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
+    return r.stdout;
+  }
+  /** The top of the work tree this repository path is in. */
+  async root() {
+    const r = await this.run(["rev-parse", "--show-toplevel"]);
+    if (r.code === 0) return r.stdout.trim();
+    if (/not a git repository/i.test(r.stderr)) throw new GitError(`${this.repo} is not inside a git repository`);
+    throw new GitError(`git rev-parse --show-toplevel failed (exit ${r.code})`, r.stderr);
+  }
+  /** True when `ref` names a commit here. */
+  async isCommit(ref) {
+    return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
+  }
+  /** The file's text at `ref`, or null when it does not exist there. */
+  async showFile(ref, path) {
+    const r = await this.run(["show", `${ref}:${path}`]);
+    return r.code === 0 ? r.stdout : null;
+  }
+};
+function exited(child) {
+  return new Promise((resolve2, reject) => {
+    const err = [];
+    child.stderr?.on("data", (c) => err.push(c));
+    child.on("error", reject);
+    child.on(
+      "close",
+      (code, signal) => resolve2({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
+    );
+  });
+}
+function isMissingObject(stderr) {
+  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
+    stderr
+  );
+}
+
+// src/state/ledger.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface as createInterface2 } from "node:readline";
+
+// src/state/tree.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createInterface } from "node:readline";
+function parseLsTree(out) {
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
+    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
+    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
+    if (size !== void 0 && size !== "-") entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+async function listTree(git, treeish) {
+  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
+}
+async function listTreeIfAny(git, treeish, long = false) {
+  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
+  if (r.code === 0) return parseLsTree(r.stdout);
+  if (isMissingObject(r.stderr)) return null;
+  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
+}
+async function writeTree(git, entries) {
+  const input2 = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+  return (await git.ok(["mktree", "-z"], input2)).trim();
+}
+function withEntry(entries, entry) {
+  return [...entries.filter((e) => e.name !== entry.name), entry];
+}
+var TreeWriter = class {
+  constructor(git) {
+    this.git = git;
+    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  git;
+  child;
+  lines;
+  done;
+  queue = Promise.resolve();
+  write(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const run3 = async () => {
+      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
+      const line = await this.lines.next();
+      if (line.done) {
+        const r = await this.done;
+        throw new StateStoreError("git mktree --batch failed", r.stderr);
+      }
+      return line.value.trim();
+    };
+    const p = this.queue.then(run3, run3);
+    this.queue = p.catch(() => void 0);
+    return p;
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+};
+
+// src/state/ledger.ts
+var LEDGER_FILE = "ledger.jsonl";
+var SEALED_DIR = "ledger";
+var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+function ledgerLines(entries) {
+  return entries.map((e) => `${JSON.stringify(e)}
+`).join("");
+}
+function blobEntry(name2, oid) {
+  return { mode: "100644", type: "blob", oid, name: name2 };
+}
+function segmentNumber(name2) {
+  const m = /^(\d+)\.jsonl$/.exec(name2);
+  return m ? Number(m[1]) : Number.NaN;
+}
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  const liveSize = live2?.size ?? 0;
+  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
+    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
+  }
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const [sealed, fresh] = await Promise.all([
+    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
+    appendBlob(git, null, text)
+  ]);
+  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
+  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
+  return withEntry(
+    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh)
+  );
+}
+async function appendBlob(git, oldBlob, text) {
+  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const out = [];
+  hash2.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash2);
+  const stdin = hash2.stdin;
+  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
+  stdin.on("error", () => void 0);
+  if (oldBlob) {
+    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+    const r2 = await exited(cat);
+    if (r2.code !== 0) {
+      hash2.kill();
+      await hashDone;
+      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
+    }
+  }
+  stdin.end(text);
+  const r = await hashDone;
+  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
+  return Buffer.concat(out).toString("utf8").trim();
+}
+async function ledgerSegments(git, dirSpec) {
+  const dir = await listTreeIfAny(git, dirSpec);
+  if (!dir) return [];
+  const segments = [];
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  if (sealedDir) {
+    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    segments.push(...sealed.map((e) => e.oid));
+  }
+  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  if (live2) segments.push(live2.oid);
+  return segments;
+}
+function parseLine(line, where) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
+  }
+}
+async function* streamLedger(git, blobs) {
+  for (const blob of blobs) {
+    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+    const done = exited(cat);
+    const stdout = cat.stdout;
+    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
+    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
+    let finished = false;
+    try {
+      for await (const line of lines) {
+        if (line) yield parseLine(line, blob);
+      }
+      finished = true;
+    } finally {
+      lines.close();
+      if (!finished) cat.kill();
+    }
+    const r = await done;
+    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  }
+}
+function countNewlines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+async function tailBlob(git, blob, n) {
+  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+  const done = exited(cat);
+  const chunks = [];
+  let newlines = 0;
+  for await (const chunk of cat.stdout ?? []) {
+    const c = { buf: chunk, newlines: countNewlines(chunk) };
+    chunks.push(c);
+    newlines += c.newlines;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
+  }
+  const r = await done;
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
+  return text.split("\n").filter((l) => l.length > 0).slice(-n);
+}
+async function tailLedger(git, blobs, n) {
+  const out = [];
+  let have = 0;
+  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
+    const blob = blobs[i];
+    const lines = await tailBlob(git, blob, n - have);
+    out.unshift(lines.map((l) => parseLine(l, blob)));
+    have += lines.length;
+  }
+  return out.flat();
+}
+
+// src/state/store.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+var MAX_REBASES = 10;
+function assertRolloutName(name2) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
+    text
+  );
+}
+var GitStateStore = class {
+  repo;
+  branch;
+  remote;
+  git;
+  attempts;
+  backoffMs;
+  segmentBytes;
+  /** Commits this store has read or made, so it need not check they are present before building on them. */
+  known = /* @__PURE__ */ new Set();
+  constructor(opts) {
+    this.repo = opts.repo;
+    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
+    assertBranchName(this.branch);
+    this.remote = opts.remote;
+    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 25;
+    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  }
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  /** The commit at the tip of the state branch, or null when it does not exist yet. */
+  async tip(opts = {}) {
+    if (this.remote && opts.fetch !== false) await this.fetch();
+    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
+    if (r.code === 0) return this.remember(r.stdout.trim());
+    if (r.code === 1) return null;
+    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
+  }
+  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
+  stateFile(name2, commit) {
+    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
+    return { rollout: name2, branch: this.branch, ref, remote: this.remote, commit };
+  }
+  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
+  async readState(name2, opts = {}) {
+    assertRolloutName(name2);
+    const tip = await this.tip(opts);
+    if (!tip) return { state: null, version: null };
+    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
+    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
+    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
+    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
+    return { state: null, version: dir.code === 0 ? tip : null };
+  }
+  /** Names of the rollouts that have a state file. */
+  async listRollouts(opts = {}) {
+    const tip = await this.tip(opts);
+    if (!tip) return [];
+    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
+    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+  }
+  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  async *readLedger(name2, opts = {}) {
+    assertRolloutName(name2);
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return;
+    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
+  }
+  /** The last `n` ledger entries of a rollout, oldest first. */
+  async tailLedger(name2, n, opts = {}) {
+    assertRolloutName(name2);
+    if (n <= 0) return [];
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return [];
+    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
+  }
+  /**
+   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
+   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
+   * the commit is rebuilt on it. Returns the new version.
+   */
+  async commit(change) {
+    const { name: name2 } = change;
+    assertRolloutName(name2);
+    if (change.state && change.state.name !== name2) {
+      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name2}`);
+    }
+    const entries = change.ledger ?? [];
+    if (!change.state && entries.length === 0) {
+      if (change.expected) return change.expected;
+      throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
+    }
+    const trees = new TreeWriter(this.git);
+    try {
+      return await this.commitWith(trees, change, entries);
+    } finally {
+      await trees.close();
+    }
+  }
+  async commitWith(trees, change, entries) {
+    const { name: name2 } = change;
+    const base = change.expected ?? await this.tip({ fetch: false });
+    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
+      await this.fetch();
+      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    }
+    const [root, dir, stateBlob] = await Promise.all([
+      base ? listTree(this.git, base) : Promise.resolve([]),
+      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
+      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
+`) : null
+    ]);
+    const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
+    let entriesOfDir = dir ?? [];
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    if (entries.length > 0) {
+      const text = ledgerLines(entries);
+      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+    }
+    const newDir = await trees.write(entriesOfDir);
+    const message = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
+    return this.publishRebasing(trees, name2, newDir, baseDir, base, root, message);
+  }
+  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
+  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message) {
+    let base = firstBase;
+    let root = firstRoot;
+    let stuck = 0;
+    for (let rebase = 0; ; rebase++) {
+      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
+      const parents = base ? ["-p", base] : [];
+      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+      let lost;
+      try {
+        await this.publish(commit, base, message);
+        return this.remember(commit);
+      } catch (e) {
+        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
+        lost = e;
+      }
+      const tip = await this.tip({ fetch: true });
+      root = tip ? await listTree(this.git, tip) : [];
+      const tipDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
+      if (tip === base) {
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
+        await sleep(5 + Math.random() * 20);
+      }
+      base = tip;
+    }
+  }
+  /**
+   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
+   * throw LostRaceError.
+   */
+  async update(name2, plan2, opts = {}) {
+    const attempts = opts.attempts ?? this.attempts;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readState(name2);
+      const change = await plan2(current.state, { version: current.version, attempt });
+      if (!change) return { ...current, committed: false, attempts: attempt };
+      try {
+        const version2 = await this.commit({ name: name2, expected: current.version, ...change });
+        return { state: change.state ?? current.state, version: version2, committed: true, attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof LostRaceError)) throw e;
+        if (attempt >= attempts) {
+          throw new LostRaceError(`lost the race for rollout ${name2} ${attempts} times: ${e.message}`, name2);
+        }
+      }
+      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      await sleep(delay);
+    }
+  }
+  remember(commit) {
+    if (this.known.size > 1e3) this.known.clear();
+    this.known.add(commit);
+    return commit;
+  }
+  async hasCommit(oid) {
+    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
+  }
+  async publish(commit, base, message) {
+    if (!this.remote) {
+      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why2 = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${commit}
+update refs/heads/${this.branch} ${commit}
+`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    for (let attempt = 1; ; attempt++) {
+      const remote = this.remote ?? "";
+      const r = await this.git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refspec]);
+      if (r.code === 0) return;
+      if (/couldn't find remote ref/i.test(r.stderr)) {
+        await this.git.run(["update-ref", "-d", this.ref]);
+        return;
+      }
+      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+        await sleep(10 + Math.random() * 40);
+        continue;
+      }
+      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
+    }
+  }
+};
+
+// src/state/lease.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { hostname as hostname3 } from "node:os";
+function isPidAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
+  const holder = { host: hostname3(), pid: process.pid, startedAt: now.toISOString() };
+  if (runId) holder.runId = runId;
+  return holder;
+}
+function isSameHolder(a, b) {
+  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
+}
+function holderLabel(h) {
+  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
+}
+function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
+  if (!lease2) return "free";
+  if (isSameHolder(lease2.holder, me)) return "mine";
+  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
+  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
+  if (Date.parse(lease2.expiresAt) < now.getTime()) return "expired";
+  return "held";
+}
+function withLease(state, me, ttlMs, now) {
+  return {
+    ...state,
+    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+    updatedAt: now.toISOString()
+  };
+}
+function withRenewedLease(state, me, ttlMs, now) {
+  const lease2 = state.lease;
+  if (!lease2 || !isSameHolder(lease2.holder, me)) {
+    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
+    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
+  }
+  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
+}
+function initialRolloutState(name2, now) {
+  return { name: name2, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
+}
+async function claimLease(store, name2, me, ttlMs, opts = {}) {
+  let verdict = "free";
+  const result = await store.update(name2, async (current, ctx) => {
+    opts.check?.(current, ctx.version);
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    const lease2 = current?.lease ?? null;
+    let runFinished = false;
+    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
+    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) >= now.getTime()) {
+      runFinished = await opts.isRunFinished(lease2.holder);
+    }
+    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
+    if (verdict === "held") return null;
+    const state = withLease(current ?? initialRolloutState(name2, now), me, ttlMs, now);
+    const ledger = [];
+    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
+      ledger.push({
+        time: now.toISOString(),
+        actor: holderLabel(me),
+        rollout: name2,
+        kind: "lease-takeover",
+        result: { verdict, previous: lease2 }
+      });
+    }
+    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
+  });
+  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
+  return { state: result.state, version: result.version, verdict };
+}
+async function releaseLease(store, name2, me, opts = {}) {
+  const result = await store.update(name2, (current) => {
+    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`
+    };
+  });
+  return result.version;
+}
+
+// src/engine/pass.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/engine/context.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { createHash } from "node:crypto";
+
+// src/engine/mask.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var Masker = class {
+  values = [];
+  add(value) {
+    if (value && value.length >= 4 && !this.values.includes(value)) {
+      this.values.push(value);
+      this.values.sort((a, b) => b.length - a.length);
+    }
+  }
+  mask(text) {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
+    return out;
+  }
+  /** A JSON value with every secret inside its strings masked. */
+  maskValue(value) {
+    if (this.values.length === 0) return value;
+    const text = JSON.stringify(value);
+    if (text === void 0) return value;
+    const masked = this.mask(text);
+    return masked === text ? value : JSON.parse(masked);
+  }
+};
+
+// src/engine/context.ts
+function allowedEnv(m, source, masker) {
+  const env = {};
+  for (const name2 of m.env) {
+    const v = source[name2];
+    if (v !== void 0) {
+      env[name2] = v;
+      masker.add(v);
+    }
+  }
+  return env;
+}
+function runContext(deps, m, dryRun = false) {
+  const masker = new Masker();
+  return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
+}
+function templateContext(rc, phase2, cohort2) {
+  return {
+    rollout: { name: rc.manifest.name },
+    phase: { name: phase2 },
+    vars: rc.manifest.vars,
+    env: rc.env,
+    cohort: { ids: cohort2?.ids ?? null, added: cohort2?.added ?? null, percent: cohort2?.percent ?? null },
+    run: { dryRun: rc.dryRun }
+  };
+}
+function batchKey(parts) {
+  const text = JSON.stringify([
+    parts.rollout,
+    parts.phase,
+    parts.kind,
+    parts.step,
+    parts.generation,
+    parts.dryRun,
+    parts.cursor ?? null
+  ]);
+  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+}
+
+// src/engine/gate.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/checks/sample.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -60456,7 +60456,13 @@ async function withPass(deps, m, fn, opts = {}) {
 
 // src/engine/reconcile.ts
 var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolled-back"]);
-function decide(m, s) {
+function gateIdle(m, s, now) {
+  const gate2 = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : void 0;
+  if (!gate2 || !s.gate) return false;
+  const verdict = decideGate({ gate: gate2, checks: m.checks, samples: s.gate.samples, startedAt: s.gate.startedAt, now });
+  return verdict.state === "holding" && verdict.due.length === 0;
+}
+function decide(m, s, now = /* @__PURE__ */ new Date()) {
   const clearHold = !!s?.hold && s.hold.desired !== m.phase;
   const held = !!s?.hold && !clearHold;
   const state = s ?? { applied: "none", status: "none" };
@@ -60473,20 +60479,20 @@ function decide(m, s) {
   }
   if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
-  if (s?.status === "holding") return act({ action: "sample" });
+  if (s?.status === "holding") return act({ action: gateIdle(m, s, now) ? "none" : "sample" });
   if (d > a && held) return act({ action: "blocked", message: "held after a rollback: change `phase` to move on" });
   return act({ action: "none" });
 }
-function needsWork(m, s) {
-  const d = decide(m, s);
+function needsWork(m, s, now = /* @__PURE__ */ new Date()) {
+  const d = decide(m, s, now);
   return d.clearHold || d.action !== "none" && d.action !== "blocked";
 }
 async function carryOut(pass) {
   const { manifest: m, deps } = pass;
-  let next = decide(m, pass.state);
+  let next = decide(m, pass.state, pass.now());
   if (next.clearHold) {
     await pass.commit((st) => void (st.hold = null), [], "hold cleared: desired phase changed");
-    next = decide(m, pass.state);
+    next = decide(m, pass.state, pass.now());
   }
   try {
     switch (next.action) {
@@ -60531,8 +60537,9 @@ async function reconcileRollout(deps, m) {
   try {
     const { state, version: version2 } = await deps.store.readState(m.name);
     checkStateFits(deps.store, m, state, version2);
-    const planned = decide(m, state);
-    if (!needsWork(m, state))
+    const now = deps.now?.() ?? /* @__PURE__ */ new Date();
+    const planned = decide(m, state, now);
+    if (!needsWork(m, state, now))
       return planned.action === "blocked" ? outcomeOf(m, state, "blocked", planned.message) : outcomeOf(m, state, "unchanged");
     return await withPass(deps, m, carryOut) ?? busyOutcome(m, state);
   } catch (err) {
@@ -60877,10 +60884,10 @@ async function failGateForAlerts(deps, m, alerts) {
 // src/action/config.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/github/lib/github.js
+// ../../main/node_modules/@actions/github/lib/github.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/github/lib/context.js
+// ../../main/node_modules/@actions/github/lib/context.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 import { readFileSync, existsSync as existsSync3 } from "fs";
 import { EOL as EOL5 } from "os";
@@ -60932,10 +60939,10 @@ var Context = class {
   }
 };
 
-// node_modules/@actions/github/lib/utils.js
+// ../../main/node_modules/@actions/github/lib/utils.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@actions/github/lib/internal/utils.js
+// ../../main/node_modules/@actions/github/lib/internal/utils.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
@@ -61006,10 +61013,10 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
   return baseUserAgent;
 }
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -61021,10 +61028,10 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function register2(state, name2, method, options) {
   if (typeof method !== "function") {
@@ -61048,7 +61055,7 @@ function register2(state, name2, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function addHook(state, kind, name2, hook2) {
   const orig = hook2;
@@ -61084,7 +61091,7 @@ function addHook(state, kind, name2, hook2) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 function removeHook(state, name2, method) {
   if (!state.registry[name2]) {
@@ -61099,7 +61106,7 @@ function removeHook(state, name2, method) {
   state.registry[name2].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name2) {
@@ -61133,10 +61140,10 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var VERSION = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
@@ -61450,7 +61457,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
+// ../../main/node_modules/content-type/dist/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var SP = 32;
 var HTAB = 9;
@@ -61635,7 +61642,7 @@ function unescapeQuotedPairs(str2, start, end) {
   return result + str2.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
@@ -61971,7 +61978,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var RequestError = class extends Error {
   name;
@@ -62011,7 +62018,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -62193,7 +62200,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request2 = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
@@ -62304,7 +62311,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -62350,11 +62357,11 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var VERSION4 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -62488,17 +62495,17 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var VERSION5 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var Endpoints = {
   actions: {
@@ -64791,7 +64798,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -64914,7 +64921,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -64931,7 +64938,7 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION5;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var VERSION6 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
@@ -65048,7 +65055,7 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION6;
 
-// node_modules/@actions/github/lib/utils.js
+// ../../main/node_modules/@actions/github/lib/utils.js
 var context = new Context();
 var baseUrl = getApiBaseUrl();
 var defaults = {
@@ -65072,7 +65079,7 @@ function getOctokitOptions(token, options) {
   return opts;
 }
 
-// node_modules/@actions/github/lib/github.js
+// ../../main/node_modules/@actions/github/lib/github.js
 var context2 = new Context();
 function getOctokit(token, options, ...additionalPlugins) {
   const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
@@ -65244,7 +65251,7 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/github/client.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var import_light = __toESM(require_light(), 1);
 var VERSION7 = "0.0.0-development";
@@ -65319,7 +65326,7 @@ function retry2(octokit, octokitOptions) {
 }
 retry2.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 init_define_ROLLOUTS_REPORT_ASSETS();
 var import_light2 = __toESM(require_light(), 1);
 var VERSION8 = "0.0.0-development";

@@ -1,6 +1,7 @@
 // One reconcile pass (DESIGN §4): level-triggered over every rollout, idempotent, safe to run concurrently.
 // `decide` is the state machine: from a rollout's manifest and state alone, what this pass does for it.
 // `reconcileRollout` carries the decision out through a RolloutPass (pass.ts).
+import { decideGate } from '../checks/gate.js';
 import type { LoadResult, Manifest, Phase } from '../manifest/index.js';
 import { StateFileError, type RolloutState } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
@@ -25,11 +26,20 @@ export type PassDecision = PassAction & { clearHold: boolean };
 /** The statuses from which the next phase may be applied. */
 const CAN_ADVANCE = new Set(['none', 'healthy', 'complete', 'rolled-back']);
 
+/** Whether the open gate of `s` has nothing to do at `now`: still holding, and no check is due a sample. */
+function gateIdle(m: Manifest, s: RolloutState, now: Date): boolean {
+  const gate = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : undefined;
+  if (!gate || !s.gate) return false;
+  const verdict = decideGate({ gate, checks: m.checks, samples: s.gate.samples, startedAt: s.gate.startedAt, now });
+  return verdict.state === 'holding' && verdict.due.length === 0;
+}
+
 /**
- * What a pass does for rollout `m` in state `s` (null: never applied). `s` fits `m` (checkPhases): every phase name
- * in it is one of `m`'s.
+ * What a pass does for rollout `m` in state `s` (null: never applied) at `now`. `s` fits `m` (checkPhases): every
+ * phase name in it is one of `m`'s. A holding gate with no sample due and no verdict to act on is left alone, so
+ * such a pass writes nothing.
  */
-export function decide(m: Manifest, s: RolloutState | null): PassDecision {
+export function decide(m: Manifest, s: RolloutState | null, now: Date = new Date()): PassDecision {
   const clearHold = !!s?.hold && s.hold.desired !== m.phase;
   const held = !!s?.hold && !clearHold;
   const state = s ?? { applied: 'none', status: 'none' as const };
@@ -48,23 +58,23 @@ export function decide(m: Manifest, s: RolloutState | null): PassDecision {
   if (s && (s.status === 'applying' || failedInSteps(s))) return act({ action: 'apply', phase: m.phases[a]! });
   // The next phase only after the applied one is healthy (a holding gate is sampled instead): one phase a pass.
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: 'apply', phase: m.phases[a + 1]! });
-  if (s?.status === 'holding') return act({ action: 'sample' });
+  if (s?.status === 'holding') return act({ action: gateIdle(m, s, now) ? 'none' : 'sample' });
   if (d > a && held) return act({ action: 'blocked', message: 'held after a rollback: change `phase` to move on' });
   return act({ action: 'none' });
 }
 
 /** Whether a pass has anything to do for this rollout; decided on a plain read, before any lease is claimed. */
-export function needsWork(m: Manifest, s: RolloutState | null): boolean {
-  const d = decide(m, s);
+export function needsWork(m: Manifest, s: RolloutState | null, now: Date = new Date()): boolean {
+  const d = decide(m, s, now);
   return d.clearHold || (d.action !== 'none' && d.action !== 'blocked');
 }
 
 async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
   const { manifest: m, deps } = pass;
-  let next = decide(m, pass.state);
+  let next = decide(m, pass.state, pass.now());
   if (next.clearHold) {
     await pass.commit((st) => void (st.hold = null), [], 'hold cleared: desired phase changed');
-    next = decide(m, pass.state);
+    next = decide(m, pass.state, pass.now());
   }
   try {
     switch (next.action) {
@@ -111,8 +121,9 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
   try {
     const { state, version } = await deps.store.readState(m.name);
     checkStateFits(deps.store, m, state, version);
-    const planned = decide(m, state);
-    if (!needsWork(m, state))
+    const now = deps.now?.() ?? new Date();
+    const planned = decide(m, state, now);
+    if (!needsWork(m, state, now))
       return planned.action === 'blocked'
         ? outcomeOf(m, state, 'blocked', planned.message)
         : outcomeOf(m, state, 'unchanged');

@@ -90,3 +90,48 @@ describe('decide', () => {
     expect(needsWork(manifest('canary'), held)).toBe(true);
   });
 });
+
+describe('decide on a gate', () => {
+  const gated = (gate: string): Manifest => {
+    const { manifest: m, issues } = parseManifest(
+      'rollouts/demo.yaml',
+      `apiVersion: rollouts/v1
+kind: Rollout
+name: demo
+phase: canary
+checks:
+  probe: { http: { url: 'http://localhost/' } }
+phases:
+  - name: canary
+    steps: [{ name: a, run: [./a] }]
+    gate: ${gate}
+  - name: full
+    steps: [{ name: c, run: [./c] }]
+`,
+    );
+    if (!m) throw new Error(JSON.stringify(issues));
+    return m;
+  };
+  const sample = {
+    check: 'probe',
+    at: T,
+    outcome: 'pass' as const,
+    value: 1,
+    severity: 'critical' as const,
+    durationMs: 1,
+  };
+  const holding = state('canary', 'holding', { gate: { ...gate('canary'), samples: [sample] } });
+  const at = (iso: string) => new Date(iso);
+
+  it('leaves a holding gate alone while no sample is due, and samples it once one is', () => {
+    const m = gated('{ hold: 1h, every: 5m, checks: [probe] }');
+    expect(decide(m, holding, at('2026-01-01T00:01:00.000Z')).action).toBe('none');
+    expect(needsWork(m, holding, at('2026-01-01T00:01:00.000Z'))).toBe(false);
+    expect(decide(m, holding, at('2026-01-01T00:05:00.000Z')).action).toBe('sample');
+  });
+
+  it('acts on a gate whose hold has elapsed though no sample is due', () => {
+    const m = gated('{ hold: 1m, every: 5m, checks: [probe] }');
+    expect(decide(m, holding, at('2026-01-01T00:02:00.000Z')).action).toBe('sample');
+  });
+});
