@@ -1,5 +1,6 @@
 // Loading a manifest: YAML with source positions, the schema, the cross-reference rules, the secret lint.
-import { readFile, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { load as loadYamlFast } from 'js-yaml';
 import { isAlias, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
@@ -9,6 +10,10 @@ import { checkRules, type RuleIssue } from './rules.js';
 import { findSecrets, SECRET_FIX } from './secrets.js';
 import { formatPath, SourceMap, type FieldPath } from './positions.js';
 import { fieldsAt, suggest } from './fields.js';
+import { excerpt, shortText } from '../sys/mask.js';
+
+/** The largest manifest read: a rollout is a page of YAML, not a data file. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export interface ManifestIssue {
   file: string;
@@ -39,7 +44,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  // A short, masked excerpt: a value can be anything a file held (a symlinked .env, /proc/self/environ).
+  return `${typeof value} ${excerpt(value)}`;
 }
 
 function zodIssueToRules(issue: z.core.$ZodIssue): RuleIssue[] {
@@ -100,6 +106,8 @@ export interface ParseOptions {
  * every message needs. Both read YAML 1.2's core schema; test/manifest/fuzz.test.ts checks that they agree.
  */
 export function parseManifest(file: string, text: string, options: ParseOptions = {}): LoadResult {
+  const bad = textIssue(file, text);
+  if (bad) return { file, manifest: null, issues: [bad] };
   if (options.fast !== false) {
     const manifest = validOnFastPath(file, text);
     if (manifest) return { file, manifest, issues: [] };
@@ -166,7 +174,8 @@ function parsePositioned(file: string, text: string): LoadResult {
   if (!doc)
     return { file, manifest: null, issues: [issue(0, '(root)', 'the file is empty: expected a Rollout manifest')] };
   const syntax = doc.errors.map((e) => {
-    const message = e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split('\n')[0]!;
+    const message =
+      e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(doc, e.pos[0]) : shortText(e.message.split('\n')[0]!, 160);
     return issue(e.pos[0], '(root)', message);
   });
   if (extra) syntax.push(issue(extra.range[0], '(root)', 'one rollout a file: remove the second YAML document'));
@@ -217,7 +226,7 @@ function duplicateKeyMessage(doc: Document, offset: number): string {
   });
   return key === null
     ? 'duplicate key: a key appears twice in this map'
-    : `duplicate key \`${key}\`: it appears twice in this map`;
+    : `duplicate key \`${shortText(key)}\`: it appears twice in this map`;
 }
 
 /** Where toJS gave up: the first alias that resolves to nothing, else (too many aliases) the first alias. */
@@ -240,26 +249,118 @@ function sortIssues(issues: ManifestIssue[]): ManifestIssue[] {
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-export async function loadManifestFile(file: string): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return {
-      file,
-      manifest: null,
-      issues: [
-        { file, line: 1, col: 1, path: '(root)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` },
-      ],
-    };
-  }
-  return parseManifest(file, text);
+const issueAt = (file: string, message: string, line = 1, col = 1): ManifestIssue => ({
+  file,
+  line,
+  col,
+  path: '(root)',
+  message,
+});
+
+/** A NUL byte or a text past the size cap: not a manifest, whatever it parses as. */
+function textIssue(file: string, text: string): ManifestIssue | null {
+  if (text.length > MAX_MANIFEST_BYTES || Buffer.byteLength(text) > MAX_MANIFEST_BYTES)
+    return issueAt(file, `the file is larger than ${MAX_MANIFEST_BYTES} bytes (1 MiB): a manifest is a page of YAML`);
+  const nul = text.indexOf('\0');
+  if (nul < 0) return null;
+  const before = text.slice(0, nul).split('\n');
+  return issueAt(file, 'a NUL byte: a manifest is UTF-8 text', before.length, before[before.length - 1]!.length + 1);
 }
 
-/** The manifest files of a rollouts directory (`*.yaml`, `*.yml`), sorted; an absent directory has none. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The text of a manifest file, or why it is not one: a manifest is a regular file in the repository, never a
+ * symbolic link (it could point at `.git/config`, `.env` or `/proc/self/environ`) nor a device or a pipe; at most
+ * 1 MiB; valid UTF-8. Opened with O_NOFOLLOW, so a file swapped for a link after the check is refused too.
+ */
+export async function readManifestText(file: string): Promise<{ text: string } | { issue: ManifestIssue }> {
+  const refuse = (message: string) => ({ issue: issueAt(file, message) });
+  let handle;
+  try {
+    const st = await lstat(file);
+    if (st.isSymbolicLink())
+      return refuse('a symbolic link: a manifest must be a regular file in the repository, not a link');
+    if (!st.isFile()) return refuse('not a regular file: a manifest must be a regular file in the repository');
+    if (st.size > MAX_MANIFEST_BYTES)
+      return refuse(`the file is ${st.size} bytes: a manifest is at most ${MAX_MANIFEST_BYTES} bytes (1 MiB)`);
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      return refuse('a symbolic link: a manifest must be a regular file in the repository, not a link');
+    return refuse(code === 'ENOENT' ? 'no such file' : `cannot read: ${code}`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return refuse('not a regular file: a manifest must be a regular file in the repository');
+    const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_MANIFEST_BYTES)
+        return refuse(`the file is larger than ${MAX_MANIFEST_BYTES} bytes: a manifest is at most 1 MiB`);
+    }
+    try {
+      return { text: UTF8.decode(buf.subarray(0, n)) };
+    } catch {
+      const line = buf
+        .subarray(0, firstInvalidUtf8(buf.subarray(0, n)))
+        .toString('latin1')
+        .split('\n').length;
+      return { issue: issueAt(file, 'invalid UTF-8: a manifest is UTF-8 text', line) };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The offset of the first byte that does not start a valid UTF-8 sequence (for the line of the message). */
+function firstInvalidUtf8(buf: Buffer): number {
+  let lo = 0;
+  let hi = buf.length;
+  // The longest valid prefix, by bisection on whether the prefix decodes (a cut sequence at the end is tolerated).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+export async function loadManifestFile(file: string): Promise<LoadResult> {
+  const read = await readManifestText(file);
+  if ('issue' in read) return { file, manifest: null, issues: [read.issue] };
+  return parseManifest(file, read.text);
+}
+
+/** Thrown when the rollouts directory itself is not a directory of the repository (a symbolic link, a file). */
+export class ManifestDirError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly reason: string,
+  ) {
+    super(`${dir}: ${reason}`);
+  }
+}
+
+/**
+ * The manifest files of a rollouts directory (`*.yaml`, `*.yml`), sorted; an absent directory has none. Entries that
+ * are links or not regular files are listed too, so that loading them reports them instead of skipping them
+ * silently; the directory itself must not be a symbolic link.
+ */
 export async function manifestFiles(dir: string): Promise<string[]> {
   try {
+    const st = await lstat(dir);
+    if (st.isSymbolicLink())
+      throw new ManifestDirError(dir, 'a symbolic link: the rollouts directory must be a directory of the repository');
+    if (!st.isDirectory()) throw new ManifestDirError(dir, 'not a directory');
     const names = await readdir(dir);
     return names
       .filter((n) => /\.ya?ml$/.test(n))
@@ -272,5 +373,12 @@ export async function manifestFiles(dir: string): Promise<string[]> {
 }
 
 export async function loadRollouts(dir: string): Promise<LoadResult[]> {
-  return Promise.all((await manifestFiles(dir)).map(loadManifestFile));
+  let files: string[];
+  try {
+    files = await manifestFiles(dir);
+  } catch (err) {
+    if (err instanceof ManifestDirError) return [{ file: dir, manifest: null, issues: [issueAt(dir, err.reason)] }];
+    throw err;
+  }
+  return Promise.all(files.map(loadManifestFile));
 }

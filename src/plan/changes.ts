@@ -1,7 +1,6 @@
 // The plan of a change between a git ref and the working tree: which manifests changed, before and after.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifest, type Manifest, type ManifestIssue } from '../manifest/index.js';
+import { parseManifest, readManifestText, type Manifest, type ManifestIssue } from '../manifest/index.js';
 import { Git, GitError } from '../sys/git.js';
 import { planRollout, type RolloutPlan } from './plan.js';
 
@@ -31,7 +30,13 @@ export async function planChanges(
   const out: ChangePlans = { plans: [], after: new Map(), issues: [] };
   for (const file of await changedManifests(git, base, dir)) {
     const beforeText = await git.showFile(base, file);
-    const afterText = await readFile(join(root, file), 'utf8').catch(() => null);
+    const read = await readManifestText(join(root, file));
+    // A deleted file has no after; a link, a device, a huge or non-UTF-8 file is an issue, never read further.
+    if ('issue' in read && read.issue.message !== 'no such file') {
+      out.issues.push({ ...read.issue, file });
+      continue;
+    }
+    const afterText = 'text' in read ? read.text : null;
     const before = beforeText === null ? null : parseManifest(file, beforeText).manifest;
     let after: Manifest | null = null;
     if (afterText !== null) {

@@ -1,12 +1,33 @@
 import { stat } from 'node:fs/promises';
 import { resolve, relative } from 'node:path';
-import { formatIssue, loadManifestFile, manifestFiles } from '../../manifest/index.js';
+import {
+  formatIssue,
+  loadManifestFile,
+  ManifestDirError,
+  manifestFiles,
+  type LoadResult,
+} from '../../manifest/index.js';
 import { defineCommand, dirOption, jsonOption } from '../command.js';
 import { EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 
-async function expand(io: CliIO, paths: string[], dir: string): Promise<string[]> {
-  if (paths.length === 0) return manifestFiles(resolve(io.cwd, dir));
+/** A directory's manifests; one that is a link or not a directory is an issue of its own. */
+async function filesOf(dir: string, refused: LoadResult[]): Promise<string[]> {
+  try {
+    return await manifestFiles(dir);
+  } catch (err) {
+    if (!(err instanceof ManifestDirError)) throw err;
+    refused.push({
+      file: dir,
+      manifest: null,
+      issues: [{ file: dir, line: 1, col: 1, path: '(root)', message: err.reason }],
+    });
+    return [];
+  }
+}
+
+async function expand(io: CliIO, paths: string[], dir: string, refused: LoadResult[]): Promise<string[]> {
+  if (paths.length === 0) return filesOf(resolve(io.cwd, dir), refused);
   const files: string[] = [];
   for (const p of paths) {
     const abs = resolve(io.cwd, p);
@@ -14,14 +35,15 @@ async function expand(io: CliIO, paths: string[], dir: string): Promise<string[]
       (s) => s.isDirectory(),
       () => false,
     );
-    files.push(...(isDir ? await manifestFiles(abs) : [abs]));
+    files.push(...(isDir ? await filesOf(abs, refused) : [abs]));
   }
   return files;
 }
 
 async function validate(io: CliIO, paths: string[], opts: { dir: string; json: boolean }): Promise<number> {
-  const files = await expand(io, paths, opts.dir);
-  const results = await Promise.all(files.map(loadManifestFile));
+  const refused: LoadResult[] = [];
+  const files = await expand(io, paths, opts.dir, refused);
+  const results = [...refused, ...(await Promise.all(files.map(loadManifestFile)))];
   const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
   if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
   else {

@@ -1,0 +1,103 @@
+// The one masking point: every secret the process learns (the env values a manifest lists, the action's token,
+// webhook URLs) is added here, and everything that leaves the process (state.json, the ledger, GitHub bodies,
+// webhooks, logs, errors) goes through `mask`/`maskValue` first. A value is found as it is and in the forms it takes
+// once serialised: inside a JSON string (`"` and `\` escaped, once or twice), percent-encoded, form-encoded, and
+// HTML-escaped. Values are masked before serialisation where the caller holds a value (maskValue walks it), and the
+// encoded forms catch the text that was serialised elsewhere.
+
+/** Values shorter than this are not masked: they would erase ordinary words and numbers. */
+export const MIN_SECRET_LENGTH = 4;
+export const MASK = '***';
+
+function forms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const component = encodeURIComponent(value);
+  const html = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return [
+    value,
+    json,
+    JSON.stringify(json).slice(1, -1),
+    component,
+    component.toLowerCase(),
+    encodeURI(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    html,
+    html.replace(/'/g, '&#39;'),
+  ];
+}
+
+export class Masker {
+  private values: string[] = [];
+
+  add(value: string | undefined | null): void {
+    if (!value || value.length < MIN_SECRET_LENGTH) return;
+    let changed = false;
+    for (const f of forms(value))
+      if (f.length >= MIN_SECRET_LENGTH && !this.values.includes(f)) {
+        this.values.push(f);
+        changed = true;
+      }
+    if (changed) this.values.sort((a, b) => b.length - a.length);
+  }
+
+  get empty(): boolean {
+    return this.values.length === 0;
+  }
+
+  mask(text: string): string {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join(MASK);
+    return out;
+  }
+
+  /**
+   * A JSON value with every secret inside its strings (and keys) masked, walked before serialisation; the value
+   * itself when nothing was masked (the common case: no copy).
+   */
+  maskValue<T>(value: T): T {
+    if (this.values.length === 0) return value;
+    return this.walk(value) as T;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.mask(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (value instanceof Date) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | null = null;
+      value.forEach((v, i) => {
+        const m = this.walk(v);
+        if (m !== v) (copy ??= value.slice())[i] = m;
+      });
+      return copy ?? value;
+    }
+    let copy: Record<string, unknown> | null = null;
+    const entries = Object.entries(value as Record<string, unknown>);
+    for (const [k, v] of entries) {
+      const mk = this.mask(k);
+      const mv = this.walk(v);
+      if (mk !== k || mv !== v) {
+        copy ??= Object.fromEntries(entries);
+        if (mk !== k) delete copy[k];
+        copy[mk] = mv;
+      }
+    }
+    return copy ?? value;
+  }
+}
+
+/** The process's masker: the one every sink uses. */
+export const secrets = new Masker();
+
+/** A short, masked excerpt of a value for an error message: never more than `max` characters of it. */
+export function excerpt(value: unknown, max = 40): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
+}
+
+/** A short, masked piece of text (a name, a parser's message) for an error message, unquoted. */
+export function shortText(text: string, max = 40): string {
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
+}
