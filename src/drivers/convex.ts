@@ -1,5 +1,8 @@
 // `convex: { function, args }`: a preset of `run`, `npx convex run <function> '<args as JSON>'` (convex 1.48: the
-// result is printed as JSON when stdout is not a terminal, nothing for null; logs go to stderr; failure exits 1).
+// result is printed as Convex-encoded JSON when stdout is not a terminal, nothing for null; logs go to stderr; failure
+// exits 1). Arguments and results follow Convex's value rules (convex-values.ts): a key whose one template renders to
+// null is left out, and `{"$integer": ...}` and the like in the result are decoded.
+import { convexArgs, decodeConvexJson } from './convex-values.js';
 import { runArgv } from './run.js';
 import type { StepDriver } from './types.js';
 
@@ -8,16 +11,26 @@ export interface ConvexConfig {
   args: Record<string, unknown>;
 }
 
-export function convexArgv(config: ConvexConfig): string[] {
-  return ['npx', 'convex', 'run', config.function, JSON.stringify(config.args ?? {})];
+export function convexArgv(config: ConvexConfig, written?: unknown): string[] {
+  const writtenArgs = written && typeof written === 'object' ? (written as Partial<ConvexConfig>).args : undefined;
+  return ['npx', 'convex', 'run', config.function, JSON.stringify(convexArgs(config.args ?? {}, writtenArgs))];
 }
+
+/**
+ * What the CLI is told besides the manifest's `env:` names. `CI` makes it run as in automation; it is also the CLI's
+ * one switch for its error reporting (convex 1.48, src/cli/lib/utils/sentry.ts: `initSentry` starts Sentry only when
+ * `!process.env.CI`), so a runner reports nothing to Convex.
+ */
+export const CONVEX_CLI_ENV = { CI: '1' } as const;
 
 export const convexDriver: StepDriver = {
   kind: 'convex',
   async call(call) {
-    const result = await runArgv(convexArgv(call.config as ConvexConfig), call);
+    const argv = convexArgv(call.config as ConvexConfig, call.written);
+    const result = await runArgv(argv, { ...call, env: { ...call.env, ...CONVEX_CLI_ENV } });
     // A function that returns null prints nothing: its result is null, not "no JSON".
     if (result.json === undefined && !result.stdout?.trim()) result.json = null;
+    else if (result.json !== undefined) result.json = decodeConvexJson(result.json);
     return result;
   },
 };

@@ -15,6 +15,8 @@ export interface StepResult {
 export interface DriverCall {
   /** The driver's configuration with templates already rendered. */
   config: unknown;
+  /** The same configuration as the manifest has it, before templates (what a driver's own argument rules look at). */
+  written?: unknown;
   /** Environment the call may see: the manifest's `env:` names plus ROLLOUTS_IDEMPOTENCY_KEY. */
   env: Record<string, string>;
   idempotencyKey: string;

@@ -75,7 +75,7 @@ export async function callStep(
       let result: StepResult;
       try {
         result = await driver.call(
-          { config, env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { config, written: step[stepDriver(step)], env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
           { judgedByExpect: step.expect !== undefined },
         );
       } finally {

@@ -39,7 +39,10 @@ export const httpRequest = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
   url: z.string().min(1),
   headers: z.record(z.string(), z.string()).optional(),
-  json: z.unknown().optional().describe('Request body, sent as JSON.'),
+  json: z
+    .unknown()
+    .optional()
+    .describe('Request body, sent as JSON; a key whose one template renders to null is sent as null (unlike convex).'),
   timeout: duration.default('30s'),
 });
 

@@ -11,7 +11,12 @@ export const STEP_DRIVER_TABLE = {
   convex: {
     schema: z
       .strictObject({ function: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) })
-      .describe("Preset of run: npx convex run <function> '<args as JSON>'."),
+      .describe(
+        "Preset of run: npx convex run <function> '<args as JSON>' (with CI=1). An args key whose value is exactly one " +
+          'template that renders to null is left out (Convex treats a missing field as undefined; `v.optional` rejects ' +
+          'null); a literal null stays. Convex-encoded values in the result ({"$integer": ...}, {"$float": ...}, ' +
+          '{"$bytes": ...}) are decoded: an int64 to a number (its decimal string past 2^53), bytes to base64 text.',
+      ),
   },
 } as const satisfies Record<string, KindSpec>;
 

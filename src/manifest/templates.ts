@@ -68,6 +68,11 @@ export function lookup(ctx: TemplateContext, path: string): { found: boolean; va
   return { found: true, value: cur };
 }
 
+/** True when the text is exactly one template (`"{{ page.cursor }}"`): it renders to the value's own type. */
+export function isWholeTemplate(text: string): boolean {
+  return WHOLE.test(text) && templatesIn(text).length === 1;
+}
+
 function renderString(text: string, ctx: TemplateContext): unknown {
   const whole = WHOLE.exec(text);
   if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? '').trim());

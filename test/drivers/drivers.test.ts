@@ -90,19 +90,19 @@ describe('convex driver', () => {
     ]);
   });
 
-  it('runs npx from PATH as convex 1.48 behaves: JSON result, nothing printed for null', async () => {
+  it('runs npx from PATH with CI=1 as convex 1.48 behaves: JSON result, nothing printed for null', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'fake-npx-'));
     // A stand-in for `npx convex run`: prints the args back indented like the real CLI, nothing when asked for null.
     await writeFile(
       join(bin, 'npx'),
-      `#!/usr/bin/env node\nconst [, , tool, verb, fn, args] = process.argv;\nif (tool !== 'convex' || verb !== 'run') process.exit(2);\nconsole.error('log line from the function');\nif (fn === 'nothing') process.exit(0);\nprocess.stdout.write(JSON.stringify({ fn, args: JSON.parse(args) }, null, 2) + '\\n');\n`,
+      `#!/usr/bin/env node\nconst [, , tool, verb, fn, args] = process.argv;\nif (tool !== 'convex' || verb !== 'run') process.exit(2);\nconsole.error('log line from the function');\nif (fn === 'nothing') process.exit(0);\nprocess.stdout.write(JSON.stringify({ fn, args: JSON.parse(args), ci: process.env.CI }, null, 2) + '\\n');\n`,
     );
     await chmod(join(bin, 'npx'), 0o755);
     const env = { PATH: `${bin}:${process.env.PATH}` };
     const r = await drivers.convex.call(call({ function: 'm:f', args: { numItems: 2 } }, { env }), {
       judgedByExpect: false,
     });
-    expect(r.json).toEqual({ fn: 'm:f', args: { numItems: 2 } });
+    expect(r.json).toEqual({ fn: 'm:f', args: { numItems: 2 }, ci: '1' });
     const none = await drivers.convex.call(call({ function: 'nothing', args: {} }, { env }), { judgedByExpect: false });
     expect(none.json).toBeNull();
   });
