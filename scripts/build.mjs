@@ -43,3 +43,6 @@ const { execFileSync } = await import('node:child_process');
 const { writeFileSync, mkdirSync } = await import('node:fs');
 mkdirSync('schema', { recursive: true });
 writeFileSync('schema/rollouts-v1.json', execFileSync(process.execPath, ['dist/cli.js', 'schema']));
+
+// The generated parts of docs/ (the manifest, CLI and action references): scripts/docs.ts.
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/docs.ts'], { stdio: 'inherit' });

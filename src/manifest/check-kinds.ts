@@ -16,7 +16,10 @@ export interface CheckKindSpec extends KindSpec {
   needsCondition?: boolean;
 }
 
-const labels = z.record(z.string(), z.string());
+const prometheusUrl = z
+  .string()
+  .optional()
+  .describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL.");
 
 export const CHECK_KIND_TABLE = {
   http: {
@@ -25,7 +28,10 @@ export const CHECK_KIND_TABLE = {
   },
   prometheus: {
     schema: z
-      .strictObject({ url: z.string().optional(), query: z.string().min(1) })
+      .strictObject({
+        url: prometheusUrl,
+        query: z.string().min(1).describe('The PromQL instant query, templates allowed.'),
+      })
       .describe(
         "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL.",
       ),
@@ -34,19 +40,37 @@ export const CHECK_KIND_TABLE = {
     needsCondition: true,
   },
   exec: {
-    schema: z.strictObject({ run: argv, timeout: duration.default('30s') }),
+    schema: z
+      .strictObject({
+        run: argv.describe(
+          'The command as an argv array, never a shell: `result.exitCode`, `result.stdout`, `result.json`.',
+        ),
+        timeout: duration
+          .default('30s')
+          .describe('Time allowed for the process; then its process group is killed (default: 30s).'),
+      })
+      .describe('A process: `value` is its exit code; without pass/fail, exit 0 passes.'),
     templates: { run: 'text' },
   },
   alerts: {
     schema: z
-      .strictObject({ url: z.string().optional(), labels: labels.default({}) })
+      .strictObject({
+        url: prometheusUrl,
+        labels: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe('Labels a firing alert must all have, templates allowed; {} matches every alert (default: {}).'),
+      })
       .describe('Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count.'),
     templates: { url: 'text', labels: 'text' },
     prometheusUrl: 'url',
   },
   drill: {
     schema: z
-      .strictObject({ maxRto: duration, maxAge: duration.default('30d') })
+      .strictObject({
+        maxRto: duration.describe('The longest recovery time (rollback drill duration) that passes.'),
+        maxAge: duration.default('30d').describe('How recent the drill must be (default: 30d).'),
+      })
       .describe('A rollback drill recorded in the ledger within maxAge met maxRto.'),
     templates: {},
   },

@@ -13,71 +13,83 @@ import { duration } from './primitives.js';
  */
 export const JUDGE_EFFECT_SIZE = { allowedIncrease: 1.1, allowedDecrease: 0.9 } as const;
 
-const judgeMetric = z.strictObject({
-  name: z.string().min(1).describe('Names the metric in the verdict and the PR comment.'),
-  control: z
-    .string()
-    .min(1)
-    .describe('PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...)).'),
-  canary: z.string().min(1).describe('PromQL range query over the canary group; must return one series.'),
-  direction: z
-    .enum(['increase', 'decrease', 'either'])
-    .default('either')
-    .describe('Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either.'),
-  critical: z
-    .boolean()
-    .default(false)
-    .describe(
-      'A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive.',
-    ),
-  effectSize: z
-    .strictObject({
-      allowedIncrease: z
-        .number()
-        .min(1)
-        .default(JUDGE_EFFECT_SIZE.allowedIncrease)
-        .describe(
-          'High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %).',
-        ),
-      allowedDecrease: z
-        .number()
-        .positive()
-        .max(1)
-        .default(JUDGE_EFFECT_SIZE.allowedDecrease)
-        .describe('Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).'),
-    })
-    .default(JUDGE_EFFECT_SIZE)
-    .describe(
-      "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0.",
-    ),
-});
+export const judgeMetric = z
+  .strictObject({
+    name: z.string().min(1).describe('Names the metric in the verdict and the PR comment.'),
+    control: z
+      .string()
+      .min(1)
+      .describe('PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...)).'),
+    canary: z.string().min(1).describe('PromQL range query over the canary group; must return one series.'),
+    direction: z
+      .enum(['increase', 'decrease', 'either'])
+      .default('either')
+      .describe(
+        'Which change is bad: increase (only High fails), decrease (only Low fails), either (default: either).',
+      ),
+    critical: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive ' +
+          '(default: false).',
+      ),
+    effectSize: z
+      .strictObject({
+        allowedIncrease: z
+          .number()
+          .min(1)
+          .default(JUDGE_EFFECT_SIZE.allowedIncrease)
+          .describe(
+            `High only when mean(canary) / mean(control) >= this, however significant the change ` +
+              `(default: ${JUDGE_EFFECT_SIZE.allowedIncrease}).`,
+          ),
+        allowedDecrease: z
+          .number()
+          .positive()
+          .max(1)
+          .default(JUDGE_EFFECT_SIZE.allowedDecrease)
+          .describe(
+            `Low only when mean(canary) / mean(control) <= this (default: ${JUDGE_EFFECT_SIZE.allowedDecrease}).`,
+          ),
+      })
+      .default(JUDGE_EFFECT_SIZE)
+      .describe(
+        "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0 " +
+          `(default: {allowedIncrease: ${JUDGE_EFFECT_SIZE.allowedIncrease}, allowedDecrease: ${JUDGE_EFFECT_SIZE.allowedDecrease}}).`,
+      ),
+  })
+  .describe('One metric, queried over the control and the canary group.');
 
 export const judge = z
   .strictObject({
     prometheus: z
-      .strictObject({ url: z.string().optional() })
+      .strictObject({
+        url: z.string().optional().describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL."),
+      })
       .default({})
-      .describe("url: else another check's, else $PROMETHEUS_URL."),
-    range: duration.default('30m').describe('Look-back window of the range queries, ending now. Default 30m.'),
+      .describe('Where the range queries go (default: {}).'),
+    range: duration.default('30m').describe('Look-back window of the range queries, ending now (default: 30m).'),
     step: duration
       .default('15s')
       .describe(
-        'Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in ' +
+        'Resolution of the range queries, raised to the longest range selector or subquery window in ' +
           "a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so " +
-          'set step to at least that window.',
+          'set step to at least that window (default: 15s).',
       ),
-    metrics: z.array(judgeMetric).min(1),
+    metrics: z.array(judgeMetric).min(1).describe('The metrics compared, canary against control.'),
     thresholds: z
       .strictObject({
-        pass: z.number().min(0).max(100).default(90).describe('Score >= pass: the sample passes. Default 90.'),
+        pass: z.number().min(0).max(100).default(90).describe('Score >= pass: the sample passes (default: 90).'),
         marginal: z
           .number()
           .min(0)
           .max(100)
           .default(75)
-          .describe('Score >= marginal (and < pass): inconclusive; below: fails. Default 75.'),
+          .describe('Score >= marginal (and < pass): inconclusive; below: fails (default: 75).'),
       })
-      .default({ pass: 90, marginal: 75 }),
+      .default({ pass: 90, marginal: 75 })
+      .describe('The score (0-100) a sample needs (default: {pass: 90, marginal: 75}).'),
   })
   .describe(
     'Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window ' +

@@ -12,13 +12,20 @@ export const duration = z
 
 /** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
 export const cel = z.string().min(1).describe('A CEL expression.');
-export const name = z.string().regex(NAME_PATTERN, { error: 'expected lowercase letters, digits and single dashes' });
-export const stepName = z.string().min(1).max(100);
+export const name = z
+  .string()
+  .regex(NAME_PATTERN, { error: 'expected lowercase letters, digits and single dashes' })
+  .describe('A name: lowercase letters, digits and single dashes.');
+export const stepName = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('Names the step in plans, the ledger and PR bodies; unique in its list, at most 100 characters.');
 
 /** Which keys of an object are its mutually exclusive "kind" keys; read by validate and by the JSON Schema export. */
 export const exactlyOneOf = new WeakMap<z.ZodType, readonly string[]>();
-export function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[]): T {
-  const refined = schema.superRefine((value, ctx) => {
+export function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[], description?: string): T {
+  const checked = schema.superRefine((value, ctx) => {
     const present = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
     if (present.length === 1) return;
     ctx.addIssue({
@@ -29,22 +36,39 @@ export function oneKind<T extends z.ZodObject>(schema: T, keys: readonly string[
       input: value,
     });
   }) as T;
+  const refined = description === undefined ? checked : (checked.describe(description) as T);
   exactlyOneOf.set(refined, keys);
   return refined;
 }
 
 export const argv = z.array(z.string()).min(1).describe('A command as an argv array; never run through a shell.');
 
-export const httpRequest = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-  url: z.string().min(1),
-  headers: z.record(z.string(), z.string()).optional(),
-  json: z
-    .unknown()
-    .optional()
-    .describe('Request body, sent as JSON; a key whose one template renders to null is sent as null (unlike convex).'),
-  timeout: duration.default('30s'),
-});
+export const httpRequest = z
+  .strictObject({
+    method: z
+      .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])
+      .default('GET')
+      .describe('The HTTP method (default: GET).'),
+    url: z
+      .string()
+      .min(1)
+      .describe('The URL, templates allowed; a secret in it is refused: put it in a header from an `env:` name.'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Request headers, templates allowed, e.g. `Authorization: "Bearer {{ env.API_TOKEN }}"`.'),
+    json: z
+      .unknown()
+      .optional()
+      .describe(
+        'Request body, sent as JSON; a key whose one template renders to null is sent as null (unlike convex).',
+      ),
+    timeout: duration.default('30s').describe('Time allowed for the whole request, body included (default: 30s).'),
+  })
+  .describe(
+    'An HTTP request: `result.status`, `result.json` (when the body is JSON) and `result.body`. A step fails on a ' +
+      'status outside 2xx unless its `expect` judges the response; 408, 429 and 5xx always fail, and `retry` retries them.',
+  );
 
 /** The schema inside optional / default / nullable wrappers. */
 export function unwrap(schema: z.ZodType): z.ZodType {

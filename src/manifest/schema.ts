@@ -6,100 +6,197 @@ import { kindsOf, optionalKinds } from './kinds.js';
 import { cel, duration, ENV_NAME_PATTERN, httpRequest, name, oneKind, stepName } from './primitives.js';
 import { STEP_DRIVER_TABLE, type StepDriverKind } from './step-drivers.js';
 
-export const retry = z.strictObject({
-  attempts: z.number().int().min(1).max(20).default(3).describe('Total attempts, the first included.'),
-  backoff: z.array(duration).min(1).default(['1s', '2s', '4s']).describe('Wait before each retry; the last repeats.'),
-});
+export const retry = z
+  .strictObject({
+    attempts: z.number().int().min(1).max(20).default(3).describe('Total attempts, the first included (default: 3).'),
+    backoff: z
+      .array(duration)
+      .min(1)
+      .default(['1s', '2s', '4s'])
+      .describe('Wait before each retry; the last repeats (default: [1s, 2s, 4s]).'),
+  })
+  .describe('Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).');
 
-export const paginate = z.strictObject({
-  next: cel.describe('CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor.'),
-  while: cel.describe('CEL over the last `result`: call again while true, e.g. result.json.hasNextPage.'),
-  maxBatches: z.number().int().min(1).optional().describe('Stop after this many batches (a safety cap).'),
-});
+export const paginate = z
+  .strictObject({
+    next: cel.describe('CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor.'),
+    while: cel.describe('CEL over the last `result`: call again while true, e.g. result.json.hasNextPage.'),
+    maxBatches: z.number().int().min(1).optional().describe('Stop after this many batches (a safety cap).'),
+  })
+  .describe(
+    'Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). ' +
+      'Cursor and counts are checkpointed in the state: a re-run resumes from the checkpoint.',
+  );
 
 const stepFields = {
   name: stepName,
-  readOnly: z.boolean().default(false).describe('Writes nothing: runs in PR audits and drills.'),
+  readOnly: z
+    .boolean()
+    .default(false)
+    .describe('Writes nothing: runs in PR audits (`audit-on-pr`) and drills (default: false).'),
   expect: cel.optional().describe('CEL over `result`; false fails the step.'),
-  timeout: duration.default('5m'),
+  timeout: duration.default('5m').describe('Time allowed for each attempt of each call (default: 5m).'),
   retry: retry.optional(),
   paginate: paginate.optional(),
   ...optionalKinds(STEP_DRIVER_TABLE),
 };
 export const STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
-export const step = oneKind(z.strictObject(stepFields), STEP_DRIVERS);
+export const step = oneKind(
+  z.strictObject(stepFields),
+  STEP_DRIVERS,
+  `One call (or one paged series of calls) with exactly one driver: ${STEP_DRIVERS.join(', ')}. Every call gets ` +
+    '`ROLLOUTS_IDEMPOTENCY_KEY` (env) / `Idempotency-Key` (HTTP), stable for the rollout, phase, step and cursor.',
+);
 
 /** The fields every check has besides its kind. */
 const checkCommon = {
   pass: cel.optional().describe('CEL over value, result, baseline: the sample passes when true.'),
   fail: cel.optional().describe('CEL over value, result, baseline: the sample fails when true.'),
-  severity: z.enum(['critical', 'high', 'medium', 'low']).default('high'),
+  severity: z
+    .enum(['critical', 'high', 'medium', 'low'])
+    .default('high')
+    .describe('What a failure does: critical, high: roll back; medium: pause promotion; low: report (default: high).'),
   for: duration.optional().describe('Must keep failing this long before a failure counts.'),
-  timeout: duration.default('30s'),
+  timeout: duration
+    .default('30s')
+    .describe('Time allowed for one sample; past it the sample is an error (default: 30s).'),
 };
 export const CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
 
 /** A check's schema over a table of kinds: the manifest's is CHECK_KIND_TABLE (a test extends it). */
 export function checkSchemaFor<T extends Record<string, CheckKindSpec>>(table: T) {
-  return oneKind(z.strictObject({ ...optionalKinds(table), ...checkCommon }), kindsOf(table));
+  return oneKind(
+    z.strictObject({ ...optionalKinds(table), ...checkCommon }),
+    kindsOf(table),
+    `A named health check with exactly one kind: ${kindsOf(table).join(', ')}. Each sample is pass, fail, ` +
+      'inconclusive (neither condition decided, or no data) or error (could not measure).',
+  );
 }
 export const check = checkSchemaFor(CHECK_KIND_TABLE);
 export const verifyCheck = oneKind(
-  z.strictObject({ name: stepName, ...optionalKinds(CHECK_KIND_TABLE), ...checkCommon }),
+  z.strictObject({
+    name: stepName.describe('Names the check in the ledger and in PR bodies; unique in verify.'),
+    ...optionalKinds(CHECK_KIND_TABLE),
+    ...checkCommon,
+  }),
   CHECK_KINDS,
+  'A check run once after a rollback: a check with a `name` of its own instead of a key under `checks:`.',
 );
 
-export const gate = z.strictObject({
-  hold: duration.describe('How long the gate must hold healthy.'),
-  every: duration.default('5m').describe('Interval between samples.'),
-  checks: z.array(z.string()).default([]),
-  failureLimit: z.number().int().min(0).default(0).describe('Failed samples tolerated.'),
-  errorLimit: z.number().int().min(0).default(4).describe('Consecutive errors tolerated (Argo Rollouts default).'),
-  inconclusiveLimit: z.number().int().min(0).default(0).describe('Past it the gate pauses for a person.'),
-});
+export const gate = z
+  .strictObject({
+    hold: duration.describe('How long the gate must hold healthy before the phase is healthy.'),
+    every: duration.default('5m').describe('Interval between samples of a check (default: 5m).'),
+    checks: z
+      .array(z.string())
+      .default([])
+      .describe('Names of checks under `checks:` to sample; none: the gate is only its hold (default: []).'),
+    failureLimit: z.number().int().min(0).default(0).describe('Failed samples tolerated (default: 0).'),
+    errorLimit: z
+      .number()
+      .int()
+      .min(0)
+      .default(4)
+      .describe('Consecutive errors of a check tolerated, as in Argo Rollouts (default: 4).'),
+    inconclusiveLimit: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Inconclusive samples tolerated; past it the gate pauses for a person (default: 0).'),
+  })
+  .describe(
+    "The health gate opened when a phase's steps are done: sampled by every reconcile pass that is due, it decides " +
+      'healthy (promotion), failed (rollback or pause, by severity) or paused.',
+  );
 
-export const cohort = z.strictObject({
-  ids: z.array(z.string().min(1)).min(1).optional(),
-  percent: z.number().gt(0).max(100).optional(),
-  from: step.optional().describe('A step whose result.json is an array of ids or {ids: [...]}'),
-  salt: z.string().min(1).optional().describe('Bucketing salt; defaults to the rollout name.'),
-});
+export const cohort = z
+  .strictObject({
+    ids: z.array(z.string().min(1)).min(1).optional().describe('The ids of this phase, listed: `{{ cohort.ids }}`.'),
+    percent: z
+      .number()
+      .gt(0)
+      .max(100)
+      .optional()
+      .describe('This share of the ids `from:` lists, by a stable hash of salt and id: 10 % is inside 25 %.'),
+    from: step.optional().describe('A step whose result.json is an array of ids or {ids: [...]}'),
+    salt: z.string().min(1).optional().describe('Bucketing salt; defaults to the rollout name.'),
+  })
+  .describe('Whom a phase applies to: `ids`, or `percent` of the ids `from` lists.');
 
-export const phase = z.strictObject({
-  name,
-  cohort: cohort.optional().describe('Absent: everyone (cohort.ids is null).'),
-  checklist: z.array(z.string().min(1)).optional(),
-  steps: z.array(step).default([]),
-  gate: gate.optional().describe('Absent: the phase is healthy once its steps are done.'),
-  promote: z.enum(['pr', 'auto', 'manual']).default('pr'),
-  rollback: z.array(step).optional().describe("This phase's own rollback; else the manifest's."),
-});
+export const phase = z
+  .strictObject({
+    name: name.describe("The phase's name, unique in the manifest; `phase:` names it."),
+    cohort: cohort.optional().describe('Absent: everyone (cohort.ids is null).'),
+    checklist: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Items a PR that moves `phase:` to this phase must tick in its body (a task list) to pass its check.'),
+    steps: z.array(step).default([]).describe('Run in order when the phase is applied (default: []).'),
+    gate: gate.optional().describe('Absent: the phase is healthy once its steps are done.'),
+    promote: z
+      .enum(['pr', 'auto', 'manual'])
+      .default('pr')
+      .describe(
+        'After a healthy gate: pr opens a promotion PR to the next phase, auto also merges it, manual does nothing ' +
+          '(default: pr).',
+      ),
+    rollback: z.array(step).optional().describe("This phase's own rollback; else the manifest's."),
+  })
+  .describe('One stage of the rollout: its cohort, its steps, the gate after them and how it is promoted.');
 
 const notifyEvent = z.enum(['failure', 'rollback-start', 'rollback-done', 'promotion', 'complete']);
+const envName = z.string().regex(ENV_NAME_PATTERN, { error: 'expected an environment variable name' });
 export const notifier = oneKind(
   z.strictObject({
-    slack: z.strictObject({ webhookEnv: z.string().regex(ENV_NAME_PATTERN) }).optional(),
-    webhook: z.strictObject({ urlEnv: z.string().regex(ENV_NAME_PATTERN) }).optional(),
-    on: z.array(notifyEvent).default(['failure', 'rollback-start', 'rollback-done']),
+    slack: z
+      .strictObject({ webhookEnv: envName.describe('The `env:` name that holds the Slack incoming-webhook URL.') })
+      .optional()
+      .describe('A Slack incoming webhook.'),
+    webhook: z
+      .strictObject({ urlEnv: envName.describe('The `env:` name that holds the URL to POST the event to as JSON.') })
+      .optional()
+      .describe('Any URL, sent the event as JSON.'),
+    on: z
+      .array(notifyEvent)
+      .default(['failure', 'rollback-start', 'rollback-done'])
+      .describe('The events to send (default: [failure, rollback-start, rollback-done]).'),
   }),
   ['slack', 'webhook'],
+  "Where to tell people about a rollout's events: exactly one of slack, webhook.",
 );
 
-export const manifest = z.strictObject({
-  apiVersion: z.literal('rollouts/v1'),
-  kind: z.literal('Rollout'),
-  name,
-  description: z.string().optional(),
-  owners: z.array(z.string()).optional(),
-  phase: z.string().min(1).describe('The desired phase; `none` = nothing applied.'),
-  env: z.array(z.string().regex(ENV_NAME_PATTERN, { error: 'expected an environment variable name' })).default([]),
-  vars: z.record(z.string(), z.unknown()).default({}),
-  checks: z.record(name, check).default({}),
-  phases: z.array(phase).min(1),
-  rollback: z.array(step).default([]),
-  verify: z.array(verifyCheck).default([]),
-  notify: z.array(notifier).default([]),
-});
+export const manifest = z
+  .strictObject({
+    apiVersion: z.literal('rollouts/v1').describe('The manifest format: rollouts/v1.'),
+    kind: z.literal('Rollout').describe('Always Rollout.'),
+    name: name.describe("The rollout's name: the file is rollouts/<name>.yaml."),
+    description: z.string().optional().describe('One line for people: shown in plans and PR bodies.'),
+    owners: z.array(z.string()).optional().describe('Who answers for the rollout, e.g. ["@acme/runtime-oncall"].'),
+    phase: z.string().min(1).describe('The desired phase; `none` = nothing applied.'),
+    env: z
+      .array(envName)
+      .default([])
+      .describe(
+        'The only environment names templates may read (`{{ env.NAME }}`); values come from the job (default: []).',
+      ),
+    vars: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Free values for templates: `{{ vars.batchSize }}` (default: {}).'),
+    checks: z.record(name, check).default({}).describe('Named checks that gates and verify refer to (default: {}).'),
+    phases: z.array(phase).min(1).describe('The phases, in order; `phase:` moves through them one at a time.'),
+    rollback: z
+      .array(step)
+      .default([])
+      .describe('The steps that undo a phase, for every phase without its own `rollback:` (default: []).'),
+    verify: z
+      .array(verifyCheck)
+      .default([])
+      .describe('Checks run after a rollback; each must pass, or the rollout is failed where it stands (default: []).'),
+    notify: z.array(notifier).default([]).describe('Who hears of failures, rollbacks and promotions (default: []).'),
+  })
+  .describe('A rollout manifest, one a file: rollouts/<name>.yaml.');
 
 export type Manifest = z.output<typeof manifest>;
 export type Phase = Manifest['phases'][number];

@@ -6,11 +6,22 @@ import type { KindSpec } from './kinds.js';
 import { argv, httpRequest } from './primitives.js';
 
 export const STEP_DRIVER_TABLE = {
-  run: { schema: argv },
+  run: {
+    schema: argv.describe(
+      'A process, as an argv array (never a shell): `result.exitCode`, `result.stdout`, and `result.json` when stdout ' +
+        'is JSON. A non-zero exit fails the step.',
+    ),
+  },
   http: { schema: httpRequest },
   convex: {
     schema: z
-      .strictObject({ function: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) })
+      .strictObject({
+        function: z.string().min(1).describe('The Convex function, e.g. migrations/byok:backfillBatch.'),
+        args: z
+          .record(z.string(), z.unknown())
+          .default({})
+          .describe('Its arguments, templates allowed; a value that is one template keeps its type (default: {}).'),
+      })
       .describe(
         "Preset of run: npx convex run <function> '<args as JSON>' (with CI=1). An args key whose value is exactly one " +
           'template that renders to null is left out (Convex treats a missing field as undefined; `v.optional` rejects ' +
