@@ -1,7 +1,9 @@
 // Issue comments and labels (pull requests are issues here, as on GitHub).
-import { issueCommentJson, labelJson } from './json-common.js';
+import { issueCommentJson, labelJson, userJson } from './json-common.js';
 import {
   bodyObject,
+  errorBody,
+  HttpError,
   intParam,
   notFound,
   optionalString,
@@ -121,7 +123,35 @@ function createLabel(ctx: RouteContext): Reply {
   return { status: 201, body, headers: { location: body.url } };
 }
 
+/** GET /user: a user's token reads its user; an installation token (a bot) is refused, as on GitHub. */
+function authenticatedUser(ctx: RouteContext): Reply {
+  const actor = ctx.state.actor;
+  if (actor.type === 'Bot')
+    throw new HttpError(403, errorBody(403, 'Resource not accessible by integration', USER_DOCS));
+  const now = new Date(0).toISOString();
+  const user = {
+    ...userJson(actor, ctx.state.urls),
+    name: null,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  return { status: 200, body: user };
+}
+
+const USER_DOCS = 'https://docs.github.com/rest/users/users#get-the-authenticated-user';
+
 export const issueRoutes: RouteTable = {
+  'GET /user': authenticatedUser,
   'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': listComments,
   'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': createComment,
   'GET /repos/{owner}/{repo}/issues/comments/{comment_id}': (ctx) => {

@@ -133,6 +133,26 @@ export class Emulator {
       .map((c) => issueCommentJson(c, record, this.state.urls));
   }
 
+  /** A comment written by someone else than the token's actor (a person, another bot), as a test sets it up. */
+  addComment(
+    owner: string,
+    repo: string,
+    issueNumber: number,
+    body: string,
+    author: { login: string; type?: UserRecord['type'] },
+  ): number {
+    const record = this.requireRepo(owner, repo);
+    let user = this.state.users.get(author.login.toLowerCase());
+    if (!user) {
+      user = { login: author.login, id: this.state.nextId(), type: author.type ?? 'User' };
+      this.state.users.set(author.login.toLowerCase(), user);
+    }
+    const now = this.state.now();
+    const id = this.state.nextId();
+    record.comments.set(id, { id, issueNumber, body, user, createdAt: now, updatedAt: now });
+    return id;
+  }
+
   getLabels(owner: string, repo: string, issueNumber: number): string[] {
     return [...(this.requireRepo(owner, repo).issues.get(issueNumber)?.labels ?? [])];
   }
