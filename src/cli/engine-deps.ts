@@ -1,6 +1,6 @@
 // Builds what the engine is handed, for a local repository (no GitHub).
 import { join, relative } from 'node:path';
-import { formatIssue, loadRollouts, type LoadResult, type Manifest } from '../manifest/index.js';
+import { formatIssue, loadCommittedRollouts, type LoadResult, type Manifest } from '../manifest/index.js';
 import { phaseCommit } from '../plan/index.js';
 import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
 import { currentHolder, GitStateStore } from '../state/index.js';
@@ -30,16 +30,24 @@ function localEvents(io: CliIO): RolloutEvents {
   };
 }
 
-/** Loads every manifest of the directory; any invalid one stops everything before a step runs. */
+/**
+ * Loads every manifest of the directory as HEAD holds it (desired state is the commit, never an uncommitted edit);
+ * a dirty directory is named in a warning. Any invalid manifest stops everything before a step runs.
+ */
 export async function localEngine(io: CliIO, opts: EngineOptions): Promise<LocalEngine> {
   const root = await new Git(io.cwd).root();
   const dir = opts.dir;
-  const loaded = await loadRollouts(join(root, dir));
+  const { loaded, dirty } = await loadCommittedRollouts(root, dir);
+  if (dirty.length)
+    io.err(
+      `rollouts: warning: uncommitted changes are not acted on, the manifests at HEAD are: ${dirty.join(', ')} (commit them first)`,
+    );
   const issues = loaded.flatMap((r) => r.issues);
   if (issues.length) {
     for (const i of issues) io.err(formatIssue({ ...i, file: relative(io.cwd, i.file) }));
     throw new CliFailure(`${issues.length} validation error${issues.length === 1 ? '' : 's'}: nothing was run`);
   }
+  const files = new Map(loaded.flatMap((r) => (r.manifest ? [[r.manifest.name, relative(root, r.file)]] : [])));
   const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
   const runId = io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}/${io.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
   const deps: EngineDeps = {
@@ -56,7 +64,7 @@ export async function localEngine(io: CliIO, opts: EngineOptions): Promise<Local
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs),
     },
     events: localEvents(io),
-    enteredBy: (m) => phaseCommit(root, join(dir, `${m.name}.yaml`)),
+    enteredBy: (m) => phaseCommit(root, files.get(m.name) ?? join(dir, `${m.name}.yaml`)),
   };
   return { root, deps, loaded, manifests: loaded.flatMap((r) => (r.manifest ? [r.manifest] : [])) };
 }

@@ -1,5 +1,6 @@
 export * from './schema.js';
 export * from './load.js';
+export * from './committed.js';
 export * from './templates.js';
 export * from './cel.js';
 export { durationMs } from './primitives.js';
