@@ -19,7 +19,7 @@ export function engineDepsFor(ctx: ActionContext, files: Map<string, string>, ev
     checkpoints: DEFAULT_CHECKPOINTS,
     events,
     trigger: cfg.trigger,
-    enteredBy: async (m) => (await phaseCommit(cfg.cwd, fileOf(cfg, files, m))) ?? cfg.sha,
+    enteredBy: (m) => phaseCommit(cfg.cwd, fileOf(cfg, files, m), ctx.gitEnv),
     isRunFinished: (holder) =>
       holder.runId ? isWorkflowRunFinished(ctx.octokit, cfg.repo, holder.runId) : Promise.resolve(false),
   };

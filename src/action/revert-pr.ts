@@ -30,18 +30,19 @@ export interface RevertRequest {
 export async function openRevertPr(ctx: ActionContext, req: RevertRequest): Promise<OpenedPull | null> {
   const { cfg, octokit } = ctx;
   const { manifest, phase, severity, reason, failing } = req;
-  const commit = typeof req.state.enteredBy === 'string' ? req.state.enteredBy : cfg.sha;
+  const entered = typeof req.state.enteredBy === 'string' ? req.state.enteredBy : undefined;
+  const commit = entered ?? cfg.sha;
   const branch = `rollouts/revert-${manifest.name}-${commit.slice(0, 7)}`;
   const title = `rollouts: revert ${manifest.name} ${phase} (${severity})`;
   const below = manifest.phases[manifest.phases.findIndex((p) => p.name === phase) - 1]?.name ?? 'none';
   const pushed = await pushRevert(
     { repo: cfg.cwd, remote: 'origin', defaultBranch: cfg.defaultBranch, env: ctx.gitEnv },
-    commit,
-    req.file,
-    below,
-    branch,
-    `${title}\n\nThis reverts commit ${commit}.`,
+    { commit: entered, file: req.file, phase, fallbackPhase: below, branch, title },
   );
+  if (pushed?.refused)
+    core.warning(
+      `${manifest.name}: refused to revert ${commit.slice(0, 12)}: ${pushed.refused}; the revert PR sets phase: ${below} instead`,
+    );
   if (!pushed) return null;
   const story = await digestLedger(ctx.store.readLedger(manifest.name, { fetch: false }));
   const failure = req.state.failure as { at?: string } | null | undefined;
@@ -58,6 +59,7 @@ export async function openRevertPr(ctx: ActionContext, req: RevertRequest): Prom
       severity,
       reason,
       commit,
+      ...(pushed.reverted ? {} : { setsPhase: { phase: below, ...(pushed.refused ? { why: pushed.refused } : {}) } }),
       failing,
       merged,
       story,

@@ -60,26 +60,83 @@ export async function pushPhaseChange(
   );
 }
 
+export interface RevertSpec {
+  /** The commit that entered the phase; undefined when it is not known. */
+  commit: string | undefined;
+  /** The manifest, relative to the root. */
+  file: string;
+  /** The phase the revert leaves. */
+  phase: string;
+  /** The phase below it: what `phase:` is set to when `commit` cannot be reverted as it is. */
+  fallbackPhase: string;
+  branch: string;
+  /** The commit's title. */
+  title: string;
+}
+
+export interface PushedRevert {
+  sha: string;
+  /** True when the branch is a revert of `commit`; false when it sets `phase:` to the fallback instead. */
+  reverted: boolean;
+  /** Why `commit` was not reverted as it is (it would change more than the manifest's `phase:`), when so. */
+  refused?: string;
+}
+
+const phaseOf = (text: string | null): string | null =>
+  text === null ? null : (/^phase:\s*([^\s#]+)/m.exec(text)?.[1] ?? null);
+
 /**
- * Reverts `commit` on top of the default branch. When the revert does not apply cleanly (the file moved on since),
- * falls back to setting `phase:` to `fallbackPhase`, which is what the revert means for the rollout.
+ * What is wrong with the commit at HEAD as the revert of `spec.phase`, or undefined when it is exactly one: it changes
+ * the manifest and nothing else, and moves its `phase:` off the failed phase (a revert of the wrong commit, e.g. a
+ * shallow clone's root, would delete or change other files).
  */
-export async function pushRevert(
-  ctx: BranchContext,
-  commit: string,
-  file: string,
-  fallbackPhase: string,
-  branch: string,
-  message: string,
-): Promise<string | null> {
+async function revertProblem(wt: Git, spec: RevertSpec, fromFailedPhase = true): Promise<string | undefined> {
+  const names = (await wt.ok(['diff', '--name-only', '--no-renames', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
+  const others = names.filter((n) => n !== spec.file);
+  if (others.length)
+    return `it would change ${others.length} file${others.length === 1 ? '' : 's'} besides ${spec.file} (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})`;
+  if (!names.length) return `it would change nothing`;
+  const before = phaseOf(await wt.showFile('HEAD~1', spec.file));
+  const after = phaseOf(await wt.showFile('HEAD', spec.file));
+  if (after === null) return `it would leave ${spec.file} without a \`phase:\``;
+  if ((fromFailedPhase && before !== spec.phase) || after === spec.phase)
+    return `it would change \`phase:\` from ${before ?? 'nothing'} to ${after}, not off ${spec.phase}`;
+  return undefined;
+}
+
+/** In a shallow clone, fetches history until `commit` and its parent are here (best effort: a revert then fails). */
+async function deepenTo(ctx: BranchContext, commit: string): Promise<void> {
+  const repo = new Git(ctx.repo, { env: ctx.env });
+  if (!(await repo.isShallow())) return;
+  const here = async () => (await repo.isCommit(commit)) && !(await repo.shallowBoundary()).has(commit);
+  await repo.deepenUntil(ctx.remote, here).catch(() => false);
+}
+
+/**
+ * Reverts `spec.commit` on top of the default branch, when its revert is exactly the manifest's change off the failed
+ * phase. Otherwise (it does not apply cleanly because the file moved on, or it would change more: the wrong commit)
+ * sets `phase:` to `fallbackPhase`, which is what the revert means for the rollout. Null when `phase:` already says
+ * so. Throws, opening nothing, when even that change is not exactly the manifest's `phase:`.
+ */
+export async function pushRevert(ctx: BranchContext, spec: RevertSpec): Promise<PushedRevert | null> {
+  if (spec.commit) await deepenTo(ctx, spec.commit);
   return withWorktree(ctx, async (wt, dir) => {
-    try {
-      await wt.ok(['revert', '--no-edit', commit]);
-      await wt.ok(['commit', '--amend', '-q', '-m', message]);
-    } catch {
-      await wt.run(['revert', '--abort']).catch(() => undefined);
-      if (!(await commitPhase(wt, dir, file, fallbackPhase, message))) return null;
+    let refused: string | undefined;
+    if (spec.commit) {
+      if ((await wt.run(['revert', '--no-edit', spec.commit])).code === 0) {
+        refused = await revertProblem(wt, spec);
+        if (!refused) {
+          await wt.ok(['commit', '--amend', '-q', '-m', `${spec.title}\n\nThis reverts commit ${spec.commit}.`]);
+          return { sha: await pushBranch(ctx, wt, spec.branch), reverted: true };
+        }
+        await wt.ok(['reset', '--hard', '-q', 'HEAD~1']);
+      } else await wt.run(['revert', '--abort']).catch(() => undefined);
     }
-    return pushBranch(ctx, wt, branch);
+    const why = refused ? `: reverting ${spec.commit} ${refused}` : '';
+    const message = `${spec.title}\n\nSets phase: ${spec.fallbackPhase}${why}.`;
+    if (!(await commitPhase(wt, dir, spec.file, spec.fallbackPhase, message))) return null;
+    const problem = await revertProblem(wt, spec, false);
+    if (problem) throw new Error(`refusing to push ${spec.branch}: setting phase: ${spec.fallbackPhase} ${problem}`);
+    return { sha: await pushBranch(ctx, wt, spec.branch), reverted: false, ...(refused ? { refused } : {}) };
   });
 }

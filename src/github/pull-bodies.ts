@@ -28,6 +28,8 @@ export function revertBody(o: {
   severity: string;
   reason: string;
   commit: string;
+  /** Set when the PR sets `phase:` instead of reverting `commit`, with why (e.g. the revert changed more). */
+  setsPhase?: { phase: string; why?: string };
   failing: SampleLike[];
   merged: boolean;
   /** The ledger read once: its timeline and the notable entries. */
@@ -40,7 +42,7 @@ export function revertBody(o: {
   const head = [
     `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
     '',
-    `This PR reverts ${o.commit}, the change that entered \`${o.phase}\`. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
+    `${o.setsPhase ? `This PR sets \`phase: ${o.setsPhase.phase}\`, leaving \`${o.phase}\`${o.setsPhase.why ? ` (it does not revert ${o.commit}: ${o.setsPhase.why})` : ''}` : `This PR reverts ${o.commit}, the change that entered \`${o.phase}\``}. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
     '',
     '#### Failing samples',
     samplesTable(shownFailing),

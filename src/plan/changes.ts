@@ -56,10 +56,25 @@ export async function planChanges(
 
 /**
  * The commit that last changed the `phase:` line of the manifest at `file` (relative to the root): what a revert of
- * the applied phase reverts. Undefined when there is none (a shallow clone, an uncommitted file).
+ * the applied phase reverts. In a shallow clone `git log` takes the boundary commit, whose parent is missing, for one
+ * that added the whole file; so the history is deepened from `remote` until the commit found is not on the boundary.
+ * Undefined when there is none, or when it cannot be told (an uncommitted file, a shallow clone that cannot fetch).
  */
-export async function phaseCommit(root: string, file: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function phaseCommit(
+  root: string,
+  file: string,
+  env?: NodeJS.ProcessEnv,
+  remote = 'origin',
+): Promise<string | undefined> {
+  const git = new Git(root, { env });
   const log = ['log', '-1', '--format=%H', '-G', '^phase:', '--', file];
-  const r = await new Git(root, { env }).run(log).catch(() => null);
-  return (r?.code === 0 && r.stdout.trim()) || undefined;
+  let found: string | undefined;
+  const trusted = async (): Promise<boolean> => {
+    const r = await git.run(log).catch(() => null);
+    found = (r?.code === 0 && r.stdout.trim()) || undefined;
+    return found !== undefined && !(await git.shallowBoundary()).has(found);
+  };
+  if (await trusted()) return found;
+  if (!(await git.isShallow())) return found;
+  return (await git.deepenUntil(remote, trusted).catch(() => false)) ? found : undefined;
 }

@@ -1,6 +1,7 @@
 // The one git runner: a repository, an environment that never prompts and never follows GIT_DIR & co. to another
 // repository, and the identity commits are made with. Processes go through sys/exec (argv, own group, output cap).
 import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { runProcess, spawnProcess, ProcessError } from './exec.js';
 
 export interface GitIdentity {
@@ -103,6 +104,34 @@ export class Git {
   /** True when `ref` names a commit here. */
   async isCommit(ref: string): Promise<boolean> {
     return (await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).code === 0;
+  }
+
+  /** True in a shallow clone (actions/checkout's default is `fetch-depth: 1`): some commits lack their parents. */
+  async isShallow(): Promise<boolean> {
+    return (await this.run(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+  }
+
+  /** A shallow clone's boundary: the commits that are here without their parents (none when the history is whole). */
+  async shallowBoundary(): Promise<Set<string>> {
+    const r = await this.run(['rev-parse', '--path-format=absolute', '--git-path', 'shallow']);
+    const text = r.code === 0 ? await readFile(r.stdout.trim(), 'utf8').catch(() => '') : '';
+    return new Set(text.split('\n').filter(Boolean));
+  }
+
+  /**
+   * Fetches more of HEAD's history from `remote` into a shallow clone, in growing steps and at last all of it, until
+   * `enough()` holds or the history is whole. Resolves with `enough()`'s last answer; throws GitError when a fetch
+   * fails (no such remote, no access), so a caller never takes a boundary commit for the start of the history.
+   */
+  async deepenUntil(remote: string, enough: () => Promise<boolean>): Promise<boolean> {
+    const head = (await this.ok(['rev-parse', 'HEAD'])).trim();
+    for (const step of [64, 512, 4096, 0]) {
+      if (await enough()) return true;
+      if (!(await this.isShallow())) return false;
+      const how = step ? [`--deepen=${step}`] : ['--unshallow'];
+      await this.ok(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...how, remote, head]);
+    }
+    return enough();
   }
 
   /** The file's text at `ref`, or null when it does not exist there. */

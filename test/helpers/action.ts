@@ -35,6 +35,10 @@ export interface HarnessOptions {
   stepEnv?: Record<string, string>;
   /** The step's `with:` of every run. */
   inputs?: Record<string, string>;
+  /** The repository's default branch (default main). */
+  defaultBranch?: string;
+  /** Every job's checkout is `git clone --depth 1` (actions/checkout's default fetch-depth: 1), not the whole history. */
+  shallow?: boolean;
 }
 
 export interface JobOptions {
@@ -89,19 +93,13 @@ export class ActionHarness {
     const owner = o.owner ?? 'acme';
     const repo = o.repo ?? 'app';
     const emulator = await startEmulator({ token });
-    const { remoteUrl } = await emulator.createRepo({ owner, repo, defaultBranch: 'main' });
+    const defaultBranch = o.defaultBranch ?? 'main';
+    const { remoteUrl } = await emulator.createRepo({ owner, repo, defaultBranch });
     const dev = await WorkClone.clone(remoteUrl);
     await dev.commit('initial', o.files);
-    await dev.push('main');
+    await dev.push(defaultBranch);
     const octokit = getOctokit(token, { baseUrl: emulator.url });
-    return new ActionHarness(
-      emulator,
-      octokit,
-      dev,
-      { owner, repo, defaultBranch: 'main', apiUrl: emulator.url },
-      token,
-      o,
-    );
+    return new ActionHarness(emulator, octokit, dev, { owner, repo, defaultBranch, apiUrl: emulator.url }, token, o);
   }
 
   get owner(): string {
@@ -116,8 +114,13 @@ export class ActionHarness {
     return this.emulator.remoteUrl(this.owner, this.repo);
   }
 
+  get defaultBranch(): string {
+    return this.identity.defaultBranch;
+  }
+
+  /** The default branch's tip (main unless the harness was started with another default branch). */
   async mainSha(): Promise<string> {
-    return git(this.remote, ['rev-parse', 'refs/heads/main']);
+    return git(this.remote, ['rev-parse', `refs/heads/${this.defaultBranch}`]);
   }
 
   /** The developer's commit of `files` on `branch` (from origin/main, or from the branch as it is), pushed. */
@@ -127,7 +130,7 @@ export class ActionHarness {
     message: string,
     fromMain = true,
   ): Promise<string> {
-    if (fromMain) await this.dev.branchFrom(branch, 'main');
+    if (fromMain) await this.dev.branchFrom(branch, this.defaultBranch);
     const sha = await this.dev.commit(message, files);
     await this.dev.push(branch);
     return sha;
@@ -142,7 +145,7 @@ export class ActionHarness {
       owner: this.owner,
       repo: this.repo,
       head: branch,
-      base: 'main',
+      base: this.defaultBranch,
       title,
       body,
     });
@@ -199,13 +202,20 @@ export class ActionHarness {
     return commits;
   }
 
-  /** A fresh clone at `sha` (actions/checkout with fetch-depth 0): on the branch for a branch ref, else detached. */
+  /**
+   * A fresh clone at `sha` (actions/checkout with fetch-depth 0; with `shallow`, `git clone --depth 1` of the branch,
+   * fetch-depth 1): on the branch for a branch ref, else detached.
+   */
   async checkout(sha: string, ref: string): Promise<string> {
     const parent = await mkdtemp(join(tmpdir(), 'rollouts-runner-'));
     this.dirs.push(parent);
     const dir = join(parent, 'workspace');
-    await git(parent, ['clone', '--quiet', '--no-checkout', this.remote, dir]);
     const branch = /^refs\/heads\/(.+)$/.exec(ref)?.[1];
+    if (this.options.shallow && branch) {
+      // file:// because a clone from a plain path ignores --depth.
+      const url = `file://${this.remote}`;
+      await git(parent, ['clone', '--quiet', '--no-checkout', '--depth', '1', '--branch', branch, url, dir]);
+    } else await git(parent, ['clone', '--quiet', '--no-checkout', this.remote, dir]);
     await git(
       dir,
       branch ? ['checkout', '--quiet', '--force', '-B', branch, sha] : ['checkout', '--quiet', '--detach', sha],
@@ -272,17 +282,18 @@ export class ActionHarness {
   async pushJob(before: string, o: Partial<JobOptions> = {}): Promise<JobRun> {
     const after = await this.mainSha();
     const payload = pushPayload(this.identity, {
-      ref: 'refs/heads/main',
+      ref: `refs/heads/${this.defaultBranch}`,
       before,
       after,
       commits: await this.pushCommits(before, after),
     });
-    return this.job('push', payload, { ...o, sha: after, ref: 'refs/heads/main' });
+    return this.job('push', payload, { ...o, sha: after, ref: `refs/heads/${this.defaultBranch}` });
   }
 
   /** A scheduled job on main's tip. */
   async scheduleJob(o: Partial<JobOptions> = {}): Promise<JobRun> {
-    return this.job('schedule', schedulePayload(), { ...o, sha: await this.mainSha(), ref: 'refs/heads/main' });
+    const ref = `refs/heads/${this.defaultBranch}`;
+    return this.job('schedule', schedulePayload(), { ...o, sha: await this.mainSha(), ref });
   }
 
   /** The job of a run the action dispatched (`workflow_dispatch`), on the commit the dispatch resolved. */
