@@ -1,7 +1,9 @@
-// `convex: { function, args }`: a preset of `run`, `npx convex run <function> '<args as JSON>'` (convex 1.48: the
-// result is printed as Convex-encoded JSON when stdout is not a terminal, nothing for null; logs go to stderr; failure
-// exits 1). Arguments and results follow Convex's value rules (convex-values.ts): a key whose one template renders to
-// null is left out, and `{"$integer": ...}` and the like in the result are decoded.
+// `convex: { function, args, via }`: by default the native call of the deployment's HTTP endpoint (convex-http.ts).
+// `via: cli` is a preset of `run`, `npx convex run <function> '<args as JSON>'` (convex 1.48: the result is printed as
+// Convex-encoded JSON when stdout is not a terminal, nothing for null; logs go to stderr; failure exits 1). Both follow
+// Convex's value rules (convex-values.ts): a key whose one template renders to null is left out, and `{"$integer": ...}`
+// and the like in the result are decoded.
+import { callConvexFunction } from './convex-http.js';
 import { convexArgs, decodeConvexJson } from './convex-values.js';
 import { runArgv } from './run.js';
 import type { StepDriver } from './types.js';
@@ -9,6 +11,7 @@ import type { StepDriver } from './types.js';
 export interface ConvexConfig {
   function: string;
   args: Record<string, unknown>;
+  via?: 'cli' | 'http';
 }
 
 export function convexArgv(config: ConvexConfig, written?: unknown): string[] {
@@ -26,7 +29,16 @@ export const CONVEX_CLI_ENV = { CI: '1' } as const;
 export const convexDriver: StepDriver = {
   kind: 'convex',
   async call(call) {
-    const argv = convexArgv(call.config as ConvexConfig, call.written);
+    const config = call.config as ConvexConfig;
+    if (config.via !== 'cli') {
+      const writtenArgs = (call.written as Partial<ConvexConfig> | undefined)?.args;
+      return callConvexFunction({
+        ...call,
+        function: config.function,
+        args: convexArgs(config.args ?? {}, writtenArgs),
+      });
+    }
+    const argv = convexArgv(config, call.written);
     const result = await runArgv(argv, { ...call, env: { ...call.env, ...CONVEX_CLI_ENV } });
     // A function that returns null prints nothing: its result is null, not "no JSON".
     if (result.json === undefined && !result.stdout?.trim()) result.json = null;

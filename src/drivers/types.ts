@@ -10,6 +10,8 @@ export interface StepResult {
   status?: number;
   body?: string;
   headers?: Record<string, string>;
+  /** The function's log lines (the native `convex:` call), kept in the ledger. */
+  logLines?: string[];
 }
 
 export interface DriverCall {

@@ -148,7 +148,12 @@ export async function recordStepFailure(pass: PassScope, err: StepFailure): Prom
         step: err.step,
         error: err.message,
         result: err.result
-          ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json }
+          ? {
+              status: err.result.status,
+              exitCode: err.result.exitCode,
+              json: err.result.json,
+              logLines: err.result.logLines,
+            }
           : undefined,
       }),
     ],

@@ -29,6 +29,7 @@ export function summarize(result: StepResult): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (result.status !== undefined) out.status = result.status;
   if (result.exitCode !== undefined) out.exitCode = result.exitCode;
+  if (result.logLines?.length) out.logLines = result.logLines;
   const j = result.json;
   if (j && typeof j === 'object' && !Array.isArray(j)) {
     for (const [k, v] of Object.entries(j)) if (v === null || typeof v !== 'object') out[k] = v;

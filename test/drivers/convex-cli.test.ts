@@ -1,5 +1,5 @@
-// The convex driver against the real `convex` 1.48 CLI (node_modules/.bin/convex, run as `npx convex run`), pointed
-// at a local stand-in of a deployment's POST /api/function (CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY).
+// The convex driver against the real `convex` 1.48 CLI (node_modules/.bin/convex, run as `npx convex run`) and natively,
+// pointed at a local stand-in of a deployment's POST /api/function (CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY).
 // The stand-in checks arguments as a `cursor: v.optional(v.string())` validator does and answers in Convex's JSON
 // encoding, so an int64 comes back as {"$integer": ...}.
 import { createServer, type Server } from 'node:http';
@@ -68,7 +68,8 @@ async function convexProject(manifest: string): Promise<TempRepo> {
   return repo;
 }
 
-describe('convex driver through the real convex CLI', () => {
+// The same rollout twice: through the real CLI (`via: cli`) and through the native call (the default, `via: http`).
+describe.each(['cli', 'http'])('convex driver through the engine, via: %s', (via) => {
   it('sends no cursor key on the first paged call, the cursor after it, and decodes an int64 count', async () => {
     const repo = await convexProject(`apiVersion: rollouts/v1
 kind: Rollout
@@ -81,10 +82,11 @@ phases:
     steps:
       - name: audit
         readOnly: true
-        convex: { function: "migrations/backfill:audit", args: { numItems: "{{ vars.batchSize }}" } }
+        convex: { function: "migrations/backfill:audit", args: { numItems: "{{ vars.batchSize }}" }, via: ${via} }
       - name: backfill
         convex:
           function: "migrations/backfill:runBatch"
+          via: ${via}
           args: { numItems: "{{ vars.batchSize }}", cursor: "{{ page.cursor }}", dryRun: false, note: null }
         paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }
         expect: "result.json.count == 25 && result.json.failed == 0"

@@ -90,7 +90,7 @@ describe('convex driver', () => {
     ]);
   });
 
-  it('runs npx from PATH with CI=1 as convex 1.48 behaves: JSON result, nothing printed for null', async () => {
+  it('via: cli runs npx from PATH with CI=1 as convex 1.48 behaves: JSON result, nothing printed for null', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'fake-npx-'));
     // A stand-in for `npx convex run`: prints the args back indented like the real CLI, nothing when asked for null.
     await writeFile(
@@ -99,11 +99,13 @@ describe('convex driver', () => {
     );
     await chmod(join(bin, 'npx'), 0o755);
     const env = { PATH: `${bin}:${process.env.PATH}` };
-    const r = await drivers.convex.call(call({ function: 'm:f', args: { numItems: 2 } }, { env }), {
+    const r = await drivers.convex.call(call({ function: 'm:f', args: { numItems: 2 }, via: 'cli' }, { env }), {
       judgedByExpect: false,
     });
     expect(r.json).toEqual({ fn: 'm:f', args: { numItems: 2 }, ci: '1' });
-    const none = await drivers.convex.call(call({ function: 'nothing', args: {} }, { env }), { judgedByExpect: false });
+    const none = await drivers.convex.call(call({ function: 'nothing', args: {}, via: 'cli' }, { env }), {
+      judgedByExpect: false,
+    });
     expect(none.json).toBeNull();
   });
 });
