@@ -17,6 +17,11 @@ import { InputError } from './inputs.js';
 import { annotateIssues, loadManifests } from './manifests.js';
 import { planPullRequest } from './plan-pull-request.js';
 import { writeSummary } from './summary.js';
+import { maskProcessOutput } from './masked-output.js';
+import { secrets } from '../sys/mask.js';
+
+/** An output of the step, masked: outputs are read by later steps and shown in the run's page. */
+const setOutput = (name: string, value: string) => core.setOutput(name, secrets.mask(value));
 
 /** The rollout a rollback or drill names, and the phase it rolls back to, checked before anything runs. */
 function named(manifests: Manifest[], rollout: string, to = 'none'): Manifest {
@@ -33,7 +38,9 @@ function named(manifests: Manifest[], rollout: string, to = 'none'): Manifest {
 }
 
 async function run(): Promise<void> {
+  maskProcessOutput();
   const cfg = readConfig();
+  secrets.add(cfg.token);
   const r = cfg.route;
   core.info(`rollouts: ${cfg.event} -> ${r.kind}`);
   if (r.kind === 'skip') {
@@ -43,7 +50,7 @@ async function run(): Promise<void> {
   const ctx = actionContext(cfg);
   if (r.kind === 'pull-request') {
     const { failed, plans } = await planPullRequest(ctx, r.pull);
-    core.setOutput('plan', JSON.stringify({ rollouts: plans }));
+    setOutput('plan', JSON.stringify({ rollouts: plans }));
     if (failed.length) core.setFailed(failed.join('\n'));
     return;
   }
@@ -55,7 +62,7 @@ async function run(): Promise<void> {
   if (r.kind === 'validate' || r.kind === 'plan') return;
   const target =
     r.kind === 'rollback' ? named(manifests, r.rollout, r.to) : r.kind === 'drill' ? named(manifests, r.rollout) : null;
-  for (const name of manifests.flatMap((m) => m.env)) if (process.env[name]) core.setSecret(process.env[name]!);
+  for (const name of manifests.flatMap((m) => m.env)) secrets.add(process.env[name]);
   const github = githubRolloutEvents(ctx, files);
   const deps = engineDepsFor(ctx, files, github.events);
   let outcomes: RolloutOutcome[];
@@ -81,10 +88,10 @@ async function run(): Promise<void> {
     }
   }
   const views = await statusOf(ctx.store, manifests);
-  core.setOutput('status', JSON.stringify({ rollouts: views }));
+  setOutput('status', JSON.stringify({ rollouts: views }));
   const opened = github.opened();
   const last = opened.pullRequests.at(-1);
-  if (last) core.setOutput('pull-request', String(last.number));
+  if (last) setOutput('pull-request', String(last.number));
   await writeSummary(r.kind, outcomes, views, opened, ctx.store, manifests);
   const failedOnes = outcomes.filter((o) => o.outcome === 'failed');
   if (failedOnes.length) core.setFailed(failedOnes.map((o) => `${o.name}: ${o.message ?? o.status}`).join('\n'));

@@ -1,6 +1,7 @@
 // The job summary: each rollout's phase, status, step and progress; for the rollouts this run moved, its gate's checks
 // drawn against their thresholds and its timeline from the ledger; and what this run opened.
 import * as core from '@actions/core';
+import { secrets } from '../sys/mask.js';
 import type { RolloutOutcome, RolloutStatusView } from '../engine/index.js';
 import type { Manifest } from '../manifest/index.js';
 import type { GitStateStore } from '../state/index.js';
@@ -97,5 +98,6 @@ export async function writeSummary(
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pictures = await picturesOf(store, manifests, outcomes);
-  await core.summary.addRaw(summaryMarkdown(title, outcomes, views, opened, pictures), true).write();
+  // Masked before it is written: the summary is a file the runner publishes with the run.
+  await core.summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../manifest/index.js';
 import type { CohortState } from '../state/index.js';
-import { Masker } from './mask.js';
+import { secrets, type Masker } from './mask.js';
 
 export type StepKind = 'apply' | 'rollback' | 'drill' | 'cohort' | 'audit';
 
@@ -30,7 +30,8 @@ export interface RunContext {
 
 /** The run context of one rollout: its allowed env (its values masked), the repository, whether writes are off. */
 export function runContext(deps: { env: NodeJS.ProcessEnv; cwd: string }, m: Manifest, dryRun = false): RunContext {
-  const masker = new Masker();
+  // The process's masker: a value one rollout reads is masked wherever any of them writes (state, GitHub, logs).
+  const masker = secrets;
   return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
 }
 

@@ -34,7 +34,8 @@ export async function notify(
       continue;
     }
     masker.add(url);
-    const body = n.slack ? { text } : { event, rollout: m.name, text };
+    // Masked as a value, before it is serialised: a secret with `"` or `\` in it is found as it is.
+    const body = masker.maskValue(n.slack ? { text } : { event, rollout: m.name, text });
     try {
       const res = await request(url, {
         method: 'POST',

@@ -1,5 +1,5 @@
 // A rollout while this process holds its lease: every write is a CAS commit that first proves the lease is still
-// ours, renews it, and appends ledger entries (masked). Commits are serialised; a heartbeat renews during long steps.
+// ours, renews it, and appends ledger entries (the store masks what it writes). Commits are serialised; a heartbeat renews during long steps.
 import {
   claimLease,
   holderLabel,
@@ -91,7 +91,6 @@ export class RolloutSession {
     message: string,
   ): Promise<RolloutState> {
     const run = async () => {
-      const masked = ledger.map((e) => this.opts.masker.maskValue(e));
       if (this.version) {
         const next = this.planned(this.state, mutate);
         try {
@@ -99,7 +98,7 @@ export class RolloutSession {
             name: this.opts.name,
             expected: this.version,
             state: next,
-            ledger: masked,
+            ledger,
             message,
           });
           this.state = next;
@@ -111,7 +110,7 @@ export class RolloutSession {
       }
       const result = await this.opts.store.update(this.opts.name, (current) => ({
         state: this.planned(current, mutate),
-        ledger: masked,
+        ledger,
         message,
       }));
       this.version = result.version;

@@ -3,6 +3,7 @@
 // made with plumbing only (hash-object, mktree, commit-tree) and published by compare-and-swap:
 // `git update-ref <ref> <new> <old>` locally, a push without force with a remote. The user's work tree, index and
 // HEAD are never touched.
+import { secrets } from '../sys/mask.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Git, isMissingObject, type GitIdentity } from '../sys/git.js';
 import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
@@ -230,7 +231,15 @@ export class GitStateStore {
     }
   }
 
-  private async commitWith(trees: TreeWriter, change: StateChange, entries: readonly LedgerEntry[]): Promise<string> {
+  private async commitWith(trees: TreeWriter, unmasked: StateChange, raw: readonly LedgerEntry[]): Promise<string> {
+    // The state branch is pushed and readable by everyone who can read the repository: every value written to it
+    // (gate samples' reasons, cursors, cohort ids, results, the message) is masked here, before it is serialised.
+    const change: StateChange = {
+      ...unmasked,
+      state: unmasked.state && secrets.maskValue(unmasked.state),
+      message: unmasked.message && secrets.mask(unmasked.message),
+    };
+    const entries = secrets.maskValue(raw);
     const { name } = change;
     const base = change.expected ?? (await this.tip({ fetch: false }));
     if (base && this.remote && !this.known.has(base) && !(await this.hasCommit(base))) {

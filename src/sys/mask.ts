@@ -28,9 +28,21 @@ function forms(value: string): string[] {
 
 export class Masker {
   private values: string[] = [];
+  private readonly known = new Set<string>();
+  private readonly listeners: ((value: string) => void)[] = [];
+
+  /** Calls `listener` with every secret added, those added already included (the action registers them with the runner). */
+  onAdd(listener: (value: string) => void): void {
+    this.listeners.push(listener);
+    for (const v of this.known) listener(v);
+  }
 
   add(value: string | undefined | null): void {
     if (!value || value.length < MIN_SECRET_LENGTH) return;
+    if (!this.known.has(value)) {
+      this.known.add(value);
+      for (const l of this.listeners) l(value);
+    }
     let changed = false;
     for (const f of forms(value))
       if (f.length >= MIN_SECRET_LENGTH && !this.values.includes(f)) {

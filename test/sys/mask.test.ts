@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Masker } from '../../src/sys/mask.js';
+
+const KEY = 'k"e\\y&a=b?#%2F/+ x';
+
+describe('Masker', () => {
+  it('finds a secret with " and \\ in a value before it is serialised, and in JSON text serialised elsewhere', () => {
+    const m = new Masker();
+    m.add(KEY);
+    const value = { result: { echo: KEY, list: [`before ${KEY} after`], [KEY]: 1 } };
+    expect(JSON.stringify(m.maskValue(value))).toBe('{"result":{"echo":"***","list":["before *** after"],"***":1}}');
+    expect(m.mask(JSON.stringify(value))).not.toContain('e\\\\y');
+    expect(m.mask(JSON.stringify(JSON.stringify(value)))).not.toContain('e\\\\\\\\y');
+  });
+
+  it('finds its percent-encoded, form-encoded and HTML-escaped forms', () => {
+    const m = new Masker();
+    m.add(KEY);
+    const forms = [encodeURIComponent(KEY), new URLSearchParams({ q: KEY }).toString().slice(2), encodeURI(KEY)];
+    for (const f of forms) expect(m.mask(`url?x=${f}&y`)).toBe('url?x=***&y');
+    expect(m.mask(KEY.replace(/&/g, '&amp;').replace(/"/g, '&quot;'))).toBe('***');
+  });
+
+  it('returns the value itself when there is nothing to mask, and ignores values too short to be secrets', () => {
+    const m = new Masker();
+    m.add('abc');
+    m.add('s3cret-value');
+    const value = { a: ['abc', 1, null, { b: true }] };
+    expect(m.maskValue(value)).toBe(value);
+  });
+
+  it('tells a listener every secret, those added before it listened included', () => {
+    const m = new Masker();
+    m.add('first-secret');
+    const heard: string[] = [];
+    m.onAdd((v) => heard.push(v));
+    m.add('second-secret');
+    m.add('second-secret');
+    expect(heard).toEqual(['first-secret', 'second-secret']);
+  });
+});
