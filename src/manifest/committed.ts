@@ -12,21 +12,27 @@ export interface CommittedRollouts {
 }
 
 const MANIFEST = /\.ya?ml$/;
+const NOT_REGULAR = 'a symbolic link or submodule: a manifest must be a regular file in the repository, not a link';
 
 /** The manifests directly in `dir` (relative to `root`, the repository's top) at `ref`; none when `ref` is not a commit. */
 export async function loadCommittedRollouts(root: string, dir: string, ref = 'HEAD'): Promise<CommittedRollouts> {
   const git = new Git(root);
   const prefix = dir.replace(/\/+$/, '');
   const [listing, status] = await Promise.all([
-    git.run(['ls-tree', '-z', '--name-only', '--full-tree', `${ref}`, '--', `${prefix}/`]),
+    git.run(['ls-tree', '-z', '--full-tree', ref, '--', `${prefix}/`]),
     git.ok(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', prefix]),
   ]);
-  const paths = listing.code === 0 ? listing.stdout.split('\0').filter((p) => MANIFEST.test(p)) : [];
-  const direct = paths.filter((p) => p.slice(prefix.length + 1).indexOf('/') < 0).sort();
+  // `<mode> <type> <oid>\t<path>`: a manifest is a regular file (100644, 100755), never a link (120000).
+  const entries = (listing.code === 0 ? listing.stdout.split('\0') : [])
+    .map((line) => /^(\d+) (\w+) \w+\t(.*)$/s.exec(line))
+    .filter((e): e is RegExpExecArray => !!e && MANIFEST.test(e[3]!) && e[2] !== 'tree')
+    .sort((a, b) => (a[3]! < b[3]! ? -1 : 1));
   const loaded = await Promise.all(
-    direct.map(async (path) => {
-      const text = (await git.showFile(ref, path)) ?? '';
-      return parseManifest(join(root, path), text);
+    entries.map(async ([, mode, , path]): Promise<LoadResult> => {
+      const file = join(root, path!);
+      if (mode !== '100644' && mode !== '100755')
+        return { file, manifest: null, issues: [{ file, line: 1, col: 1, path: '(root)', message: NOT_REGULAR }] };
+      return parseManifest(file, (await git.showFile(ref, path!)) ?? '');
     }),
   );
   const dirty = status
