@@ -1,6 +1,7 @@
 // `rollouts`: the command line (DESIGN §7), the same engine as the action on a local git repository. commander parses;
 // this file turns the command list into commander commands and every way a run can end into an exit code.
 import { Command, CommanderError, Option } from 'commander';
+import { ControlRefused, OperationError } from '../engine/index.js';
 import { GitError } from '../sys/git.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { CliCommand } from './command.js';
@@ -101,7 +102,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       io.err(`${command()}: ${oneLine(err.message)} — see \`${command()} --help\``);
       return EXIT.usage;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof OperationError) {
       io.err(`${command()}: ${err.message} — see \`${command()} --help\``);
       return EXIT.usage;
     }
@@ -109,7 +110,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       io.err(`rollouts: ${err.message}`);
       return err.exitCode;
     }
-    if (err instanceof GitError) {
+    if (err instanceof GitError || err instanceof ControlRefused) {
       io.err(`rollouts: ${err.message}`);
       return EXIT.failure;
     }

@@ -39,7 +39,6 @@ async function markHealthy(pass: PassScope, p: Phase): Promise<'healthy' | 'comp
 /** After a phase's steps: open its gate (measuring baselines), or mark it healthy when it has none. */
 export async function openGate(pass: PassScope, p: Phase): Promise<void> {
   const { manifest: m } = pass;
-  await pass.deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: pass.state });
   if (!p.gate) {
     await markHealthy(pass, p);
     return;

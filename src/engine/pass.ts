@@ -56,7 +56,13 @@ export class RolloutPass extends PassScope {
   }
 
   /** Opens `p`'s gate after its steps, or marks it healthy when it has none. */
-  openGate(p: Phase): Promise<void> {
+  async openGate(p: Phase): Promise<void> {
+    await this.deps.events.phaseApplied?.({ manifest: this.manifest, phase: p.name, state: this.state });
+    return openGate(this, p);
+  }
+
+  /** Opens the applied phase's gate afresh (a resume or retry): a new hold, no samples; the phase is not re-applied. */
+  reopenGate(p: Phase): Promise<void> {
     return openGate(this, p);
   }
 

@@ -69,7 +69,8 @@ export function needsWork(m: Manifest, s: RolloutState | null, now: Date = new D
   return d.clearHold || (d.action !== 'none' && d.action !== 'blocked');
 }
 
-async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
+/** Carries out this pass's decision for the rollout whose lease `pass` holds. */
+export async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
   const { manifest: m, deps } = pass;
   let next = decide(m, pass.state, pass.now());
   if (next.clearHold) {

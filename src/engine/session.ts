@@ -19,6 +19,8 @@ import type { Masker } from './mask.js';
 
 export interface EntryInput {
   kind: string;
+  /** Who did it, when a person asked (a resume, a retry, an override); default: this process. */
+  actor?: string;
   phase?: string;
   step?: string;
   result?: unknown;
@@ -72,7 +74,12 @@ export class RolloutSession {
   }
 
   entry(input: EntryInput): LedgerEntry {
-    const e: LedgerEntry = { ...input, time: this.now().toISOString(), actor: this.actor, rollout: this.opts.name };
+    const e: LedgerEntry = {
+      ...input,
+      time: this.now().toISOString(),
+      actor: input.actor ?? this.actor,
+      rollout: this.opts.name,
+    };
     if (this.opts.trigger) e.trigger = this.opts.trigger;
     return e;
   }

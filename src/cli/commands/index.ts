@@ -15,6 +15,8 @@ import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
 import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
+import { resumeCommand } from './resume.js';
+import { retryCommand } from './retry.js';
 import { rollbackCommand } from './rollback.js';
 import { schemaCommand } from './schema.js';
 import { statusCommand } from './status.js';
@@ -26,6 +28,8 @@ export const COMMANDS: CliCommand<any>[] = [
   applyCommand,
   statusCommand,
   rollbackCommand,
+  resumeCommand,
+  retryCommand,
   drillCommand,
   reportCommand,
   schemaCommand,
