@@ -1,5 +1,18 @@
 // The gate's decision (DESIGN §3, §4 step 3), pure: gate config + check configs + the samples so far -> a verdict.
-// Semantics follow Argo Rollouts' AnalysisRun, per check:
+//
+// The contract: a gate passes only on evidence of health, never on the absence of bad news.
+// - Healthy: the hold has elapsed and, in the pass that decides, every blocking check (severity above low) was
+//   sampled afresh (rule 1, "look before passing": `sampledThisPass`), its latest sample is `pass`, and it has at
+//   least `minSamples` (default 1) `pass` samples in this gate (rule 2). A gate with no blocking check (a hold only,
+//   or only low checks) is healthy once the hold has elapsed.
+// - Holding: anything short of that and of a limit below. Samples that are all `error` (at most `errorLimit` in a
+//   row) or `inconclusive` (at most `inconclusiveLimit`) are no evidence: the gate keeps holding, past the hold too.
+// - `every` (rule 3): a check is due when its last sample is `every` old (a little early: dueSlackMs), never sooner,
+//   except the final look: once the hold has elapsed and a fresh `pass` of every blocking check not yet sampled in
+//   this pass would make the gate healthy, those checks are due at once. A final look that does not come back all
+//   `pass` leaves a latest sample that is not `pass`, so the next look waits for `every` again: an `apply` loop
+//   cannot take a sample a second.
+// Per check, limits as Argo Rollouts' AnalysisRun:
 // - failed samples: `fail` outcomes, counted only once the check has kept failing for its `for:` (a pass ends the
 //   streak; error and inconclusive samples neither end nor extend it: they do not show the check recovered). Fails of
 //   a streak younger than `for` are pending. More counted fails than `failureLimit` -> the check has failed.
@@ -8,10 +21,8 @@
 //   is bad, and not proof it is good.
 // - inconclusive samples: more than `inconclusiveLimit` -> pause.
 // Severity of a failed check: critical | high -> failed (roll back), medium -> paused, low -> reported only. A low
-// check never blocks: not by failing, erroring, being inconclusive, nor by lacking samples.
+// check never blocks: not by failing, erroring, being inconclusive, nor by lacking samples; it is sampled on `every`.
 // Precedence: failed > paused > healthy | holding. Counts only grow, so once failed or paused a gate stays so.
-// Healthy: the hold has elapsed, every blocking check has a sample in this gate, and none is pending (a failure
-// that started inside the hold is not forgiven because the clock ran out).
 import { durationMs, type Check, type Gate } from '../manifest/index.js';
 import type { Sample, Severity } from './types.js';
 
@@ -23,6 +34,11 @@ export interface GateInput {
   samples: readonly Sample[];
   startedAt: string | Date;
   now: Date;
+  /**
+   * The checks sampled in the pass that is deciding (their latest sample is that pass's). Only these count as
+   * looked at afresh; without it no check has been, and the gate cannot become healthy.
+   */
+  sampledThisPass?: readonly string[];
 }
 
 /** A low-severity check past a limit: reported, never blocking. */
@@ -34,7 +50,13 @@ export interface GateNotice {
 
 type Reported = { reported?: GateNotice[] };
 export type GateVerdict =
-  | ({ state: 'holding'; due: string[]; passesAt: string } & Reported)
+  | ({
+      state: 'holding';
+      due: string[];
+      passesAt: string;
+      /** Once the hold has elapsed: why each blocking check that lacks evidence is not healthy yet. */
+      waiting?: string[];
+    } & Reported)
   | ({ state: 'healthy' } & Reported)
   | ({ state: 'failed'; severity: 'critical' | 'high'; reason: string; failing: Sample[] } & Reported)
   | ({ state: 'paused'; reason: string; failing: Sample[] } & Reported);
@@ -54,6 +76,8 @@ interface Tally {
   /** The longest run of consecutive errors. */
   errorRun: Sample[];
   inconclusive: Sample[];
+  /** How many `pass` samples the check has in this gate. */
+  passes: number;
 }
 
 function tally(name: string, check: Check, samples: Sample[]): Tally {
@@ -66,6 +90,7 @@ function tally(name: string, check: Check, samples: Sample[]): Tally {
     pending: [],
     errorRun: [],
     inconclusive: [],
+    passes: 0,
   };
   let streakStart: number | undefined;
   let errors: Sample[] = [];
@@ -78,6 +103,7 @@ function tally(name: string, check: Check, samples: Sample[]): Tally {
     }
     errors = [];
     if (s.outcome === 'pass') {
+      t.passes++;
       streakStart = undefined;
       t.pending = [];
     } else if (s.outcome === 'inconclusive') {
@@ -137,6 +163,18 @@ function findings(t: Tally, gate: Gate): Finding[] {
   return out;
 }
 
+/** Why a blocking check is no evidence of health yet; null when its latest sample is a pass and it has enough. */
+function lackOfEvidence(t: Tally, minSamples: number): string | null {
+  const last = t.samples.at(-1);
+  if (!last) return `${t.name}: no sample yet`;
+  if (last.outcome !== 'pass') {
+    if (t.passes === 0) return `${t.name}: no pass sample yet (latest ${last.outcome}${why(last)})`;
+    return `${t.name}: latest sample is ${last.outcome}${why(last)}`;
+  }
+  if (t.passes < minSamples) return `${t.name}: ${t.passes} of minSamples ${minSamples} pass samples`;
+  return null;
+}
+
 export function decideGate(input: GateInput): GateVerdict {
   const { gate, now } = input;
   const start = typeof input.startedAt === 'string' ? Date.parse(input.startedAt) : input.startedAt.getTime();
@@ -144,6 +182,8 @@ export function decideGate(input: GateInput): GateVerdict {
   const nowMs = now.getTime();
   const holdEnd = start + durationMs(gate.hold);
   const everyMs = durationMs(gate.every);
+  const minSamples = gate.minSamples;
+  const fresh = new Set(input.sampledThisPass ?? []);
 
   const names = [...new Set(gate.checks)];
   const tallies = names.map((name) => {
@@ -181,15 +221,37 @@ export function decideGate(input: GateInput): GateVerdict {
     };
   }
 
-  const nextSampleAt = (t: Tally): number => {
-    const last = t.samples.at(-1);
-    return last ? Date.parse(last.at) + everyMs : nowMs;
-  };
-  const waitingOn = tallies.filter((t) => t.severity !== 'low' && (t.samples.length === 0 || t.pending.length > 0));
-  if (nowMs >= holdEnd && waitingOn.length === 0) return { state: 'healthy', ...extra };
+  const gating = tallies.filter((t) => t.severity !== 'low');
+  const held = nowMs >= holdEnd;
+  const lacking = gating.flatMap((t) => lackOfEvidence(t, minSamples) ?? []);
+  if (held && lacking.length === 0 && gating.every((t) => fresh.has(t.name))) return { state: 'healthy', ...extra };
 
+  // The final look: one fresh pass of each blocking check not yet sampled in this pass would make the gate healthy.
+  const finalLook =
+    held &&
+    gating.every((t) => t.samples.at(-1)?.outcome === 'pass' && t.passes + (fresh.has(t.name) ? 0 : 1) >= minSamples);
   const slack = dueSlackMs(everyMs);
-  const due = tallies.filter((t) => nextSampleAt(t) - slack <= nowMs).map((t) => t.name);
-  const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
-  return { state: 'holding', due, passesAt: new Date(passesAt).toISOString(), ...extra };
+  const lastAt = (t: Tally): number | null => {
+    const last = t.samples.at(-1);
+    return last ? Date.parse(last.at) : null;
+  };
+  const due = tallies
+    .filter((t) => !fresh.has(t.name))
+    .filter((t) => {
+      const last = lastAt(t);
+      return last === null || last + everyMs - slack <= nowMs || (finalLook && t.severity !== 'low');
+    })
+    .map((t) => t.name);
+
+  // When the gate could pass at the earliest: each blocking check needs a latest pass and minSamples passes.
+  const earliest = gating.map((t) => {
+    const last = t.samples.at(-1);
+    const needed = Math.max(last?.outcome === 'pass' ? 0 : 1, minSamples - t.passes);
+    if (needed === 0) return nowMs;
+    const first = Math.max(nowMs, last ? Date.parse(last.at) + everyMs : nowMs);
+    return first + (needed - 1) * everyMs;
+  });
+  const passesAt = Math.max(holdEnd, ...earliest);
+  const waiting = held ? { waiting: lacking } : {};
+  return { state: 'holding', due, passesAt: new Date(passesAt).toISOString(), ...waiting, ...extra };
 }

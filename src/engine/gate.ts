@@ -1,5 +1,9 @@
-// The health gate between phases (DESIGN §3, §4 step 3): opened when a phase's steps are done, one sample per due
-// check per pass, and the rollout moved on by the verdict of the pure gate logic (checks/gate.ts decideGate).
+// The health gate between phases (DESIGN §3, §4 step 3): opened when a phase's steps are done, the due checks
+// sampled each pass, and the rollout moved on by the verdict of the pure gate logic (checks/gate.ts decideGate).
+// The contract, in short (the whole of it heads checks/gate.ts): healthy only on evidence: the hold has elapsed,
+// every blocking check was sampled afresh in the deciding pass, its latest sample is `pass`, and it has at least
+// `minSamples` pass samples in the gate; all-error or all-inconclusive samples hold, and pause past their limits;
+// a check is sampled no more often than `every`, except that final look.
 import { durationMs, type Phase } from '../manifest/index.js';
 import { decideGate } from '../checks/gate.js';
 import { measureBaseline, sampleCheck } from '../checks/sample.js';
@@ -78,25 +82,34 @@ export async function openGate(pass: PassScope, p: Phase): Promise<void> {
   pass.info(`${m.name}: ${p.name} holding until ${gate.passesAt}${checks}`);
 }
 
-/** Takes the due samples of the open gate and moves the rollout on by the verdict. */
+/**
+ * Takes the due samples of the open gate and moves the rollout on by the verdict. Once the hold has elapsed, the
+ * checks not yet sampled in this pass are looked at afresh before the gate can become healthy (the final look, see
+ * checks/gate.ts): so a pass samples in at most two rounds, each check at most once.
+ */
 export async function sampleGate(pass: PassScope): Promise<GateResult> {
   const { manifest: m } = pass;
   const gateState = pass.state.gate!;
   const p = pass.phase(gateState.phase);
   const gate = p.gate!;
+  const sampled = new Set<string>();
   const input = () => ({
     gate,
     checks: m.checks,
     samples: pass.state.gate?.samples ?? [],
     startedAt: new Date(gateState.startedAt),
     now: pass.now(),
+    sampledThisPass: [...sampled],
   });
-  const before = decideGate(input());
-  if (before.state === 'holding' && before.due.length) {
+  let verdict = decideGate(input());
+  while (verdict.state === 'holding') {
+    const due = verdict.due.filter((name) => !sampled.has(name));
+    if (!due.length) break;
     const env = checkEnv(pass, p.name);
     const samples = await Promise.all(
-      before.due.map((name) => sampleCheck(name, m.checks[name]!, env, gateState.baseline?.[name] ?? null)),
+      due.map((name) => sampleCheck(name, m.checks[name]!, env, gateState.baseline?.[name] ?? null)),
     );
+    for (const name of due) sampled.add(name);
     await pass.commit(
       (s) => {
         if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
@@ -108,8 +121,10 @@ export async function sampleGate(pass: PassScope): Promise<GateResult> {
       pass.info(
         `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ''}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`,
       );
+    verdict = decideGate(input());
   }
-  const verdict = decideGate(input());
+  if (verdict.state === 'holding' && verdict.waiting?.length)
+    pass.info(`${m.name}: ${p.name} hold elapsed; no evidence yet: ${verdict.waiting.join('; ')}`);
   switch (verdict.state) {
     case 'holding':
       return { outcome: 'sampled' };

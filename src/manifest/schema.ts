@@ -85,7 +85,9 @@ export const verifyCheck = oneKind(
 
 export const gate = z
   .strictObject({
-    hold: duration.describe('How long the gate must hold healthy before the phase is healthy.'),
+    hold: duration.describe(
+      'How long the gate holds at least; then every blocking check needs a fresh pass sample in the deciding pass.',
+    ),
     every: duration.default('5m').describe('Interval between samples of a check (default: 5m).'),
     checks: z
       .array(z.string())
@@ -104,10 +106,17 @@ export const gate = z
       .min(0)
       .default(0)
       .describe('Inconclusive samples tolerated; past it the gate pauses for a person (default: 0).'),
+    minSamples: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Pass samples each blocking check needs in the gate before it can become healthy (default: 1).'),
   })
   .describe(
     "The health gate opened when a phase's steps are done: sampled by every reconcile pass that is due, it decides " +
-      'healthy (promotion), failed (rollback or pause, by severity) or paused.',
+      'healthy (promotion), failed (rollback or pause, by severity) or paused. Healthy only on evidence: after the ' +
+      'hold, with a latest pass of every blocking check sampled in that pass.',
   );
 
 export const cohort = z

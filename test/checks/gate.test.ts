@@ -29,6 +29,8 @@ function decide(opts: {
   checks?: Record<string, Check>;
   samples?: Sample[];
   now: number;
+  /** The checks sampled in the deciding pass. */
+  fresh?: string[];
 }) {
   const checks = opts.checks ?? { 'error-rate': checkWith('critical') };
   const input: GateInput = {
@@ -37,6 +39,7 @@ function decide(opts: {
     samples: opts.samples ?? [],
     startedAt: min(0).toISOString(),
     now: min(opts.now),
+    ...(opts.fresh ? { sampledThisPass: opts.fresh } : {}),
   };
   return decideGate(input);
 }
@@ -61,14 +64,19 @@ describe('healthy and holding', () => {
     expect(v.state).toBe('holding');
   });
 
-  it('is healthy after the hold when every check passed', () => {
-    const samples = every5('error-rate', ...Array<Outcome>(12).fill('pass'));
-    expect(decide({ samples, now: 60 })).toEqual({ state: 'healthy' });
+  it('is healthy after the hold when every check passed, the last look taken in the deciding pass', () => {
+    const samples = every5('error-rate', ...Array<Outcome>(13).fill('pass'));
+    expect(decide({ samples, now: 60, fresh: ['error-rate'] })).toEqual({ state: 'healthy' });
   });
 
   it('keeps holding after the hold while a check has no sample yet, and says it is due now', () => {
     const v = decide({ now: 61 });
-    expect(v).toEqual({ state: 'holding', due: ['error-rate'], passesAt: min(61).toISOString() });
+    expect(v).toEqual({
+      state: 'holding',
+      due: ['error-rate'],
+      passesAt: min(61).toISOString(),
+      waiting: ['error-rate: no sample yet'],
+    });
   });
 
   it('ignores samples from before the gate started and samples of checks it does not watch', () => {
@@ -126,8 +134,10 @@ describe('failureLimit', () => {
   });
 
   it('with failureLimit 1, is healthy after the hold with one tolerated failure', () => {
-    const samples = every5('error-rate', 'fail', ...Array<Outcome>(11).fill('pass'));
-    expect(decide({ gate: { failureLimit: 1 }, samples, now: 60 })).toEqual({ state: 'healthy' });
+    const samples = every5('error-rate', 'fail', ...Array<Outcome>(12).fill('pass'));
+    expect(decide({ gate: { failureLimit: 1 }, samples, now: 60, fresh: ['error-rate'] })).toEqual({
+      state: 'healthy',
+    });
   });
 
   it('reports high severity as failed with severity high', () => {
@@ -168,15 +178,16 @@ describe('for: a failure counts only once the check has kept failing that long',
       state: 'holding',
       due: ['error-rate'],
       passesAt: min(60).toISOString(),
+      waiting: ['error-rate: latest sample is fail: error-rate too high'],
     });
     const stillFailing = [...samples, sample('error-rate', 60, 'fail')];
-    expect(decide({ checks, samples: stillFailing, now: 61 })).toEqual({
+    expect(decide({ checks, samples: stillFailing, now: 61 })).toMatchObject({
       state: 'holding',
       due: [],
       passesAt: min(65).toISOString(),
     });
     const recovered = [...stillFailing, sample('error-rate', 65, 'pass')];
-    expect(decide({ checks, samples: recovered, now: 66 })).toEqual({ state: 'healthy' });
+    expect(decide({ checks, samples: recovered, now: 65, fresh: ['error-rate'] })).toEqual({ state: 'healthy' });
   });
 });
 
@@ -237,10 +248,10 @@ describe('severity', () => {
   it('low: failures, errors and inconclusive samples are only reported, and the gate still becomes healthy', () => {
     const checks = { 'error-rate': checkWith('critical'), noise: checkWith('low') };
     const samples = [
-      ...every5('error-rate', ...Array<Outcome>(12).fill('pass')),
+      ...every5('error-rate', ...Array<Outcome>(13).fill('pass')),
       ...every5('noise', 'fail', 'inconclusive', 'error', 'error', 'error', 'error', 'error'),
     ];
-    const v = decide({ checks, samples, now: 60 });
+    const v = decide({ checks, samples, now: 60, fresh: ['error-rate'] });
     expect(v.state).toBe('healthy');
     expect(v.reported?.map((n) => n.check)).toEqual(['noise', 'noise', 'noise']);
     expect(v.reported?.map((n) => n.reason.split(' (')[0])).toEqual([
@@ -252,8 +263,8 @@ describe('severity', () => {
 
   it('low: a check without any sample does not keep the gate holding', () => {
     const checks = { 'error-rate': checkWith('critical'), noise: checkWith('low') };
-    const samples = every5('error-rate', ...Array<Outcome>(12).fill('pass'));
-    expect(decide({ checks, samples, now: 60 }).state).toBe('healthy');
+    const samples = every5('error-rate', ...Array<Outcome>(13).fill('pass'));
+    expect(decide({ checks, samples, now: 60, fresh: ['error-rate'] }).state).toBe('healthy');
     const before = decide({ checks, samples: samples.slice(0, 2), now: 11 });
     expect(before.state === 'holding' && before.due).toEqual(['error-rate', 'noise']);
   });
@@ -300,5 +311,172 @@ describe('configuration errors', () => {
         now: min(1),
       }),
     ).toThrow(/ghost/);
+  });
+});
+
+/**
+ * One pass as the engine takes it (engine/gate.ts sampleGate): sample what is due, at most once per check, decide
+ * again, and once more for the final look. `outcomeAt` says what a check would measure at a minute.
+ */
+function runPass(
+  gate: Record<string, unknown>,
+  checks: Record<string, Check>,
+  samples: Sample[],
+  minute: number,
+  outcomeAt: (check: string, minute: number) => Outcome,
+) {
+  const sampled: string[] = [];
+  let v = decide({ gate, checks, samples, now: minute, fresh: sampled });
+  while (v.state === 'holding') {
+    const due = v.due.filter((n) => !sampled.includes(n));
+    if (!due.length) break;
+    for (const name of due) samples.push(sample(name, minute, outcomeAt(name, minute)));
+    sampled.push(...due);
+    v = decide({ gate, checks, samples, now: minute, fresh: sampled });
+  }
+  return v;
+}
+
+describe('rule 1, look before passing: the pass that decides healthy samples every blocking check afresh', () => {
+  const checks = { 'error-rate': checkWith('critical') };
+
+  it('fails a service that went down after the last scheduled sample and before the hold ended', () => {
+    // A 15-minute schedule; the service is down from minute 59; the hold ends at 60.
+    const gate = { every: '15m' };
+    const down = (_: string, m: number): Outcome => (m >= 59 ? 'fail' : 'pass');
+    const samples: Sample[] = [];
+    for (const m of [0, 15, 30, 45, 58]) expect(runPass(gate, checks, samples, m, down).state).toBe('holding');
+    // At 61 the check is not due by `every` (last sampled at 58), but the final look samples it anyway.
+    const v = runPass(gate, checks, samples, 61, down);
+    expect(v).toMatchObject({ state: 'failed', severity: 'critical' });
+    expect(samples.at(-1)).toMatchObject({ at: min(61).toISOString(), outcome: 'fail' });
+  });
+
+  it('does not become healthy on passes from earlier passes: it holds and asks for the final look', () => {
+    const samples = every5('error-rate', ...Array<Outcome>(12).fill('pass')); // the last at minute 55
+    const v = decide({ gate: { every: '15m' }, samples, now: 61 });
+    expect(v).toMatchObject({ state: 'holding', due: ['error-rate'], waiting: [] });
+  });
+
+  it('looks at a check whose passing sample is not this pass, after another check was sampled in it', () => {
+    const two = { a: checkWith('high'), b: checkWith('high') };
+    const samples = [
+      ...every5('a', ...Array<Outcome>(12).fill('pass')),
+      sample('b', 58, 'pass'),
+      sample('a', 61, 'pass'),
+    ];
+    const v = decide({ checks: two, samples, now: 61, fresh: ['a'] });
+    expect(v).toMatchObject({ state: 'holding', due: ['b'] });
+    samples.push(sample('b', 61, 'pass'));
+    expect(decide({ checks: two, samples, now: 61, fresh: ['a', 'b'] })).toEqual({ state: 'healthy' });
+  });
+
+  it('gives a low check no final look: it is sampled on `every` only', () => {
+    const mixed = { 'error-rate': checkWith('critical'), noise: checkWith('low') };
+    const samples = [sample('error-rate', 58, 'pass'), sample('noise', 58, 'pass')];
+    expect(decide({ checks: mixed, samples, now: 61 })).toMatchObject({ state: 'holding', due: ['error-rate'] });
+  });
+});
+
+describe('rule 2, evidence, not absence of bad news', () => {
+  it('holds past the hold while every sample of a check was an error under errorLimit, and pauses past it', () => {
+    const gate = { every: '15m', errorLimit: 5 };
+    const checks = { 'error-rate': checkWith('critical') };
+    const samples: Sample[] = [];
+    for (const m of [0, 15, 30, 45, 60]) runPass(gate, checks, samples, m, () => 'error');
+    const v = runPass(gate, checks, samples, 61, () => 'error');
+    expect(v).toMatchObject({
+      state: 'holding',
+      due: [],
+      waiting: ['error-rate: no pass sample yet (latest error: connection refused)'],
+    });
+    expect(runPass(gate, checks, samples, 75, () => 'error').state).toBe('paused');
+  });
+
+  it('holds past the hold while every sample was inconclusive under inconclusiveLimit, and pauses past it', () => {
+    const gate = { inconclusiveLimit: 3 };
+    const samples = [0, 30, 58].map((m) => sample('error-rate', m, 'inconclusive', { reason: 'no data' }));
+    const v = decide({ gate, samples, now: 61, fresh: ['error-rate'] });
+    expect(v).toMatchObject({
+      state: 'holding',
+      waiting: ['error-rate: no pass sample yet (latest inconclusive: no data)'],
+    });
+    samples.push(sample('error-rate', 63, 'inconclusive'));
+    expect(decide({ gate, samples, now: 63 }).state).toBe('paused');
+  });
+
+  it('is not healthy while the latest sample is not a pass: a tolerated failure or an error at the end holds', () => {
+    const passes = every5('error-rate', ...Array<Outcome>(12).fill('pass'));
+    for (const last of ['fail', 'error', 'inconclusive'] as const) {
+      const samples = [...passes, sample('error-rate', 60, last)];
+      const gate = { failureLimit: 1, inconclusiveLimit: 1 };
+      const v = decide({ gate, samples, now: 60, fresh: ['error-rate'] });
+      expect(v, last).toMatchObject({
+        state: 'holding',
+        waiting: [expect.stringContaining(`latest sample is ${last}`)],
+      });
+      // and no final look for it: the next sample waits for `every`
+      expect(decide({ gate, samples, now: 61 }), last).toMatchObject({ state: 'holding', due: [] });
+    }
+  });
+
+  it('minSamples: needs that many pass samples in the gate, and says how many it has', () => {
+    const gate = { hold: '10m', every: '5m', minSamples: 3 };
+    const samples = [sample('error-rate', 0, 'pass'), sample('error-rate', 10, 'pass')];
+    expect(decide({ gate, samples, now: 10, fresh: ['error-rate'] })).toEqual({
+      state: 'holding',
+      due: [],
+      passesAt: min(15).toISOString(),
+      waiting: ['error-rate: 2 of minSamples 3 pass samples'],
+    });
+    // One more pass would do: the final look does not wait for `every`.
+    expect(decide({ gate, samples, now: 11 })).toMatchObject({ state: 'holding', due: ['error-rate'] });
+    samples.push(sample('error-rate', 11, 'pass'));
+    expect(decide({ gate, samples, now: 11, fresh: ['error-rate'] })).toEqual({ state: 'healthy' });
+  });
+
+  it('minSamples: with two passes short, the next sample waits for `every`, and passesAt counts the samples ahead', () => {
+    const gate = { hold: '10m', every: '5m', minSamples: 3 };
+    const samples = [sample('error-rate', 8, 'pass')];
+    expect(decide({ gate, samples, now: 11 })).toEqual({
+      state: 'holding',
+      due: [],
+      passesAt: min(18).toISOString(),
+      waiting: ['error-rate: 1 of minSamples 3 pass samples'],
+    });
+  });
+
+  it('minSamples defaults to 1', () => {
+    expect(gateSchema.parse({ hold: '1h' }).minSamples).toBe(1);
+  });
+});
+
+describe('rule 3, `every` honoured', () => {
+  const checks = { 'error-rate': checkWith('critical') };
+  const spacing = (samples: Sample[]) => samples.slice(1).map((s, i) => Date.parse(s.at) - Date.parse(samples[i]!.at));
+
+  it('an apply loop every 10 seconds samples no more often than `every` (less its slack) inside the hold', () => {
+    const samples: Sample[] = [];
+    for (let tick = 0; tick <= 6 * 20; tick++) runPass({}, checks, samples, tick / 6, () => 'pass');
+    expect(samples).toHaveLength(5); // minutes 0, 4.5, 9, 13.5, 18
+    for (const gap of spacing(samples)) expect(gap).toBeGreaterThanOrEqual(5 * 60_000 - dueSlackMs(5 * 60_000));
+  });
+
+  it('an apply loop past the hold with an erroring check takes no sample between the `every` intervals', () => {
+    const samples = every5('error-rate', ...Array<Outcome>(12).fill('pass'));
+    const errs = samples.length;
+    for (let tick = 6 * 60; tick <= 6 * 70; tick++) runPass({}, checks, samples, tick / 6, () => 'error');
+    const taken = samples.slice(errs);
+    expect(taken.map((s) => s.at)).toEqual([min(60), min(64.5), min(69)].map((d) => d.toISOString()));
+  });
+
+  it('an apply loop past the hold ends healthy on the first pass past it, with a sample of that pass', () => {
+    const samples: Sample[] = [];
+    let v = runPass({ every: '15m' }, checks, samples, 0, () => 'pass');
+    for (let tick = 1; v.state === 'holding'; tick++)
+      v = runPass({ every: '15m' }, checks, samples, 55 + tick, () => 'pass');
+    expect(v.state).toBe('healthy');
+    // 56: due by `every` (15m after 0, less the slack); 57-59: nothing; 60: the final look, 4 minutes after.
+    expect(samples.map((s) => s.at)).toEqual([min(0), min(56), min(60)].map((d) => d.toISOString()));
   });
 });

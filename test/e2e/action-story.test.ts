@@ -201,14 +201,30 @@ describe('the action through a whole rollout', () => {
   it('opens one promotion PR once the canary gate held healthy, and marks the deployment successful', async () => {
     // Scheduled runs until the gate decides: the first one past the hold does, unless a slow machine still owes the
     // gate a sample (due every 1s).
+    let startedAt = Date.now();
     let r = await h.scheduleJob();
     for (let i = 0; i < 4 && statusOf(r).status === 'holding'; i++) {
       const { passesAt } = statusOf(r).gate!;
       await sleepPast(Date.parse(passesAt) > Date.now() ? passesAt : new Date(Date.now() + 1_000).toISOString());
+      startedAt = Date.now();
       r = await h.scheduleJob();
     }
     expect(r.code, describeRun(r)).toBe(0);
     expect(statusOf(r)).toMatchObject({ applied: 'canary', status: 'healthy' });
+    // The run that promoted looked first: a pass sample of probe, taken in that run, after the hold had elapsed.
+    const trail = await ledger();
+    const healthyAt = trail.findIndex(
+      (e) => e.kind === 'transition' && e.phase === 'canary' && (e.result as { status?: string }).status === 'healthy',
+    );
+    const opened = trail.find((e) => e.kind === 'gate-open' && e.phase === 'canary')!;
+    const look = trail
+      .slice(0, healthyAt)
+      .filter((e) => e.kind === 'sample')
+      .at(-1)!;
+    expect(look.result).toMatchObject({ check: 'probe', outcome: 'pass' });
+    const lookAt = Date.parse((look.result as { at: string }).at);
+    expect(lookAt).toBeGreaterThanOrEqual(startedAt);
+    expect(lookAt).toBeGreaterThanOrEqual(Date.parse((opened.result as { passesAt: string }).passesAt));
     console.log(
       `figure: GitHub API calls of the scheduled run that promoted: ${r.apiCalls.length} (${r.apiCalls.map((c) => `${c.method} ${c.route}`).join(', ')})`,
     );

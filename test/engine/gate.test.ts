@@ -1,4 +1,5 @@
-// The gate between phases: a hold alone, and a failing check that fails the phase and names the commit to revert.
+// The gate between phases: a hold alone, a failing check that fails the phase and names the commit to revert, the
+// final look before a gate becomes healthy, and `every` honoured by a loop of passes.
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
@@ -64,5 +65,47 @@ describe('gate', () => {
     const again = await engine.applyOne('byok');
     expect(again.result).toMatchObject({ outcome: 'unchanged', status: 'failed' });
     expect(target.snapshot()).toBe(snapshot);
+  });
+
+  it('takes one sample per `every`, however often apply runs', async () => {
+    const { repo, engine } = await setup('{ hold: 1h, every: 1h, checks: [probe] }');
+    await repo.setPhase('byok', 'canary');
+    for (let i = 0; i < 5; i++) expect((await engine.applyOne('byok')).result.status).toBe('holding');
+    const samples = (await repo.ledger('byok')).filter((e) => e.kind === 'sample');
+    expect(samples).toHaveLength(1);
+  });
+
+  it('looks again when the hold has elapsed: a probe that went down since its last sample fails the gate', async () => {
+    const { target, repo, engine } = await setup('{ hold: 2s, every: 1h, checks: [probe] }');
+    await repo.setPhase('byok', 'canary');
+    expect((await engine.applyOne('byok')).result.status).toBe('holding');
+    await target.setFault({ mode: 'offline' });
+    await sleepPast((await repo.state('byok'))!.gate!.passesAt);
+
+    const r = await engine.applyOne('byok');
+    expect(r.result).toMatchObject({ outcome: 'failed', status: 'failed' });
+    const samples = (await repo.ledger('byok')).filter((e) => e.kind === 'sample');
+    expect(samples.map((e) => (e.result as { outcome: string }).outcome)).toEqual(['pass', 'fail']);
+  });
+
+  it('becomes healthy only in a pass that sampled every check afresh, after the hold', async () => {
+    const { repo, engine } = await setup('{ hold: 2s, every: 1h, checks: [probe] }');
+    await repo.setPhase('byok', 'canary');
+    expect((await engine.applyOne('byok')).result.status).toBe('holding');
+    const { passesAt } = (await repo.state('byok'))!.gate!;
+    await sleepPast(passesAt);
+    const r = await engine.applyOne('byok');
+    expect(r.result).toMatchObject({ outcome: 'healthy', status: 'healthy' });
+
+    const ledger = await repo.ledger('byok');
+    const healthy = ledger.findIndex(
+      (e) => e.kind === 'transition' && (e.result as { status?: string }).status === 'healthy',
+    );
+    const last = ledger
+      .slice(0, healthy)
+      .filter((e) => e.kind === 'sample')
+      .at(-1)!;
+    expect(last.result).toMatchObject({ check: 'probe', outcome: 'pass' });
+    expect(Date.parse((last.result as { at: string }).at)).toBeGreaterThanOrEqual(Date.parse(passesAt));
   });
 });
