@@ -1,9 +1,11 @@
 // The action's entry (dist/index.js): the route read once from inputs and event, then the same engine as the CLI.
 import * as core from '@actions/core';
 import {
+  ControlRefused,
   drill,
   emergencyRollback,
   failGatesForAlerts,
+  operatorControl,
   reconcileAll,
   statusOf,
   type RolloutOutcome,
@@ -60,8 +62,7 @@ async function run(): Promise<void> {
     return;
   }
   if (r.kind === 'validate' || r.kind === 'plan') return;
-  const target =
-    r.kind === 'rollback' ? named(manifests, r.rollout, r.to) : r.kind === 'drill' ? named(manifests, r.rollout) : null;
+  const target = 'rollout' in r ? named(manifests, r.rollout, r.kind === 'rollback' ? r.to : 'none') : null;
   for (const name of manifests.flatMap((m) => m.env)) secrets.add(process.env[name]);
   const github = githubRolloutEvents(ctx, files);
   const deps = engineDepsFor(ctx, files, github.events);
@@ -75,6 +76,11 @@ async function run(): Promise<void> {
       break;
     case 'rollback':
       outcomes = [await emergencyRollback(deps, target!, r.to)];
+      break;
+    case 'resume':
+    case 'retry':
+      // Recorded with the person who dispatched the run.
+      outcomes = [await operatorControl(deps, target!, r.kind, process.env.GITHUB_ACTOR || 'github-actions')];
       break;
     case 'drill': {
       const result = await drill(deps, target!);
@@ -98,6 +104,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  if (err instanceof InputError) core.setFailed(err.message);
+  if (err instanceof InputError || err instanceof ControlRefused) core.setFailed(err.message);
   else core.setFailed(err instanceof Error ? (err.stack ?? err.message) : String(err));
 });

@@ -25,6 +25,8 @@ export type Route =
   | { kind: 'plan' }
   | { kind: 'rollback'; rollout: string; to: string }
   | { kind: 'drill'; rollout: string }
+  /** An operator's control: a paused gate opened afresh, a failed phase or gate retried. */
+  | { kind: 'resume' | 'retry'; rollout: string }
   | { kind: 'skip'; reason: string };
 
 export interface EventFacts {
@@ -151,5 +153,9 @@ export function routeOf(ev: EventFacts, step: StepInputs): Route {
     case 'drill':
       if (!rollout) throw needsRollout('drill');
       return { kind: 'drill', rollout };
+    case 'resume':
+    case 'retry':
+      if (!rollout) throw needsRollout(command);
+      return { kind: command, rollout };
   }
 }

@@ -14,8 +14,9 @@ const message = (fn: () => unknown): string => {
 describe('action inputs', () => {
   it('accepts the commands of action.yml and names them all when given another', () => {
     expect(parseCommand('input command', 'drill')).toBe('drill');
+    expect(parseCommand('input command', 'retry')).toBe('retry');
     expect(message(() => parseCommand('input command', 'Reconcile'))).toBe(
-      'input command: expected one of auto, validate, plan, reconcile, rollback, drill; got "Reconcile"',
+      'input command: expected one of auto, validate, plan, reconcile, rollback, drill, resume, retry; got "Reconcile"',
     );
   });
 

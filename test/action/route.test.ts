@@ -112,14 +112,19 @@ describe('the route of a workflow_dispatch', () => {
     ).toEqual({ kind: 'rollback', rollout: 'byok', to: 'canary' });
   });
 
+  it('resumes or retries the rollout the dispatch names', () => {
+    for (const command of ['resume', 'retry'] as const)
+      expect(routeOf(dispatch({ command, rollout: 'byok' }), AUTO)).toEqual({ kind: command, rollout: 'byok' });
+  });
+
   it('fails an unknown command with an input error naming the allowed commands', () => {
     expect(inputError(() => routeOf(dispatch({ command: 'deploy' }), AUTO))).toBe(
-      'workflow_dispatch input command: expected one of auto, validate, plan, reconcile, rollback, drill; got "deploy"',
+      'workflow_dispatch input command: expected one of auto, validate, plan, reconcile, rollback, drill, resume, retry; got "deploy"',
     );
   });
 
-  it('fails a rollback or drill that names no rollout', () => {
-    for (const command of ['rollback', 'drill'])
+  it('fails a rollback, drill, resume or retry that names no rollout', () => {
+    for (const command of ['rollback', 'drill', 'resume', 'retry'])
       expect(inputError(() => routeOf(dispatch({ command, rollout: '' }), AUTO))).toBe(
         `command ${command} needs a rollout: set the input rollout (or the workflow_dispatch input rollout)`,
       );

@@ -8,7 +8,7 @@ import { ActionHarness, describeRun, ensureActionBuilt, ROOT } from '../helpers/
 import { isolateGitConfig } from '../helpers/git-repo.js';
 
 const NAME = 'byok-demo';
-const COMMANDS = 'auto, validate, plan, reconcile, rollback, drill';
+const COMMANDS = 'auto, validate, plan, reconcile, rollback, drill, resume, retry';
 const DISPATCH = { command: 'reconcile', rollout: '', to: 'none' };
 
 describe('bad inputs to the action', () => {
@@ -63,6 +63,18 @@ describe('bad inputs to the action', () => {
       dispatch: { command: 'rollback', rollout: NAME, to: 'half' },
       step: {},
       error: `input to: ${NAME} has no phase half (have: none, canary, full)`,
+    },
+    {
+      bad: 'a retry without a rollout',
+      dispatch: { ...DISPATCH, command: 'retry' },
+      step: {},
+      error: 'command retry needs a rollout: set the input rollout (or the workflow_dispatch input rollout)',
+    },
+    {
+      bad: 'a resume of a rollout that is not paused',
+      dispatch: { ...DISPATCH, command: 'resume', rollout: NAME },
+      step: {},
+      error: `${NAME} is none, not paused: nothing to resume`,
     },
     {
       bad: 'an unknown auto-rollback severity',
