@@ -89,7 +89,7 @@ describe('an Alertmanager alert relayed as repository_dispatch', () => {
     h = await ActionHarness.start({
       files: {
         [FILE]: manifest('none'),
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
       stepEnv: { TARGET_URL: target.url, PROMETHEUS_URL: alertsApi.url },
     });

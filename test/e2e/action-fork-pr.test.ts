@@ -36,7 +36,7 @@ describe('a pull request from a fork', () => {
     h = await ActionHarness.start({
       files: {
         [FILE]: demo,
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
       stepEnv: { TARGET_URL: target.url },
       inputs: { 'audit-on-pr': 'true' },

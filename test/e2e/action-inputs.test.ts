@@ -22,7 +22,7 @@ describe('bad inputs to the action', () => {
     h = await ActionHarness.start({
       files: {
         [`rollouts/${NAME}.yaml`]: demo,
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
     });
   });

@@ -78,7 +78,7 @@ describe('the action through a whole rollout', () => {
     h = await ActionHarness.start({
       files: {
         [FILE]: manifest('none'),
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
       stepEnv: { TARGET_URL: target.url },
       inputs: { 'audit-on-pr': 'true', 'auto-rollback': 'critical' },
