@@ -17,6 +17,11 @@ const execFileP = promisify(execFile);
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+/**
+ * The Node that runs the action: `.ci/run` sets ROLLOUTS_ACTION_NODE to a Node 24 (action.yml's `runs.using: node24`)
+ * for a second run of the e2e action tests; otherwise this process's own.
+ */
+export const ACTION_NODE = process.env.ROLLOUTS_ACTION_NODE || process.execPath;
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;
@@ -236,7 +241,7 @@ export async function runAction(spec: ActionRunSpec): Promise<ActionRun> {
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v])),
       ...spec.env,
     };
-    const child = spawn(process.execPath, [ACTION_ENTRY], {
+    const child = spawn(ACTION_NODE, [ACTION_ENTRY], {
       cwd: spec.workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
