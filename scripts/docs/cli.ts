@@ -42,7 +42,7 @@ export function cliReference(): string {
     lines.push(`## rollouts ${cmd.name()}`, '', '```text', `rollouts ${cmd.name()} ${cmd.usage()}`, '```', '');
     lines.push(`${cmd.description()}.`.replace(/\.\.$/, '.'), '');
     lines.push(...argumentsList(cmd), ...optionsTable(cmd));
-    if (spec?.examples.length) lines.push('Examples:', '', '```sh', ...spec.examples, '```', '');
+    if (spec?.examples.length) lines.push('Examples:', '', '```text', ...spec.examples, '```', '');
   }
   return lines.join('\n').trimEnd();
 }

@@ -86,6 +86,8 @@ function renderString(text: string, ctx: TemplateContext): unknown {
 function resolve(ctx: TemplateContext, path: string): unknown {
   if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
   const { found, value } = lookup(ctx, path);
+  if (!found && path.startsWith('env.'))
+    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
   if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
   return value;
 }

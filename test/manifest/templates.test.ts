@@ -67,6 +67,12 @@ describe('unknown paths and code', () => {
     expect(() => render('x-{{ cohort.added }}', ctx)).toThrow(new TemplateError('{{ cohort.added }} names nothing'));
   });
 
+  it('says an env name listed in env: but missing from the environment is not set, naming it', () => {
+    expect(() => render('{{ env.API_URL }}/go', ctx)).toThrow(
+      new TemplateError('{{ env.API_URL }}: API_URL is not set in the environment'),
+    );
+  });
+
   it('throws on an expression instead of evaluating it', () => {
     expect(() => render('{{ vars.batchSize + 1 }}', ctx)).toThrow(
       '{{ vars.batchSize + 1 }} is not a path: templates are data, not expressions',
