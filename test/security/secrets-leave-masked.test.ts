@@ -93,7 +93,7 @@ describe('a secret the target echoes back', () => {
     h = await ActionHarness.start({
       files: {
         [FILE]: manifest('none'),
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
       stepEnv: { LEAK_URL: target.url, LEAK_KEY: KEY, HOOK_URL: `${target.url}/hook` },
     });
