@@ -63,6 +63,7 @@ const alertPayload = z
     labels: z.record(z.string(), z.string()),
     annotations: z.record(z.string(), z.string()).optional(),
     startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
     fingerprint: z.string().optional(),
   })
   .loose();

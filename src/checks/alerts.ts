@@ -1,5 +1,7 @@
 // `alerts`: firing alerts from Prometheus' /api/v1/alerts whose labels include every given label. `value` is their
-// count; by default one firing alert fails the sample.
+// count; by default one firing alert fails the sample. The labels are the ones Prometheus itself reports: the rule's
+// and the series', never the external labels (global.external_labels), which Prometheus adds only to what it sends to
+// Alertmanager. A check that names an external label matches relayed alerts (engine/alerts.ts) but never a sample.
 import { parseAlerts, prometheusBase, prometheusGet } from './prometheus-api.js';
 import type { CheckKindImpl } from './types.js';
 

@@ -59,7 +59,9 @@ export const CHECK_KIND_TABLE = {
         labels: z
           .record(z.string(), z.string())
           .default({})
-          .describe('Labels a firing alert must all have, templates allowed; {} matches every alert (default: {}).'),
+          .describe(
+            "Labels a firing alert must all have, templates allowed; {} matches every alert. The labels Prometheus reports (the rule's and the series'): /api/v1/alerts lacks the external labels, which only Alertmanager's webhook carries (default: {}).",
+          ),
       })
       .describe('Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count.'),
     templates: { url: 'text', labels: 'text' },

@@ -60,6 +60,12 @@ export const gateState = z.strictObject({
   passesAt: isoTime.describe('startedAt + hold.'),
   samples: z.array(gateSample),
   baseline: z.record(z.string(), z.number()).optional().describe('Per check: its value when the gate opened.'),
+  resolvedAlerts: z
+    .record(z.string(), isoTime)
+    .optional()
+    .describe(
+      'Per Alertmanager fingerprint of an alert the gate watches: when it was resolved (its endsAt), so a firing notification delivered after it does not fail the gate.',
+    ),
 });
 
 export const cohortState = z.strictObject({

@@ -1,4 +1,4 @@
-// GitHub Actions: workflow dispatches (checked against the workflow file in git) and workflow runs.
+// GitHub Actions: workflow and repository dispatches (checked against the workflow files in git) and workflow runs.
 import type { components } from '@octokit/openapi-types';
 import { parse as parseYaml } from 'yaml';
 import { nodeId, repoApiUrl, repoHtmlUrl, repositoryJson, userJson } from './json-common.js';
@@ -194,6 +194,58 @@ async function dispatch(ctx: RouteContext): Promise<Reply> {
   };
 }
 
+const REPOSITORY_DISPATCH_DOCS = `${DOCS_URL}/repos/repos#create-a-repository-dispatch-event`;
+/** GitHub: "The total size of the JSON payload must be less than 64KB." */
+const MAX_CLIENT_PAYLOAD_BYTES = 64 * 1024;
+
+/** Whether a workflow's `on:` runs it for a repository_dispatch of `eventType` (no `types:` means every type). */
+function onRepositoryDispatch(yamlText: string, eventType: string): boolean {
+  const on = (parseYaml(yamlText) as { on?: unknown } | null)?.on;
+  if (on === 'repository_dispatch' || (Array.isArray(on) && on.includes('repository_dispatch'))) return true;
+  if (typeof on !== 'object' || on === null || !('repository_dispatch' in on)) return false;
+  const types = ((on as Record<string, unknown>).repository_dispatch as { types?: unknown } | null)?.types;
+  return !Array.isArray(types) || types.includes(eventType);
+}
+
+// The request body's shape (event_type 1..100 characters, client_payload an object of at most 10 keys) has been
+// judged by the description already; the size limit is in its prose only.
+async function repositoryDispatch(ctx: RouteContext): Promise<Reply> {
+  const repo = requireRepo(ctx);
+  const input = bodyObject(ctx);
+  const eventType = optionalString(input, 'event_type') ?? '';
+  const clientPayload = (input.client_payload ?? {}) as Record<string, unknown>;
+  if (Buffer.byteLength(JSON.stringify(clientPayload)) >= MAX_CLIENT_PAYLOAD_BYTES)
+    throw validationFailed(
+      [],
+      'client_payload is too large: the JSON payload must be less than 64KB',
+      REPOSITORY_DISPATCH_DOCS,
+    );
+  const sha = await repo.git.branchSha(repo.defaultBranch);
+  if (!sha) throw validationFailed([], `No ref found for: ${repo.defaultBranch}`, REPOSITORY_DISPATCH_DOCS);
+  const runIds: number[] = [];
+  for (const path of await repo.git.listFiles(sha, '.github/workflows')) {
+    if (!/\.ya?ml$/.test(path)) continue;
+    const text = await repo.git.readFile(sha, path);
+    if (text === undefined || !onRepositoryDispatch(text, eventType)) continue;
+    const run = createRun(ctx.state, repo, {
+      workflow: path.slice('.github/workflows/'.length),
+      headSha: sha,
+      event: 'repository_dispatch',
+      headBranch: repo.defaultBranch,
+    });
+    runIds.push(run.id);
+  }
+  ctx.state.repositoryDispatches.push({
+    owner: repo.owner.login,
+    repo: repo.name,
+    eventType,
+    clientPayload,
+    sha,
+    runIds,
+  });
+  return { status: 204 };
+}
+
 async function listWorkflowRuns(ctx: RouteContext): Promise<Reply> {
   const repo = requireRepo(ctx);
   const path = workflowPath(repo, ctx.params.workflow_id ?? '');
@@ -214,6 +266,7 @@ async function listWorkflowRuns(ctx: RouteContext): Promise<Reply> {
 }
 
 export const actionRoutes: RouteTable = {
+  'POST /repos/{owner}/{repo}/dispatches': repositoryDispatch,
   'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches': dispatch,
   'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': listWorkflowRuns,
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}': async (ctx) => {

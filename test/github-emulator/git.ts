@@ -217,6 +217,16 @@ export class BareRepo {
       });
   }
 
+  /** Paths of the files directly in `dir` at `ref` ([] when it has none). */
+  async listFiles(ref: string, dir: string): Promise<string[]> {
+    const { stdout, code } = await this.git(
+      ['ls-tree', '--name-only', ref, `${dir.replace(/\/+$/, '')}/`],
+      {},
+      [0, 128],
+    );
+    return code === 0 ? stdout.split('\n').filter(Boolean) : [];
+  }
+
   async readFile(ref: string, path: string): Promise<string | undefined> {
     const { stdout, code } = await this.git(['cat-file', 'blob', `${ref}:${path}`], {}, [0, 128]);
     return code === 0 ? stdout : undefined;

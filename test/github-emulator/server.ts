@@ -17,6 +17,7 @@ import {
   EmulatorState,
   isPull,
   type RepoRecord,
+  type RepositoryDispatchRecord,
   type RunConclusion,
   type RunStatus,
   type UserRecord,
@@ -68,6 +69,11 @@ export class Emulator {
 
   get dispatches(): readonly WorkflowDispatchRecord[] {
     return this.state.dispatches;
+  }
+
+  /** Every accepted repository_dispatch, oldest first. */
+  get repositoryDispatches(): readonly RepositoryDispatchRecord[] {
+    return this.state.repositoryDispatches;
   }
 
   /** Logs shared with the request pipeline (same arrays). */

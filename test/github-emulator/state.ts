@@ -118,6 +118,18 @@ export interface WorkflowDispatchRecord {
   runId: number;
 }
 
+/** A `repository_dispatch` (POST /repos/{owner}/{repo}/dispatches): what a workflow run of it would be handed. */
+export interface RepositoryDispatchRecord {
+  owner: string;
+  repo: string;
+  eventType: string;
+  clientPayload: Record<string, unknown>;
+  /** The default branch's tip when it was sent: the commit the run checks out. */
+  sha: string;
+  /** The runs it started: one per workflow on the default branch whose repository_dispatch types include it. */
+  runIds: number[];
+}
+
 export interface RepoRecord {
   id: number;
   owner: UserRecord;
@@ -148,6 +160,7 @@ export class EmulatorState {
   readonly repos = new Map<string, RepoRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly dispatches: WorkflowDispatchRecord[] = [];
+  readonly repositoryDispatches: RepositoryDispatchRecord[] = [];
   private lastId = 1000;
 
   constructor(

@@ -6,6 +6,8 @@ import type { EngineOptions } from '../../src/cli/command.js';
 import {
   drill,
   emergencyRollback,
+  failGatesForAlerts,
+  type AlertmanagerAlert,
   reconcileAll,
   statusOf,
   streamReporter,
@@ -81,6 +83,11 @@ export class InProcessEngine {
   async applyOne(name: string): Promise<EngineRun<RolloutOutcome>> {
     const r = await this.apply(name);
     return { ...r, result: r.result[0]! };
+  }
+
+  /** A relayed Alertmanager webhook's alerts (the action's rollouts-alert route). */
+  alerts(alerts: AlertmanagerAlert[]): Promise<EngineRun<RolloutOutcome[]>> {
+    return this.run((e) => failGatesForAlerts(e.deps, e.manifests, alerts));
   }
 
   rollback(name: string, to?: string): Promise<EngineRun<RolloutOutcome>> {

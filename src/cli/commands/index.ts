@@ -9,6 +9,7 @@
 // `name`/`names` completes to the rollouts' names; one with `.choices()` to its choices; others to file names.
 // Test it in-process with runCli (test/cli/), as a user would through the installed bin in test/e2e/package.test.ts.
 import type { CliCommand } from '../command.js';
+import { alertRelayCommand } from './alert-relay.js';
 import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
@@ -32,6 +33,7 @@ export const COMMANDS: CliCommand<any>[] = [
   retryCommand,
   drillCommand,
   reportCommand,
+  alertRelayCommand,
   schemaCommand,
   initCommand,
   completionCommand,
