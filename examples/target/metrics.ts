@@ -103,6 +103,9 @@ export class TargetMetrics {
   private readonly durations = new Map<string, Histogram>();
   private readonly batches = new Map<MigrationAction, number>(MIGRATION_ACTIONS.map((a) => [a, 0]));
   private duplicates = 0;
+  /** Write batches received per lease epoch (the `rollouts-lease-epoch` header), and those refused as stale. */
+  private readonly epochs = new Map<number, number>();
+  private fenced = 0;
   private readonly synthetic = new Map<Cohort, SyntheticCohort>(
     COHORTS.map((c, i) => [c, { requests: 0, errors: 0, latency: new Histogram(), random: seededRandom(1000 + i) }]),
   );
@@ -123,6 +126,11 @@ export class TargetMetrics {
 
   recordDuplicate(): void {
     this.duplicates += 1;
+  }
+
+  recordEpoch(epoch: number, stale: boolean): void {
+    this.epochs.set(epoch, (this.epochs.get(epoch) ?? 0) + 1);
+    if (stale) this.fenced += 1;
   }
 
   get duplicateBatches(): number {
@@ -164,6 +172,15 @@ export class TargetMetrics {
       'Write batches re-sent with an already applied idempotency key.',
     );
     out.sample('target_batches_duplicate_total', {}, this.duplicates);
+    out.family(
+      'target_batches_epoch_total',
+      'counter',
+      'Write batches received, by the lease epoch they were sent under.',
+    );
+    for (const [epoch, n] of [...this.epochs].sort((a, b) => a[0] - b[0]))
+      out.sample('target_batches_epoch_total', { epoch: String(epoch) }, n);
+    out.family('target_batches_fenced_total', 'counter', 'Write batches refused: sent under an older lease epoch.');
+    out.sample('target_batches_fenced_total', {}, this.fenced);
 
     out.family('target_orgs', 'gauge', 'Organizations by settings contract.');
     const contracts = new Map<string, number>([

@@ -135,7 +135,21 @@ export class TargetApp {
     }
   }
 
+  /** Per rollout, the highest lease epoch a write was sent under: a write under an older one is from a holder that lost. */
+  private readonly highestEpoch = new Map<string, number>();
+
   private async migrate(action: MigrationAction, req: TargetRequest): Promise<Reply> {
+    const epochHeader = headerValue(req.headers, 'rollouts-lease-epoch');
+    if (epochHeader !== undefined && /^\d+$/.test(epochHeader)) {
+      // A fencing token: refuse a write from a lease holder that was taken over since.
+      const epoch = Number(epochHeader);
+      const rollout = headerValue(req.headers, 'rollouts-rollout') ?? '';
+      const highest = this.highestEpoch.get(rollout) ?? 0;
+      const stale = epoch < highest;
+      this.deps.metrics.recordEpoch(epoch, stale);
+      if (stale) return json(409, { error: `stale lease epoch ${epoch} of ${rollout}: epoch ${highest} writes now` });
+      this.highestEpoch.set(rollout, epoch);
+    }
     const args = parseBatchArgs(parseJsonBody(req.body), headerValue(req.headers, 'idempotency-key'));
     const outcome = this.migrations.run(action, args);
     if (outcome.replayed) this.deps.metrics.recordDuplicate();

@@ -56,6 +56,7 @@ export async function localEngine(io: CliIO, opts: EngineOptions): Promise<Local
     env: io.env,
     me: currentHolder(runId),
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 120_000),
+    leaseSkewMs: io.env.ROLLOUTS_LEASE_SKEW_MS ? Number(io.env.ROLLOUTS_LEASE_SKEW_MS) : undefined,
     reporter: io.errRaw
       ? streamReporter(io.errRaw, io.isTTY)
       : streamReporter((t) => io.err(t.replace(/\n$/, '')), false),

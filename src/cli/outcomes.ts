@@ -1,7 +1,8 @@
-// What the engine's commands share: exit codes from outcomes, their lines for people, a lost race as exit 3.
+// What the engine's commands share: exit codes from outcomes, their lines for people, a lost race or a lost lease as
+// exit 3.
 import type { RolloutOutcome } from '../engine/index.js';
 import type { Manifest } from '../manifest/index.js';
-import { LostRaceError } from '../state/index.js';
+import { LeaseLostError, LostRaceError } from '../state/index.js';
 import { CliFailure, EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -21,13 +22,18 @@ export function printOutcomes(io: CliIO, outcomes: RolloutOutcome[], json: boole
       );
 }
 
-/** Maps a lost race for the state to exit 3, as DESIGN §7 says. */
+/**
+ * Maps a lost race for the state to exit 3, as DESIGN §7 says; and a lost lease (another run took the rollout over,
+ * so this one stopped sending): not a failure of the rollout, another run has it.
+ */
 export async function raceAware(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof LostRaceError)
       throw new CliFailure(`lost the race for the state: ${err.message}; retry`, EXIT.lostRace);
+    if (err instanceof LeaseLostError)
+      throw new CliFailure(`stopped: ${err.message}; the run that holds it now carries on`, EXIT.lostRace);
     throw err;
   }
 }

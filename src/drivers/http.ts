@@ -4,16 +4,18 @@
 import type { HttpRequest } from '../manifest/index.js';
 import { HttpError, request, safeUrl } from '../sys/http.js';
 import { tryParseJson } from '../sys/json.js';
-import { StepCallError, type StepDriver, type StepResult } from './types.js';
+import { StepCallError, type DriverCall, type StepDriver, type StepResult } from './types.js';
 
 function retryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
-async function send(req: HttpRequest, signal: AbortSignal, idempotencyKey: string): Promise<StepResult> {
+async function send(req: HttpRequest, signal: AbortSignal, call: DriverCall): Promise<StepResult> {
   const headers: Record<string, string> = {
     accept: 'application/json',
-    'idempotency-key': idempotencyKey,
+    'idempotency-key': call.idempotencyKey,
+    // The fencing token: a target may refuse a write under an older epoch of the same rollout than one it has seen.
+    ...(call.lease ? { 'rollouts-rollout': call.lease.rollout, 'rollouts-lease-epoch': String(call.lease.epoch) } : {}),
     ...req.headers,
   };
   let body: string | undefined;
@@ -34,7 +36,7 @@ export const httpDriver: StepDriver = {
   kind: 'http',
   async call(call, { judgedByExpect }) {
     const req = call.config as HttpRequest;
-    const result = await send(req, call.signal, call.idempotencyKey);
+    const result = await send(req, call.signal, call);
     const status = result.status ?? 0;
     if ((status < 200 || status > 299) && (!judgedByExpect || retryableStatus(status)))
       throw new StepCallError(`${req.method} ${safeUrl(req.url)}: HTTP ${status}`, retryableStatus(status), result);

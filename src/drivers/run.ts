@@ -7,7 +7,11 @@ import { StepCallError, type DriverCall, type StepDriver, type StepResult } from
 /** Runs argv with the call's env (plus the base names programs need to start), collecting output. */
 export async function runArgv(argv: string[], call: DriverCall): Promise<StepResult> {
   const file = argv[0] ?? '';
-  const env = childEnv({ ...call.env, ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey });
+  const env = childEnv({
+    ...call.env,
+    ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey,
+    ...(call.lease ? { ROLLOUTS_LEASE_EPOCH: String(call.lease.epoch) } : {}),
+  });
   let r;
   try {
     r = await runProcess(argv, { cwd: call.cwd, env, signal: call.signal });

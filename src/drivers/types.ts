@@ -22,6 +22,8 @@ export interface DriverCall {
   /** Environment the call may see: the manifest's `env:` names plus ROLLOUTS_IDEMPOTENCY_KEY. */
   env: Record<string, string>;
   idempotencyKey: string;
+  /** The rollout's lease epoch the call is sent under (the fencing token), when a lease holder sends it. */
+  lease?: { rollout: string; epoch: number };
   signal: AbortSignal;
   cwd: string;
 }

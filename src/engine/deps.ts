@@ -37,6 +37,8 @@ export interface EngineDeps {
   env: NodeJS.ProcessEnv;
   me: LeaseHolder;
   leaseTtlMs: number;
+  /** The clock-skew margin past a lease's expiry before it is taken over (default: the state layer's). */
+  leaseSkewMs?: number;
   reporter: Reporter;
   checkpoints: CheckpointPolicy;
   events: RolloutEvents;

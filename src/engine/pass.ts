@@ -15,6 +15,11 @@ import { verify } from './verify.js';
 export interface PassOptions {
   /** A drill: `run.dryRun` is true, and steps that would write are skipped. */
   dryRun?: boolean;
+  /**
+   * A lean pass (it only samples a gate) on the state as read, with its lease free: no lease is claimed, and the
+   * pass's first commit is a CAS on `version` (see RolloutSession.adopt).
+   */
+  adopt?: { state: RolloutState; version: string };
 }
 
 /** Throws StateFileError when `state`, read at `version`, names a phase `m` does not have (see checkPhases). */
@@ -34,7 +39,7 @@ export class RolloutPass extends PassScope {
    */
   static async open(deps: EngineDeps, m: Manifest, opts: PassOptions = {}): Promise<RolloutPass | null> {
     const rc = runContext(deps, m, opts.dryRun);
-    const session = await RolloutSession.open({
+    const sessionOpts = {
       store: deps.store,
       name: m.name,
       me: deps.me,
@@ -44,9 +49,13 @@ export class RolloutPass extends PassScope {
       now: deps.now,
       claim: {
         isRunFinished: deps.isRunFinished,
-        check: (state, version) => checkStateFits(deps.store, m, state, version),
+        skewMs: deps.leaseSkewMs,
+        check: (state: RolloutState | null, version: string | null) => checkStateFits(deps.store, m, state, version),
       },
-    });
+    };
+    const session = opts.adopt
+      ? RolloutSession.adopt(sessionOpts, opts.adopt.state, opts.adopt.version)
+      : await RolloutSession.open(sessionOpts);
     return session ? new RolloutPass(deps, session, rc, m) : null;
   }
 

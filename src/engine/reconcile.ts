@@ -3,7 +3,7 @@
 // `reconcileRollout` carries the decision out through a RolloutPass (pass.ts).
 import { decideGate } from '../checks/gate.js';
 import type { LoadResult, Manifest, Phase } from '../manifest/index.js';
-import { StateFileError, type RolloutState } from '../state/index.js';
+import { LeaseLostError, StateFileError, type RolloutState } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { checkStateFits, withPass, type RolloutPass } from './pass.js';
@@ -128,6 +128,16 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
       return planned.action === 'blocked'
         ? outcomeOf(m, state, 'blocked', planned.message)
         : outcomeOf(m, state, 'unchanged');
+    // Sampling a gate whose lease is free claims nothing: the sample's commit is a CAS on this read, so claim,
+    // sample and release are one commit. Another run moving the rollout meanwhile makes this pass busy.
+    if (planned.action === 'sample' && !planned.clearHold && state && version && !state.lease) {
+      try {
+        return (await withPass(deps, m, carryOut, { adopt: { state, version } })) ?? busyOutcome(m, state);
+      } catch (err) {
+        if (err instanceof LeaseLostError) return busyOutcome(m, state);
+        throw err;
+      }
+    }
     return (await withPass(deps, m, carryOut)) ?? busyOutcome(m, state);
   } catch (err) {
     // A state that cannot be trusted stops this rollout, before anything runs; the other rollouts go on.

@@ -29,6 +29,11 @@ export interface StepCall {
   onRetry?: (attempt: number, error: StepCallError, waitMs: number) => void;
   /** The step's config pre-rendered for a run of calls (see stepRenderer); default: rendered whole each call. */
   renderer?: ConfigRenderer;
+  /**
+   * Proves the lease current before each attempt is sent and returns its epoch (RolloutSession.fence); throwing
+   * stops the call before anything is sent. Absent: a call made without a lease (an audit).
+   */
+  fence?: () => Promise<number>;
 }
 
 function asStepFailure<T>(step: Step, fn: () => T): T {
@@ -61,7 +66,7 @@ function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
 
 export async function callStep(
   rc: RunContext,
-  { step, template, idempotencyKey, onRetry, renderer }: StepCall,
+  { step, template, idempotencyKey, onRetry, renderer, fence }: StepCall,
 ): Promise<CallOutcome> {
   const driver = drivers[stepDriver(step)];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
@@ -69,13 +74,14 @@ export async function callStep(
   const timeoutMs = durationMs(step.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
+    const lease = fence ? { rollout: rc.manifest.name, epoch: await fence() } : undefined;
     const timeout = timeoutSignal(timeoutMs);
     const signal = rc.signal ? AbortSignal.any([rc.signal, timeout.signal]) : timeout.signal;
     try {
       let result: StepResult;
       try {
         result = await driver.call(
-          { config, written: step[stepDriver(step)], env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { config, written: step[stepDriver(step)], env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
           { judgedByExpect: step.expect !== undefined },
         );
       } finally {

@@ -109,7 +109,8 @@ async function runSingle(run: StepsRun, step: Step, progress: StepProgress): Pro
     dryRun: run.rc.dryRun,
     cursor: null,
   });
-  const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry: retryNote(run, step) });
+  const fence = () => run.session.fence();
+  const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry: retryNote(run, step), fence });
   await run.session.commit(
     null,
     [
@@ -151,6 +152,7 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   const base = templateContext(run.rc, run.phase, run.cohort);
   const renderer = stepRenderer(step, base);
   const onRetry = retryNote(run, step);
+  const fence = () => run.session.fence();
   const cp = new Checkpointer(run.session, key, run.checkpoints);
   const label = `  ${run.phase}/${step.name}`;
   let { batches, items, cursor } = start;
@@ -169,7 +171,7 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
         cursor,
       });
       const template = { ...base, page: { cursor, number: batches + 1 } };
-      const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry, renderer });
+      const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry, renderer, fence });
       const vars = { result: out.result };
       let more: boolean;
       let nextCursor: unknown;

@@ -7,9 +7,18 @@ import type { Lease, LeaseHolder, LedgerEntry, RolloutState } from './types.js';
 
 export type LeaseVerdict = 'free' | 'mine' | 'held' | 'dead-holder' | 'expired';
 
+/**
+ * How long past its `expiresAt` (on the reader's clock) a lease still counts as held: the margin for clock skew
+ * between hosts. A holder stops sending half a TTL after its last renewal, so two runs never both send as long as
+ * the clocks differ by less than half the TTL plus this margin.
+ */
+export const DEFAULT_LEASE_SKEW_MS = 30_000;
+
 export interface VerdictOptions {
   /** "Its workflow run has completed": a finished run holds nothing (filled in by the GitHub side). */
   isRunFinished?: (holder: LeaseHolder) => boolean;
+  /** The clock-skew margin past `expiresAt`; default DEFAULT_LEASE_SKEW_MS. */
+  skewMs?: number;
 }
 
 /** Whether a local pid is alive: `kill(pid, 0)` fails with ESRCH only when there is no such process. */
@@ -53,7 +62,7 @@ export function leaseVerdict(
   if (isSameHolder(lease.holder, me)) return 'mine';
   if (lease.holder.host === me.host && !pidAlive(lease.holder.pid)) return 'dead-holder';
   if (opts.isRunFinished?.(lease.holder)) return 'dead-holder';
-  if (Date.parse(lease.expiresAt) < now.getTime()) return 'expired';
+  if (Date.parse(lease.expiresAt) + (opts.skewMs ?? DEFAULT_LEASE_SKEW_MS) < now.getTime()) return 'expired';
   return 'held';
 }
 
@@ -92,6 +101,8 @@ export interface ClaimOptions {
   isRunFinished?: (holder: LeaseHolder) => boolean | Promise<boolean>;
   /** Runs on the state found, before anything is written: throwing stops the claim (a state that does not fit). */
   check?: (current: RolloutState | null, version: string | null) => void;
+  /** The clock-skew margin past `expiresAt` before an expired lease is taken over; default DEFAULT_LEASE_SKEW_MS. */
+  skewMs?: number;
 }
 
 export interface ClaimResult {
@@ -103,7 +114,9 @@ export interface ClaimResult {
 
 /**
  * Claims the rollout's lease for `me` (creating the rollout's state when it has none). Returns null when a live
- * other holder has it. A takeover is recorded in the ledger. Throws LostRaceError when it keeps losing.
+ * other holder has it. A takeover is recorded in the ledger. Every claim that is not a renewal of `me`'s own lease
+ * increments the state's `epoch` (the fencing token): a holder whose epoch is no longer the state's has lost the
+ * lease, whatever its clock says. Throws LostRaceError when it keeps losing.
  */
 export async function claimLease(
   store: LeaseStore,
@@ -119,12 +132,17 @@ export async function claimLease(
     const lease = current?.lease ?? null;
     let runFinished = false;
     const other = lease && !isSameHolder(lease.holder, me) && lease.holder.host !== me.host;
-    if (other && opts.isRunFinished && lease.holder.runId && Date.parse(lease.expiresAt) >= now.getTime()) {
+    const skew = opts.skewMs ?? DEFAULT_LEASE_SKEW_MS;
+    if (other && opts.isRunFinished && lease.holder.runId && Date.parse(lease.expiresAt) + skew >= now.getTime()) {
       runFinished = await opts.isRunFinished(lease.holder);
     }
-    verdict = leaseVerdict(lease, me, now, opts.isPidAlive ?? isPidAlive, { isRunFinished: () => runFinished });
+    verdict = leaseVerdict(lease, me, now, opts.isPidAlive ?? isPidAlive, {
+      isRunFinished: () => runFinished,
+      skewMs: opts.skewMs,
+    });
     if (verdict === 'held') return null;
     const state = withLease(current ?? initialRolloutState(name, now), me, ttlMs, now);
+    if (verdict !== 'mine') state.epoch = (current?.epoch ?? 0) + 1;
     const ledger: LedgerEntry[] = [];
     if (lease && (verdict === 'dead-holder' || verdict === 'expired')) {
       ledger.push({
@@ -132,7 +150,7 @@ export async function claimLease(
         actor: holderLabel(me),
         rollout: name,
         kind: 'lease-takeover',
-        result: { verdict, previous: lease },
+        result: { verdict, previous: lease, epoch: state.epoch },
       });
     }
     return { state, ledger, message: `lease ${verdict === 'mine' ? 'renewed' : 'claimed'} by ${holderLabel(me)}` };

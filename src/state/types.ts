@@ -107,6 +107,9 @@ export const rolloutState = z.strictObject({
   hold: hold.nullable().optional(),
   rollbackTo: phaseName.nullable().optional().describe('The target of the rollback in progress.'),
   lease: lease.nullable().optional(),
+  epoch: count
+    .optional()
+    .describe('The lease epoch: the fencing token every takeover or new claim increments (kept after a release).'),
   updatedAt: isoTime,
 });
 

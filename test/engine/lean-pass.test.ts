@@ -43,4 +43,17 @@ describe('a pass over a holding gate', () => {
     expect((await stateCommits(repo)) - before).toBe(0);
     expect((await repo.state('byok'))!.lease).toBeNull();
   });
+
+  it('takes a due sample in one commit, claiming and releasing no lease around it', async () => {
+    const { repo, engine } = await setup('{ hold: 1h, every: 1s, checks: [probe] }');
+    await engine.applyOne('byok');
+    const before = await stateCommits(repo);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await engine.applyOne('byok')).result).toMatchObject({ outcome: 'sampled', status: 'holding' });
+    expect((await stateCommits(repo)) - before).toBe(1);
+    const state = (await repo.state('byok'))!;
+    expect(state.gate!.samples).toHaveLength(2);
+    expect(state.lease).toBeNull();
+    expect((await repo.ledger('byok')).filter((e) => e.kind === 'sample')).toHaveLength(2);
+  });
 });

@@ -72,10 +72,18 @@ describe('run driver', () => {
     expect(key).toMatch(/^runs-[0-9a-f]{32}$/);
     expect(names).toContain('LISTED_VALUE');
     expect(names).toContain('ROLLOUTS_IDEMPOTENCY_KEY');
+    expect(names).toContain('ROLLOUTS_LEASE_EPOCH');
     expect(names).not.toContain('UNLISTED_SECRET');
-    expect(
-      names.filter((n) => !['LISTED_VALUE', 'ROLLOUTS_IDEMPOTENCY_KEY', 'PATH', 'HOME', 'TMPDIR', 'LANG'].includes(n)),
-    ).toEqual([]);
+    const known = [
+      'LISTED_VALUE',
+      'ROLLOUTS_IDEMPOTENCY_KEY',
+      'ROLLOUTS_LEASE_EPOCH',
+      'PATH',
+      'HOME',
+      'TMPDIR',
+      'LANG',
+    ];
+    expect(names.filter((n) => !known.includes(n))).toEqual([]);
   });
 
   it('parses JSON stdout into result.json, pages on it, and keeps the text', async () => {

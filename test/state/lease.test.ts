@@ -7,6 +7,7 @@ import { LeaseLostError } from '../../src/state/errors.js';
 import {
   claimLease,
   currentHolder,
+  DEFAULT_LEASE_SKEW_MS,
   isPidAlive,
   leaseVerdict,
   releaseLease,
@@ -57,8 +58,10 @@ describe('leaseVerdict', () => {
     expect(leaseVerdict(lease({ host: 'runner-b', pid: 100 }), me, NOW, dead)).toBe('held');
   });
 
-  it('is expired for another host past expiresAt', () => {
-    expect(leaseVerdict(lease({ host: 'runner-b' }, -1), me, NOW, alive)).toBe('expired');
+  it('is expired for another host past expiresAt and the clock-skew margin, and held within the margin', () => {
+    expect(leaseVerdict(lease({ host: 'runner-b' }, -1), me, NOW, alive, { skewMs: 0 })).toBe('expired');
+    expect(leaseVerdict(lease({ host: 'runner-b' }, -DEFAULT_LEASE_SKEW_MS + 1), me, NOW, alive)).toBe('held');
+    expect(leaseVerdict(lease({ host: 'runner-b' }, -DEFAULT_LEASE_SKEW_MS - 1), me, NOW, alive)).toBe('expired');
   });
 
   it("is dead-holder when the hook says the holder's workflow run has completed", () => {
@@ -208,7 +211,7 @@ describe('claimLease, renewLease, releaseLease', () => {
   });
 
   it('takes over an expired lease of another host and records the takeover in the ledger', async () => {
-    const { store } = await seeded(lease({ host: 'runner-b' }, -1000));
+    const { store } = await seeded(lease({ host: 'runner-b' }, -DEFAULT_LEASE_SKEW_MS - 1000));
     const r = await claimLease(store, 'demo', me, 60_000, { now: () => NOW });
     expect(r?.verdict).toBe('expired');
     expect(r?.state.lease?.holder).toEqual(me);
@@ -261,7 +264,7 @@ describe('claimLease, renewLease, releaseLease', () => {
     const { store } = await seeded(null);
     await claimLease(store, 'demo', me, 1000, { now: () => NOW });
     const other: LeaseHolder = { host: 'runner-b', pid: 5, startedAt: NOW.toISOString() };
-    const later = new Date(NOW.getTime() + 5000);
+    const later = new Date(NOW.getTime() + 1000 + DEFAULT_LEASE_SKEW_MS + 1);
     expect((await claimLease(store, 'demo', other, 60_000, { now: () => later }))?.verdict).toBe('expired');
     await expect(renewLease(store, 'demo', me, 60_000, { now: () => later })).rejects.toBeInstanceOf(LeaseLostError);
   });
