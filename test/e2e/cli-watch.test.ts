@@ -65,7 +65,11 @@ describe('rollouts apply --watch', () => {
     expect(r.stdout).toMatch(/^\S+Z byok: healthy, applied canary, desired canary/m);
     expect(r.stdout).not.toContain('\x1b[');
     const samples = await samplesOf(repo);
-    expect(samples.length).toBeGreaterThanOrEqual(4);
+    // How many samples fit in the hold depends on the machine's speed; what must hold is the first look when the
+    // gate opens and a fresh look once the hold has passed (docs/gates.md).
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    const { state } = await new GitStateStore({ repo: repo.dir }).readState('byok');
+    expect(Date.parse(samples.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(state!.gate!.passesAt));
     const gaps = samples.slice(1).map((s, i) => Date.parse(s.at) - Date.parse(samples[i]!.at));
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(1000);
     console.log(`figure: apply --watch sample gaps at every 1s: ${gaps.join(', ')} ms`);

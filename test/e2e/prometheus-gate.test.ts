@@ -206,7 +206,9 @@ describe.skipIf(!PROMETHEUS)(
       expect(view.status).toBe('healthy');
       expect(view.applied).toBe('canary');
       const samples = await samplesOf(repo, 'errors-pass');
-      expect(samples.length).toBeGreaterThanOrEqual(3);
+      // The count within a 3 s hold depends on the machine's speed: the first look and the fresh one after the hold.
+      expect(samples.length).toBeGreaterThanOrEqual(2);
+      expect(Date.parse(samples.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(view.gate!.passesAt));
       for (const s of samples) {
         expect(s.outcome).toBe('pass');
         expect(s.value).toBeCloseTo(0.01, 6);
