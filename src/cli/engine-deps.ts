@@ -14,6 +14,8 @@ export interface LocalEngine {
   deps: EngineDeps;
   loaded: LoadResult[];
   manifests: Manifest[];
+  /** Rollout name -> its manifest file, relative to the root. */
+  files: Map<string, string>;
 }
 
 function localEvents(io: CliIO): RolloutEvents {
@@ -67,5 +69,5 @@ export async function localEngine(io: CliIO, opts: EngineOptions): Promise<Local
     events: localEvents(io),
     enteredBy: (m) => phaseCommit(root, files.get(m.name) ?? join(dir, `${m.name}.yaml`)),
   };
-  return { root, deps, loaded, manifests: loaded.flatMap((r) => (r.manifest ? [r.manifest] : [])) };
+  return { root, deps, loaded, files, manifests: loaded.flatMap((r) => (r.manifest ? [r.manifest] : [])) };
 }

@@ -3,6 +3,7 @@
 //   resume: a paused gate (medium severity, limits passed) opens afresh, after the person has looked.
 //   retry:  a phase failed in its steps runs again from the failed step (its checkpoint); a failed gate whose cause was
 //           fixed without a rollback opens afresh; an interrupted or failed rollback goes on.
+//   skip hold (`promote --skip-hold`): the open gate is marked healthy now, an override with the person's reason.
 import type { Manifest } from '../manifest/index.js';
 import { StateFileError, type RolloutState } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
@@ -86,4 +87,54 @@ export async function operatorControl(
     if (err instanceof StateFileError) return invalidStateOutcome(m, err);
     throw err;
   }
+}
+
+/** The statuses a gate's hold may be skipped from: it is open (holding) or waits for a person (paused). */
+const SKIPPABLE = new Set(['holding', 'paused']);
+
+/**
+ * `rollouts promote NAME --skip-hold --reason TEXT`: the open gate of the applied phase is marked healthy now, as an
+ * override recorded with `actor` and `reason` (Argo's `promote --full`), so the next phase may be applied. Throws
+ * ControlRefused, having written nothing, when the desired phase has no open gate; null when another reconciler
+ * holds the lease.
+ */
+export async function skipHold(
+  deps: EngineDeps,
+  m: Manifest,
+  actor: string,
+  reason: string,
+): Promise<RolloutState | null> {
+  const refusal = (s: RolloutState | null): string | null =>
+    s && s.applied === m.phase && SKIPPABLE.has(s.status) && s.gate
+      ? null
+      : `${m.name} has no open gate at ${m.phase} to skip (applied ${s?.applied ?? 'none'}, status ${s?.status ?? 'none'})`;
+  const first = refusal((await deps.store.readState(m.name)).state);
+  if (first) throw new ControlRefused(first);
+  const out = await withPass(deps, m, async (pass) => {
+    const again = refusal(pass.state);
+    if (again) throw new ControlRefused(again);
+    const gate = pass.state.gate!;
+    const from = pass.state.status;
+    const next = m.phases[phaseIndex(m, m.phase) + 1]?.name ?? null;
+    const status = next === null ? 'complete' : 'healthy';
+    await pass.commit(
+      (s) => {
+        s.status = status;
+        s.step = null;
+        s.failure = null;
+      },
+      [
+        pass.entry({
+          kind: 'override',
+          phase: gate.phase,
+          actor,
+          result: { skipHold: true, reason, from, status, passesAt: gate.passesAt, samples: gate.samples.length },
+        }),
+      ],
+      `${gate.phase}: hold skipped by ${actor}`,
+    );
+    pass.info(`${m.name}: hold of ${gate.phase} skipped by ${actor}: ${reason}`);
+    return pass.state;
+  });
+  return out;
 }

@@ -3,7 +3,7 @@ export * from './outcome.js';
 export * from './reconcile.js';
 export { RolloutPass, withPass, type PassOptions } from './pass.js';
 export * from './operations.js';
-export { ControlRefused, controlPlan, operatorControl } from './controls.js';
+export { ControlRefused, controlPlan, operatorControl, skipHold } from './controls.js';
 export * from './status.js';
 export { streamReporter, silentReporter, type Reporter } from './progress.js';
 export { DEFAULT_CHECKPOINTS, type CheckpointPolicy } from './checkpoint.js';

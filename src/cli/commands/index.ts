@@ -15,6 +15,7 @@ import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
 import { planCommand } from './plan.js';
+import { promoteCommand } from './promote.js';
 import { reportCommand } from './report.js';
 import { resumeCommand } from './resume.js';
 import { retryCommand } from './retry.js';
@@ -31,6 +32,7 @@ export const COMMANDS: CliCommand<any>[] = [
   rollbackCommand,
   resumeCommand,
   retryCommand,
+  promoteCommand,
   drillCommand,
   reportCommand,
   alertRelayCommand,
