@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getOctokit } from '@actions/github';
 import { startEmulator, type ApiCall, type Emulator } from '../github-emulator/server.js';
-import type { WorkflowDispatchRecord } from '../github-emulator/state.js';
+import type { RepositoryDispatchRecord, WorkflowDispatchRecord } from '../github-emulator/state.js';
 import { WorkClone } from '../github-emulator/work-clone.js';
 import { runAction, type ActionRun } from './action-run.js';
 import {
@@ -323,6 +323,17 @@ export class ActionHarness {
   ): Promise<JobRun> {
     const payload = repositoryDispatchPayload(this.identity, { action, clientPayload });
     return this.job('repository_dispatch', payload, { ...o, sha: await this.mainSha(), ref: 'refs/heads/main' });
+  }
+
+  /** The run a repository_dispatch recorded by the emulator started (e.g. one `rollouts alert-relay` sent). */
+  async repositoryDispatchedJob(d: RepositoryDispatchRecord, o: Partial<JobOptions> = {}): Promise<JobRun> {
+    const payload = repositoryDispatchPayload(this.identity, { action: d.eventType, clientPayload: d.clientPayload });
+    return this.job('repository_dispatch', payload, {
+      ...o,
+      sha: d.sha,
+      ref: `refs/heads/${this.identity.defaultBranch}`,
+      ...(d.runIds[0] !== undefined ? { runId: d.runIds[0] } : {}),
+    });
   }
 
   /** After each test: every request and response so far matched GitHub's OpenAPI description; then a fresh log. */

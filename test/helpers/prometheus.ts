@@ -39,6 +39,10 @@ export interface PrometheusOptions {
   readyTimeoutMs?: number;
   /** Fills the TSDB directory before the server starts (e.g. `promtool tsdb create-blocks-from openmetrics`). */
   beforeStart?: (dataDir: string) => Promise<void>;
+  /** `host:port` of each Alertmanager to send alerts to; none when absent. */
+  alertmanagers?: string[];
+  /** global.external_labels: added to what Prometheus sends out (Alertmanager), never to its own API's answers. */
+  externalLabels?: Record<string, string>;
 }
 
 export interface RunningPrometheus {
@@ -58,7 +62,8 @@ export interface RunningPrometheus {
 
 const LOG_KEEP = 64 * 1024;
 
-async function freePort(): Promise<number> {
+/** A port that was free a moment ago on 127.0.0.1 (for servers that cannot be told port 0). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,7 +82,11 @@ function configYaml(opts: PrometheusOptions, ruleFile: string | null): string {
     `  scrape_interval: ${interval}`,
     `  scrape_timeout: ${interval}`,
     `  evaluation_interval: ${interval}`,
+    ...(opts.externalLabels ? [`  external_labels: ${JSON.stringify(opts.externalLabels)}`] : []),
     ...(ruleFile ? ['rule_files:', `  - ${JSON.stringify(ruleFile)}`] : []),
+    ...(opts.alertmanagers?.length
+      ? ['alerting:', `  alertmanagers: [{ static_configs: [{ targets: ${JSON.stringify(opts.alertmanagers)} }] }]`]
+      : []),
     'scrape_configs:',
     '  - job_name: target',
     `    static_configs: [{ targets: [${targets}] }]`,
