@@ -6,6 +6,7 @@ import { parse } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { celBool } from '../manifest/cel.js';
 import type { Check } from '../manifest/index.js';
+import { operandValues } from './operands.js';
 import type { KindDecision } from './types.js';
 
 export interface ConditionVars {
@@ -65,10 +66,11 @@ function firstLine(err: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
-function shown(vars: ConditionVars): string {
-  return vars.value === null
-    ? ''
-    : ` (value ${vars.value}${vars.baseline === null ? '' : `, baseline ${vars.baseline}`})`;
+/** What the expression saw: `: result.status = 200, result.json.connection_status = "offline"`. */
+function shown(expressions: string[], vars: ConditionVars): string {
+  const seen = operandValues(expressions, { ...vars });
+  if (seen) return `: ${seen}`;
+  return vars.value === null ? '' : ` (value ${vars.value})`;
 }
 
 /** Null when the check has neither condition (the kind's own default decides then). */
@@ -83,13 +85,16 @@ export function evaluateConditions(
   if (fail !== undefined) {
     failTruth = truthOf(fail, vars, valueNote);
     if (failTruth.known && failTruth.value)
-      return { outcome: 'fail', reason: `fail: \`${fail}\` is true${shown(vars)}` };
+      return { outcome: 'fail', reason: `fail: \`${fail}\` is true${shown([fail], vars)}` };
     if (!failTruth.known) return { outcome: 'inconclusive', reason: failTruth.reason };
   }
   if (pass === undefined) return { outcome: 'pass' };
   const passTruth = truthOf(pass, vars, valueNote);
   if (!passTruth.known) return { outcome: 'inconclusive', reason: passTruth.reason };
   if (passTruth.value) return { outcome: 'pass' };
-  if (fail === undefined) return { outcome: 'fail', reason: `pass: \`${pass}\` is false${shown(vars)}` };
-  return { outcome: 'inconclusive', reason: `neither pass: \`${pass}\` nor fail: \`${fail}\` is true${shown(vars)}` };
+  if (fail === undefined) return { outcome: 'fail', reason: `pass: \`${pass}\` is false${shown([pass], vars)}` };
+  return {
+    outcome: 'inconclusive',
+    reason: `neither pass: \`${pass}\` nor fail: \`${fail}\` is true${shown([pass, fail], vars)}`,
+  };
 }

@@ -2,6 +2,7 @@
 import { join, relative } from 'node:path';
 import { formatIssue, loadCommittedRollouts, type LoadResult, type Manifest } from '../manifest/index.js';
 import { phaseCommit } from '../plan/index.js';
+import { paint } from './colour.js';
 import { DEFAULT_CHECKPOINTS, streamReporter, type EngineDeps, type RolloutEvents } from '../engine/index.js';
 import { currentHolder, GitStateStore } from '../state/index.js';
 import { Git } from '../sys/git.js';
@@ -60,7 +61,7 @@ export async function localEngine(io: CliIO, opts: EngineOptions): Promise<Local
     leaseTtlMs: Number(io.env.ROLLOUTS_LEASE_TTL_MS ?? 120_000),
     leaseSkewMs: io.env.ROLLOUTS_LEASE_SKEW_MS ? Number(io.env.ROLLOUTS_LEASE_SKEW_MS) : undefined,
     reporter: io.errRaw
-      ? streamReporter(io.errRaw, io.isTTY)
+      ? streamReporter(io.colour ? (text) => io.errRaw!(paint(text)) : io.errRaw, io.isTTY)
       : streamReporter((t) => io.err(t.replace(/\n$/, '')), false),
     checkpoints: {
       maxBatches: Number(io.env.ROLLOUTS_CHECKPOINT_BATCHES ?? DEFAULT_CHECKPOINTS.maxBatches),

@@ -14,12 +14,26 @@ export function exitFor(outcomes: RolloutOutcome[]): number {
 }
 
 export function printOutcomes(io: CliIO, outcomes: RolloutOutcome[], json: boolean): void {
-  if (json) io.out(JSON.stringify({ rollouts: outcomes }, null, 2));
-  else
-    for (const o of outcomes)
-      io.out(
-        `${o.name}: ${o.outcome} — applied ${o.applied}, status ${o.status}, desired ${o.desired}${o.message ? ` (${o.message})` : ''}`,
-      );
+  if (json) return io.out(JSON.stringify({ rollouts: outcomes }, null, 2));
+  for (const o of outcomes)
+    io.out(
+      `${o.name}: ${o.outcome} — applied ${o.applied}, status ${o.status}, desired ${o.desired}${o.message ? ` (${o.message})` : ''}`,
+    );
+  summarize(
+    io,
+    outcomes.map((o) => o.outcome),
+  );
+}
+
+/**
+ * One closing line on stderr for a command over several rollouts: `3 rollouts: 1 applied, 2 unchanged`. A single
+ * rollout's own line is its summary.
+ */
+export function summarize(io: CliIO, words: string[]): void {
+  if (words.length <= 1) return;
+  const counts = new Map<string, number>();
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  io.err(`${words.length} rollouts: ${[...counts].map(([w, n]) => `${n} ${w}`).join(', ')}`);
 }
 
 /**

@@ -9,6 +9,7 @@ import { gateSeries } from '../report/markdown.js';
 import type { SamplePoint } from '../report/series.js';
 import { plainStatusLine, watchFrame, type WatchModel } from '../report/terminal.js';
 import { outcomeOf } from '../report/series.js';
+import { colourEnabled } from './colour.js';
 import { CliFailure, EXIT } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -139,7 +140,7 @@ export async function watchRollouts(d: WatchDeps): Promise<number> {
   const now = d.now ?? Date.now;
   const sleep = d.sleep ?? defaultSleep;
   const tty = d.io.isTTY && !!d.io.errRaw;
-  const color = tty && !d.io.env.NO_COLOR;
+  const color = tty && colourEnabled(d.io.env, true);
   const width = d.columns ?? (Number(d.io.env.COLUMNS) || 100);
   const pollMs = d.pollMs ?? (tty ? 1000 : 2000);
   let drawn = 0;

@@ -93,3 +93,23 @@ describe('which variables a condition reads', () => {
     expect(needsBaseline({})).toBe(false);
   });
 });
+
+describe('a failed condition says what it saw', () => {
+  it('names each operand the condition reads with its value, not only the sample value', () => {
+    const pass = "result.status == 200 && result.json.connection_status == 'online'";
+    const d = evaluateConditions({ pass }, at(200, { status: 200, json: { connection_status: 'offline' } }));
+    expect(d).toEqual({
+      outcome: 'fail',
+      reason: `pass: \`${pass}\` is false: result.status = 200, result.json.connection_status = "offline"`,
+    });
+  });
+
+  it('names a quoted key as it is written, and shows value and baseline of a comparison', () => {
+    expect(evaluateConditions({ pass: "result.json['a-b'] == 1" }, at(null, { json: { 'a-b': 2 } }))?.reason).toBe(
+      'pass: `result.json[\'a-b\'] == 1` is false: result.json["a-b"] = 2',
+    );
+    expect(evaluateConditions({ fail: 'value > 2.0 * baseline' }, at(0.5, {}, 0.2))?.reason).toBe(
+      'fail: `value > 2.0 * baseline` is true: value = 0.5, baseline = 0.2',
+    );
+  });
+});

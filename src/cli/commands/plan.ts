@@ -27,7 +27,12 @@ export const planCommand = defineCommand<EngineOptions & { base: string }>({
     for (const i of issues) io.err(formatIssue(i));
     if (opts.json) io.out(JSON.stringify({ base: opts.base, rollouts: plans }, null, 2));
     else if (plans.length === 0 && issues.length === 0) io.out(`no rollout manifest changed since ${opts.base}`);
-    else for (const p of plans) io.out(renderPlan(p));
+    else {
+      for (const p of plans) io.out(renderPlan(p));
+      const failing = plans.filter((p) => p.errors.length).length;
+      if (plans.length > 1)
+        io.err(`${plans.length} rollouts changed since ${opts.base}${failing ? `, ${failing} with errors` : ''}`);
+    }
     return issues.length || plans.some((p) => p.errors.length) ? EXIT.failure : EXIT.ok;
   },
 });

@@ -3,7 +3,7 @@ import { statusOf } from '../../engine/index.js';
 import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
 import { EXIT } from '../errors.js';
 import { localEngine } from '../engine-deps.js';
-import { findRollout } from '../outcomes.js';
+import { findRollout, summarize } from '../outcomes.js';
 import { watchRollouts } from '../watch.js';
 
 export const watchOption = () =>
@@ -46,6 +46,11 @@ export const statusCommand = defineCommand<EngineOptions & { watch?: boolean }>(
           `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`,
         );
       }
+    if (!opts.json)
+      summarize(
+        io,
+        views.map((v) => (v.error ? 'unreadable' : v.status)),
+      );
     return views.some((v) => v.error) ? EXIT.failure : EXIT.ok;
   },
 });
