@@ -8,7 +8,7 @@ export const COMMANDS = ['auto', 'validate', 'plan', 'reconcile', 'rollback', 'd
 export type Command = (typeof COMMANDS)[number];
 
 /** The severities whose failures ask for a rollback (DESIGN §3); only these open revert PRs to merge at once. */
-export const ROLLBACK_SEVERITIES = ['critical', 'high'] as const;
+const ROLLBACK_SEVERITIES = ['critical', 'high'] as const;
 export type RollbackSeverity = (typeof ROLLBACK_SEVERITIES)[number];
 
 /** `what` names where the value came from, e.g. `input command` or `workflow_dispatch input command`. */

@@ -26,7 +26,7 @@ function chainOf(node: ASTNode): Key[] | null {
 }
 
 /** The operand chains an expression reads, in order, each once; none for a syntax error (validation reports it). */
-export function operandsIn(expression: string): Key[][] {
+function operandsIn(expression: string): Key[][] {
   const found = new Map<string, Key[]>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 let root: string | undefined;
 
 /** The directory of gitops-rollouts' own package.json, the first one up from this module. */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root) return root;
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');

@@ -3,8 +3,8 @@
 // also runs a reconcile pass whenever one is due: when a gate check's next sample is due (its last sample + `every`,
 // never sooner) or its hold ends; so a gate is sampled at its `every` until it decides.
 import { durationMs, type Manifest } from '../manifest/index.js';
-import type { Reporter } from '../engine/index.js';
-import { StateFileError, type GitStateStore, type RolloutState, type StepProgress } from '../state/index.js';
+import { currentProgress, type Reporter } from '../engine/index.js';
+import { StateFileError, type GitStateStore, type RolloutState } from '../state/index.js';
 import { gateSeries } from '../report/markdown.js';
 import type { SamplePoint } from '../report/series.js';
 import { plainStatusLine, watchFrame, type WatchModel } from '../report/terminal.js';
@@ -57,14 +57,6 @@ export function nextPassAt(m: Manifest, s: RolloutState | null, now: number): nu
   const holdEnd = Date.parse(gate.passesAt);
   if (holdEnd > now) due = Math.min(due, holdEnd);
   return Number.isFinite(due) ? Math.max(now, due) : Math.max(now, holdEnd);
-}
-
-function currentProgress(s: RolloutState): StepProgress | null {
-  if (!s.step || !s.progress) return null;
-  const key = Object.keys(s.progress)
-    .reverse()
-    .find((k) => k.startsWith(`${s.applied}/`) && k.endsWith(`/${s.step}`));
-  return key ? s.progress[key]! : null;
 }
 
 export function watchModel(

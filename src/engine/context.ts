@@ -7,7 +7,7 @@ import { secrets, type Masker } from './mask.js';
 export type StepKind = 'apply' | 'rollback' | 'drill' | 'cohort' | 'audit';
 
 /** The job environment restricted to the names the manifest lists in `env:`; their values are masked. */
-export function allowedEnv(m: Manifest, source: NodeJS.ProcessEnv, masker: Masker): Record<string, string> {
+function allowedEnv(m: Manifest, source: NodeJS.ProcessEnv, masker: Masker): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of m.env) {
     const v = source[name];

@@ -32,7 +32,8 @@ export interface RolloutStatusView {
   error?: string;
 }
 
-function currentProgress(s: RolloutState): StepProgress | null {
+/** The progress of the step the rollout is in, if it is paged. */
+export function currentProgress(s: RolloutState): StepProgress | null {
   if (!s.step || !s.progress) return null;
   const key = Object.keys(s.progress)
     .reverse()
@@ -40,12 +41,7 @@ function currentProgress(s: RolloutState): StepProgress | null {
   return key ? s.progress[key]! : null;
 }
 
-export function statusView(
-  name: string,
-  m: Manifest | null,
-  s: RolloutState | null,
-  lastSamples = 10,
-): RolloutStatusView {
+function statusView(name: string, m: Manifest | null, s: RolloutState | null, lastSamples = 10): RolloutStatusView {
   const p = s ? currentProgress(s) : null;
   return {
     name,

@@ -8,7 +8,7 @@ export function planMarker(rollout: string): string {
 }
 
 /** Who a workflow's GITHUB_TOKEN (an installation token) comments as: it cannot ask GET /user. */
-export const ACTIONS_BOT = 'github-actions[bot]';
+const ACTIONS_BOT = 'github-actions[bot]';
 
 const identities = new WeakMap<Octokit, Promise<string>>();
 
@@ -16,7 +16,7 @@ const identities = new WeakMap<Octokit, Promise<string>>();
  * The login the token comments as: GET /user for a user's token (a PAT), else (an installation token answers 403,
  * "Resource not accessible by integration") the bot of GitHub Actions. Asked once per client.
  */
-export function tokenLogin(octokit: Octokit): Promise<string> {
+function tokenLogin(octokit: Octokit): Promise<string> {
   let login = identities.get(octokit);
   if (!login) {
     login = octokit.rest.users.getAuthenticated().then(

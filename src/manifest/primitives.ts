@@ -1,7 +1,7 @@
 // The building blocks of the manifest schema: durations, names, CEL, argv, the HTTP request, "exactly one kind".
 import { z } from 'zod';
 
-export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
+const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -40,7 +40,7 @@ const stepFields = {
   paginate: paginate.optional(),
   ...optionalKinds(STEP_DRIVER_TABLE),
 };
-export const STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
+const STEP_DRIVERS = kindsOf(STEP_DRIVER_TABLE);
 export const step = oneKind(
   z.strictObject(stepFields),
   STEP_DRIVERS,

@@ -41,7 +41,7 @@ function plannedSteps(steps: Step[]): PlannedStep[] {
   return steps.map((s) => ({ name: s.name, driver: stepDriver(s), readOnly: s.readOnly, paginated: !!s.paginate }));
 }
 
-export function describeCohort(p: Phase): string {
+function describeCohort(p: Phase): string {
   const c = p.cohort;
   if (!c) return 'everyone';
   if (c.ids)
@@ -49,19 +49,19 @@ export function describeCohort(p: Phase): string {
   return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? 'the rollout name'})`;
 }
 
-export function describeGate(p: Phase): string {
+function describeGate(p: Phase): string {
   const g = p.gate;
   if (!g) return 'none: healthy once the steps are done';
   const checks = g.checks.length ? `checks ${g.checks.join(', ')} every ${g.every}` : 'no checks';
   return `hold ${g.hold}, ${checks}, failureLimit ${g.failureLimit}`;
 }
 
-export function rollbackSteps(m: Manifest, p: Phase): Step[] {
+function rollbackSteps(m: Manifest, p: Phase): Step[] {
   return p.rollback ?? m.rollback;
 }
 
 /** The actions that move a rollout from phase `from` to the desired phase of `m`. */
-export function actionsBetween(m: Manifest, from: string): { direction: Direction; actions: PlannedAction[] } {
+function actionsBetween(m: Manifest, from: string): { direction: Direction; actions: PlannedAction[] } {
   const a = phaseIndex(m, from);
   const d = phaseIndex(m, m.phase);
   if (d > a) {

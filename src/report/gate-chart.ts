@@ -66,7 +66,7 @@ function lineLabel(v: ChartView): string {
  * (grey), drawn last so it hides the red wherever nothing failed. A check without a line charts its outcome
  * (1 pass, 0.5 inconclusive or error, 0 fail) against the pass level 1 the same way.
  */
-export function checkChartSource(c: CheckSeries, points: readonly ChartPoint[], widthMs: number): string {
+function checkChartSource(c: CheckSeries, points: readonly ChartPoint[], widthMs: number): string {
   const view = chartViewOf(c);
   const drawn = points.length === 1 ? [points[0]!, points[0]!] : points;
   const step = widthMs || 60_000;

@@ -5,7 +5,7 @@ import { reportAssets } from './assets.js';
 import type { ReportData } from './report-data.js';
 
 /** Ledger rows the page lists (the newest); the charts still draw every sample. */
-export const MAX_LEDGER_ROWS = 5000;
+const MAX_LEDGER_ROWS = 5000;
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => ESC[c]!);

@@ -26,7 +26,7 @@ export function quoted(text: string, max = 80): string {
 }
 
 /** A gantt task or section name: no `:` (it starts the task's data), `;`, `#` (comments, entities) or backticks. */
-export function ganttText(text: string, max = 60): string {
+function ganttText(text: string, max = 60): string {
   const clean = text
     .replace(/[:;#`"\\]/g, ' ')
     .replace(/[\r\n\t]+/g, ' ')
@@ -37,7 +37,7 @@ export function ganttText(text: string, max = 60): string {
 }
 
 /** UTC wall time as the gantt reads it (`dateFormat YYYY-MM-DDTHH:mm:ss`). */
-export function ganttTime(ms: number): string {
+function ganttTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
 }
 

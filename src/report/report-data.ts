@@ -7,7 +7,7 @@ import { chartPoints, outcomeOf, type SamplePoint } from './series.js';
 import { timelineOf, type TimelineSpan } from './timeline.js';
 
 /** Points a chart of the page keeps before it downsamples (uPlot draws this many at once without effort). */
-export const MAX_PAGE_POINTS = 4000;
+const MAX_PAGE_POINTS = 4000;
 
 const OUTCOME_CODE = { pass: 1, inconclusive: 0.5, error: 0.5, fail: 0 } as const;
 

@@ -34,7 +34,7 @@ export function outcomeOf(s: SamplePoint): Outcome {
   return s.outcome in RANK ? (s.outcome as Outcome) : 'error';
 }
 
-export function worseOutcome(a: Outcome, b: Outcome): Outcome {
+function worseOutcome(a: Outcome, b: Outcome): Outcome {
   return RANK[b] > RANK[a] ? b : a;
 }
 

@@ -15,7 +15,7 @@ import {
 } from './stats.js';
 
 /** Confidence of the test (Kayenta's NetflixACAJudge uses 98 %): a difference is significant when p < 0.02. */
-export const JUDGE_CONFIDENCE = 0.98;
+const JUDGE_CONFIDENCE = 0.98;
 export const JUDGE_ALPHA = 0.02;
 /**
  * Kayenta's tolerance (NetflixACAJudge: `new MannWhitneyClassifier(tolerance = 0.25, confLevel = 0.98, ...)`): High
@@ -26,7 +26,7 @@ export const JUDGE_ALPHA = 0.02;
  */
 export const KAYENTA_TOLERANCE = 0.25;
 /** Fewer points than this in either series and the metric is NoData (not counted). */
-export const MIN_POINTS = 3;
+const MIN_POINTS = 3;
 
 export type MetricDirection = 'increase' | 'decrease' | 'either';
 export type MetricClass = 'Pass' | 'High' | 'Low' | 'NoData';
