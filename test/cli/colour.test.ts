@@ -39,7 +39,7 @@ describe('the bin', () => {
     });
 
   it('colours with FORCE_COLOR, and writes plain text to a pipe, in CI and with NO_COLOR', async () => {
-    expect((await validate({ FORCE_COLOR: '1' })).stderr).toMatch(/manifests \x1b\[32mvalid\x1b\[39m/);
+    expect((await validate({ FORCE_COLOR: '1' })).stderr).toContain('manifests \x1b[32mvalid\x1b[39m');
     for (const env of [{}, { CI: 'true' }, { NO_COLOR: '1' }])
       expect((await validate(env)).stderr).toMatch(/^\d+ manifests valid\n$/);
   });
