@@ -1,5 +1,6 @@
-// PR audits (DESIGN §6, `audit-on-pr`): the readOnly steps of the phase a PR would apply, with run.dryRun = true,
-// writing no state. Never run for forks: the caller decides.
+// PR audits (`audit-on-pr`): the readOnly steps of the phase a PR would apply, with run.dryRun = true, writing no
+// state. Never run for forks: the caller decides. The caller passes the phase as the base branch has it (a PR's own
+// steps run only after review), and `skip` names the steps the PR changed.
 import type { Manifest, Phase } from '../manifest/index.js';
 import { parseCohortListing, selectCohort } from '../cohorts/index.js';
 import type { CohortState } from '../state/index.js';
@@ -19,6 +20,7 @@ export async function auditPhase(
   deps: Pick<EngineDeps, 'cwd' | 'env'>,
   m: Manifest,
   p: Phase,
+  opts: { skip?: (step: Phase['steps'][number]) => string | null } = {},
 ): Promise<AuditStepResult[]> {
   const rc = runContext(deps, m, true);
   const out: AuditStepResult[] = [];
@@ -49,6 +51,11 @@ export async function auditPhase(
   for (const step of p.steps) {
     if (!step.readOnly) {
       out.push({ step: step.name, outcome: 'skipped', detail: 'writes (not readOnly)' });
+      continue;
+    }
+    const skipped = opts.skip?.(step);
+    if (skipped) {
+      out.push({ step: step.name, outcome: 'skipped', detail: skipped });
       continue;
     }
     const key = batchKey({

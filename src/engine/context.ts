@@ -1,6 +1,6 @@
 // What templates and steps may see: the manifest's vars, the env names it lists, the phase's cohort, the run.
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../manifest/index.js';
+import { isDeniedEnvName, type Manifest } from '../manifest/index.js';
 import type { CohortState } from '../state/index.js';
 import { secrets, type Masker } from './mask.js';
 
@@ -9,8 +9,12 @@ export type StepKind = 'apply' | 'rollback' | 'drill' | 'cohort' | 'audit';
 /** The job environment restricted to the names the manifest lists in `env:`; their values are masked. */
 function allowedEnv(m: Manifest, source: NodeJS.ProcessEnv, masker: Masker): Record<string, string> {
   const env: Record<string, string> = {};
+  // The deny-list holds for every step, not only audits: never the action's inputs, ACTIONS_* or GITHUB_TOKEN, nor
+  // a value that is the action's token under another name.
+  const tokens = new Set([source.INPUT_TOKEN, source.GITHUB_TOKEN].filter((t): t is string => !!t));
   for (const name of m.env) {
     const v = source[name];
+    if (isDeniedEnvName(name) || (v !== undefined && tokens.has(v))) continue;
     if (v !== undefined) {
       env[name] = v;
       masker.add(v);

@@ -16,5 +16,5 @@ export {
 export type { StepDriverKind } from './step-drivers.js';
 export { formatPath } from './positions.js';
 export { templatePathError } from './scope.js';
-export { secretIn, findSecrets } from './secrets.js';
+export { secretIn, findSecrets, isDeniedEnvName } from './secrets.js';
 export { manifestJsonSchema } from './jsonschema.js';

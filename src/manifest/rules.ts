@@ -6,6 +6,7 @@ import { templatePathError, type TemplateSite } from './scope.js';
 import { templatedStrings, templatesIn } from './templates.js';
 import { checkKind, stepDriver, type Check, type Manifest, type Step, type VerifyCheck } from './schema.js';
 import type { FieldPath } from './positions.js';
+import { isDeniedEnvName } from './secrets.js';
 
 export interface RuleIssue {
   path: FieldPath;
@@ -178,6 +179,13 @@ function phaseIssues(m: Manifest): RuleIssue[] {
 
 function envIssues(m: Manifest): RuleIssue[] {
   const out = duplicates(m.env, (i) => ['env', i], 'env');
+  m.env.forEach((name, i) => {
+    if (isDeniedEnvName(name))
+      out.push({
+        path: ['env', i],
+        message: `${name} is never given to steps: the action's inputs, ACTIONS_* and GITHUB_TOKEN stay with the action (pass a token of its own under another name)`,
+      });
+  });
   m.notify.forEach((n, i) => {
     const ref = n.slack
       ? { key: 'slack', name: n.slack.webhookEnv, field: 'webhookEnv' }

@@ -83,3 +83,12 @@ function collectSecrets(value: unknown, path: (string | number)[], out: SecretFi
 
 export const SECRET_FIX =
   'list a variable name in `env:`, set it from a secret in the workflow (env: NAME: ${{ secrets.NAME }}), and use {{ env.NAME }} here';
+
+/**
+ * Environment names no step or check is ever given, whatever a manifest lists: the action's inputs (its token is
+ * INPUT_TOKEN), the runner's own ACTIONS_* (cache and OIDC tokens among them) and GITHUB_TOKEN. A manifest is code
+ * a pull request can change; these belong to the action.
+ */
+export function isDeniedEnvName(name: string): boolean {
+  return /^(?:INPUT_|ACTIONS_)/i.test(name) || /^GITHUB_TOKEN$/i.test(name);
+}

@@ -17,6 +17,8 @@ export interface ChangePlans {
   plans: RolloutPlan[];
   /** The manifests after the change, by plan, for callers that need the phases (checklists, audits). */
   after: Map<string, Manifest>;
+  /** The manifests as the base ref has them (valid ones), by plan: what a PR audit may run. */
+  before: Map<string, Manifest>;
   issues: ManifestIssue[];
 }
 
@@ -27,7 +29,7 @@ export async function planChanges(
   appliedOf?: (name: string) => Promise<string | null>,
 ): Promise<ChangePlans> {
   const git = new Git(root);
-  const out: ChangePlans = { plans: [], after: new Map(), issues: [] };
+  const out: ChangePlans = { plans: [], after: new Map(), before: new Map(), issues: [] };
   for (const file of await changedManifests(git, base, dir)) {
     const beforeText = await git.showFile(base, file);
     const read = await readManifestText(join(root, file));
@@ -50,6 +52,7 @@ export async function planChanges(
     const plan = planRollout({ file, before, after, applied });
     out.plans.push(plan);
     if (after) out.after.set(plan.name, after);
+    if (before) out.before.set(plan.name, before);
   }
   return out;
 }
