@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { allowedEnv } from '../../src/engine/context.js';
-import { Masker } from '../../src/sys/mask.js';
+import { runContext } from '../../src/engine/context.js';
 import { parseManifest } from '../../src/manifest/index.js';
 import { ActionHarness, describeRun, ensureActionBuilt, ROOT } from '../helpers/action.js';
 import { isolateGitConfig } from '../helpers/git-repo.js';
@@ -107,16 +106,18 @@ describe('the environment of every step', () => {
       'rollouts/x.yaml',
       'apiVersion: rollouts/v1\nkind: Rollout\nname: x\nphase: none\n',
     ).manifest!;
-    const env = allowedEnv(
-      { ...m, env: ['INPUT_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GITHUB_TOKEN', 'MY_TOKEN', 'PLAIN'] },
+    const { env } = runContext(
       {
-        INPUT_TOKEN: TOKEN,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
-        GITHUB_TOKEN: TOKEN,
-        MY_TOKEN: TOKEN,
-        PLAIN: 'plain',
+        cwd: process.cwd(),
+        env: {
+          INPUT_TOKEN: TOKEN,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+          GITHUB_TOKEN: TOKEN,
+          MY_TOKEN: TOKEN,
+          PLAIN: 'plain',
+        },
       },
-      new Masker(),
+      { ...m, env: ['INPUT_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GITHUB_TOKEN', 'MY_TOKEN', 'PLAIN'] },
     );
     expect(env).toEqual({ PLAIN: 'plain' });
   });
