@@ -51,7 +51,7 @@ describe('a same-repository pull request with audit-on-pr', () => {
       files: {
         [FILE]: manifest(out, 'none'),
         'scripts/audit.mjs': SCRIPT('base'),
-        '.github/workflows/rollouts.yml': await readFile(join(ROOT, '.github/workflows/rollouts.yml'), 'utf8'),
+        '.github/workflows/rollouts.yml': await readFile(join(ROOT, 'examples/workflows/rollouts.yml'), 'utf8'),
       },
       stepEnv: { PLAIN: 'plain-value', GITHUB_TOKEN: TOKEN, ACTIONS_RUNTIME_TOKEN: 'runtime-token-value' },
       inputs: { 'audit-on-pr': 'true' },
