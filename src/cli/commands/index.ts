@@ -14,6 +14,7 @@ import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
+import { logCommand } from './log.js';
 import { planCommand } from './plan.js';
 import { promoteCommand } from './promote.js';
 import { reportCommand } from './report.js';
@@ -33,6 +34,7 @@ export const COMMANDS: CliCommand<any>[] = [
   resumeCommand,
   retryCommand,
   promoteCommand,
+  logCommand,
   drillCommand,
   reportCommand,
   alertRelayCommand,
