@@ -1,10 +1,13 @@
 // `http: { method, url, headers, json, timeout }`: result.status, result.json (absent when the body is not JSON),
 // result.body. Non-2xx fails unless the step's `expect` judges the response instead. sys/http keeps connections alive
 // between batches.
-import type { HttpRequest } from '../manifest/index.js';
+import { durationMs, type HttpRequest } from '../manifest/index.js';
 import { HttpError, request, safeUrl } from '../sys/http.js';
 import { tryParseJson } from '../sys/json.js';
 import { StepCallError, type DriverCall, type StepDriver, type StepResult } from './types.js';
+
+/** A step's response is held whole for `expect` and the ledger: past 16 MiB it is refused, never read on. */
+export const MAX_STEP_BODY_BYTES = 16 * 1024 * 1024;
 
 function retryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
@@ -24,11 +27,22 @@ async function send(req: HttpRequest, signal: AbortSignal, call: DriverCall): Pr
     headers['content-type'] ??= 'application/json';
   }
   try {
-    const res = await request(req.url, { method: req.method, headers, body, signal });
+    // `timeout` bounds the whole request, the body read included; the step's own timeout (the signal) still holds.
+    const res = await request(req.url, {
+      method: req.method,
+      headers,
+      body,
+      signal,
+      timeoutMs: req.timeout ? durationMs(req.timeout) : undefined,
+      maxBytes: MAX_STEP_BODY_BYTES,
+    });
     return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
-    throw new StepCallError(err.message, err.reason !== 'bad-url' && err.reason !== 'too-large');
+    throw new StepCallError(
+      err.message,
+      err.reason !== 'bad-url' && err.reason !== 'too-large' && err.reason !== 'redirect',
+    );
   }
 }
 

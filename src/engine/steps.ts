@@ -1,5 +1,7 @@
 // Runs a list of steps of one phase (apply or rollback), resuming: finished steps are skipped, a paged step
 // continues from its checkpointed cursor.
+import { isDeepStrictEqual } from 'node:util';
+import { excerpt } from '../sys/mask.js';
 import { compileCel, celBool, type Step } from '../manifest/index.js';
 import type { CohortState, StepProgress } from '../state/index.js';
 import type { StepResult } from '../drivers/index.js';
@@ -146,6 +148,9 @@ function retryNote(run: StepsRun, step: Step) {
     );
 }
 
+/** Batches a paged step may send without its own `paginate.maxBatches`: reaching it fails the step. */
+export const DEFAULT_MAX_BATCHES = 10_000;
+
 async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgress): Promise<StepProgress> {
   const paginate = step.paginate!;
   const next = compileCel(paginate.next);
@@ -161,6 +166,11 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   try {
     for (;;) {
       if (paginate.maxBatches !== undefined && batches >= paginate.maxBatches) break;
+      if (paginate.maxBatches === undefined && batches >= DEFAULT_MAX_BATCHES)
+        throw new StepFailure(
+          step.name,
+          `${step.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`,
+        );
       const idempotencyKey = batchKey({
         rollout: run.rc.manifest.name,
         phase: run.phase,
@@ -188,6 +198,7 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
       batches++;
       const n = itemsOf(out.result);
       items += n;
+      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
       cursor = nextCursor ?? null;
       await cp.record(
         { done: !more, batches, items, cursor, startedAt: start.startedAt },
@@ -201,6 +212,12 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
         }),
       );
       run.reporter.batch(label, batches - resumedBatches, items, performance.now() - t0, paginate.maxBatches);
+      if (looping)
+        throw new StepFailure(
+          step.name,
+          `${step.name}: the target returned the cursor it was sent (${excerpt(cursor)}) with more pages to go: a loop, not progress; stopped after batch ${batches}`,
+          out.result,
+        );
       if (!more) break;
     }
   } catch (err) {

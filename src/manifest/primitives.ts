@@ -5,10 +5,16 @@ const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The longest duration a timer holds (setTimeout: 2^31 - 1 ms, about 24.8 days): longer ones would fire at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 export const duration = z
   .string()
   .regex(DURATION_PATTERN, { error: 'expected a duration like 30s, 5m, 1h or 2d' })
-  .describe('A duration: a whole number followed by ms, s, m, h or d.');
+  .refine((t) => !DURATION_PATTERN.test(t) || durationMs(t) <= MAX_DURATION_MS, {
+    error: 'too long: a duration is at most 24d (what a timer can wait, about 24.8 days)',
+  })
+  .describe('A duration: a whole number followed by ms, s, m, h or d; at most 24d.');
 
 /** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
 export const cel = z.string().min(1).describe('A CEL expression.');

@@ -21,7 +21,14 @@ export const paginate = z
   .strictObject({
     next: cel.describe('CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor.'),
     while: cel.describe('CEL over the last `result`: call again while true, e.g. result.json.hasNextPage.'),
-    maxBatches: z.number().int().min(1).optional().describe('Stop after this many batches (a safety cap).'),
+    maxBatches: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Stop after this many batches (a safety cap). Without it a step fails after 10000 batches with pages to go.',
+      ),
   })
   .describe(
     'Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). ' +

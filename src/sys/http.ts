@@ -28,7 +28,8 @@ export interface HttpResponse {
 /** 16 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export type HttpFailure = 'bad-url' | 'timeout' | 'aborted' | 'refused' | 'not-found' | 'too-large' | 'network';
+export type HttpFailure =
+  'bad-url' | 'timeout' | 'aborted' | 'refused' | 'not-found' | 'too-large' | 'redirect' | 'network';
 
 /** A request that got no whole response. `detail` is the message without the method and URL. */
 export class HttpError extends Error {
@@ -59,17 +60,51 @@ interface Sent {
   body: AsyncIterable<Uint8Array> | null;
 }
 
-/** The one place a request leaves the process: Node's fetch (keep-alive by default). */
+/** Headers that say nothing secret: a redirect to another origin may carry these, and only these. */
+const PLAIN_HEADERS = new Set(['accept', 'content-type', 'user-agent', 'idempotency-key', 'accept-encoding']);
+const MAX_REDIRECTS = 5;
+
+/** Thrown inside send: a redirect this client does not follow. */
+class RedirectRefused extends Error {}
+
+/**
+ * The one place a request leaves the process: Node's fetch (keep-alive by default). Redirects are followed here, at
+ * most 5: within the origin as fetch would; to another origin only when the request carries no header but the plain
+ * ones above (an `x-api-key` or an `authorization` never goes to a host the manifest did not name).
+ */
 async function send(
   url: URL,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
 ): Promise<Sent> {
-  const res = await fetch(url, { ...init, redirect: 'follow' });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  return { status: res.status, headers, body: res.body as AsyncIterable<Uint8Array> | null };
+  let at = url;
+  let { method, body } = init;
+  for (let hop = 0; ; hop++) {
+    const res = await fetch(at, { ...init, method, body, redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
+      await res.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
+      const next = new URL(location, at);
+      if (next.origin !== url.origin) {
+        const custom = Object.keys(init.headers).filter((k) => !PLAIN_HEADERS.has(k.toLowerCase()));
+        if (custom.length)
+          throw new RedirectRefused(
+            `redirected to another origin (${next.protocol}//${next.host}): not followed with the request's headers (${custom.join(', ')})`,
+          );
+      }
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = method === 'HEAD' ? 'HEAD' : 'GET';
+        body = undefined;
+      }
+      at = next;
+      continue;
+    }
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return { status: res.status, headers, body: res.body as AsyncIterable<Uint8Array> | null };
+  }
 }
 
 const CAUSES: Record<string, [HttpFailure, string]> = {
@@ -137,6 +172,7 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
     return { status: sent.status, headers: sent.headers, body };
   } catch (err) {
     if (err instanceof HttpError) throw err;
+    if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
     if (timeout.signal.aborted)
       throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
     if (req.signal?.aborted) {
