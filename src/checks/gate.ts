@@ -23,8 +23,28 @@
 // Severity of a failed check: critical | high -> failed (roll back), medium -> paused, low -> reported only. A low
 // check never blocks: not by failing, erroring, being inconclusive, nor by lacking samples; it is sampled on `every`.
 // Precedence: failed > paused > healthy | holding. Counts only grow, so once failed or paused a gate stays so.
+// A long gate keeps only each check's recent samples in state.json: the older ones are folded into a `CheckTally`
+// (the counts below need of them; foldSamples), and the verdict on the tally and the recent samples is the verdict
+// on all of them.
 import { durationMs, type Check, type Gate } from '../manifest/index.js';
 import type { Sample, Severity } from './types.js';
+
+/** What the verdict needs of a check's samples that are no longer kept (state.json `gate.tally`). */
+export interface CheckTally {
+  /** How many samples were folded in, and when the last of them was taken. */
+  samples: number;
+  lastAt: string;
+  /** Counted fails (a streak older than `for`). */
+  counted: number;
+  /** When the open streak of fails started (null: none), and its fails not yet counted. */
+  streakStart: string | null;
+  pending: number;
+  /** Consecutive errors at the end, and the longest run of them. */
+  errors: number;
+  errorRun: number;
+  inconclusive: number;
+  passes: number;
+}
 
 export interface GateInput {
   gate: Gate;
@@ -32,6 +52,8 @@ export interface GateInput {
   checks: Readonly<Record<string, Check>>;
   /** Every sample taken in this gate, oldest first (others' and older ones are ignored). */
   samples: readonly Sample[];
+  /** Per check, the tally of its samples older than those in `samples` (see foldSamples). */
+  tally?: Readonly<Record<string, CheckTally>>;
   startedAt: string | Date;
   now: Date;
   /**
@@ -66,57 +88,126 @@ export function dueSlackMs(everyMs: number): number {
   return Math.min(everyMs / 10, 30_000);
 }
 
+/** Counts include the folded samples; the lists hold only the samples at hand (for reasons and evidence). */
 interface Tally {
   name: string;
   severity: Severity;
   samples: Sample[];
+  total: number;
+  lastAt: number | undefined;
   counted: Sample[];
+  countedN: number;
   /** Fails of the open streak not yet counted (younger than `for`). */
   pending: Sample[];
-  /** The longest run of consecutive errors. */
+  pendingN: number;
+  streakStart: number | undefined;
+  /** The longest run of consecutive errors, its length, and the length of the run at the end. */
   errorRun: Sample[];
+  errorRunN: number;
+  errorsN: number;
   inconclusive: Sample[];
+  inconclusiveN: number;
   /** How many `pass` samples the check has in this gate. */
   passes: number;
 }
 
-function tally(name: string, check: Check, samples: Sample[]): Tally {
+function tally(name: string, check: Check, samples: Sample[], seed?: CheckTally): Tally {
   const forMs = check.for ? durationMs(check.for) : 0;
   const t: Tally = {
     name,
     severity: check.severity,
     samples,
+    total: seed?.samples ?? 0,
+    lastAt: seed ? Date.parse(seed.lastAt) : undefined,
     counted: [],
+    countedN: seed?.counted ?? 0,
     pending: [],
+    pendingN: seed?.pending ?? 0,
+    streakStart: seed?.streakStart ? Date.parse(seed.streakStart) : undefined,
     errorRun: [],
+    errorRunN: seed?.errorRun ?? 0,
+    errorsN: seed?.errors ?? 0,
     inconclusive: [],
-    passes: 0,
+    inconclusiveN: seed?.inconclusive ?? 0,
+    passes: seed?.passes ?? 0,
   };
-  let streakStart: number | undefined;
   let errors: Sample[] = [];
   for (const s of samples) {
     const at = Date.parse(s.at);
+    t.total++;
+    t.lastAt = at;
     if (s.outcome === 'error') {
       errors.push(s);
-      if (errors.length > t.errorRun.length) t.errorRun = errors;
+      if (++t.errorsN > t.errorRunN) {
+        t.errorRunN = t.errorsN;
+        t.errorRun = errors;
+      }
       continue;
     }
     errors = [];
+    t.errorsN = 0;
     if (s.outcome === 'pass') {
       t.passes++;
-      streakStart = undefined;
+      t.streakStart = undefined;
       t.pending = [];
+      t.pendingN = 0;
     } else if (s.outcome === 'inconclusive') {
       t.inconclusive.push(s);
+      t.inconclusiveN++;
     } else {
-      streakStart ??= at;
-      if (at - streakStart >= forMs) {
+      t.streakStart ??= at;
+      if (at - t.streakStart >= forMs) {
         t.counted.push(s);
+        t.countedN++;
         t.pending = [];
-      } else t.pending.push(s);
+        t.pendingN = 0;
+      } else {
+        t.pending.push(s);
+        t.pendingN++;
+      }
     }
   }
   return t;
+}
+
+/** The samples of check `name` as the verdict reads them: taken since the gate opened, by time. */
+function ownSamples(name: string, samples: readonly Sample[], start: number): Sample[] {
+  return samples
+    .filter((s) => s.check === name && Date.parse(s.at) >= start)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/**
+ * Folds `older` (samples leaving state.json, each older than every sample kept of its check) into the per-check
+ * tally, so that decideGate on the new tally and the kept samples gives the verdict it gave on all of them.
+ */
+export function foldSamples(
+  gate: Gate,
+  checks: Readonly<Record<string, Check>>,
+  startedAt: string,
+  older: readonly Sample[],
+  tallies: Readonly<Record<string, CheckTally>> = {},
+): Record<string, CheckTally> {
+  const start = Date.parse(startedAt);
+  const out: Record<string, CheckTally> = { ...tallies };
+  for (const name of new Set(gate.checks)) {
+    const check = checks[name];
+    const own = ownSamples(name, older, start);
+    if (!check || own.length === 0) continue;
+    const t = tally(name, check, own, tallies[name]);
+    out[name] = {
+      samples: t.total,
+      lastAt: new Date(t.lastAt!).toISOString(),
+      counted: t.countedN,
+      streakStart: t.streakStart === undefined ? null : new Date(t.streakStart).toISOString(),
+      pending: t.pendingN,
+      errors: t.errorsN,
+      errorRun: t.errorRunN,
+      inconclusive: t.inconclusiveN,
+      passes: t.passes,
+    };
+  }
+  return out;
 }
 
 function why(s: Sample | undefined): string {
@@ -139,25 +230,25 @@ interface Finding {
 function findings(t: Tally, gate: Gate): Finding[] {
   const out: Finding[] = [];
   const base = { check: t.name, severity: t.severity };
-  if (t.counted.length > gate.failureLimit)
+  if (t.countedN > gate.failureLimit)
     out.push({
       ...base,
       kind: 'fail',
-      reason: `${t.name} failed ${plural(t.counted.length, 'sample')} (failureLimit ${gate.failureLimit})${why(t.counted.at(-1))}`,
+      reason: `${t.name} failed ${plural(t.countedN, 'sample')} (failureLimit ${gate.failureLimit})${why(t.counted.at(-1))}`,
       failing: t.counted,
     });
-  if (t.errorRun.length > gate.errorLimit)
+  if (t.errorRunN > gate.errorLimit)
     out.push({
       ...base,
       kind: 'error',
-      reason: `${t.name} could not be measured ${t.errorRun.length} times in a row (errorLimit ${gate.errorLimit})${why(t.errorRun.at(-1))}`,
+      reason: `${t.name} could not be measured ${t.errorRunN} times in a row (errorLimit ${gate.errorLimit})${why(t.errorRun.at(-1))}`,
       failing: t.errorRun,
     });
-  if (t.inconclusive.length > gate.inconclusiveLimit)
+  if (t.inconclusiveN > gate.inconclusiveLimit)
     out.push({
       ...base,
       kind: 'inconclusive',
-      reason: `${t.name} was inconclusive ${plural(t.inconclusive.length, 'time')} (inconclusiveLimit ${gate.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
+      reason: `${t.name} was inconclusive ${plural(t.inconclusiveN, 'time')} (inconclusiveLimit ${gate.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
       failing: t.inconclusive,
     });
   return out;
@@ -189,10 +280,7 @@ export function decideGate(input: GateInput): GateVerdict {
   const tallies = names.map((name) => {
     const check = input.checks[name];
     if (!check) throw new Error(`gate names check ${name}, which is not defined`);
-    const own = input.samples
-      .filter((s) => s.check === name && Date.parse(s.at) >= start)
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    return tally(name, check, own);
+    return tally(name, check, ownSamples(name, input.samples, start), input.tally?.[name]);
   });
 
   const all = tallies.flatMap((t) => findings(t, gate));

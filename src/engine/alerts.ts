@@ -8,6 +8,7 @@ import type { Sample } from '../checks/types.js';
 import { StateFileError, type GateState } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
+import { appendSamples } from './gate.js';
 import { withPass } from './pass.js';
 
 /** One alert of an Alertmanager webhook (version 4). */
@@ -179,7 +180,7 @@ async function failGateForAlerts(
     await pass.commit(
       (s) => {
         if (!s.gate) return;
-        s.gate.samples = [...s.gate.samples, ...v.samples];
+        appendSamples(m, s.gate, v.samples);
         if (Object.keys(v.resolved).length) s.gate.resolvedAlerts = remember(s.gate.resolvedAlerts, v.resolved);
       },
       v.samples.map((sample) =>

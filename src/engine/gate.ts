@@ -4,14 +4,38 @@
 // every blocking check was sampled afresh in the deciding pass, its latest sample is `pass`, and it has at least
 // `minSamples` pass samples in the gate; all-error or all-inconclusive samples hold, and pause past their limits;
 // a check is sampled no more often than `every`, except that final look.
-import { durationMs, type Phase } from '../manifest/index.js';
-import { decideGate } from '../checks/gate.js';
+import { durationMs, type Manifest, type Phase } from '../manifest/index.js';
+import { decideGate, foldSamples } from '../checks/gate.js';
 import { measureBaseline, sampleCheck } from '../checks/sample.js';
 import { needsBaseline } from '../checks/conditions.js';
-import type { GateState } from '../state/index.js';
+import type { GateSample, GateState } from '../state/index.js';
 import { checkEnv } from './check-env.js';
 import type { OutcomeKind } from './outcome.js';
 import type { PassScope } from './scope.js';
+
+/**
+ * How many samples of each check state.json keeps in an open gate; older ones are folded into `gate.tally` (the
+ * ledger keeps them all), so the file every commit rewrites stays the same size however long the gate holds.
+ */
+export const GATE_SAMPLES_KEPT = 24;
+
+const byTime = (a: GateSample, b: GateSample) => Date.parse(a.at) - Date.parse(b.at);
+
+/** Appends `samples` to the open gate, folding each check's samples past its last GATE_SAMPLES_KEPT into the tally. */
+export function appendSamples(m: Manifest, gs: GateState, samples: readonly GateSample[]): void {
+  const all = [...gs.samples, ...samples];
+  const gate = m.phases.find((p) => p.name === gs.phase)?.gate;
+  const perCheck = new Map<string, GateSample[]>();
+  for (const s of all) perCheck.set(s.check, [...(perCheck.get(s.check) ?? []), s]);
+  const older = [...perCheck.values()].flatMap((list) => list.sort(byTime).slice(0, -GATE_SAMPLES_KEPT));
+  if (!gate || older.length === 0) {
+    gs.samples = all;
+    return;
+  }
+  const dropped = new Set(older);
+  gs.tally = foldSamples(gate, m.checks, gs.startedAt, older, gs.tally);
+  gs.samples = all.filter((s) => !dropped.has(s));
+}
 
 /** What sampling a gate did; `reason` says why it failed or paused. */
 export interface GateResult {
@@ -97,6 +121,7 @@ export async function sampleGate(pass: PassScope): Promise<GateResult> {
     gate,
     checks: m.checks,
     samples: pass.state.gate?.samples ?? [],
+    tally: pass.state.gate?.tally,
     startedAt: new Date(gateState.startedAt),
     now: pass.now(),
     sampledThisPass: [...sampled],
@@ -112,7 +137,7 @@ export async function sampleGate(pass: PassScope): Promise<GateResult> {
     for (const name of due) sampled.add(name);
     await pass.commit(
       (s) => {
-        if (s.gate) s.gate.samples = [...s.gate.samples, ...samples];
+        if (s.gate) appendSamples(m, s.gate, samples);
       },
       samples.map((sample) => pass.entry({ kind: 'sample', phase: p.name, result: sample })),
       `${p.name}: ${samples.length} gate sample${samples.length === 1 ? '' : 's'}`,

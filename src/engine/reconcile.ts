@@ -30,7 +30,8 @@ const CAN_ADVANCE = new Set(['none', 'healthy', 'complete', 'rolled-back']);
 function gateIdle(m: Manifest, s: RolloutState, now: Date): boolean {
   const gate = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : undefined;
   if (!gate || !s.gate) return false;
-  const verdict = decideGate({ gate, checks: m.checks, samples: s.gate.samples, startedAt: s.gate.startedAt, now });
+  const { samples, tally, startedAt } = s.gate;
+  const verdict = decideGate({ gate, checks: m.checks, samples, tally, startedAt, now });
   return verdict.state === 'holding' && verdict.due.length === 0;
 }
 

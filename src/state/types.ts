@@ -54,11 +54,28 @@ export const gateSample = z.strictObject({
   detail: z.unknown().optional(),
 });
 
+/** A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate.ts CheckTally). */
+export const checkTally = z.strictObject({
+  samples: count,
+  lastAt: isoTime,
+  counted: count,
+  streakStart: isoTime.nullable(),
+  pending: count,
+  errors: count,
+  errorRun: count,
+  inconclusive: count,
+  passes: count,
+});
+
 export const gateState = z.strictObject({
   phase: phaseName.describe('The phase whose gate this is: always the applied phase.'),
   startedAt: isoTime,
   passesAt: isoTime.describe('startedAt + hold.'),
-  samples: z.array(gateSample),
+  samples: z.array(gateSample).describe('Per check, its most recent samples (every sample is in the ledger).'),
+  tally: z
+    .record(z.string(), checkTally)
+    .optional()
+    .describe('Per check: the tally of its older samples, folded in when they left `samples`.'),
   baseline: z.record(z.string(), z.number()).optional().describe('Per check: its value when the gate opened.'),
   resolvedAlerts: z
     .record(z.string(), isoTime)
