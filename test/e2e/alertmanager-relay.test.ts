@@ -13,9 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { sampleCheck } from '../../src/checks/sample.js';
 import { alertTime } from '../../src/engine/alerts.js';
 import type { RolloutStatusView } from '../../src/engine/index.js';
 import { GitStateStore, type LedgerEntry } from '../../src/state/index.js';
+import { parseCheck, testEnv } from '../checks/env.js';
 import type { RepositoryDispatchRecord } from '../github-emulator/state.js';
 import { ActionHarness, describeRun, ensureActionBuilt, ROOT, type JobRun } from '../helpers/action.js';
 import { findAlertmanager, startAlertmanager, type RunningAlertmanager } from '../helpers/alertmanager.js';
@@ -218,7 +220,7 @@ describe.skipIf(MISSING.length > 0)('Prometheus -> Alertmanager -> rollouts aler
     await dirs.cleanup();
   });
 
-  it('relays the firing alert with the external labels that Prometheus itself does not report', async () => {
+  it('relays the firing alert with the external labels that Prometheus itself, and so the alerts check, does not see', async () => {
     gauge.set(1);
     const { record, alert } = await nextDispatch('the firing alert relayed', (a) => a.status === 'firing');
     expect(record).toMatchObject({ eventType: 'rollouts-alert', runIds: [expect.any(Number)] });
@@ -230,6 +232,11 @@ describe.skipIf(MISSING.length > 0)('Prometheus -> Alertmanager -> rollouts aler
     expect(alerts).toEqual([
       expect.objectContaining({ state: 'firing', labels: { ...ruleLabels, instance: gauge.address } }),
     ]);
+    // So the `alerts` check, which samples Prometheus' API, matches the rule's labels and never the external one.
+    const sample = (labels: Record<string, string>) =>
+      sampleCheck('x', parseCheck({ alerts: { url: prom.url, labels }, severity: 'critical' }), testEnv());
+    expect(await sample({ alertname: ALERT, rollout: NAME })).toMatchObject({ outcome: 'fail', value: 1 });
+    expect(await sample({ alertname: ALERT, cluster: 'e2e' })).toMatchObject({ outcome: 'pass', value: 0 });
     // Alertmanager sends a firing alert's endsAt as Go's zero time (not Prometheus' resend horizon): no end known.
     expect(alert.endsAt).toBe('0001-01-01T00:00:00Z');
     expect(alertTime(alert.endsAt)).toBeNull();
