@@ -26,8 +26,10 @@ function localEvents(io: CliIO): RolloutEvents {
     },
     rollbackRequested({ manifest, phase, state, reason }) {
       const commit = typeof state.enteredBy === 'string' ? state.enteredBy : undefined;
+      const undo = commit ? `git revert ${commit.slice(0, 12)}` : `set \`phase:\` below ${phase}`;
       io.err(
-        `${manifest.name}: rollback requested for ${phase} (${reason}): ${commit ? `git revert ${commit.slice(0, 12)}` : `set \`phase:\` below ${phase}`}, then run \`rollouts apply\` (or \`rollouts rollback ${manifest.name}\` now)`,
+        `${manifest.name}: rollback requested for ${phase} (${reason}): ${undo}, ` +
+          `then run \`rollouts apply\` (or \`rollouts rollback ${manifest.name}\` now)`,
       );
     },
   };

@@ -178,10 +178,11 @@ export async function watchRollouts(d: WatchDeps): Promise<number> {
       // Each new sample once, oldest first.
       const samples = (s?.gate?.samples ?? []) as SamplePoint[];
       const seen = seenSamples.get(`${m.name}/${s?.gate?.startedAt}`) ?? 0;
-      for (const x of samples.slice(seen))
-        d.io.out(
-          `${x.at} ${m.name}: ${s!.gate!.phase} ${x.check} ${outcomeOf(x)}${x.value !== null ? ` ${x.value}` : ''}${x.reason || x.error ? ` (${x.reason ?? x.error})` : ''}`,
-        );
+      for (const x of samples.slice(seen)) {
+        const value = x.value !== null ? ` ${x.value}` : '';
+        const why = x.reason || x.error ? ` (${x.reason ?? x.error})` : '';
+        d.io.out(`${x.at} ${m.name}: ${s!.gate!.phase} ${x.check} ${outcomeOf(x)}${value}${why}`);
+      }
       seenSamples.set(`${m.name}/${s?.gate?.startedAt}`, samples.length);
     }
   };

@@ -15,10 +15,13 @@ export const drillCommand = defineCommand<EngineOptions>({
       const result = await drill(deps, findRollout(manifests, name!));
       if (!result) throw new CliFailure('another reconciler holds the lease; retry', EXIT.lostRace);
       if (opts.json) io.out(JSON.stringify(result, null, 2));
-      else
-        io.out(
-          `${name}: drill ${result.ok ? 'ok' : 'failed'}, RTO ${(result.rtoMs / 1000).toFixed(1)}s over ${result.phases.join(', ') || 'no applied phase'}${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}${result.error ? `; ${result.error}` : ''}`,
-        );
+      else {
+        const over = result.phases.join(', ') || 'no applied phase';
+        const skipped = result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : '';
+        const error = result.error ? `; ${result.error}` : '';
+        const rto = `RTO ${(result.rtoMs / 1000).toFixed(1)}s`;
+        io.out(`${name}: drill ${result.ok ? 'ok' : 'failed'}, ${rto} over ${over}${skipped}${error}`);
+      }
       return result.ok ? EXIT.ok : EXIT.failure;
     }),
 });
