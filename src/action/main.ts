@@ -86,7 +86,7 @@ async function run(): Promise<void> {
       const result = await drill(deps, target!);
       if (!result) throw new Error('another reconciler holds the lease');
       core.info(
-        `drill of ${r.rollout}: RTO ${result.rtoMs} ms${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`,
+        `drill of ${r.rollout}: RTO ${result.rtoMs} ms, ${result.drillable}/${result.total} rollback steps drilled${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`,
       );
       outcomes = [];
       if (!result.ok) core.setFailed(result.error ?? 'drill failed');

@@ -1,5 +1,6 @@
 // `drill`: the most recent rollback drill in the ledger within `maxAge` must have succeeded within `maxRto`.
-// value = that drill's RTO in seconds; no drill in the window fails, saying how to record one.
+// value = that drill's RTO in seconds; no drill in the window fails, saying how to record one. Only drills that ran
+// rollback steps count (`drillable` > 0): a drill whose steps were all skipped proved nothing.
 import { durationMs } from '../manifest/index.js';
 import type { CheckKindImpl, DrillRecord } from './types.js';
 
@@ -17,7 +18,7 @@ export const drillKind: CheckKindImpl<'drill'> = {
     let latest: DrillRecord | null = null;
     for (const d of await env.drills()) {
       const t = Date.parse(d.time);
-      if (Number.isNaN(t) || t < oldest || t > now) continue;
+      if (Number.isNaN(t) || t < oldest || t > now || d.drillable <= 0) continue;
       if (!latest || t > Date.parse(latest.time)) latest = d;
     }
     const result: DrillResult = { drill: latest, maxRtoSeconds: durationMs(spec.maxRto) / 1000, maxAge: spec.maxAge };
@@ -25,7 +26,7 @@ export const drillKind: CheckKindImpl<'drill'> = {
       return {
         value: null,
         result,
-        note: `no rollback drill recorded in the last ${spec.maxAge}; run \`rollouts drill\``,
+        note: `no rollback drill that ran steps recorded in the last ${spec.maxAge}; run \`rollouts drill\``,
       };
     return { value: latest.rtoMs / 1000, result };
   },

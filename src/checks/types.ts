@@ -15,6 +15,8 @@ export interface DrillRecord {
   time: string;
   rtoMs: number;
   ok: boolean;
+  /** How many rollback steps the drill ran; a drill that ran none is no evidence and is not counted. */
+  drillable: number;
 }
 
 /** What a measurement may use; handed in by the engine. */

@@ -40,8 +40,12 @@ async function drillRecords(deps: EngineDeps, name: string): Promise<DrillRecord
   const out: DrillRecord[] = [];
   for await (const e of deps.store.readLedger(name, { fetch: false })) {
     if (e.kind !== 'drill') continue;
-    const r = e.result as { rtoMs?: number; ok?: boolean } | undefined;
-    if (typeof r?.rtoMs === 'number') out.push({ time: e.time, rtoMs: r.rtoMs, ok: r.ok !== false });
+    const r = e.result as { rtoMs?: number; ok?: boolean; drillable?: number; skipped?: unknown[] } | undefined;
+    if (typeof r?.rtoMs !== 'number') continue;
+    // A drill recorded before drills counted their steps ran steps when it skipped none.
+    const legacy = Array.isArray(r.skipped) && r.skipped.length === 0 ? 1 : 0;
+    const drillable = typeof r.drillable === 'number' ? r.drillable : legacy;
+    out.push({ time: e.time, rtoMs: r.rtoMs, ok: r.ok !== false, drillable });
   }
   return out;
 }

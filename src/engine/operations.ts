@@ -50,10 +50,25 @@ export interface DrillResult {
   ok: boolean;
   skipped: string[];
   phases: string[];
+  /** Rollback steps the drill ran (readOnly, or passing `{{ run.dryRun }}`), of `total`. */
+  drillable: number;
+  total: number;
   error?: string;
 }
 
-/** `rollouts drill NAME`: the rollback steps of the applied phases with run.dryRun = true; the time is the RTO. */
+/** Why a drill that would run no step fails, and how to fix it. */
+function nothingToDrill(phases: string[], skipped: string[]): string {
+  if (!phases.length) return 'nothing to drill: no phase is applied';
+  if (!skipped.length)
+    return `nothing to drill: ${phases.join(', ')} ${phases.length === 1 ? 'has' : 'have'} no rollback steps`;
+  return `nothing to drill: no rollback step of ${phases.join(', ')} is drillable (${skipped.join(', ')}); give each one that writes nothing \`readOnly: true\`, and pass \`{{ run.dryRun }}\` to the others so they can skip their writes`;
+}
+
+/**
+ * `rollouts drill NAME`: the rollback steps of the applied phases with run.dryRun = true; the time is the RTO. A drill
+ * must exercise something: when no rollback step is drillable it runs nothing and fails, naming the steps to fix.
+ * The ledger's `drill` entry records `drillable` of `total` steps; a `drill` check counts only drills that ran steps.
+ */
 export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult | null> {
   try {
     return await withPass(
@@ -62,32 +77,64 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
       async (pass) => {
         const applied = phaseIndex(m, pass.state.applied);
         const phases = m.phases.slice(0, applied + 1).reverse();
+        const names = phases.map((p) => p.name);
+        const plan = phases.map((p) => ({ phase: p, steps: p.rollback ?? m.rollback }));
+        const skipped = plan.flatMap(({ phase, steps }) =>
+          steps.filter((s) => !isDrillable(s)).map((s) => `${phase.name}/${s.name}`),
+        );
+        const total = plan.reduce((n, { steps }) => n + steps.length, 0);
+        const drillable = total - skipped.length;
+        if (drillable === 0) {
+          const error = nothingToDrill(names, skipped);
+          await pass.commit(
+            null,
+            [
+              pass.entry({
+                kind: 'drill',
+                result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
+                error,
+              }),
+            ],
+            'drill: nothing to drill',
+          );
+          return { name: m.name, rtoMs: 0, ok: false, skipped, phases: names, drillable, total, error };
+        }
         await pass.commit(
           (s) => {
             for (const key of Object.keys(s.progress ?? {})) if (key.includes('/drill/')) delete s.progress![key];
           },
-          [pass.entry({ kind: 'drill-start', result: { phases: phases.map((p) => p.name) } })],
+          [pass.entry({ kind: 'drill-start', result: { phases: names, drillable, total } })],
           'drill start',
         );
-        const skipped: string[] = [];
         const t0 = performance.now();
         let error: string | undefined;
         try {
-          for (const p of phases) {
-            const steps = p.rollback ?? m.rollback;
-            for (const s of steps) if (!isDrillable(s)) skipped.push(`${p.name}/${s.name}`);
-            await pass.runSteps(p.name, 'drill', pass.state.cohorts?.[p.name] ?? null, steps);
-          }
+          for (const { phase, steps } of plan)
+            await pass.runSteps(phase.name, 'drill', pass.state.cohorts?.[phase.name] ?? null, steps);
         } catch (err) {
           if (!(err instanceof StepFailure)) throw err;
           error = err.message;
         }
         const rtoMs = Math.round(performance.now() - t0);
-        const names = phases.map((p) => p.name);
-        const result: DrillResult = { name: m.name, rtoMs, ok: !error, skipped, phases: names, error };
+        const result: DrillResult = {
+          name: m.name,
+          rtoMs,
+          ok: !error,
+          skipped,
+          phases: names,
+          drillable,
+          total,
+          error,
+        };
         await pass.commit(
           null,
-          [pass.entry({ kind: 'drill', result: { rtoMs, ok: result.ok, skipped, phases: names }, error })],
+          [
+            pass.entry({
+              kind: 'drill',
+              result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
+              error,
+            }),
+          ],
           `drill: RTO ${rtoMs} ms`,
         );
         return result;
@@ -96,7 +143,7 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
     );
   } catch (err) {
     if (err instanceof StateFileError)
-      return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], error: err.message };
+      return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], drillable: 0, total: 0, error: err.message };
     throw err;
   }
 }

@@ -38,7 +38,9 @@ describe('measureBaseline', () => {
   });
 
   it('is the measured value', async () => {
-    const env = testEnv({ drillRecords: [{ time: '2025-06-01T11:00:00.000Z', rtoMs: 42_000, ok: true }] });
+    const env = testEnv({
+      drillRecords: [{ time: '2025-06-01T11:00:00.000Z', rtoMs: 42_000, ok: true, drillable: 1 }],
+    });
     expect(await measureBaseline(parseCheck({ drill: { maxRto: '5m' } }), env)).toBe(42);
   });
 });

@@ -83,7 +83,7 @@ describe('rollouts CLI lifecycle', () => {
     const snapshot = target.snapshot();
     const drill = await runCli(repo.dir, ['drill', 'byok'], env);
     expect(drill.code, output(drill)).toBe(0);
-    expect(drill.stdout).toMatch(/^byok: drill ok, RTO \d+\.\ds over full, canary$/m);
+    expect(drill.stdout).toMatch(/^byok: drill ok, RTO \d+\.\ds over full, canary, 2\/2 rollback steps drilled$/m);
     expect(target.snapshot()).toBe(snapshot);
 
     const rollback = await runCli(repo.dir, ['rollback', 'byok', '--to', 'canary'], env);

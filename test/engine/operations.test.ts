@@ -77,7 +77,14 @@ describe('drill', () => {
     const rollbacksBefore = await target.metric('target_batches_total', { action: 'rollback' });
 
     const r = await engine.drill('byok');
-    expect(r.result).toMatchObject({ name: 'byok', ok: true, skipped: [], phases: ['full', 'canary'] });
+    expect(r.result).toMatchObject({
+      name: 'byok',
+      ok: true,
+      skipped: [],
+      phases: ['full', 'canary'],
+      drillable: 2,
+      total: 2,
+    });
     expect(r.result!.rtoMs).toBeGreaterThanOrEqual(0);
     // The rollback endpoints were called (as dry runs: every page, and the canary's cohort), and nothing changed.
     expect(await target.metric('target_batches_total', { action: 'rollback' })).toBe(
@@ -93,6 +100,8 @@ describe('drill', () => {
       ok: true,
       phases: ['full', 'canary'],
       skipped: [],
+      drillable: 2,
+      total: 2,
     });
     expect(await repo.state('byok')).toMatchObject({ applied: 'full', status: 'complete', lease: null });
   });
@@ -107,7 +116,13 @@ describe('drill', () => {
     const snapshot = target.snapshot();
 
     const r = await engine.drill('byok');
-    expect(r.result).toMatchObject({ ok: true, skipped: ['canary/rollback-cohort'], phases: ['full', 'canary'] });
+    expect(r.result).toMatchObject({
+      ok: true,
+      skipped: ['canary/rollback-cohort'],
+      phases: ['full', 'canary'],
+      drillable: 1,
+      total: 2,
+    });
     expect(r.lines.join('\n')).toMatch(/canary\/rollback-cohort: skipped, not drillable/);
     expect(target.snapshot()).toBe(snapshot);
     const ledger = await repo.ledger('byok');
@@ -117,5 +132,32 @@ describe('drill', () => {
       result: { reason: 'not drillable' },
     });
     expect(ledger.find((e) => e.kind === 'drill')!.result).toMatchObject({ skipped: ['canary/rollback-cohort'] });
+  });
+
+  it('fails, running nothing, when no rollback step is drillable, and names the steps to fix', async () => {
+    const manifest = byokManifest({ batchSize: 9, canaryGate: null, fullGate: null }).replaceAll(
+      'dryRun: "{{ run.dryRun }}"',
+      'dryRun: false',
+    );
+    const { target, repo, engine } = await appliedThroughFull(manifest);
+    const snapshot = target.snapshot();
+    const rollbacksBefore = await target.metric('target_batches_total', { action: 'rollback' });
+
+    const r = await engine.drill('byok');
+    expect(r.result).toMatchObject({
+      ok: false,
+      drillable: 0,
+      total: 2,
+      skipped: ['full/rollback-paged', 'canary/rollback-cohort'],
+    });
+    expect(r.result!.error).toBe(
+      'nothing to drill: no rollback step of full, canary is drillable (full/rollback-paged, canary/rollback-cohort); ' +
+        'give each one that writes nothing `readOnly: true`, and pass `{{ run.dryRun }}` to the others so they can skip their writes',
+    );
+    expect(await target.metric('target_batches_total', { action: 'rollback' })).toBe(rollbacksBefore);
+    expect(target.snapshot()).toBe(snapshot);
+    const ledger = await repo.ledger('byok');
+    expect(ledger.filter((e) => e.kind === 'drill-start' || e.kind === 'step-skipped')).toEqual([]);
+    expect(ledger.find((e) => e.kind === 'drill')).toMatchObject({ result: { ok: false, drillable: 0, total: 2 } });
   });
 });

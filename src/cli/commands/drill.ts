@@ -17,10 +17,12 @@ export const drillCommand = defineCommand<EngineOptions>({
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else {
         const over = result.phases.join(', ') || 'no applied phase';
-        const skipped = result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : '';
+        const drilled = `${result.drillable}/${result.total} rollback steps drilled`;
+        const skipped =
+          result.skipped.length && result.drillable ? `; not drillable: ${result.skipped.join(', ')}` : '';
         const error = result.error ? `; ${result.error}` : '';
         const rto = `RTO ${(result.rtoMs / 1000).toFixed(1)}s`;
-        io.out(`${name}: drill ${result.ok ? 'ok' : 'failed'}, ${rto} over ${over}${skipped}${error}`);
+        io.out(`${name}: drill ${result.ok ? 'ok' : 'failed'}, ${rto} over ${over}, ${drilled}${skipped}${error}`);
       }
       return result.ok ? EXIT.ok : EXIT.failure;
     }),
