@@ -60,8 +60,13 @@ async function measureWithin(check: Check, env: CheckEnv): Promise<{ m: Measurem
   }
 }
 
-/** The conditions when given, else the kind's own verdict, else inconclusive (a kind with no default needs a condition). */
+/**
+ * No data decided by `noData:` when it says pass or fail; else the conditions when given, else the kind's own verdict,
+ * else inconclusive (a kind with no default needs a condition).
+ */
 export function decideMeasurement(check: Check, m: Measurement, baseline: number | null): KindDecision {
+  if (m.noData && check.noData !== 'inconclusive')
+    return { outcome: check.noData, reason: `${m.note ?? 'no data'} (noData: ${check.noData})` };
   const byConditions = evaluateConditions(check, { value: m.value, result: m.result, baseline }, m.note);
   if (byConditions) return byConditions;
   const impl = kindOf(check);

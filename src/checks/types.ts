@@ -7,6 +7,8 @@ export interface Measurement {
   result: unknown;
   /** Why `value` is null, for the sample's reason (e.g. "the query returned 3 samples; expected one"). */
   note?: string;
+  /** The query returned no data (an empty vector): the check's `noData:` decides the sample. */
+  noData?: boolean;
 }
 
 /** A rollback drill as the ledger records it (entry kind 'drill'). */

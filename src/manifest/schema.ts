@@ -67,6 +67,14 @@ const checkCommon = {
   timeout: duration
     .default('30s')
     .describe('Time allowed for one sample; past it the sample is an error (default: 30s).'),
+  noData: z
+    .enum(['pass', 'inconclusive', 'fail'])
+    .default('inconclusive')
+    .describe(
+      'The sample when a Prometheus query returns no data (an empty vector): pass, inconclusive or fail ' +
+        '(default: inconclusive). An error counter has no series before its first error: ' +
+        '`sum(rate(errors_total[5m])) or vector(0)` gives 0 instead.',
+    ),
 };
 export const CHECK_KINDS = kindsOf(CHECK_KIND_TABLE);
 

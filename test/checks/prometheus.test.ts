@@ -60,6 +60,27 @@ describe('prometheus check kind against a Prometheus API', () => {
     expect(s.reason).toContain('no samples');
   });
 
+  it('lets the check say what an empty vector is: noData pass or fail decides it, inconclusive is the default', async () => {
+    const pass = await sampleCheck('x', promCheck('absent_series', { fail: 'value > 0.0', noData: 'pass' }), testEnv());
+    expect(pass).toMatchObject({
+      outcome: 'pass',
+      value: null,
+      reason: 'the query returned no samples (noData: pass)',
+    });
+    const fail = await sampleCheck('x', promCheck('absent_series', { fail: 'value > 0.0', noData: 'fail' }), testEnv());
+    expect(fail).toMatchObject({
+      outcome: 'fail',
+      value: null,
+      reason: 'the query returned no samples (noData: fail)',
+    });
+    expect(promCheck('absent_series').noData).toBe('inconclusive');
+  });
+
+  it('applies noData only to an empty vector, not to several samples', async () => {
+    const s = await sampleCheck('x', promCheck('up', { pass: 'value == 1.0', noData: 'pass' }), testEnv());
+    expect(s).toMatchObject({ outcome: 'inconclusive', value: null });
+  });
+
   it('treats NaN as no data', async () => {
     const s = await sampleCheck('x', promCheck('0/0', { fail: 'value > 0.05' }), testEnv());
     expect(s).toMatchObject({ outcome: 'inconclusive', value: null });
