@@ -198,12 +198,45 @@ function envIssues(m: Manifest): RuleIssue[] {
   return out;
 }
 
+/** The `cohort.*` paths a step's templates use that a phase with no cohort has as null. */
+function cohortPathsIn(s: Step): string[] {
+  const used = new Set<string>();
+  for (const [text] of templatedStrings(s[stepDriver(s)]))
+    for (const ref of templatesIn(text)) if (/^cohort\.(added|ids)$/.test(ref.path)) used.add(ref.path);
+  return [...used];
+}
+
+/**
+ * A rollback that sends `cohort.added` / `cohort.ids` undoes nothing for a phase with no cohort (both are null
+ * there), while `verify` may still pass: such a phase needs its own `rollback:` over everything.
+ */
+function cohortlessRollbackIssues(m: Manifest): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  m.phases.forEach((p, i) => {
+    // A phase whose steps are all read-only changed nothing: a rollback that undoes nothing is right for it.
+    if (p.cohort || p.steps.every((s) => s.readOnly)) return;
+    const own = p.rollback !== undefined;
+    (p.rollback ?? m.rollback).forEach((s, j) => {
+      const paths = cohortPathsIn(s);
+      if (!paths.length) return;
+      const path: FieldPath = own ? ['phases', i, 'rollback', j] : ['rollback', j];
+      const names = paths.map((x) => `{{ ${x} }}`).join(' and ');
+      const fix = own
+        ? `make it undo everything the phase changed (e.g. a paged step over all records)`
+        : `give \`${p.name}\` its own \`rollback:\` that undoes everything (e.g. a paged step over all records)`;
+      const message = `rollback step \`${s.name}\` sends ${names}, which ${paths.length > 1 ? 'are' : 'is'} null for phase \`${p.name}\` (it has no cohort), so rolling it back would undo nothing; ${fix}`;
+      out.push({ path: [...path, 'name'], message });
+    });
+  });
+  return out;
+}
+
 /** Rules over a manifest that passed the schema. */
 export function checkRules(m: Manifest, fileStem: string | null): RuleIssue[] {
   const out: RuleIssue[] = [];
   if (fileStem !== null && m.name !== fileStem)
     out.push({ path: ['name'], message: `name \`${m.name}\` must equal the file's name \`${fileStem}\`` });
-  out.push(...phaseIssues(m), ...envIssues(m));
+  out.push(...phaseIssues(m), ...envIssues(m), ...cohortlessRollbackIssues(m));
   for (const s of stepsOf(m)) out.push(...stepIssues(m, s));
   for (const c of checksOf(m)) out.push(...checkIssues(m, c));
   return out;

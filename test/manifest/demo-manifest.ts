@@ -34,7 +34,7 @@ export const DEMO_LINES: readonly string[] = [
   '        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }', // 30
   'rollback:', // 31
   '  - name: undo', // 32
-  '    run: [./undo, "{{ cohort.added }}"]', // 33
+  '    run: [./undo, "{{ phase.name }}"]', // 33
   'verify:', // 34
   '  - name: clean', // 35
   '    exec: { run: [./count-mixed] }', // 36

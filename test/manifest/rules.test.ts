@@ -17,7 +17,7 @@ describe('names', () => {
 
   it('rejects a step name used twice in the rollback', () => {
     expect(
-      issuesOf(demo({ 33: '    run: [./undo, "{{ cohort.added }}"]\n  - name: undo\n    run: [./undo-more]' })),
+      issuesOf(demo({ 33: '    run: [./undo, "{{ phase.name }}"]\n  - name: undo\n    run: [./undo-more]' })),
     ).toEqual([{ line: 34, col: 11, path: 'rollback[1].name', message: 'duplicate step name `undo`' }]);
   });
 
@@ -188,5 +188,40 @@ describe('cohorts', () => {
         message: 'a `percent:` cohort needs `from:`, a step that lists the ids',
       },
     ]);
+  });
+});
+
+describe('a rollback that sends the cohort of a phase that has none', () => {
+  const MESSAGE =
+    'rollback step `undo` sends {{ cohort.added }}, which is null for phase `full` (it has no cohort), so rolling it ' +
+    'back would undo nothing; give `full` its own `rollback:` that undoes everything (e.g. a paged step over all records)';
+
+  it('rejects a top-level rollback using cohort.added when a phase without a cohort falls back to it, with the fix', () => {
+    expect(issuesOf(demo({ 33: '    run: [./undo, "{{ cohort.added }}"]' }))).toEqual([
+      { line: 32, col: 11, path: 'rollback[0].name', message: MESSAGE },
+    ]);
+  });
+
+  it('accepts it once that phase has its own rollback, as seed 000 pages over everything', () => {
+    const own =
+      '        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }\n    rollback: [{ name: undo-all, run: [./undo-all] }]';
+    expect(issuesOf(demo({ 30: own, 33: '    run: [./undo, "{{ cohort.added }}"]' }))).toEqual([]);
+  });
+
+  it('rejects a phase-level rollback using cohort.ids in a phase without a cohort', () => {
+    const own =
+      '        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage" }\n    rollback: [{ name: undo-some, run: [./undo, "{{ cohort.ids }}"] }]';
+    expect(issuesOf(demo({ 30: own })).map((i) => i.message)).toEqual([
+      'rollback step `undo-some` sends {{ cohort.ids }}, which is null for phase `full` (it has no cohort), so rolling ' +
+        'it back would undo nothing; make it undo everything the phase changed (e.g. a paged step over all records)',
+    ]);
+  });
+
+  it('accepts it for a phase without a cohort whose steps are all read-only: it changed nothing', () => {
+    expect(
+      issuesOf(
+        demo({ 25: '      - name: backfill\n        readOnly: true', 33: '    run: [./undo, "{{ cohort.added }}"]' }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -55,7 +55,7 @@ describe('literal secrets', () => {
   });
 
   it('flags a secret embedded in longer text, e.g. a token in an argv item', () => {
-    expect(issuesOf(demo({ 33: `    run: [./undo, "--token=${FAKE.github}", "{{ cohort.added }}"]` }))).toEqual([
+    expect(issuesOf(demo({ 33: `    run: [./undo, "--token=${FAKE.github}", "{{ phase.name }}"]` }))).toEqual([
       {
         line: 33,
         col: 19,
