@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { fieldAt, renderFields, type FieldPattern, type KindSpec, type TemplateMode } from './kinds.js';
 import { judge } from './judge-schema.js';
-import { argv, duration, httpRequest } from './primitives.js';
+import { age, argv, duration, httpRequest } from './primitives.js';
 import type { TemplateContext } from './templates.js';
 
 export interface CheckKindSpec extends KindSpec {
@@ -71,7 +71,7 @@ export const CHECK_KIND_TABLE = {
     schema: z
       .strictObject({
         maxRto: duration.describe('The longest recovery time (rollback drill duration) that passes.'),
-        maxAge: duration.default('30d').describe('How recent the drill must be (default: 30d).'),
+        maxAge: age.default('30d').describe('How recent the drill must be (default: 30d).'),
       })
       .describe('A rollback drill recorded in the ledger within maxAge met maxRto.'),
     templates: {},

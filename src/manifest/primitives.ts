@@ -16,6 +16,12 @@ export const duration = z
   })
   .describe('A duration: a whole number followed by ms, s, m, h or d; at most 24d.');
 
+/** A look-back age (e.g. a drill's maxAge): a duration no timer waits for, so not capped at 24d. */
+export const age = z
+  .string()
+  .regex(DURATION_PATTERN, { error: 'expected a duration like 30s, 5m, 1h or 30d' })
+  .describe('A duration: a whole number followed by ms, s, m, h or d.');
+
 /** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
 export const cel = z.string().min(1).describe('A CEL expression.');
 export const name = z
