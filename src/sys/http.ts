@@ -1,8 +1,9 @@
-// The one HTTP client: one request, the body read whole (up to a cap) inside the same deadline, and failures worded so
+// The one HTTP client (node:http(s) on keep-alive agents): one request, the body read whole (up to a cap) inside the same deadline, and failures worded so
 // a person can act on them ("connection refused", "timed out after 5s", not "fetch failed"). URLs in messages keep
 // only scheme, host and path: messages end up in the ledger and in pull requests, and queries carry secrets.
 // And the one HTTP server (serveHttp): a request read whole (up to a cap) handed to a function that returns the reply.
-import { createServer, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { formatMs } from './duration.js';
 
@@ -57,7 +58,7 @@ export function safeUrl(url: string): string {
 interface Sent {
   status: number;
   headers: Record<string, string>;
-  body: AsyncIterable<Uint8Array> | null;
+  body: IncomingMessage;
 }
 
 /** Headers that say nothing secret: a redirect to another origin may carry these, and only these. */
@@ -67,22 +68,57 @@ const MAX_REDIRECTS = 5;
 /** Thrown inside send: a redirect this client does not follow. */
 class RedirectRefused extends Error {}
 
+/** Kept-alive connections, one pool per scheme: a batch loop reuses one socket (idle sockets do not hold the process). */
+const AGENTS = {
+  'http:': new HttpAgent({ keepAlive: true }),
+  'https:': new HttpsAgent({ keepAlive: true }),
+};
+
+interface SendInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** One exchange on a pooled connection; a reused socket the server had already closed is retried once, fresh. */
+function exchange(url: URL, init: SendInit, retried = false): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const agent = url.protocol === 'https:' ? AGENTS['https:'] : url.protocol === 'http:' ? AGENTS['http:'] : null;
+    if (!agent) return reject(Object.assign(new Error(`unsupported scheme ${url.protocol}`), { code: 'ESCHEME' }));
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+    else if (!/^(GET|HEAD|OPTIONS|DELETE)$/i.test(init.method)) headers['content-length'] = '0';
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: init.method,
+      headers,
+      agent,
+      signal: init.signal,
+    });
+    req.on('response', resolve);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !init.signal.aborted)
+        exchange(url, init, true).then(resolve, reject);
+      else reject(err);
+    });
+    req.end(init.body);
+  });
+}
+
 /**
- * The one place a request leaves the process: Node's fetch (keep-alive by default). Redirects are followed here, at
+ * The one place a request leaves the process: node:http(s) on keep-alive agents. Redirects are followed here, at
  * most 5: within the origin as fetch would; to another origin only when the request carries no header but the plain
  * ones above (an `x-api-key` or an `authorization` never goes to a host the manifest did not name).
  */
-async function send(
-  url: URL,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
-): Promise<Sent> {
+async function send(url: URL, init: SendInit): Promise<Sent> {
   let at = url;
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
-    const res = await fetch(at, { ...init, method, body, redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
-      await res.body?.cancel().catch(() => undefined);
+    const res = await exchange(at, { ...init, method, body });
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (status >= 300 && status < 400 && status !== 304 && location) {
+      res.resume();
       if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
       const next = new URL(location, at);
       if (next.origin !== url.origin) {
@@ -92,7 +128,7 @@ async function send(
             `redirected to another origin (${next.protocol}//${next.host}): not followed with the request's headers (${custom.join(', ')})`,
           );
       }
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
       }
@@ -100,10 +136,9 @@ async function send(
       continue;
     }
     const headers: Record<string, string> = {};
-    res.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    return { status: res.status, headers, body: res.body as AsyncIterable<Uint8Array> | null };
+    for (const [key, value] of Object.entries(res.headers))
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    return { status, headers, body: res };
   }
 }
 
@@ -115,10 +150,18 @@ const CAUSES: Record<string, [HttpFailure, string]> = {
   EPIPE: ['network', 'connection closed'],
   UND_ERR_SOCKET: ['network', 'connection closed'],
   UND_ERR_CONNECT_TIMEOUT: ['timeout', 'timed out connecting'],
+  ETIMEDOUT: ['timeout', 'timed out connecting'],
+  ESCHEME: ['bad-url', 'not an http or https URL'],
 };
 
 function failureOf(err: unknown): [HttpFailure, string] {
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  const own = err as { code?: string; message?: string } | undefined;
+  const cause =
+    own && typeof own.code === 'string'
+      ? own
+      : err instanceof Error
+        ? (err.cause as { code?: string; message?: string } | undefined)
+        : undefined;
   const known = cause?.code ? CAUSES[cause.code] : undefined;
   if (known) return known;
   if (cause?.code) return ['network', `${cause.code}${cause.message ? `: ${cause.message}` : ''}`];
@@ -138,16 +181,26 @@ function withoutCredentials(url: URL, given: Record<string, string> = {}): [URL,
   return [bare, headers];
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array> | null, maxBytes: number): Promise<string | null> {
-  if (!body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The body, whole, or null past `maxBytes` (the response is then dropped); events rather than an async iterator. */
+function readCapped(body: IncomingMessage, maxBytes: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        body.destroy();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    body.once('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!body.complete) reject(body.errored ?? new Error('connection closed before the response ended'));
+    });
+  });
 }
 
 /** One request; resolves with any HTTP status (the caller judges it), rejects only with an HttpError. */
@@ -159,10 +212,11 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
   } catch {
     throw new HttpError(method, url, 'bad-url', `not a URL: ${JSON.stringify(url.slice(0, 200))}`);
   }
-  const timeout = new AbortController();
+  // Only a request with a deadline of its own gets a second signal: a batch loop's calls come with their step's.
+  const timeout = req.timeoutMs === undefined && req.signal ? null : new AbortController();
   const timer =
-    req.timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(new Error('timeout')), req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    req.timeoutMs === undefined ? undefined : setTimeout(() => timeout!.abort(new Error('timeout')), req.timeoutMs);
+  const signal = !timeout ? req.signal! : req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   try {
     const [target, headers] = withoutCredentials(parsed, req.headers);
@@ -173,7 +227,7 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
-    if (timeout.signal.aborted)
+    if (timeout?.signal.aborted)
       throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
     if (req.signal?.aborted) {
       const reason: unknown = req.signal.reason;

@@ -6,6 +6,7 @@ import { HttpError, request, safeUrl } from '../../src/sys/http.js';
 
 let server: Server;
 let base: string;
+let connections = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -23,10 +24,16 @@ beforeAll(async () => {
       res.write('partial'); // the headers and a first chunk arrive; the rest never does
     } else if (url.pathname === '/auth') {
       res.writeHead(200).end(req.headers.authorization ?? '');
+    } else if (url.pathname === '/redirect') {
+      res.writeHead(303, { location: '/echo' }).end();
+    } else if (url.pathname === '/close-after') {
+      // Answers, then closes the idle connection the way a server's keep-alive timeout does.
+      res.writeHead(200).end('ok', () => setTimeout(() => req.socket.destroy(), 10));
     } else if (url.pathname === '/big') {
       res.writeHead(200).end('x'.repeat(2048));
     } else res.writeHead(404).end('no');
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -44,6 +51,24 @@ async function refusedPort(): Promise<number> {
 }
 
 describe('request', () => {
+  it('keeps one connection alive across requests', async () => {
+    await request(`${base}/echo`, { method: 'POST', body: 'a' });
+    const before = connections;
+    for (let i = 0; i < 20; i++) await request(`${base}/echo`, { method: 'POST', body: String(i) });
+    expect(connections - before).toBe(0);
+  });
+
+  it('follows a redirect as fetch does: a 303 after a POST is a GET without the body', async () => {
+    const res = await request(`${base}/redirect`, { method: 'POST', body: 'dropped' });
+    expect(res).toMatchObject({ status: 201, body: '{"method":"GET","body":""}' });
+  });
+
+  it('sends on a fresh connection after the server closed the kept-alive one', async () => {
+    await request(`${base}/close-after`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await request(`${base}/echo`, { method: 'POST', body: 'again' })).body).toContain('again');
+  });
+
   it('sends method, headers and body, and resolves with any status, the headers and the whole body', async () => {
     const res = await request(`${base}/echo`, { method: 'POST', headers: { 'x-token': 't' }, body: 'hi' });
     expect(res).toMatchObject({ status: 201, body: '{"method":"POST","body":"hi"}' });
