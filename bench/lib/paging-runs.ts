@@ -1,15 +1,16 @@
 // One measured run of the paging bench: a fresh example target (its own process, a fresh database) and one client
-// against it, either the hand-written baseline loop or the engine (`rollouts apply` on a fresh rollouts repository).
+// against it, either the hand-written baseline loop (node:http keep-alive, its cursor saved durably every 2 s like
+// the engine's checkpoints: lib/http-loop.ts) or the engine (`rollouts apply` on a fresh rollouts repository).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnTarget, type SpawnedTarget } from '../../examples/target/spawn.js';
 import { runChild } from './child.js';
 import type { ApplyFigures } from './apply-child.js';
-import type { BaselineFigures } from './baseline-loop.js';
+import type { LoopFigures } from './http-loop.js';
 import { makeRolloutRepo, pagedStepRecord, type PagedStepRecord } from './rollout-repo.js';
 
-const BASELINE = fileURLToPath(new URL('./baseline-loop.ts', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./http-loop.ts', import.meta.url));
 const APPLY = fileURLToPath(new URL('./apply-child.ts', import.meta.url));
 
 /** Checkpoints effectively off: a buffer nothing fills, a time nothing reaches. */
@@ -59,9 +60,11 @@ export async function measureRun(kind: ClientKind, opts: RunOptions): Promise<Ru
   try {
     return await withFreshTarget(dir, opts.orgs, async (target) => {
       if (kind === 'baseline') {
-        const { result, wallMs } = await runChild<BaselineFigures>(BASELINE, [target.url, String(batchSize)], {
-          nodeArgs: opts.nodeArgs,
-        });
+        const { result, wallMs } = await runChild<LoopFigures>(
+          BASELINE,
+          ['--mode', 'target', '--url', target.url, '--num-items', String(batchSize)],
+          { nodeArgs: opts.nodeArgs },
+        );
         return {
           kind,
           orgs: opts.orgs,

@@ -1,0 +1,137 @@
+// The baseline of the paging benches: the loop a person writes by hand, on node:http with a keep-alive agent (the
+// fastest plain client in Node, no fetch), POSTing the cursor until hasNextPage is false. Checkpoints are counted
+// honestly: like the engine (every 2 s by default), it saves its cursor durably (write and fsync a file) every
+// --checkpoint-ms, so a crash loses as little as the engine's, and pays for it inside the timed loop.
+// Run as a child: node --import tsx bench/lib/http-loop.ts --mode target|convex --url URL [--num-items 1]
+//   [--checkpoint-ms 2000] [--admin-key KEY] [--max-batches N]
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { cpuMs, peakRssKb, report } from './child.js';
+
+export interface LoopFigures {
+  loopMs: number;
+  batches: number;
+  items: number;
+  checkpoints: number;
+  maxRssKb: number;
+  cpuMs: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'target' },
+    url: { type: 'string' },
+    'num-items': { type: 'string', default: '1' },
+    'checkpoint-ms': { type: 'string', default: '2000' },
+    'admin-key': { type: 'string', default: '' },
+    'max-batches': { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
+  },
+  strict: true,
+});
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const base = new URL(values.url!);
+const numItems = Number(values['num-items']);
+const checkpointMs = Number(values['checkpoint-ms']);
+const maxBatches = Number(values['max-batches']);
+const cursorFile = join(tmpdir(), `bench-loop-cursor-${process.pid}.json`);
+
+function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Page {
+  processed: number;
+  failed: number;
+  nextCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** One batch: the target's own endpoint, or Convex's /api/function as the native driver sends it. */
+async function batch(cursor: string | null, n: number): Promise<Page> {
+  if (values.mode === 'convex') {
+    const args: Record<string, unknown> = { numItems, dryRun: false };
+    if (cursor !== null) args.cursor = cursor;
+    const body = JSON.stringify({ path: 'migrations/byok:backfillBatch', format: 'convex_encoded_json', args });
+    const res = await post(
+      '/api/function',
+      {
+        'content-type': 'application/json',
+        'convex-client': 'npm-1.48.0',
+        authorization: `Convex ${values['admin-key']}`,
+      },
+      body,
+    );
+    const reply = JSON.parse(res.text) as { status: string; value: Page; errorMessage?: string };
+    if (reply.status !== 'success') throw new Error(`batch ${n}: ${reply.errorMessage}`);
+    return reply.value;
+  }
+  const res = await post(
+    '/migrations/backfill',
+    { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': `baseline-${n}` },
+    JSON.stringify({ numItems, cursor, dryRun: false }),
+  );
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
+  return JSON.parse(res.text) as Page;
+}
+
+function checkpoint(cursor: string | null, batches: number): void {
+  const fd = openSync(cursorFile, 'w');
+  writeSync(fd, JSON.stringify({ cursor, batches }));
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
+const t0 = performance.now();
+let last = t0;
+let cursor: string | null = null;
+let batches = 0;
+let items = 0;
+let checkpoints = 0;
+for (;;) {
+  const page = await batch(cursor, batches);
+  if (page.failed !== 0) throw new Error(`batch ${batches + 1}: ${page.failed} failed`);
+  batches++;
+  items += page.processed;
+  cursor = page.nextCursor;
+  const now = performance.now();
+  if (now - last >= checkpointMs) {
+    checkpoint(cursor, batches);
+    checkpoints++;
+    last = now;
+  }
+  if (!page.hasNextPage || batches >= maxBatches) break;
+}
+checkpoint(cursor, batches);
+checkpoints++;
+report({
+  loopMs: performance.now() - t0,
+  batches,
+  items,
+  checkpoints,
+  maxRssKb: peakRssKb(),
+  cpuMs: cpuMs(),
+} satisfies LoopFigures);
+agent.destroy();
