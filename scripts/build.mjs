@@ -24,13 +24,35 @@ const reportAssets = {
   uplotCss: readFileSync(requireHere.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
   pageJs: readFileSync('src/report/page/report.js', 'utf8'),
 };
-shared.define = { __ROLLOUTS_REPORT_ASSETS__: JSON.stringify(reportAssets) };
+// A string literal (JSON text), which esbuild inlines where it is used: an object it would hoist into every chunk.
+shared.define = { __ROLLOUTS_REPORT_ASSETS__: JSON.stringify(JSON.stringify(reportAssets)) };
 
-await build({ ...shared, entryPoints: ['src/action/main.ts'], outfile: 'dist/index.js' });
+// The action runs on Node 24 (action.yml), whose fetch is built in: `undici` is a small shim, not a second copy.
+const { fileURLToPath } = await import('node:url');
+const undiciShim = {
+  name: 'undici-shim',
+  setup(b) {
+    const path = fileURLToPath(new URL('./shims/undici.mjs', import.meta.url));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path }));
+  },
+};
 await build({
   ...shared,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.js',
+  target: 'node24',
+  entryPoints: ['src/action/main.ts'],
+  outfile: 'dist/index.js',
+  plugins: [undiciShim],
+});
+// The CLI is split: dist/cli.js is the entry (the version, and the program's loader), dist/cli/ its chunks, each
+// command's modules loaded only when it runs (src/cli/commands/index.ts). Old chunks go first: their names are hashes.
+const { rmSync } = await import('node:fs');
+rmSync('dist/cli', { recursive: true, force: true });
+await build({
+  ...shared,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'cli/[name]-[hash]',
   banner: { js: '#!/usr/bin/env node\n' + shared.banner.js },
 });
 

@@ -1,9 +1,11 @@
 // The CLI reference (docs/cli.md), generated from the commander program itself: each command's usage, summary,
 // arguments, options with their defaults, and its examples, as `rollouts help COMMAND` prints them.
 import type { Command } from 'commander';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { loadCommands } from '../../src/cli/commands/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 
+/** Every command, loaded (the CLI loads only the one it runs). */
+const COMMANDS = await loadCommands();
 const quiet = { out: () => {}, err: () => {}, isTTY: false, cwd: process.cwd(), env: {} };
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -28,7 +30,7 @@ function argumentsList(cmd: Command): string[] {
 }
 
 export function cliReference(): string {
-  const program = buildProgram(quiet);
+  const program = buildProgram(quiet, COMMANDS);
   const lines: string[] = [
     '| command | what it does |',
     '| --- | --- |',

@@ -1,7 +1,7 @@
 // The `rollouts` bin (bundled to dist/cli.js). Only an entry point, so that it runs however it is started (a bin
-// symlink, npx, a global install, `node dist/cli.js`) and importing the CLI (program.ts) never runs it.
-import { processIO } from './io.js';
-import { runCli } from './program.js';
+// symlink, npx, a global install, `node dist/cli.js`) and importing the CLI (program.ts) never runs it. The program is
+// imported only when there is more to do than print the version, so a cold `rollouts --version` stays near `node`'s.
+import { VERSION } from './version.js';
 
 // `rollouts schema | head -1`: a closed pipe ends the output, not the process with a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -9,4 +9,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
-process.exitCode = await runCli(process.argv.slice(2), processIO());
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // As commander prints it, without loading commander or any command (the bundle's other chunks).
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const [{ runCli }, { processIO }] = await Promise.all([import('./program.js'), import('./io.js')]);
+  process.exitCode = await runCli(argv, processIO());
+}

@@ -3,14 +3,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ControlRefused, OperationError } from '../engine/index.js';
 import { GitError } from '../sys/git.js';
-import packageJson from '../../package.json' with { type: 'json' };
 import type { CliCommand } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, loadCommands } from './commands/index.js';
 import { CliFailure, EXIT, UsageError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
+import { REPORT_TO, VERSION } from './version.js';
 
-export const VERSION: string = packageJson.version;
-const REPORT_TO: string = packageJson.bugs.url;
+export { VERSION } from './version.js';
 
 const EPILOG = `
 Exit codes: 0 done, 1 a failure (validation, step, gate), 2 usage,
@@ -33,7 +32,21 @@ function addCommand(program: Command, io: CliIO, spec: CliCommand, outcome: Outc
   });
 }
 
-export function buildProgram(io: CliIO, outcome: Outcome = { code: EXIT.ok }): Command {
+/**
+ * The commands a command line needs loaded: the one it runs (or asks help for), none for `--version`, all of them
+ * when the whole program is described (help, completion, a name that is no command, for its did-you-mean).
+ */
+export function commandsFor(argv: readonly string[]): string[] | undefined {
+  const names = new Set(COMMANDS.map((c) => c.name));
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0) return argv.length > 0 && argv.some((a) => a === '-V' || a === '--version') ? [] : undefined;
+  const word = argv[at]!;
+  const target = word === 'help' ? argv[at + 1] : word;
+  if (target === undefined || !names.has(target) || target === 'completion') return undefined;
+  return [target];
+}
+
+export function buildProgram(io: CliIO, specs: readonly CliCommand[], outcome: Outcome = { code: EXIT.ok }): Command {
   const program = new Command('rollouts')
     .description(
       'A git repository as the control plane of risky rollouts: phases, paged batches, health gates, rollback.',
@@ -50,7 +63,7 @@ export function buildProgram(io: CliIO, outcome: Outcome = { code: EXIT.ok }): C
       writeErr: (text) => io.err(text.replace(/\n$/, '')),
       outputError: () => {}, // runCli prints the error, on one line
     });
-  for (const spec of COMMANDS) addCommand(program, io, spec, outcome);
+  for (const spec of specs) addCommand(program, io, spec, outcome);
   for (const cmd of program.commands) cmd.exitOverride().helpOption('-h, --help', 'show help for this command');
   return program;
 }
@@ -83,7 +96,7 @@ function oneLine(message: string): string {
 
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   const outcome: Outcome = { code: EXIT.ok };
-  const program = buildProgram(io, outcome);
+  const program = buildProgram(io, await loadCommands(commandsFor(argv)), outcome);
   const command = () => {
     const name = argv.find((a) => !a.startsWith('-'));
     return program.commands.some((c) => c.name() === name) ? `rollouts ${name}` : 'rollouts';

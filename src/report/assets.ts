@@ -10,13 +10,15 @@ export interface ReportAssets {
   pageJs: string;
 }
 
-declare const __ROLLOUTS_REPORT_ASSETS__: ReportAssets | undefined;
+/** JSON text, not an object: esbuild would hoist an object into a module every chunk of the split CLI imports. */
+declare const __ROLLOUTS_REPORT_ASSETS__: string | undefined;
 
 let cached: ReportAssets | undefined;
 
 export function reportAssets(): ReportAssets {
-  if (typeof __ROLLOUTS_REPORT_ASSETS__ !== 'undefined') return __ROLLOUTS_REPORT_ASSETS__;
   if (cached) return cached;
+  if (typeof __ROLLOUTS_REPORT_ASSETS__ !== 'undefined')
+    return (cached = JSON.parse(__ROLLOUTS_REPORT_ASSETS__) as ReportAssets);
   const require = createRequire(import.meta.url);
   cached = {
     uplotJs: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli, VERSION } from '../../src/cli/program.js';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { commandsFor, runCli, VERSION } from '../../src/cli/program.js';
+import { COMMANDS as ENTRIES, loadCommands } from '../../src/cli/commands/index.js';
 import type { CliIO } from '../../src/cli/io.js';
+
+const COMMANDS = await loadCommands();
 
 function capture(cwd = process.cwd()): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -25,6 +27,22 @@ async function usageError(...argv: string[]): Promise<string> {
   expect(r.stderr[0]).not.toContain('\n');
   return r.stderr[0]!;
 }
+
+describe('rollouts start-up', () => {
+  it('loads the module of the command it runs only; none for --version; all to describe the program', () => {
+    expect(commandsFor(['--version'])).toEqual([]);
+    expect(commandsFor(['-V'])).toEqual([]);
+    expect(commandsFor(['validate', 'rollouts/a.yaml'])).toEqual(['validate']);
+    expect(commandsFor(['--debug', 'apply', '--json'])).toEqual(['apply']);
+    expect(commandsFor(['help', 'plan'])).toEqual(['plan']);
+    for (const argv of [[], ['help'], ['--help'], ['valdate'], ['completion', 'bash']])
+      expect(commandsFor(argv), argv.join(' ')).toBeUndefined();
+  });
+
+  it('lists each command under the name its module gives it', () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual(ENTRIES.map((e) => e.name));
+  });
+});
 
 describe('rollouts help', () => {
   it('lists every command with its summary, and the exit codes, for --help, -h and help (exit 0, stdout)', async () => {
