@@ -16,6 +16,13 @@ export interface ActionContext {
 export function actionContext(cfg: ActionConfig): ActionContext {
   const octokit = createOctokit({ token: cfg.token, baseUrl: cfg.apiUrl, log: (l) => core.info(l) });
   const gitEnv = gitAuthEnv(cfg.token, cfg.serverUrl);
-  const store = new GitStateStore({ repo: cfg.cwd, branch: cfg.stateBranch, remote: 'origin', env: gitEnv });
+  // Only the tip of the state branch is fetched: a compare-and-swap needs nothing older.
+  const store = new GitStateStore({
+    repo: cfg.cwd,
+    branch: cfg.stateBranch,
+    remote: 'origin',
+    env: gitEnv,
+    fetchDepth: 1,
+  });
   return { cfg, octokit, gitEnv, store };
 }

@@ -19,6 +19,7 @@ export { parseStateFile, checkPhases } from './state-file.js';
 export {
   GitStateStore,
   DEFAULT_STATE_BRANCH,
+  DEFAULT_COMPACT_AFTER,
   assertRolloutName,
   type StateStoreOptions,
   type ReadOptions,

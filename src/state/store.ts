@@ -3,6 +3,11 @@
 // made with plumbing only (hash-object, mktree, commit-tree) and published by compare-and-swap:
 // `git update-ref <ref> <new> <old>` locally, a push without force with a remote. The user's work tree, index and
 // HEAD are never touched.
+// Compaction: every commit carries a `Rollouts-Depth: N` trailer (commits since the branch's root). A commit that
+// would pass `compactAfter` is made instead as a new root: the same full tree (every state file and every ledger
+// segment: nothing the engine reads is lost), no parent, published as a compare-and-swap too (`update-ref` with the
+// old value locally, `push --force-with-lease=<branch>:<old tip>` with a remote). Only the git history of the files
+// before it goes, so the branch's size and fetch cost stay flat however long a rollout runs.
 import { secrets } from '../sys/mask.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Git, isMissingObject, type GitIdentity } from '../sys/git.js';
@@ -23,6 +28,9 @@ export const DEFAULT_STATE_BRANCH = 'rollouts-state';
 const STATE_FILE = 'state.json';
 /** How often one commit is rebuilt on a tip that moved only because of other rollouts. */
 const MAX_REBASES = 10;
+/** Commits since the root past which the next commit starts a fresh root (see the compaction note above). */
+export const DEFAULT_COMPACT_AFTER = 200;
+const DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
 
 export interface StateStoreOptions {
   /** Path of the git repository (a work tree or a bare repository). */
@@ -39,6 +47,10 @@ export interface StateStoreOptions {
   backoffMs?: number;
   /** The live ledger file is sealed into `<name>/ledger/` once it passes this size; default 1 MiB. */
   ledgerSegmentBytes?: number;
+  /** With a remote: fetch only the tip (`--depth=N`); a compare-and-swap needs nothing older. Default: all. */
+  fetchDepth?: number;
+  /** Commits since the root after which the next commit is made a fresh root; default DEFAULT_COMPACT_AFTER. */
+  compactAfter?: number;
   /** Environment for git; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -131,6 +143,8 @@ export class GitStateStore {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly segmentBytes: number;
+  private readonly fetchDepth: number | undefined;
+  private readonly compactAfter: number;
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   private readonly known = new Set<string>();
 
@@ -143,6 +157,8 @@ export class GitStateStore {
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.fetchDepth = opts.fetchDepth;
+    this.compactAfter = opts.compactAfter ?? DEFAULT_COMPACT_AFTER;
   }
 
   /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
@@ -248,11 +264,14 @@ export class GitStateStore {
       if (!(await this.hasCommit(base))) throw new StateStoreError(`unknown state version ${base}`);
     }
     // Independent reads and writes run side by side: each git spawn costs a few ms.
-    const [root, dir, stateBlob] = await Promise.all([
+    const [root, dir, stateBlob, baseCommit] = await Promise.all([
       base ? listTree(this.git, base) : Promise.resolve([]),
       base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
       change.state ? this.git.ok(['hash-object', '-w', '--stdin'], `${JSON.stringify(change.state, null, 2)}\n`) : null,
+      base ? this.git.ok(['cat-file', 'commit', base]) : null,
     ]);
+    const depth = baseCommit === null ? 0 : await this.depthOf(base!, baseCommit);
+    const fresh = depth >= this.compactAfter;
     const baseDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
@@ -265,8 +284,11 @@ export class GitStateStore {
       entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
     }
     const newDir = await trees.write(entriesOfDir);
-    const message = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;
-    return this.publishRebasing(trees, name, newDir, baseDir, base, root, message);
+    const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;
+    const message = fresh
+      ? `${subject}\n\nHistory compacted: a fresh root with the tree of ${base} plus this change.\n\nRollouts-Depth: 1`
+      : `${subject}\n\nRollouts-Depth: ${depth + 1}`;
+    return this.publishRebasing(trees, name, newDir, baseDir, base, root, message, fresh);
   }
 
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
@@ -278,17 +300,18 @@ export class GitStateStore {
     firstBase: string | null,
     firstRoot: TreeEntry[],
     message: string,
+    fresh: boolean,
   ): Promise<string> {
     let base = firstBase;
     let root = firstRoot;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
       const tree = await trees.write(withEntry(root, { mode: '040000', type: 'tree', oid: newDir, name }));
-      const parents = base ? ['-p', base] : [];
+      const parents = base && !fresh ? ['-p', base] : [];
       const commit = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
       let lost: LostRaceError;
       try {
-        await this.publish(commit, base, message);
+        await this.publish(commit, base, message.split('\n')[0]!, fresh);
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
@@ -333,6 +356,13 @@ export class GitStateStore {
     }
   }
 
+  /** Commits from the root to `commit`: its trailer; for a commit without one (made by hand), counted. */
+  private async depthOf(commit: string, text: string): Promise<number> {
+    const trailer = DEPTH_TRAILER.exec(text)?.[1];
+    if (trailer) return Number(trailer);
+    return Number((await this.git.ok(['rev-list', '--count', '--first-parent', commit])).trim());
+  }
+
   private remember(commit: string): string {
     if (this.known.size > 1000) this.known.clear();
     this.known.add(commit);
@@ -343,7 +373,7 @@ export class GitStateStore {
     return (await this.git.run(['cat-file', '-e', `${oid}^{commit}`])).code === 0;
   }
 
-  private async publish(commit: string, base: string | null, message: string): Promise<void> {
+  private async publish(commit: string, base: string | null, message: string, fresh = false): Promise<void> {
     if (!this.remote) {
       const r = await this.git.run(['update-ref', '-m', message, `refs/heads/${this.branch}`, commit, base ?? '']);
       if (r.code === 0) return;
@@ -354,6 +384,8 @@ export class GitStateStore {
       'push',
       '--porcelain',
       '--no-verify',
+      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
+      ...(fresh && base ? [`--force-with-lease=refs/heads/${this.branch}:${base}`] : []),
       this.remote,
       `${commit}:refs/heads/${this.branch}`,
     ]);
@@ -375,7 +407,16 @@ export class GitStateStore {
     const refspec = `+refs/heads/${this.branch}:${this.ref}`;
     for (let attempt = 1; ; attempt++) {
       const remote = this.remote ?? '';
-      const r = await this.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, refspec]);
+      const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
+      const r = await this.git.run([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        ...depth,
+        remote,
+        refspec,
+      ]);
       if (r.code === 0) return;
       if (/couldn't find remote ref/i.test(r.stderr)) {
         // First run: the remote has no state branch yet. Forget a stale tracking ref.
