@@ -2,6 +2,7 @@
 // drawn against their thresholds and its timeline from the ledger; and what this run opened.
 import * as core from '@actions/core';
 import { secrets } from '../sys/mask.js';
+import { inert } from '../report/inert.js';
 import type { RolloutOutcome, RolloutStatusView } from '../engine/index.js';
 import type { Manifest } from '../manifest/index.js';
 import type { GitStateStore } from '../state/index.js';
@@ -20,7 +21,7 @@ export interface RolloutPictures {
   story: LedgerDigest | null;
 }
 
-const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = inert;
 
 export function summaryMarkdown(
   title: string,

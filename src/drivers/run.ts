@@ -48,7 +48,30 @@ export function argvStrings(config: unknown): string[] {
   );
 }
 
+/**
+ * A rendered value never becomes an option by surprise: an argument whose template renders to text starting with
+ * `-` is refused unless the manifest placed it after a literal `--` (where programs read operands only). A cursor of
+ * `--delete-all` stays data.
+ */
+export function optionLikeArgument(argv: string[], written: unknown): string | null {
+  if (!Array.isArray(written)) return null;
+  let operands = false;
+  for (let i = 1; i < argv.length; i++) {
+    const source = written[i];
+    if (source === '--') operands = true;
+    if (operands || typeof source !== 'string' || !source.includes('{{')) continue;
+    if (argv[i]!.startsWith('-'))
+      return `argument ${i} (${source}) renders to text starting with "-", which the program would read as an option: put it after "--" in the manifest`;
+  }
+  return null;
+}
+
 export const runDriver: StepDriver = {
   kind: 'run',
-  call: (call) => runArgv(argvStrings(call.config), call),
+  call: async (call) => {
+    const argv = argvStrings(call.config);
+    const refused = optionLikeArgument(argv, call.written);
+    if (refused) throw new StepCallError(refused, false);
+    return await runArgv(argv, call);
+  },
 };

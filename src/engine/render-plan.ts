@@ -1,14 +1,14 @@
 // A paged step calls its driver thousands of times with templates that differ only in `page.*` and `batch.*`. The
 // plan renders everything else once, when the step starts; each call then renders only the strings that name a
 // per-call value. The result is what `render(config, template)` gives for the same template.
-import { render, templatesIn, type TemplateContext } from '../manifest/index.js';
+import { render, renderUrl, templatesIn, type TemplateContext } from '../manifest/index.js';
 
 /** Template roots that change from one call of a step to the next. */
 const PER_CALL_ROOTS = new Set(['page', 'batch']);
 
 type Plan =
   | { fixed: true; value: unknown }
-  | { fixed: false; text: string }
+  | { fixed: false; text: string; url?: boolean }
   | { fixed: false; items: Plan[] }
   | { fixed: false; entries: [string, Plan][] };
 
@@ -17,10 +17,11 @@ function perCall(text: string): boolean {
 }
 
 /** Throws TemplateError, as `render` would, when a fixed part does not render. */
-function plan(value: unknown, fixed: TemplateContext): Plan {
+function plan(value: unknown, fixed: TemplateContext, url = false): Plan {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return { fixed: true, value };
-    return perCall(value) ? { fixed: false, text: value } : { fixed: true, value: render(value, fixed) };
+    if (perCall(value)) return { fixed: false, text: value, url };
+    return { fixed: true, value: url ? renderUrl(value, fixed) : render(value, fixed) };
   }
   if (Array.isArray(value)) {
     const items = value.map((v) => plan(v, fixed));
@@ -29,7 +30,7 @@ function plan(value: unknown, fixed: TemplateContext): Plan {
       : { fixed: false, items };
   }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]): [string, Plan] => [k, plan(v, fixed)]);
+    const entries = Object.entries(value).map(([k, v]): [string, Plan] => [k, plan(v, fixed, k === 'url')]);
     return entries.every(([, p]) => p.fixed)
       ? { fixed: true, value: Object.fromEntries(entries.map(([k, p]) => [k, (p as { value: unknown }).value])) }
       : { fixed: false, entries };
@@ -39,7 +40,7 @@ function plan(value: unknown, fixed: TemplateContext): Plan {
 
 function run(p: Plan, ctx: TemplateContext): unknown {
   if (p.fixed) return p.value;
-  if ('text' in p) return render(p.text, ctx);
+  if ('text' in p) return p.url ? renderUrl(p.text, ctx) : render(p.text, ctx);
   if ('items' in p) return p.items.map((i) => run(i, ctx));
   const out: Record<string, unknown> = {};
   for (const [k, v] of p.entries) out[k] = run(v, ctx);

@@ -5,6 +5,7 @@ import type { ChecklistResult } from '../plan/index.js';
 import type { LedgerEntry } from '../state/index.js';
 import { isNotable } from '../report/markdown.js';
 import { mermaidBlock } from '../report/mermaid.js';
+import { inert } from '../report/inert.js';
 
 export interface SampleLike {
   check: string;
@@ -23,7 +24,8 @@ export interface AuditLine {
   result?: Record<string, unknown>;
 }
 
-const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Target text in a body: inert Markdown (report/inert.ts). */
+const esc = inert;
 
 export function planCommentBody(
   p: RolloutPlan,
@@ -90,11 +92,11 @@ export function incidentTimeline(entries: readonly LedgerEntry[], limit = 40): s
     const r = e.result as Record<string, unknown> | undefined;
     const what =
       e.kind === 'sample'
-        ? `sample \`${String(r?.check)}\`: ${String(r?.outcome)}${r?.reason ? ` — ${String(r.reason)}` : ''}`
+        ? `sample \`${String(r?.check)}\`: ${String(r?.outcome)}${r?.reason ? ` — ${esc(String(r.reason))}` : ''}`
         : e.kind === 'transition'
           ? `status ${String(r?.status ?? '')}${r?.to ? ` (entered ${String(r.to)})` : ''}`
-          : `${e.kind}${e.step ? ` \`${e.step}\`` : ''}${e.error ? `: ${e.error}` : r?.reason ? `: ${String(r.reason)}` : ''}`;
-    return `- **${e.time}** ${e.phase ? `[${e.phase}] ` : ''}${esc(what)}`;
+          : `${e.kind}${e.step ? ` \`${e.step}\`` : ''}${e.error ? `: ${esc(e.error)}` : r?.reason ? `: ${esc(String(r.reason))}` : ''}`;
+    return `- **${e.time}** ${e.phase ? `[${e.phase}] ` : ''}${what.replace(/[\r\n]+/g, ' ')}`;
   });
   return lines.length ? lines.join('\n') : '_no entries_';
 }

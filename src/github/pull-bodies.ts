@@ -1,6 +1,7 @@
 // The promotion and revert PR bodies: the gate's checks drawn against their thresholds (a revert PR: the minutes
 // before the failure), the incident timeline as a gantt, the numbers under <details>. Each section has a share of
 // GitHub's 65,536-character limit, so a long gate is downsampled rather than refused.
+import { inert } from '../report/inert.js';
 import type { CheckSeries } from '../report/gate-chart.js';
 import {
   clampBody,
@@ -40,7 +41,7 @@ export function revertBody(o: {
 }): string {
   const shownFailing = o.failing.slice(-MAX_TABLE_ROWS);
   const head = [
-    `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${o.reason}`,
+    `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${inert(o.reason)}`,
     '',
     `${o.setsPhase ? `This PR sets \`phase: ${o.setsPhase.phase}\`, leaving \`${o.phase}\`${o.setsPhase.why ? ` (it does not revert ${o.commit}: ${o.setsPhase.why})` : ''}` : `This PR reverts ${o.commit}, the change that entered \`${o.phase}\``}. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
     '',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FieldPath } from './positions.js';
 import { unwrap } from './primitives.js';
-import { render, renderText, type TemplateContext } from './templates.js';
+import { render, renderText, renderUrl, type TemplateContext } from './templates.js';
 
 /** `text`: every string under the field renders to a string; `value`: a string that is one template keeps its type. */
 export type TemplateMode = 'text' | 'value';
@@ -71,7 +71,14 @@ export function renderFields<T>(
 ): T {
   const out = structuredClone(config) as unknown;
   for (const [pattern, mode] of Object.entries(templates))
-    for (const { value, path } of fieldsMatching(out, pattern)) setAt(out, path, renderAs(value, mode, ctx));
+    for (const { value, path } of fieldsMatching(out, pattern))
+      setAt(
+        out,
+        path,
+        path[path.length - 1] === 'url' && typeof value === 'string'
+          ? renderUrl(value, ctx)
+          : renderAs(value, mode, ctx),
+      );
   return out as T;
 }
 

@@ -92,13 +92,60 @@ function resolve(ctx: TemplateContext, path: string): unknown {
   return value;
 }
 
+const asText = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+type UrlPart = 'origin' | 'path' | 'query' | 'fragment';
+
+/**
+ * Renders a URL keeping data as data: a template in the origin (`{{ env.TARGET_URL }}/...`, `https://{{ env.HOST }}`)
+ * is put in as it is; one in the path, the query or the fragment is percent-encoded for it, so a cursor such as
+ * `x&dryRun=false` stays one query value and `../../admin` one path segment, never another parameter or path.
+ */
+export function renderUrl(text: string, ctx: TemplateContext): string {
+  if (!text.includes('{{')) return text;
+  if (isWholeTemplate(text)) return asText(render(text, ctx));
+  let part: UrlPart = 'origin';
+  let hostStarted = false;
+  let out = '';
+  let last = 0;
+  const literal = (lit: string) => {
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit[i]!;
+      if (part === 'origin' && !hostStarted && lit.startsWith('://', i)) {
+        out += '://';
+        i += 2;
+        hostStarted = true;
+        continue;
+      }
+      if (c === '#') part = 'fragment';
+      else if (c === '?' && part !== 'fragment') part = 'query';
+      else if (c === '/' && part === 'origin' && hostStarted) part = 'path';
+      else if (part === 'origin') hostStarted = true;
+      out += c;
+    }
+  };
+  for (const m of text.matchAll(TEMPLATE)) {
+    literal(text.slice(last, m.index));
+    const value = asText(resolve(ctx, (m[1] ?? '').trim()));
+    if (part === 'origin') {
+      out += value;
+      hostStarted = true;
+    } else out += encodeURIComponent(value);
+    last = (m.index ?? 0) + m[0].length;
+  }
+  literal(text.slice(last));
+  return out;
+}
+
 /** Renders every template inside a JSON-like value; strings that are exactly one template keep the value's type. */
 export function render<T>(value: T, ctx: TemplateContext): unknown {
   if (typeof value === 'string') return value.includes('{{') ? renderString(value, ctx) : value;
   if (Array.isArray(value)) return value.map((v) => render(v, ctx));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = render(v, ctx);
+    for (const [k, v] of Object.entries(value))
+      out[k] = k === 'url' && typeof v === 'string' ? renderUrl(v, ctx) : render(v, ctx);
     return out;
   }
   return value;

@@ -1,6 +1,7 @@
 // A gate's checks as Mermaid charts for GitHub: each check's samples over time against its threshold, failing
 // samples marked (red bars under the line), or its outcomes over time when its condition has no line; the numbers in
 // a table under <details>. Everything fits a character budget: points and table rows give way before the charts do.
+import { inert } from './inert.js';
 import type { Check } from '../manifest/schema.js';
 import { mermaidBlock, mermaidNumber, timeAxis, xyChart, type XySeries } from './mermaid.js';
 import { chartPoints, formatDuration, outcomeOf, type ChartPoint, type SamplePoint } from './series.js';
@@ -117,7 +118,7 @@ function counts(samples: readonly SamplePoint[]): string {
   return `${samples.length} sample${samples.length === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
-const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const cell = inert;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function within(samples: readonly SamplePoint[], from?: number, to?: number): SamplePoint[] {
