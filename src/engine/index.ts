@@ -3,6 +3,7 @@ export * from './outcome.js';
 export * from './reconcile.js';
 export { RolloutPass, withPass, type PassOptions } from './pass.js';
 export * from './operations.js';
+export { dryRunAll, dryRunOf, type DryRunView } from './dry-run.js';
 export { ControlRefused, controlPlan, operatorControl, skipHold } from './controls.js';
 export * from './status.js';
 export { streamReporter, silentReporter, type Reporter } from './progress.js';

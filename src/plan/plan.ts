@@ -41,7 +41,7 @@ function plannedSteps(steps: Step[]): PlannedStep[] {
   return steps.map((s) => ({ name: s.name, driver: stepDriver(s), readOnly: s.readOnly, paginated: !!s.paginate }));
 }
 
-function describeCohort(p: Phase): string {
+export function describeCohort(p: Phase): string {
   const c = p.cohort;
   if (!c) return 'everyone';
   if (c.ids)
@@ -49,14 +49,14 @@ function describeCohort(p: Phase): string {
   return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? 'the rollout name'})`;
 }
 
-function describeGate(p: Phase): string {
+export function describeGate(p: Phase): string {
   const g = p.gate;
   if (!g) return 'none: healthy once the steps are done';
   const checks = g.checks.length ? `checks ${g.checks.join(', ')} every ${g.every}` : 'no checks';
   return `hold ${g.hold}, ${checks}, failureLimit ${g.failureLimit}`;
 }
 
-function rollbackSteps(m: Manifest, p: Phase): Step[] {
+export function rollbackSteps(m: Manifest, p: Phase): Step[] {
   return p.rollback ?? m.rollback;
 }
 
