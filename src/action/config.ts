@@ -25,7 +25,10 @@ export interface ActionConfig {
   runUrl: string;
   serverUrl: string;
   apiUrl: string;
+  /** The repository's default branch: from the payload, else settled by settleDefaultBranch before anything runs. */
   defaultBranch: string;
+  /** False when the payload does not say (a `schedule` payload has no repository). */
+  defaultBranchKnown: boolean;
 }
 
 /** Throws InputError for a bad input or payload, before anything has run. */
@@ -34,8 +37,10 @@ export function readConfig(): ActionConfig {
   if (token) core.setSecret(token);
   const payload = context.payload as Record<string, unknown>;
   const repo = context.repo;
-  const defaultBranch =
-    ((payload.repository as { default_branch?: unknown } | undefined)?.default_branch as string | undefined) ?? 'main';
+  const given = (payload.repository as { default_branch?: unknown } | undefined)?.default_branch;
+  const known = typeof given === 'string' && given !== '';
+  // Only a push compares its ref with the default branch here, and a push payload always names it.
+  const defaultBranch = known ? given : 'main';
   const route = routeOf(
     { event: context.eventName, payload, ref: context.ref, repository: `${repo.owner}/${repo.repo}`, defaultBranch },
     {
@@ -63,5 +68,6 @@ export function readConfig(): ActionConfig {
     serverUrl: context.serverUrl,
     apiUrl: context.apiUrl,
     defaultBranch,
+    defaultBranchKnown: known,
   };
 }

@@ -13,6 +13,7 @@ import {
 import type { Manifest } from '../manifest/index.js';
 import { readConfig } from './config.js';
 import { actionContext } from './context.js';
+import { settleDefaultBranch } from './default-branch.js';
 import { engineDepsFor } from './engine-deps.js';
 import { githubRolloutEvents } from './engine-events.js';
 import { InputError } from './inputs.js';
@@ -62,6 +63,7 @@ async function run(): Promise<void> {
     return;
   }
   if (r.kind === 'validate' || r.kind === 'plan') return;
+  await settleDefaultBranch(ctx);
   const target = 'rollout' in r ? named(manifests, r.rollout, r.kind === 'rollback' ? r.to : 'none') : null;
   for (const name of manifests.flatMap((m) => m.env)) secrets.add(process.env[name]);
   const github = githubRolloutEvents(ctx, files);

@@ -134,6 +134,13 @@ export class Git {
     return enough();
   }
 
+  /** The branch `remote`'s HEAD names (its default branch), asked of the remote itself; null when it cannot tell. */
+  async remoteHead(remote: string): Promise<string | null> {
+    const r = await this.run(['ls-remote', '--symref', remote, 'HEAD']);
+    if (r.code !== 0) return null;
+    return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(r.stdout)?.[1] ?? null;
+  }
+
   /** The file's text at `ref`, or null when it does not exist there. */
   async showFile(ref: string, path: string): Promise<string | null> {
     const r = await this.run(['show', `${ref}:${path}`]);
