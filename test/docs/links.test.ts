@@ -115,7 +115,7 @@ describe('the sh blocks of README and docs run', () => {
         NO_COLOR: '1',
       };
       try {
-        await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, timeout: 240_000 });
+        await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, timeout: 240_000, killSignal: 'SIGKILL' });
       } catch (err) {
         const e = err as { stdout?: string; stderr?: string; message: string };
         throw new Error(`${file}: a command failed\n${e.stderr ?? ''}\n${e.stdout ?? ''}\n${e.message}`, {
