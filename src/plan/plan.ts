@@ -31,6 +31,8 @@ export interface RolloutPlan {
   fieldChanges: FieldChange[];
   /** Reasons the change must not merge (they fail the PR check). */
   errors: string[];
+  /** Set on an unchanged manifest whose applied phase is not its desired one: what disagrees, and what to do. */
+  drift?: string;
 }
 
 export function phaseIndex(m: Manifest, phase: string): number {

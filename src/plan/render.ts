@@ -13,6 +13,7 @@ export function renderPlan(p: RolloutPlan): string {
   lines.push(
     `${p.name} (${p.file}): ${p.change}; phase ${p.desired.before} -> ${p.desired.after} (${p.direction}${applied})`,
   );
+  if (p.drift) lines.push(`  ⚠ drift: ${p.drift}`);
   for (const e of p.errors) lines.push(`  ✖ ${e}`);
   for (const a of p.actions) {
     const head = a.kind === 'verify' ? 'verify' : `${a.kind} ${a.phase}`;

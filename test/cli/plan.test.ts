@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { demo } from '../manifest/demo-manifest.js';
+import { GitStateStore, type RolloutState } from '../../src/state/index.js';
+import type { RolloutPlan } from '../../src/plan/index.js';
 
 const run = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
@@ -144,7 +146,54 @@ describe('rollouts plan in a git repository', () => {
   it('says nothing changed when the manifests equal the base', async () => {
     const { code, stdout } = await plan(repo);
     expect(code).toBe(0);
-    expect(stdout).toBe('no rollout manifest changed since HEAD');
+    expect(stdout).toBe('no rollout manifest changed since HEAD, and the state agrees with every manifest');
+  });
+
+  async function commitState(applied: string, hold?: { desired: string; reason: string }) {
+    const T = '2026-01-01T00:00:00.000Z';
+    const state: RolloutState = {
+      name: 'demo',
+      applied,
+      status: 'rolled-back',
+      step: null,
+      progress: {},
+      gate: null,
+      cohorts: {},
+      generation: {},
+      failure: null,
+      hold: hold ?? null,
+      rollbackTo: null,
+      lease: null,
+      updatedAt: T,
+    };
+    await new GitStateStore({ repo }).commit({ name: 'demo', expected: null, state });
+  }
+
+  it('shows drift after an emergency rollback: the manifest still says full while canary is applied, and the fix', async () => {
+    await write('demo.yaml', manifest('full'));
+    await git(repo, 'commit', '-q', '-am', 'full');
+    await commitState('canary', { desired: 'full', reason: 'emergency rollback to canary' });
+    const { code, stdout } = await plan(repo);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'demo (rollouts/demo.yaml): unchanged; phase full -> full (forward, applied canary)',
+      '  ⚠ drift: an emergency rollback left `canary` applied and holds `full` back: set `phase: canary` to match the state, then move forward again by a PR',
+    ]);
+  });
+
+  it('shows drift with the rollback steps a lowered phase would run, in the JSON too', async () => {
+    await write('demo.yaml', manifest('canary'));
+    await git(repo, 'commit', '-q', '-am', 'canary');
+    await commitState('full');
+    const { code, stdout } = await plan(repo, '--json');
+    expect(code).toBe(0);
+    const [p] = (JSON.parse(stdout) as { rollouts: RolloutPlan[] }).rollouts;
+    expect(p!.drift).toMatch(/the state has `full` applied \(rolled-back\) while the manifest says `canary`/);
+    expect(p!.direction).toBe('backward');
+    expect(p!.actions.map((a) => `${a.kind} ${a.phase}: ${a.steps.map((s) => s.name).join(', ')}`)).toEqual([
+      'rollback full: undo',
+      'verify null: clean',
+    ]);
   });
 
   it('exits 1 on a base that is not a commit', async () => {

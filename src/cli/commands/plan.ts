@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { formatIssue } from '../../manifest/index.js';
-import { planChanges, renderPlan } from '../../plan/index.js';
+import { driftPlans, planChanges, renderPlan } from '../../plan/index.js';
 import { GitStateStore } from '../../state/index.js';
 import { Git } from '../../sys/git.js';
 import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
@@ -8,7 +8,7 @@ import { EXIT } from '../errors.js';
 
 export const planCommand = defineCommand<EngineOptions & { base: string }>({
   name: 'plan',
-  summary: 'what a change of the manifests would do, against a base commit',
+  summary: 'what a change of the manifests would do, against a base commit; and where the state drifted',
   examples: [
     'rollouts plan                          # the working tree against HEAD',
     'rollouts plan --base origin/main       # what this branch would do once merged',
@@ -21,17 +21,24 @@ export const planCommand = defineCommand<EngineOptions & { base: string }>({
   async run({ io, opts }) {
     const root = await new Git(io.cwd).root();
     const store = new GitStateStore({ repo: root, branch: opts.stateBranch, remote: opts.remote });
-    const appliedOf = async (name: string) =>
-      (await store.readState(name).catch(() => ({ state: null }))).state?.applied ?? null;
-    const { plans, issues } = await planChanges(root, opts.base, opts.dir, appliedOf);
+    const stateOf = async (name: string) => (await store.readState(name).catch(() => ({ state: null }))).state;
+    const appliedOf = async (name: string) => (await stateOf(name))?.applied ?? null;
+    const { plans: changed, issues } = await planChanges(root, opts.base, opts.dir, appliedOf);
+    const drifted = await driftPlans(root, opts.dir, new Set(changed.map((p) => p.file)), async (name) => {
+      const s = await stateOf(name);
+      return s ? { applied: s.applied, status: s.status, heldDesired: s.hold?.desired } : null;
+    });
+    const plans = [...changed, ...drifted];
     for (const i of issues) io.err(formatIssue(i));
     if (opts.json) io.out(JSON.stringify({ base: opts.base, rollouts: plans }, null, 2));
-    else if (plans.length === 0 && issues.length === 0) io.out(`no rollout manifest changed since ${opts.base}`);
+    else if (plans.length === 0 && issues.length === 0)
+      io.out(`no rollout manifest changed since ${opts.base}, and the state agrees with every manifest`);
     else {
       for (const p of plans) io.out(renderPlan(p));
       const failing = plans.filter((p) => p.errors.length).length;
-      if (plans.length > 1)
-        io.err(`${plans.length} rollouts changed since ${opts.base}${failing ? `, ${failing} with errors` : ''}`);
+      if (changed.length > 1)
+        io.err(`${changed.length} rollouts changed since ${opts.base}${failing ? `, ${failing} with errors` : ''}`);
+      if (drifted.length) io.err(`${drifted.length} rollout${drifted.length === 1 ? '' : 's'} drifted from the state`);
     }
     return issues.length || plans.some((p) => p.errors.length) ? EXIT.failure : EXIT.ok;
   },
