@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pushRevert, type BranchContext } from '../../src/github/branches.js';
+import { pushRevert } from '../../src/github/branches.js';
 import { demo } from '../manifest/demo-manifest.js';
 
 const run = promisify(execFile);
@@ -38,23 +38,31 @@ describe('pushRevert', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  it('suggests phase: none, not deleting the file, for a rollout added in its first phase', async () => {
-    await mkdir(join(clone, 'rollouts'));
-    await writeFile(join(clone, 'rollouts/demo.yaml'), demo({ 4: 'phase: canary' }));
+  /** Commits the demo manifest at `phase`, pushes, and returns the commit. */
+  async function commitPhase(phase: string): Promise<string> {
+    await mkdir(join(clone, 'rollouts'), { recursive: true });
+    await writeFile(join(clone, 'rollouts/demo.yaml'), demo({ 4: `phase: ${phase}` }));
     await git(clone, 'add', '.');
-    await git(clone, 'commit', '-q', '-m', 'demo: canary');
+    await git(clone, 'commit', '-q', '-m', `demo: ${phase}`);
     await git(clone, 'push', '-q', 'origin', 'HEAD:main');
-    const commit = await git(clone, 'rev-parse', 'HEAD');
-    const ctx: BranchContext = { repo: clone, remote: 'origin', defaultBranch: 'main', env: ENV };
+    return git(clone, 'rev-parse', 'HEAD');
+  }
 
-    const pushed = await pushRevert(ctx, {
-      commit,
-      file: 'rollouts/demo.yaml',
-      phase: 'canary',
-      fallbackPhase: 'none',
-      branch: 'rollouts/revert-demo',
-      title: 'Revert demo: canary',
-    });
+  const revertCanary = (commit: string) =>
+    pushRevert(
+      { repo: clone, remote: 'origin', defaultBranch: 'main', env: ENV },
+      {
+        commit,
+        file: 'rollouts/demo.yaml',
+        phase: 'canary',
+        fallbackPhase: 'none',
+        branch: 'rollouts/revert-demo',
+        title: 'Revert demo: canary',
+      },
+    );
+
+  it('suggests phase: none, not deleting the file, for a rollout added in its first phase', async () => {
+    const pushed = await revertCanary(await commitPhase('canary'));
 
     expect(pushed?.reverted).toBe(false);
     expect(pushed?.refused).toMatch(/without a `phase:`/);
@@ -64,24 +72,9 @@ describe('pushRevert', () => {
   });
 
   it('reverts a phase change that touched only the manifest', async () => {
-    await mkdir(join(clone, 'rollouts'));
-    await writeFile(join(clone, 'rollouts/demo.yaml'), demo({ 4: 'phase: none' }));
-    await git(clone, 'add', '.');
-    await git(clone, 'commit', '-q', '-m', 'demo');
-    await writeFile(join(clone, 'rollouts/demo.yaml'), demo({ 4: 'phase: canary' }));
-    await git(clone, 'commit', '-q', '-am', 'demo: canary');
-    await git(clone, 'push', '-q', 'origin', 'HEAD:main');
-    const commit = await git(clone, 'rev-parse', 'HEAD');
-    const ctx: BranchContext = { repo: clone, remote: 'origin', defaultBranch: 'main', env: ENV };
-
-    const pushed = await pushRevert(ctx, {
-      commit,
-      file: 'rollouts/demo.yaml',
-      phase: 'canary',
-      fallbackPhase: 'none',
-      branch: 'rollouts/revert-demo',
-      title: 'Revert demo: canary',
-    });
+    await commitPhase('none');
+    const commit = await commitPhase('canary');
+    const pushed = await revertCanary(commit);
 
     expect(pushed).toMatchObject({ reverted: true });
     expect(pushed?.refused).toBeUndefined();
