@@ -54,7 +54,6 @@ var package_default = {
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
-    "@actions/exec": "^3.0.0",
     "@actions/github": "^9.1.1",
     "@eslint/js": "^10.0.1",
     "@marcbachmann/cel-js": "^8.0.0",

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   package_default
-} from "./chunk-JSRN7NNN.js";
+} from "./chunk-TE77CD4D.js";
 
 // src/cli/version.ts
 var VERSION = package_default.version;
