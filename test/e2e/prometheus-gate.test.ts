@@ -208,7 +208,7 @@ describe.skipIf(!PROMETHEUS)(
       const samples = await samplesOf(repo, 'errors-pass');
       // The count within a 3 s hold depends on the machine's speed: the first look and the fresh one after the hold.
       expect(samples.length).toBeGreaterThanOrEqual(2);
-      expect(Date.parse(samples.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(view.gate!.passesAt));
+      expect(Date.parse(samples.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(view.gate!.passesAt) - 1000);
       for (const s of samples) {
         expect(s.outcome).toBe('pass');
         expect(s.value).toBeCloseTo(0.01, 6);

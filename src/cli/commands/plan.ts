@@ -8,7 +8,7 @@ import { EXIT } from '../errors.js';
 
 export const planCommand = defineCommand<EngineOptions & { base: string }>({
   name: 'plan',
-  summary: 'what a change of the manifests would do, against a base commit; and where the state drifted',
+  summary: 'what a manifest change would do, and where the state drifted',
   examples: [
     'rollouts plan                          # the working tree against HEAD',
     'rollouts plan --base origin/main       # what this branch would do once merged',
