@@ -25,7 +25,7 @@ import "./chunk-WNP4D27T.js";
 // src/cli/commands/plan.ts
 var planCommand = defineCommand({
   name: "plan",
-  summary: "what a change of the manifests would do, against a base commit; and where the state drifted",
+  summary: "what a manifest change would do, and where the state drifted",
   examples: [
     "rollouts plan                          # the working tree against HEAD",
     "rollouts plan --base origin/main       # what this branch would do once merged",

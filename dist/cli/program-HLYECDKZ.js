@@ -33,7 +33,7 @@ import "./chunk-WNP4D27T.js";
 // src/cli/commands/index.ts
 var COMMANDS = [
   { name: "validate", load: async () => (await import("./validate-65ZMZOXX.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-KOTOEGBT.js")).planCommand },
+  { name: "plan", load: async () => (await import("./plan-2PMMKTOB.js")).planCommand },
   { name: "apply", load: async () => (await import("./apply-QSTQTCSL.js")).applyCommand },
   { name: "status", load: async () => (await import("./status-YDQYBULZ.js")).statusCommand },
   { name: "rollback", load: async () => (await import("./rollback-WAB4A4CO.js")).rollbackCommand },
