@@ -7,7 +7,8 @@
 // Series from the generator of the false-positive tests (Prometheus' rate() over scraped counters), seeded.
 // Run: node --import tsx bench/judge.ts
 import { performance } from 'node:perf_hooks';
-import { classifyMetric, scoreJudgement, type MetricInput } from '../src/checks/judge/classify.js';
+import { classifyMetric, type MetricInput } from '../src/checks/judge/classify.js';
+import { scoreJudgement } from '../src/checks/judge/score.js';
 import { hodgesLehmannInterval, hodgesLehmannShift, mannWhitneyU, meanRatio } from '../src/checks/judge/stats.js';
 import { thinnedStep } from '../src/checks/judge/windows.js';
 import { rateRange, scrapeCounter } from '../test/checks/judge/prometheus-series.js';

@@ -3,7 +3,8 @@
 // (./judge/classify.ts); value = the score, result = per-metric numbers and the verdict.
 // By default: verdict pass -> pass, marginal -> inconclusive, fail -> fail, no counted metric -> inconclusive.
 import { durationMs } from '../manifest/index.js';
-import { classifyMetric, scoreJudgement, type JudgeVerdict, type MetricResult } from './judge/classify.js';
+import { classifyMetric, type MetricResult } from './judge/classify.js';
+import { scoreJudgement, type JudgeVerdict } from './judge/score.js';
 import { thinnedStep, type Thinning } from './judge/windows.js';
 import { parseMatrix, prometheusBase, prometheusGet } from './prometheus-api.js';
 import type { CheckEnv, CheckKindImpl } from './types.js';

@@ -5,7 +5,8 @@
 // `minSamples` pass samples in the gate; all-error or all-inconclusive samples hold, and pause past their limits;
 // a check is sampled no more often than `every`, except that final look.
 import { durationMs, type Manifest, type Phase } from '../manifest/index.js';
-import { decideGate, foldSamples } from '../checks/gate.js';
+import { decideGate } from '../checks/gate.js';
+import { foldSamples } from '../checks/gate-tally.js';
 import { measureBaseline, sampleCheck } from '../checks/sample.js';
 import { needsBaseline } from '../checks/conditions.js';
 import type { GateSample, GateState } from '../state/index.js';

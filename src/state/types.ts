@@ -54,7 +54,7 @@ export const gateSample = z.strictObject({
   detail: z.unknown().optional(),
 });
 
-/** A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate.ts CheckTally). */
+/** A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate-tally.ts CheckTally). */
 export const checkTally = z.strictObject({
   samples: count,
   lastAt: isoTime,

@@ -1,6 +1,7 @@
 // A long gate keeps only its recent samples: the older ones folded into a tally give the verdict all of them gave.
 import { describe, expect, it } from 'vitest';
-import { decideGate, foldSamples, type CheckTally } from '../../src/checks/gate.js';
+import { foldSamples, type CheckTally } from '../../src/checks/gate-tally.js';
+import { decideGate } from '../../src/checks/gate.js';
 import type { Outcome, Sample } from '../../src/checks/types.js';
 import { gate as gateSchema, type Check } from '../../src/manifest/schema.js';
 import { parseCheck } from './env.js';

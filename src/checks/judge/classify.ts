@@ -1,8 +1,9 @@
-// Per-metric classification and the score of a judgement, after Kayenta's NetflixACAJudge: its MannWhitneyClassifier
-// (kayenta-judge/src/main/scala/com/netflix/kayenta/judge/classifiers/metric/MannWhitneyClassifier.scala) and its
-// scorer. Three guards keep a same-distribution canary passing: the series are thinned to independent points before
-// they get here (windows.ts); a significant shift must be clear of Kayenta's tolerance band; and it must be large
-// enough to matter (`effectSize`). Both of the last two are Kayenta's, below.
+// Per-metric classification, after Kayenta's NetflixACAJudge: its MannWhitneyClassifier
+// (kayenta-judge/src/main/scala/com/netflix/kayenta/judge/classifiers/metric/MannWhitneyClassifier.scala); the
+// judgement's score over the metrics is score.ts. Three guards keep a same-distribution canary passing: the series
+// are thinned to independent points before they get here (windows.ts); a significant shift must be clear of
+// Kayenta's tolerance band; and it must be large enough to matter (`effectSize`). Both of the last two are Kayenta's,
+// below.
 import { JUDGE_EFFECT_SIZE } from '../../manifest/index.js';
 import {
   finiteValues,
@@ -67,13 +68,14 @@ export interface MetricResult {
 
 const DIRECTIONS: readonly MetricDirection[] = ['increase', 'decrease', 'either'];
 
-function format(n: number): string {
+/** A figure as a person reads it: three significant digits. */
+export function threeDigits(n: number): string {
   return Number(n.toPrecision(3)).toString();
 }
 
 function describeDifference(pValue: number, hlShift: number, ratio: number | null): string {
-  const ratioText = ratio === null ? 'mean ratio undefined (control mean 0)' : `mean ratio ${format(ratio)}`;
-  return `p=${format(pValue)}, shift ${hlShift >= 0 ? '+' : ''}${format(hlShift)}, ${ratioText}`;
+  const ratioText = ratio === null ? 'mean ratio undefined (control mean 0)' : `mean ratio ${threeDigits(ratio)}`;
+  return `p=${threeDigits(pValue)}, shift ${hlShift >= 0 ? '+' : ''}${threeDigits(hlShift)}, ${ratioText}`;
 }
 
 /**
@@ -136,7 +138,7 @@ export function classifyMetric(input: MetricInput): MetricResult {
   const bestP = smallestPValue(control.length, canary.length);
   if (!(bestP < JUDGE_ALPHA)) {
     return noData(
-      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); ` +
+      `not enough data: with ${points} no difference can be significant (p >= ${threeDigits(bestP)}); ` +
         'lengthen the range or shorten the rate window',
     );
   }
@@ -197,7 +199,7 @@ export function classifyMetric(input: MetricInput): MetricResult {
         classification: 'Pass',
         reason:
           `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift ` +
-          `(${tolerance >= 0 ? '+' : ''}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`,
+          `(${tolerance >= 0 ? '+' : ''}${threeDigits(tolerance)}, p=${threeDigits(atTolerance.pValue)} there) (${numbers})`,
       };
     }
   }
@@ -209,101 +211,8 @@ export function classifyMetric(input: MetricInput): MetricResult {
     return {
       ...measured,
       classification: 'Pass',
-      reason: `canary ${side} but within the allowed ${higher ? 'increase' : 'decrease'} ${format(allowed)} (${numbers})`,
+      reason: `canary ${side} but within the allowed ${higher ? 'increase' : 'decrease'} ${threeDigits(allowed)} (${numbers})`,
     };
   }
   return { ...measured, classification: higher ? 'High' : 'Low', reason: `canary significantly ${side} (${numbers})` };
-}
-
-export interface JudgeThresholds {
-  pass: number;
-  marginal: number;
-}
-
-export type JudgeVerdict = 'pass' | 'marginal' | 'fail' | 'inconclusive';
-
-export interface Judgement {
-  /** 100 x Pass / counted, 0 when a critical metric is High or Low; null when no metric was counted. */
-  score: number | null;
-  verdict: JudgeVerdict;
-  /** Metrics that had data (not NoData). */
-  counted: number;
-  passed: number;
-  /** Names (or #index) of critical metrics classified High or Low. */
-  criticalFailures: string[];
-  reason: string;
-}
-
-function label(metric: MetricResult, index: number): string {
-  return metric.name ?? `#${index}`;
-}
-
-/**
- * The score and verdict of a judgement. Score >= thresholds.pass -> pass; >= marginal -> marginal (the gate counts it
- * as inconclusive); below -> fail. No counted metric -> inconclusive. A critical metric that is High or Low makes the
- * score 0. A critical metric with NoData cannot be judged: a verdict that would pass (or be marginal) becomes
- * inconclusive, so missing data never promotes, and never rolls back by itself (a check that cannot measure is
- * inconclusive, DESIGN 3).
- */
-export function scoreJudgement(metrics: readonly MetricResult[], thresholds: JudgeThresholds): Judgement {
-  for (const key of ['pass', 'marginal'] as const) {
-    const value = thresholds[key];
-    if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {
-      throw new RangeError(`judge threshold ${key} must be a number in [0, 100], got ${String(value)}`);
-    }
-  }
-  const counted = metrics.filter((m) => m.classification !== 'NoData');
-  const passed = counted.filter((m) => m.classification === 'Pass').length;
-  const criticalFailures = metrics.flatMap((m, i) =>
-    m.critical && (m.classification === 'High' || m.classification === 'Low') ? [label(m, i)] : [],
-  );
-  const criticalNoData = metrics.flatMap((m, i) => (m.critical && m.classification === 'NoData' ? [label(m, i)] : []));
-
-  if (counted.length === 0) {
-    return {
-      score: null,
-      verdict: 'inconclusive',
-      counted: 0,
-      passed: 0,
-      criticalFailures,
-      reason: 'no metric had enough data',
-    };
-  }
-  const score = criticalFailures.length > 0 ? 0 : (100 * passed) / counted.length;
-  const verdict: JudgeVerdict =
-    criticalFailures.length > 0
-      ? 'fail'
-      : score >= thresholds.pass
-        ? 'pass'
-        : score >= thresholds.marginal
-          ? 'marginal'
-          : 'fail';
-  const tally = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
-  if (criticalFailures.length > 0) {
-    return {
-      score,
-      verdict,
-      counted: counted.length,
-      passed,
-      criticalFailures,
-      reason: `critical metric ${criticalFailures.join(', ')} failed (${tally})`,
-    };
-  }
-  if (verdict !== 'fail' && criticalNoData.length > 0) {
-    return {
-      score,
-      verdict: 'inconclusive',
-      counted: counted.length,
-      passed,
-      criticalFailures,
-      reason: `critical metric ${criticalNoData.join(', ')} has no data (${tally})`,
-    };
-  }
-  const against =
-    verdict === 'pass'
-      ? `>= pass ${thresholds.pass}`
-      : verdict === 'marginal'
-        ? `>= marginal ${thresholds.marginal}`
-        : `< marginal ${thresholds.marginal}`;
-  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
 }
