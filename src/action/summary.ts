@@ -68,25 +68,18 @@ export function summaryMarkdown(
   return lines.join('\n');
 }
 
-/** The pictures of the rollouts this run acted on (an unchanged one has nothing new to draw). */
-async function picturesOf(
-  store: GitStateStore,
-  manifests: Manifest[],
-  outcomes: RolloutOutcome[],
-): Promise<RolloutPictures[]> {
-  const out: RolloutPictures[] = [];
-  for (const o of outcomes) {
-    if (['unchanged', 'busy', 'orphan'].includes(o.outcome)) continue;
-    const m = manifests.find((x) => x.name === o.name) ?? null;
-    const { state } = await store.readState(o.name, { fetch: false });
-    const evidence = gateEvidence(m, state);
-    out.push({
-      name: o.name,
-      gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
-      story: await digestLedger(store.readLedger(o.name, { fetch: false })),
-    });
-  }
-  return out;
+/** Outcomes with nothing new to draw. */
+const NOTHING_NEW = new Set<RolloutOutcome['outcome']>(['unchanged', 'busy', 'orphan']);
+
+/** The pictures of one rollout this run acted on: its gate against the thresholds, its timeline from the ledger. */
+async function picturesOf(store: GitStateStore, name: string, m: Manifest | null): Promise<RolloutPictures> {
+  const { state } = await store.readState(name, { fetch: false });
+  const evidence = gateEvidence(m, state);
+  return {
+    name,
+    gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
+    story: await digestLedger(store.readLedger(name, { fetch: false })),
+  };
 }
 
 export async function writeSummary(
@@ -98,7 +91,9 @@ export async function writeSummary(
   manifests: Manifest[],
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const pictures = await picturesOf(store, manifests, outcomes);
+  const pictures: RolloutPictures[] = [];
+  for (const o of outcomes.filter((x) => !NOTHING_NEW.has(x.outcome)))
+    pictures.push(await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null));
   // Masked before it is written: the summary is a file the runner publishes with the run.
   await core.summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
 }

@@ -86,30 +86,28 @@ function comparison(expression: string): { op: Cmp; line: Linear } | null {
   return null;
 }
 
+/**
+ * The line of a `fail:` or `pass:` condition that is a comparison. Failing above the line means `fail: value > line`
+ * or `pass: value < line`; the line itself fails when the fail includes it, or the pass does not.
+ */
+function conditionLine(condition: 'fail' | 'pass', expression: string): Threshold | null {
+  const c = comparison(expression);
+  if (!c) return null;
+  const isFail = condition === 'fail';
+  return {
+    factor: c.line.a,
+    offset: c.line.c,
+    failsWhen: c.op.startsWith('>') === isFail ? 'above' : 'below',
+    onLineFails: c.op.endsWith('=') === isFail,
+    source: `${condition}: ${expression}`,
+  };
+}
+
 export function thresholdOf(check: Pick<Check, 'pass' | 'fail' | 'judge'>): Threshold | null {
-  if (check.fail !== undefined) {
-    const c = comparison(check.fail);
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith('>') ? 'above' : 'below',
-        onLineFails: c.op.endsWith('='),
-        source: `fail: ${check.fail}`,
-      };
-  }
-  if (check.pass !== undefined) {
-    const c = comparison(check.pass);
-    // Passing below the line means failing above it, and the line itself fails unless the pass includes it.
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith('<') ? 'above' : 'below',
-        onLineFails: !c.op.endsWith('='),
-        source: `pass: ${check.pass}`,
-      };
-  }
+  const line =
+    (check.fail !== undefined ? conditionLine('fail', check.fail) : null) ??
+    (check.pass !== undefined ? conditionLine('pass', check.pass) : null);
+  if (line) return line;
   if (check.pass === undefined && check.fail === undefined && check.judge)
     return {
       factor: 0,

@@ -19,6 +19,7 @@ export const ROLLOUT_STATUSES = [
   'rolled-back',
   'complete',
 ] as const;
+export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
 
 export const leaseHolder = z.strictObject({
   host: z.string().min(1),
@@ -26,11 +27,13 @@ export const leaseHolder = z.strictObject({
   runId: z.string().optional().describe('The workflow run (`run_id/attempt`) when the holder runs in Actions.'),
   startedAt: isoTime,
 });
+export type LeaseHolder = z.output<typeof leaseHolder>;
 
 export const lease = z.strictObject({
   holder: leaseHolder,
   expiresAt: isoTime.describe('Renewed by every commit of the holder; past it another run may take over.'),
 });
+export type Lease = z.output<typeof lease>;
 
 export const stepProgress = z.strictObject({
   done: z.boolean(),
@@ -40,6 +43,7 @@ export const stepProgress = z.strictObject({
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
 });
+export type StepProgress = z.output<typeof stepProgress>;
 
 /** One sample of a gate check, as checks/ makes it (`Sample`). */
 export const gateSample = z.strictObject({
@@ -53,6 +57,7 @@ export const gateSample = z.strictObject({
   reason: z.string().optional(),
   detail: z.unknown().optional(),
 });
+export type GateSample = z.output<typeof gateSample>;
 
 /** A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate-tally.ts CheckTally). */
 export const checkTally = z.strictObject({
@@ -84,17 +89,20 @@ export const gateState = z.strictObject({
       'Per Alertmanager fingerprint of an alert the gate watches: when it was resolved (its endsAt), so a firing notification delivered after it does not fail the gate.',
     ),
 });
+export type GateState = z.output<typeof gateState>;
 
 export const cohortState = z.strictObject({
   ids: z.array(z.string()).nullable().describe('null: everyone.'),
   added: z.array(z.string()).nullable().describe('Ids new in this phase; null: all of them.'),
   percent: z.number().optional(),
 });
+export type CohortState = z.output<typeof cohortState>;
 
 export const hold = z.strictObject({
   desired: phaseName.describe('The desired phase when an emergency rollback ran: not re-applied while it stays.'),
   reason: z.string(),
 });
+export type RolloutHold = z.output<typeof hold>;
 
 export const failure = z.strictObject({
   phase: z.string(),
@@ -103,6 +111,7 @@ export const failure = z.strictObject({
   reason: z.string(),
   at: isoTime,
 });
+export type RolloutFailure = z.output<typeof failure>;
 
 export const rolloutState = z.strictObject({
   name: z.string().min(1),
@@ -129,16 +138,6 @@ export const rolloutState = z.strictObject({
     .describe('The lease epoch: the fencing token every takeover or new claim increments (kept after a release).'),
   updatedAt: isoTime,
 });
-
-export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
-export type LeaseHolder = z.output<typeof leaseHolder>;
-export type Lease = z.output<typeof lease>;
-export type StepProgress = z.output<typeof stepProgress>;
-export type GateSample = z.output<typeof gateSample>;
-export type GateState = z.output<typeof gateState>;
-export type CohortState = z.output<typeof cohortState>;
-export type RolloutHold = z.output<typeof hold>;
-export type RolloutFailure = z.output<typeof failure>;
 export type RolloutState = z.output<typeof rolloutState>;
 
 export interface LedgerTrigger {

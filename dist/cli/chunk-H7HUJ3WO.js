@@ -5,34 +5,34 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-UFDEFMSD.js";
+} from "./chunk-IPV5JOTG.js";
 import {
   findRollout,
   localEngine,
   summarize
-} from "./chunk-X6F4B6VA.js";
+} from "./chunk-OQKK564E.js";
 import {
   currentProgress,
   statusOf
-} from "./chunk-5ISSPTOS.js";
+} from "./chunk-2YLM3OPD.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-3SPPL2C2.js";
+} from "./chunk-KRSB2Y34.js";
 import {
   durationMs
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
 import {
   CliFailure,
   EXIT,
   Option
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 
 // src/report/markdown.ts
 function gateSeries(m, phase, samples, baseline) {

@@ -10,7 +10,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   secrets
 } from "./chunk-KKDXI6BL.js";
