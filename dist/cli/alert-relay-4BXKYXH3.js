@@ -11,12 +11,12 @@ import {
 import "./chunk-ODV7476C.js";
 import {
   defineCommand
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/alert-relay.ts

@@ -5,27 +5,27 @@ import {
   chartViewOf,
   outcomeOf,
   timelineOf
-} from "./chunk-IPV5JOTG.js";
+} from "./chunk-UFDEFMSD.js";
 import {
   known,
   localEngine
-} from "./chunk-OQKK564E.js";
-import "./chunk-2YLM3OPD.js";
+} from "./chunk-X6F4B6VA.js";
+import "./chunk-5ISSPTOS.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KRSB2Y34.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-3SPPL2C2.js";
+import "./chunk-IQHKIYKM.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/report.ts

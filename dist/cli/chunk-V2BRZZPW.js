@@ -5,34 +5,34 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-IPV5JOTG.js";
+} from "./chunk-UFDEFMSD.js";
 import {
   findRollout,
   localEngine,
   summarize
-} from "./chunk-OQKK564E.js";
+} from "./chunk-X6F4B6VA.js";
 import {
   currentProgress,
   statusOf
-} from "./chunk-2YLM3OPD.js";
+} from "./chunk-5ISSPTOS.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-KRSB2Y34.js";
+} from "./chunk-3SPPL2C2.js";
 import {
   durationMs
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   CliFailure,
   EXIT,
   Option
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 
 // src/report/markdown.ts
 function gateSeries(m, phase, samples, baseline) {

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_CHECKPOINTS,
   streamReporter
-} from "./chunk-2YLM3OPD.js";
+} from "./chunk-5ISSPTOS.js";
 import {
   paint
 } from "./chunk-AAA3FYCY.js";
@@ -13,17 +13,17 @@ import {
   LostRaceError,
   currentHolder,
   phaseCommit
-} from "./chunk-KRSB2Y34.js";
+} from "./chunk-3SPPL2C2.js";
 import {
   Git,
   formatIssue,
   loadCommittedRollouts
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import {
   CliFailure,
   EXIT,
   UsageError
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 
 // src/cli/engine-deps.ts
 import { join, relative } from "node:path";

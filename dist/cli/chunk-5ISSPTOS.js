@@ -19,7 +19,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-KRSB2Y34.js";
+} from "./chunk-3SPPL2C2.js";
 import {
   JUDGE_EFFECT_SIZE,
   ProcessError,
@@ -41,14 +41,17 @@ import {
   runProcess,
   stepDriver,
   templatesIn
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import {
   excerpt,
   secrets
 } from "./chunk-KKDXI6BL.js";
 
-// src/checks/gate-tally.ts
-function tallyCheck(name, check, samples, seed) {
+// src/checks/gate.ts
+function dueSlackMs(everyMs) {
+  return Math.min(everyMs / 10, 3e4);
+}
+function tally(name, check, samples, seed) {
   const forMs = check.for ? durationMs(check.for) : 0;
   const t = {
     name,
@@ -116,7 +119,7 @@ function foldSamples(gate, checks, startedAt, older, tallies = {}) {
     const check = checks[name];
     const own = ownSamples(name, older, start);
     if (!check || own.length === 0) continue;
-    const t = tallyCheck(name, check, own, tallies[name]);
+    const t = tally(name, check, own, tallies[name]);
     out[name] = {
       samples: t.total,
       lastAt: new Date(t.lastAt).toISOString(),
@@ -130,11 +133,6 @@ function foldSamples(gate, checks, startedAt, older, tallies = {}) {
     };
   }
   return out;
-}
-
-// src/checks/gate.ts
-function dueSlackMs(everyMs) {
-  return Math.min(everyMs / 10, 3e4);
 }
 function why(s) {
   const text = s?.error ?? s?.reason;
@@ -192,7 +190,7 @@ function decideGate(input) {
   const tallies = names.map((name) => {
     const check = input.checks[name];
     if (!check) throw new Error(`gate names check ${name}, which is not defined`);
-    return tallyCheck(name, check, ownSamples(name, input.samples, start), input.tally?.[name]);
+    return tally(name, check, ownSamples(name, input.samples, start), input.tally?.[name]);
   });
   const all = tallies.flatMap((t) => findings(t, gate));
   const reported = all.filter((f) => f.severity === "low").map(({ check, reason, failing }) => ({ check, reason, failing }));
@@ -1043,12 +1041,12 @@ var JUDGE_ALPHA = 0.02;
 var KAYENTA_TOLERANCE = 0.25;
 var MIN_POINTS = 3;
 var DIRECTIONS = ["increase", "decrease", "either"];
-function threeDigits(n) {
+function format(n) {
   return Number(n.toPrecision(3)).toString();
 }
 function describeDifference(pValue, hlShift, ratio) {
-  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${threeDigits(ratio)}`;
-  return `p=${threeDigits(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${threeDigits(hlShift)}, ${ratioText}`;
+  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${format(ratio)}`;
+  return `p=${format(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${format(hlShift)}, ${ratioText}`;
 }
 function effectRatio(control, canary, ratio) {
   if (ratio === null || ratio < 0) return null;
@@ -1084,7 +1082,7 @@ function classifyMetric(input) {
   const bestP = smallestPValue(control.length, canary.length);
   if (!(bestP < JUDGE_ALPHA)) {
     return noData(
-      `not enough data: with ${points} no difference can be significant (p >= ${threeDigits(bestP)}); lengthen the range or shorten the rate window`
+      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); lengthen the range or shorten the rate window`
     );
   }
   const sortedControl = [...control].sort((a, b) => a - b);
@@ -1135,7 +1133,7 @@ function classifyMetric(input) {
       return {
         ...measured,
         classification: "Pass",
-        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${threeDigits(tolerance)}, p=${threeDigits(atTolerance.pValue)} there) (${numbers})`
+        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`
       };
     }
   }
@@ -1145,13 +1143,11 @@ function classifyMetric(input) {
     return {
       ...measured,
       classification: "Pass",
-      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${threeDigits(allowed)} (${numbers})`
+      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${format(allowed)} (${numbers})`
     };
   }
   return { ...measured, classification: higher ? "High" : "Low", reason: `canary significantly ${side} (${numbers})` };
 }
-
-// src/checks/judge/score.ts
 function label(metric, index) {
   return metric.name ?? `#${index}`;
 }
@@ -1180,7 +1176,7 @@ function scoreJudgement(metrics, thresholds) {
   }
   const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
   const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
-  const tally = `${passed}/${counted.length} metrics pass, score ${threeDigits(score)}`;
+  const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
   if (criticalFailures.length > 0) {
     return {
       score,
@@ -1188,7 +1184,7 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally})`
+      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
     };
   }
   if (verdict !== "fail" && criticalNoData.length > 0) {
@@ -1198,11 +1194,11 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally})`
+      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally2})`
     };
   }
   const against = verdict === "pass" ? `>= pass ${thresholds.pass}` : verdict === "marginal" ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
-  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
+  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally2} ${against}` };
 }
 
 // src/checks/judge/windows.ts
@@ -2958,8 +2954,8 @@ var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolle
 function gateIdle(m, s, now) {
   const gate = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : void 0;
   if (!gate || !s.gate) return false;
-  const { samples, tally, startedAt } = s.gate;
-  const verdict = decideGate({ gate, checks: m.checks, samples, tally, startedAt, now });
+  const { samples, tally: tally2, startedAt } = s.gate;
+  const verdict = decideGate({ gate, checks: m.checks, samples, tally: tally2, startedAt, now });
   return verdict.state === "holding" && verdict.due.length === 0;
 }
 function decide(m, s, now = /* @__PURE__ */ new Date()) {

@@ -5,21 +5,21 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-KRSB2Y34.js";
+} from "./chunk-3SPPL2C2.js";
 import {
   Git,
   formatIssue
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   EXIT,
   Option
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/plan.ts

@@ -2,34 +2,34 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-AY2JFL43.js";
+} from "./chunk-B3NGCHXT.js";
 import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-OQKK564E.js";
+} from "./chunk-X6F4B6VA.js";
 import {
   skipHold
-} from "./chunk-2YLM3OPD.js";
+} from "./chunk-5ISSPTOS.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KRSB2Y34.js";
+import "./chunk-3SPPL2C2.js";
 import {
   DEFAULT_IDENTITY,
   Git
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   CliFailure,
   EXIT,
   Option,
   UsageError
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/promote-commit.ts

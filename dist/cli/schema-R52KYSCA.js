@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand
-} from "./chunk-Y2JNPTWV.js";
+} from "./chunk-EWS5QH4S.js";
 import {
   EXIT
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/schema.ts

@@ -10,7 +10,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import {
   secrets
 } from "./chunk-KKDXI6BL.js";

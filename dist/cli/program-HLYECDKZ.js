@@ -11,13 +11,13 @@ import "./chunk-TE77CD4D.js";
 import {
   ControlRefused,
   OperationError
-} from "./chunk-2YLM3OPD.js";
+} from "./chunk-5ISSPTOS.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KRSB2Y34.js";
+import "./chunk-3SPPL2C2.js";
 import {
   GitError
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-IQHKIYKM.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
@@ -27,26 +27,26 @@ import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-PKJ2OM3U.js";
+} from "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-LNCBTHWT.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-XK6KHTAK.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-OARFERAV.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-CSV2NOPQ.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-ZTGT3JMI.js")).rollbackCommand },
-  { name: "resume", load: async () => (await import("./resume-4AD2YUED.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-RI2ZJ7R7.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-SQDPZMJN.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-HV57UQGM.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-4NEBC2FA.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-LOB4KTEZ.js")).reportCommand },
-  { name: "alert-relay", load: async () => (await import("./alert-relay-NRNSRSMW.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-S2ENU3RW.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-GHF7JC3M.js")).initCommand },
-  { name: "completion", load: async () => (await import("./completion-NKAXQONV.js")).completionCommand }
+  { name: "validate", load: async () => (await import("./validate-65ZMZOXX.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-2PMMKTOB.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-QSTQTCSL.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-YDQYBULZ.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-WAB4A4CO.js")).rollbackCommand },
+  { name: "resume", load: async () => (await import("./resume-DKQW6RMH.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-6N75QVIP.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-2WXSRRUY.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-SZXUVTGO.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-RMIXGYOS.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-XL3MLKGC.js")).reportCommand },
+  { name: "alert-relay", load: async () => (await import("./alert-relay-4BXKYXH3.js")).alertRelayCommand },
+  { name: "schema", load: async () => (await import("./schema-R52KYSCA.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-AHEHTILL.js")).initCommand },
+  { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {
   return Promise.all(COMMANDS.filter((c) => !names || names.includes(c.name)).map((c) => c.load()));
