@@ -4,7 +4,17 @@
 /** A user's mistake in the step's inputs or the event: reported as one line, exit 1, nothing run. */
 export class InputError extends Error {}
 
-export const COMMANDS = ['auto', 'validate', 'plan', 'reconcile', 'rollback', 'drill', 'resume', 'retry'] as const;
+export const COMMANDS = [
+  'auto',
+  'validate',
+  'plan',
+  'reconcile',
+  'rollback',
+  'drill',
+  'pause',
+  'resume',
+  'retry',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The severities whose failures ask for a rollback (DESIGN §3); only these open revert PRs to merge at once. */

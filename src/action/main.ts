@@ -7,6 +7,7 @@ import {
   failGatesForAlerts,
   operatorControl,
   reconcileAll,
+  requestPause,
   statusOf,
   type RolloutOutcome,
 } from '../engine/index.js';
@@ -83,6 +84,9 @@ async function run(): Promise<void> {
     case 'retry':
       // Recorded with the person who dispatched the run.
       outcomes = [await operatorControl(deps, target!, r.kind, process.env.GITHUB_ACTOR || 'github-actions')];
+      break;
+    case 'pause':
+      outcomes = [await requestPause(deps, target!, process.env.GITHUB_ACTOR || 'github-actions', r.reason)];
       break;
     case 'drill': {
       const result = await drill(deps, target!);

@@ -27,6 +27,8 @@ export type Route =
   | { kind: 'drill'; rollout: string }
   /** An operator's control: a paused gate opened afresh, a failed phase or gate retried. */
   | { kind: 'resume' | 'retry'; rollout: string }
+  /** An operator's pause (a workflow_dispatch "pause" button): the run applying it stops before its next batch. */
+  | { kind: 'pause'; rollout: string; reason?: string }
   | { kind: 'skip'; reason: string };
 
 export interface EventFacts {
@@ -158,5 +160,10 @@ export function routeOf(ev: EventFacts, step: StepInputs): Route {
     case 'retry':
       if (!rollout) throw needsRollout(command);
       return { kind: command, rollout };
+    case 'pause': {
+      if (!rollout) throw needsRollout(command);
+      const reason = text(given.reason).trim();
+      return reason ? { kind: 'pause', rollout, reason } : { kind: 'pause', rollout };
+    }
   }
 }

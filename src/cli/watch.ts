@@ -3,7 +3,7 @@
 // also runs a reconcile pass whenever one is due: when a gate check's next sample is due (its last sample + `every`,
 // never sooner) or its hold ends; so a gate is sampled at its `every` until it decides.
 import { durationMs, type Manifest } from '../manifest/index.js';
-import { currentProgress, type Reporter } from '../engine/index.js';
+import { currentProgress, pauseNote, type Reporter } from '../engine/index.js';
 import { StateFileError, type GitStateStore, type RolloutState } from '../state/index.js';
 import { gateSeries } from '../report/markdown.js';
 import type { SamplePoint } from '../report/series.js';
@@ -100,6 +100,7 @@ export function watchModel(
       : null,
     lease: s?.lease ?? null,
     failure: (s?.failure as { reason?: string } | null | undefined) ?? null,
+    pause: s?.pause ? pauseNote(s.pause) : undefined,
     events,
     now,
   };

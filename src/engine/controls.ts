@@ -1,20 +1,22 @@
 // The operator's controls (DESIGN §7): ways forward from the states a pass leaves for a person. Each is one pass over
 // the rollout, recorded in the ledger under the person's name (`actor`), and then carried on as a reconcile pass would.
-//   resume: a paused gate (medium severity, limits passed) opens afresh, after the person has looked.
+//   resume: a paused gate (medium severity, limits passed) opens afresh, after the person has looked; a pause an
+//           operator asked for (`rollouts pause`, pause.ts) is withdrawn and the status it left restored.
 //   retry:  a phase failed in its steps runs again from the failed step (its checkpoint); a failed gate whose cause was
 //           fixed without a rollback opens afresh; an interrupted or failed rollback goes on.
 //   skip hold (`promote --skip-hold`): the open gate is marked healthy now, an override with the person's reason.
 import type { Manifest } from '../manifest/index.js';
 import { StateFileError, type RolloutState } from '../state/index.js';
+import { ControlRefused } from './control-refused.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, type RolloutOutcome } from './outcome.js';
 import { withPass, type RolloutPass } from './pass.js';
+import { resumePaused } from './pause.js';
 import { failedInSteps } from './phases.js';
 import { carryOut } from './reconcile.js';
 import { phaseIndex } from './scope.js';
 
-/** A control that does not apply to the rollout's state: nothing was written; the message says what would. */
-export class ControlRefused extends Error {}
+export { ControlRefused };
 
 type Control = 'resume' | 'retry';
 
@@ -73,7 +75,9 @@ export async function operatorControl(
   reason?: string,
 ): Promise<RolloutOutcome> {
   try {
-    const first = controlPlan(control, m, (await deps.store.readState(m.name)).state);
+    const read = (await deps.store.readState(m.name)).state;
+    if (control === 'resume' && read?.pause) return await resumePaused(deps, m, actor);
+    const first = controlPlan(control, m, read);
     if ('refused' in first) throw new ControlRefused(first.refused);
     const out = await withPass(deps, m, async (pass) => {
       const plan = controlPlan(control, m, pass.state);

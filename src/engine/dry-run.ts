@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest/index.js';
 import { describeCohort, describeGate, rollbackSteps } from '../plan/index.js';
 import { StateFileError, type GitStateStore, type RolloutState } from '../state/index.js';
 import { checkStateFits } from './pass.js';
+import { pauseNote } from './pause-switch.js';
 import { decide } from './reconcile.js';
 import { phaseIndex } from './scope.js';
 
@@ -18,7 +19,7 @@ export interface DryRunView {
   applied: string;
   status: string;
   desired: string;
-  action: 'none' | 'blocked' | 'apply' | 'resume' | 'sample' | 'roll-back' | 'invalid-state';
+  action: 'none' | 'blocked' | 'pause' | 'apply' | 'resume' | 'sample' | 'roll-back' | 'invalid-state';
   /** apply/resume: the phase and its steps (from the failed step when resuming); roll-back: each phase, highest first. */
   phases: DryRunPhase[];
   /** apply: the gate that opens after the steps; sample: the open gate. */
@@ -44,6 +45,10 @@ export function dryRunOf(m: Manifest, s: RolloutState | null, now: Date = new Da
     }
     case 'blocked':
       return { ...base, action: 'blocked', message: d.message };
+    case 'pause':
+      return { ...base, action: 'pause', message: pauseNote(s!.pause!) };
+    case 'paused':
+      return { ...base, action: 'none', message: d.message };
     case 'sample': {
       const p = m.phases[phaseIndex(m, s!.gate?.phase ?? s!.applied)]!;
       return { ...base, action: 'sample', gate: `${describeGate(p)}; passes at ${s!.gate?.passesAt}` };

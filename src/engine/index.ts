@@ -5,6 +5,8 @@ export { RolloutPass, withPass, type PassOptions } from './pass.js';
 export * from './operations.js';
 export { dryRunAll, dryRunOf, type DryRunView } from './dry-run.js';
 export { ControlRefused, controlPlan, operatorControl, skipHold } from './controls.js';
+export { pauseRefusal, requestPause } from './pause.js';
+export { pauseNote } from './pause-switch.js';
 export * from './status.js';
 export { streamReporter, silentReporter, type Reporter } from './progress.js';
 export { DEFAULT_CHECKPOINTS, type CheckpointPolicy } from './checkpoint.js';

@@ -10,6 +10,7 @@ import { checkStateFits, withPass, type RolloutPass } from './pass.js';
 import { failedInSteps } from './phases.js';
 import { preflightError } from './preflight.js';
 import { phaseIndex } from './scope.js';
+import { honourPause, PauseHonoured, pauseNote } from './pause-switch.js';
 import { StepFailure } from './step.js';
 
 export type PassAction =
@@ -19,7 +20,11 @@ export type PassAction =
   | { action: 'roll-back'; to: string; reason: string }
   /** Enter `phase` (or resume it, when it is the applied one), open its gate, and sample it when it holds. */
   | { action: 'apply'; phase: Phase }
-  | { action: 'sample' };
+  | { action: 'sample' }
+  /** An operator asked for a pause (`rollouts pause`): it is honoured, nothing else runs. */
+  | { action: 'pause' }
+  /** Paused at an operator's request: nothing runs until `rollouts resume`. */
+  | { action: 'paused'; message: string };
 
 /** `clearHold`: the hold of an emergency rollback is stale (the desired phase changed since) and is cleared first. */
 export type PassDecision = PassAction & { clearHold: boolean };
@@ -56,6 +61,9 @@ export function decide(m: Manifest, s: RolloutState | null, now: Date = new Date
       reason: d < a ? `desired phase is ${m.phase}` : 'resuming',
     });
   }
+  // An operator's pause stops everything but a rollback: no step, no sample, no phase starts.
+  if (s?.pause)
+    return act(s.status === 'paused' ? { action: 'paused', message: pauseNote(s.pause) } : { action: 'pause' });
   // A phase whose steps were interrupted (a crash) or failed is resumed before anything else.
   if (s && (s.status === 'applying' || failedInSteps(s))) return act({ action: 'apply', phase: m.phases[a]! });
   // The next phase only after the applied one is healthy (a holding gate is sampled instead): one phase a pass.
@@ -68,7 +76,7 @@ export function decide(m: Manifest, s: RolloutState | null, now: Date = new Date
 /** Whether a pass has anything to do for this rollout; decided on a plain read, before any lease is claimed. */
 export function needsWork(m: Manifest, s: RolloutState | null, now: Date = new Date()): boolean {
   const d = decide(m, s, now);
-  return d.clearHold || (d.action !== 'none' && d.action !== 'blocked');
+  return d.clearHold || (d.action !== 'none' && d.action !== 'blocked' && d.action !== 'paused');
 }
 
 /** Carries out this pass's decision for the rollout whose lease `pass` holds. */
@@ -85,6 +93,10 @@ export async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
         return outcomeOf(m, pass.state, 'unchanged');
       case 'blocked':
         return outcomeOf(m, pass.state, 'blocked', next.message);
+      case 'paused':
+        return outcomeOf(m, pass.state, 'unchanged', next.message);
+      case 'pause':
+        return await pausedOutcome(pass);
       case 'roll-back': {
         await pass.rollBackTo(next.to, next.reason);
         const ok = await pass.verify();
@@ -102,6 +114,8 @@ export async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
     const gate = await pass.sampleGate();
     return outcomeOf(m, pass.state, gate.outcome, gate.reason);
   } catch (err) {
+    // Stopped between batches: paused, or, when the request was withdrawn meanwhile, carried on from the checkpoint.
+    if (err instanceof PauseHonoured) return pausedOutcome(pass);
     if (!(err instanceof StepFailure)) throw err;
     await pass.recordStepFailure(err);
     deps.reporter.info(`${m.name}: ✖ ${err.message}`);
@@ -119,6 +133,13 @@ export async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
   }
 }
 
+async function pausedOutcome(pass: RolloutPass): Promise<RolloutOutcome> {
+  if (pass.state.status !== 'paused' && !(await honourPause(pass.session))) return carryOut(pass);
+  const note = pauseNote(pass.state.pause!);
+  pass.info(`${pass.manifest.name}: ⏸ ${note}`);
+  return outcomeOf(pass.manifest, pass.state, 'paused', note);
+}
+
 /** One pass over one rollout: at most one phase applied, one gate sample, or one rollback. */
 export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<RolloutOutcome> {
   try {
@@ -129,7 +150,7 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
     if (!needsWork(m, state, now))
       return planned.action === 'blocked'
         ? outcomeOf(m, state, 'blocked', planned.message)
-        : outcomeOf(m, state, 'unchanged');
+        : outcomeOf(m, state, 'unchanged', planned.action === 'paused' ? planned.message : undefined);
     if (planned.action === 'apply') {
       const refused = preflightError(m, planned.phase.name, deps.env);
       if (refused) {

@@ -6,6 +6,7 @@ import {
   type GateSample,
   type GitStateStore,
   type Lease,
+  type PauseRequest,
   type RolloutFailure,
   type RolloutState,
   type StepProgress,
@@ -27,6 +28,8 @@ export interface RolloutStatusView {
   } | null;
   lease: Lease | null;
   failure?: RolloutFailure;
+  /** A pause an operator asked for (`rollouts pause`): who, when, why; `from` once a pass honoured it. */
+  pause?: PauseRequest;
   updatedAt?: string;
   /** The state file cannot be read (corrupt, wrong shape): what is wrong and how to repair it. */
   error?: string;
@@ -61,6 +64,7 @@ function statusView(name: string, m: Manifest | null, s: RolloutState | null, la
       : null,
     lease: s?.lease ?? null,
     failure: s?.failure ?? undefined,
+    ...(s?.pause ? { pause: s.pause } : {}),
     updatedAt: s?.updatedAt,
   };
 }

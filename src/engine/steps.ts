@@ -8,6 +8,7 @@ import type { StepResult } from '../drivers/index.js';
 import { batchKey, templateContext, type RunContext, type StepKind } from './context.js';
 import { Checkpointer, type CheckpointPolicy } from './checkpoint.js';
 import { callStep, itemsOf, stepRenderer, StepFailure } from './step.js';
+import { stopIfPaused } from './pause-switch.js';
 import type { Reporter } from './progress.js';
 import type { RolloutSession } from './session.js';
 
@@ -45,7 +46,11 @@ export function isDrillable(step: Step): boolean {
 }
 
 export async function runSteps(run: StepsRun, steps: Step[]): Promise<void> {
-  for (const step of steps) await runOneStep(run, step);
+  for (const step of steps) {
+    if (!run.session.state.progress?.[progressKey(run.phase, run.kind, step.name)]?.done)
+      await stopIfPaused(run.session, run.kind, step.name);
+    await runOneStep(run, step);
+  }
 }
 
 async function runOneStep(run: StepsRun, step: Step): Promise<void> {
@@ -165,6 +170,7 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   const resumedBatches = batches;
   try {
     for (;;) {
+      await stopIfPaused(run.session, run.kind, step.name, cp);
       if (paginate.maxBatches !== undefined && batches >= paginate.maxBatches) break;
       if (paginate.maxBatches === undefined && batches >= DEFAULT_MAX_BATCHES)
         throw new StepFailure(

@@ -24,6 +24,8 @@ export interface WatchModel {
   } | null;
   lease: Lease | null;
   failure?: { reason?: string } | null;
+  /** `paused by alice at T: why` (or `pause asked ...` before a pass honoured it). */
+  pause?: string;
   /** Recent lines from the engine (apply --watch), newest last. */
   events?: readonly string[];
   now: number;
@@ -187,6 +189,7 @@ export function watchFrame(m: WatchModel, opts: FrameOptions): string[] {
     }
   }
   if (m.failure?.reason) lines.push(`${red(c, 'failure')} ${m.failure.reason}`);
+  if (m.pause) lines.push(`${dim(c, 'pause')}   ${m.pause}`);
   if (m.lease)
     lines.push(
       `${dim(c, 'lease')}   ${m.lease.holder.host}:${m.lease.holder.pid}${m.lease.holder.runId ? ` (run ${m.lease.holder.runId})` : ''} until ${clock(Date.parse(m.lease.expiresAt))}`,
@@ -204,5 +207,6 @@ export function plainStatusLine(m: WatchModel): string {
     : '';
   const gate = m.gate ? `, gate ${m.gate.phase} passes at ${m.gate.passesAt}` : '';
   const lease = m.lease ? `, lease ${m.lease.holder.host}:${m.lease.holder.pid}` : '';
-  return `${m.name}: ${m.status}, applied ${m.applied}, desired ${m.desired}${step}${gate}${lease}`;
+  const pause = m.pause ? `, ${m.pause}` : '';
+  return `${m.name}: ${m.status}, applied ${m.applied}, desired ${m.desired}${step}${gate}${lease}${pause}`;
 }

@@ -5,6 +5,7 @@ export {
   type RolloutState,
   type RolloutHold,
   type RolloutFailure,
+  type PauseRequest,
   type LeaseHolder,
   type Lease,
   type StepProgress,

@@ -83,7 +83,9 @@ export function checkPhases(state: RolloutState, phases: readonly string[], at: 
       'give the phase its old name again in the manifest (rename a phase only while it is not applied)',
     );
   const stepFailed = state.status === 'failed' && !!state.failure?.step && !state.gate;
-  if (state.applied === 'none' && (WITH_A_PHASE.has(state.status) || stepFailed))
+  // A pause honoured with nothing applied (after a rollback to none, before the next phase) is paused at none.
+  const pausedAtNone = state.status === 'paused' && !!state.pause?.from;
+  if (state.applied === 'none' && ((WITH_A_PHASE.has(state.status) && !pausedAtNone) || stepFailed))
     throw new StateFileError(at, 'applied', `is "none", but status ${excerpt(state.status)} is of an applied phase`);
   if (state.status === 'holding' && !state.gate)
     throw new StateFileError(at, 'gate', 'status is "holding", but no gate is open');

@@ -113,6 +113,20 @@ export const failure = z.strictObject({
 });
 export type RolloutFailure = z.output<typeof failure>;
 
+/** An operator's pause (`rollouts pause`), written without the lease (see engine/pause.ts for why that is safe). */
+export const pauseRequest = z.strictObject({
+  by: z.string().min(1).describe('Who asked: the actor, as the ledger records it.'),
+  at: isoTime.describe('When they asked.'),
+  reason: z.string().optional().describe('Their --reason; default none.'),
+  from: z
+    .enum(ROLLOUT_STATUSES)
+    .optional()
+    .describe(
+      'The status a pass left when it honoured the request (status became paused); resume restores it. Absent until honoured.',
+    ),
+});
+export type PauseRequest = z.output<typeof pauseRequest>;
+
 export const rolloutState = z.strictObject({
   name: z.string().min(1),
   applied: phaseName.describe("The applied phase, or 'none'."),
@@ -132,6 +146,12 @@ export const rolloutState = z.strictObject({
   failure: failure.nullable().optional(),
   hold: hold.nullable().optional(),
   rollbackTo: phaseName.nullable().optional().describe('The target of the rollback in progress.'),
+  pause: pauseRequest
+    .nullable()
+    .optional()
+    .describe(
+      'A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none.',
+    ),
   lease: lease.nullable().optional(),
   epoch: count
     .optional()

@@ -15,8 +15,9 @@ describe('action inputs', () => {
   it('accepts the commands of action.yml and names them all when given another', () => {
     expect(parseCommand('input command', 'drill')).toBe('drill');
     expect(parseCommand('input command', 'retry')).toBe('retry');
+    expect(parseCommand('input command', 'pause')).toBe('pause');
     expect(message(() => parseCommand('input command', 'Reconcile'))).toBe(
-      'input command: expected one of auto, validate, plan, reconcile, rollback, drill, resume, retry; got "Reconcile"',
+      'input command: expected one of auto, validate, plan, reconcile, rollback, drill, pause, resume, retry; got "Reconcile"',
     );
   });
 

@@ -117,9 +117,21 @@ describe('the route of a workflow_dispatch', () => {
       expect(routeOf(dispatch({ command, rollout: 'byok' }), AUTO)).toEqual({ kind: command, rollout: 'byok' });
   });
 
+  it('pauses the rollout the dispatch names, with the reason it gives (a "pause" button)', () => {
+    expect(routeOf(dispatch({ command: 'pause', rollout: 'byok', reason: ' replica lag ' }), AUTO)).toEqual({
+      kind: 'pause',
+      rollout: 'byok',
+      reason: 'replica lag',
+    });
+    expect(routeOf(dispatch({ command: 'pause', rollout: 'byok' }), AUTO)).toEqual({ kind: 'pause', rollout: 'byok' });
+    expect(inputError(() => routeOf(dispatch({ command: 'pause', rollout: '' }), AUTO))).toBe(
+      'command pause needs a rollout: set the input rollout (or the workflow_dispatch input rollout)',
+    );
+  });
+
   it('fails an unknown command with an input error naming the allowed commands', () => {
     expect(inputError(() => routeOf(dispatch({ command: 'deploy' }), AUTO))).toBe(
-      'workflow_dispatch input command: expected one of auto, validate, plan, reconcile, rollback, drill, resume, retry; got "deploy"',
+      'workflow_dispatch input command: expected one of auto, validate, plan, reconcile, rollback, drill, pause, resume, retry; got "deploy"',
     );
   });
 

@@ -22,6 +22,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'apply', load: async () => (await import('./apply.js')).applyCommand },
   { name: 'status', load: async () => (await import('./status.js')).statusCommand },
   { name: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
+  { name: 'pause', load: async () => (await import('./pause.js')).pauseCommand },
   { name: 'resume', load: async () => (await import('./resume.js')).resumeCommand },
   { name: 'retry', load: async () => (await import('./retry.js')).retryCommand },
   { name: 'promote', load: async () => (await import('./promote.js')).promoteCommand },

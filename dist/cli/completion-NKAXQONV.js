@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   defineCommand
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
 import {
   Argument,
   EXIT
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/completion/model.ts

@@ -8,15 +8,15 @@ import {
   serveHttp,
   tryParseJson
 } from "./chunk-UGJ4MUWN.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/alert-relay.ts

@@ -10,7 +10,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   secrets
 } from "./chunk-KKDXI6BL.js";
@@ -144,6 +144,14 @@ var failure = external_exports.strictObject({
   reason: external_exports.string(),
   at: isoTime
 });
+var pauseRequest = external_exports.strictObject({
+  by: external_exports.string().min(1).describe("Who asked: the actor, as the ledger records it."),
+  at: isoTime.describe("When they asked."),
+  reason: external_exports.string().optional().describe("Their --reason; default none."),
+  from: external_exports.enum(ROLLOUT_STATUSES).optional().describe(
+    "The status a pass left when it honoured the request (status became paused); resume restores it. Absent until honoured."
+  )
+});
 var rolloutState = external_exports.strictObject({
   name: external_exports.string().min(1),
   applied: phaseName.describe("The applied phase, or 'none'."),
@@ -157,6 +165,9 @@ var rolloutState = external_exports.strictObject({
   failure: failure.nullable().optional(),
   hold: hold.nullable().optional(),
   rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  pause: pauseRequest.nullable().optional().describe(
+    "A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none."
+  ),
   lease: lease.nullable().optional(),
   epoch: count.optional().describe("The lease epoch: the fencing token every takeover or new claim increments (kept after a release)."),
   updatedAt: isoTime
@@ -226,7 +237,8 @@ function checkPhases(state, phases, at) {
       "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
     );
   const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
-  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) || stepFailed))
+  const pausedAtNone = state.status === "paused" && !!state.pause?.from;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) && !pausedAtNone || stepFailed))
     throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
   if (state.status === "holding" && !state.gate)
     throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_CHECKPOINTS,
   streamReporter
-} from "./chunk-5ISSPTOS.js";
+} from "./chunk-GLQEDU7C.js";
 import {
   paint
 } from "./chunk-AAA3FYCY.js";
@@ -13,17 +13,17 @@ import {
   LostRaceError,
   currentHolder,
   phaseCommit
-} from "./chunk-3SPPL2C2.js";
+} from "./chunk-KTLZNTOK.js";
 import {
   Git,
   formatIssue,
   loadCommittedRollouts
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   CliFailure,
   EXIT,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 
 // src/cli/engine-deps.ts
 import { join, relative } from "node:path";

@@ -3,23 +3,23 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   known,
   localEngine
-} from "./chunk-X6F4B6VA.js";
-import "./chunk-5ISSPTOS.js";
+} from "./chunk-BXJG5VIS.js";
+import "./chunk-GLQEDU7C.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-3SPPL2C2.js";
-import "./chunk-IQHKIYKM.js";
+import "./chunk-KTLZNTOK.js";
+import "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/report/log-lines.ts

@@ -7,19 +7,19 @@ import {
   loadManifestFile,
   manifest,
   manifestJsonSchema
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   dirOption
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   CliFailure,
   EXIT,
   Option,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/init.ts

@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   EXIT
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/schema.ts

@@ -11,13 +11,13 @@ import "./chunk-TE77CD4D.js";
 import {
   ControlRefused,
   OperationError
-} from "./chunk-5ISSPTOS.js";
+} from "./chunk-GLQEDU7C.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-3SPPL2C2.js";
+import "./chunk-KTLZNTOK.js";
 import {
   GitError
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
@@ -27,26 +27,27 @@ import {
   EXIT,
   Option,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-65ZMZOXX.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-2PMMKTOB.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-QSTQTCSL.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-YDQYBULZ.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-WAB4A4CO.js")).rollbackCommand },
-  { name: "resume", load: async () => (await import("./resume-DKQW6RMH.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-6N75QVIP.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-2WXSRRUY.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-SZXUVTGO.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-RMIXGYOS.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-XL3MLKGC.js")).reportCommand },
-  { name: "alert-relay", load: async () => (await import("./alert-relay-4BXKYXH3.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-R52KYSCA.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-AHEHTILL.js")).initCommand },
-  { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
+  { name: "validate", load: async () => (await import("./validate-7AOFXNIO.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-B6AAGCQ3.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-NTIGCR2X.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-DR4ADODE.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-AQU5XZJD.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-KGCKPFDM.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-4SQVL5VA.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-5ZZN5IIJ.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-AYQSX345.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-OVPO2HUQ.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-V2HLZHGA.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-SEYHF4HA.js")).reportCommand },
+  { name: "alert-relay", load: async () => (await import("./alert-relay-P5OXDYU6.js")).alertRelayCommand },
+  { name: "schema", load: async () => (await import("./schema-PTRNWYTC.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-KLR4KX4T.js")).initCommand },
+  { name: "completion", load: async () => (await import("./completion-NKAXQONV.js")).completionCommand }
 ];
 function loadCommands(names) {
   return Promise.all(COMMANDS.filter((c) => !names || names.includes(c.name)).map((c) => c.load()));

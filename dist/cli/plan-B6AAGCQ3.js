@@ -5,21 +5,21 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-3SPPL2C2.js";
+} from "./chunk-KTLZNTOK.js";
 import {
   Git,
   formatIssue
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   EXIT,
   Option
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/plan.ts

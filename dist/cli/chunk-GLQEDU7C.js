@@ -19,7 +19,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-3SPPL2C2.js";
+} from "./chunk-KTLZNTOK.js";
 import {
   JUDGE_EFFECT_SIZE,
   ProcessError,
@@ -41,7 +41,7 @@ import {
   runProcess,
   stepDriver,
   templatesIn
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   excerpt,
   secrets
@@ -2271,6 +2271,50 @@ var Checkpointer = class {
   }
 };
 
+// src/engine/pause-switch.ts
+var PauseHonoured = class extends Error {
+  constructor(step, request2) {
+    super(`${step}: ${pauseNote(request2)}`);
+    this.step = step;
+    this.request = request2;
+  }
+  step;
+  request;
+};
+function pauseNote(p) {
+  return `${p.from ? "paused" : "pause asked"} by ${p.by} at ${p.at}${p.reason ? `: ${p.reason}` : ""}`;
+}
+async function stopIfPaused(session, kind, step, cp) {
+  const asked = session.state.pause;
+  if (!asked || kind !== "apply") return;
+  await cp?.drain();
+  throw new PauseHonoured(step, asked);
+}
+async function honourPause(session) {
+  const s = await session.commit(
+    (st) => {
+      if (!st.pause || st.status === "paused") return;
+      st.pause = { ...st.pause, from: st.status };
+      st.status = "paused";
+    },
+    [],
+    "pause honoured"
+  );
+  if (s.status !== "paused" || !s.pause) return false;
+  await session.commit(
+    null,
+    [session.entry({ kind: "paused", phase: s.applied, step: s.step ?? void 0, result: pauseRecord(s) })],
+    `${s.applied}: paused by ${s.pause.by}`
+  );
+  return true;
+}
+function pauseRecord(s) {
+  const { by, at, reason, from } = s.pause;
+  const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
+  const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
+  return { by, at, reason, from, ...cursor };
+}
+
 // src/engine/steps.ts
 function progressKey(phase, kind, step) {
   return `${phase}/${kind}/${step}`;
@@ -2290,7 +2334,11 @@ function isDrillable(step) {
   return step.readOnly || JSON.stringify(step).includes("run.dryRun");
 }
 async function runSteps(run2, steps) {
-  for (const step of steps) await runOneStep(run2, step);
+  for (const step of steps) {
+    if (!run2.session.state.progress?.[progressKey(run2.phase, run2.kind, step.name)]?.done)
+      await stopIfPaused(run2.session, run2.kind, step.name);
+    await runOneStep(run2, step);
+  }
 }
 async function runOneStep(run2, step) {
   const { session, phase, kind } = run2;
@@ -2401,6 +2449,7 @@ async function runPaged(run2, step, key, start) {
   const resumedBatches = batches;
   try {
     for (; ; ) {
+      await stopIfPaused(run2.session, run2.kind, step.name, cp);
       if (paginate.maxBatches !== void 0 && batches >= paginate.maxBatches) break;
       if (paginate.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
         throw new StepFailure(
@@ -2973,6 +3022,8 @@ function decide(m, s, now = /* @__PURE__ */ new Date()) {
       reason: d < a ? `desired phase is ${m.phase}` : "resuming"
     });
   }
+  if (s?.pause)
+    return act(s.status === "paused" ? { action: "paused", message: pauseNote(s.pause) } : { action: "pause" });
   if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
   if (s?.status === "holding") return act({ action: gateIdle(m, s, now) ? "none" : "sample" });
@@ -2981,7 +3032,7 @@ function decide(m, s, now = /* @__PURE__ */ new Date()) {
 }
 function needsWork(m, s, now = /* @__PURE__ */ new Date()) {
   const d = decide(m, s, now);
-  return d.clearHold || d.action !== "none" && d.action !== "blocked";
+  return d.clearHold || d.action !== "none" && d.action !== "blocked" && d.action !== "paused";
 }
 async function carryOut(pass) {
   const { manifest: m, deps } = pass;
@@ -2996,6 +3047,10 @@ async function carryOut(pass) {
         return outcomeOf(m, pass.state, "unchanged");
       case "blocked":
         return outcomeOf(m, pass.state, "blocked", next.message);
+      case "paused":
+        return outcomeOf(m, pass.state, "unchanged", next.message);
+      case "pause":
+        return await pausedOutcome(pass);
       case "roll-back": {
         await pass.rollBackTo(next.to, next.reason);
         const ok = await pass.verify();
@@ -3013,6 +3068,7 @@ async function carryOut(pass) {
     const gate = await pass.sampleGate();
     return outcomeOf(m, pass.state, gate.outcome, gate.reason);
   } catch (err) {
+    if (err instanceof PauseHonoured) return pausedOutcome(pass);
     if (!(err instanceof StepFailure)) throw err;
     await pass.recordStepFailure(err);
     deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
@@ -3029,6 +3085,12 @@ async function carryOut(pass) {
     return outcomeOf(m, pass.state, "failed", err.message);
   }
 }
+async function pausedOutcome(pass) {
+  if (pass.state.status !== "paused" && !await honourPause(pass.session)) return carryOut(pass);
+  const note = pauseNote(pass.state.pause);
+  pass.info(`${pass.manifest.name}: \u23F8 ${note}`);
+  return outcomeOf(pass.manifest, pass.state, "paused", note);
+}
 async function reconcileRollout(deps, m) {
   try {
     const { state, version } = await deps.store.readState(m.name);
@@ -3036,7 +3098,7 @@ async function reconcileRollout(deps, m) {
     const now = deps.now?.() ?? /* @__PURE__ */ new Date();
     const planned = decide(m, state, now);
     if (!needsWork(m, state, now))
-      return planned.action === "blocked" ? outcomeOf(m, state, "blocked", planned.message) : outcomeOf(m, state, "unchanged");
+      return planned.action === "blocked" ? outcomeOf(m, state, "blocked", planned.message) : outcomeOf(m, state, "unchanged", planned.action === "paused" ? planned.message : void 0);
     if (planned.action === "apply") {
       const refused = preflightError(m, planned.phase.name, deps.env);
       if (refused) {
@@ -3220,6 +3282,10 @@ function dryRunOf(m, s, now = /* @__PURE__ */ new Date()) {
     }
     case "blocked":
       return { ...base, action: "blocked", message: d.message };
+    case "pause":
+      return { ...base, action: "pause", message: pauseNote(s.pause) };
+    case "paused":
+      return { ...base, action: "none", message: d.message };
     case "sample": {
       const p = m.phases[phaseIndex(m, s.gate?.phase ?? s.applied)];
       return { ...base, action: "sample", gate: `${describeGate(p)}; passes at ${s.gate?.passesAt}` };
@@ -3260,9 +3326,84 @@ async function dryRunAll(store, manifests) {
   return out;
 }
 
-// src/engine/controls.ts
+// src/engine/control-refused.ts
 var ControlRefused = class extends Error {
 };
+
+// src/engine/pause.ts
+var NOT_PAUSABLE = {
+  none: "has not started: nothing to pause",
+  complete: "is complete: nothing to pause",
+  "rolling-back": "is rolling back: a rollback is not paused (the way back is the safe direction)",
+  paused: "is paused (its gate): nothing runs until `rollouts resume`"
+};
+function pauseRefusal(m, s) {
+  if (s?.pause) return `${m.name} is paused already (${pauseNote(s.pause)}): \`rollouts resume\` carries on`;
+  const status = s?.status ?? "none";
+  const why2 = NOT_PAUSABLE[status];
+  if (why2) return `${m.name} ${why2}`;
+  if (status === "rolled-back" && m.phase === s.applied)
+    return `${m.name} is rolled back to ${m.phase}: nothing to pause`;
+  return null;
+}
+function ledgerEntry(deps, s, kind, actor, result) {
+  const e = { time: (deps.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), actor, rollout: s.name, kind };
+  e.phase = s.applied;
+  if (s.step) e.step = s.step;
+  e.result = result;
+  if (deps.trigger) e.trigger = deps.trigger;
+  return e;
+}
+async function carryOnIfFree(deps, m, s, note, onlyPause = false) {
+  const later = outcomeOf(m, s, "unchanged", note);
+  if (s.lease) return later;
+  const pass = (p) => !onlyPause || decide(m, p.state, p.now()).action === "pause" ? carryOut(p) : Promise.resolve(later);
+  return await withPass(deps, m, pass) ?? later;
+}
+async function requestPause(deps, m, actor, reason) {
+  try {
+    const first = pauseRefusal(m, (await deps.store.readState(m.name)).state);
+    if (first) throw new ControlRefused(first);
+    const written = await deps.store.update(m.name, (current) => {
+      const refused = pauseRefusal(m, current);
+      if (refused || !current) throw new ControlRefused(refused ?? `${m.name} has not started: nothing to pause`);
+      const at = (deps.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+      const pause = reason ? { by: actor, at, reason } : { by: actor, at };
+      const holder = current.lease?.holder;
+      return {
+        state: { ...current, pause, updatedAt: at },
+        ledger: [ledgerEntry(deps, current, "pause", actor, { status: current.status, reason, holder })],
+        message: `pause asked by ${actor}`
+      };
+    });
+    const s = written.state;
+    deps.reporter.info(`${m.name}: pause of ${s.applied} asked by ${actor}`);
+    const by = s.lease ? `the run holding the lease (${s.lease.holder.host}:${s.lease.holder.pid})` : "the next pass";
+    return await carryOnIfFree(deps, m, s, `pause asked: ${by} stops before its next batch`, true);
+  } catch (err) {
+    if (err instanceof StateFileError) return invalidStateOutcome(m, err);
+    throw err;
+  }
+}
+async function resumePaused(deps, m, actor) {
+  const written = await deps.store.update(m.name, (current) => {
+    const p = current?.pause;
+    if (!current || !p)
+      throw new ControlRefused(`${m.name} is ${current?.status ?? "none"}, not paused: resumed already`);
+    const status = current.status === "paused" && p.from ? p.from : current.status;
+    const at = (deps.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+    return {
+      state: { ...current, pause: null, status, updatedAt: at },
+      ledger: [ledgerEntry(deps, current, "resume", actor, { from: current.status, to: status, pause: p })],
+      message: `${current.applied}: resume by ${actor}`
+    };
+  });
+  const s = written.state;
+  deps.reporter.info(`${m.name}: resume of ${s.applied} by ${actor}`);
+  return carryOnIfFree(deps, m, s, "pause withdrawn: the run holding the lease carries on");
+}
+
+// src/engine/controls.ts
 function controlPlan(control, m, s) {
   const status = s?.status ?? "none";
   const at = `${m.name} is ${status}${s && s.applied !== "none" ? ` at ${s.applied}` : ""}`;
@@ -3299,7 +3440,9 @@ async function record(pass, control, actor, reopenGate, reason) {
 }
 async function operatorControl(deps, m, control, actor, reason) {
   try {
-    const first = controlPlan(control, m, (await deps.store.readState(m.name)).state);
+    const read = (await deps.store.readState(m.name)).state;
+    if (control === "resume" && read?.pause) return await resumePaused(deps, m, actor);
+    const first = controlPlan(control, m, read);
     if ("refused" in first) throw new ControlRefused(first.refused);
     const out = await withPass(deps, m, async (pass) => {
       const plan2 = controlPlan(control, m, pass.state);
@@ -3372,6 +3515,7 @@ function statusView(name, m, s, lastSamples = 10) {
     } : null,
     lease: s?.lease ?? null,
     failure: s?.failure ?? void 0,
+    ...s?.pause ? { pause: s.pause } : {},
     updatedAt: s?.updatedAt
   };
 }
@@ -3442,12 +3586,14 @@ function streamReporter(write, isTTY) {
 
 export {
   DEFAULT_CHECKPOINTS,
+  pauseNote,
   reconcileAll,
   OperationError,
   emergencyRollback,
   drill,
   dryRunAll,
   ControlRefused,
+  requestPause,
   operatorControl,
   skipHold,
   currentProgress,

@@ -5,34 +5,35 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-UFDEFMSD.js";
+} from "./chunk-LHRJ5XDY.js";
 import {
   findRollout,
   localEngine,
   summarize
-} from "./chunk-X6F4B6VA.js";
+} from "./chunk-BXJG5VIS.js";
 import {
   currentProgress,
+  pauseNote,
   statusOf
-} from "./chunk-5ISSPTOS.js";
+} from "./chunk-GLQEDU7C.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-3SPPL2C2.js";
+} from "./chunk-KTLZNTOK.js";
 import {
   durationMs
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
 import {
   CliFailure,
   EXIT,
   Option
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 
 // src/report/markdown.ts
 function gateSeries(m, phase, samples, baseline) {
@@ -168,6 +169,7 @@ function watchFrame(m, opts) {
     }
   }
   if (m.failure?.reason) lines.push(`${red(c, "failure")} ${m.failure.reason}`);
+  if (m.pause) lines.push(`${dim(c, "pause")}   ${m.pause}`);
   if (m.lease)
     lines.push(
       `${dim(c, "lease")}   ${m.lease.holder.host}:${m.lease.holder.pid}${m.lease.holder.runId ? ` (run ${m.lease.holder.runId})` : ""} until ${clock(Date.parse(m.lease.expiresAt))}`
@@ -181,7 +183,8 @@ function plainStatusLine(m) {
   const step = m.step ? `, step ${m.step}${p ? ` batch ${p.batches}${p.maxBatches ? `/${p.maxBatches}` : ""}, ${p.items} items` : ""}` : "";
   const gate = m.gate ? `, gate ${m.gate.phase} passes at ${m.gate.passesAt}` : "";
   const lease = m.lease ? `, lease ${m.lease.holder.host}:${m.lease.holder.pid}` : "";
-  return `${m.name}: ${m.status}, applied ${m.applied}, desired ${m.desired}${step}${gate}${lease}`;
+  const pause = m.pause ? `, ${m.pause}` : "";
+  return `${m.name}: ${m.status}, applied ${m.applied}, desired ${m.desired}${step}${gate}${lease}${pause}`;
 }
 
 // src/cli/watch.ts
@@ -240,6 +243,7 @@ function watchModel(m, s, now, live, events) {
     } : null,
     lease: s?.lease ?? null,
     failure: s?.failure ?? null,
+    pause: s?.pause ? pauseNote(s.pause) : void 0,
     events,
     now
   };

@@ -3,18 +3,18 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-V2BRZZPW.js";
-import "./chunk-UFDEFMSD.js";
-import "./chunk-X6F4B6VA.js";
-import "./chunk-5ISSPTOS.js";
+} from "./chunk-TO6BLLXC.js";
+import "./chunk-LHRJ5XDY.js";
+import "./chunk-BXJG5VIS.js";
+import "./chunk-GLQEDU7C.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-3SPPL2C2.js";
-import "./chunk-IQHKIYKM.js";
+import "./chunk-KTLZNTOK.js";
+import "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
+import "./chunk-Y2JNPTWV.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-EWS5QH4S.js";
-import "./chunk-Q3SWWA5U.js";
+import "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 export {
   statusCommand,

@@ -2,34 +2,34 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-B3NGCHXT.js";
+} from "./chunk-AY2JFL43.js";
 import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-X6F4B6VA.js";
+} from "./chunk-BXJG5VIS.js";
 import {
   skipHold
-} from "./chunk-5ISSPTOS.js";
+} from "./chunk-GLQEDU7C.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-3SPPL2C2.js";
+import "./chunk-KTLZNTOK.js";
 import {
   DEFAULT_IDENTITY,
   Git
-} from "./chunk-IQHKIYKM.js";
+} from "./chunk-BQOY6O3R.js";
 import "./chunk-KKDXI6BL.js";
-import "./chunk-ODV7476C.js";
 import {
   defineCommand,
   engineOptions
-} from "./chunk-EWS5QH4S.js";
+} from "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
 import {
   CliFailure,
   EXIT,
   Option,
   UsageError
-} from "./chunk-Q3SWWA5U.js";
+} from "./chunk-PKJ2OM3U.js";
 import "./chunk-WNP4D27T.js";
 
 // src/cli/promote-commit.ts

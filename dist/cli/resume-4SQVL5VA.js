@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  controlCommand
+} from "./chunk-5NJNTFUZ.js";
+import "./chunk-AY2JFL43.js";
+import "./chunk-BXJG5VIS.js";
+import {
+  operatorControl
+} from "./chunk-GLQEDU7C.js";
+import "./chunk-AAA3FYCY.js";
+import "./chunk-UGJ4MUWN.js";
+import "./chunk-KTLZNTOK.js";
+import "./chunk-BQOY6O3R.js";
+import "./chunk-KKDXI6BL.js";
+import "./chunk-Y2JNPTWV.js";
+import "./chunk-ODV7476C.js";
+import "./chunk-PKJ2OM3U.js";
+import "./chunk-WNP4D27T.js";
+
+// src/cli/commands/resume.ts
+var resumeCommand = controlCommand({
+  name: "resume",
+  summary: "carry on after a pause: a gate opens afresh, a step at its cursor",
+  examples: [
+    "rollouts resume byok-backfill          # a paused gate: a new hold starts, sampled at once",
+    "rollouts resume byok-backfill          # after `rollouts pause`: the step goes on from its checkpoint",
+    "ROLLOUTS_ACTOR=alice rollouts resume byok-backfill --json"
+  ],
+  control: (deps, m, actor) => operatorControl(deps, m, "resume", actor)
+});
+export {
+  resumeCommand
+};
