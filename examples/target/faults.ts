@@ -1,12 +1,15 @@
 // The fault switch: what goes wrong, deterministically, so tests can assert on it.
-export const FAULT_MODES = ['none', 'errors', 'latency', 'http500', 'timeout', 'offline', 'flaky'] as const;
+export const FAULT_MODES = ['none', 'errors', 'latency', 'http500', 'timeout', 'offline', 'flaky', 'slow'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultSpec {
   mode: FaultMode;
   /** `errors`: share of orgs that fail (default 1); `flaky`: share of requests answered 503 (default 0.5). */
   rate?: number;
-  /** `timeout`: delay of migration answers (default 10000); `latency`: shift of canary latency (default 500). */
+  /**
+   * `timeout`: delay of migration answers (default 10000); `latency`: shift of canary latency (default 500); `slow`:
+   * delay of a migration answer per item it processed (default 20), so a batch's time grows with its size.
+   */
   ms?: number;
 }
 
@@ -17,7 +20,7 @@ export interface FaultState {
 }
 
 const DEFAULT_RATE: Partial<Record<FaultMode, number>> = { errors: 1, flaky: 0.5 };
-const DEFAULT_MS: Partial<Record<FaultMode, number>> = { timeout: 10_000, latency: 500 };
+const DEFAULT_MS: Partial<Record<FaultMode, number>> = { timeout: 10_000, latency: 500, slow: 20 };
 
 export class FaultSpecError extends Error {}
 

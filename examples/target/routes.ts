@@ -65,6 +65,11 @@ function headerValue(headers: TargetRequest['headers'], name: string): string | 
   return Array.isArray(v) ? v[0] : v;
 }
 
+function processedIn(body: string): number {
+  const processed = (JSON.parse(body) as { processed?: unknown }).processed;
+  return typeof processed === 'number' ? processed : 0;
+}
+
 function toPattern(pattern: string): RegExp {
   const source = pattern.replace(/:[a-zA-Z]+/g, '([^/]+)');
   return new RegExp(`^${source}$`);
@@ -157,6 +162,7 @@ export class TargetApp {
     // Applied first, answered late: the nastiest timeout, where the write landed but the caller never heard.
     const { faults } = this.deps;
     if (faults.is('timeout')) await this.deps.sleep(faults.state.ms);
+    if (faults.is('slow')) await this.deps.sleep(faults.state.ms * processedIn(outcome.body));
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (outcome.replayed) headers['idempotent-replayed'] = 'true';
     return { status: 200, body: outcome.body, headers };
