@@ -4,6 +4,7 @@
 import type { Manifest, Phase } from '../manifest/index.js';
 import { parseCohortListing, selectCohort } from '../cohorts/index.js';
 import type { CohortState } from '../state/index.js';
+import { batchSizeSpec, firstSize } from './batch-size.js';
 import { batchKey, runContext, templateContext } from './context.js';
 import { callStep, StepFailure } from './step.js';
 import { summarize } from './steps.js';
@@ -67,7 +68,11 @@ export async function auditPhase(
       dryRun: true,
       cursor: null,
     });
-    const template = { ...templateContext(rc, p.name, cohort), page: { cursor: null, number: 1 } };
+    const sized = step.paginate?.batchTime;
+    const page = sized
+      ? { cursor: null, number: 1, size: firstSize(batchSizeSpec(sized)) }
+      : { cursor: null, number: 1 };
+    const template = { ...templateContext(rc, p.name, cohort), page };
     try {
       const r = await callStep(rc, { step, template, idempotencyKey: key });
       out.push({

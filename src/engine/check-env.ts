@@ -2,9 +2,18 @@
 // drills recorded in the ledger.
 import { checkKind, prometheusUrlOf, renderText, type Manifest } from '../manifest/index.js';
 import type { CheckEnv, DrillRecord } from '../checks/types.js';
+import type { RolloutState } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
-import { templateContext } from './context.js';
-import type { PassScope } from './scope.js';
+import { templateContext, type RunContext } from './context.js';
+
+/** What a check env is made from: a pass (scope.ts PassScope), also as the step runner sees it. */
+export interface CheckEnvSource {
+  deps: EngineDeps;
+  rc: RunContext;
+  manifest: Manifest;
+  readonly state: RolloutState;
+  now(): Date;
+}
 
 /** The Prometheus a check without `url` asks: another check's url in the same manifest, else $PROMETHEUS_URL. */
 function defaultPrometheus(m: Manifest, vars: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
@@ -22,7 +31,7 @@ function defaultPrometheus(m: Manifest, vars: Record<string, unknown>, env: Node
   return env.PROMETHEUS_URL;
 }
 
-export function checkEnv(pass: PassScope, phase: string): CheckEnv {
+export function checkEnv(pass: CheckEnvSource, phase: string): CheckEnv {
   const { deps, rc, manifest: m } = pass;
   const vars = templateContext(rc, phase, pass.state.cohorts?.[phase] ?? null);
   return {

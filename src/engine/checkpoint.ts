@@ -53,6 +53,21 @@ export class Checkpointer {
     this.startFlush();
   }
 
+  /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
+  note(entries: readonly LedgerEntry[]): void {
+    this.entries.push(...entries);
+  }
+
+  /** Writes the buffer now (after the flush in flight): a step held between batches shows it, and renews its lease. */
+  async flush(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    if (this.failure) throw this.failure;
+    if (!this.entries.length && !this.progress) return;
+    this.startFlush();
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+  }
+
   private startFlush(): void {
     const entries = this.entries;
     const progress = this.progress;
@@ -78,13 +93,7 @@ export class Checkpointer {
 
   /** Waits for the flush in flight and writes whatever is buffered. */
   async drain(): Promise<void> {
-    if (this.inFlight) await this.inFlight;
-    if (this.failure) throw this.failure;
-    if (this.entries.length || this.progress) {
-      this.startFlush();
-      await this.inFlight;
-      if (this.failure) throw this.failure;
-    }
+    await this.flush();
     this.progress = null;
   }
 }

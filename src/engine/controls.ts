@@ -12,7 +12,7 @@ import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, type RolloutOutcome } from './outcome.js';
 import { withPass, type RolloutPass } from './pass.js';
 import { resumePaused } from './pause.js';
-import { failedInSteps } from './phases.js';
+import { failedInSteps, stoppedByChecks } from './phases.js';
 import { carryOut } from './reconcile.js';
 import { phaseIndex } from './scope.js';
 
@@ -42,12 +42,19 @@ export function controlPlan(
   return { refused: `${at}: nothing failed to retry${hint}` };
 }
 
-/** Records the control; a gate about to reopen loses its failure (failed steps keep theirs: their resume reads it). */
+/**
+ * Records the control; a gate about to reopen loses its failure (failed steps keep theirs: their resume reads it;
+ * a step stopped by its throttle keeps it without the severity that stopped it).
+ */
 async function record(pass: RolloutPass, control: Control, actor: string, reopenGate: boolean, reason?: string) {
   const s = pass.state;
   const phase = s.gate?.phase ?? s.applied;
   await pass.commit(
-    (st) => void (reopenGate && (st.failure = null)),
+    (st) => {
+      if (reopenGate) st.failure = null;
+      // A step its throttle stopped is a failed step again, which the pass then resumes from its checkpoint.
+      else if (st.failure && stoppedByChecks(st)) delete st.failure.severity;
+    },
     [
       pass.entry({
         kind: control,

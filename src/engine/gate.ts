@@ -10,6 +10,7 @@ import { foldSamples } from '../checks/gate-tally.js';
 import { measureBaseline, sampleCheck } from '../checks/sample.js';
 import { needsBaseline } from '../checks/conditions.js';
 import type { GateSample, GateState } from '../state/index.js';
+import type { Sample, Severity } from '../checks/types.js';
 import { checkEnv } from './check-env.js';
 import type { OutcomeKind } from './outcome.js';
 import type { PassScope } from './scope.js';
@@ -107,6 +108,45 @@ export async function openGate(pass: PassScope, p: Phase): Promise<void> {
   pass.info(`${m.name}: ${p.name} holding until ${gate.passesAt}${checks}`);
 }
 
+/** Checks failed a phase: its gate, or (with `step`) a paged step's `paginate.throttle` between batches. */
+export interface ChecksFailure {
+  phase: string;
+  severity: Severity;
+  reason: string;
+  failing: Sample[];
+  /** The paged step a throttle check stopped; absent for a gate. */
+  step?: string;
+}
+
+/**
+ * The phase fails by its checks and a rollback is requested, whether its gate or a step's throttle decided it: one
+ * failure, recorded with its severity (which, with `step`, keeps the next pass from resuming the step: phases.ts
+ * stoppedByChecks), announced, and handed to `rollbackRequested` (a revert PR in the action).
+ */
+export async function failByChecks(pass: PassScope, f: ChecksFailure): Promise<void> {
+  const { manifest: m } = pass;
+  const { phase, severity, reason, failing, step } = f;
+  const what = step ? `throttle of ${phase}/${step}` : `gate of ${phase}`;
+  await pass.commit(
+    (s) => {
+      s.status = 'failed';
+      s.failure = { phase, ...(step ? { step } : {}), severity, reason, at: pass.now().toISOString() };
+    },
+    [
+      pass.entry({
+        kind: step ? 'throttle-failed' : 'gate-failed',
+        phase,
+        step,
+        result: { severity, reason, failing },
+      }),
+    ],
+    `${phase}: ${step ? `${step} stopped by its throttle` : 'gate failed'}`,
+  );
+  pass.info(`${m.name}: ✖ ${what} failed (${severity}): ${reason}`);
+  await pass.announce('failure', `:x: ${m.name}: ${what} failed (${severity}): ${reason}`);
+  await pass.deps.events.rollbackRequested?.({ manifest: m, phase, severity, reason, failing, state: pass.state });
+}
+
 /**
  * Takes the due samples of the open gate and moves the rollout on by the verdict. Once the hold has elapsed, the
  * checks not yet sampled in this pass are looked at afresh before the gate can become healthy (the final look, see
@@ -158,24 +198,7 @@ export async function sampleGate(pass: PassScope): Promise<GateResult> {
       return { outcome: await markHealthy(pass, p) };
     case 'failed': {
       const { severity, reason, failing } = verdict;
-      await pass.commit(
-        (s) => {
-          s.status = 'failed';
-          s.failure = { phase: p.name, severity, reason, at: pass.now().toISOString() };
-        },
-        [pass.entry({ kind: 'gate-failed', phase: p.name, result: { severity, reason, failing } })],
-        `${p.name}: gate failed`,
-      );
-      pass.info(`${m.name}: ✖ gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.announce('failure', `:x: ${m.name}: gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.deps.events.rollbackRequested?.({
-        manifest: m,
-        phase: p.name,
-        severity,
-        reason,
-        failing,
-        state: pass.state,
-      });
+      await failByChecks(pass, { phase: p.name, severity, reason, failing });
       return { outcome: 'failed', reason };
     }
     case 'paused': {

@@ -61,6 +61,14 @@ export function failedInSteps(s: RolloutState): boolean {
   return s.status === 'failed' && typeof s.failure?.step === 'string' && !s.gate;
 }
 
+/**
+ * A paged step of the applied phase was stopped by a critical or high `paginate.throttle` check: failed as by its
+ * gate (a rollback is requested), so no pass resumes it by itself; `rollouts retry` does (controls.ts).
+ */
+export function stoppedByChecks(s: RolloutState): boolean {
+  return failedInSteps(s) && s.failure?.severity !== undefined;
+}
+
 /** Enters phase `p` (unless resuming it) and runs its steps. */
 export async function applyPhase(pass: PassScope, p: Phase): Promise<void> {
   const s = pass.state;

@@ -7,11 +7,13 @@ import { LeaseLostError, StateFileError, type RolloutState } from '../state/inde
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { checkStateFits, withPass, type RolloutPass } from './pass.js';
-import { failedInSteps } from './phases.js';
+import { failedInSteps, stoppedByChecks } from './phases.js';
 import { preflightError } from './preflight.js';
 import { phaseIndex } from './scope.js';
 import { honourPause, PauseHonoured, pauseNote } from './pause-switch.js';
 import { StepFailure } from './step.js';
+import { ThrottleStop } from './throttle.js';
+import { failByChecks } from './gate.js';
 
 export type PassAction =
   | { action: 'none' }
@@ -65,7 +67,8 @@ export function decide(m: Manifest, s: RolloutState | null, now: Date = new Date
   if (s?.pause)
     return act(s.status === 'paused' ? { action: 'paused', message: pauseNote(s.pause) } : { action: 'pause' });
   // A phase whose steps were interrupted (a crash) or failed is resumed before anything else.
-  if (s && (s.status === 'applying' || failedInSteps(s))) return act({ action: 'apply', phase: m.phases[a]! });
+  if (s && (s.status === 'applying' || (failedInSteps(s) && !stoppedByChecks(s))))
+    return act({ action: 'apply', phase: m.phases[a]! });
   // The next phase only after the applied one is healthy (a holding gate is sampled instead): one phase a pass.
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: 'apply', phase: m.phases[a + 1]! });
   if (s?.status === 'holding') return act({ action: gateIdle(m, s, now) ? 'none' : 'sample' });
@@ -116,6 +119,11 @@ export async function carryOut(pass: RolloutPass): Promise<RolloutOutcome> {
   } catch (err) {
     // Stopped between batches: paused, or, when the request was withdrawn meanwhile, carried on from the checkpoint.
     if (err instanceof PauseHonoured) return pausedOutcome(pass);
+    if (err instanceof ThrottleStop) {
+      const { step, severity, reason, failing } = err;
+      await failByChecks(pass, { phase: pass.state.applied, step, severity, reason, failing });
+      return outcomeOf(m, pass.state, 'failed', err.message);
+    }
     if (!(err instanceof StepFailure)) throw err;
     await pass.recordStepFailure(err);
     deps.reporter.info(`${m.name}: ✖ ${err.message}`);

@@ -2,6 +2,7 @@
 // context (allowed env, masker, dry run) and the manifest. RolloutPass (pass.ts) is this plus the transitions.
 import type { Manifest, Phase, Step } from '../manifest/index.js';
 import type { CohortState, LedgerEntry, RolloutState } from '../state/index.js';
+import { checkEnv } from './check-env.js';
 import type { RunContext, StepKind } from './context.js';
 import type { EngineDeps } from './deps.js';
 import { announce, type NotifyEvent } from './notify.js';
@@ -70,6 +71,6 @@ export class PassScope {
   runSteps(phase: string, kind: StepKind, cohort: CohortState | null, steps: Step[]): Promise<void> {
     const { reporter, checkpoints } = this.deps;
     const run = { session: this.session, rc: this.rc, reporter, checkpoints, phase, kind, cohort };
-    return runSteps({ ...run, generation: this.generation(phase) }, steps);
+    return runSteps({ ...run, generation: this.generation(phase), checkEnv: () => checkEnv(this, phase) }, steps);
   }
 }

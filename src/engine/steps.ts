@@ -5,10 +5,13 @@ import { excerpt } from '../sys/mask.js';
 import { compileCel, celBool, type Step } from '../manifest/index.js';
 import type { CohortState, StepProgress } from '../state/index.js';
 import type { StepResult } from '../drivers/index.js';
+import type { CheckEnv } from '../checks/types.js';
 import { batchKey, templateContext, type RunContext, type StepKind } from './context.js';
+import { BatchSizer, batchSizeSpec } from './batch-size.js';
 import { Checkpointer, type CheckpointPolicy } from './checkpoint.js';
 import { callStep, itemsOf, stepRenderer, StepFailure } from './step.js';
 import { stopIfPaused } from './pause-switch.js';
+import { pagingThrottle } from './throttle.js';
 import type { Reporter } from './progress.js';
 import type { RolloutSession } from './session.js';
 
@@ -21,6 +24,8 @@ export interface StepsRun {
   kind: StepKind;
   cohort: CohortState | null;
   generation: number;
+  /** What the step's `paginate.throttle` checks measure with (the pass's check env for this phase). */
+  checkEnv: () => CheckEnv;
 }
 
 export function progressKey(phase: string, kind: StepKind, step: string): string {
@@ -105,17 +110,15 @@ async function runOneStep(run: StepsRun, step: Step): Promise<void> {
   );
 }
 
+/** The batch key of `step`'s call at `cursor` in this run (null: a single step's one call, a paged step's first). */
+function keyOf(run: StepsRun, step: Step, cursor: unknown): string {
+  const { rc, phase, kind, generation } = run;
+  return batchKey({ rollout: rc.manifest.name, phase, kind, step: step.name, generation, dryRun: rc.dryRun, cursor });
+}
+
 async function runSingle(run: StepsRun, step: Step, progress: StepProgress): Promise<StepProgress> {
   const template = templateContext(run.rc, run.phase, run.cohort);
-  const idempotencyKey = batchKey({
-    rollout: run.rc.manifest.name,
-    phase: run.phase,
-    kind: run.kind,
-    step: step.name,
-    generation: run.generation,
-    dryRun: run.rc.dryRun,
-    cursor: null,
-  });
+  const idempotencyKey = keyOf(run, step, null);
   const fence = () => run.session.fence();
   const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry: retryNote(run, step), fence });
   await run.session.commit(
@@ -166,6 +169,8 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   const cp = new Checkpointer(run.session, key, run.checkpoints);
   const label = `  ${run.phase}/${step.name}`;
   let { batches, items, cursor } = start;
+  const sizer = paginate.batchTime ? new BatchSizer(batchSizeSpec(paginate.batchTime), start.size) : null;
+  const throttle = paginate.throttle && pagingThrottle(run, step, cp, () => ({ batches, cursor }));
   const t0 = performance.now();
   const resumedBatches = batches;
   try {
@@ -177,17 +182,18 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
           step.name,
           `${step.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`,
         );
-      const idempotencyKey = batchKey({
-        rollout: run.rc.manifest.name,
-        phase: run.phase,
-        kind: run.kind,
-        step: step.name,
-        generation: run.generation,
-        dryRun: run.rc.dryRun,
-        cursor,
+      await throttle?.beforeBatch();
+      const idempotencyKey = keyOf(run, step, cursor);
+      const size = sizer?.size;
+      const page = size === undefined ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
+      const out = await callStep(run.rc, {
+        step,
+        template: { ...base, page },
+        idempotencyKey,
+        onRetry,
+        renderer,
+        fence,
       });
-      const template = { ...base, page: { cursor, number: batches + 1 } };
-      const out = await callStep(run.rc, { step, template, idempotencyKey, onRetry, renderer, fence });
       const vars = { result: out.result };
       let more: boolean;
       let nextCursor: unknown;
@@ -206,13 +212,15 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
       items += n;
       const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
       cursor = nextCursor ?? null;
+      // The size of the next batch is checkpointed with its cursor: a resumed step goes on with both.
+      const nextSize = sizer?.update(n, out.durationMs);
       await cp.record(
-        { done: !more, batches, items, cursor, startedAt: start.startedAt },
+        { done: !more, batches, items, cursor, startedAt: start.startedAt, ...(sizer ? { size: nextSize } : {}) },
         run.session.entry({
           kind: 'batch',
           phase: run.phase,
           step: step.name,
-          counts: { batch: batches, items: n },
+          counts: size === undefined ? { batch: batches, items: n } : { batch: batches, items: n, size },
           result: summarize(out.result),
           durationMs: Math.round(out.durationMs),
         }),
@@ -232,5 +240,5 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   }
   await cp.drain();
   run.reporter.done(label, batches, items, performance.now() - t0);
-  return { done: true, batches, items, cursor, startedAt: start.startedAt };
+  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...(sizer ? { size: sizer.size } : {}) };
 }

@@ -84,7 +84,9 @@ export function checkTemplateIssues(kind: CheckKindSpec, config: unknown, base: 
 
 function stepIssues(m: Manifest, { value: s, path }: Located<Step>): RuleIssue[] {
   const site: TemplateSite =
-    path[path.length - 1] === 'from' ? { kind: 'cohort-from' } : { kind: 'step', paginated: !!s.paginate };
+    path[path.length - 1] === 'from'
+      ? { kind: 'cohort-from' }
+      : { kind: 'step', paginated: !!s.paginate, sized: !!s.paginate?.batchTime };
   const driver = stepDriver(s);
   return [
     // A driver's whole config is rendered for each call.
@@ -92,7 +94,38 @@ function stepIssues(m: Manifest, { value: s, path }: Located<Step>): RuleIssue[]
     ...celIssue(s.expect, [...path, 'expect']),
     ...celIssue(s.paginate?.next, [...path, 'paginate', 'next']),
     ...celIssue(s.paginate?.while, [...path, 'paginate', 'while']),
+    ...pagingIssues(m, s, [...path, 'paginate']),
   ];
+}
+
+/** `paginate.throttle` names defined checks; `paginate.batchTime` has ordered sizes and a step that sends them. */
+function pagingIssues(m: Manifest, s: Step, path: FieldPath): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  s.paginate?.throttle?.checks.forEach((name, j) => {
+    if (!Object.hasOwn(m.checks, name))
+      out.push({ path: [...path, 'throttle', 'checks', j], message: `check \`${name}\` is not defined under checks:` });
+  });
+  const sized = s.paginate?.batchTime;
+  if (!sized) return out;
+  const at = [...path, 'batchTime'];
+  if (sized.minSize > sized.maxSize)
+    out.push({ path: [...at, 'minSize'], message: `minSize ${sized.minSize} is above maxSize ${sized.maxSize}` });
+  if (sized.startSize !== undefined && (sized.startSize < sized.minSize || sized.startSize > sized.maxSize))
+    out.push({
+      path: [...at, 'startSize'],
+      message: `startSize ${sized.startSize} is outside [minSize ${sized.minSize}, maxSize ${sized.maxSize}]`,
+    });
+  const sendsSize = templatedStrings(s[stepDriver(s)]).some(([text]) =>
+    templatesIn(text).some((ref) => ref.path === 'page.size'),
+  );
+  if (!sendsSize)
+    out.push({
+      path: at,
+      key: true,
+      message:
+        'batchTime sizes `{{ page.size }}`, but the step never sends it: pass it to the target (e.g. numItems: "{{ page.size }}")',
+    });
+  return out;
 }
 
 function checkIssues(m: Manifest, { value: c, path }: Located<Check | VerifyCheck>): RuleIssue[] {

@@ -17,6 +17,49 @@ export const retry = z
   })
   .describe('Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).');
 
+/** Checks sampled between a paged step's batches (gh-ost's and pt-online-schema-change's --max-load/--critical-load). */
+export const throttle = z
+  .strictObject({
+    checks: z
+      .array(name)
+      .min(1)
+      .describe(
+        'Names from `checks:`. A failing check of severity medium or low, or one that errors or is inconclusive, ' +
+          'holds the next batch (the cursor stays); a failing critical or high check stops the phase and requests ' +
+          'its rollback, as a failing gate does (in a rollback or drill it only holds).',
+      ),
+    every: duration
+      .default('10s')
+      .describe('Samples at most this often, between batches and while held (default: 10s).'),
+    maxWait: duration
+      .default('30m')
+      .describe('A step still held after this long fails, its cursor kept: the next pass resumes it (default: 30m).'),
+  })
+  .describe('Checks sampled between batches: a batch is sent only while they pass.');
+
+/** An adaptive `{{ page.size }}` (pt-online-schema-change's --chunk-time, gh-ost's chunk-size). */
+export const batchTime = z
+  .strictObject({
+    target: duration.describe('How long a batch should take; `{{ page.size }}` follows the measured rate toward it.'),
+    minSize: z.number().int().min(1).default(1).describe('The smallest `{{ page.size }}` (default: 1).'),
+    maxSize: z
+      .number()
+      .int()
+      .min(1)
+      .describe('The largest `{{ page.size }}`: what the target accepts in one call (required).'),
+    startSize: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('`{{ page.size }}` of the first batch (default: minSize); a resumed step goes on with its checkpoint.'),
+  })
+  .describe(
+    'Sizes each batch so it takes about `target`: `{{ page.size }}` is the rate measured so far (a moving average ' +
+      'of items per second, the older batches weighing less) times `target`, clamped to [minSize, maxSize]. The step ' +
+      'must send `{{ page.size }}`.',
+  );
+
 export const paginate = z
   .strictObject({
     next: cel.describe('CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor.'),
@@ -29,6 +72,8 @@ export const paginate = z
       .describe(
         'Stop after this many batches (a safety cap). Without it a step fails after 10000 batches with pages to go.',
       ),
+    throttle: throttle.optional(),
+    batchTime: batchTime.optional(),
   })
   .describe(
     'Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). ' +

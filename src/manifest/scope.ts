@@ -2,10 +2,12 @@
 import { lookup } from './templates.js';
 import type { Manifest } from './schema.js';
 
-export type TemplateSite = { kind: 'step'; paginated: boolean } | { kind: 'cohort-from' } | { kind: 'check' };
+/** `sized`: a paged step with `paginate.batchTime`, where `{{ page.size }}` exists. */
+export type TemplateSite =
+  { kind: 'step'; paginated: boolean; sized?: boolean } | { kind: 'cohort-from' } | { kind: 'check' };
 
 const COHORT = new Set(['cohort.ids', 'cohort.added', 'cohort.percent']);
-const PAGE = new Set(['page.cursor', 'page.number']);
+const PAGE = new Set(['page.cursor', 'page.number', 'page.size']);
 
 /** Null when the path exists at that site; otherwise why it does not. */
 export function templatePathError(path: string, site: TemplateSite, m: Pick<Manifest, 'vars' | 'env'>): string | null {
@@ -23,8 +25,11 @@ export function templatePathError(path: string, site: TemplateSite, m: Pick<Mani
       if (path !== 'batch.key') return `unknown template path {{ ${path} }}: only batch.key exists`;
       return site.kind === 'check' ? '{{ batch.key }} exists only in steps' : null;
     case 'page':
-      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number`;
-      return site.kind === 'step' && site.paginated ? null : `{{ ${path} }} exists only in a step with paginate:`;
+      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number, size`;
+      if (!(site.kind === 'step' && site.paginated)) return `{{ ${path} }} exists only in a step with paginate:`;
+      return path !== 'page.size' || site.sized
+        ? null
+        : '{{ page.size }} exists only in a step with paginate.batchTime (a fixed size is a value in vars:)';
     case 'vars':
       if (rest.length === 0) return `{{ vars }} needs a name: {{ vars.NAME }}`;
       return lookup(m.vars ?? {}, rest.join('.')).found ? null : `{{ ${path} }}: no such entry in vars:`;

@@ -40,6 +40,10 @@ export const stepProgress = z.strictObject({
   batches: count,
   items: count,
   cursor: z.unknown().describe('The cursor of the next batch of a paged step (null before the first).'),
+  size: count
+    .min(1)
+    .optional()
+    .describe('The `{{ page.size }}` of the next batch of a step with paginate.batchTime (sent with the cursor).'),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
 });

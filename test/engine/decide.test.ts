@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type Manifest } from '../../src/manifest/index.js';
 import { decide, needsWork } from '../../src/engine/reconcile.js';
+import { controlPlan } from '../../src/engine/controls.js';
 import type { RolloutState } from '../../src/state/index.js';
 
 const T = '2026-01-01T00:00:00.000Z';
@@ -67,6 +68,17 @@ describe('decide', () => {
     expect(label('full', state('canary', 'applying'))).toBe('apply canary');
     const failedStep = { failure: { phase: 'canary', step: 'a', reason: 'HTTP 500', at: T } };
     expect(label('canary', state('canary', 'failed', failedStep))).toBe('apply canary');
+  });
+
+  it('leaves a step its throttle stopped failed, as a failed gate, until rolled back or retried', () => {
+    const stopped = state('canary', 'failed', {
+      failure: { phase: 'canary', step: 'a', severity: 'critical', reason: 'probe failed', at: T },
+    });
+    expect(label('canary', stopped)).toBe('none');
+    expect(needsWork(manifest('canary'), stopped)).toBe(false);
+    expect(label('none', stopped)).toBe('roll-back none');
+    // `rollouts retry` resumes it from its checkpoint (the step's failure, without the severity that stopped it).
+    expect(controlPlan('retry', manifest('canary'), stopped)).toEqual({ reopenGate: false });
   });
 
   it('rolls back to the desired phase when it is below the applied one, whatever the status', () => {

@@ -122,7 +122,8 @@ describe('template paths', () => {
     ['batch.key', null],
     ['batch.size', 'unknown template path {{ batch.size }}: only batch.key exists'],
     ['page.cursor', null],
-    ['page.size', 'unknown template path {{ page.size }}: page has cursor, number'],
+    ['page.size', '{{ page.size }} exists only in a step with paginate.batchTime (a fixed size is a value in vars:)'],
+    ['page.total', 'unknown template path {{ page.total }}: page has cursor, number, size'],
     ['vars', '{{ vars }} needs a name: {{ vars.NAME }}'],
     ['vars.nested.deep', null],
     ['vars.nested.other', '{{ vars.nested.other }}: no such entry in vars:'],
@@ -135,6 +136,69 @@ describe('template paths', () => {
   ])('{{ %s }} in a paginated step: %s', (path, error) => {
     const m = { vars: { nested: { deep: 1 } }, env: ['TOKEN'] };
     expect(templatePathError(path, { kind: 'step', paginated: true }, m)).toBe(error);
+  });
+});
+
+describe('paginate.throttle and paginate.batchTime', () => {
+  const sized = (batchTime: string, json = '{ cursor: "{{ page.cursor }}", numItems: "{{ page.size }}" }') => ({
+    29: `          json: ${json}`,
+    30: `        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage", batchTime: ${batchTime} }`,
+  });
+
+  it('gives {{ page.size }} to a step with batchTime, and to no other', () => {
+    expect(issuesOf(demo(sized('{ target: 2s, maxSize: 100 }')))).toEqual([]);
+    expect(
+      templatePathError('page.size', { kind: 'step', paginated: true, sized: true }, { vars: {}, env: [] }),
+    ).toBeNull();
+    expect(
+      issuesOf(demo({ 29: '          json: { cursor: "{{ page.cursor }}", numItems: "{{ page.size }}" }' })),
+    ).toEqual([
+      {
+        line: 29,
+        col: 59,
+        path: 'phases[1].steps[0].http.json.numItems',
+        message: '{{ page.size }} exists only in a step with paginate.batchTime (a fixed size is a value in vars:)',
+      },
+    ]);
+  });
+
+  it('rejects a batchTime whose step never sends {{ page.size }}, at the field', () => {
+    expect(issuesOf(demo(sized('{ target: 2s, maxSize: 100 }', '{ cursor: "{{ page.cursor }}" }')))).toEqual([
+      {
+        line: 30,
+        col: 87,
+        path: 'phases[1].steps[0].paginate.batchTime',
+        message:
+          'batchTime sizes `{{ page.size }}`, but the step never sends it: pass it to the target (e.g. numItems: "{{ page.size }}")',
+      },
+    ]);
+  });
+
+  it('rejects sizes out of order', () => {
+    expect(issuesOf(demo(sized('{ target: 2s, minSize: 50, maxSize: 10 }')))).toMatchObject([
+      { line: 30, path: 'phases[1].steps[0].paginate.batchTime.minSize', message: 'minSize 50 is above maxSize 10' },
+    ]);
+    expect(issuesOf(demo(sized('{ target: 2s, maxSize: 10, startSize: 11 }')))).toMatchObject([
+      {
+        line: 30,
+        path: 'phases[1].steps[0].paginate.batchTime.startSize',
+        message: 'startSize 11 is outside [minSize 1, maxSize 10]',
+      },
+    ]);
+  });
+
+  it('rejects a throttle check not defined under checks:, at its name', () => {
+    const paging = (checks: string) =>
+      `        paginate: { next: "result.json.nextCursor", while: "result.json.hasNextPage", throttle: { checks: [${checks}] } }`;
+    expect(issuesOf(demo({ 30: paging('probe, error-rate') }))).toEqual([]);
+    expect(issuesOf(demo({ 30: paging('probe, lag') }))).toEqual([
+      {
+        line: 30,
+        col: 115,
+        path: 'phases[1].steps[0].paginate.throttle.checks[1]',
+        message: 'check `lag` is not defined under checks:',
+      },
+    ]);
   });
 });
 
