@@ -8,7 +8,9 @@ import {
   emergencyRollback,
   failGatesForAlerts,
   type AlertmanagerAlert,
+  operatorControl,
   reconcileAll,
+  requestPause,
   statusOf,
   streamReporter,
   type DrillResult,
@@ -96,6 +98,16 @@ export class InProcessEngine {
 
   drill(name: string): Promise<EngineRun<DrillResult | null>> {
     return this.run((e) => drill(e.deps, InProcessEngine.manifest(e, name)));
+  }
+
+  /** `rollouts pause NAME [--reason]` by `actor`. */
+  pause(name: string, actor: string, reason?: string): Promise<EngineRun<RolloutOutcome>> {
+    return this.run((e) => requestPause(e.deps, InProcessEngine.manifest(e, name), actor, reason));
+  }
+
+  /** `rollouts resume NAME` by `actor`. */
+  resume(name: string, actor: string): Promise<EngineRun<RolloutOutcome>> {
+    return this.run((e) => operatorControl(e.deps, InProcessEngine.manifest(e, name), 'resume', actor));
   }
 
   async status(name: string): Promise<RolloutStatusView> {
