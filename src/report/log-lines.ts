@@ -40,6 +40,10 @@ function what(e: LedgerEntry): string {
       const failure = (r.failure ?? r.after) as R | null | undefined;
       return `${e.kind}${r.from ? ` from ${s(r.from)}` : ''}${failure?.reason ? ` (was: ${s(failure.reason)})` : ''}`;
     }
+    case 'pause':
+      return `pause asked${r.holder ? ' while a run held the lease' : ''}${r.reason ? `: ${s(r.reason)}` : ''}`;
+    case 'paused':
+      return `paused (was ${s(r.from)})${r.batches !== undefined ? ` after batch ${s(r.batches)}, cursor saved` : ''}`;
     case 'override':
       return `hold skipped (${s(r.from)} -> ${s(r.status)}): ${s(r.reason)}`;
     case 'step-start': {

@@ -132,6 +132,9 @@ export class TimelineBuilder {
         close(`hold/${phase}`, t, 'paused');
         point(phase, 'gate paused', t, 'paused');
         break;
+      case 'paused':
+        point(phase, `paused by ${str(r?.by)}${e.step ? ` at ${e.step}` : ''}`, t, 'paused');
+        break;
       case 'resume':
         point(phase, `resume${e.step ? ` at ${e.step}` : ''}`, t, 'done');
         break;

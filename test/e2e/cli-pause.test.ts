@@ -63,6 +63,14 @@ describe('rollouts pause', () => {
       expect(progress).toMatchObject({ done: false, batches: sentBeforeResume, items: sentBeforeResume });
       expect(typeof progress.cursor).toBe('string');
 
+      const status = await runCli(repo.dir, ['status', 'paged'], env);
+      expect(status.stdout, output(status)).toContain(
+        `paged: applied full (paused), desired full, step backfill, ${sentBeforeResume} batches, ${sentBeforeResume} items, paused by ${ACTOR} at`,
+      );
+      const log = await runCli(repo.dir, ['log', 'paged'], env);
+      expect(log.stdout, output(log)).toContain('pause asked while a run held the lease: replica lag');
+      expect(log.stdout).toContain(`paused (was applying) after batch ${sentBeforeResume}, cursor saved`);
+
       // While paused, a pass does nothing; the status says who paused it.
       const idle = await runCli(repo.dir, ['apply'], env);
       expect(idle.code, output(idle)).toBe(0);

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { statusOf } from '../../engine/index.js';
+import { pauseNote, statusOf } from '../../engine/index.js';
 import { defineCommand, engineOptions, type EngineOptions } from '../command.js';
 import { EXIT } from '../errors.js';
 import { localEngine } from '../engine-deps.js';
@@ -42,8 +42,9 @@ export const statusCommand = defineCommand<EngineOptions & { watch?: boolean }>(
         const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : '';
         const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : '';
         const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : '';
+        const pause = v.pause ? `, ${pauseNote(v.pause)}` : '';
         io.out(
-          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}`,
+          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}${pause}`,
         );
       }
     if (!opts.json)
