@@ -16,6 +16,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}
 `);
 } else {
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-NLMM5YVK.js"), import("./cli/io-W4W4YCAK.js")]);
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-IPM43GYS.js"), import("./cli/io-W4W4YCAK.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

@@ -2651,14 +2651,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -23516,8 +23516,8 @@ function generateMultipleOfCheck(doc, ctx, def, accessor) {
   }
 }
 function generateNumberFormatCheck(doc, def, accessor) {
-  const format2 = def.format;
-  switch (format2) {
+  const format = def.format;
+  switch (format) {
     case "safeint":
       doc.write(`if (!Number.isSafeInteger(${accessor})) return INVALID;`);
       break;
@@ -23534,16 +23534,16 @@ function generateNumberFormatCheck(doc, def, accessor) {
       doc.write(`if (!Number.isFinite(${accessor})) return INVALID;`);
       break;
     default: {
-      void format2;
-      throw new ZodCompileUnsupportedError(`number format ${format2}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`number format ${format}`);
     }
   }
 }
 function generateBigIntFormatCheck(doc, def, accessor) {
-  const format2 = def.format;
-  if (!format2)
+  const format = def.format;
+  if (!format)
     return;
-  switch (format2) {
+  switch (format) {
     case "int64":
       doc.write(`if (${accessor} < -9223372036854775808n || ${accessor} > 9223372036854775807n) return INVALID;`);
       break;
@@ -23551,8 +23551,8 @@ function generateBigIntFormatCheck(doc, def, accessor) {
       doc.write(`if (${accessor} < 0n || ${accessor} > 18446744073709551615n) return INVALID;`);
       break;
     default: {
-      void format2;
-      throw new ZodCompileUnsupportedError(`bigint format ${format2}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`bigint format ${format}`);
     }
   }
 }
@@ -23733,8 +23733,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
     return accessor;
   }
-  const format2 = def.format;
-  switch (format2) {
+  const format = def.format;
+  switch (format) {
     case "regex":
       throw new ZodCompileUnsupportedError("regex format without a pattern");
     case "lowercase":
@@ -23757,8 +23757,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       break;
     }
     default: {
-      void format2;
-      throw new ZodCompileUnsupportedError(`string format ${format2}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`string format ${format}`);
     }
   }
   return accessor;
@@ -25849,12 +25849,12 @@ function _stringbool(Classes, _params) {
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
-function _stringFormat(Class2, format2, fnOrRegex, _params = {}) {
+function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   const params = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
-    format: format2,
+    format,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
     ...params
   };
@@ -26420,9 +26420,9 @@ var addPattern = (agg, pattern) => {
 var intersectMime = (agg, mime) => {
   agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
 };
-var setFormat = (agg, format2) => {
-  agg.format = format2;
-  if (format2.includes("int"))
+var setFormat = (agg, format) => {
+  agg.format = format;
+  if (format.includes("int"))
     agg.isInt = true;
 };
 var minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
@@ -26500,16 +26500,16 @@ var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
   const json2 = _json;
   json2.type = "string";
-  const { minimum, maximum, format: format2, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+  const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
   if (typeof minimum === "number")
     json2.minLength = minimum;
   if (typeof maximum === "number")
     json2.maxLength = maximum;
-  if (format2) {
-    json2.format = formatMap[format2] ?? format2;
+  if (format) {
+    json2.format = formatMap[format] ?? format;
     if (json2.format === "")
       delete json2.format;
-    if (format2 === "time" || laxFormat) {
+    if (format === "time" || laxFormat) {
       delete json2.format;
     }
   }
@@ -26887,7 +26887,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -28023,8 +28023,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
   $ZodCustomStringFormat.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function stringFormat(format2, fnOrRegex, _params = {}) {
-  return _stringFormat(ZodCustomStringFormat, format2, fnOrRegex, _params);
+function stringFormat(format, fnOrRegex, _params = {}) {
+  return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
 function hostname2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
@@ -28037,11 +28037,11 @@ function currencyCode2(_params) {
 }
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
-  const format2 = `${alg}_${enc}`;
-  const regex2 = regexes_exports[format2];
+  const format = `${alg}_${enc}`;
+  const regex2 = regexes_exports[format];
   if (!regex2)
-    throw new Error(`Unrecognized hash format: ${format2}`);
-  return _stringFormat(ZodCustomStringFormat, format2, regex2, params);
+    throw new Error(`Unrecognized hash format: ${format}`);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -29406,58 +29406,58 @@ function convertBaseSchema(schema, ctx) {
     case "string": {
       let stringSchema = z.string();
       if (schema.format) {
-        const format2 = schema.format;
-        if (format2 === "email") {
+        const format = schema.format;
+        if (format === "email") {
           stringSchema = stringSchema.check(z.email());
-        } else if (format2 === "uri" || format2 === "uri-reference") {
+        } else if (format === "uri" || format === "uri-reference") {
           stringSchema = stringSchema.check(z.url());
-        } else if (format2 === "uuid" || format2 === "guid") {
+        } else if (format === "uuid" || format === "guid") {
           stringSchema = stringSchema.check(z.uuid());
-        } else if (format2 === "date-time") {
+        } else if (format === "date-time") {
           stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
-        } else if (format2 === "date") {
+        } else if (format === "date") {
           stringSchema = stringSchema.check(z.iso.date());
-        } else if (format2 === "time") {
+        } else if (format === "time") {
           stringSchema = stringSchema.check(z.regex(fullTime));
-        } else if (format2 === "duration") {
+        } else if (format === "duration") {
           stringSchema = stringSchema.check(z.iso.duration());
-        } else if (format2 === "hostname") {
+        } else if (format === "hostname") {
           stringSchema = stringSchema.check(z.hostname());
-        } else if (format2 === "ipv4") {
+        } else if (format === "ipv4") {
           stringSchema = stringSchema.check(z.ipv4());
-        } else if (format2 === "ipv6") {
+        } else if (format === "ipv6") {
           stringSchema = stringSchema.check(z.ipv6());
-        } else if (format2 === "mac") {
+        } else if (format === "mac") {
           stringSchema = stringSchema.check(z.mac());
-        } else if (format2 === "cidr") {
+        } else if (format === "cidr") {
           stringSchema = stringSchema.check(z.cidrv4());
-        } else if (format2 === "cidr-v6") {
+        } else if (format === "cidr-v6") {
           stringSchema = stringSchema.check(z.cidrv6());
-        } else if (format2 === "base64") {
+        } else if (format === "base64") {
           stringSchema = stringSchema.check(z.base64());
-        } else if (format2 === "base64url") {
+        } else if (format === "base64url") {
           stringSchema = stringSchema.check(z.base64url());
-        } else if (format2 === "e164") {
+        } else if (format === "e164") {
           stringSchema = stringSchema.check(z.e164());
-        } else if (format2 === "credit_card") {
+        } else if (format === "credit_card") {
           stringSchema = stringSchema.check(z.creditCard());
-        } else if (format2 === "iban") {
+        } else if (format === "iban") {
           stringSchema = stringSchema.check(z.iban());
-        } else if (format2 === "jwt") {
+        } else if (format === "jwt") {
           stringSchema = stringSchema.check(z.jwt());
-        } else if (format2 === "emoji") {
+        } else if (format === "emoji") {
           stringSchema = stringSchema.check(z.emoji());
-        } else if (format2 === "nanoid") {
+        } else if (format === "nanoid") {
           stringSchema = stringSchema.check(z.nanoid());
-        } else if (format2 === "cuid") {
+        } else if (format === "cuid") {
           stringSchema = stringSchema.check(z.cuid());
-        } else if (format2 === "cuid2") {
+        } else if (format === "cuid2") {
           stringSchema = stringSchema.check(z.cuid2());
-        } else if (format2 === "ulid") {
+        } else if (format === "ulid") {
           stringSchema = stringSchema.check(z.ulid());
-        } else if (format2 === "xid") {
+        } else if (format === "xid") {
           stringSchema = stringSchema.check(z.xid());
-        } else if (format2 === "ksuid") {
+        } else if (format === "ksuid") {
           stringSchema = stringSchema.check(z.ksuid());
         }
       }
@@ -30321,12 +30321,29 @@ var retry = external_exports.strictObject({
   attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included (default: 3)."),
   backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats (default: [1s, 2s, 4s]).")
 }).describe("Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).");
+var throttle = external_exports.strictObject({
+  checks: external_exports.array(name).min(1).describe(
+    "Names from `checks:`. A failing check of severity medium or low, or one that errors or is inconclusive, holds the next batch (the cursor stays); a failing critical or high check stops the phase and requests its rollback, as a failing gate does (in a rollback or drill it only holds)."
+  ),
+  every: duration3.default("10s").describe("Samples at most this often, between batches and while held (default: 10s)."),
+  maxWait: duration3.default("30m").describe("A step still held after this long fails, its cursor kept: the next pass resumes it (default: 30m).")
+}).describe("Checks sampled between batches: a batch is sent only while they pass.");
+var batchTime = external_exports.strictObject({
+  target: duration3.describe("How long a batch should take; `{{ page.size }}` follows the measured rate toward it."),
+  minSize: external_exports.number().int().min(1).default(1).describe("The smallest `{{ page.size }}` (default: 1)."),
+  maxSize: external_exports.number().int().min(1).describe("The largest `{{ page.size }}`: what the target accepts in one call (required)."),
+  startSize: external_exports.number().int().min(1).optional().describe("`{{ page.size }}` of the first batch (default: minSize); a resumed step goes on with its checkpoint.")
+}).describe(
+  "Sizes each batch so it takes about `target`: `{{ page.size }}` is the rate measured so far (a moving average of items per second, the older batches weighing less) times `target`, clamped to [minSize, maxSize]. The step must send `{{ page.size }}`."
+);
 var paginate = external_exports.strictObject({
   next: cel.describe("CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor."),
   while: cel.describe("CEL over the last `result`: call again while true, e.g. result.json.hasNextPage."),
   maxBatches: external_exports.number().int().min(1).optional().describe(
     "Stop after this many batches (a safety cap). Without it a step fails after 10000 batches with pages to go."
-  )
+  ),
+  throttle: throttle.optional(),
+  batchTime: batchTime.optional()
 }).describe(
   "Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). Cursor and counts are checkpointed in the state: a re-run resumes from the checkpoint."
 );
@@ -37239,7 +37256,7 @@ function celBool(expression, vars) {
 
 // src/manifest/scope.ts
 var COHORT = /* @__PURE__ */ new Set(["cohort.ids", "cohort.added", "cohort.percent"]);
-var PAGE = /* @__PURE__ */ new Set(["page.cursor", "page.number"]);
+var PAGE = /* @__PURE__ */ new Set(["page.cursor", "page.number", "page.size"]);
 function templatePathError(path, site, m) {
   const [root, ...rest] = path.split(".");
   switch (root) {
@@ -37255,8 +37272,9 @@ function templatePathError(path, site, m) {
       if (path !== "batch.key") return `unknown template path {{ ${path} }}: only batch.key exists`;
       return site.kind === "check" ? "{{ batch.key }} exists only in steps" : null;
     case "page":
-      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number`;
-      return site.kind === "step" && site.paginated ? null : `{{ ${path} }} exists only in a step with paginate:`;
+      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number, size`;
+      if (!(site.kind === "step" && site.paginated)) return `{{ ${path} }} exists only in a step with paginate:`;
+      return path !== "page.size" || site.sized ? null : "{{ page.size }} exists only in a step with paginate.batchTime (a fixed size is a value in vars:)";
     case "vars":
       if (rest.length === 0) return `{{ vars }} needs a name: {{ vars.NAME }}`;
       return lookup(m.vars ?? {}, rest.join(".")).found ? null : `{{ ${path} }}: no such entry in vars:`;
@@ -37392,15 +37410,43 @@ function checkTemplateIssues(kind, config2, base, m) {
   );
 }
 function stepIssues(m, { value: s, path }) {
-  const site = path[path.length - 1] === "from" ? { kind: "cohort-from" } : { kind: "step", paginated: !!s.paginate };
+  const site = path[path.length - 1] === "from" ? { kind: "cohort-from" } : { kind: "step", paginated: !!s.paginate, sized: !!s.paginate?.batchTime };
   const driver = stepDriver(s);
   return [
     // A driver's whole config is rendered for each call.
     ...templateIssues(s[driver], [...path, driver], site, m),
     ...celIssue(s.expect, [...path, "expect"]),
     ...celIssue(s.paginate?.next, [...path, "paginate", "next"]),
-    ...celIssue(s.paginate?.while, [...path, "paginate", "while"])
+    ...celIssue(s.paginate?.while, [...path, "paginate", "while"]),
+    ...pagingIssues(m, s, [...path, "paginate"])
   ];
+}
+function pagingIssues(m, s, path) {
+  const out = [];
+  s.paginate?.throttle?.checks.forEach((name2, j) => {
+    if (!Object.hasOwn(m.checks, name2))
+      out.push({ path: [...path, "throttle", "checks", j], message: `check \`${name2}\` is not defined under checks:` });
+  });
+  const sized = s.paginate?.batchTime;
+  if (!sized) return out;
+  const at = [...path, "batchTime"];
+  if (sized.minSize > sized.maxSize)
+    out.push({ path: [...at, "minSize"], message: `minSize ${sized.minSize} is above maxSize ${sized.maxSize}` });
+  if (sized.startSize !== void 0 && (sized.startSize < sized.minSize || sized.startSize > sized.maxSize))
+    out.push({
+      path: [...at, "startSize"],
+      message: `startSize ${sized.startSize} is outside [minSize ${sized.minSize}, maxSize ${sized.maxSize}]`
+    });
+  const sendsSize = templatedStrings(s[stepDriver(s)]).some(
+    ([text]) => templatesIn(text).some((ref) => ref.path === "page.size")
+  );
+  if (!sendsSize)
+    out.push({
+      path: at,
+      key: true,
+      message: 'batchTime sizes `{{ page.size }}`, but the step never sends it: pass it to the target (e.g. numItems: "{{ page.size }}")'
+    });
+  return out;
 }
 function checkIssues(m, { value: c, path }) {
   const kind = checkKind(c);
@@ -38276,11 +38322,8 @@ function envNamesOfPhase(m, phaseName2) {
   return [...listed, ...[...used].filter((n) => !m.env.includes(n)).sort()];
 }
 
-// src/checks/gate.ts
-function dueSlackMs(everyMs) {
-  return Math.min(everyMs / 10, 3e4);
-}
-function tally(name2, check4, samples, seed) {
+// src/checks/gate-tally.ts
+function tallyCheck(name2, check4, samples, seed) {
   const forMs = check4.for ? durationMs(check4.for) : 0;
   const t = {
     name: name2,
@@ -38348,7 +38391,7 @@ function foldSamples(gate2, checks, startedAt, older, tallies = {}) {
     const check4 = checks[name2];
     const own2 = ownSamples(name2, older, start);
     if (!check4 || own2.length === 0) continue;
-    const t = tally(name2, check4, own2, tallies[name2]);
+    const t = tallyCheck(name2, check4, own2, tallies[name2]);
     out[name2] = {
       samples: t.total,
       lastAt: new Date(t.lastAt).toISOString(),
@@ -38362,6 +38405,11 @@ function foldSamples(gate2, checks, startedAt, older, tallies = {}) {
     };
   }
   return out;
+}
+
+// src/checks/gate.ts
+function dueSlackMs(everyMs) {
+  return Math.min(everyMs / 10, 3e4);
 }
 function why(s) {
   const text = s?.error ?? s?.reason;
@@ -38419,7 +38467,7 @@ function decideGate(input2) {
   const tallies = names.map((name2) => {
     const check4 = input2.checks[name2];
     if (!check4) throw new Error(`gate names check ${name2}, which is not defined`);
-    return tally(name2, check4, ownSamples(name2, input2.samples, start), input2.tally?.[name2]);
+    return tallyCheck(name2, check4, ownSamples(name2, input2.samples, start), input2.tally?.[name2]);
   });
   const all = tallies.flatMap((t) => findings(t, gate2));
   const reported2 = all.filter((f) => f.severity === "low").map(({ check: check4, reason, failing }) => ({ check: check4, reason, failing }));
@@ -38499,6 +38547,7 @@ var stepProgress = external_exports.strictObject({
   batches: count,
   items: count,
   cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  size: count.min(1).optional().describe("The `{{ page.size }}` of the next batch of a step with paginate.batchTime (sent with the cursor)."),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional()
 });
@@ -40256,12 +40305,12 @@ var JUDGE_ALPHA = 0.02;
 var KAYENTA_TOLERANCE = 0.25;
 var MIN_POINTS = 3;
 var DIRECTIONS = ["increase", "decrease", "either"];
-function format(n) {
+function threeDigits(n) {
   return Number(n.toPrecision(3)).toString();
 }
 function describeDifference(pValue, hlShift, ratio) {
-  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${format(ratio)}`;
-  return `p=${format(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${format(hlShift)}, ${ratioText}`;
+  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${threeDigits(ratio)}`;
+  return `p=${threeDigits(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${threeDigits(hlShift)}, ${ratioText}`;
 }
 function effectRatio(control, canary, ratio) {
   if (ratio === null || ratio < 0) return null;
@@ -40297,7 +40346,7 @@ function classifyMetric(input2) {
   const bestP = smallestPValue(control.length, canary.length);
   if (!(bestP < JUDGE_ALPHA)) {
     return noData(
-      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); lengthen the range or shorten the rate window`
+      `not enough data: with ${points} no difference can be significant (p >= ${threeDigits(bestP)}); lengthen the range or shorten the rate window`
     );
   }
   const sortedControl = [...control].sort((a, b) => a - b);
@@ -40348,7 +40397,7 @@ function classifyMetric(input2) {
       return {
         ...measured,
         classification: "Pass",
-        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`
+        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${threeDigits(tolerance)}, p=${threeDigits(atTolerance.pValue)} there) (${numbers})`
       };
     }
   }
@@ -40358,11 +40407,13 @@ function classifyMetric(input2) {
     return {
       ...measured,
       classification: "Pass",
-      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${format(allowed)} (${numbers})`
+      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${threeDigits(allowed)} (${numbers})`
     };
   }
   return { ...measured, classification: higher ? "High" : "Low", reason: `canary significantly ${side} (${numbers})` };
 }
+
+// src/checks/judge/score.ts
 function label(metric, index) {
   return metric.name ?? `#${index}`;
 }
@@ -40391,7 +40442,7 @@ function scoreJudgement(metrics, thresholds) {
   }
   const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
   const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
-  const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
+  const tally = `${passed}/${counted.length} metrics pass, score ${threeDigits(score)}`;
   if (criticalFailures.length > 0) {
     return {
       score,
@@ -40399,7 +40450,7 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
+      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally})`
     };
   }
   if (verdict !== "fail" && criticalNoData.length > 0) {
@@ -40409,11 +40460,11 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally2})`
+      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally})`
     };
   }
   const against = verdict === "pass" ? `>= pass ${thresholds.pass}` : verdict === "marginal" ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
-  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally2} ${against}` };
+  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
 }
 
 // src/checks/judge/windows.ts
@@ -40788,6 +40839,29 @@ async function openGate(pass, p) {
   const checks = p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : "";
   pass.info(`${m.name}: ${p.name} holding until ${gate2.passesAt}${checks}`);
 }
+async function failByChecks(pass, f) {
+  const { manifest: m } = pass;
+  const { phase: phase2, severity, reason, failing, step: step2 } = f;
+  const what = step2 ? `throttle of ${phase2}/${step2}` : `gate of ${phase2}`;
+  await pass.commit(
+    (s) => {
+      s.status = "failed";
+      s.failure = { phase: phase2, ...step2 ? { step: step2 } : {}, severity, reason, at: pass.now().toISOString() };
+    },
+    [
+      pass.entry({
+        kind: step2 ? "throttle-failed" : "gate-failed",
+        phase: phase2,
+        step: step2,
+        result: { severity, reason, failing }
+      })
+    ],
+    `${phase2}: ${step2 ? `${step2} stopped by its throttle` : "gate failed"}`
+  );
+  pass.info(`${m.name}: \u2716 ${what} failed (${severity}): ${reason}`);
+  await pass.announce("failure", `:x: ${m.name}: ${what} failed (${severity}): ${reason}`);
+  await pass.deps.events.rollbackRequested?.({ manifest: m, phase: phase2, severity, reason, failing, state: pass.state });
+}
 async function sampleGate(pass) {
   const { manifest: m } = pass;
   const gateState2 = pass.state.gate;
@@ -40834,24 +40908,7 @@ async function sampleGate(pass) {
       return { outcome: await markHealthy(pass, p) };
     case "failed": {
       const { severity, reason, failing } = verdict;
-      await pass.commit(
-        (s) => {
-          s.status = "failed";
-          s.failure = { phase: p.name, severity, reason, at: pass.now().toISOString() };
-        },
-        [pass.entry({ kind: "gate-failed", phase: p.name, result: { severity, reason, failing } })],
-        `${p.name}: gate failed`
-      );
-      pass.info(`${m.name}: \u2716 gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.announce("failure", `:x: ${m.name}: gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.deps.events.rollbackRequested?.({
-        manifest: m,
-        phase: p.name,
-        severity,
-        reason,
-        failing,
-        state: pass.state
-      });
+      await failByChecks(pass, { phase: p.name, severity, reason, failing });
       return { outcome: "failed", reason };
     }
     case "paused": {
@@ -41416,6 +41473,50 @@ async function notify(m, env, masker, event, text, log) {
 // src/engine/steps.ts
 import { isDeepStrictEqual } from "node:util";
 
+// src/engine/batch-size.ts
+var RATE_WEIGHT = 0.75;
+function batchSizeSpec(batchTime2) {
+  return { ...batchTime2, targetMs: durationMs(batchTime2.target) };
+}
+function firstSize(spec2) {
+  return clamp(spec2.startSize ?? spec2.minSize, spec2);
+}
+function clamp(n, spec2) {
+  return Math.min(spec2.maxSize, Math.max(spec2.minSize, Math.floor(n)));
+}
+var BatchSizer = class {
+  /** `resumed`: the size checkpointed with the cursor, when a step resumes (the averages start afresh from it). */
+  constructor(spec2, resumed) {
+    this.spec = spec2;
+    this.current = resumed === void 0 ? firstSize(spec2) : clamp(resumed, spec2);
+  }
+  spec;
+  avgItems = 0;
+  avgMs = 0;
+  current;
+  /** The size of the next batch. */
+  get size() {
+    return this.current;
+  }
+  /**
+   * Records a batch that handled `items` in `ms` and returns the next size. `items` is what the batch reported
+   * (`processed`, or the length of `results`); a batch that reports none counts as the size it was sent.
+   */
+  update(items, ms) {
+    const n = items > 0 ? items : this.current;
+    const t = Math.max(ms, 1);
+    if (this.avgItems > 0 && this.avgMs > 0) {
+      this.avgItems = this.avgItems * RATE_WEIGHT + n;
+      this.avgMs = this.avgMs * RATE_WEIGHT + t;
+    } else {
+      this.avgItems = n;
+      this.avgMs = t;
+    }
+    this.current = clamp(this.avgItems / this.avgMs * this.spec.targetMs, this.spec);
+    return this.current;
+  }
+};
+
 // src/engine/checkpoint.ts
 var DEFAULT_CHECKPOINTS = { maxBatches: 5e3, maxMs: 2e3 };
 var Checkpointer = class {
@@ -41454,6 +41555,19 @@ var Checkpointer = class {
     }
     this.startFlush();
   }
+  /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
+  note(entries) {
+    this.entries.push(...entries);
+  }
+  /** Writes the buffer now (after the flush in flight): a step held between batches shows it, and renews its lease. */
+  async flush() {
+    if (this.inFlight) await this.inFlight;
+    if (this.failure) throw this.failure;
+    if (!this.entries.length && !this.progress) return;
+    this.startFlush();
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+  }
   startFlush() {
     const entries = this.entries;
     const progress = this.progress;
@@ -41475,13 +41589,7 @@ var Checkpointer = class {
   }
   /** Waits for the flush in flight and writes whatever is buffered. */
   async drain() {
-    if (this.inFlight) await this.inFlight;
-    if (this.failure) throw this.failure;
-    if (this.entries.length || this.progress) {
-      this.startFlush();
-      await this.inFlight;
-      if (this.failure) throw this.failure;
-    }
+    await this.flush();
     this.progress = null;
   }
 };
@@ -41528,6 +41636,113 @@ function pauseRecord(s) {
   const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
   const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
   return { by, at, reason, from, ...cursor };
+}
+
+// src/engine/throttle.ts
+import { setTimeout as sleep3 } from "node:timers/promises";
+function describe5(s) {
+  const why2 = s.reason ?? s.error;
+  return `${s.check} ${s.outcome === "fail" ? "failed" : s.outcome}${why2 ? ` (${why2})` : ""}`;
+}
+function decideThrottle(samples, canStop) {
+  const severe = samples.filter((s) => s.outcome === "fail" && (s.severity === "critical" || s.severity === "high"));
+  if (canStop && severe.length)
+    return {
+      action: "stop",
+      severity: severe.some((s) => s.severity === "critical") ? "critical" : "high",
+      reason: severe.map(describe5).join("; "),
+      failing: severe
+    };
+  const held = samples.filter((s) => s.outcome !== "pass");
+  if (!held.length) return { action: "go" };
+  return { action: "hold", reason: held.map(describe5).join("; "), holding: held.map((s) => s.check) };
+}
+var ThrottleStop = class extends Error {
+  constructor(step2, severity, reason, failing) {
+    super(`${step2}: stopped by paginate.throttle: ${reason}`);
+    this.step = step2;
+    this.severity = severity;
+    this.reason = reason;
+    this.failing = failing;
+  }
+  step;
+  severity;
+  reason;
+  failing;
+};
+var ThrottleTimeout = class extends StepFailure {
+};
+function throttleSpec(t) {
+  return { everyMs: durationMs(t.every), maxWaitMs: durationMs(t.maxWait) };
+}
+var Throttle = class {
+  constructor(step2, spec2, canStop, deps) {
+    this.step = step2;
+    this.spec = spec2;
+    this.canStop = canStop;
+    this.deps = deps;
+  }
+  step;
+  spec;
+  canStop;
+  deps;
+  lastLook = Number.NEGATIVE_INFINITY;
+  /**
+   * Before a batch: returns when it may be sent. Looks when the last look is `every` old (so before the first
+   * batch too); while held, looks again every `every`. Throws ThrottleStop, or ThrottleTimeout past `maxWait`.
+   */
+  async beforeBatch() {
+    if (this.deps.now() - this.lastLook < this.spec.everyMs) return;
+    let heldSince = null;
+    for (; ; ) {
+      this.lastLook = this.deps.now();
+      const samples = await this.deps.sample();
+      const verdict = decideThrottle(samples, this.canStop);
+      const heldMs = heldSince === null ? 0 : this.deps.now() - heldSince;
+      await this.deps.record(samples, verdict, heldMs);
+      if (verdict.action === "go") return;
+      if (verdict.action === "stop")
+        throw new ThrottleStop(this.step, verdict.severity, verdict.reason, verdict.failing);
+      heldSince ??= this.lastLook;
+      if (this.deps.now() - heldSince >= this.spec.maxWaitMs)
+        throw new ThrottleTimeout(
+          this.step,
+          `${this.step}: still held by paginate.throttle after ${formatMs(this.spec.maxWaitMs)} (maxWait): ${verdict.reason}; the next run resumes at the same cursor`
+        );
+      await this.deps.sleep(this.spec.everyMs);
+    }
+  }
+};
+function pagingThrottle(run3, step2, cp, at) {
+  const config2 = step2.paginate.throttle;
+  const checks = run3.rc.manifest.checks;
+  const label2 = `  ${run3.phase}/${step2.name}`;
+  const entry = (kind, result, batches) => run3.session.entry({ kind, phase: run3.phase, step: step2.name, result, counts: { batch: batches } });
+  return new Throttle(step2.name, throttleSpec(config2), run3.kind === "apply", {
+    sample: () => {
+      const env = run3.checkEnv();
+      return Promise.all(config2.checks.map((name2) => sampleCheck(name2, checks[name2], env, null)));
+    },
+    record: async (samples, verdict, heldMs) => {
+      const { batches, cursor } = at();
+      cp.note(samples.map((s) => entry("throttle-sample", s, batches)));
+      if (verdict.action === "go") {
+        if (heldMs > 0)
+          run3.reporter.info(`${label2}: throttle released after ${formatMs(heldMs)}; batch ${batches + 1}`);
+        return;
+      }
+      if (verdict.action === "hold") {
+        const { reason, holding } = verdict;
+        cp.note([entry("throttled", { holding, reason, cursor, heldMs: Math.round(heldMs) }, batches)]);
+        run3.reporter.info(
+          `${label2}: throttled by ${holding.join(", ")} before batch ${batches + 1} (${reason}); cursor kept, next look in ${config2.every}`
+        );
+      }
+      await cp.flush();
+    },
+    now: () => performance.now(),
+    sleep: (ms) => sleep3(ms, void 0, { signal: run3.rc.signal })
+  });
 }
 
 // src/engine/steps.ts
@@ -41606,17 +41821,13 @@ async function runOneStep(run3, step2) {
     `${phase2}: ${step2.name} done`
   );
 }
+function keyOf(run3, step2, cursor) {
+  const { rc, phase: phase2, kind, generation } = run3;
+  return batchKey({ rollout: rc.manifest.name, phase: phase2, kind, step: step2.name, generation, dryRun: rc.dryRun, cursor });
+}
 async function runSingle(run3, step2, progress) {
   const template = templateContext(run3.rc, run3.phase, run3.cohort);
-  const idempotencyKey = batchKey({
-    rollout: run3.rc.manifest.name,
-    phase: run3.phase,
-    kind: run3.kind,
-    step: step2.name,
-    generation: run3.generation,
-    dryRun: run3.rc.dryRun,
-    cursor: null
-  });
+  const idempotencyKey = keyOf(run3, step2, null);
   const fence = () => run3.session.fence();
   const out = await callStep(run3.rc, { step: step2, template, idempotencyKey, onRetry: retryNote(run3, step2), fence });
   await run3.session.commit(
@@ -41660,6 +41871,8 @@ async function runPaged(run3, step2, key, start) {
   const cp = new Checkpointer(run3.session, key, run3.checkpoints);
   const label2 = `  ${run3.phase}/${step2.name}`;
   let { batches, items, cursor } = start;
+  const sizer = paginate3.batchTime ? new BatchSizer(batchSizeSpec(paginate3.batchTime), start.size) : null;
+  const throttle2 = paginate3.throttle && pagingThrottle(run3, step2, cp, () => ({ batches, cursor }));
   const t0 = performance.now();
   const resumedBatches = batches;
   try {
@@ -41671,17 +41884,18 @@ async function runPaged(run3, step2, key, start) {
           step2.name,
           `${step2.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`
         );
-      const idempotencyKey = batchKey({
-        rollout: run3.rc.manifest.name,
-        phase: run3.phase,
-        kind: run3.kind,
-        step: step2.name,
-        generation: run3.generation,
-        dryRun: run3.rc.dryRun,
-        cursor
+      await throttle2?.beforeBatch();
+      const idempotencyKey = keyOf(run3, step2, cursor);
+      const size = sizer?.size;
+      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
+      const out = await callStep(run3.rc, {
+        step: step2,
+        template: { ...base, page },
+        idempotencyKey,
+        onRetry,
+        renderer,
+        fence
       });
-      const template = { ...base, page: { cursor, number: batches + 1 } };
-      const out = await callStep(run3.rc, { step: step2, template, idempotencyKey, onRetry, renderer, fence });
       const vars = { result: out.result };
       let more;
       let nextCursor;
@@ -41700,13 +41914,14 @@ async function runPaged(run3, step2, key, start) {
       items += n;
       const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
       cursor = nextCursor ?? null;
+      const nextSize = sizer?.update(n, out.durationMs);
       await cp.record(
-        { done: !more, batches, items, cursor, startedAt: start.startedAt },
+        { done: !more, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: nextSize } : {} },
         run3.session.entry({
           kind: "batch",
           phase: run3.phase,
           step: step2.name,
-          counts: { batch: batches, items: n },
+          counts: size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size },
           result: summarize(out.result),
           durationMs: Math.round(out.durationMs)
         })
@@ -41726,7 +41941,7 @@ async function runPaged(run3, step2, key, start) {
   }
   await cp.drain();
   run3.reporter.done(label2, batches, items, performance.now() - t0);
-  return { done: true, batches, items, cursor, startedAt: start.startedAt };
+  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
 }
 
 // src/engine/scope.ts
@@ -41780,7 +41995,7 @@ var PassScope = class {
   runSteps(phase2, kind, cohort2, steps) {
     const { reporter, checkpoints } = this.deps;
     const run3 = { session: this.session, rc: this.rc, reporter, checkpoints, phase: phase2, kind, cohort: cohort2 };
-    return runSteps({ ...run3, generation: this.generation(phase2) }, steps);
+    return runSteps({ ...run3, generation: this.generation(phase2), checkEnv: () => checkEnv(this, phase2) }, steps);
   }
 };
 
@@ -41832,6 +42047,9 @@ async function resolveCohort(pass, p) {
 }
 function failedInSteps(s) {
   return s.status === "failed" && typeof s.failure?.step === "string" && !s.gate;
+}
+function stoppedByChecks(s) {
+  return failedInSteps(s) && s.failure?.severity !== void 0;
 }
 async function applyPhase(pass, p) {
   const s = pass.state;
@@ -42218,8 +42436,8 @@ var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolle
 function gateIdle(m, s, now) {
   const gate2 = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : void 0;
   if (!gate2 || !s.gate) return false;
-  const { samples, tally: tally2, startedAt } = s.gate;
-  const verdict = decideGate({ gate: gate2, checks: m.checks, samples, tally: tally2, startedAt, now });
+  const { samples, tally, startedAt } = s.gate;
+  const verdict = decideGate({ gate: gate2, checks: m.checks, samples, tally, startedAt, now });
   return verdict.state === "holding" && verdict.due.length === 0;
 }
 function decide(m, s, now = /* @__PURE__ */ new Date()) {
@@ -42239,7 +42457,8 @@ function decide(m, s, now = /* @__PURE__ */ new Date()) {
   }
   if (s?.pause)
     return act(s.status === "paused" ? { action: "paused", message: pauseNote(s.pause) } : { action: "pause" });
-  if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
+  if (s && (s.status === "applying" || failedInSteps(s) && !stoppedByChecks(s)))
+    return act({ action: "apply", phase: m.phases[a] });
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
   if (s?.status === "holding") return act({ action: gateIdle(m, s, now) ? "none" : "sample" });
   if (d > a && held) return act({ action: "blocked", message: "held after a rollback: change `phase` to move on" });
@@ -42284,6 +42503,11 @@ async function carryOut(pass) {
     return outcomeOf(m, pass.state, gate2.outcome, gate2.reason);
   } catch (err) {
     if (err instanceof PauseHonoured) return pausedOutcome(pass);
+    if (err instanceof ThrottleStop) {
+      const { step: step2, severity, reason, failing } = err;
+      await failByChecks(pass, { phase: pass.state.applied, step: step2, severity, reason, failing });
+      return outcomeOf(m, pass.state, "failed", err.message);
+    }
     if (!(err instanceof StepFailure)) throw err;
     await pass.recordStepFailure(err);
     deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
@@ -42815,7 +43039,10 @@ async function record2(pass, control, actor, reopenGate, reason) {
   const s = pass.state;
   const phase2 = s.gate?.phase ?? s.applied;
   await pass.commit(
-    (st) => void (reopenGate && (st.failure = null)),
+    (st) => {
+      if (reopenGate) st.failure = null;
+      else if (st.failure && stoppedByChecks(st)) delete st.failure.severity;
+    },
     [
       pass.entry({
         kind: control,
@@ -42989,7 +43216,9 @@ async function auditPhase(deps, m, p, opts = {}) {
       dryRun: true,
       cursor: null
     });
-    const template = { ...templateContext(rc, p.name, cohort2), page: { cursor: null, number: 1 } };
+    const sized = step2.paginate?.batchTime;
+    const page = sized ? { cursor: null, number: 1, size: firstSize(batchSizeSpec(sized)) } : { cursor: null, number: 1 };
+    const template = { ...templateContext(rc, p.name, cohort2), page };
     try {
       const r = await callStep(rc, { step: step2, template, idempotencyKey: key });
       out.push({
@@ -43621,7 +43850,7 @@ function parse4(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format2) => format2.replace(
+        (format) => format.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -43631,8 +43860,8 @@ function parse4(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format2}`;
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
         }).join(",");
       }
     }
@@ -48323,29 +48552,21 @@ function comparison(expression) {
   }
   return null;
 }
+function conditionLine(condition, expression) {
+  const c = comparison(expression);
+  if (!c) return null;
+  const isFail = condition === "fail";
+  return {
+    factor: c.line.a,
+    offset: c.line.c,
+    failsWhen: c.op.startsWith(">") === isFail ? "above" : "below",
+    onLineFails: c.op.endsWith("=") === isFail,
+    source: `${condition}: ${expression}`
+  };
+}
 function thresholdOf(check4) {
-  if (check4.fail !== void 0) {
-    const c = comparison(check4.fail);
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith(">") ? "above" : "below",
-        onLineFails: c.op.endsWith("="),
-        source: `fail: ${check4.fail}`
-      };
-  }
-  if (check4.pass !== void 0) {
-    const c = comparison(check4.pass);
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith("<") ? "above" : "below",
-        onLineFails: !c.op.endsWith("="),
-        source: `pass: ${check4.pass}`
-      };
-  }
+  const line = (check4.fail !== void 0 ? conditionLine("fail", check4.fail) : null) ?? (check4.pass !== void 0 ? conditionLine("pass", check4.pass) : null);
+  if (line) return line;
   if (check4.pass === void 0 && check4.fail === void 0 && check4.judge)
     return {
       factor: 0,
@@ -48613,6 +48834,9 @@ var TimelineBuilder = class {
       case "gate-paused":
         close(`hold/${phase2}`, t, "paused");
         point(phase2, "gate paused", t, "paused");
+        break;
+      case "paused":
+        point(phase2, `paused by ${str(r?.by)}${e.step ? ` at ${e.step}` : ""}`, t, "paused");
         break;
       case "resume":
         point(phase2, `resume${e.step ? ` at ${e.step}` : ""}`, t, "done");
@@ -49220,24 +49444,21 @@ function summaryMarkdown(title, outcomes, views, opened, pictures) {
   }
   return lines.join("\n");
 }
-async function picturesOf(store, manifests, outcomes) {
-  const out = [];
-  for (const o of outcomes) {
-    if (["unchanged", "busy", "orphan"].includes(o.outcome)) continue;
-    const m = manifests.find((x) => x.name === o.name) ?? null;
-    const { state } = await store.readState(o.name, { fetch: false });
-    const evidence = gateEvidence(m, state);
-    out.push({
-      name: o.name,
-      gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
-      story: await digestLedger(store.readLedger(o.name, { fetch: false }))
-    });
-  }
-  return out;
+var NOTHING_NEW = /* @__PURE__ */ new Set(["unchanged", "busy", "orphan"]);
+async function picturesOf(store, name2, m) {
+  const { state } = await store.readState(name2, { fetch: false });
+  const evidence = gateEvidence(m, state);
+  return {
+    name: name2,
+    gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
+    story: await digestLedger(store.readLedger(name2, { fetch: false }))
+  };
 }
 async function writeSummary(title, outcomes, views, opened, store, manifests) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const pictures = await picturesOf(store, manifests, outcomes);
+  const pictures = [];
+  for (const o of outcomes.filter((x) => !NOTHING_NEW.has(x.outcome)))
+    pictures.push(await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null));
   await summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
 }
 

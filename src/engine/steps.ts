@@ -175,7 +175,6 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
   const resumedBatches = batches;
   try {
     for (;;) {
-      await stopIfPaused(run.session, run.kind, step.name, cp);
       if (paginate.maxBatches !== undefined && batches >= paginate.maxBatches) break;
       if (paginate.maxBatches === undefined && batches >= DEFAULT_MAX_BATCHES)
         throw new StepFailure(
@@ -183,6 +182,8 @@ async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgr
           `${step.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`,
         );
       await throttle?.beforeBatch();
+      // Right before a batch is sent, after any throttle hold: a pause seen here stops the step with nothing in flight.
+      await stopIfPaused(run.session, run.kind, step.name, cp);
       const idempotencyKey = keyOf(run, step, cursor);
       const size = sizer?.size;
       const page = size === undefined ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };

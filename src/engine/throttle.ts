@@ -76,6 +76,8 @@ export interface ThrottleDeps {
   /** A monotonic clock in ms. */
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** An operator asked for a pause: a hold gives way to it (the step stops before its next batch). */
+  pauseAsked?: () => boolean;
 }
 
 export class Throttle {
@@ -104,6 +106,7 @@ export class Throttle {
       if (verdict.action === 'go') return;
       if (verdict.action === 'stop')
         throw new ThrottleStop(this.step, verdict.severity, verdict.reason, verdict.failing);
+      if (this.deps.pauseAsked?.()) return;
       heldSince ??= this.lastLook;
       if (this.deps.now() - heldSince >= this.spec.maxWaitMs)
         throw new ThrottleTimeout(
@@ -166,5 +169,6 @@ export function pagingThrottle(
     },
     now: () => performance.now(),
     sleep: (ms) => sleep(ms, undefined, { signal: run.rc.signal }),
+    pauseAsked: () => !!run.session.state.pause && run.kind === 'apply',
   });
 }

@@ -81,7 +81,7 @@ describe('decideThrottle', () => {
 });
 
 /** A throttle on a fake clock whose checks answer `looks` in turn (the last repeats). */
-function harness(looks: Sample[][], spec = { everyMs: 1000, maxWaitMs: 5000 }, canStop = true) {
+function harness(looks: Sample[][], spec = { everyMs: 1000, maxWaitMs: 5000 }, canStop = true, pausedAt = Infinity) {
   let clock = 0;
   let n = 0;
   const recorded: { verdict: ThrottleVerdict['action']; heldMs: number; at: number }[] = [];
@@ -94,6 +94,7 @@ function harness(looks: Sample[][], spec = { everyMs: 1000, maxWaitMs: 5000 }, c
       slept.push(ms);
       clock += ms;
     },
+    pauseAsked: () => clock >= pausedAt,
   });
   return { throttle, recorded, slept, advance: (ms: number) => (clock += ms), looks: () => n };
 }
@@ -125,6 +126,13 @@ describe('Throttle.beforeBatch', () => {
       { verdict: 'go', heldMs: 3000, at: 3000 },
     ]);
     expect(h.slept).toEqual([1000, 1000, 1000]);
+  });
+
+  it('gives way to a pause asked during a hold (the step then stops before its batch), not before a look', async () => {
+    const h = harness([lagging], { everyMs: 1000, maxWaitMs: 60_000 }, true, 2000);
+    await h.throttle.beforeBatch();
+    expect(h.recorded.map((r) => r.at)).toEqual([0, 1000, 2000]);
+    expect(h.slept).toEqual([1000, 1000]);
   });
 
   it('fails the step (a StepFailure) once held for maxWait', async () => {

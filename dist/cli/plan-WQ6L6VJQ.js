@@ -5,11 +5,11 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-KTLZNTOK.js";
+} from "./chunk-I4JUKYZI.js";
 import {
   Git,
   formatIssue
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

@@ -4,25 +4,25 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-TO6BLLXC.js";
-import "./chunk-LHRJ5XDY.js";
+} from "./chunk-ZBH3GEUG.js";
+import "./chunk-GHS2BQE3.js";
 import {
   exitFor,
   known,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-BXJG5VIS.js";
+} from "./chunk-6NNBTYB7.js";
 import {
   dryRunAll,
   reconcileAll
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
 import {
   LostRaceError
-} from "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+} from "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

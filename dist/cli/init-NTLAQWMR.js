@@ -7,7 +7,7 @@ import {
   loadManifestFile,
   manifest,
   manifestJsonSchema
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

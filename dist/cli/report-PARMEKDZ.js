@@ -5,16 +5,16 @@ import {
   chartViewOf,
   outcomeOf,
   timelineOf
-} from "./chunk-LHRJ5XDY.js";
+} from "./chunk-GHS2BQE3.js";
 import {
   known,
   localEngine
-} from "./chunk-BXJG5VIS.js";
-import "./chunk-GLQEDU7C.js";
+} from "./chunk-6NNBTYB7.js";
+import "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

@@ -11,13 +11,13 @@ import "./chunk-TE77CD4D.js";
 import {
   ControlRefused,
   OperationError
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
+import "./chunk-I4JUKYZI.js";
 import {
   GitError
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-ODV7476C.js";
 import {
@@ -32,21 +32,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-7AOFXNIO.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-B6AAGCQ3.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-NTIGCR2X.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-DR4ADODE.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-AQU5XZJD.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-KGCKPFDM.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-4SQVL5VA.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-5ZZN5IIJ.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-AYQSX345.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-OVPO2HUQ.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-V2HLZHGA.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-SEYHF4HA.js")).reportCommand },
+  { name: "validate", load: async () => (await import("./validate-SXIUL3O5.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-WQ6L6VJQ.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-6OBMKTLV.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-4S6R7GKA.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-TQCKF66J.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-BB4Z4D4V.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-KH2YAPAH.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-R7LD2QEU.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-SZTQOCON.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-DULIXZOR.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-FETCZQRF.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-PARMEKDZ.js")).reportCommand },
   { name: "alert-relay", load: async () => (await import("./alert-relay-P5OXDYU6.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-PTRNWYTC.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-KLR4KX4T.js")).initCommand },
+  { name: "schema", load: async () => (await import("./schema-MIW6F7RJ.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-NTLAQWMR.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-NKAXQONV.js")).completionCommand }
 ];
 function loadCommands(names) {

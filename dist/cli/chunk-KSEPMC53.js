@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-AY2JFL43.js";
+} from "./chunk-PWNXOCFD.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-BXJG5VIS.js";
+} from "./chunk-6NNBTYB7.js";
 import {
   defineCommand,
   engineOptions

@@ -5,7 +5,7 @@ import {
   formatIssue,
   loadManifestFile,
   manifestFiles
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parse
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 
 // src/report/series.ts
 var RANK = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
@@ -168,29 +168,21 @@ function comparison(expression) {
   }
   return null;
 }
+function conditionLine(condition, expression) {
+  const c = comparison(expression);
+  if (!c) return null;
+  const isFail = condition === "fail";
+  return {
+    factor: c.line.a,
+    offset: c.line.c,
+    failsWhen: c.op.startsWith(">") === isFail ? "above" : "below",
+    onLineFails: c.op.endsWith("=") === isFail,
+    source: `${condition}: ${expression}`
+  };
+}
 function thresholdOf(check) {
-  if (check.fail !== void 0) {
-    const c = comparison(check.fail);
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith(">") ? "above" : "below",
-        onLineFails: c.op.endsWith("="),
-        source: `fail: ${check.fail}`
-      };
-  }
-  if (check.pass !== void 0) {
-    const c = comparison(check.pass);
-    if (c)
-      return {
-        factor: c.line.a,
-        offset: c.line.c,
-        failsWhen: c.op.startsWith("<") ? "above" : "below",
-        onLineFails: !c.op.endsWith("="),
-        source: `pass: ${check.pass}`
-      };
-  }
+  const line = (check.fail !== void 0 ? conditionLine("fail", check.fail) : null) ?? (check.pass !== void 0 ? conditionLine("pass", check.pass) : null);
+  if (line) return line;
   if (check.pass === void 0 && check.fail === void 0 && check.judge)
     return {
       factor: 0,
@@ -324,6 +316,9 @@ var TimelineBuilder = class {
       case "gate-paused":
         close(`hold/${phase}`, t, "paused");
         point(phase, "gate paused", t, "paused");
+        break;
+      case "paused":
+        point(phase, `paused by ${str(r?.by)}${e.step ? ` at ${e.step}` : ""}`, t, "paused");
         break;
       case "resume":
         point(phase, `resume${e.step ? ` at ${e.step}` : ""}`, t, "done");

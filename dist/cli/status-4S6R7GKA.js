@@ -3,14 +3,14 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-TO6BLLXC.js";
-import "./chunk-LHRJ5XDY.js";
-import "./chunk-BXJG5VIS.js";
-import "./chunk-GLQEDU7C.js";
+} from "./chunk-ZBH3GEUG.js";
+import "./chunk-GHS2BQE3.js";
+import "./chunk-6NNBTYB7.js";
+import "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-Y2JNPTWV.js";
 import "./chunk-ODV7476C.js";

@@ -2,22 +2,22 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-AY2JFL43.js";
+} from "./chunk-PWNXOCFD.js";
 import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-BXJG5VIS.js";
+} from "./chunk-6NNBTYB7.js";
 import {
   skipHold
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
+import "./chunk-I4JUKYZI.js";
 import {
   DEFAULT_IDENTITY,
   Git
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

@@ -5,26 +5,26 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-LHRJ5XDY.js";
+} from "./chunk-GHS2BQE3.js";
 import {
   findRollout,
   localEngine,
   summarize
-} from "./chunk-BXJG5VIS.js";
+} from "./chunk-6NNBTYB7.js";
 import {
   currentProgress,
   pauseNote,
   statusOf
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-KTLZNTOK.js";
+} from "./chunk-I4JUKYZI.js";
 import {
   durationMs
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import {
   defineCommand,
   engineOptions
@@ -397,8 +397,9 @@ var statusCommand = defineCommand({
         const prog = v.progress ? `, ${v.progress.batches} batches, ${v.progress.items} items` : "";
         const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : "";
         const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : "";
+        const pause = v.pause ? `, ${pauseNote(v.pause)}` : "";
         io.out(
-          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ""}${prog}${gate}${lease}`
+          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ""}${prog}${gate}${lease}${pause}`
         );
       }
     if (!opts.json)

@@ -19,7 +19,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-KTLZNTOK.js";
+} from "./chunk-I4JUKYZI.js";
 import {
   JUDGE_EFFECT_SIZE,
   ProcessError,
@@ -41,17 +41,61 @@ import {
   runProcess,
   stepDriver,
   templatesIn
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import {
   excerpt,
   secrets
 } from "./chunk-KKDXI6BL.js";
+import {
+  formatMs
+} from "./chunk-ODV7476C.js";
 
-// src/checks/gate.ts
-function dueSlackMs(everyMs) {
-  return Math.min(everyMs / 10, 3e4);
+// src/engine/pause-switch.ts
+var PauseHonoured = class extends Error {
+  constructor(step, request2) {
+    super(`${step}: ${pauseNote(request2)}`);
+    this.step = step;
+    this.request = request2;
+  }
+  step;
+  request;
+};
+function pauseNote(p) {
+  return `${p.from ? "paused" : "pause asked"} by ${p.by} at ${p.at}${p.reason ? `: ${p.reason}` : ""}`;
 }
-function tally(name, check, samples, seed) {
+async function stopIfPaused(session, kind, step, cp) {
+  const asked = session.state.pause;
+  if (!asked || kind !== "apply") return;
+  await cp?.drain();
+  throw new PauseHonoured(step, asked);
+}
+async function honourPause(session) {
+  const s = await session.commit(
+    (st) => {
+      if (!st.pause || st.status === "paused") return;
+      st.pause = { ...st.pause, from: st.status };
+      st.status = "paused";
+    },
+    [],
+    "pause honoured"
+  );
+  if (s.status !== "paused" || !s.pause) return false;
+  await session.commit(
+    null,
+    [session.entry({ kind: "paused", phase: s.applied, step: s.step ?? void 0, result: pauseRecord(s) })],
+    `${s.applied}: paused by ${s.pause.by}`
+  );
+  return true;
+}
+function pauseRecord(s) {
+  const { by, at, reason, from } = s.pause;
+  const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
+  const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
+  return { by, at, reason, from, ...cursor };
+}
+
+// src/checks/gate-tally.ts
+function tallyCheck(name, check, samples, seed) {
   const forMs = check.for ? durationMs(check.for) : 0;
   const t = {
     name,
@@ -119,7 +163,7 @@ function foldSamples(gate, checks, startedAt, older, tallies = {}) {
     const check = checks[name];
     const own = ownSamples(name, older, start);
     if (!check || own.length === 0) continue;
-    const t = tally(name, check, own, tallies[name]);
+    const t = tallyCheck(name, check, own, tallies[name]);
     out[name] = {
       samples: t.total,
       lastAt: new Date(t.lastAt).toISOString(),
@@ -133,6 +177,11 @@ function foldSamples(gate, checks, startedAt, older, tallies = {}) {
     };
   }
   return out;
+}
+
+// src/checks/gate.ts
+function dueSlackMs(everyMs) {
+  return Math.min(everyMs / 10, 3e4);
 }
 function why(s) {
   const text = s?.error ?? s?.reason;
@@ -190,7 +239,7 @@ function decideGate(input) {
   const tallies = names.map((name) => {
     const check = input.checks[name];
     if (!check) throw new Error(`gate names check ${name}, which is not defined`);
-    return tally(name, check, ownSamples(name, input.samples, start), input.tally?.[name]);
+    return tallyCheck(name, check, ownSamples(name, input.samples, start), input.tally?.[name]);
   });
   const all = tallies.flatMap((t) => findings(t, gate));
   const reported = all.filter((f) => f.severity === "low").map(({ check, reason, failing }) => ({ check, reason, failing }));
@@ -1041,12 +1090,12 @@ var JUDGE_ALPHA = 0.02;
 var KAYENTA_TOLERANCE = 0.25;
 var MIN_POINTS = 3;
 var DIRECTIONS = ["increase", "decrease", "either"];
-function format(n) {
+function threeDigits(n) {
   return Number(n.toPrecision(3)).toString();
 }
 function describeDifference(pValue, hlShift, ratio) {
-  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${format(ratio)}`;
-  return `p=${format(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${format(hlShift)}, ${ratioText}`;
+  const ratioText = ratio === null ? "mean ratio undefined (control mean 0)" : `mean ratio ${threeDigits(ratio)}`;
+  return `p=${threeDigits(pValue)}, shift ${hlShift >= 0 ? "+" : ""}${threeDigits(hlShift)}, ${ratioText}`;
 }
 function effectRatio(control, canary, ratio) {
   if (ratio === null || ratio < 0) return null;
@@ -1082,7 +1131,7 @@ function classifyMetric(input) {
   const bestP = smallestPValue(control.length, canary.length);
   if (!(bestP < JUDGE_ALPHA)) {
     return noData(
-      `not enough data: with ${points} no difference can be significant (p >= ${format(bestP)}); lengthen the range or shorten the rate window`
+      `not enough data: with ${points} no difference can be significant (p >= ${threeDigits(bestP)}); lengthen the range or shorten the rate window`
     );
   }
   const sortedControl = [...control].sort((a, b) => a - b);
@@ -1133,7 +1182,7 @@ function classifyMetric(input) {
       return {
         ...measured,
         classification: "Pass",
-        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${format(tolerance)}, p=${format(atTolerance.pValue)} there) (${numbers})`
+        reason: `canary ${side} but not clearly beyond ${KAYENTA_TOLERANCE * 100} % of its shift (${tolerance >= 0 ? "+" : ""}${threeDigits(tolerance)}, p=${threeDigits(atTolerance.pValue)} there) (${numbers})`
       };
     }
   }
@@ -1143,11 +1192,13 @@ function classifyMetric(input) {
     return {
       ...measured,
       classification: "Pass",
-      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${format(allowed)} (${numbers})`
+      reason: `canary ${side} but within the allowed ${higher ? "increase" : "decrease"} ${threeDigits(allowed)} (${numbers})`
     };
   }
   return { ...measured, classification: higher ? "High" : "Low", reason: `canary significantly ${side} (${numbers})` };
 }
+
+// src/checks/judge/score.ts
 function label(metric, index) {
   return metric.name ?? `#${index}`;
 }
@@ -1176,7 +1227,7 @@ function scoreJudgement(metrics, thresholds) {
   }
   const score = criticalFailures.length > 0 ? 0 : 100 * passed / counted.length;
   const verdict = criticalFailures.length > 0 ? "fail" : score >= thresholds.pass ? "pass" : score >= thresholds.marginal ? "marginal" : "fail";
-  const tally2 = `${passed}/${counted.length} metrics pass, score ${format(score)}`;
+  const tally = `${passed}/${counted.length} metrics pass, score ${threeDigits(score)}`;
   if (criticalFailures.length > 0) {
     return {
       score,
@@ -1184,7 +1235,7 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally2})`
+      reason: `critical metric ${criticalFailures.join(", ")} failed (${tally})`
     };
   }
   if (verdict !== "fail" && criticalNoData.length > 0) {
@@ -1194,11 +1245,11 @@ function scoreJudgement(metrics, thresholds) {
       counted: counted.length,
       passed,
       criticalFailures,
-      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally2})`
+      reason: `critical metric ${criticalNoData.join(", ")} has no data (${tally})`
     };
   }
   const against = verdict === "pass" ? `>= pass ${thresholds.pass}` : verdict === "marginal" ? `>= marginal ${thresholds.marginal}` : `< marginal ${thresholds.marginal}`;
-  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally2} ${against}` };
+  return { score, verdict, counted: counted.length, passed, criticalFailures, reason: `${tally} ${against}` };
 }
 
 // src/checks/judge/windows.ts
@@ -1573,6 +1624,29 @@ async function openGate(pass, p) {
   const checks = p.gate.checks.length ? ` (checks: ${p.gate.checks.join(", ")})` : "";
   pass.info(`${m.name}: ${p.name} holding until ${gate.passesAt}${checks}`);
 }
+async function failByChecks(pass, f) {
+  const { manifest: m } = pass;
+  const { phase, severity, reason, failing, step } = f;
+  const what = step ? `throttle of ${phase}/${step}` : `gate of ${phase}`;
+  await pass.commit(
+    (s) => {
+      s.status = "failed";
+      s.failure = { phase, ...step ? { step } : {}, severity, reason, at: pass.now().toISOString() };
+    },
+    [
+      pass.entry({
+        kind: step ? "throttle-failed" : "gate-failed",
+        phase,
+        step,
+        result: { severity, reason, failing }
+      })
+    ],
+    `${phase}: ${step ? `${step} stopped by its throttle` : "gate failed"}`
+  );
+  pass.info(`${m.name}: \u2716 ${what} failed (${severity}): ${reason}`);
+  await pass.announce("failure", `:x: ${m.name}: ${what} failed (${severity}): ${reason}`);
+  await pass.deps.events.rollbackRequested?.({ manifest: m, phase, severity, reason, failing, state: pass.state });
+}
 async function sampleGate(pass) {
   const { manifest: m } = pass;
   const gateState = pass.state.gate;
@@ -1619,24 +1693,7 @@ async function sampleGate(pass) {
       return { outcome: await markHealthy(pass, p) };
     case "failed": {
       const { severity, reason, failing } = verdict;
-      await pass.commit(
-        (s) => {
-          s.status = "failed";
-          s.failure = { phase: p.name, severity, reason, at: pass.now().toISOString() };
-        },
-        [pass.entry({ kind: "gate-failed", phase: p.name, result: { severity, reason, failing } })],
-        `${p.name}: gate failed`
-      );
-      pass.info(`${m.name}: \u2716 gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.announce("failure", `:x: ${m.name}: gate of ${p.name} failed (${severity}): ${reason}`);
-      await pass.deps.events.rollbackRequested?.({
-        manifest: m,
-        phase: p.name,
-        severity,
-        reason,
-        failing,
-        state: pass.state
-      });
+      await failByChecks(pass, { phase: p.name, severity, reason, failing });
       return { outcome: "failed", reason };
     }
     case "paused": {
@@ -2201,6 +2258,50 @@ async function notify(m, env, masker, event, text, log) {
 // src/engine/steps.ts
 import { isDeepStrictEqual } from "node:util";
 
+// src/engine/batch-size.ts
+var RATE_WEIGHT = 0.75;
+function batchSizeSpec(batchTime) {
+  return { ...batchTime, targetMs: durationMs(batchTime.target) };
+}
+function firstSize(spec) {
+  return clamp(spec.startSize ?? spec.minSize, spec);
+}
+function clamp(n, spec) {
+  return Math.min(spec.maxSize, Math.max(spec.minSize, Math.floor(n)));
+}
+var BatchSizer = class {
+  /** `resumed`: the size checkpointed with the cursor, when a step resumes (the averages start afresh from it). */
+  constructor(spec, resumed) {
+    this.spec = spec;
+    this.current = resumed === void 0 ? firstSize(spec) : clamp(resumed, spec);
+  }
+  spec;
+  avgItems = 0;
+  avgMs = 0;
+  current;
+  /** The size of the next batch. */
+  get size() {
+    return this.current;
+  }
+  /**
+   * Records a batch that handled `items` in `ms` and returns the next size. `items` is what the batch reported
+   * (`processed`, or the length of `results`); a batch that reports none counts as the size it was sent.
+   */
+  update(items, ms) {
+    const n = items > 0 ? items : this.current;
+    const t = Math.max(ms, 1);
+    if (this.avgItems > 0 && this.avgMs > 0) {
+      this.avgItems = this.avgItems * RATE_WEIGHT + n;
+      this.avgMs = this.avgMs * RATE_WEIGHT + t;
+    } else {
+      this.avgItems = n;
+      this.avgMs = t;
+    }
+    this.current = clamp(this.avgItems / this.avgMs * this.spec.targetMs, this.spec);
+    return this.current;
+  }
+};
+
 // src/engine/checkpoint.ts
 var DEFAULT_CHECKPOINTS = { maxBatches: 5e3, maxMs: 2e3 };
 var Checkpointer = class {
@@ -2239,6 +2340,19 @@ var Checkpointer = class {
     }
     this.startFlush();
   }
+  /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
+  note(entries) {
+    this.entries.push(...entries);
+  }
+  /** Writes the buffer now (after the flush in flight): a step held between batches shows it, and renews its lease. */
+  async flush() {
+    if (this.inFlight) await this.inFlight;
+    if (this.failure) throw this.failure;
+    if (!this.entries.length && !this.progress) return;
+    this.startFlush();
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+  }
   startFlush() {
     const entries = this.entries;
     const progress = this.progress;
@@ -2260,59 +2374,116 @@ var Checkpointer = class {
   }
   /** Waits for the flush in flight and writes whatever is buffered. */
   async drain() {
-    if (this.inFlight) await this.inFlight;
-    if (this.failure) throw this.failure;
-    if (this.entries.length || this.progress) {
-      this.startFlush();
-      await this.inFlight;
-      if (this.failure) throw this.failure;
-    }
+    await this.flush();
     this.progress = null;
   }
 };
 
-// src/engine/pause-switch.ts
-var PauseHonoured = class extends Error {
-  constructor(step, request2) {
-    super(`${step}: ${pauseNote(request2)}`);
+// src/engine/throttle.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+function describe2(s) {
+  const why2 = s.reason ?? s.error;
+  return `${s.check} ${s.outcome === "fail" ? "failed" : s.outcome}${why2 ? ` (${why2})` : ""}`;
+}
+function decideThrottle(samples, canStop) {
+  const severe = samples.filter((s) => s.outcome === "fail" && (s.severity === "critical" || s.severity === "high"));
+  if (canStop && severe.length)
+    return {
+      action: "stop",
+      severity: severe.some((s) => s.severity === "critical") ? "critical" : "high",
+      reason: severe.map(describe2).join("; "),
+      failing: severe
+    };
+  const held = samples.filter((s) => s.outcome !== "pass");
+  if (!held.length) return { action: "go" };
+  return { action: "hold", reason: held.map(describe2).join("; "), holding: held.map((s) => s.check) };
+}
+var ThrottleStop = class extends Error {
+  constructor(step, severity, reason, failing) {
+    super(`${step}: stopped by paginate.throttle: ${reason}`);
     this.step = step;
-    this.request = request2;
+    this.severity = severity;
+    this.reason = reason;
+    this.failing = failing;
   }
   step;
-  request;
+  severity;
+  reason;
+  failing;
 };
-function pauseNote(p) {
-  return `${p.from ? "paused" : "pause asked"} by ${p.by} at ${p.at}${p.reason ? `: ${p.reason}` : ""}`;
+var ThrottleTimeout = class extends StepFailure {
+};
+function throttleSpec(t) {
+  return { everyMs: durationMs(t.every), maxWaitMs: durationMs(t.maxWait) };
 }
-async function stopIfPaused(session, kind, step, cp) {
-  const asked = session.state.pause;
-  if (!asked || kind !== "apply") return;
-  await cp?.drain();
-  throw new PauseHonoured(step, asked);
-}
-async function honourPause(session) {
-  const s = await session.commit(
-    (st) => {
-      if (!st.pause || st.status === "paused") return;
-      st.pause = { ...st.pause, from: st.status };
-      st.status = "paused";
+var Throttle = class {
+  constructor(step, spec, canStop, deps) {
+    this.step = step;
+    this.spec = spec;
+    this.canStop = canStop;
+    this.deps = deps;
+  }
+  step;
+  spec;
+  canStop;
+  deps;
+  lastLook = Number.NEGATIVE_INFINITY;
+  /**
+   * Before a batch: returns when it may be sent. Looks when the last look is `every` old (so before the first
+   * batch too); while held, looks again every `every`. Throws ThrottleStop, or ThrottleTimeout past `maxWait`.
+   */
+  async beforeBatch() {
+    if (this.deps.now() - this.lastLook < this.spec.everyMs) return;
+    let heldSince = null;
+    for (; ; ) {
+      this.lastLook = this.deps.now();
+      const samples = await this.deps.sample();
+      const verdict = decideThrottle(samples, this.canStop);
+      const heldMs = heldSince === null ? 0 : this.deps.now() - heldSince;
+      await this.deps.record(samples, verdict, heldMs);
+      if (verdict.action === "go") return;
+      if (verdict.action === "stop")
+        throw new ThrottleStop(this.step, verdict.severity, verdict.reason, verdict.failing);
+      heldSince ??= this.lastLook;
+      if (this.deps.now() - heldSince >= this.spec.maxWaitMs)
+        throw new ThrottleTimeout(
+          this.step,
+          `${this.step}: still held by paginate.throttle after ${formatMs(this.spec.maxWaitMs)} (maxWait): ${verdict.reason}; the next run resumes at the same cursor`
+        );
+      await this.deps.sleep(this.spec.everyMs);
+    }
+  }
+};
+function pagingThrottle(run2, step, cp, at) {
+  const config = step.paginate.throttle;
+  const checks = run2.rc.manifest.checks;
+  const label2 = `  ${run2.phase}/${step.name}`;
+  const entry = (kind, result, batches) => run2.session.entry({ kind, phase: run2.phase, step: step.name, result, counts: { batch: batches } });
+  return new Throttle(step.name, throttleSpec(config), run2.kind === "apply", {
+    sample: () => {
+      const env = run2.checkEnv();
+      return Promise.all(config.checks.map((name) => sampleCheck(name, checks[name], env, null)));
     },
-    [],
-    "pause honoured"
-  );
-  if (s.status !== "paused" || !s.pause) return false;
-  await session.commit(
-    null,
-    [session.entry({ kind: "paused", phase: s.applied, step: s.step ?? void 0, result: pauseRecord(s) })],
-    `${s.applied}: paused by ${s.pause.by}`
-  );
-  return true;
-}
-function pauseRecord(s) {
-  const { by, at, reason, from } = s.pause;
-  const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
-  const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
-  return { by, at, reason, from, ...cursor };
+    record: async (samples, verdict, heldMs) => {
+      const { batches, cursor } = at();
+      cp.note(samples.map((s) => entry("throttle-sample", s, batches)));
+      if (verdict.action === "go") {
+        if (heldMs > 0)
+          run2.reporter.info(`${label2}: throttle released after ${formatMs(heldMs)}; batch ${batches + 1}`);
+        return;
+      }
+      if (verdict.action === "hold") {
+        const { reason, holding } = verdict;
+        cp.note([entry("throttled", { holding, reason, cursor, heldMs: Math.round(heldMs) }, batches)]);
+        run2.reporter.info(
+          `${label2}: throttled by ${holding.join(", ")} before batch ${batches + 1} (${reason}); cursor kept, next look in ${config.every}`
+        );
+      }
+      await cp.flush();
+    },
+    now: () => performance.now(),
+    sleep: (ms) => sleep2(ms, void 0, { signal: run2.rc.signal })
+  });
 }
 
 // src/engine/steps.ts
@@ -2391,17 +2562,13 @@ async function runOneStep(run2, step) {
     `${phase}: ${step.name} done`
   );
 }
+function keyOf(run2, step, cursor) {
+  const { rc, phase, kind, generation } = run2;
+  return batchKey({ rollout: rc.manifest.name, phase, kind, step: step.name, generation, dryRun: rc.dryRun, cursor });
+}
 async function runSingle(run2, step, progress) {
   const template = templateContext(run2.rc, run2.phase, run2.cohort);
-  const idempotencyKey = batchKey({
-    rollout: run2.rc.manifest.name,
-    phase: run2.phase,
-    kind: run2.kind,
-    step: step.name,
-    generation: run2.generation,
-    dryRun: run2.rc.dryRun,
-    cursor: null
-  });
+  const idempotencyKey = keyOf(run2, step, null);
   const fence = () => run2.session.fence();
   const out = await callStep(run2.rc, { step, template, idempotencyKey, onRetry: retryNote(run2, step), fence });
   await run2.session.commit(
@@ -2445,6 +2612,8 @@ async function runPaged(run2, step, key, start) {
   const cp = new Checkpointer(run2.session, key, run2.checkpoints);
   const label2 = `  ${run2.phase}/${step.name}`;
   let { batches, items, cursor } = start;
+  const sizer = paginate.batchTime ? new BatchSizer(batchSizeSpec(paginate.batchTime), start.size) : null;
+  const throttle = paginate.throttle && pagingThrottle(run2, step, cp, () => ({ batches, cursor }));
   const t0 = performance.now();
   const resumedBatches = batches;
   try {
@@ -2456,17 +2625,18 @@ async function runPaged(run2, step, key, start) {
           step.name,
           `${step.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`
         );
-      const idempotencyKey = batchKey({
-        rollout: run2.rc.manifest.name,
-        phase: run2.phase,
-        kind: run2.kind,
-        step: step.name,
-        generation: run2.generation,
-        dryRun: run2.rc.dryRun,
-        cursor
+      await throttle?.beforeBatch();
+      const idempotencyKey = keyOf(run2, step, cursor);
+      const size = sizer?.size;
+      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
+      const out = await callStep(run2.rc, {
+        step,
+        template: { ...base, page },
+        idempotencyKey,
+        onRetry,
+        renderer,
+        fence
       });
-      const template = { ...base, page: { cursor, number: batches + 1 } };
-      const out = await callStep(run2.rc, { step, template, idempotencyKey, onRetry, renderer, fence });
       const vars = { result: out.result };
       let more;
       let nextCursor;
@@ -2485,13 +2655,14 @@ async function runPaged(run2, step, key, start) {
       items += n;
       const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
       cursor = nextCursor ?? null;
+      const nextSize = sizer?.update(n, out.durationMs);
       await cp.record(
-        { done: !more, batches, items, cursor, startedAt: start.startedAt },
+        { done: !more, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: nextSize } : {} },
         run2.session.entry({
           kind: "batch",
           phase: run2.phase,
           step: step.name,
-          counts: { batch: batches, items: n },
+          counts: size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size },
           result: summarize(out.result),
           durationMs: Math.round(out.durationMs)
         })
@@ -2511,7 +2682,7 @@ async function runPaged(run2, step, key, start) {
   }
   await cp.drain();
   run2.reporter.done(label2, batches, items, performance.now() - t0);
-  return { done: true, batches, items, cursor, startedAt: start.startedAt };
+  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
 }
 
 // src/engine/scope.ts
@@ -2565,7 +2736,7 @@ var PassScope = class {
   runSteps(phase, kind, cohort, steps) {
     const { reporter, checkpoints } = this.deps;
     const run2 = { session: this.session, rc: this.rc, reporter, checkpoints, phase, kind, cohort };
-    return runSteps({ ...run2, generation: this.generation(phase) }, steps);
+    return runSteps({ ...run2, generation: this.generation(phase), checkEnv: () => checkEnv(this, phase) }, steps);
   }
 };
 
@@ -2617,6 +2788,9 @@ async function resolveCohort(pass, p) {
 }
 function failedInSteps(s) {
   return s.status === "failed" && typeof s.failure?.step === "string" && !s.gate;
+}
+function stoppedByChecks(s) {
+  return failedInSteps(s) && s.failure?.severity !== void 0;
 }
 async function applyPhase(pass, p) {
   const s = pass.state;
@@ -3003,8 +3177,8 @@ var CAN_ADVANCE = /* @__PURE__ */ new Set(["none", "healthy", "complete", "rolle
 function gateIdle(m, s, now) {
   const gate = s.gate ? m.phases[phaseIndex(m, s.gate.phase)]?.gate : void 0;
   if (!gate || !s.gate) return false;
-  const { samples, tally: tally2, startedAt } = s.gate;
-  const verdict = decideGate({ gate, checks: m.checks, samples, tally: tally2, startedAt, now });
+  const { samples, tally, startedAt } = s.gate;
+  const verdict = decideGate({ gate, checks: m.checks, samples, tally, startedAt, now });
   return verdict.state === "holding" && verdict.due.length === 0;
 }
 function decide(m, s, now = /* @__PURE__ */ new Date()) {
@@ -3024,7 +3198,8 @@ function decide(m, s, now = /* @__PURE__ */ new Date()) {
   }
   if (s?.pause)
     return act(s.status === "paused" ? { action: "paused", message: pauseNote(s.pause) } : { action: "pause" });
-  if (s && (s.status === "applying" || failedInSteps(s))) return act({ action: "apply", phase: m.phases[a] });
+  if (s && (s.status === "applying" || failedInSteps(s) && !stoppedByChecks(s)))
+    return act({ action: "apply", phase: m.phases[a] });
   if (d > a && CAN_ADVANCE.has(state.status) && !held) return act({ action: "apply", phase: m.phases[a + 1] });
   if (s?.status === "holding") return act({ action: gateIdle(m, s, now) ? "none" : "sample" });
   if (d > a && held) return act({ action: "blocked", message: "held after a rollback: change `phase` to move on" });
@@ -3069,6 +3244,11 @@ async function carryOut(pass) {
     return outcomeOf(m, pass.state, gate.outcome, gate.reason);
   } catch (err) {
     if (err instanceof PauseHonoured) return pausedOutcome(pass);
+    if (err instanceof ThrottleStop) {
+      const { step, severity, reason, failing } = err;
+      await failByChecks(pass, { phase: pass.state.applied, step, severity, reason, failing });
+      return outcomeOf(m, pass.state, "failed", err.message);
+    }
     if (!(err instanceof StepFailure)) throw err;
     await pass.recordStepFailure(err);
     deps.reporter.info(`${m.name}: \u2716 ${err.message}`);
@@ -3424,7 +3604,10 @@ async function record(pass, control, actor, reopenGate, reason) {
   const s = pass.state;
   const phase = s.gate?.phase ?? s.applied;
   await pass.commit(
-    (st) => void (reopenGate && (st.failure = null)),
+    (st) => {
+      if (reopenGate) st.failure = null;
+      else if (st.failure && stoppedByChecks(st)) delete st.failure.severity;
+    },
     [
       pass.entry({
         kind: control,

@@ -10,7 +10,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import {
   secrets
 } from "./chunk-KKDXI6BL.js";
@@ -92,6 +92,7 @@ var stepProgress = external_exports.strictObject({
   batches: count,
   items: count,
   cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  size: count.min(1).optional().describe("The `{{ page.size }}` of the next batch of a step with paginate.batchTime (sent with the cursor)."),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional()
 });

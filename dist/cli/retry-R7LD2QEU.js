@@ -2,16 +2,16 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-5NJNTFUZ.js";
-import "./chunk-AY2JFL43.js";
-import "./chunk-BXJG5VIS.js";
+} from "./chunk-KSEPMC53.js";
+import "./chunk-PWNXOCFD.js";
+import "./chunk-6NNBTYB7.js";
 import {
   operatorControl
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import "./chunk-Y2JNPTWV.js";
 import "./chunk-ODV7476C.js";

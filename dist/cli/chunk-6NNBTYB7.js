@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_CHECKPOINTS,
   streamReporter
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import {
   paint
 } from "./chunk-AAA3FYCY.js";
@@ -13,12 +13,12 @@ import {
   LostRaceError,
   currentHolder,
   phaseCommit
-} from "./chunk-KTLZNTOK.js";
+} from "./chunk-I4JUKYZI.js";
 import {
   Git,
   formatIssue,
   loadCommittedRollouts
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import {
   CliFailure,
   EXIT,

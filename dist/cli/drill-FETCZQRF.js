@@ -4,14 +4,14 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-BXJG5VIS.js";
+} from "./chunk-6NNBTYB7.js";
 import {
   drill
-} from "./chunk-GLQEDU7C.js";
+} from "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,

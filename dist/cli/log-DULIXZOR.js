@@ -3,12 +3,12 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   known,
   localEngine
-} from "./chunk-BXJG5VIS.js";
-import "./chunk-GLQEDU7C.js";
+} from "./chunk-6NNBTYB7.js";
+import "./chunk-LZ3TJCZH.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-KTLZNTOK.js";
-import "./chunk-BQOY6O3R.js";
+import "./chunk-I4JUKYZI.js";
+import "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand,
@@ -55,6 +55,10 @@ function what(e) {
       const failure = r.failure ?? r.after;
       return `${e.kind}${r.from ? ` from ${s(r.from)}` : ""}${failure?.reason ? ` (was: ${s(failure.reason)})` : ""}`;
     }
+    case "pause":
+      return `pause asked${r.holder ? " while a run held the lease" : ""}${r.reason ? `: ${s(r.reason)}` : ""}`;
+    case "paused":
+      return `paused (was ${s(r.from)})${r.batches !== void 0 ? ` after batch ${s(r.batches)}, cursor saved` : ""}`;
     case "override":
       return `hold skipped (${s(r.from)} -> ${s(r.status)}): ${s(r.reason)}`;
     case "step-start": {

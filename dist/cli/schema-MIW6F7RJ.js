@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-BQOY6O3R.js";
+} from "./chunk-TNIJ4PNG.js";
 import "./chunk-KKDXI6BL.js";
 import {
   defineCommand

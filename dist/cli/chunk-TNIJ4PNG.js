@@ -27411,12 +27411,29 @@ var retry = external_exports.strictObject({
   attempts: external_exports.number().int().min(1).max(20).default(3).describe("Total attempts, the first included (default: 3)."),
   backoff: external_exports.array(duration3).min(1).default(["1s", "2s", "4s"]).describe("Wait before each retry; the last repeats (default: [1s, 2s, 4s]).")
 }).describe("Retries a call that failed to complete (an error, a timeout, HTTP 408, 429 or 5xx).");
+var throttle = external_exports.strictObject({
+  checks: external_exports.array(name).min(1).describe(
+    "Names from `checks:`. A failing check of severity medium or low, or one that errors or is inconclusive, holds the next batch (the cursor stays); a failing critical or high check stops the phase and requests its rollback, as a failing gate does (in a rollback or drill it only holds)."
+  ),
+  every: duration3.default("10s").describe("Samples at most this often, between batches and while held (default: 10s)."),
+  maxWait: duration3.default("30m").describe("A step still held after this long fails, its cursor kept: the next pass resumes it (default: 30m).")
+}).describe("Checks sampled between batches: a batch is sent only while they pass.");
+var batchTime = external_exports.strictObject({
+  target: duration3.describe("How long a batch should take; `{{ page.size }}` follows the measured rate toward it."),
+  minSize: external_exports.number().int().min(1).default(1).describe("The smallest `{{ page.size }}` (default: 1)."),
+  maxSize: external_exports.number().int().min(1).describe("The largest `{{ page.size }}`: what the target accepts in one call (required)."),
+  startSize: external_exports.number().int().min(1).optional().describe("`{{ page.size }}` of the first batch (default: minSize); a resumed step goes on with its checkpoint.")
+}).describe(
+  "Sizes each batch so it takes about `target`: `{{ page.size }}` is the rate measured so far (a moving average of items per second, the older batches weighing less) times `target`, clamped to [minSize, maxSize]. The step must send `{{ page.size }}`."
+);
 var paginate = external_exports.strictObject({
   next: cel.describe("CEL over the last `result`: the cursor of the next call, e.g. result.json.nextCursor."),
   while: cel.describe("CEL over the last `result`: call again while true, e.g. result.json.hasNextPage."),
   maxBatches: external_exports.number().int().min(1).optional().describe(
     "Stop after this many batches (a safety cap). Without it a step fails after 10000 batches with pages to go."
-  )
+  ),
+  throttle: throttle.optional(),
+  batchTime: batchTime.optional()
 }).describe(
   "Calls the step again while `while` holds, with `{{ page.cursor }}` set to `next` (null on the first call). Cursor and counts are checkpointed in the state: a re-run resumes from the checkpoint."
 );
@@ -34329,7 +34346,7 @@ function celBool(expression, vars) {
 
 // src/manifest/scope.ts
 var COHORT = /* @__PURE__ */ new Set(["cohort.ids", "cohort.added", "cohort.percent"]);
-var PAGE = /* @__PURE__ */ new Set(["page.cursor", "page.number"]);
+var PAGE = /* @__PURE__ */ new Set(["page.cursor", "page.number", "page.size"]);
 function templatePathError(path, site, m) {
   const [root, ...rest] = path.split(".");
   switch (root) {
@@ -34345,8 +34362,9 @@ function templatePathError(path, site, m) {
       if (path !== "batch.key") return `unknown template path {{ ${path} }}: only batch.key exists`;
       return site.kind === "check" ? "{{ batch.key }} exists only in steps" : null;
     case "page":
-      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number`;
-      return site.kind === "step" && site.paginated ? null : `{{ ${path} }} exists only in a step with paginate:`;
+      if (!PAGE.has(path)) return `unknown template path {{ ${path} }}: page has cursor, number, size`;
+      if (!(site.kind === "step" && site.paginated)) return `{{ ${path} }} exists only in a step with paginate:`;
+      return path !== "page.size" || site.sized ? null : "{{ page.size }} exists only in a step with paginate.batchTime (a fixed size is a value in vars:)";
     case "vars":
       if (rest.length === 0) return `{{ vars }} needs a name: {{ vars.NAME }}`;
       return lookup(m.vars ?? {}, rest.join(".")).found ? null : `{{ ${path} }}: no such entry in vars:`;
@@ -34482,15 +34500,43 @@ function checkTemplateIssues(kind, config2, base, m) {
   );
 }
 function stepIssues(m, { value: s, path }) {
-  const site = path[path.length - 1] === "from" ? { kind: "cohort-from" } : { kind: "step", paginated: !!s.paginate };
+  const site = path[path.length - 1] === "from" ? { kind: "cohort-from" } : { kind: "step", paginated: !!s.paginate, sized: !!s.paginate?.batchTime };
   const driver = stepDriver(s);
   return [
     // A driver's whole config is rendered for each call.
     ...templateIssues(s[driver], [...path, driver], site, m),
     ...celIssue(s.expect, [...path, "expect"]),
     ...celIssue(s.paginate?.next, [...path, "paginate", "next"]),
-    ...celIssue(s.paginate?.while, [...path, "paginate", "while"])
+    ...celIssue(s.paginate?.while, [...path, "paginate", "while"]),
+    ...pagingIssues(m, s, [...path, "paginate"])
   ];
+}
+function pagingIssues(m, s, path) {
+  const out = [];
+  s.paginate?.throttle?.checks.forEach((name2, j) => {
+    if (!Object.hasOwn(m.checks, name2))
+      out.push({ path: [...path, "throttle", "checks", j], message: `check \`${name2}\` is not defined under checks:` });
+  });
+  const sized = s.paginate?.batchTime;
+  if (!sized) return out;
+  const at = [...path, "batchTime"];
+  if (sized.minSize > sized.maxSize)
+    out.push({ path: [...at, "minSize"], message: `minSize ${sized.minSize} is above maxSize ${sized.maxSize}` });
+  if (sized.startSize !== void 0 && (sized.startSize < sized.minSize || sized.startSize > sized.maxSize))
+    out.push({
+      path: [...at, "startSize"],
+      message: `startSize ${sized.startSize} is outside [minSize ${sized.minSize}, maxSize ${sized.maxSize}]`
+    });
+  const sendsSize = templatedStrings(s[stepDriver(s)]).some(
+    ([text]) => templatesIn(text).some((ref) => ref.path === "page.size")
+  );
+  if (!sendsSize)
+    out.push({
+      path: at,
+      key: true,
+      message: 'batchTime sizes `{{ page.size }}`, but the step never sends it: pass it to the target (e.g. numItems: "{{ page.size }}")'
+    });
+  return out;
 }
 function checkIssues(m, { value: c, path }) {
   const kind = checkKind(c);
