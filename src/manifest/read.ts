@@ -45,14 +45,21 @@ export async function readManifestText(file: string): Promise<{ text: string } |
   try {
     const st = await handle.stat();
     if (!st.isFile()) return refuse('not a regular file: a manifest must be a regular file in the repository');
-    const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1);
+    // Sized by the stat, one byte over so the end is seen; grown only for a file that grows meanwhile (or one that
+    // reports no size). A 1 MiB buffer each would zero 1 GiB for 1,000 manifests.
+    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_MANIFEST_BYTES) + 1);
     let n = 0;
     for (;;) {
+      if (n === buf.length) {
+        if (n > MAX_MANIFEST_BYTES)
+          return refuse(`the file is larger than ${MAX_MANIFEST_BYTES} bytes: a manifest is at most 1 MiB`);
+        const grown = Buffer.allocUnsafe(Math.min(Math.max(2 * n, 64 * 1024), MAX_MANIFEST_BYTES + 1));
+        buf.copy(grown, 0, 0, n);
+        buf = grown;
+      }
       const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
       if (bytesRead === 0) break;
       n += bytesRead;
-      if (n > MAX_MANIFEST_BYTES)
-        return refuse(`the file is larger than ${MAX_MANIFEST_BYTES} bytes: a manifest is at most 1 MiB`);
     }
     try {
       return { text: UTF8.decode(buf.subarray(0, n)) };
