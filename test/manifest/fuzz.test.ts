@@ -229,7 +229,7 @@ describe('parseManifest on mutated manifests', () => {
     },
   );
 
-  // Found by the property above (seed 243751468): js-yaml keeps the key `1e400` as written, `yaml` names it Infinity.
+  // Found by the property above (seed 243751468): js-yaml 5 kept the key `1e400` as written, `yaml` names it Infinity.
   it('reads a key that looks like an overflowing float the same on both paths', () => {
     const text = ['apiVersion: rollouts/v1', 'kind: Rollout', 'name: k', 'phase: none', 'vars: { 1e400: 1, 1.5: 2 }'];
     const file = 'rollouts/k.yaml';
