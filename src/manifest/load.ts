@@ -51,6 +51,26 @@ export async function loadManifestFile(file: string): Promise<LoadResult> {
   return parseManifest(file, read.text);
 }
 
+/** Files read at once: enough to keep the disk busy while one is parsed, few enough that only their texts are live. */
+const LOAD_CONCURRENCY = 8;
+
+/**
+ * Loads files, a few at a time, and gives what `each` keeps of each result, in the files' order. Starting all reads
+ * at once would read every text before parsing any, and keep them all live; `each` lets a caller drop the manifests.
+ */
+export async function loadManifestFiles<T>(files: readonly string[], each: (r: LoadResult) => T): Promise<T[]> {
+  const out = new Array<T>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = each(await loadManifestFile(files[i]!));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
+  return out;
+}
+
 export async function loadRollouts(dir: string): Promise<LoadResult[]> {
   let files: string[];
   try {
@@ -59,5 +79,5 @@ export async function loadRollouts(dir: string): Promise<LoadResult[]> {
     if (err instanceof ManifestDirError) return [{ file: dir, manifest: null, issues: [issueAt(dir, err.reason)] }];
     throw err;
   }
-  return Promise.all(files.map(loadManifestFile));
+  return loadManifestFiles(files, (r) => r);
 }

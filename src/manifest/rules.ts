@@ -65,11 +65,10 @@ function templateIssues(value: unknown, base: FieldPath, site: TemplateSite, m: 
   const out: RuleIssue[] = [];
   for (const [text, rel] of templatedStrings(value)) {
     for (const ref of templatesIn(text)) {
-      const path = [...base, ...rel];
       const message = ref.isPath
         ? templatePathError(ref.path, site, m)
         : `{{ ${ref.path} }} is not a path: templates are data, not expressions (use a path like {{ vars.batchSize }})`;
-      if (message) out.push({ path, message, offsetInString: ref.offset });
+      if (message) out.push({ path: [...base, ...rel], message, offsetInString: ref.offset });
     }
   }
   return out;

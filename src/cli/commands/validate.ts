@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve, relative } from 'node:path';
 import {
   formatIssue,
-  loadManifestFile,
+  loadManifestFiles,
   ManifestDirError,
   manifestFiles,
   type LoadResult,
@@ -43,8 +43,9 @@ async function expand(io: CliIO, paths: string[], dir: string, refused: LoadResu
 async function validate(io: CliIO, paths: string[], opts: { dir: string; json: boolean }): Promise<number> {
   const refused: LoadResult[] = [];
   const files = await expand(io, paths, opts.dir, refused);
-  const results = [...refused, ...(await Promise.all(files.map(loadManifestFile)))];
-  const issues = results.flatMap((r) => r.issues.map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file })));
+  // Only the issues are kept: 1,000 manifests' parsed trees held to the end would be old-generation garbage to mark.
+  const found = [...refused.map((r) => r.issues), ...(await loadManifestFiles(files, (r) => r.issues))];
+  const issues = found.flat().map((i) => ({ ...i, file: relative(io.cwd, i.file) || i.file }));
   if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
   else {
     for (const i of issues) io.err(formatIssue(i));
