@@ -36,12 +36,25 @@ const undiciShim = {
     b.onResolve({ filter: /^undici$/ }, () => ({ path }));
   },
 };
+// zod re-exports all of its ~50 locales as `z.locales` (366 KB, a quarter of the CLI's manifest chunk, parsed on every
+// start); its messages come from `en`, which it imports on its own, and nothing here reads `z.locales`.
+const zodLocalesShim = {
+  name: 'zod-locales-shim',
+  setup(b) {
+    const path = fileURLToPath(new URL('./shims/zod-locales.mjs', import.meta.url));
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir) ? { path } : undefined,
+    );
+  },
+};
+shared.plugins = [zodLocalesShim];
+
 await build({
   ...shared,
   target: 'node24',
   entryPoints: ['src/action/main.ts'],
   outfile: 'dist/index.js',
-  plugins: [undiciShim],
+  plugins: [...shared.plugins, undiciShim],
 });
 // The CLI is split: dist/cli.js is the entry (the version, and the program's loader), dist/cli/ its chunks, each
 // command's modules loaded only when it runs (src/cli/commands/index.ts). Old chunks go first: their names are hashes.
