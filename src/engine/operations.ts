@@ -5,10 +5,11 @@ import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { withPass } from './pass.js';
 import { phaseIndex } from './scope.js';
+import { OperationError } from './errors.js';
 import { StepFailure } from './step.js';
 import { isDrillable } from './steps.js';
 
-export class OperationError extends Error {}
+export { OperationError };
 
 /**
  * `rollouts rollback NAME [--to PHASE]`: rolls back now, whatever the manifest says, and holds the rollout there

@@ -3,6 +3,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { runProcess, spawnProcess, ProcessError } from './exec.js';
+import { GitError } from './git-error.js';
 
 export interface GitIdentity {
   name: string;
@@ -41,16 +42,7 @@ export interface GitResult {
   stderr: string;
 }
 
-/** A git command that failed; the message quotes git's own words. */
-export class GitError extends Error {
-  override readonly name = 'GitError';
-  constructor(
-    message: string,
-    readonly stderr = '',
-  ) {
-    super(stderr.trim() ? `${message}: ${stderr.trim()}` : message);
-  }
-}
+export { GitError };
 
 /** Output of one git command past this is refused: 64 MiB. */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
