@@ -1,12 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve, relative } from 'node:path';
-import {
-  formatIssue,
-  loadManifestFiles,
-  ManifestDirError,
-  manifestFiles,
-  type LoadResult,
-} from '../../manifest/index.js';
+// From the modules themselves, not the manifest barrel: validate loads neither git nor the process runner.
+import { formatIssue, type LoadResult } from '../../manifest/issue.js';
+import { loadManifestFiles } from '../../manifest/load.js';
+import { ManifestDirError, manifestFiles } from '../../manifest/read.js';
 import { defineCommand, dirOption, jsonOption } from '../command.js';
 import { EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
