@@ -1,7 +1,8 @@
 // `rollouts`: the command line (DESIGN §7), the same engine as the action on a local git repository. commander parses;
 // this file turns the command list into commander commands and every way a run can end into an exit code.
 import { Command, CommanderError, Option } from 'commander';
-import { ControlRefused, OperationError } from '../engine/errors.js';
+import { ControlRefused } from '../engine/control-refused.js';
+import { OperationError } from '../engine/errors.js';
 import { GitError } from '../sys/git-error.js';
 import type { CliCommand } from './command.js';
 import { COMMANDS, loadCommands } from './commands/index.js';

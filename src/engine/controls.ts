@@ -14,7 +14,6 @@ import { withPass, type RolloutPass } from './pass.js';
 import { resumePaused } from './pause.js';
 import { failedInSteps, stoppedByChecks } from './phases.js';
 import { carryOut } from './reconcile.js';
-import { ControlRefused } from './errors.js';
 import { phaseIndex } from './scope.js';
 
 export { ControlRefused };
