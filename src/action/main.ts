@@ -91,8 +91,10 @@ async function run(): Promise<void> {
     case 'drill': {
       const result = await drill(deps, target!);
       if (!result) throw new Error('another reconciler holds the lease');
+      const skipped = result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : '';
       core.info(
-        `drill of ${r.rollout}: RTO ${result.rtoMs} ms, ${result.drillable}/${result.total} rollback steps drilled${result.skipped.length ? `; not drillable: ${result.skipped.join(', ')}` : ''}`,
+        `drill of ${r.rollout}: RTO ${result.rtoMs} ms, ` +
+          `${result.drillable}/${result.total} rollback steps drilled${skipped}`,
       );
       outcomes = [];
       if (!result.ok) core.setFailed(result.error ?? 'drill failed');

@@ -46,7 +46,8 @@ export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts):
         : null;
       if (checklist && !checklist.result.ok)
         failed.push(
-          `${plan.name}: checklist for ${checklist.phase} not complete: ${[...checklist.result.unticked, ...checklist.result.missing].join('; ')}`,
+          `${plan.name}: checklist for ${checklist.phase} not complete: ` +
+            [...checklist.result.unticked, ...checklist.result.missing].join('; '),
         );
       let audit: AuditStepResult[] | null = null;
       let auditNote: string | undefined;
@@ -56,7 +57,9 @@ export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts):
         const base = before.get(plan.name);
         const basePhase = base?.phases.find((p) => p.name === phase.name);
         if (!base || !basePhase)
-          auditNote = `Read-only audit not run: \`${phase.name}\` is new in this pull request (audits run only steps the base branch has).`;
+          auditNote =
+            `Read-only audit not run: \`${phase.name}\` is new in this pull request ` +
+            '(audits run only steps the base branch has).';
         else {
           baseTree ??= await BaseCheckout.add(git, pr.baseSha);
           audit = await auditPhase({ cwd: baseTree.dir, env: process.env }, base, basePhase, {
@@ -76,9 +79,8 @@ export async function planPullRequest(ctx: ActionContext, pr: PullRequestFacts):
       try {
         await upsertStickyComment(ctx.octokit, cfg.repo, pr.number, planMarker(plan.name), body);
       } catch (err) {
-        core.warning(
-          `could not comment on #${pr.number}${pr.fromFork ? ' (fork PRs get a read-only token)' : ''}: ${(err as Error).message}`,
-        );
+        const fork = pr.fromFork ? ' (fork PRs get a read-only token)' : '';
+        core.warning(`could not comment on #${pr.number}${fork}: ${(err as Error).message}`);
       }
       core.info(body);
     }

@@ -39,8 +39,9 @@ export function summaryMarkdown(
   for (const v of views) {
     const o = outcomes.find((x) => x.name === v.name);
     const progress = v.progress ? `${v.progress.batches} batches, ${v.progress.items} items` : '';
+    const thisRun = `${o?.outcome ?? ''}${o?.message ? `: ${cell(o.message)}` : ''}`;
     lines.push(
-      `| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${o?.outcome ?? ''}${o?.message ? `: ${cell(o.message)}` : ''} | ${v.step ?? ''} | ${progress} |`,
+      `| \`${v.name}\` | ${v.desired} | ${v.applied} | ${v.status} | ${thisRun} | ${v.step ?? ''} | ${progress} |`,
     );
   }
   const share = Math.min(PER_ROLLOUT_MAX, Math.floor(SUMMARY_BUDGET / Math.max(1, pictures.length)));

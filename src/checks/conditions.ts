@@ -1,7 +1,8 @@
 // A check's `pass:` / `fail:` conditions: CEL over {value, result, baseline}, combined as Argo Rollouts combines its
 // successCondition / failureCondition (fail wins; only `pass` given -> false fails; only `fail` given -> false passes;
 // both given and neither true -> inconclusive). Compile errors are caught at validation; here a runtime error (no such
-// key, no such overload) or a missing value/baseline the condition needs makes the sample inconclusive, with the reason.
+// key, no such overload) or a missing value/baseline the condition needs makes the sample inconclusive, with the
+// reason.
 import { parse } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { celBool } from '../manifest/cel.js';

@@ -95,21 +95,26 @@ function findings(t: Tally, gate: Gate): Finding[] {
     out.push({
       ...base,
       kind: 'fail',
-      reason: `${t.name} failed ${plural(t.countedN, 'sample')} (failureLimit ${gate.failureLimit})${why(t.counted.at(-1))}`,
+      reason:
+        `${t.name} failed ${plural(t.countedN, 'sample')} (failureLimit ${gate.failureLimit})` + why(t.counted.at(-1)),
       failing: t.counted,
     });
   if (t.errorRunN > gate.errorLimit)
     out.push({
       ...base,
       kind: 'error',
-      reason: `${t.name} could not be measured ${t.errorRunN} times in a row (errorLimit ${gate.errorLimit})${why(t.errorRun.at(-1))}`,
+      reason:
+        `${t.name} could not be measured ${t.errorRunN} times in a row (errorLimit ${gate.errorLimit})` +
+        why(t.errorRun.at(-1)),
       failing: t.errorRun,
     });
   if (t.inconclusiveN > gate.inconclusiveLimit)
     out.push({
       ...base,
       kind: 'inconclusive',
-      reason: `${t.name} was inconclusive ${plural(t.inconclusiveN, 'time')} (inconclusiveLimit ${gate.inconclusiveLimit})${why(t.inconclusive.at(-1))}`,
+      reason:
+        `${t.name} was inconclusive ${plural(t.inconclusiveN, 'time')} (inconclusiveLimit ${gate.inconclusiveLimit})` +
+        why(t.inconclusive.at(-1)),
       failing: t.inconclusive,
     });
   return out;

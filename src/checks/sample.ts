@@ -98,7 +98,9 @@ export async function sampleCheck(
   };
 }
 
-/** The value a check measures now (when its phase starts), for conditions that compare with `baseline`; null if none. */
+/**
+ * The value a check measures now (when its phase starts), for conditions that compare with `baseline`; null if none.
+ */
 export async function measureBaseline(check: Check, env: CheckEnv): Promise<number | null> {
   const measured = await measureWithin(check, env);
   return 'm' in measured ? measured.m.value : null;

@@ -86,7 +86,10 @@ function helpAsFlag(argv: string[], program: Command): string[] {
   return argv;
 }
 
-/** commander's "error: unknown option '--jsn'\n(Did you mean --json?)" as "unknown option '--jsn'; did you mean --json?". */
+/**
+ * commander's "error: unknown option '--jsn'\n(Did you mean --json?)" as "unknown option '--jsn'; did you mean
+ * --json?".
+ */
 function oneLine(message: string): string {
   return message
     .replace(/^error: /, '')

@@ -1,8 +1,8 @@
 // `convex: { function, args, via }`: by default the native call of the deployment's HTTP endpoint (convex-http.ts).
 // `via: cli` is a preset of `run`, `npx convex run <function> '<args as JSON>'` (convex 1.48: the result is printed as
 // Convex-encoded JSON when stdout is not a terminal, nothing for null; logs go to stderr; failure exits 1). Both follow
-// Convex's value rules (convex-values.ts): a key whose one template renders to null is left out, and `{"$integer": ...}`
-// and the like in the result are decoded.
+// Convex's value rules (convex-values.ts): a key whose one template renders to null is left out, and `{"$integer":
+// ...}` and the like in the result are decoded.
 import { callConvexFunction } from './convex-http.js';
 import { convexArgs, decodeConvexJson } from './convex-values.js';
 import { runArgv } from './run.js';

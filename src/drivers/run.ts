@@ -61,7 +61,10 @@ export function optionLikeArgument(argv: string[], written: unknown): string | n
     if (source === '--') operands = true;
     if (operands || typeof source !== 'string' || !source.includes('{{')) continue;
     if (argv[i]!.startsWith('-'))
-      return `argument ${i} (${source}) renders to text starting with "-", which the program would read as an option: put it after "--" in the manifest`;
+      return (
+        `argument ${i} (${source}) renders to text starting with "-", which the program would read as an option: ` +
+        'put it after "--" in the manifest'
+      );
   }
   return null;
 }

@@ -44,6 +44,8 @@ export class StepCallError extends Error {
 
 export interface StepDriver {
   kind: StepDriverKind;
-  /** Performs one call. Resolves with the result when it succeeded by the driver's own rule; else throws StepCallError. */
+  /**
+   * Performs one call. Resolves with the result when it succeeded by the driver's own rule; else throws StepCallError.
+   */
   call(call: DriverCall, opts: { judgedByExpect: boolean }): Promise<StepResult>;
 }

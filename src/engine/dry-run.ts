@@ -20,7 +20,9 @@ export interface DryRunView {
   status: string;
   desired: string;
   action: 'none' | 'blocked' | 'pause' | 'apply' | 'resume' | 'sample' | 'roll-back' | 'invalid-state';
-  /** apply/resume: the phase and its steps (from the failed step when resuming); roll-back: each phase, highest first. */
+  /**
+   * apply/resume: the phase and its steps (from the failed step when resuming); roll-back: each phase, highest first.
+   */
   phases: DryRunPhase[];
   /** apply: the gate that opens after the steps; sample: the open gate. */
   gate?: string;

@@ -59,9 +59,8 @@ async function markHealthy(pass: PassScope, p: Phase): Promise<'healthy' | 'comp
   );
   const then = next ? `; next: ${next}` : '';
   await pass.announce(status === 'complete' ? 'complete' : 'promotion', `${m.name}: ${p.name} is ${status}${then}`);
-  pass.info(
-    `${m.name}: ${p.name} is ${status}${next ? `; promotion to ${next} is ${p.promote === 'manual' ? 'manual' : 'next'}` : ''}`,
-  );
+  const promotion = next ? `; promotion to ${next} is ${p.promote === 'manual' ? 'manual' : 'next'}` : '';
+  pass.info(`${m.name}: ${p.name} is ${status}${promotion}`);
   await pass.deps.events.gateHealthy?.({ manifest: m, phase: p.name, next, state: pass.state });
   return status;
 }
@@ -183,10 +182,11 @@ export async function sampleGate(pass: PassScope): Promise<GateResult> {
       samples.map((sample) => pass.entry({ kind: 'sample', phase: p.name, result: sample })),
       `${p.name}: ${samples.length} gate sample${samples.length === 1 ? '' : 's'}`,
     );
-    for (const s of samples)
-      pass.info(
-        `  ${p.name} ${s.check}: ${s.outcome}${s.value !== null ? ` (value ${s.value})` : ''}${s.reason || s.error ? ` — ${s.reason ?? s.error}` : ''}`,
-      );
+    for (const s of samples) {
+      const value = s.value !== null ? ` (value ${s.value})` : '';
+      const why = s.reason || s.error ? ` — ${s.reason ?? s.error}` : '';
+      pass.info(`  ${p.name} ${s.check}: ${s.outcome}${value}${why}`);
+    }
     verdict = decideGate(input());
   }
   if (verdict.state === 'holding' && verdict.waiting?.length)

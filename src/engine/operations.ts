@@ -62,7 +62,11 @@ function nothingToDrill(phases: string[], skipped: string[]): string {
   if (!phases.length) return 'nothing to drill: no phase is applied';
   if (!skipped.length)
     return `nothing to drill: ${phases.join(', ')} ${phases.length === 1 ? 'has' : 'have'} no rollback steps`;
-  return `nothing to drill: no rollback step of ${phases.join(', ')} is drillable (${skipped.join(', ')}); give each one that writes nothing \`readOnly: true\`, and pass \`{{ run.dryRun }}\` to the others so they can skip their writes`;
+  return (
+    `nothing to drill: no rollback step of ${phases.join(', ')} is drillable (${skipped.join(', ')}); ` +
+    'give each one that writes nothing `readOnly: true`, and pass `{{ run.dryRun }}` to the others so they can ' +
+    'skip their writes'
+  );
 }
 
 /**

@@ -47,9 +47,8 @@ async function resolveCohort(pass: PassScope, p: Phase): Promise<CohortState> {
     ],
     `${p.name}: cohort`,
   );
-  pass.info(
-    `  ${p.name}: cohort ${cohort.ids === null ? 'everyone' : `${cohort.ids.length} ids (${cohort.added?.length ?? 'all'} new)`}`,
-  );
+  const whom = cohort.ids === null ? 'everyone' : `${cohort.ids.length} ids (${cohort.added?.length ?? 'all'} new)`;
+  pass.info(`  ${p.name}: cohort ${whom}`);
   return cohort;
 }
 

@@ -12,6 +12,10 @@ export function missingEnv(m: Manifest, phase: string, env: NodeJS.ProcessEnv): 
 export function preflightError(m: Manifest, phase: string, env: NodeJS.ProcessEnv): string | null {
   const missing = missingEnv(m, phase, env);
   if (!missing.length) return null;
-  const names = missing.join(', ');
-  return `preflight: phase ${phase} uses ${names}, ${missing.length === 1 ? 'which is' : 'which are'} unset or empty in this job; set ${missing.length === 1 ? 'it' : 'them'} (a GitHub secret that does not exist is empty) and run again; nothing was run`;
+  const one = missing.length === 1;
+  return (
+    `preflight: phase ${phase} uses ${missing.join(', ')}, ${one ? 'which is' : 'which are'} unset or empty in ` +
+    `this job; set ${one ? 'it' : 'them'} (a GitHub secret that does not exist is empty) and run again; ` +
+    'nothing was run'
+  );
 }

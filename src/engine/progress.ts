@@ -25,7 +25,8 @@ export function streamReporter(write: (text: string) => void, isTTY: boolean): R
     batch(label, batches, items, ms, maxBatches) {
       const eta =
         maxBatches && batches < maxBatches ? `, ETA ${Math.ceil(((maxBatches - batches) * ms) / batches / 1000)}s` : '';
-      const text = `${label}: batch ${batches}${maxBatches ? `/${maxBatches}` : ''}, ${items} items, ${rate(items, batches, ms)}${eta}`;
+      const batch = `batch ${batches}${maxBatches ? `/${maxBatches}` : ''}`;
+      const text = `${label}: ${batch}, ${items} items, ${rate(items, batches, ms)}${eta}`;
       if (isTTY) {
         write(`\r\x1b[2K${text}`);
         live = true;

@@ -210,7 +210,9 @@ export async function reconcileAll(
           ...orphan,
           applied: read.state.applied,
           status: read.state.status,
-          message: `state without a manifest: phase ${read.state.applied} stays applied; restore the manifest with phase: none to roll it back`,
+          message:
+            `state without a manifest: phase ${read.state.applied} stays applied; ` +
+            'restore the manifest with phase: none to roll it back',
         });
     }
   }

@@ -1,8 +1,8 @@
 // A rollout while this process holds its lease: every write is a CAS commit that first proves the lease is still
 // ours (same holder, same epoch: the fencing token a takeover increments), renews it, and appends ledger entries
-// (the store masks what it writes). Commits are serialised; a heartbeat renews during long steps, and `fence()` proves the lease current
-// before a batch is sent: a lease renewed half a TTL ago or more (by this process's monotonic clock) is renewed
-// first, and one that cannot be renewed stops the holder with LeaseLostError.
+// (the store masks what it writes). Commits are serialised; a heartbeat renews during long steps, and `fence()` proves
+// the lease current before a batch is sent: a lease renewed half a TTL ago or more (by this process's monotonic clock)
+// is renewed first, and one that cannot be renewed stops the holder with LeaseLostError.
 //
 // A lean session (`adopt`) holds no lease: it is a pass that only samples a gate. Its first commit is a CAS on the
 // version it read with the lease free, so claim, sample and release are that one commit; a rollout that moved

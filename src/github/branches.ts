@@ -93,8 +93,10 @@ const phaseOf = (text: string | null): string | null =>
 async function revertProblem(wt: Git, spec: RevertSpec, fromFailedPhase = true): Promise<string | undefined> {
   const names = (await wt.ok(['diff', '--name-only', '--no-renames', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
   const others = names.filter((n) => n !== spec.file);
-  if (others.length)
-    return `it would change ${others.length} file${others.length === 1 ? '' : 's'} besides ${spec.file} (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})`;
+  if (others.length) {
+    const listed = `${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`;
+    return `it would change ${others.length} file${others.length === 1 ? '' : 's'} besides ${spec.file} (${listed})`;
+  }
   if (!names.length) return `it would change nothing`;
   const before = phaseOf(await wt.showFile('HEAD~1', spec.file));
   const after = phaseOf(await wt.showFile('HEAD', spec.file));

@@ -45,10 +45,10 @@ export function planCommentBody(
     lines.push(
       `**${a.kind === 'verify' ? 'verify' : `${a.kind} \`${a.phase}\``}**${a.cohort ? ` — cohort: ${a.cohort}` : ''}`,
     );
-    for (const s of a.steps)
-      lines.push(
-        `- \`${s.name}\` (${[s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean).join(', ')})`,
-      );
+    for (const s of a.steps) {
+      const traits = [s.driver, s.readOnly ? 'read-only' : 'writes', s.paginated ? 'paged' : ''].filter(Boolean);
+      lines.push(`- \`${s.name}\` (${traits.join(', ')})`);
+    }
     if (a.gate) lines.push(`- gate: ${a.gate}`);
     lines.push('');
   }
@@ -61,10 +61,10 @@ export function planCommentBody(
   }
   if (opts.audit?.length) {
     lines.push('**Read-only audit** (`run.dryRun = true`)', '', '| step | outcome | detail |', '|---|---|---|');
-    for (const a of opts.audit)
-      lines.push(
-        `| \`${a.step}\` | ${a.outcome} | ${esc(a.detail)}${a.result ? ` <code>${esc(JSON.stringify(a.result)).slice(0, 300)}</code>` : ''} |`,
-      );
+    for (const a of opts.audit) {
+      const result = a.result ? ` <code>${esc(JSON.stringify(a.result)).slice(0, 300)}</code>` : '';
+      lines.push(`| \`${a.step}\` | ${a.outcome} | ${esc(a.detail)}${result} |`);
+    }
     lines.push('');
   } else if (opts.auditNote) lines.push(`_${opts.auditNote}_`, '');
   if (p.fieldChanges.length) {
@@ -95,7 +95,8 @@ export function incidentTimeline(entries: readonly LedgerEntry[], limit = 40): s
         ? `sample \`${String(r?.check)}\`: ${String(r?.outcome)}${r?.reason ? ` — ${esc(String(r.reason))}` : ''}`
         : e.kind === 'transition'
           ? `status ${String(r?.status ?? '')}${r?.to ? ` (entered ${String(r.to)})` : ''}`
-          : `${e.kind}${e.step ? ` \`${e.step}\`` : ''}${e.error ? `: ${esc(e.error)}` : r?.reason ? `: ${esc(String(r.reason))}` : ''}`;
+          : `${e.kind}${e.step ? ` \`${e.step}\`` : ''}` +
+            (e.error ? `: ${esc(e.error)}` : r?.reason ? `: ${esc(String(r.reason))}` : '');
     return `- **${e.time}** ${e.phase ? `[${e.phase}] ` : ''}${what.replace(/[\r\n]+/g, ' ')}`;
   });
   return lines.length ? lines.join('\n') : '_no entries_';

@@ -40,10 +40,15 @@ export function revertBody(o: {
   failedAt: number;
 }): string {
   const shownFailing = o.failing.slice(-MAX_TABLE_ROWS);
+  const what = o.setsPhase
+    ? `This PR sets \`phase: ${o.setsPhase.phase}\`, leaving \`${o.phase}\`` +
+      (o.setsPhase.why ? ` (it does not revert ${o.commit}: ${o.setsPhase.why})` : '')
+    : `This PR reverts ${o.commit}, the change that entered \`${o.phase}\``;
   const head = [
     `The health gate of \`${o.rollout}\` phase \`${o.phase}\` failed (severity **${o.severity}**): ${inert(o.reason)}`,
     '',
-    `${o.setsPhase ? `This PR sets \`phase: ${o.setsPhase.phase}\`, leaving \`${o.phase}\`${o.setsPhase.why ? ` (it does not revert ${o.commit}: ${o.setsPhase.why})` : ''}` : `This PR reverts ${o.commit}, the change that entered \`${o.phase}\``}. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.${o.merged ? ' It was merged at once (`auto-rollback`).' : ''}`,
+    `${what}. Merging it rolls the phase back (its \`rollback:\` steps, highest phase first) and runs \`verify:\`.` +
+      (o.merged ? ' It was merged at once (`auto-rollback`).' : ''),
     '',
     '#### Failing samples',
     samplesTable(shownFailing),

@@ -60,10 +60,12 @@ function metered(value: unknown, meter: { left: number; on: boolean }, expressio
     return new Proxy(inner, {
       get(target, key, receiver) {
         if (meter.on && typeof key === 'string' && key.length > 0 && key.length < 10 && /^\d+$/.test(key))
-          if (--meter.left < 0)
+          if (--meter.left < 0) {
+            const shown = expression.length > 80 ? `${expression.slice(0, 79)}…` : expression;
             throw new CelCostError(
-              `\`${expression.length > 80 ? `${expression.slice(0, 79)}…` : expression}\` went past the CEL cost limit (${CEL_BUDGET} list elements read in one evaluation)`,
+              `\`${shown}\` went past the CEL cost limit (${CEL_BUDGET} list elements read in one evaluation)`,
             );
+          }
         return Reflect.get(target, key, receiver) as unknown;
       },
     });

@@ -60,7 +60,9 @@ export const CHECK_KIND_TABLE = {
           .record(z.string(), z.string())
           .default({})
           .describe(
-            "Labels a firing alert must all have, templates allowed; {} matches every alert. The labels Prometheus reports (the rule's and the series'): /api/v1/alerts lacks the external labels, which only Alertmanager's webhook carries (default: {}).",
+            'Labels a firing alert must all have, templates allowed; {} matches every alert. The labels Prometheus ' +
+              "reports (the rule's and the series'): /api/v1/alerts lacks the external labels, which only " +
+              "Alertmanager's webhook carries (default: {}).",
           ),
       })
       .describe('Firing alerts from Prometheus /api/v1/alerts whose labels match; `value` is their count.'),

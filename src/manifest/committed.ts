@@ -14,7 +14,9 @@ export interface CommittedRollouts {
 const MANIFEST = /\.ya?ml$/;
 const NOT_REGULAR = 'a symbolic link or submodule: a manifest must be a regular file in the repository, not a link';
 
-/** The manifests directly in `dir` (relative to `root`, the repository's top) at `ref`; none when `ref` is not a commit. */
+/**
+ * The manifests directly in `dir` (relative to `root`, the repository's top) at `ref`; none when `ref` is not a commit.
+ */
 export async function loadCommittedRollouts(root: string, dir: string, ref = 'HEAD'): Promise<CommittedRollouts> {
   const git = new Git(root);
   const prefix = dir.replace(/\/+$/, '');

@@ -56,7 +56,8 @@ export const judgeMetric = z
       .default(JUDGE_EFFECT_SIZE)
       .describe(
         "Kayenta's minimum effect: a significant change smaller than this is Pass. Skipped when the control mean is 0 " +
-          `(default: {allowedIncrease: ${JUDGE_EFFECT_SIZE.allowedIncrease}, allowedDecrease: ${JUDGE_EFFECT_SIZE.allowedDecrease}}).`,
+          `(default: {allowedIncrease: ${JUDGE_EFFECT_SIZE.allowedIncrease}, ` +
+          `allowedDecrease: ${JUDGE_EFFECT_SIZE.allowedDecrease}}).`,
       ),
   })
   .describe('One metric, queried over the control and the canary group.');

@@ -22,7 +22,9 @@ export const age = z
   .regex(DURATION_PATTERN, { error: 'expected a duration like 30s, 5m, 1h or 30d' })
   .describe('A duration: a whole number followed by ms, s, m, h or d.');
 
-/** A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks). */
+/**
+ * A CEL expression; compiled at validation, evaluated over `result` (steps) or `value`, `result`, `baseline` (checks).
+ */
 export const cel = z.string().min(1).describe('A CEL expression.');
 export const name = z
   .string()

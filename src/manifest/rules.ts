@@ -215,7 +215,9 @@ function envIssues(m: Manifest): RuleIssue[] {
     if (isDeniedEnvName(name))
       out.push({
         path: ['env', i],
-        message: `${name} is never given to steps: the action's inputs, ACTIONS_* and GITHUB_TOKEN stay with the action (pass a token of its own under another name)`,
+        message:
+          `${name} is never given to steps: the action's inputs, ACTIONS_* and GITHUB_TOKEN stay with the action ` +
+          '(pass a token of its own under another name)',
       });
   });
   m.notify.forEach((n, i) => {
@@ -256,7 +258,9 @@ function cohortlessRollbackIssues(m: Manifest): RuleIssue[] {
       const fix = own
         ? `make it undo everything the phase changed (e.g. a paged step over all records)`
         : `give \`${p.name}\` its own \`rollback:\` that undoes everything (e.g. a paged step over all records)`;
-      const message = `rollback step \`${s.name}\` sends ${names}, which ${paths.length > 1 ? 'are' : 'is'} null for phase \`${p.name}\` (it has no cohort), so rolling it back would undo nothing; ${fix}`;
+      const message =
+        `rollback step \`${s.name}\` sends ${names}, which ${paths.length > 1 ? 'are' : 'is'} null for phase ` +
+        `\`${p.name}\` (it has no cohort), so rolling it back would undo nothing; ${fix}`;
       out.push({ path: [...path, 'name'], message });
     });
   });

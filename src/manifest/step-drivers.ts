@@ -26,8 +26,9 @@ export const STEP_DRIVER_TABLE = {
           .default('http')
           .describe(
             'http: POST <deployment>/api/function over a kept-alive connection, the request `npx convex run` ' +
-              'makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY (or ' +
-              "CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http).",
+              'makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + ' +
+              'CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. ' +
+              "cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http).",
           ),
       })
       .describe(

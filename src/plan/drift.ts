@@ -19,8 +19,10 @@ export function driftPlan(file: string, m: Manifest, s: AppliedState): RolloutPl
   const plan = planRollout({ file, before: m, after: m, applied: s.applied });
   const drift =
     s.heldDesired === m.phase
-      ? `an emergency rollback left \`${s.applied}\` applied and holds \`${m.phase}\` back: set \`phase: ${s.applied}\` to match the state, then move forward again by a PR`
-      : `the state has \`${s.applied}\` applied (${s.status}) while the manifest says \`${m.phase}\`: the next pass does what follows`;
+      ? `an emergency rollback left \`${s.applied}\` applied and holds \`${m.phase}\` back: ` +
+        `set \`phase: ${s.applied}\` to match the state, then move forward again by a PR`
+      : `the state has \`${s.applied}\` applied (${s.status}) while the manifest says \`${m.phase}\`: ` +
+        'the next pass does what follows';
   return { ...plan, actions: s.heldDesired === m.phase ? [] : plan.actions, drift };
 }
 

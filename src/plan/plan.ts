@@ -46,8 +46,10 @@ function plannedSteps(steps: Step[]): PlannedStep[] {
 export function describeCohort(p: Phase): string {
   const c = p.cohort;
   if (!c) return 'everyone';
-  if (c.ids)
-    return `${c.ids.length} id${c.ids.length === 1 ? '' : 's'} (${c.ids.slice(0, 5).join(', ')}${c.ids.length > 5 ? ', …' : ''})`;
+  if (c.ids) {
+    const listed = `${c.ids.slice(0, 5).join(', ')}${c.ids.length > 5 ? ', …' : ''}`;
+    return `${c.ids.length} id${c.ids.length === 1 ? '' : 's'} (${listed})`;
+  }
   return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? 'the rollout name'})`;
 }
 

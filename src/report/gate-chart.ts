@@ -166,10 +166,11 @@ function numbersTable(checks: { c: CheckSeries; samples: SamplePoint[] }[], budg
         );
     else {
       const { points, widthMs } = chartPoints(samples, maxPoints, chartViewOf(c).threshold?.failsWhen);
-      for (const p of points)
-        rows.push(
-          `| \`${c.name}\` | ${iso(p.from)} +${formatDuration(widthMs)} | ${p.outcome} | ${p.value ?? ''} | ${p.count}${p.failed ? ` (${p.failed} failed)` : ''} | worst of the bucket |`,
-        );
+      for (const p of points) {
+        const count = `${p.count}${p.failed ? ` (${p.failed} failed)` : ''}`;
+        const bucket = `${iso(p.from)} +${formatDuration(widthMs)}`;
+        rows.push(`| \`${c.name}\` | ${bucket} | ${p.outcome} | ${p.value ?? ''} | ${count} | worst of the bucket |`);
+      }
     }
   }
   const open = '<details><summary>The numbers</summary>\n';

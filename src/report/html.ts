@@ -44,13 +44,17 @@ function ledgerTable(entries: readonly LedgerEntry[]): string {
   const tr = rows.map((e) => {
     const bad =
       e.error || e.kind.includes('failed') || (e.result as { outcome?: string } | undefined)?.outcome === 'fail';
-    return `<tr${bad ? ' class="bad"' : ''}><td>${escapeHtml(e.time)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.phase ?? '')}</td><td>${escapeHtml(e.step ?? '')}</td><td>${escapeHtml(summary(e))}</td><td>${escapeHtml(e.error ?? '')}</td></tr>`;
+    const cells = [e.time, e.kind, e.phase ?? '', e.step ?? '', summary(e), e.error ?? ''];
+    return `<tr${bad ? ' class="bad"' : ''}>${cells.map((text) => `<td>${escapeHtml(text)}</td>`).join('')}</tr>`;
   });
   return [
     dropped
-      ? `<p class="note">${dropped} older entries are not listed (the charts draw them; <code>rollouts log</code> lists them all).</p>`
+      ? `<p class="note">${dropped} older entries are not listed ` +
+        '(the charts draw them; <code>rollouts log</code> lists them all).</p>'
       : '',
-    '<table class="ledger"><thead><tr><th>time (UTC)</th><th>kind</th><th>phase</th><th>step</th><th>what</th><th>error</th></tr></thead><tbody>',
+    '<table class="ledger"><thead><tr>' +
+      ['time (UTC)', 'kind', 'phase', 'step', 'what', 'error'].map((h) => `<th>${h}</th>`).join('') +
+      '</tr></thead><tbody>',
     ...tr,
     '</tbody></table>',
   ].join('\n');
@@ -61,7 +65,8 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #e5e7eb; padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 16px 0 4px; } .note, .meta { color: #6b7280; } .bad { color: #b91c1c; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 10px; background: #e5e7eb; font-weight: 600; }
-.status.failed, .status.paused { background: #fee2e2; color: #991b1b; } .status.complete, .status.healthy, .status.rolled-back { background: #dcfce7; color: #166534; }
+.status.failed, .status.paused { background: #fee2e2; color: #991b1b; }
+.status.complete, .status.healthy, .status.rolled-back { background: #dcfce7; color: #166534; }
 table.ledger { border-collapse: collapse; width: 100%; font: 12px/1.35 ui-monospace, monospace; }
 table.ledger td, table.ledger th { border-bottom: 1px solid #f3f4f6; padding: 2px 6px; text-align: left; vertical-align: top; }
 table.ledger td:nth-child(-n+4) { white-space: nowrap; } table.ledger td:nth-child(5) { word-break: break-word; }
@@ -72,6 +77,12 @@ export function reportHtml(data: ReportData, entries: readonly LedgerEntry[]): s
   const a = reportAssets();
   const s = data.state;
   const title = `${data.rollout}: rollout report`;
+  const made =
+    `report made ${escapeHtml(new Date(data.generatedAt).toISOString())} ` +
+    `from the ledger (${entries.length} entries)`;
+  const meta =
+    `<span class="status ${escapeHtml(s.status)}">${escapeHtml(s.status)}</span> ` +
+    `applied <b>${escapeHtml(s.applied)}</b>, desired <b>${escapeHtml(s.desired)}</b> · ${made}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,7 +95,7 @@ export function reportHtml(data: ReportData, entries: readonly LedgerEntry[]): s
 </head>
 <body>
 <h1>${escapeHtml(data.rollout)}</h1>
-<p class="meta"><span class="status ${escapeHtml(s.status)}">${escapeHtml(s.status)}</span> applied <b>${escapeHtml(s.applied)}</b>, desired <b>${escapeHtml(s.desired)}</b> · report made ${escapeHtml(new Date(data.generatedAt).toISOString())} from the ledger (${entries.length} entries)</p>
+<p class="meta">${meta}</p>
 ${s.failure ? `<p class="bad">${escapeHtml(s.failure)}</p>` : ''}
 <h2>Timeline</h2>
 <div id="timeline"></div>

@@ -20,8 +20,10 @@ function what(e: LedgerEntry): string {
       return r.from !== undefined
         ? `${s(r.from)} -> ${s(r.to)}, ${s(r.status)}`
         : `${s(r.status)}${r.next ? `; next ${s(r.next)}` : ''}`;
-    case 'gate-open':
-      return `gate open: hold ${s(r.hold)}, every ${s(r.every)}, checks ${(r.checks as string[] | undefined)?.join(', ') || 'none'}; passes at ${s(r.passesAt)}`;
+    case 'gate-open': {
+      const checks = (r.checks as string[] | undefined)?.join(', ') || 'none';
+      return `gate open: hold ${s(r.hold)}, every ${s(r.every)}, checks ${checks}; passes at ${s(r.passesAt)}`;
+    }
     case 'sample':
     case 'verify':
       return sampleText(r);
@@ -54,7 +56,8 @@ function what(e: LedgerEntry): string {
       const status = r.status ?? r.exitCode;
       const numbers = Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'status' && k !== 'exitCode');
       const tally = numbers.map(([k, v]) => `${k} ${s(v)}`).join(', ');
-      return `result${status !== undefined ? ` ${r.status !== undefined ? 'HTTP' : 'exit'} ${s(status)}` : ''}${tally ? `: ${tally}` : ''}`;
+      const code = status !== undefined ? ` ${r.status !== undefined ? 'HTTP' : 'exit'} ${s(status)}` : '';
+      return `result${code}${tally ? `: ${tally}` : ''}`;
     }
     case 'drill':
       return `drill ${r.ok ? 'ok' : 'failed'}, RTO ${s(r.rtoMs)} ms`;

@@ -68,7 +68,9 @@ export function clampBody(body: string, limit = GITHUB_BODY_LIMIT): string {
   return `${head}${note}`;
 }
 
-/** The ledger entries a person reads in an incident: transitions, failures, rollbacks, and samples that did not pass. */
+/**
+ * The ledger entries a person reads in an incident: transitions, failures, rollbacks, and samples that did not pass.
+ */
 const NOTABLE_KINDS = new Set([
   'transition',
   'gate-open',

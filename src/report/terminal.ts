@@ -161,9 +161,9 @@ export function watchFrame(m: WatchModel, opts: FrameOptions): string[] {
   if (m.gate) {
     const passes = Date.parse(m.gate.passesAt);
     const wait = passes > m.now ? ` (in ${formatDuration(passes - m.now)})` : '';
-    lines.push(
-      `${dim(c, 'gate')}    ${m.gate.phase}: ${m.gate.hold ? `hold ${m.gate.hold}, ` : ''}${m.gate.every ? `every ${m.gate.every}, ` : ''}passes at ${clock(passes)}${wait}`,
-    );
+    const hold = m.gate.hold ? `hold ${m.gate.hold}, ` : '';
+    const every = m.gate.every ? `every ${m.gate.every}, ` : '';
+    lines.push(`${dim(c, 'gate')}    ${m.gate.phase}: ${hold}${every}passes at ${clock(passes)}${wait}`);
     const nameWidth = Math.max(8, ...m.gate.checks.map((x) => x.name.length));
     const sparkWidth = Math.max(8, Math.min(40, width - nameWidth - 44));
     for (const check of m.gate.checks) {
@@ -180,21 +180,21 @@ export function watchFrame(m: WatchModel, opts: FrameOptions): string[] {
           : check.check?.pass !== undefined
             ? `pass: ${check.check.pass}`
             : '';
-      const threshold = view.threshold
-        ? `${view.threshold.source}${view.line !== null ? ` (line ${mermaidNumber(view.line)}${lineLevel ? ` ${lineLevel}` : ''})` : ''}`
-        : condition;
+      const line = view.line !== null ? ` (line ${mermaidNumber(view.line)}${lineLevel ? ` ${lineLevel}` : ''})` : '';
+      const threshold = view.threshold ? `${view.threshold.source}${line}` : condition;
+      const spark = text + ' '.repeat(Math.max(0, sparkWidth - Math.min(sparkWidth, check.samples.length)));
       lines.push(
-        `  ${check.name.padEnd(nameWidth)}  ${text}${' '.repeat(Math.max(0, sparkWidth - Math.min(sparkWidth, check.samples.length)))}  ${value.padStart(8)}  ${shownOutcome}  ${dim(c, threshold)}`,
+        `  ${check.name.padEnd(nameWidth)}  ${spark}  ${value.padStart(8)}  ${shownOutcome}  ${dim(c, threshold)}`,
       );
     }
   }
   if (m.failure?.reason) lines.push(`${red(c, 'failure')} ${m.failure.reason}`);
   if (m.pause) lines.push(`${dim(c, 'pause')}   ${m.pause}`);
-  if (m.lease)
-    lines.push(
-      `${dim(c, 'lease')}   ${m.lease.holder.host}:${m.lease.holder.pid}${m.lease.holder.runId ? ` (run ${m.lease.holder.runId})` : ''} until ${clock(Date.parse(m.lease.expiresAt))}`,
-    );
-  else lines.push(`${dim(c, 'lease')}   free`);
+  if (m.lease) {
+    const { host, pid, runId } = m.lease.holder;
+    const run = runId ? ` (run ${runId})` : '';
+    lines.push(`${dim(c, 'lease')}   ${host}:${pid}${run} until ${clock(Date.parse(m.lease.expiresAt))}`);
+  } else lines.push(`${dim(c, 'lease')}   free`);
   for (const e of m.events ?? []) lines.push(dim(c, `  ${e}`));
   return lines.map((l) => fit(l.trimEnd(), width));
 }

@@ -63,7 +63,9 @@ export const gateSample = z.strictObject({
 });
 export type GateSample = z.output<typeof gateSample>;
 
-/** A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate-tally.ts CheckTally). */
+/**
+ * A check's samples no longer kept in `samples`, as the gate's verdict needs them (checks/gate-tally.ts CheckTally).
+ */
 export const checkTally = z.strictObject({
   samples: count,
   lastAt: isoTime,
@@ -90,7 +92,8 @@ export const gateState = z.strictObject({
     .record(z.string(), isoTime)
     .optional()
     .describe(
-      'Per Alertmanager fingerprint of an alert the gate watches: when it was resolved (its endsAt), so a firing notification delivered after it does not fail the gate.',
+      'Per Alertmanager fingerprint of an alert the gate watches: when it was resolved (its endsAt), so a firing ' +
+        'notification delivered after it does not fail the gate.',
     ),
 });
 export type GateState = z.output<typeof gateState>;

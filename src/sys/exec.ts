@@ -7,8 +7,8 @@ import { formatMs } from './duration.js';
 
 /**
  * What any program needs to start, taken from this process's environment: find binaries (PATH), a home (HOME), a temp
- * dir (TMPDIR, TEMP, TMP), a locale and a time zone (LANG, LC_ALL, TZ), and Windows' SystemRoot. Everything else a child
- * sees must be given by name.
+ * dir (TMPDIR, TEMP, TMP), a locale and a time zone (LANG, LC_ALL, TZ), and Windows' SystemRoot. Everything else a
+ * child sees must be given by name.
  */
 export const BASE_ENV_NAMES = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot'] as const;
 

@@ -31,7 +31,9 @@ export class Masker {
   private readonly known = new Set<string>();
   private readonly listeners: ((value: string) => void)[] = [];
 
-  /** Calls `listener` with every secret added, those added already included (the action registers them with the runner). */
+  /**
+   * Calls `listener` with every secret added, those added already included (the action registers them with the runner).
+   */
   onAdd(listener: (value: string) => void): void {
     this.listeners.push(listener);
     for (const v of this.known) listener(v);

@@ -22,8 +22,8 @@ export const JUDGE_ALPHA = 0.02;
  * Kayenta's tolerance (NetflixACAJudge: `new MannWhitneyClassifier(tolerance = 0.25, confLevel = 0.98, ...)`): High
  * only when the whole 98 % confidence interval of the shift lies above 25 % of its Hodges-Lehmann estimate (Low: below
  * -25 %), i.e. the change is clearly more than a quarter of its own size. For a shift at the edge of significance the
- * interval reaches down to 0, so this asks for about 1.33 x the significant shift: a two-sided test near p < 0.002, which
- * keeps several metrics judged together from failing each other's canary by chance.
+ * interval reaches down to 0, so this asks for about 1.33 x the significant shift: a two-sided test near p < 0.002,
+ * which keeps several metrics judged together from failing each other's canary by chance.
  */
 export const KAYENTA_TOLERANCE = 0.25;
 /** Fewer points than this in either series and the metric is NoData (not counted). */

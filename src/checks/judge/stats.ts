@@ -175,7 +175,9 @@ function medianInPlace(a: Float64Array): number {
   return (below + upper) / 2;
 }
 
-/** Hodges-Lehmann estimate of the shift canary - control: the median of all n_control x n_canary differences y_j - x_i. */
+/**
+ * Hodges-Lehmann estimate of the shift canary - control: the median of all n_control x n_canary differences y_j - x_i.
+ */
 export function hodgesLehmannShift(control: readonly number[], canary: readonly number[]): number {
   const nx = control.length;
   const ny = canary.length;

@@ -25,7 +25,8 @@ export const reportCommand = defineCommand<EngineOptions & { html: string }>({
     if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
     else
       io.out(
-        `${relative(io.cwd, file) || file}: ${name}, ${r.entries} ledger entries, ${r.gates} gate${r.gates === 1 ? '' : 's'}, ${r.bytes} bytes`,
+        `${relative(io.cwd, file) || file}: ${name}, ${r.entries} ledger entries, ` +
+          `${r.gates} gate${r.gates === 1 ? '' : 's'}, ${r.bytes} bytes`,
       );
     return EXIT.ok;
   },

@@ -43,8 +43,9 @@ export const statusCommand = defineCommand<EngineOptions & { watch?: boolean }>(
         const gate = v.gate ? `, gate: ${v.gate.samples.length} recent samples, passes at ${v.gate.passesAt}` : '';
         const lease = v.lease ? `, lease ${v.lease.holder.host}:${v.lease.holder.pid} until ${v.lease.expiresAt}` : '';
         const pause = v.pause ? `, ${pauseNote(v.pause)}` : '';
+        const step = v.step ? `, step ${v.step}` : '';
         io.out(
-          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${v.step ? `, step ${v.step}` : ''}${prog}${gate}${lease}${pause}`,
+          `${v.name}: applied ${v.applied} (${v.status}), desired ${v.desired}${step}${prog}${gate}${lease}${pause}`,
         );
       }
     if (!opts.json)

@@ -46,9 +46,10 @@ async function validate(io: CliIO, paths: string[], opts: { dir: string; json: b
   if (opts.json) io.out(JSON.stringify({ files: files.length, issues }, null, 2));
   else {
     for (const i of issues) io.err(formatIssue(i));
+    const wrong = new Set(issues.map((i) => i.file)).size;
     io.err(
       issues.length
-        ? `${issues.length} error${issues.length === 1 ? '' : 's'} in ${new Set(issues.map((i) => i.file)).size} of ${files.length} manifests`
+        ? `${issues.length} error${issues.length === 1 ? '' : 's'} in ${wrong} of ${files.length} manifests`
         : `${files.length} manifest${files.length === 1 ? '' : 's'} valid`,
     );
   }
