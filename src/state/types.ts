@@ -157,7 +157,8 @@ export const rolloutState = z.strictObject({
     .nullable()
     .optional()
     .describe(
-      'A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none.',
+      'A pause an operator asked for: no batch is sent, no gate sampled and no phase started until ' +
+        '`rollouts resume` clears it (a rollback still runs). Default: none.',
     ),
   lease: lease.nullable().optional(),
   epoch: count
