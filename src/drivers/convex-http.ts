@@ -12,6 +12,18 @@ export const CONVEX_CLIENT = 'npm-1.48.0';
 /** The status the deployment answers a function that threw with (`STATUS_CODE_UDF_FAILED`, http_client.ts). */
 const UDF_FAILED = 560;
 
+/**
+ * The names convexDeployment reads a deployment from (besides `CONVEX_DEPLOYMENT`, which must stay unset beside the
+ * self-hosted pair): a deploy key (or its alias) with `CONVEX_URL`, or the self-hosted URL and admin key.
+ */
+export const CONVEX_DEPLOYMENT_ENV = [
+  'CONVEX_SELF_HOSTED_URL',
+  'CONVEX_SELF_HOSTED_ADMIN_KEY',
+  'CONVEX_DEPLOY_KEY',
+  'CONVEX_DEPLOYMENT_TOKEN',
+  'CONVEX_URL',
+] as const;
+
 export interface ConvexDeployment {
   url: string;
   adminKey: string;

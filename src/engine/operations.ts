@@ -4,6 +4,7 @@ import { StateFileError } from '../state/index.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { withPass } from './pass.js';
+import { phasesRolledBack, preflightError } from './preflight.js';
 import { phaseIndex } from './scope.js';
 import { OperationError } from './errors.js';
 import { StepFailure } from './step.js';
@@ -19,6 +20,15 @@ export async function emergencyRollback(deps: EngineDeps, m: Manifest, to = 'non
   if (to !== 'none' && phaseIndex(m, to) < 0)
     throw new OperationError(`--to ${to}: no such phase (have: none, ${m.phases.map((p) => p.name).join(', ')})`);
   try {
+    // Preflight on the plain read: a rollback that lacks an env name runs nothing and writes nothing.
+    const read = (await deps.store.readState(m.name)).state;
+    if (read && phaseIndex(m, to) < phaseIndex(m, read.applied)) {
+      const refused = preflightError(m, { rollBack: phasesRolledBack(m, read.applied, to) }, deps.env);
+      if (refused) {
+        deps.reporter.info(`${m.name}: ✖ ${refused}`);
+        return outcomeOf(m, read, 'failed', refused);
+      }
+    }
     const out = await withPass(deps, m, async (pass) => {
       const applied = pass.state.applied;
       if (phaseIndex(m, to) >= phaseIndex(m, applied) && pass.state.status !== 'rolling-back')
@@ -76,6 +86,13 @@ function nothingToDrill(phases: string[], skipped: string[]): string {
  */
 export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult | null> {
   try {
+    const read = (await deps.store.readState(m.name)).state;
+    if (read) {
+      const phases = phasesRolledBack(m, read.applied, 'none');
+      const refused = preflightError(m, { drill: phases }, deps.env);
+      if (refused)
+        return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases, drillable: 0, total: 0, error: refused };
+    }
     return await withPass(
       deps,
       m,

@@ -8,7 +8,7 @@ import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { checkStateFits, withPass, type RolloutPass } from './pass.js';
 import { failedInSteps, stoppedByChecks } from './phases.js';
-import { preflightError } from './preflight.js';
+import { phasesRolledBack, preflightError } from './preflight.js';
 import { phaseIndex } from './scope.js';
 import { honourPause, PauseHonoured, pauseNote } from './pause-switch.js';
 import { StepFailure } from './step.js';
@@ -159,12 +159,16 @@ export async function reconcileRollout(deps: EngineDeps, m: Manifest): Promise<R
       return planned.action === 'blocked'
         ? outcomeOf(m, state, 'blocked', planned.message)
         : outcomeOf(m, state, 'unchanged', planned.action === 'paused' ? planned.message : undefined);
-    if (planned.action === 'apply') {
-      const refused = preflightError(m, planned.phase.name, deps.env);
-      if (refused) {
-        deps.reporter.info(`${m.name}: ✖ ${refused}`);
-        return outcomeOf(m, state, 'failed', refused);
-      }
+    const run =
+      planned.action === 'apply'
+        ? { apply: planned.phase.name }
+        : planned.action === 'roll-back'
+          ? { rollBack: phasesRolledBack(m, state?.applied ?? 'none', planned.to) }
+          : null;
+    const refused = run && preflightError(m, run, deps.env);
+    if (refused) {
+      deps.reporter.info(`${m.name}: ✖ ${refused}`);
+      return outcomeOf(m, state, 'failed', refused);
     }
     // Sampling a gate whose lease is free claims nothing: the sample's commit is a CAS on this read, so claim,
     // sample and release are one commit. Another run moving the rollout meanwhile makes this pass busy.

@@ -18,4 +18,4 @@ export { formatPath } from './positions.js';
 export { templatePathError } from './scope.js';
 export { secretIn, findSecrets, isDeniedEnvName } from './secrets.js';
 export { manifestJsonSchema } from './jsonschema.js';
-export { envNamesOfPhase } from './env-use.js';
+export { envNamesOf, envNamesOfPhase, phaseScope, rollbackScope, type RunScope } from './env-use.js';
