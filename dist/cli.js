@@ -2,8 +2,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   VERSION
-} from "./cli/chunk-Z7YXPZ6N.js";
-import "./cli/chunk-TE77CD4D.js";
+} from "./cli/chunk-X4MX4YYY.js";
+import "./cli/chunk-RKTK56BY.js";
 import "./cli/chunk-WNP4D27T.js";
 
 // src/cli/main.ts
@@ -16,6 +16,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}
 `);
 } else {
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-IPM43GYS.js"), import("./cli/io-W4W4YCAK.js")]);
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-JJYSTROC.js"), import("./cli/io-IVBBWIVX.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

@@ -1,0 +1,1133 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  Git,
+  exited,
+  isMissingObject
+} from "./chunk-PHUWVJ7C.js";
+import {
+  GitError
+} from "./chunk-WK2IAVHB.js";
+import {
+  external_exports,
+  formatPath,
+  parseManifest,
+  readManifestText,
+  stepDriver
+} from "./chunk-MP62ICMX.js";
+import {
+  secrets
+} from "./chunk-OMDRDTD2.js";
+
+// src/plan/render.ts
+function value(v) {
+  if (v === void 0) return "(absent)";
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}\u2026` : text;
+}
+function renderPlan(p) {
+  const lines = [];
+  const applied = p.applied !== null ? `, applied ${p.applied}` : "";
+  lines.push(
+    `${p.name} (${p.file}): ${p.change}; phase ${p.desired.before} -> ${p.desired.after} (${p.direction}${applied})`
+  );
+  if (p.drift) lines.push(`  \u26A0 drift: ${p.drift}`);
+  for (const e of p.errors) lines.push(`  \u2716 ${e}`);
+  for (const a of p.actions) {
+    const head = a.kind === "verify" ? "verify" : `${a.kind} ${a.phase}`;
+    lines.push(`  ${head}${a.cohort ? ` \u2014 cohort: ${a.cohort}` : ""}`);
+    for (const s of a.steps) {
+      const tags = [s.driver, s.readOnly ? "read-only" : "writes", s.paginated ? "paged" : ""].filter(Boolean).join(", ");
+      lines.push(`    - ${s.name} (${tags})`);
+    }
+    if (a.gate) lines.push(`    gate: ${a.gate}`);
+  }
+  if (p.fieldChanges.length) {
+    lines.push("  changes:");
+    for (const c of p.fieldChanges.slice(0, 50)) lines.push(`    ${c.path}: ${value(c.before)} -> ${value(c.after)}`);
+    if (p.fieldChanges.length > 50) lines.push(`    \u2026 ${p.fieldChanges.length - 50} more`);
+  }
+  return lines.join("\n");
+}
+
+// src/plan/changes.ts
+import { join } from "node:path";
+
+// src/plan/diff.ts
+function isObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function keyed(list) {
+  const map = /* @__PURE__ */ new Map();
+  for (const item of list) {
+    if (!isObject(item) || typeof item.name !== "string" || map.has(item.name)) return null;
+    map.set(item.name, item);
+  }
+  return map;
+}
+function walk(a, b, path, out) {
+  if (Object.is(a, b)) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const ka = keyed(a);
+    const kb = keyed(b);
+    if (ka && kb) {
+      const common = (m, other) => [...m.keys()].filter((n) => other.has(n));
+      if (common(ka, kb).join("\n") !== common(kb, ka).join("\n"))
+        out.push({ path: formatPath(path), before: [...ka.keys()], after: [...kb.keys()] });
+      for (const [name, va] of ka) walk(va, kb.get(name), [...path, name], out);
+      for (const [name, vb] of kb)
+        if (!ka.has(name)) out.push({ path: formatPath([...path, name]), before: void 0, after: vb });
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: formatPath(path), before: a, after: b });
+    return;
+  }
+  if (isObject(a) && isObject(b)) {
+    for (const k of /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k], [...path, k], out);
+    return;
+  }
+  if (a === void 0 && b === void 0) return;
+  out.push({ path: formatPath(path), before: a, after: b });
+}
+function fieldChanges(before, after) {
+  const out = [];
+  walk(before ?? void 0, after ?? void 0, [], out);
+  return out;
+}
+
+// src/plan/plan.ts
+function phaseIndex(m, phase) {
+  return phase === "none" ? -1 : m.phases.findIndex((p) => p.name === phase);
+}
+function plannedSteps(steps) {
+  return steps.map((s) => ({ name: s.name, driver: stepDriver(s), readOnly: s.readOnly, paginated: !!s.paginate }));
+}
+function describeCohort(p) {
+  const c = p.cohort;
+  if (!c) return "everyone";
+  if (c.ids) {
+    const listed = `${c.ids.slice(0, 5).join(", ")}${c.ids.length > 5 ? ", \u2026" : ""}`;
+    return `${c.ids.length} id${c.ids.length === 1 ? "" : "s"} (${listed})`;
+  }
+  return `${c.percent}% of the ids listed by \`${c.from?.name}\` (salt ${c.salt ?? "the rollout name"})`;
+}
+function describeGate(p) {
+  const g = p.gate;
+  if (!g) return "none: healthy once the steps are done";
+  const checks = g.checks.length ? `checks ${g.checks.join(", ")} every ${g.every}` : "no checks";
+  return `hold ${g.hold}, ${checks}, failureLimit ${g.failureLimit}`;
+}
+function rollbackSteps(m, p) {
+  return p.rollback ?? m.rollback;
+}
+function actionsBetween(m, from) {
+  const a = phaseIndex(m, from);
+  const d = phaseIndex(m, m.phase);
+  if (d > a) {
+    const actions = m.phases.slice(a + 1, d + 1).map((p) => ({
+      kind: "apply",
+      phase: p.name,
+      steps: plannedSteps(p.steps),
+      cohort: describeCohort(p),
+      gate: describeGate(p)
+    }));
+    return { direction: "forward", actions };
+  }
+  if (d < a) {
+    const actions = m.phases.slice(d + 1, a + 1).reverse().map((p) => ({
+      kind: "rollback",
+      phase: p.name,
+      steps: plannedSteps(rollbackSteps(m, p)),
+      cohort: describeCohort(p)
+    }));
+    if (m.verify.length)
+      actions.push({
+        kind: "verify",
+        phase: null,
+        steps: m.verify.map((v) => ({ name: v.name, driver: "check", readOnly: true, paginated: false }))
+      });
+    return { direction: "backward", actions };
+  }
+  return { direction: "none", actions: [] };
+}
+function planRollout({ file, before, after, applied = null }) {
+  const name = after?.name ?? before?.name ?? file;
+  const desiredBefore = before?.phase ?? "none";
+  const desiredAfter = after?.phase ?? "none";
+  const change = !before ? "added" : !after ? "removed" : "modified";
+  const errors = [];
+  const from = applied ?? desiredBefore;
+  if (!after) {
+    if (from !== "none")
+      errors.push(
+        `removing the manifest rolls nothing back: phase \`${from}\` is applied; set \`phase: none\` first and merge that`
+      );
+    return {
+      name,
+      file,
+      change,
+      desired: { before: desiredBefore, after: "none" },
+      applied,
+      direction: "none",
+      actions: [],
+      fieldChanges: [],
+      errors
+    };
+  }
+  if (from !== "none" && phaseIndex(after, from) < 0) {
+    errors.push(
+      `phase \`${from}\` is applied but is no longer in the manifest: roll back below it before renaming or removing it`
+    );
+    return {
+      name,
+      file,
+      change,
+      desired: { before: desiredBefore, after: desiredAfter },
+      applied,
+      direction: "none",
+      actions: [],
+      fieldChanges: fieldChanges(before, after),
+      errors
+    };
+  }
+  const { direction, actions } = actionsBetween(after, from);
+  const applies = actions.filter((a) => a.kind === "apply");
+  if (applies.length > 1)
+    errors.push(
+      `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0].phase}\`)`
+    );
+  const diff = fieldChanges(before, after);
+  return {
+    name,
+    file,
+    change: diff.length === 0 && change === "modified" ? "unchanged" : change,
+    desired: { before: desiredBefore, after: desiredAfter },
+    applied,
+    direction,
+    actions,
+    fieldChanges: diff,
+    errors
+  };
+}
+
+// src/plan/changes.ts
+async function changedManifests(git, ref, dir) {
+  if (!await git.isCommit(ref)) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
+  const diff = await git.ok(["diff", "--name-only", "--no-renames", ref, "--", dir]);
+  const untracked = await git.ok(["ls-files", "--others", "--exclude-standard", "--", dir]);
+  const all = `${diff}
+${untracked}`.split("\n").filter((p) => /\.ya?ml$/.test(p));
+  return [...new Set(all)].sort();
+}
+async function planChanges(root, base, dir, appliedOf) {
+  const git = new Git(root);
+  const out = { plans: [], after: /* @__PURE__ */ new Map(), before: /* @__PURE__ */ new Map(), issues: [] };
+  for (const file of await changedManifests(git, base, dir)) {
+    const beforeText = await git.showFile(base, file);
+    const read = await readManifestText(join(root, file));
+    if ("issue" in read && read.issue.message !== "no such file") {
+      out.issues.push({ ...read.issue, file });
+      continue;
+    }
+    const afterText = "text" in read ? read.text : null;
+    const before = beforeText === null ? null : parseManifest(file, beforeText).manifest;
+    let after = null;
+    if (afterText !== null) {
+      const parsed = parseManifest(file, afterText);
+      out.issues.push(...parsed.issues);
+      if (!parsed.manifest) continue;
+      after = parsed.manifest;
+    }
+    const name = after?.name ?? before?.name;
+    const applied = name && appliedOf ? await appliedOf(name) : null;
+    const plan = planRollout({ file, before, after, applied });
+    out.plans.push(plan);
+    if (after) out.after.set(plan.name, after);
+    if (before) out.before.set(plan.name, before);
+  }
+  return out;
+}
+async function phaseCommit(root, file, env, remote = "origin") {
+  const git = new Git(root, { env });
+  const log = ["log", "-1", "--format=%H", "-G", "^phase:", "--", file];
+  let found;
+  const trusted = async () => {
+    const r = await git.run(log).catch(() => null);
+    found = r?.code === 0 && r.stdout.trim() || void 0;
+    return found !== void 0 && !(await git.shallowBoundary()).has(found);
+  };
+  if (await trusted()) return found;
+  if (!await git.isShallow()) return found;
+  return await git.deepenUntil(remote, trusted).catch(() => false) ? found : void 0;
+}
+
+// src/plan/drift.ts
+import { join as join2 } from "node:path";
+function driftPlan(file, m, s) {
+  if (s.applied === m.phase) return null;
+  const plan = planRollout({ file, before: m, after: m, applied: s.applied });
+  const drift = s.heldDesired === m.phase ? `an emergency rollback left \`${s.applied}\` applied and holds \`${m.phase}\` back: set \`phase: ${s.applied}\` to match the state, then move forward again by a PR` : `the state has \`${s.applied}\` applied (${s.status}) while the manifest says \`${m.phase}\`: the next pass does what follows`;
+  return { ...plan, actions: s.heldDesired === m.phase ? [] : plan.actions, drift };
+}
+async function driftPlans(root, dir, skip, stateOf) {
+  const files = (await new Git(root).ok(["ls-files", "--", dir])).split("\n").filter((f) => /\.ya?ml$/.test(f));
+  const out = [];
+  for (const file of files.filter((f) => !skip.has(f)).sort()) {
+    const read = await readManifestText(join2(root, file));
+    if (!("text" in read)) continue;
+    const m = parseManifest(file, read.text).manifest;
+    const s = m ? await stateOf(m.name) : null;
+    const plan = m && s ? driftPlan(file, m, s) : null;
+    if (plan) out.push(plan);
+  }
+  return out;
+}
+
+// src/state/errors.ts
+var LostRaceError = class extends Error {
+  constructor(message, rollout, options) {
+    super(message, options);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LostRaceError";
+};
+var StateStoreError = class extends Error {
+  constructor(message, stderr = "") {
+    super(stderr ? `${message}: ${stderr.trim()}` : message);
+    this.stderr = stderr;
+  }
+  stderr;
+  name = "StateStoreError";
+};
+var LeaseLostError = class extends Error {
+  constructor(message, rollout) {
+    super(message);
+    this.rollout = rollout;
+  }
+  rollout;
+  name = "LeaseLostError";
+};
+var StateFileError = class extends Error {
+  constructor(at, field, problem, otherRepair) {
+    const file = `${at.rollout}/state.json`;
+    const where = `${file} on branch ${at.branch}${at.remote ? ` of ${at.remote}` : ""} (commit ${at.commit.slice(0, 12)})`;
+    const fix = `look at the file with \`git show ${at.ref}:${file}\` (earlier versions: \`git log -p ${at.ref} -- ${file}\`), fix ${field ? `\`${field}\`` : "it"}, and commit the fixed file to ${at.branch}` + (at.remote ? ` and push it to ${at.remote}` : "");
+    const repair = otherRepair ? `${otherRepair}; or ${fix}` : fix;
+    super(
+      `${where}: ${field ? `field \`${field}\`: ` : ""}${problem}. Nothing runs for ${at.rollout} until it is repaired: ${repair}.`
+    );
+    this.at = at;
+    this.field = field;
+    this.problem = problem;
+  }
+  at;
+  field;
+  problem;
+  name = "StateFileError";
+};
+
+// src/state/store.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/state/types.ts
+var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
+var count = external_exports.number().int().nonnegative();
+var phaseName = external_exports.string().min(1);
+var ROLLOUT_STATUSES = [
+  "none",
+  "applying",
+  "holding",
+  "healthy",
+  "failed",
+  "paused",
+  "rolling-back",
+  "rolled-back",
+  "complete"
+];
+var leaseHolder = external_exports.strictObject({
+  host: external_exports.string().min(1),
+  pid: external_exports.number().int().positive(),
+  runId: external_exports.string().optional().describe("The workflow run (`run_id/attempt`) when the holder runs in Actions."),
+  startedAt: isoTime
+});
+var lease = external_exports.strictObject({
+  holder: leaseHolder,
+  expiresAt: isoTime.describe("Renewed by every commit of the holder; past it another run may take over.")
+});
+var stepProgress = external_exports.strictObject({
+  done: external_exports.boolean(),
+  batches: count,
+  items: count,
+  cursor: external_exports.unknown().describe("The cursor of the next batch of a paged step (null before the first)."),
+  size: count.min(1).optional().describe("The `{{ page.size }}` of the next batch of a step with paginate.batchTime (sent with the cursor)."),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional()
+});
+var gateSample = external_exports.strictObject({
+  check: external_exports.string(),
+  at: isoTime.describe("When the measurement started."),
+  outcome: external_exports.enum(["pass", "fail", "inconclusive", "error"]),
+  value: external_exports.number().nullable(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  durationMs: external_exports.number().nonnegative(),
+  error: external_exports.string().optional(),
+  reason: external_exports.string().optional(),
+  detail: external_exports.unknown().optional()
+});
+var checkTally = external_exports.strictObject({
+  samples: count,
+  lastAt: isoTime,
+  counted: count,
+  streakStart: isoTime.nullable(),
+  pending: count,
+  errors: count,
+  errorRun: count,
+  inconclusive: count,
+  passes: count
+});
+var gateState = external_exports.strictObject({
+  phase: phaseName.describe("The phase whose gate this is: always the applied phase."),
+  startedAt: isoTime,
+  passesAt: isoTime.describe("startedAt + hold."),
+  samples: external_exports.array(gateSample).describe("Per check, its most recent samples (every sample is in the ledger)."),
+  tally: external_exports.record(external_exports.string(), checkTally).optional().describe("Per check: the tally of its older samples, folded in when they left `samples`."),
+  baseline: external_exports.record(external_exports.string(), external_exports.number()).optional().describe("Per check: its value when the gate opened."),
+  resolvedAlerts: external_exports.record(external_exports.string(), isoTime).optional().describe(
+    "Per Alertmanager fingerprint of an alert the gate watches: when it was resolved (its endsAt), so a firing notification delivered after it does not fail the gate."
+  )
+});
+var cohortState = external_exports.strictObject({
+  ids: external_exports.array(external_exports.string()).nullable().describe("null: everyone."),
+  added: external_exports.array(external_exports.string()).nullable().describe("Ids new in this phase; null: all of them."),
+  percent: external_exports.number().optional()
+});
+var hold = external_exports.strictObject({
+  desired: phaseName.describe("The desired phase when an emergency rollback ran: not re-applied while it stays."),
+  reason: external_exports.string()
+});
+var failure = external_exports.strictObject({
+  phase: external_exports.string(),
+  step: external_exports.string().optional().describe("Set when a step failed (the next pass resumes there); absent for a gate."),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]).optional(),
+  reason: external_exports.string(),
+  at: isoTime
+});
+var pauseRequest = external_exports.strictObject({
+  by: external_exports.string().min(1).describe("Who asked: the actor, as the ledger records it."),
+  at: isoTime.describe("When they asked."),
+  reason: external_exports.string().optional().describe("Their --reason; default none."),
+  from: external_exports.enum(ROLLOUT_STATUSES).optional().describe(
+    "The status a pass left when it honoured the request (status became paused); resume restores it. Absent until honoured."
+  )
+});
+var rolloutState = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  applied: phaseName.describe("The applied phase, or 'none'."),
+  status: external_exports.enum(ROLLOUT_STATUSES),
+  enteredBy: external_exports.string().optional().describe("Commit of the manifest change that entered `applied` (a revert reverts it)."),
+  step: external_exports.string().nullable().optional().describe("The step running now."),
+  progress: external_exports.record(external_exports.string(), stepProgress).optional().describe("Keyed `${phase}/${stepKind}/${step}`, e.g. 'full/apply/backfill'."),
+  gate: gateState.nullable().optional(),
+  cohorts: external_exports.record(external_exports.string(), cohortState).optional().describe("Per applied phase: the cohort it was applied to."),
+  generation: external_exports.record(external_exports.string(), count).optional().describe("Per phase: how many times it was entered."),
+  failure: failure.nullable().optional(),
+  hold: hold.nullable().optional(),
+  rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
+  pause: pauseRequest.nullable().optional().describe(
+    "A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none."
+  ),
+  lease: lease.nullable().optional(),
+  epoch: count.optional().describe("The lease epoch: the fencing token every takeover or new claim increments (kept after a release)."),
+  updatedAt: isoTime
+});
+
+// src/state/state-file.ts
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+function excerpt(value2) {
+  const text = value2 === void 0 ? "nothing" : JSON.stringify(value2) ?? String(value2);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function valueAt(root, path) {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+function describeIssue(root, issue) {
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => fieldPath([...issue.path, k]));
+    return {
+      field: keys[0] ?? null,
+      problem: `unknown field${keys.length > 1 ? `s ${keys.join(", ")}` : ""} (written by a newer version of rollouts, or edited by hand)`
+    };
+  }
+  const field = issue.path.length ? fieldPath(issue.path) : null;
+  const found = valueAt(root, issue.path);
+  const text = issue.code === "invalid_type" ? issue.message.replace(/^Invalid input: /, "") : issue.message;
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
+  return { field, problem: `${message}; found ${excerpt(found)}` };
+}
+function parseStateFile(text, at) {
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(at, null, `is not valid JSON (${err.message})`);
+  }
+  const parsed = rolloutState.safeParse(json);
+  if (!parsed.success) {
+    const { field, problem } = describeIssue(json, parsed.error.issues[0]);
+    throw new StateFileError(at, field, problem);
+  }
+  if (parsed.data.name !== at.rollout)
+    throw new StateFileError(at, "name", `names rollout ${excerpt(parsed.data.name)}, but the file is ${at.rollout}'s`);
+  return parsed.data;
+}
+var WITH_A_PHASE = /* @__PURE__ */ new Set(["applying", "holding", "healthy", "paused", "complete"]);
+function checkPhases(state, phases, at) {
+  const known = /* @__PURE__ */ new Set(["none", ...phases]);
+  const have = ["none", ...phases].join(", ");
+  if (!known.has(state.applied))
+    throw new StateFileError(
+      at,
+      "applied",
+      `${excerpt(state.applied)} is not a phase of the manifest of ${at.rollout} (its phases: ${have}): the phase was renamed or removed, or the state was edited`,
+      "give the phase its old name again in the manifest (rename a phase only while it is not applied)"
+    );
+  const stepFailed = state.status === "failed" && !!state.failure?.step && !state.gate;
+  const pausedAtNone = state.status === "paused" && !!state.pause?.from;
+  if (state.applied === "none" && (WITH_A_PHASE.has(state.status) && !pausedAtNone || stepFailed))
+    throw new StateFileError(at, "applied", `is "none", but status ${excerpt(state.status)} is of an applied phase`);
+  if (state.status === "holding" && !state.gate)
+    throw new StateFileError(at, "gate", 'status is "holding", but no gate is open');
+  if (state.rollbackTo != null && !known.has(state.rollbackTo))
+    throw new StateFileError(
+      at,
+      "rollbackTo",
+      `${excerpt(state.rollbackTo)} is not a phase of the manifest of ${at.rollout} (its phases: ${have})`
+    );
+  if (state.gate && state.gate.phase !== state.applied)
+    throw new StateFileError(
+      at,
+      "gate.phase",
+      `the open gate is of ${excerpt(state.gate.phase)}, but the applied phase is ${excerpt(state.applied)}`
+    );
+}
+
+// src/state/ledger.ts
+import { createInterface as createInterface2 } from "node:readline";
+
+// src/state/tree.ts
+import { createInterface } from "node:readline";
+function parseLsTree(out) {
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
+    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
+    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
+    if (size !== void 0 && size !== "-") entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+async function listTree(git, treeish) {
+  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
+}
+async function listTreeIfAny(git, treeish, long = false) {
+  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
+  if (r.code === 0) return parseLsTree(r.stdout);
+  if (isMissingObject(r.stderr)) return null;
+  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
+}
+async function writeTree(git, entries) {
+  const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+  return (await git.ok(["mktree", "-z"], input)).trim();
+}
+function withEntry(entries, entry) {
+  return [...entries.filter((e) => e.name !== entry.name), entry];
+}
+var TreeWriter = class {
+  constructor(git) {
+    this.git = git;
+    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  git;
+  child;
+  lines;
+  done;
+  queue = Promise.resolve();
+  write(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const run = async () => {
+      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
+      const line = await this.lines.next();
+      if (line.done) {
+        const r = await this.done;
+        throw new StateStoreError("git mktree --batch failed", r.stderr);
+      }
+      return line.value.trim();
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => void 0);
+    return p;
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+};
+
+// src/state/ledger.ts
+var LEDGER_FILE = "ledger.jsonl";
+var SEALED_DIR = "ledger";
+var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+function ledgerLines(entries) {
+  return entries.map((e) => `${JSON.stringify(e)}
+`).join("");
+}
+function blobEntry(name, oid) {
+  return { mode: "100644", type: "blob", oid, name };
+}
+function segmentNumber(name) {
+  const m = /^(\d+)\.jsonl$/.exec(name);
+  return m ? Number(m[1]) : Number.NaN;
+}
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
+  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  const liveSize = live?.size ?? 0;
+  if (!live || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
+    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live?.oid ?? null, text)));
+  }
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const [sealed, fresh] = await Promise.all([
+    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
+    appendBlob(git, null, text)
+  ]);
+  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
+  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live.oid)]);
+  return withEntry(
+    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+    blobEntry(LEDGER_FILE, fresh)
+  );
+}
+async function appendBlob(git, oldBlob, text) {
+  const hash = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const out = [];
+  hash.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash);
+  const stdin = hash.stdin;
+  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
+  stdin.on("error", () => void 0);
+  if (oldBlob) {
+    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+    const r2 = await exited(cat);
+    if (r2.code !== 0) {
+      hash.kill();
+      await hashDone;
+      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
+    }
+  }
+  stdin.end(text);
+  const r = await hashDone;
+  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
+  return Buffer.concat(out).toString("utf8").trim();
+}
+async function ledgerSegments(git, dirSpec) {
+  const dir = await listTreeIfAny(git, dirSpec);
+  if (!dir) return [];
+  const segments = [];
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  if (sealedDir) {
+    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    segments.push(...sealed.map((e) => e.oid));
+  }
+  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  if (live) segments.push(live.oid);
+  return segments;
+}
+function parseLine(line, where) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
+  }
+}
+async function* streamLedger(git, blobs) {
+  for (const blob of blobs) {
+    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+    const done = exited(cat);
+    const stdout = cat.stdout;
+    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
+    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
+    let finished = false;
+    try {
+      for await (const line of lines) {
+        if (line) yield parseLine(line, blob);
+      }
+      finished = true;
+    } finally {
+      lines.close();
+      if (!finished) cat.kill();
+    }
+    const r = await done;
+    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  }
+}
+function countNewlines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+async function tailBlob(git, blob, n) {
+  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+  const done = exited(cat);
+  const chunks = [];
+  let newlines = 0;
+  for await (const chunk of cat.stdout ?? []) {
+    const c = { buf: chunk, newlines: countNewlines(chunk) };
+    chunks.push(c);
+    newlines += c.newlines;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
+  }
+  const r = await done;
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
+  return text.split("\n").filter((l) => l.length > 0).slice(-n);
+}
+async function tailLedger(git, blobs, n) {
+  const out = [];
+  let have = 0;
+  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
+    const blob = blobs[i];
+    const lines = await tailBlob(git, blob, n - have);
+    out.unshift(lines.map((l) => parseLine(l, blob)));
+    have += lines.length;
+  }
+  return out.flat();
+}
+
+// src/state/store.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+var MAX_REBASES = 10;
+var DEFAULT_COMPACT_AFTER = 200;
+var DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
+function assertRolloutName(name) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name) || name.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
+    text
+  );
+}
+var GitStateStore = class {
+  repo;
+  branch;
+  remote;
+  git;
+  attempts;
+  backoffMs;
+  segmentBytes;
+  fetchDepth;
+  compactAfter;
+  /** Commits this store has read or made, so it need not check they are present before building on them. */
+  known = /* @__PURE__ */ new Set();
+  constructor(opts) {
+    this.repo = opts.repo;
+    this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
+    assertBranchName(this.branch);
+    this.remote = opts.remote;
+    this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 25;
+    this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.fetchDepth = opts.fetchDepth;
+    this.compactAfter = opts.compactAfter ?? DEFAULT_COMPACT_AFTER;
+  }
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  /** The commit at the tip of the state branch, or null when it does not exist yet. */
+  async tip(opts = {}) {
+    if (this.remote && opts.fetch !== false) await this.fetch();
+    const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
+    if (r.code === 0) return this.remember(r.stdout.trim());
+    if (r.code === 1) return null;
+    throw new StateStoreError(`cannot resolve ${this.ref} in ${this.repo}`, r.stderr);
+  }
+  /** Where `<name>/state.json` at `commit` lives, for errors a person acts on. */
+  stateFile(name, commit) {
+    const ref = this.remote ? `${this.remote}/${this.branch}` : this.branch;
+    return { rollout: name, branch: this.branch, ref, remote: this.remote, commit };
+  }
+  /** The rollout's state.json at the tip (checked against the schema: throws StateFileError), and that version. */
+  async readState(name, opts = {}) {
+    assertRolloutName(name);
+    const tip = await this.tip(opts);
+    if (!tip) return { state: null, version: null };
+    const r = await this.git.run(["cat-file", "blob", `${tip}:${name}/${STATE_FILE}`]);
+    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name, tip)), version: tip };
+    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name}/${STATE_FILE}`, r.stderr);
+    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name}`]);
+    return { state: null, version: dir.code === 0 ? tip : null };
+  }
+  /** Names of the rollouts that have a state file. */
+  async listRollouts(opts = {}) {
+    const tip = await this.tip(opts);
+    if (!tip) return [];
+    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
+    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+  }
+  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  async *readLedger(name, opts = {}) {
+    assertRolloutName(name);
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return;
+    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name}`));
+  }
+  /** The last `n` ledger entries of a rollout, oldest first. */
+  async tailLedger(name, n, opts = {}) {
+    assertRolloutName(name);
+    if (n <= 0) return [];
+    const at = opts.version ?? await this.tip(opts);
+    if (!at) return [];
+    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name}`), n);
+  }
+  /**
+   * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
+   * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
+   * the commit is rebuilt on it. Returns the new version.
+   */
+  async commit(change) {
+    const { name } = change;
+    assertRolloutName(name);
+    if (change.state && change.state.name !== name) {
+      throw new StateStoreError(`state.name ${JSON.stringify(change.state.name)} does not match rollout ${name}`);
+    }
+    const entries = change.ledger ?? [];
+    if (!change.state && entries.length === 0) {
+      if (change.expected) return change.expected;
+      throw new StateStoreError(`nothing to commit for new rollout ${name}`);
+    }
+    const trees = new TreeWriter(this.git);
+    try {
+      return await this.commitWith(trees, change, entries);
+    } finally {
+      await trees.close();
+    }
+  }
+  async commitWith(trees, unmasked, raw) {
+    const change = {
+      ...unmasked,
+      state: unmasked.state && secrets.maskValue(unmasked.state),
+      message: unmasked.message && secrets.mask(unmasked.message)
+    };
+    const entries = secrets.maskValue(raw);
+    const { name } = change;
+    const base = change.expected ?? await this.tip({ fetch: false });
+    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
+      await this.fetch();
+      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    }
+    const [root, dir, stateBlob, baseCommit] = await Promise.all([
+      base ? listTree(this.git, base) : Promise.resolve([]),
+      base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
+      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
+`) : null,
+      base ? this.git.ok(["cat-file", "commit", base]) : null
+    ]);
+    const depth = baseCommit === null ? 0 : await this.depthOf(base, baseCommit);
+    const fresh = depth >= this.compactAfter;
+    const baseDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
+    if (change.expected === null && baseDir)
+      throw new LostRaceError(`rollout ${name} was created by another run`, name);
+    let entriesOfDir = dir ?? [];
+    if (stateBlob)
+      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    if (entries.length > 0) {
+      const text = ledgerLines(entries);
+      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+    }
+    const newDir = await trees.write(entriesOfDir);
+    const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
+    const message = fresh ? `${subject}
+
+History compacted: a fresh root with the tree of ${base} plus this change.
+
+Rollouts-Depth: 1` : `${subject}
+
+Rollouts-Depth: ${depth + 1}`;
+    return this.publishRebasing(trees, name, newDir, baseDir, base, root, message, fresh);
+  }
+  /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
+  async publishRebasing(trees, name, newDir, baseDir, firstBase, firstRoot, message, fresh) {
+    let base = firstBase;
+    let root = firstRoot;
+    let stuck = 0;
+    for (let rebase = 0; ; rebase++) {
+      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name }));
+      const parents = base && !fresh ? ["-p", base] : [];
+      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+      let lost;
+      try {
+        await this.publish(commit, base, message.split("\n")[0], fresh);
+        return this.remember(commit);
+      } catch (e) {
+        if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
+        lost = e;
+      }
+      const tip = await this.tip({ fetch: true });
+      root = tip ? await listTree(this.git, tip) : [];
+      const tipDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
+      if (tipDir !== baseDir)
+        throw new LostRaceError(`rollout ${name} was changed by another run`, name, { cause: lost });
+      if (tip === base) {
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name}: ${lost.message}`);
+        await sleep(5 + Math.random() * 20);
+      }
+      base = tip;
+    }
+  }
+  /**
+   * Read, plan, compare-and-swap; on a lost race re-read and re-plan (jittered backoff), up to `attempts` times, then
+   * throw LostRaceError.
+   */
+  async update(name, plan, opts = {}) {
+    const attempts = opts.attempts ?? this.attempts;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readState(name);
+      const change = await plan(current.state, { version: current.version, attempt });
+      if (!change) return { ...current, committed: false, attempts: attempt };
+      try {
+        const version = await this.commit({ name, expected: current.version, ...change });
+        return { state: change.state ?? current.state, version, committed: true, attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof LostRaceError)) throw e;
+        if (attempt >= attempts) {
+          throw new LostRaceError(`lost the race for rollout ${name} ${attempts} times: ${e.message}`, name);
+        }
+      }
+      const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      await sleep(delay);
+    }
+  }
+  /** Commits from the root to `commit`: its trailer; for a commit without one (made by hand), counted. */
+  async depthOf(commit, text) {
+    const trailer = DEPTH_TRAILER.exec(text)?.[1];
+    if (trailer) return Number(trailer);
+    return Number((await this.git.ok(["rev-list", "--count", "--first-parent", commit])).trim());
+  }
+  remember(commit) {
+    if (this.known.size > 1e3) this.known.clear();
+    this.known.add(commit);
+    return commit;
+  }
+  async hasCommit(oid) {
+    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
+  }
+  async publish(commit, base, message, fresh = false) {
+    if (!this.remote) {
+      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
+      ...fresh && base ? [`--force-with-lease=refs/heads/${this.branch}:${base}`] : [],
+      this.remote,
+      `${commit}:refs/heads/${this.branch}`
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${commit}
+update refs/heads/${this.branch} ${commit}
+`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    for (let attempt = 1; ; attempt++) {
+      const remote = this.remote ?? "";
+      const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
+      const r = await this.git.run([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        ...depth,
+        remote,
+        refspec
+      ]);
+      if (r.code === 0) return;
+      if (/couldn't find remote ref/i.test(r.stderr)) {
+        await this.git.run(["update-ref", "-d", this.ref]);
+        return;
+      }
+      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+        await sleep(10 + Math.random() * 40);
+        continue;
+      }
+      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
+    }
+  }
+};
+
+// src/state/lease.ts
+import { hostname } from "node:os";
+var DEFAULT_LEASE_SKEW_MS = 3e4;
+function isPidAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+function currentHolder(runId, now = /* @__PURE__ */ new Date()) {
+  const holder = { host: hostname(), pid: process.pid, startedAt: now.toISOString() };
+  if (runId) holder.runId = runId;
+  return holder;
+}
+function isSameHolder(a, b) {
+  return !!a && a.host === b.host && a.pid === b.pid && (a.runId ?? null) === (b.runId ?? null);
+}
+function holderLabel(h) {
+  return `${h.host}:${h.pid}${h.runId ? `/run ${h.runId}` : ""}`;
+}
+function leaseVerdict(lease2, me, now, pidAlive = isPidAlive, opts = {}) {
+  if (!lease2) return "free";
+  if (isSameHolder(lease2.holder, me)) return "mine";
+  if (lease2.holder.host === me.host && !pidAlive(lease2.holder.pid)) return "dead-holder";
+  if (opts.isRunFinished?.(lease2.holder)) return "dead-holder";
+  if (Date.parse(lease2.expiresAt) + (opts.skewMs ?? DEFAULT_LEASE_SKEW_MS) < now.getTime()) return "expired";
+  return "held";
+}
+function withLease(state, me, ttlMs, now) {
+  return {
+    ...state,
+    lease: { holder: me, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+    updatedAt: now.toISOString()
+  };
+}
+function withRenewedLease(state, me, ttlMs, now) {
+  const lease2 = state.lease;
+  if (!lease2 || !isSameHolder(lease2.holder, me)) {
+    const by = lease2 ? ` (held by ${holderLabel(lease2.holder)})` : "";
+    throw new LeaseLostError(`lease of rollout ${state.name} lost${by}`, state.name);
+  }
+  return { ...state, lease: { holder: lease2.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() } };
+}
+function initialRolloutState(name, now) {
+  return { name, applied: "none", status: "none", step: null, lease: null, updatedAt: now.toISOString() };
+}
+async function claimLease(store, name, me, ttlMs, opts = {}) {
+  let verdict = "free";
+  const result = await store.update(name, async (current, ctx) => {
+    opts.check?.(current, ctx.version);
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    const lease2 = current?.lease ?? null;
+    let runFinished = false;
+    const other = lease2 && !isSameHolder(lease2.holder, me) && lease2.holder.host !== me.host;
+    const skew = opts.skewMs ?? DEFAULT_LEASE_SKEW_MS;
+    if (other && opts.isRunFinished && lease2.holder.runId && Date.parse(lease2.expiresAt) + skew >= now.getTime()) {
+      runFinished = await opts.isRunFinished(lease2.holder);
+    }
+    verdict = leaseVerdict(lease2, me, now, opts.isPidAlive ?? isPidAlive, {
+      isRunFinished: () => runFinished,
+      skewMs: opts.skewMs
+    });
+    if (verdict === "held") return null;
+    const state = withLease(current ?? initialRolloutState(name, now), me, ttlMs, now);
+    if (verdict !== "mine") state.epoch = (current?.epoch ?? 0) + 1;
+    const ledger = [];
+    if (lease2 && (verdict === "dead-holder" || verdict === "expired")) {
+      ledger.push({
+        time: now.toISOString(),
+        actor: holderLabel(me),
+        rollout: name,
+        kind: "lease-takeover",
+        result: { verdict, previous: lease2, epoch: state.epoch }
+      });
+    }
+    return { state, ledger, message: `lease ${verdict === "mine" ? "renewed" : "claimed"} by ${holderLabel(me)}` };
+  });
+  if (!result.committed || !result.state || !result.version || verdict === "held") return null;
+  return { state: result.state, version: result.version, verdict };
+}
+async function releaseLease(store, name, me, opts = {}) {
+  const result = await store.update(name, (current) => {
+    if (!current?.lease || !isSameHolder(current.lease.holder, me)) return null;
+    const now = opts.now?.() ?? /* @__PURE__ */ new Date();
+    return {
+      state: { ...current, lease: null, updatedAt: now.toISOString() },
+      message: `lease released by ${holderLabel(me)}`
+    };
+  });
+  return result.version;
+}
+
+export {
+  describeCohort,
+  describeGate,
+  rollbackSteps,
+  renderPlan,
+  planChanges,
+  phaseCommit,
+  driftPlans,
+  LostRaceError,
+  LeaseLostError,
+  StateFileError,
+  checkPhases,
+  GitStateStore,
+  currentHolder,
+  isSameHolder,
+  holderLabel,
+  withRenewedLease,
+  claimLease,
+  releaseLease
+};

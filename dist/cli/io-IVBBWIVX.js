@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  processIO
+} from "./chunk-46VOVN24.js";
+import "./chunk-AAA3FYCY.js";
+import "./chunk-OMDRDTD2.js";
+import "./chunk-WNP4D27T.js";
+export {
+  processIO
+};

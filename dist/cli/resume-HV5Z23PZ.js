@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  controlCommand
+} from "./chunk-VE7B75RK.js";
+import "./chunk-I4JTSPGV.js";
+import {
+  operatorControl
+} from "./chunk-DBBNUZ2D.js";
+import "./chunk-BGP3KSHI.js";
+import "./chunk-AAA3FYCY.js";
+import "./chunk-UGJ4MUWN.js";
+import "./chunk-2FEYPKQC.js";
+import "./chunk-PHUWVJ7C.js";
+import "./chunk-WK2IAVHB.js";
+import "./chunk-ODV7476C.js";
+import "./chunk-MP62ICMX.js";
+import "./chunk-OMDRDTD2.js";
+import "./chunk-EWS5QH4S.js";
+import "./chunk-Q3SWWA5U.js";
+import "./chunk-WNP4D27T.js";
+
+// src/cli/commands/resume.ts
+var resumeCommand = controlCommand({
+  name: "resume",
+  summary: "carry on after a pause: a gate opens afresh, a step at its cursor",
+  examples: [
+    "rollouts resume byok-backfill          # a paused gate: a new hold starts, sampled at once",
+    "rollouts resume byok-backfill          # after `rollouts pause`: the step goes on from its checkpoint",
+    "ROLLOUTS_ACTOR=alice rollouts resume byok-backfill --json"
+  ],
+  control: (deps, m, actor) => operatorControl(deps, m, "resume", actor)
+});
+export {
+  resumeCommand
+};

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  controlCommand
+} from "./chunk-VE7B75RK.js";
+import "./chunk-I4JTSPGV.js";
+import {
+  operatorControl
+} from "./chunk-DBBNUZ2D.js";
+import "./chunk-BGP3KSHI.js";
+import "./chunk-AAA3FYCY.js";
+import "./chunk-UGJ4MUWN.js";
+import "./chunk-2FEYPKQC.js";
+import "./chunk-PHUWVJ7C.js";
+import "./chunk-WK2IAVHB.js";
+import "./chunk-ODV7476C.js";
+import "./chunk-MP62ICMX.js";
+import "./chunk-OMDRDTD2.js";
+import "./chunk-EWS5QH4S.js";
+import "./chunk-Q3SWWA5U.js";
+import "./chunk-WNP4D27T.js";
+
+// src/cli/commands/retry.ts
+var retryCommand = controlCommand({
+  name: "retry",
+  summary: "retry a failed phase from its failed step, or reopen a failed gate; recorded",
+  examples: [
+    "rollouts retry byok-backfill           # a failed step: resumes at its checkpoint, never re-sends a batch",
+    "rollouts retry byok-backfill           # a failed gate whose cause you fixed: a new hold starts"
+  ],
+  control: (deps, m, actor) => operatorControl(deps, m, "retry", actor)
+});
+export {
+  retryCommand
+};
