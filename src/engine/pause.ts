@@ -19,6 +19,7 @@ import type { EngineDeps } from './deps.js';
 import { invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
 import { withPass, type RolloutPass } from './pass.js';
 import { pauseNote } from './pause-switch.js';
+import { ledgerEntry } from './session.js';
 import { carryOut, decide } from './reconcile.js';
 
 /** Statuses with nothing to pause: not started, done, or already stopped for a person. */
@@ -40,13 +41,9 @@ export function pauseRefusal(m: Manifest, s: RolloutState | null): string | null
   return null;
 }
 
-function ledgerEntry(deps: EngineDeps, s: RolloutState, kind: string, actor: string, result: unknown): LedgerEntry {
-  const e: LedgerEntry = { time: (deps.now?.() ?? new Date()).toISOString(), actor, rollout: s.name, kind };
-  e.phase = s.applied;
-  if (s.step) e.step = s.step;
-  e.result = result;
-  if (deps.trigger) e.trigger = deps.trigger;
-  return e;
+function entryOf(deps: EngineDeps, s: RolloutState, kind: string, actor: string, result: unknown): LedgerEntry {
+  const at = { time: deps.now?.() ?? new Date(), rollout: s.name, actor, trigger: deps.trigger };
+  return ledgerEntry(at, { kind, phase: s.applied, step: s.step ?? undefined, result });
 }
 
 /**
@@ -83,7 +80,7 @@ export async function requestPause(
       const holder = current.lease?.holder;
       return {
         state: { ...current, pause, updatedAt: at },
-        ledger: [ledgerEntry(deps, current, 'pause', actor, { status: current.status, reason, holder })],
+        ledger: [entryOf(deps, current, 'pause', actor, { status: current.status, reason, holder })],
         message: `pause asked by ${actor}`,
       };
     });
@@ -111,7 +108,7 @@ export async function resumePaused(deps: EngineDeps, m: Manifest, actor: string)
     const at = (deps.now?.() ?? new Date()).toISOString();
     return {
       state: { ...current, pause: null, status, updatedAt: at },
-      ledger: [ledgerEntry(deps, current, 'resume', actor, { from: current.status, to: status, pause: p })],
+      ledger: [entryOf(deps, current, 'resume', actor, { from: current.status, to: status, pause: p })],
       message: `${current.applied}: resume by ${actor}`,
     };
   });

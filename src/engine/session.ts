@@ -38,6 +38,16 @@ export interface EntryInput {
   source?: string;
 }
 
+/** A ledger entry of `rollout`, stamped now; the one builder of entries, with or without a session. */
+export function ledgerEntry(
+  at: { time: Date; rollout: string; actor: string; trigger?: LedgerTrigger },
+  input: EntryInput,
+): LedgerEntry {
+  const e: LedgerEntry = { ...input, time: at.time.toISOString(), actor: input.actor ?? at.actor, rollout: at.rollout };
+  if (at.trigger) e.trigger = at.trigger;
+  return e;
+}
+
 export interface SessionOptions {
   store: GitStateStore;
   name: string;
@@ -96,14 +106,8 @@ export class RolloutSession {
   }
 
   entry(input: EntryInput): LedgerEntry {
-    const e: LedgerEntry = {
-      ...input,
-      time: this.now().toISOString(),
-      actor: input.actor ?? this.actor,
-      rollout: this.opts.name,
-    };
-    if (this.opts.trigger) e.trigger = this.opts.trigger;
-    return e;
+    const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };
+    return ledgerEntry(at, input);
   }
 
   /**

@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-VE7B75RK.js";
+} from "./chunk-C5RBVFZH.js";
 import "./chunk-I4JTSPGV.js";
 import {
   operatorControl
-} from "./chunk-DBBNUZ2D.js";
+} from "./chunk-ESA2X2K6.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";

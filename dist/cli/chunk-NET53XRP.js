@@ -13,7 +13,7 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-DBBNUZ2D.js";
+} from "./chunk-ESA2X2K6.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";

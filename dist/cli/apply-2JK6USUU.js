@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-SDGYHUM6.js";
+} from "./chunk-NET53XRP.js";
 import "./chunk-HLLJJG5P.js";
 import {
   dryRunAll,
@@ -14,7 +14,7 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-DBBNUZ2D.js";
+} from "./chunk-ESA2X2K6.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";

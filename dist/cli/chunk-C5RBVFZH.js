@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-DBBNUZ2D.js";
+} from "./chunk-ESA2X2K6.js";
 import {
   defineCommand,
   engineOptions

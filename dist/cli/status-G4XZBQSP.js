@@ -3,9 +3,9 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-SDGYHUM6.js";
+} from "./chunk-NET53XRP.js";
 import "./chunk-HLLJJG5P.js";
-import "./chunk-DBBNUZ2D.js";
+import "./chunk-ESA2X2K6.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";

@@ -8,7 +8,7 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-DBBNUZ2D.js";
+} from "./chunk-ESA2X2K6.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";

@@ -2916,6 +2916,11 @@ async function recordStepFailure(pass, err) {
 }
 
 // src/engine/session.ts
+function ledgerEntry(at, input) {
+  const e = { ...input, time: at.time.toISOString(), actor: input.actor ?? at.actor, rollout: at.rollout };
+  if (at.trigger) e.trigger = at.trigger;
+  return e;
+}
 var RolloutSession = class _RolloutSession {
   constructor(opts, state, version, lean = false) {
     this.opts = opts;
@@ -2958,14 +2963,8 @@ var RolloutSession = class _RolloutSession {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
   }
   entry(input) {
-    const e = {
-      ...input,
-      time: this.now().toISOString(),
-      actor: input.actor ?? this.actor,
-      rollout: this.opts.name
-    };
-    if (this.opts.trigger) e.trigger = this.opts.trigger;
-    return e;
+    const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };
+    return ledgerEntry(at, input);
   }
   /**
    * Applies `mutate` to the state as committed (it must be a pure function of it) and appends `ledger`, in one
@@ -3597,13 +3596,9 @@ function pauseRefusal(m, s) {
     return `${m.name} is rolled back to ${m.phase}: nothing to pause`;
   return null;
 }
-function ledgerEntry(deps, s, kind, actor, result) {
-  const e = { time: (deps.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), actor, rollout: s.name, kind };
-  e.phase = s.applied;
-  if (s.step) e.step = s.step;
-  e.result = result;
-  if (deps.trigger) e.trigger = deps.trigger;
-  return e;
+function entryOf(deps, s, kind, actor, result) {
+  const at = { time: deps.now?.() ?? /* @__PURE__ */ new Date(), rollout: s.name, actor, trigger: deps.trigger };
+  return ledgerEntry(at, { kind, phase: s.applied, step: s.step ?? void 0, result });
 }
 async function carryOnIfFree(deps, m, s, note, onlyPause = false) {
   const later = outcomeOf(m, s, "unchanged", note);
@@ -3623,7 +3618,7 @@ async function requestPause(deps, m, actor, reason) {
       const holder = current.lease?.holder;
       return {
         state: { ...current, pause, updatedAt: at },
-        ledger: [ledgerEntry(deps, current, "pause", actor, { status: current.status, reason, holder })],
+        ledger: [entryOf(deps, current, "pause", actor, { status: current.status, reason, holder })],
         message: `pause asked by ${actor}`
       };
     });
@@ -3645,7 +3640,7 @@ async function resumePaused(deps, m, actor) {
     const at = (deps.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
     return {
       state: { ...current, pause: null, status, updatedAt: at },
-      ledger: [ledgerEntry(deps, current, "resume", actor, { from: current.status, to: status, pause: p })],
+      ledger: [entryOf(deps, current, "resume", actor, { from: current.status, to: status, pause: p })],
       message: `${current.applied}: resume by ${actor}`
     };
   });
