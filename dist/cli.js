@@ -16,6 +16,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}
 `);
 } else {
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-NPEVWRQQ.js"), import("./cli/io-IVBBWIVX.js")]);
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-ZLXMJ56D.js"), import("./cli/io-IVBBWIVX.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

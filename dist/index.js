@@ -32306,7 +32306,6 @@ var GitStateStore = class {
       base ? this.git.ok(["cat-file", "commit", base]) : null
     ]);
     const depth = baseCommit === null ? 0 : await this.depthOf(base, baseCommit);
-    const fresh = depth >= this.compactAfter;
     const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
@@ -32319,21 +32318,28 @@ var GitStateStore = class {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    const message = fresh ? `${subject}
+    return this.publishRebasing(trees, name2, newDir, baseDir, { base, root, depth }, subject);
+  }
+  /** The commit's message and whether it starts a fresh root, from the depth of the base it is built on. */
+  framing(subject, base, depth) {
+    if (base && depth >= this.compactAfter) {
+      const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
+      return { message: `${subject}
 
-History compacted: a fresh root with the tree of ${base} plus this change.
+${note}
 
-Rollouts-Depth: 1` : `${subject}
+Rollouts-Depth: 1`, fresh: true };
+    }
+    return { message: `${subject}
 
-Rollouts-Depth: ${depth + 1}`;
-    return this.publishRebasing(trees, name2, newDir, baseDir, base, root, message, fresh);
+Rollouts-Depth: ${depth + 1}`, fresh: false };
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name2, newDir, baseDir, firstBase, firstRoot, message, fresh) {
-    let base = firstBase;
-    let root = firstRoot;
+  async publishRebasing(trees, name2, newDir, baseDir, first, subject) {
+    let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
+      const { message, fresh } = this.framing(subject, base, depth);
       const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
@@ -32354,6 +32360,7 @@ Rollouts-Depth: ${depth + 1}`;
         if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
         await sleep(5 + Math.random() * 20);
       }
+      if (tip !== base) depth = tip ? await this.depthOf(tip, await this.git.ok(["cat-file", "commit", tip])) : 0;
       base = tip;
     }
   }

@@ -271,7 +271,6 @@ export class GitStateStore {
       base ? this.git.ok(['cat-file', 'commit', base]) : null,
     ]);
     const depth = baseCommit === null ? 0 : await this.depthOf(base!, baseCommit);
-    const fresh = depth >= this.compactAfter;
     const baseDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
@@ -285,10 +284,16 @@ export class GitStateStore {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;
-    const message = fresh
-      ? `${subject}\n\nHistory compacted: a fresh root with the tree of ${base} plus this change.\n\nRollouts-Depth: 1`
-      : `${subject}\n\nRollouts-Depth: ${depth + 1}`;
-    return this.publishRebasing(trees, name, newDir, baseDir, base, root, message, fresh);
+    return this.publishRebasing(trees, name, newDir, baseDir, { base, root, depth }, subject);
+  }
+
+  /** The commit's message and whether it starts a fresh root, from the depth of the base it is built on. */
+  private framing(subject: string, base: string | null, depth: number): { message: string; fresh: boolean } {
+    if (base && depth >= this.compactAfter) {
+      const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
+      return { message: `${subject}\n\n${note}\n\nRollouts-Depth: 1`, fresh: true };
+    }
+    return { message: `${subject}\n\nRollouts-Depth: ${depth + 1}`, fresh: false };
   }
 
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
@@ -297,15 +302,14 @@ export class GitStateStore {
     name: string,
     newDir: string,
     baseDir: string | null,
-    firstBase: string | null,
-    firstRoot: TreeEntry[],
-    message: string,
-    fresh: boolean,
+    first: { base: string | null; root: TreeEntry[]; depth: number },
+    subject: string,
   ): Promise<string> {
-    let base = firstBase;
-    let root = firstRoot;
+    let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
+      // Framed on the base it is built on: a commit rebuilt on a tip moved by another writer counts that tip's depth.
+      const { message, fresh } = this.framing(subject, base, depth);
       const tree = await trees.write(withEntry(root, { mode: '040000', type: 'tree', oid: newDir, name }));
       const parents = base && !fresh ? ['-p', base] : [];
       const commit = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
@@ -328,6 +332,7 @@ export class GitStateStore {
         if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name}: ${lost.message}`);
         await sleep(5 + Math.random() * 20);
       }
+      if (tip !== base) depth = tip ? await this.depthOf(tip, await this.git.ok(['cat-file', 'commit', tip])) : 0;
       base = tip;
     }
   }

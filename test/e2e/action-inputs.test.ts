@@ -8,7 +8,7 @@ import { ActionHarness, describeRun, ensureActionBuilt, ROOT } from '../helpers/
 import { isolateGitConfig } from '../helpers/git-repo.js';
 
 const NAME = 'byok-demo';
-const COMMANDS = 'auto, validate, plan, reconcile, rollback, drill, resume, retry';
+const COMMANDS = 'auto, validate, plan, reconcile, rollback, drill, pause, resume, retry';
 const DISPATCH = { command: 'reconcile', rollout: '', to: 'none' };
 
 describe('bad inputs to the action', () => {

@@ -52,9 +52,9 @@ describe('compaction of the state branch', () => {
         for (let n = 1; n <= 12; n++) await write(b, 'two', n);
       })(),
     ]);
-    // A commit rebuilt on a tip moved by the other clone keeps the depth it was planned with: a commit or two more.
+    // A commit rebuilt on a tip moved by the other clone is framed on that tip's depth: the bound holds under races.
     const count = Number((await git(bare, 'rev-list', '--count', 'rollouts-state')).trim());
-    expect(count).toBeLessThanOrEqual(4 + 2);
+    expect(count).toBeLessThanOrEqual(4);
     const range = Array.from({ length: 12 }, (_, i) => i + 1);
     expect(await kinds(a, 'one')).toEqual(range);
     expect(await kinds(a, 'two')).toEqual(range);

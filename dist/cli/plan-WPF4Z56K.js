@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-2FEYPKQC.js";
+} from "./chunk-RAMMJ5VD.js";
 import {
   Git
 } from "./chunk-PHUWVJ7C.js";

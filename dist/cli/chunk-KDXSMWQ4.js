@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-2FEYPKQC.js";
+} from "./chunk-RAMMJ5VD.js";
 import {
   Git,
   ProcessError,

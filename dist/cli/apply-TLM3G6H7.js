@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-NET53XRP.js";
+} from "./chunk-GQSKRZY7.js";
 import "./chunk-HLLJJG5P.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
 import {
   LostRaceError
-} from "./chunk-2FEYPKQC.js";
+} from "./chunk-RAMMJ5VD.js";
 import "./chunk-PHUWVJ7C.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-NET53XRP.js";
+} from "./chunk-GQSKRZY7.js";
 import "./chunk-HLLJJG5P.js";
-import "./chunk-ESA2X2K6.js";
+import "./chunk-KDXSMWQ4.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-2FEYPKQC.js";
+import "./chunk-RAMMJ5VD.js";
 import "./chunk-PHUWVJ7C.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -5,11 +5,11 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-2FEYPKQC.js";
+import "./chunk-RAMMJ5VD.js";
 import "./chunk-PHUWVJ7C.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

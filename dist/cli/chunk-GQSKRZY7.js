@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-2FEYPKQC.js";
+} from "./chunk-RAMMJ5VD.js";
 import {
   durationMs
 } from "./chunk-MP62ICMX.js";

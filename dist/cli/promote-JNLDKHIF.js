@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-2FEYPKQC.js";
+import "./chunk-RAMMJ5VD.js";
 import {
   DEFAULT_IDENTITY,
   Git

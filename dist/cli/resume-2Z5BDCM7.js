@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-C5RBVFZH.js";
+} from "./chunk-ZUT7XRSL.js";
 import "./chunk-I4JTSPGV.js";
 import {
   operatorControl
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-UGJ4MUWN.js";
-import "./chunk-2FEYPKQC.js";
+import "./chunk-RAMMJ5VD.js";
 import "./chunk-PHUWVJ7C.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-ESA2X2K6.js";
+} from "./chunk-KDXSMWQ4.js";
 import {
   defineCommand,
   engineOptions

@@ -868,7 +868,6 @@ var GitStateStore = class {
       base ? this.git.ok(["cat-file", "commit", base]) : null
     ]);
     const depth = baseCommit === null ? 0 : await this.depthOf(base, baseCommit);
-    const fresh = depth >= this.compactAfter;
     const baseDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
@@ -881,21 +880,28 @@ var GitStateStore = class {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    const message = fresh ? `${subject}
+    return this.publishRebasing(trees, name, newDir, baseDir, { base, root, depth }, subject);
+  }
+  /** The commit's message and whether it starts a fresh root, from the depth of the base it is built on. */
+  framing(subject, base, depth) {
+    if (base && depth >= this.compactAfter) {
+      const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
+      return { message: `${subject}
 
-History compacted: a fresh root with the tree of ${base} plus this change.
+${note}
 
-Rollouts-Depth: 1` : `${subject}
+Rollouts-Depth: 1`, fresh: true };
+    }
+    return { message: `${subject}
 
-Rollouts-Depth: ${depth + 1}`;
-    return this.publishRebasing(trees, name, newDir, baseDir, base, root, message, fresh);
+Rollouts-Depth: ${depth + 1}`, fresh: false };
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name, newDir, baseDir, firstBase, firstRoot, message, fresh) {
-    let base = firstBase;
-    let root = firstRoot;
+  async publishRebasing(trees, name, newDir, baseDir, first, subject) {
+    let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
+      const { message, fresh } = this.framing(subject, base, depth);
       const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name }));
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
@@ -916,6 +922,7 @@ Rollouts-Depth: ${depth + 1}`;
         if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name}: ${lost.message}`);
         await sleep(5 + Math.random() * 20);
       }
+      if (tip !== base) depth = tip ? await this.depthOf(tip, await this.git.ok(["cat-file", "commit", tip])) : 0;
       base = tip;
     }
   }
