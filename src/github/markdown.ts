@@ -39,6 +39,7 @@ export function planCommentBody(
 ): string {
   const lines = [`### Rollout \`${p.name}\`: ${p.desired.before} → ${p.desired.after} (${p.direction})`, ''];
   if (p.applied !== null) lines.push(`Applied now: \`${p.applied}\``, '');
+  if (p.drift) lines.push(`> [!WARNING]\n> **Drift:** ${p.drift}`, '');
   if (opts.flow) lines.push(mermaidBlock(opts.flow), '');
   for (const e of p.errors) lines.push(`> [!CAUTION]\n> ${e}`, '');
   for (const a of p.actions) {

@@ -31,7 +31,7 @@ export interface RolloutPlan {
   fieldChanges: FieldChange[];
   /** Reasons the change must not merge (they fail the PR check). */
   errors: string[];
-  /** Set on an unchanged manifest whose applied phase is not its desired one: what disagrees, and what to do. */
+  /** Set where the applied phase is not the one the base desires: what disagrees, and what to do or what happens. */
   drift?: string;
 }
 
@@ -154,7 +154,7 @@ export function planRollout({ file, before, after, applied = null }: PlanInput):
       `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0]!.phase}\`)`,
     );
   const diff = fieldChanges(before, after);
-  return {
+  const plan: RolloutPlan = {
     name,
     file,
     change: diff.length === 0 && change === 'modified' ? 'unchanged' : change,
@@ -165,4 +165,10 @@ export function planRollout({ file, before, after, applied = null }: PlanInput):
     fieldChanges: diff,
     errors,
   };
+  // A reviewer reads "before -> after" as the move; when the state is elsewhere, the move starts from the state.
+  if (before && applied !== null && applied !== desiredBefore)
+    plan.drift =
+      `the state has \`${applied}\` applied while the base says \`${desiredBefore}\` ` +
+      `(a pass not run yet, or an emergency rollback): this change moves from \`${applied}\``;
+  return plan;
 }

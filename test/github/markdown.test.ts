@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incidentTimeline, samplesTable } from '../../src/github/markdown.js';
+import { incidentTimeline, planCommentBody, samplesTable } from '../../src/github/markdown.js';
+import type { RolloutPlan } from '../../src/plan/index.js';
 import { revertBody } from '../../src/github/pull-bodies.js';
 import { gitAuthEnv } from '../../src/github/git-auth.js';
 import type { LedgerEntry } from '../../src/state/index.js';
@@ -66,5 +67,33 @@ describe('git auth for pushes', () => {
     expect(env.GIT_CONFIG_KEY_0).toBe('http.https://github.com/.extraheader');
     expect(env.GIT_CONFIG_VALUE_0).toBe(`AUTHORIZATION: basic ${Buffer.from('x-access-token:tok').toString('base64')}`);
     expect(env.GIT_TERMINAL_PROMPT).toBe('0');
+  });
+});
+
+describe('the plan comment', () => {
+  const plan: RolloutPlan = {
+    name: 'byok',
+    file: 'rollouts/byok.yaml',
+    change: 'modified',
+    desired: { before: 'full', after: 'canary' },
+    applied: 'canary',
+    direction: 'none',
+    actions: [],
+    fieldChanges: [],
+    errors: [],
+  };
+
+  it('warns of drift under the applied phase, where a reviewer reads the move', () => {
+    const body = planCommentBody({ ...plan, drift: 'the state has `canary` applied while the base says `full`' }, {});
+    expect(body.split('\n').slice(2, 6)).toEqual([
+      'Applied now: `canary`',
+      '',
+      '> [!WARNING]',
+      '> **Drift:** the state has `canary` applied while the base says `full`',
+    ]);
+  });
+
+  it('has no drift warning where the state agrees with the base', () => {
+    expect(planCommentBody(plan, {})).not.toMatch(/Drift/);
   });
 });

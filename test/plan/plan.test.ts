@@ -111,6 +111,19 @@ describe('forward', () => {
     expect(caughtUp.errors).toEqual([]);
     expect(caughtUp.actions.map((a) => [a.kind, a.phase])).toEqual([['apply', 'limited']]);
   });
+
+  it('says where the state drifted from the base, so the move it shows starts where the state is', () => {
+    const held = planRollout({ file, before: rollout('full'), after: rollout('canary'), applied: 'canary' });
+    expect(held.drift).toBe(
+      'the state has `canary` applied while the base says `full` (a pass not run yet, or an emergency rollback): ' +
+        'this change moves from `canary`',
+    );
+    expect(held.actions).toEqual([]);
+    expect(
+      planRollout({ file, before: rollout('canary'), after: rollout('limited'), applied: 'canary' }).drift,
+    ).toBeUndefined();
+    expect(planRollout({ file, before: null, after: rollout('canary'), applied: null }).drift).toBeUndefined();
+  });
 });
 
 describe('backward', () => {
