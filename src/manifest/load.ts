@@ -6,7 +6,7 @@ import { findSecrets } from './secrets.js';
 import { issueAt, type LoadResult } from './issue.js';
 import { parsePositioned } from './positioned.js';
 import { readYamlFast } from './fast-yaml.js';
-import { ManifestDirError, manifestFiles, readManifestText, textIssue } from './read.js';
+import { ManifestDirError, manifestFiles, readManifestTextSync, textIssue } from './read.js';
 
 export { formatIssue, type LoadResult, type ManifestIssue } from './issue.js';
 export { ManifestDirError, manifestFiles, readManifestText } from './read.js';
@@ -45,30 +45,22 @@ function validOnFastPath(file: string, text: string): Manifest | null {
   return parsed.data;
 }
 
-export async function loadManifestFile(file: string): Promise<LoadResult> {
-  const read = await readManifestText(file);
+export function loadManifestFile(file: string): Promise<LoadResult> {
+  return Promise.resolve(loadManifestFileSync(file));
+}
+
+function loadManifestFileSync(file: string): LoadResult {
+  const read = readManifestTextSync(file);
   if ('issue' in read) return { file, manifest: null, issues: [read.issue] };
   return parseManifest(file, read.text);
 }
 
-/** Files read at once: enough to keep the disk busy while one is parsed, few enough that only their texts are live. */
-const LOAD_CONCURRENCY = 8;
-
 /**
- * Loads files, a few at a time, and gives what `each` keeps of each result, in the files' order. Starting all reads
- * at once would read every text before parsing any, and keep them all live; `each` lets a caller drop the manifests.
+ * Loads files one after the other and gives what `each` keeps of each result, in the files' order: only one text is
+ * live at a time, and `each` lets a caller drop the manifests. The reads block (read.ts says why).
  */
-export async function loadManifestFiles<T>(files: readonly string[], each: (r: LoadResult) => T): Promise<T[]> {
-  const out = new Array<T>(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = each(await loadManifestFile(files[i]!));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
-  return out;
+export function loadManifestFiles<T>(files: readonly string[], each: (r: LoadResult) => T): Promise<T[]> {
+  return Promise.resolve(files.map((f) => each(loadManifestFileSync(f))));
 }
 
 export async function loadRollouts(dir: string): Promise<LoadResult[]> {
