@@ -1,11 +1,12 @@
-// The one HTTP client (node:http(s) on keep-alive agents): one request, the body read whole (up to a cap) inside the same deadline, and failures worded so
-// a person can act on them ("connection refused", "timed out after 5s", not "fetch failed"). URLs in messages keep
-// only scheme, host and path: messages end up in the ledger and in pull requests, and queries carry secrets.
-// And the one HTTP server (serveHttp): a request read whole (up to a cap) handed to a function that returns the reply.
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+// The one HTTP client (node:http(s) on keep-alive agents): one request, the body read whole (up to a cap) inside the
+// same deadline, failures worded by http-errors.ts. The server side is http-server.ts.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { formatMs } from './duration.js';
+import { failureOf, HttpError, safeUrl } from './http-errors.js';
+
+export { HttpError, safeUrl, type HttpFailure } from './http-errors.js';
+export { serveHttp, type HttpServer, type ServedReply, type ServedRequest, type ServeOptions } from './http-server.js';
 
 export interface HttpRequest {
   method?: string;
@@ -28,32 +29,6 @@ export interface HttpResponse {
 
 /** 16 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-export type HttpFailure =
-  'bad-url' | 'timeout' | 'aborted' | 'refused' | 'not-found' | 'too-large' | 'redirect' | 'network';
-
-/** A request that got no whole response. `detail` is the message without the method and URL. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    readonly reason: HttpFailure,
-    readonly detail: string,
-  ) {
-    super(`${method} ${safeUrl(url)}: ${detail}`);
-  }
-}
-
-/** The URL without its query, fragment and credentials. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
 
 interface Sent {
   status: number;
@@ -78,7 +53,17 @@ interface SendInit {
   method: string;
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  signal?: AbortSignal;
+}
+
+/** Aborting `signal` destroys `req` (as http.request's own `signal` option does, without its stream bookkeeping). */
+function abortWith(req: ReturnType<typeof httpRequest>, signal: AbortSignal): void {
+  const onAbort = (): void => {
+    req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+  };
+  if (signal.aborted) return onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  req.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 /** One exchange on a pooled connection; a reused socket the server had already closed is retried once, fresh. */
@@ -89,15 +74,11 @@ function exchange(url: URL, init: SendInit, retried = false): Promise<IncomingMe
     const headers: Record<string, string> = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
     else if (!/^(GET|HEAD|OPTIONS|DELETE)$/i.test(init.method)) headers['content-length'] = '0';
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-      method: init.method,
-      headers,
-      agent,
-      signal: init.signal,
-    });
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: init.method, headers, agent });
+    if (init.signal) abortWith(req, init.signal);
     req.on('response', resolve);
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !init.signal.aborted)
+      if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !init.signal?.aborted)
         exchange(url, init, true).then(resolve, reject);
       else reject(err);
     });
@@ -142,32 +123,6 @@ async function send(url: URL, init: SendInit): Promise<Sent> {
   }
 }
 
-const CAUSES: Record<string, [HttpFailure, string]> = {
-  ECONNREFUSED: ['refused', 'connection refused'],
-  ENOTFOUND: ['not-found', 'host not found'],
-  EAI_AGAIN: ['not-found', 'host not found (DNS lookup failed)'],
-  ECONNRESET: ['network', 'connection reset'],
-  EPIPE: ['network', 'connection closed'],
-  UND_ERR_SOCKET: ['network', 'connection closed'],
-  UND_ERR_CONNECT_TIMEOUT: ['timeout', 'timed out connecting'],
-  ETIMEDOUT: ['timeout', 'timed out connecting'],
-  ESCHEME: ['bad-url', 'not an http or https URL'],
-};
-
-function failureOf(err: unknown): [HttpFailure, string] {
-  const own = err as { code?: string; message?: string } | undefined;
-  const cause =
-    own && typeof own.code === 'string'
-      ? own
-      : err instanceof Error
-        ? (err.cause as { code?: string; message?: string } | undefined)
-        : undefined;
-  const known = cause?.code ? CAUSES[cause.code] : undefined;
-  if (known) return known;
-  if (cause?.code) return ['network', `${cause.code}${cause.message ? `: ${cause.message}` : ''}`];
-  return ['network', cause?.message ?? (err instanceof Error ? err.message : String(err))];
-}
-
 /** `user:password@host` means basic auth, as curl reads it (fetch refuses such URLs); an explicit header wins. */
 function withoutCredentials(url: URL, given: Record<string, string> = {}): [URL, Record<string, string>] {
   if (!url.username && !url.password) return [url, given];
@@ -203,20 +158,59 @@ function readCapped(body: IncomingMessage, maxBytes: number): Promise<string | n
   });
 }
 
-/** One request; resolves with any HTTP status (the caller judges it), rejects only with an HttpError. */
-export async function request(url: string, req: HttpRequest = {}): Promise<HttpResponse> {
-  const method = req.method ?? 'GET';
-  let parsed: URL;
+/** Parsed URLs by their text: a batch loop sends to one URL thousands of times (the objects are never changed). */
+const parsedUrls = new Map<string, URL>();
+
+function parseUrl(url: string, method: string): URL {
+  let parsed = parsedUrls.get(url);
+  if (parsed) return parsed;
   try {
     parsed = new URL(url);
   } catch {
     throw new HttpError(method, url, 'bad-url', `not a URL: ${JSON.stringify(url.slice(0, 200))}`);
   }
-  // Only a request with a deadline of its own gets a second signal: a batch loop's calls come with their step's.
-  const timeout = req.timeoutMs === undefined && req.signal ? null : new AbortController();
-  const timer =
-    req.timeoutMs === undefined ? undefined : setTimeout(() => timeout!.abort(new Error('timeout')), req.timeoutMs);
-  const signal = !timeout ? req.signal! : req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+  if (parsedUrls.size >= 64) parsedUrls.clear();
+  parsedUrls.set(url, parsed);
+  return parsed;
+}
+
+interface Deadline {
+  signal?: AbortSignal;
+  timedOut: boolean;
+  clear(): void;
+}
+
+/**
+ * The signal a request is sent with: the caller's, or with a deadline of the request's own, one that also follows the
+ * caller's (a listener, not AbortSignal.any, whose weak references cost a fast batch more than its own work).
+ */
+function deadline(parent: AbortSignal | undefined, ms: number | undefined): Deadline {
+  if (ms === undefined) return { signal: parent, timedOut: false, clear: () => undefined };
+  const controller = new AbortController();
+  const follow = () => controller.abort(parent!.reason);
+  const timer = setTimeout(() => {
+    d.timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, ms);
+  const d: Deadline = {
+    signal: controller.signal,
+    timedOut: false,
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', follow);
+    },
+  };
+  if (parent?.aborted) follow();
+  else parent?.addEventListener('abort', follow, { once: true });
+  return d;
+}
+
+/** One request; resolves with any HTTP status (the caller judges it), rejects only with an HttpError. */
+export async function request(url: string, req: HttpRequest = {}): Promise<HttpResponse> {
+  const method = req.method ?? 'GET';
+  const parsed = parseUrl(url, method);
+  const timeout = deadline(req.signal, req.timeoutMs);
+  const signal = timeout.signal;
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   try {
     const [target, headers] = withoutCredentials(parsed, req.headers);
@@ -227,8 +221,7 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
-    if (timeout?.signal.aborted)
-      throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
+    if (timeout.timedOut) throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
     if (req.signal?.aborted) {
       const reason: unknown = req.signal.reason;
       const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
@@ -237,91 +230,6 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
     const [reason, detail] = failureOf(err);
     throw new HttpError(method, url, reason, detail.replaceAll(url, safeUrl(url)));
   } finally {
-    clearTimeout(timer);
+    timeout.clear();
   }
-}
-
-/** A request to serveHttp's handler: the body read whole. Header names are lowercase. */
-export interface ServedRequest {
-  method: string;
-  /** The path without the query. */
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface ServedReply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export interface HttpServer {
-  /** `http://host:port`, the port the system gave when 0 was asked for. */
-  url: string;
-  port: number;
-  /** Stops listening and ends open connections. */
-  close(): Promise<void>;
-}
-
-export interface ServeOptions {
-  host: string;
-  /** 0: any free port. */
-  port: number;
-  /** A larger body is answered 413 without calling the handler; default 1 MiB. */
-  maxBodyBytes?: number;
-}
-
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Serves `handle` on host:port; a handler that throws is answered 500 with the message. */
-export async function serveHttp(
-  options: ServeOptions,
-  handle: (req: ServedRequest) => Promise<ServedReply> | ServedReply,
-): Promise<HttpServer> {
-  const maxBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const server = createServer((req, res) => {
-    const reply = async (): Promise<ServedReply> => {
-      const body = await readBody(req, maxBytes);
-      if (body === null) return { status: 413, body: `request body larger than ${maxBytes} bytes\n` };
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = String(v);
-      const path = (req.url ?? '/').split('?')[0]!;
-      return handle({ method: req.method ?? 'GET', path, headers, body });
-    };
-    reply()
-      .catch((err: unknown): ServedReply => ({ status: 500, body: `${err instanceof Error ? err.message : err}\n` }))
-      .then((r) => {
-        res.writeHead(r.status, { 'content-type': 'text/plain; charset=utf-8', ...r.headers });
-        res.end(r.body ?? '');
-      })
-      .catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
