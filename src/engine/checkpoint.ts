@@ -53,6 +53,11 @@ export class Checkpointer {
     this.startFlush();
   }
 
+  /** Throws the failure of an earlier flush (a lease lost), if any. */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
   /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
   note(entries: readonly LedgerEntry[]): void {
     this.entries.push(...entries);

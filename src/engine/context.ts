@@ -1,5 +1,5 @@
 // What templates and steps may see: the manifest's vars, the env names it lists, the phase's cohort, the run.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isDeniedEnvName, type Manifest } from '../manifest/index.js';
 import type { CohortState } from '../state/index.js';
 import { secrets, type Masker } from './mask.js';
@@ -73,5 +73,5 @@ export function batchKey(parts: {
     parts.dryRun,
     parts.cursor ?? null,
   ]);
-  return `${parts.rollout}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  return `${parts.rollout}-${hash('sha256', text, 'hex').slice(0, 32)}`;
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { celBool, durationMs, render, stepDriver, TemplateError, type Step } from '../manifest/index.js';
 import { drivers, StepCallError, type StepResult } from '../drivers/index.js';
 import type { RunContext } from './context.js';
+import { CallTimer } from './call-timer.js';
 import { planRender, type ConfigRenderer } from './render-plan.js';
 
 export class StepFailure extends Error {
@@ -34,6 +35,8 @@ export interface StepCall {
    * stops the call before anything is sent. Absent: a call made without a lease (an audit).
    */
   fence?: () => Promise<number>;
+  /** The run of calls' timer (a paged step's); default: one for this call. */
+  timer?: CallTimer;
 }
 
 function asStepFailure<T>(step: Step, fn: () => T): T {
@@ -54,32 +57,20 @@ export function stepRenderer(step: Step, fixed: Record<string, unknown>): Config
   return planRender(step[stepDriver(step)], fixed);
 }
 
-/**
- * A per-call timeout that, unlike AbortSignal.timeout, leaves no timer behind once the call is over, and follows the
- * run's own signal without AbortSignal.any (whose bookkeeping costs more than a fast batch's own work).
- */
-function callSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-    ms,
-  );
-  if (!parent) return { signal: controller.signal, clear: () => clearTimeout(timer) };
-  const follow = () => controller.abort(parent.reason);
-  if (parent.aborted) follow();
-  else parent.addEventListener('abort', follow, { once: true });
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', follow);
-    },
-  };
+export async function callStep(rc: RunContext, call: StepCall): Promise<CallOutcome> {
+  if (call.timer) return callWith(rc, call, call.timer);
+  const timer = new CallTimer(rc.signal);
+  try {
+    return await callWith(rc, call, timer);
+  } finally {
+    timer.close();
+  }
 }
 
-export async function callStep(
+async function callWith(
   rc: RunContext,
   { step, template, idempotencyKey, onRetry, renderer, fence }: StepCall,
+  timer: CallTimer,
 ): Promise<CallOutcome> {
   const driver = drivers[stepDriver(step)];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
@@ -88,8 +79,7 @@ export async function callStep(
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const lease = fence ? { rollout: rc.manifest.name, epoch: await fence() } : undefined;
-    const timeout = callSignal(timeoutMs, rc.signal);
-    const signal = timeout.signal;
+    const signal = timer.start(timeoutMs);
     try {
       let result: StepResult;
       try {
@@ -98,7 +88,7 @@ export async function callStep(
           { judgedByExpect: step.expect !== undefined },
         );
       } finally {
-        timeout.clear();
+        timer.stop();
       }
       judgeExpect(step, result);
       return { result, attempts: attempt, durationMs: performance.now() - started };
