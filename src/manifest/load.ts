@@ -45,8 +45,8 @@ function validOnFastPath(file: string, text: string): Manifest | null {
   return parsed.data;
 }
 
-export function loadManifestFile(file: string): Promise<LoadResult> {
-  return Promise.resolve(loadManifestFileSync(file));
+export async function loadManifestFile(file: string): Promise<LoadResult> {
+  return loadManifestFileSync(file);
 }
 
 function loadManifestFileSync(file: string): LoadResult {
@@ -59,8 +59,8 @@ function loadManifestFileSync(file: string): LoadResult {
  * Loads files one after the other and gives what `each` keeps of each result, in the files' order: only one text is
  * live at a time, and `each` lets a caller drop the manifests. The reads block (read.ts says why).
  */
-export function loadManifestFiles<T>(files: readonly string[], each: (r: LoadResult) => T): Promise<T[]> {
-  return Promise.resolve(files.map((f) => each(loadManifestFileSync(f))));
+export async function loadManifestFiles<T>(files: readonly string[], each: (r: LoadResult) => T): Promise<T[]> {
+  return files.map((f) => each(loadManifestFileSync(f)));
 }
 
 export async function loadRollouts(dir: string): Promise<LoadResult[]> {

@@ -25,8 +25,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * symbolic link (it could point at `.git/config`, `.env` or `/proc/self/environ`) nor a device or a pipe; at most
  * 1 MiB; valid UTF-8. Opened with O_NOFOLLOW, so a file swapped for a link after the check is refused too.
  */
-export function readManifestText(file: string): Promise<{ text: string } | { issue: ManifestIssue }> {
-  return Promise.resolve(readManifestTextSync(file));
+export async function readManifestText(file: string): Promise<{ text: string } | { issue: ManifestIssue }> {
+  return readManifestTextSync(file);
 }
 
 /**
