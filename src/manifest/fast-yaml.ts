@@ -5,10 +5,12 @@
 // the two paths agree.
 import { load, Schema, Type, type NodeState } from 'js-yaml-4';
 
-const scalar = (name: string, test: RegExp, construct: (s: string) => unknown) =>
+// `starts`: every first character the pattern allows. Most plain scalars (names, paths, words) start with a letter
+// that no type's pattern starts with: one look at it spares the eight patterns.
+const scalar = (name: string, starts: string, test: RegExp, construct: (s: string) => unknown) =>
   new Type(`tag:rollouts.fast-yaml:${name}`, {
     kind: 'scalar',
-    resolve: (s) => s !== null && test.test(s),
+    resolve: (s) => s !== null && (s === '' || starts.includes(s[0]!)) && test.test(s),
     construct,
   });
 
@@ -16,16 +18,16 @@ const scalar = (name: string, test: RegExp, construct: (s: string) => unknown) =
 // types, an explicit tag (`!!str 5`, `!!binary`, `!custom`) is unknown here and refused.
 const CORE_AS_YAML_READS_IT = new Schema({
   implicit: [
-    scalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-    scalar('int-oct', /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
-    scalar('int', /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
-    scalar('int-hex', /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
-    scalar('float-nan', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) =>
+    scalar('null', '~nN', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalar('bool', 'tTfF', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+    scalar('int-oct', '0', /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
+    scalar('int', '-+0123456789', /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
+    scalar('int-hex', '0', /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
+    scalar('float-nan', '-+.', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) =>
       s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity,
     ),
-    scalar('float-exp', /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
-    scalar('float', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat),
+    scalar('float-exp', '-+.0123456789', /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
+    scalar('float', '-+.0123456789', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat),
   ],
 });
 
