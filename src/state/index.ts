@@ -21,6 +21,7 @@ export {
   GitStateStore,
   DEFAULT_STATE_BRANCH,
   DEFAULT_COMPACT_AFTER,
+  DEFAULT_COMPACT_BYTES,
   assertRolloutName,
   type StateStoreOptions,
   type ReadOptions,

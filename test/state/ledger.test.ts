@@ -68,7 +68,7 @@ describe('ledger', () => {
     expect((await store.readState('big')).state?.generation?.batch).toBe(batches - 1);
   }, 300_000);
 
-  it('seals the live ledger file into numbered segments past the size limit and reads across them in order', async () => {
+  it('seals the live ledger file past the size limit into the archive, one segment a commit, and reads across them in order', async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo, ledgerSegmentBytes: 4096 });
     let version: string | null = null;
@@ -82,15 +82,26 @@ describe('ledger', () => {
         ledger: entries,
       });
     }
-    const sealed = (await git(repo, 'ls-tree', '--name-only', 'rollouts-state:big/ledger')).split('\n').filter(Boolean);
-    expect(sealed.length).toBeGreaterThan(9);
-    expect(sealed[0]).toBe('000001.jsonl');
+    // The branch keeps the state, the live file and the pointer to the archive; sealed segments are on the archive ref.
+    const onBranch = (await git(repo, 'ls-tree', '--name-only', 'rollouts-state:big')).split('\n').filter(Boolean);
+    expect(onBranch).toEqual(['ledger-archive', 'ledger.jsonl', 'state.json']);
+    const archive = 'refs/rollouts/rollouts-state/ledger/big';
+    const chain = (await git(repo, 'rev-list', '--reverse', archive)).split('\n').filter(Boolean);
+    expect(chain.length).toBeGreaterThan(9);
+    expect((await git(repo, 'ls-tree', '--name-only', chain[0]!)).trim()).toBe('000001.jsonl');
+    expect((await git(repo, 'ls-tree', '--name-only', archive)).trim()).toBe(
+      `${String(chain.length).padStart(6, '0')}.jsonl`,
+    );
+    expect((await git(repo, 'rev-parse', 'rollouts-state:big/ledger-archive')).trim()).toBe(chain[chain.length - 1]);
     const live = (await git(repo, 'show', 'rollouts-state:big/ledger.jsonl')).split('\n').filter(Boolean);
     expect((JSON.parse(live[live.length - 1] as string) as LedgerEntry).counts?.seq).toBe(seq - 1);
-    for (const f of [...sealed.map((s) => `ledger/${s}`), 'ledger.jsonl']) {
-      const size = Number((await git(repo, 'cat-file', '-s', `rollouts-state:big/${f}`)).trim());
+    for (const [i, c] of chain.entries()) {
+      const size = Number((await git(repo, 'cat-file', '-s', `${c}:${String(i + 1).padStart(6, '0')}.jsonl`)).trim());
       expect(size).toBeLessThanOrEqual(4096);
     }
+    expect(Number((await git(repo, 'cat-file', '-s', 'rollouts-state:big/ledger.jsonl')).trim())).toBeLessThanOrEqual(
+      4096,
+    );
 
     const all: number[] = [];
     for await (const e of store.readLedger('big')) all.push(e.counts!.seq!);
