@@ -72,14 +72,23 @@ export function summaryMarkdown(
 /** Outcomes with nothing new to draw. */
 const NOTHING_NEW = new Set<RolloutOutcome['outcome']>(['unchanged', 'busy', 'orphan']);
 
-/** The pictures of one rollout this run acted on: its gate against the thresholds, its timeline from the ledger. */
-async function picturesOf(store: GitStateStore, name: string, m: Manifest | null): Promise<RolloutPictures> {
+/**
+ * The pictures of one rollout this run acted on: its gate against the thresholds, its timeline from the ledger. A run
+ * that only sampled a gate draws the gate alone: the timeline needs the whole ledger, whose archive such a run (every
+ * few minutes) does not fetch.
+ */
+async function picturesOf(
+  store: GitStateStore,
+  name: string,
+  m: Manifest | null,
+  withStory: boolean,
+): Promise<RolloutPictures> {
   const { state } = await store.readState(name, { fetch: false });
   const evidence = gateEvidence(m, state);
   return {
     name,
     gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
-    story: await digestLedger(store.readLedger(name, { fetch: false })),
+    story: withStory ? await digestLedger(store.readLedger(name, { fetch: false })) : null,
   };
 }
 
@@ -94,7 +103,9 @@ export async function writeSummary(
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pictures: RolloutPictures[] = [];
   for (const o of outcomes.filter((x) => !NOTHING_NEW.has(x.outcome)))
-    pictures.push(await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null));
+    pictures.push(
+      await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null, o.outcome !== 'sampled'),
+    );
   // Masked before it is written: the summary is a file the runner publishes with the run.
   await core.summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
 }
