@@ -1,10 +1,12 @@
 // What an ageing state branch costs: 10 rollouts whose gates took 576 samples each (48 h sampled every 5 min), as the
 // engine writes them now (one compare-and-swap commit a sample, the last GATE_SAMPLES_KEPT samples and a tally in
-// state.json, the history compacted past COMPACT_AFTER commits) and as it wrote them before (claim, sample and
-// release commits, every sample in state.json, no compaction); each figure as a ratio to a fresh branch (the 10
-// gates just opened). Figures: commits reachable from the tip, the `.git` size (packed: `git gc`), a fresh
-// `git fetch --depth=1` of the branch over file:// (what the action does), and a no-op pass (`rollouts apply`, in
-// process, with no sample due).
+// state.json, a fresh root past DEFAULT_COMPACT_AFTER commits or DEFAULT_COMPACT_BYTES written, sealed ledger
+// segments moved to the rollouts' archive refs) and as it wrote them before (claim, sample and release commits, every
+// sample in state.json, 1 MiB segments kept on the branch, no compaction); each figure as a ratio to a fresh branch
+// (the 10 gates just opened). Figures: commits reachable from the branch's tip; the branch as the action fetches it
+// (the bytes a fresh `git fetch --depth=1` leaves, and its time over file://); a no-op pass (`rollouts apply`, in
+// process, with no sample due); and the whole `.git` (packed: `git gc`) with the archive refs, which grows with the
+// data because the ledger keeps every sample.
 // The histories are written with `git fast-import` from the states the engine's own functions compute
 // (appendSamples, the ledger's line format), so the bench takes seconds, not the hours of 5,760 real passes.
 // Run: node --import tsx bench/state.ts [--samples 576] [--rollouts 10] [--trials 5] [--before]
@@ -17,7 +19,9 @@ import { stringify } from 'yaml';
 import { runCli } from '../src/cli/program.js';
 import { parseManifest, type Manifest } from '../src/manifest/index.js';
 import { appendSamples } from '../src/engine/gate.js';
-import { DEFAULT_COMPACT_AFTER } from '../src/state/index.js';
+import { DEFAULT_COMPACT_AFTER, DEFAULT_COMPACT_BYTES } from '../src/state/index.js';
+import { startsFreshRoot } from '../src/state/compact.js';
+import { DEFAULT_SEGMENT_BYTES } from '../src/state/ledger.js';
 import type { GateSample, LedgerEntry, RolloutState } from '../src/state/index.js';
 import { git } from './lib/rollout-repo.js';
 import { isolateGitConfig, TempDirs } from '../test/helpers/git-repo.js';
@@ -25,7 +29,8 @@ import { median, ms, ratio, table } from './lib/stats.js';
 
 const EVERY_MIN = 5;
 const BRANCH = 'rollouts-state';
-const SEGMENT_BYTES = 1024 * 1024;
+/** The segment size before the archive, when sealed segments stayed on the branch. */
+const OLD_SEGMENT_BYTES = 1024 * 1024;
 
 type Layout = 'fresh' | 'now' | 'before';
 
@@ -69,40 +74,82 @@ function sample(check: string, at: Date): GateSample {
 
 const holder = { host: 'runner-1', pid: 4242, runId: '1234/1', startedAt: '2026-01-01T00:00:00.000Z' };
 
-/** fast-import stream writer: one rollout directory per tree, full trees each commit (`deleteall`). */
+interface File {
+  mode: '100644' | '160000';
+  /** The text, or the mark of the commit a gitlink names. */
+  data: string;
+}
+
+/**
+ * fast-import stream writer: one rollout directory per tree, the store's compaction (commits or bytes since the
+ * root, compact.ts) and its ledger archive (one commit a sealed segment on the rollout's archive ref, archive.ts).
+ */
 class History {
   private readonly parts: string[] = [];
   private mark = 0;
-  private count = 0;
+  private depth = { commits: 0, bytes: 0 };
   commits = 0;
-  private readonly files = new Map<string, string>();
+  private readonly files = new Map<string, File>();
   private readonly dirty = new Set<string>();
+  private readonly archives = new Map<string, { mark: number; n: number }>();
 
-  constructor(private readonly compactAfter: number | null) {}
+  constructor(private readonly compact: boolean) {}
 
   set(path: string, text: string): void {
-    this.files.set(path, text);
+    this.files.set(path, { mode: '100644', data: text });
     this.dirty.add(path);
   }
 
+  /** Moves a sealed segment of `name` to its archive ref; the branch's `ledger-archive` names the new commit. */
+  archive(name: string, segment: string, when: Date): void {
+    const prev = this.archives.get(name);
+    const n = (prev?.n ?? 0) + 1;
+    const mark = ++this.mark;
+    const file = `${String(n).padStart(6, '0')}.jsonl`;
+    const message = `${name}: ledger segment ${n}`;
+    const t = Math.floor(when.getTime() / 1000);
+    this.parts.push(
+      `commit refs/rollouts/${BRANCH}/ledger/${name}\nmark :${mark}\ncommitter rollouts-bot <bot@example.com> ${t} +0000\n` +
+        `data ${Buffer.byteLength(message)}\n${message}\n${prev ? `from :${prev.mark}\ndeleteall\n` : ''}` +
+        `M 100644 inline ${file}\ndata ${Buffer.byteLength(segment)}\n${segment}\n\n`,
+    );
+    this.archives.set(name, { mark, n });
+    this.files.set(`${name}/ledger-archive`, { mode: '160000', data: `:${mark}` });
+    this.dirty.add(`${name}/ledger-archive`);
+  }
+
   commit(message: string, when: Date): void {
-    const root = this.compactAfter !== null && this.count >= this.compactAfter;
-    if (root) {
-      this.parts.push(`reset refs/heads/${BRANCH}\n`);
-      this.count = 0;
+    let written = 0;
+    for (const path of this.dirty) {
+      const f = this.files.get(path)!;
+      if (f.mode === '100644') written += Buffer.byteLength(f.data);
     }
+    const root =
+      this.compact &&
+      this.commits > 0 &&
+      startsFreshRoot(this.depth, written, {
+        compactAfter: DEFAULT_COMPACT_AFTER,
+        compactBytes: DEFAULT_COMPACT_BYTES,
+      });
+    if (root) this.parts.push(`reset refs/heads/${BRANCH}\n`);
+    this.depth = root
+      ? { commits: 1, bytes: written }
+      : { commits: this.depth.commits + 1, bytes: this.depth.bytes + written };
     const t = Math.floor(when.getTime() / 1000);
     this.parts.push(
       `commit refs/heads/${BRANCH}\nmark :${++this.mark}\ncommitter rollouts-bot <bot@example.com> ${t} +0000\n` +
         `data ${Buffer.byteLength(message)}\n${message}\n${root ? 'deleteall\n' : ''}`,
     );
     // A fresh root gets the whole tree; a child only the files that changed (the rest is its parent's).
-    for (const [path, text] of this.files)
+    for (const [path, f] of this.files)
       if (root || this.dirty.has(path))
-        this.parts.push(`M 100644 inline ${path}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+        this.parts.push(
+          f.mode === '160000'
+            ? `M 160000 ${f.data} ${path}\n`
+            : `M 100644 inline ${path}\ndata ${Buffer.byteLength(f.data)}\n${f.data}\n`,
+        );
     this.dirty.clear();
     this.parts.push('\n');
-    this.count++;
     this.commits++;
   }
 
@@ -119,13 +166,17 @@ interface Rollout {
   segments: number;
 }
 
-function appendLedger(h: History, r: Rollout, entries: LedgerEntry[]): void {
-  r.ledger += entries.map((e) => `${JSON.stringify(e)}\n`).join('');
-  if (Buffer.byteLength(r.ledger) > SEGMENT_BYTES) {
+function appendLedger(h: History, r: Rollout, entries: LedgerEntry[], layout: Layout, at: Date): void {
+  const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+  const segmentBytes = layout === 'before' ? OLD_SEGMENT_BYTES : DEFAULT_SEGMENT_BYTES;
+  const live = Buffer.byteLength(r.ledger);
+  if (live > 0 && live + Buffer.byteLength(text) > segmentBytes) {
     r.segments++;
-    h.set(`${r.name}/ledger/${String(r.segments).padStart(6, '0')}.jsonl`, r.ledger);
+    if (layout === 'before') h.set(`${r.name}/ledger/${String(r.segments).padStart(6, '0')}.jsonl`, r.ledger);
+    else h.archive(r.name, r.ledger, at);
     r.ledger = '';
   }
+  r.ledger += text;
   h.set(`${r.name}/ledger.jsonl`, r.ledger);
 }
 
@@ -134,8 +185,8 @@ function writeState(h: History, r: Rollout): void {
 }
 
 /** The state branch after `samples` gate samples of each rollout, in `layout`; the last sample a minute ago. */
-function history(layout: Layout, rollouts: number, samples: number, compactAfter: number): History {
-  const h = new History(layout === 'now' ? compactAfter : null);
+function history(layout: Layout, rollouts: number, samples: number): History {
+  const h = new History(layout !== 'before');
   const n = layout === 'fresh' ? 1 : samples;
   const end = Date.now() - 60_000;
   const start = new Date(end - (n - 1) * EVERY_MIN * 60_000);
@@ -174,7 +225,7 @@ function history(layout: Layout, rollouts: number, samples: number, compactAfter
       result,
     });
     for (const kind of ['step-start', 'step-result', 'step-end', 'gate-open']) {
-      appendLedger(h, r, [entry(kind, { ok: true })]);
+      appendLedger(h, r, [entry(kind, { ok: true })], layout, start);
       writeState(h, r);
       h.commit(`${name}: ${kind}`, start);
     }
@@ -196,7 +247,7 @@ function history(layout: Layout, rollouts: number, samples: number, compactAfter
         writeState(h, r);
         h.commit(`${r.name}: lease claimed`, at);
         r.state.gate!.samples = [...r.state.gate!.samples, ...taken];
-        appendLedger(h, r, entries);
+        appendLedger(h, r, entries, layout, at);
         writeState(h, r);
         h.commit(`${r.name}: canary: 2 gate samples`, at);
         r.state = { ...r.state, lease: null };
@@ -205,7 +256,7 @@ function history(layout: Layout, rollouts: number, samples: number, compactAfter
       } else {
         appendSamples(r.m, r.state.gate!, taken);
         r.state.updatedAt = at.toISOString();
-        appendLedger(h, r, entries);
+        appendLedger(h, r, entries, layout, at);
         writeState(h, r);
         h.commit(`${r.name}: canary: 2 gate samples`, at);
       }
@@ -242,16 +293,12 @@ async function du(dir: string): Promise<number> {
 interface Built {
   dir: string;
   commits: number;
+  /** Commits on the ledger archive refs (one a sealed segment). */
+  archived: number;
   gitBytes: number;
 }
 
-async function build(
-  dirs: TempDirs,
-  layout: Layout,
-  rollouts: number,
-  samples: number,
-  compactAfter: number,
-): Promise<Built> {
+async function build(dirs: TempDirs, layout: Layout, rollouts: number, samples: number): Promise<Built> {
   const dir = await dirs.make(`state-${layout}`);
   await git(dir, ['init', '-q', '-b', 'main']);
   await mkdir(join(dir, 'rollouts'));
@@ -261,13 +308,16 @@ async function build(
   }
   await git(dir, ['add', '.']);
   await git(dir, ['commit', '-qm', 'manifests']);
-  await runGit(dir, ['fast-import', '--quiet', '--force'], history(layout, rollouts, samples, compactAfter).stream());
+  await runGit(dir, ['fast-import', '--quiet', '--force'], history(layout, rollouts, samples).stream());
   await git(dir, ['gc', '-q', '--prune=now']);
   const commits = Number((await git(dir, ['rev-list', '--count', BRANCH])).trim());
-  return { dir, commits, gitBytes: await du(join(dir, '.git')) };
+  const refs = await git(dir, ['for-each-ref', '--format=%(refname)', `refs/rollouts/${BRANCH}/ledger/`]);
+  const archived = refs ? Number((await git(dir, ['rev-list', '--count', ...refs.trim().split('\n')])).trim()) : 0;
+  return { dir, commits, archived, gitBytes: await du(join(dir, '.git')) };
 }
 
-async function fetchDepth1(dirs: TempDirs, from: string): Promise<number> {
+/** A fresh `git fetch --depth=1` of the branch, as the action makes it: its time and the bytes it leaves. */
+async function fetchDepth1(dirs: TempDirs, from: string): Promise<{ ms: number; bytes: number }> {
   const dir = await dirs.make('fetch');
   await git(dir, ['init', '-q', '--bare']);
   const t0 = performance.now();
@@ -279,7 +329,8 @@ async function fetchDepth1(dirs: TempDirs, from: string): Promise<number> {
     `file://${from}`,
     `+refs/heads/${BRANCH}:refs/remotes/origin/${BRANCH}`,
   ]);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  return { ms, bytes: await du(dir) };
 }
 
 async function noopPass(dir: string): Promise<number> {
@@ -311,21 +362,30 @@ async function main(): Promise<number> {
     // The old layout rewrites every sample each commit: gigabytes at 576 samples, so only on request (small runs).
     const layouts: Layout[] = values.before ? ['fresh', 'now', 'before'] : ['fresh', 'now'];
     const built = new Map<Layout, Built>();
-    for (const l of layouts) built.set(l, await build(dirs, l, rollouts, samples, DEFAULT_COMPACT_AFTER));
+    for (const l of layouts) built.set(l, await build(dirs, l, rollouts, samples));
     const fetchMs = new Map<Layout, number[]>(layouts.map((l) => [l, []]));
+    const fetchBytes = new Map<Layout, number>();
     const passMs = new Map<Layout, number[]>(layouts.map((l) => [l, []]));
     for (const l of layouts) await noopPass(built.get(l)!.dir); // warm-up
     for (let t = 0; t < trials; t++)
       for (const l of layouts) {
-        fetchMs.get(l)!.push(await fetchDepth1(dirs, built.get(l)!.dir));
+        const f = await fetchDepth1(dirs, built.get(l)!.dir);
+        fetchMs.get(l)!.push(f.ms);
+        fetchBytes.set(l, f.bytes);
         passMs.get(l)!.push(await noopPass(built.get(l)!.dir));
       }
     const fresh = built.get('fresh')!;
-    const f = { fetch: median(fetchMs.get('fresh')!), pass: median(passMs.get('fresh')!) };
+    const f = {
+      fetch: median(fetchMs.get('fresh')!),
+      pass: median(passMs.get('fresh')!),
+      bytes: fetchBytes.get('fresh')!,
+    };
+    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
     const rows = layouts.map((l) => {
       const b = built.get(l)!;
       const fm = median(fetchMs.get(l)!);
       const pm = median(passMs.get(l)!);
+      const fb = fetchBytes.get(l)!;
       return [
         l === 'fresh'
           ? 'fresh branch (gates just opened)'
@@ -333,15 +393,34 @@ async function main(): Promise<number> {
             ? `${samples} samples each, as written now`
             : `${samples} samples each, as written before`,
         `${b.commits} (${ratio(b.commits / fresh.commits)})`,
-        `${(b.gitBytes / 1024 / 1024).toFixed(2)} MiB (${ratio(b.gitBytes / fresh.gitBytes)})`,
+        `${mib(fb)} (${ratio(fb / f.bytes)})`,
         `${ms(fm)} (${ratio(fm / f.fetch)})`,
         `${ms(pm)} (${ratio(pm / f.pass)})`,
+        `${mib(b.gitBytes)} (${ratio(b.gitBytes / fresh.gitBytes)}), ${b.archived} archived segments`,
       ];
     });
     console.log(
-      `state branch of ${rollouts} rollouts; medians of ${trials} alternating trials; compaction after ${DEFAULT_COMPACT_AFTER} commits`,
+      `state branch of ${rollouts} rollouts; medians of ${trials} alternating trials; a fresh root past ` +
+        `${DEFAULT_COMPACT_AFTER} commits or ${DEFAULT_COMPACT_BYTES / 1024} KiB written; ledger segments of ` +
+        `${DEFAULT_SEGMENT_BYTES / 1024} KiB sealed to the archive refs`,
     );
-    console.log(table(['branch', 'commits', '.git (gc)', 'fetch --depth=1', 'no-op pass'], rows));
+    console.log(
+      table(
+        [
+          'state',
+          'branch commits',
+          'branch as fetched (--depth=1)',
+          'fetch --depth=1',
+          'no-op pass',
+          'whole .git (gc), archive included',
+        ],
+        rows,
+      ),
+    );
+    console.log(
+      'The branch (what the action fetches and a pass reads) stays the size of a fresh one; the whole repository grows ' +
+        'with the data, since the archive keeps every ledger entry (every sample).',
+    );
     return 0;
   } finally {
     await dirs.cleanup();
