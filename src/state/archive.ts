@@ -49,8 +49,9 @@ export class LedgerArchive {
     if (prev) {
       let last = await this.segmentOf(prev);
       if (last === null && this.remote) {
-        // A depth-1 clone has the pointer but not the commit: fetch that one commit, not the archive.
-        await this.fetch(name, ['--depth=1']);
+        // A depth-1 clone has the pointer but not the commit: fetch that one commit, not the archive. A whole clone
+        // fetches the chain instead (new commits only, once it has it): --depth would make the user's repo shallow.
+        await this.fetch(name, (await this.git.isShallow()) ? ['--depth=1'] : []);
         last = await this.segmentOf(prev);
       }
       if (last === null && this.remote) {

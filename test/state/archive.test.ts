@@ -107,6 +107,8 @@ describe('the ledger archive', () => {
     expect((await git(bare, 'rev-parse', 'rollouts-state:demo/ledger-archive')).trim()).toBe(
       (await git(bare, 'rev-parse', ARCHIVE)).trim(),
     );
+    // Whole clones stay whole: only a clone that was shallow already fetches an archive commit alone.
+    for (const c of clones) expect((await git(c, 'rev-parse', '--is-shallow-repository')).trim()).toBe('false');
     // A commit planned on a stale version still loses.
     const stale = (await a.readState('demo')).version;
     await write(b, 200, 200, 'b');
