@@ -66,7 +66,9 @@ export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
   }
   if (!start || !end || end.durationMs === undefined)
     throw new Error(`the ledger of ${repo} has no finished ${STEP} step`);
-  const stateCommits = Number((await git(repo, ['rev-list', '--count', store.branch])).trim());
+  // The branch's reflog, not its history: compaction snapshots the tip onto a fresh root, so rev-list misses commits.
+  const reflog = await git(repo, ['reflog', '--format=%gs', `refs/heads/${store.branch}`]);
+  const stateCommits = reflog.split('\n').filter(Boolean).length;
   return {
     stepMs: end.durationMs,
     startToEndMs: Date.parse(end.time) - Date.parse(start.time),
