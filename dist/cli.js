@@ -7,6 +7,7 @@ import "./cli/chunk-RKTK56BY.js";
 import "./cli/chunk-WNP4D27T.js";
 
 // src/cli/main.ts
+import module from "node:module";
 process.stdout.on("error", (err) => {
   if (err.code !== "EPIPE") throw err;
   process.exit(process.exitCode ?? 0);
@@ -16,6 +17,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}
 `);
 } else {
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-ZLXMJ56D.js"), import("./cli/io-IVBBWIVX.js")]);
+  module.enableCompileCache?.();
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-I7DMMB6M.js"), import("./cli/io-IVBBWIVX.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

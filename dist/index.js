@@ -31035,25 +31035,26 @@ var {
 } = yaml;
 
 // src/manifest/fast-yaml.ts
-var scalar = (name2, test, construct) => new Type2(`tag:rollouts.fast-yaml:${name2}`, {
+var scalar = (name2, starts, test, construct) => new Type2(`tag:rollouts.fast-yaml:${name2}`, {
   kind: "scalar",
-  resolve: (s) => s !== null && test.test(s),
+  resolve: (s) => s !== null && (s === "" || starts.includes(s[0])) && test.test(s),
   construct
 });
 var CORE_AS_YAML_READS_IT = new Schema({
   implicit: [
-    scalar("null", /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar("bool", /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
-    scalar("int-oct", /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
-    scalar("int", /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
-    scalar("int-hex", /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
+    scalar("null", "~nN", /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalar("bool", "tTfF", /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
+    scalar("int-oct", "0", /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
+    scalar("int", "-+0123456789", /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
+    scalar("int-hex", "0", /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
     scalar(
       "float-nan",
+      "-+.",
       /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
       (s) => s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity
     ),
-    scalar("float-exp", /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
-    scalar("float", /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat)
+    scalar("float-exp", "-+.0123456789", /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
+    scalar("float", "-+.0123456789", /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat)
   ]
 });
 var Refused = class extends Error {
@@ -31085,8 +31086,8 @@ function hasKeyReadDifferently(value) {
 }
 
 // src/manifest/read.ts
-import { constants as constants3 } from "node:fs";
-import { lstat as lstat2, open as open3, readdir as readdir2 } from "node:fs/promises";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
 import { join } from "node:path";
 var MAX_MANIFEST_BYTES = 1024 * 1024;
 function textIssue(file2, text) {
@@ -31099,16 +31100,19 @@ function textIssue(file2, text) {
 }
 var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 async function readManifestText(file2) {
+  return readManifestTextSync(file2);
+}
+function readManifestTextSync(file2) {
   const refuse = (message) => ({ issue: issueAt(file2, message) });
-  let handle;
+  let fd;
   try {
-    const st = await lstat2(file2);
+    const st = lstatSync(file2);
     if (st.isSymbolicLink())
       return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
     if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
     if (st.size > MAX_MANIFEST_BYTES)
       return refuse(`the file is ${st.size} bytes: a manifest is at most ${MAX_MANIFEST_BYTES} bytes (1 MiB)`);
-    handle = await open3(file2, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(file2, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP")
@@ -31116,7 +31120,7 @@ async function readManifestText(file2) {
     return refuse(code === "ENOENT" ? "no such file" : `cannot read: ${code}`);
   }
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
     let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_MANIFEST_BYTES) + 1);
     let n = 0;
@@ -31128,7 +31132,7 @@ async function readManifestText(file2) {
         buf.copy(grown, 0, 0, n);
         buf = grown;
       }
-      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      const bytesRead = readSync(fd, buf, n, buf.length - n, null);
       if (bytesRead === 0) break;
       n += bytesRead;
     }
@@ -31139,7 +31143,7 @@ async function readManifestText(file2) {
       return { issue: issueAt(file2, "invalid UTF-8: a manifest is UTF-8 text", line) };
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 function firstInvalidUtf8(buf) {
@@ -31197,23 +31201,13 @@ function validOnFastPath(file2, text) {
   if (!parsed2.success || checkRules(parsed2.data, stemOf(file2)).length) return null;
   return parsed2.data;
 }
-async function loadManifestFile(file2) {
-  const read = await readManifestText(file2);
+function loadManifestFileSync(file2) {
+  const read = readManifestTextSync(file2);
   if ("issue" in read) return { file: file2, manifest: null, issues: [read.issue] };
   return parseManifest(file2, read.text);
 }
-var LOAD_CONCURRENCY = 8;
 async function loadManifestFiles(files, each) {
-  const out = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = each(await loadManifestFile(files[i]));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
-  return out;
+  return files.map((f) => each(loadManifestFileSync(f)));
 }
 async function loadRollouts(dir) {
   let files;
@@ -31311,8 +31305,8 @@ function spawnFailure(file2, cwd, e) {
 }
 function abortFailure(file2, signal) {
   const reason = signal.reason;
-  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-  return timedOut ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
+  const timedOut2 = reason instanceof Error && reason.name === "TimeoutError";
+  return timedOut2 ? new ProcessError(`${file2}: timed out`, "timeout") : new ProcessError(`${file2}: aborted`, "aborted");
 }
 function runProcess(argv2, opts) {
   const file2 = argv2[0];
@@ -31961,10 +31955,354 @@ function checkPhases(state, phases, at) {
 }
 
 // src/state/store.ts
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 
-// src/state/ledger.ts
-import { createInterface as createInterface2 } from "node:readline";
+// src/state/store-types.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+function assertRolloutName(name2) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+
+// src/state/blobs.ts
+var CatFileBatch = class {
+  child;
+  done;
+  pending = [];
+  buf = Buffer.alloc(0);
+  constructor(git) {
+    this.child = git.spawn(["cat-file", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.child.stdout?.on("data", (c) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, c]) : c;
+      this.drain();
+    });
+    void this.done.then(
+      (r) => this.failAll(new StateStoreError("git cat-file --batch ended", r.stderr)),
+      (e) => this.failAll(e)
+    );
+  }
+  /** The object `spec` names (`<oid>`, `<commit>:<path>`, `<commit>^{tree}`), or null when it does not exist. */
+  read(spec2) {
+    if (/[\n\r]/.test(spec2)) return Promise.reject(new StateStoreError(`bad object name ${JSON.stringify(spec2)}`));
+    return new Promise((resolve2, reject) => {
+      this.pending.push({ spec: spec2, resolve: resolve2, reject });
+      this.child.stdin?.write(`${spec2}
+`);
+    });
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+  drain() {
+    for (; ; ) {
+      const head = this.pending[0];
+      const nl = this.buf.indexOf(10);
+      if (!head || nl < 0) return;
+      const header = this.buf.subarray(0, nl).toString("utf8");
+      if (/ (missing|ambiguous)$/.test(header)) {
+        this.buf = this.buf.subarray(nl + 1);
+        this.pending.shift();
+        head.resolve(null);
+        continue;
+      }
+      const [oid, type2, size] = header.split(" ");
+      const n = Number(size);
+      if (!oid || !type2 || !Number.isInteger(n)) {
+        this.failAll(new StateStoreError(`unexpected git cat-file --batch header: ${header.slice(0, 200)}`));
+        this.child.kill();
+        return;
+      }
+      if (this.buf.length < nl + 1 + n + 1) return;
+      const body = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + n));
+      this.buf = this.buf.subarray(nl + 1 + n + 1);
+      this.pending.shift();
+      head.resolve({ oid, type: type2, body });
+    }
+  }
+  failAll(e) {
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+};
+function parseTreeBody(body, oidHexLength) {
+  const raw = oidHexLength / 2;
+  const out = [];
+  let i = 0;
+  while (i < body.length) {
+    const sp = body.indexOf(32, i);
+    const nul = body.indexOf(0, sp + 1);
+    if (sp < 0 || nul < 0 || nul + 1 + raw > body.length) throw new StateStoreError("corrupt tree object");
+    const mode = body.subarray(i, sp).toString("utf8");
+    out.push({
+      mode,
+      name: body.subarray(sp + 1, nul).toString("utf8"),
+      oid: body.subarray(nul + 1, nul + 1 + raw).toString("hex")
+    });
+    i = nul + 1 + raw;
+  }
+  return out;
+}
+async function readStateFiles(git, tip) {
+  const batch = new CatFileBatch(git);
+  try {
+    const root = await batch.read(`${tip}^{tree}`);
+    if (!root) throw new StateStoreError(`cannot read the tree of state commit ${tip}`);
+    const dirs = parseTreeBody(root.body, root.oid.length).filter((e) => e.mode === "40000");
+    const files = await Promise.all(dirs.map((d) => batch.read(`${d.oid}:${STATE_FILE}`)));
+    return new Map(dirs.map((d, i) => [d.name, files[i]?.type === "blob" ? files[i].body.toString("utf8") : null]));
+  } finally {
+    await batch.close();
+  }
+}
+
+// src/state/branch.ts
+import { setTimeout as sleep } from "node:timers/promises";
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value|atomic push failed/i.test(
+    text
+  );
+}
+function casLine(ref, commit, old) {
+  return old ? `update ${ref} ${commit} ${old}
+` : `create ${ref} ${commit}
+`;
+}
+var BranchRefs = class {
+  constructor(git, branch, remote, fetchDepth) {
+    this.git = git;
+    this.branch = branch;
+    this.remote = remote;
+    this.fetchDepth = fetchDepth;
+  }
+  git;
+  branch;
+  remote;
+  fetchDepth;
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  async publish(p) {
+    const head = `refs/heads/${this.branch}`;
+    if (!this.remote) {
+      const input2 = casLine(head, p.commit, p.base) + (p.also ? casLine(p.also.ref, p.also.commit, p.also.old) : "");
+      const r2 = await this.git.run(["update-ref", "-m", p.message, "--stdin"], input2);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref ${head} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      ...p.also ? ["--atomic", `--force-with-lease=${p.also.ref}:${p.also.old ?? ""}`] : [],
+      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
+      ...p.fresh && p.base ? [`--force-with-lease=${head}:${p.base}`] : [],
+      this.remote,
+      `${p.commit}:${head}`,
+      ...p.also ? [`${p.also.commit}:${p.also.ref}`] : []
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why2 = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    const also = p.also ? `update ${p.also.local} ${p.also.commit}
+` : "";
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${p.commit}
+update ${head} ${p.commit}
+${also}`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
+    const found = await fetchRef(this.git, this.remote ?? "", refspec, depth, `${this.branch}`);
+    if (!found) await this.git.run(["update-ref", "-d", this.ref]);
+  }
+};
+async function fetchRef(git, remote, refspec, extra, what) {
+  for (let attempt = 1; ; attempt++) {
+    const r = await git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...extra, remote, refspec]);
+    if (r.code === 0) return true;
+    if (/couldn't find remote ref/i.test(r.stderr)) return false;
+    if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+      await sleep(10 + Math.random() * 40);
+      continue;
+    }
+    throw new StateStoreError(`git fetch ${remote} ${what} failed`, r.stderr);
+  }
+}
+
+// src/state/archive.ts
+var ARCHIVE_ENTRY = "ledger-archive";
+var SEGMENT = /^(\d+)\.jsonl$/;
+var WHOLE_HISTORY = "--depth=2147483647";
+function segmentFile(n) {
+  return `${String(n).padStart(6, "0")}.jsonl`;
+}
+function segmentNumber(file2) {
+  const m = SEGMENT.exec(file2);
+  return m ? Number(m[1]) : Number.NaN;
+}
+var LedgerArchive = class {
+  constructor(git, branch, remote) {
+    this.git = git;
+    this.branch = branch;
+    this.remote = remote;
+  }
+  git;
+  branch;
+  remote;
+  /** The archive ref of a rollout, on the remote (or here without a remote). */
+  ref(name2) {
+    return `refs/rollouts/${this.branch}/ledger/${name2}`;
+  }
+  /** Where this clone keeps its copy of the remote's archive ref. */
+  localRef(name2) {
+    return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name2}` : this.ref(name2);
+  }
+  /** Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. */
+  async extend(name2, prev, segments) {
+    let n = 0;
+    if (prev) {
+      let last = await this.segmentOf(prev);
+      if (last === null && this.remote) {
+        await this.fetch(name2, await this.git.isShallow() ? ["--depth=1"] : []);
+        last = await this.segmentOf(prev);
+      }
+      if (last === null && this.remote) {
+        const tip2 = await this.git.run(["rev-parse", "--verify", "--quiet", this.localRef(name2)]);
+        if (tip2.code === 0 && tip2.stdout.trim() !== prev)
+          throw new LostRaceError(`the ledger archive of ${name2} moved on (another run sealed a segment)`, name2);
+      }
+      if (last === null) throw new StateStoreError(`ledger archive commit ${prev} of ${name2} is missing here`);
+      n = last;
+    }
+    let tip = prev;
+    for (const blob of segments) {
+      n++;
+      const tree = (await this.git.ok(["mktree"], `100644 blob ${blob}	${segmentFile(n)}
+`)).trim();
+      const message = `${name2}: ledger segment ${n}
+
+Rollouts-Segment: ${n}`;
+      const parents = tip ? ["-p", tip] : [];
+      tip = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+    }
+    if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name2}`);
+    return tip;
+  }
+  /** The archived segment blobs up to `commit`, oldest first, fetching the archive from the remote when needed. */
+  async segments(name2, commit) {
+    let blobs = await this.walk(commit);
+    if (!blobs && this.remote) {
+      await this.fetch(name2, await this.git.isShallow() ? [WHOLE_HISTORY] : []);
+      blobs = await this.walk(commit);
+    }
+    if (!blobs) {
+      const where = this.remote ? ` (fetched ${this.ref(name2)} from ${this.remote})` : "";
+      throw new StateStoreError(`the ledger archive of ${name2} at ${commit} is incomplete${where}`);
+    }
+    return blobs;
+  }
+  /** The segment number of an archive commit; null when the commit is not here. */
+  async segmentOf(commit) {
+    const r = await this.git.run(["ls-tree", "--name-only", commit]);
+    if (r.code !== 0) return null;
+    const n = segmentNumber(r.stdout.trim());
+    if (Number.isNaN(n)) throw new StateStoreError(`${commit} is not a ledger archive commit`);
+    return n;
+  }
+  /** Walks the chain from `commit` to its root through one cat-file process; null when a link is missing here. */
+  async walk(commit) {
+    const batch = new CatFileBatch(this.git);
+    const blobs = [];
+    try {
+      let at = commit;
+      let expect = null;
+      while (at) {
+        const c = await batch.read(at);
+        if (!c) return null;
+        if (c.type !== "commit") throw new StateStoreError(`${at} is not a ledger archive commit`);
+        const text = c.body.toString("utf8");
+        const tree = await batch.read(/^tree (\S+)$/m.exec(text)?.[1] ?? "");
+        if (!tree) return null;
+        const [entry, ...rest] = parseTreeBody(tree.body, tree.oid.length);
+        const n = entry ? segmentNumber(entry.name) : Number.NaN;
+        if (!entry || rest.length || Number.isNaN(n) || expect !== null && n !== expect)
+          throw new StateStoreError(`${at} is not a ledger archive commit of the expected shape`);
+        blobs.push(entry.oid);
+        expect = n - 1;
+        at = /^parent (\S+)$/m.exec(text)?.[1] ?? null;
+      }
+      if (expect !== 0) return null;
+      return blobs.reverse();
+    } finally {
+      await batch.close();
+    }
+  }
+  async fetch(name2, depth) {
+    const found = await fetchRef(
+      this.git,
+      this.remote ?? "",
+      `+${this.ref(name2)}:${this.localRef(name2)}`,
+      depth,
+      this.ref(name2)
+    );
+    if (!found) throw new StateStoreError(`${this.remote} has no ledger archive ${this.ref(name2)}`);
+  }
+};
+
+// src/state/compact.ts
+var DEFAULT_COMPACT_AFTER = 50;
+var DEFAULT_COMPACT_BYTES = 256 * 1024;
+var DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
+var WRITTEN_TRAILER = /^Rollouts-Written: (\d+)$/m;
+function trailerDepth(commitText) {
+  const commits = DEPTH_TRAILER.exec(commitText)?.[1];
+  const bytes = WRITTEN_TRAILER.exec(commitText)?.[1];
+  return { commits: commits === void 0 ? void 0 : Number(commits), bytes: bytes ? Number(bytes) : 0 };
+}
+function startsFreshRoot(depth, written, limits) {
+  return depth.commits >= limits.compactAfter || depth.bytes + written > limits.compactBytes;
+}
+function framing(subject, base, depth, written, limits) {
+  if (base && startsFreshRoot(depth, written, limits)) {
+    const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
+    return { message: `${subject}
+
+${note}
+
+Rollouts-Depth: 1
+Rollouts-Written: ${written}`, fresh: true };
+  }
+  const trailers = `Rollouts-Depth: ${depth.commits + 1}
+Rollouts-Written: ${depth.bytes + written}`;
+  return { message: `${subject}
+
+${trailers}`, fresh: false };
+}
 
 // src/state/tree.ts
 import { createInterface } from "node:readline";
@@ -32034,7 +32372,7 @@ var TreeWriter = class {
 // src/state/ledger.ts
 var LEDGER_FILE = "ledger.jsonl";
 var SEALED_DIR = "ledger";
-var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+var DEFAULT_SEGMENT_BYTES = 64 * 1024;
 function ledgerLines(entries) {
   return entries.map((e) => `${JSON.stringify(e)}
 `).join("");
@@ -32042,41 +32380,39 @@ function ledgerLines(entries) {
 function blobEntry(name2, oid) {
   return { mode: "100644", type: "blob", oid, name: name2 };
 }
-function segmentNumber(name2) {
-  const m = /^(\d+)\.jsonl$/.exec(name2);
-  return m ? Number(m[1]) : Number.NaN;
-}
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES) {
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
-  if (!live2 || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
-    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live2?.oid ?? null, text)));
+  const size = Buffer.byteLength(text);
+  if (!live2 || liveSize === 0 || liveSize + size <= segmentBytes) {
+    const blob = await appendBlob(git, live2?.oid ?? null, text);
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob)), sealed: [], written: liveSize + size };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [sealed, fresh] = await Promise.all([
+  const [older, fresh] = await Promise.all([
     sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
     appendBlob(git, null, text)
   ]);
-  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
-  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live2.oid)]);
-  return withEntry(
-    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
+  const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+  const entries = withEntry(
+    dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh)
   );
+  return { entries, sealed: [...legacy, live2.oid], written: size };
 }
 async function appendBlob(git, oldBlob, text) {
-  const hash2 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const hash3 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
   const out = [];
-  hash2.stdout?.on("data", (c) => out.push(c));
-  const hashDone = exited(hash2);
-  const stdin = hash2.stdin;
+  hash3.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash3);
+  const stdin = hash3.stdin;
   if (!stdin) throw new StateStoreError("git hash-object has no stdin");
   stdin.on("error", () => void 0);
   if (oldBlob) {
     const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
     const r2 = await exited(cat);
     if (r2.code !== 0) {
-      hash2.kill();
+      hash3.kill();
       await hashDone;
       throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
     }
@@ -32086,18 +32422,26 @@ async function appendBlob(git, oldBlob, text) {
   if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
   return Buffer.concat(out).toString("utf8").trim();
 }
-async function ledgerSegments(git, dirSpec) {
-  const dir = await listTreeIfAny(git, dirSpec);
-  if (!dir) return [];
-  const segments = [];
+
+// src/state/ledger-reader.ts
+async function ledgerParts(git, archive, name2, commit) {
+  const dir = await listTreeIfAny(git, `${commit}:${name2}`);
+  if (!dir) return null;
+  const pointer = dir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit");
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  if (sealedDir) {
-    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
-    segments.push(...sealed.map((e) => e.oid));
-  }
-  const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  if (live2) segments.push(live2.oid);
-  return segments;
+  const older = async () => {
+    const [archived, legacy] = await Promise.all([
+      pointer ? archive.segments(name2, pointer.oid) : Promise.resolve([]),
+      sealedDir ? git.ok(["ls-tree", "-z", sealedDir.oid]).then(parseLsTree) : Promise.resolve([])
+    ]);
+    const left = legacy.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    return [...archived, ...left.map((e) => e.oid)];
+  };
+  return { older, live: dir.find((e) => e.name === LEDGER_FILE && e.type === "blob")?.oid ?? null };
+}
+async function allSegments(parts) {
+  if (!parts) return [];
+  return [...await parts.older(), ...parts.live ? [parts.live] : []];
 }
 function parseLine(line, where) {
   try {
@@ -32107,24 +32451,24 @@ function parseLine(line, where) {
   }
 }
 async function* streamLedger(git, blobs) {
-  for (const blob of blobs) {
-    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-    const done = exited(cat);
-    const stdout = cat.stdout;
-    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
-    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
-    let finished = false;
-    try {
-      for await (const line of lines) {
-        if (line) yield parseLine(line, blob);
-      }
-      finished = true;
-    } finally {
-      lines.close();
-      if (!finished) cat.kill();
+  if (blobs.length === 0) return;
+  const batch = new CatFileBatch(git);
+  try {
+    const ahead = (blob) => {
+      const p = batch.read(blob);
+      p.catch(() => void 0);
+      return p;
+    };
+    let next = ahead(blobs[0]);
+    for (let i = 0; i < blobs.length; i++) {
+      const blob = blobs[i];
+      const obj = await next;
+      if (i + 1 < blobs.length) next = ahead(blobs[i + 1]);
+      if (!obj || obj.type !== "blob") throw new StateStoreError(`ledger segment ${blob} is missing`);
+      for (const line of obj.body.toString("utf8").split("\n")) if (line) yield parseLine(line, blob);
     }
-    const r = await done;
-    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  } finally {
+    await batch.close();
   }
 }
 function countNewlines(buf) {
@@ -32150,75 +32494,67 @@ async function tailBlob(git, blob, n) {
   const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
   return text.split("\n").filter((l) => l.length > 0).slice(-n);
 }
-async function tailLedger(git, blobs, n) {
+async function tailLedger(git, parts, n) {
+  if (!parts || n <= 0) return [];
   const out = [];
   let have = 0;
-  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
-    const blob = blobs[i];
+  const take = async (blob) => {
     const lines = await tailBlob(git, blob, n - have);
     out.unshift(lines.map((l) => parseLine(l, blob)));
     have += lines.length;
-  }
+  };
+  if (parts.live) await take(parts.live);
+  if (have >= n) return out.flat();
+  const older = await parts.older();
+  for (let i = older.length - 1; i >= 0 && have < n; i--) await take(older[i]);
   return out.flat();
 }
 
 // src/state/store.ts
-var DEFAULT_STATE_BRANCH = "rollouts-state";
-var STATE_FILE = "state.json";
 var MAX_REBASES = 10;
-var DEFAULT_COMPACT_AFTER = 200;
-var DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
-function assertRolloutName(name2) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name2) || name2.endsWith(".lock")) {
-    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name2)}`);
-  }
-}
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
-    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
-  }
-}
-function isLocalCasFailure(stderr) {
-  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
-}
-function isPushRace(stdout, stderr) {
-  const text = `${stdout}
-${stderr}`;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
-    text
-  );
-}
 var GitStateStore = class {
   repo;
   branch;
   remote;
   git;
+  refs;
+  archive;
   attempts;
   backoffMs;
   segmentBytes;
-  fetchDepth;
-  compactAfter;
+  limits;
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   known = /* @__PURE__ */ new Set();
+  /** Every state file of the last tip read, read at once (a pass reads them all). */
+  snapshot = null;
   constructor(opts) {
     this.repo = opts.repo;
     this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
     assertBranchName(this.branch);
     this.remote = opts.remote;
     this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.refs = new BranchRefs(this.git, this.branch, this.remote, opts.fetchDepth);
+    this.archive = new LedgerArchive(this.git, this.branch, this.remote);
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
-    this.fetchDepth = opts.fetchDepth;
-    this.compactAfter = opts.compactAfter ?? DEFAULT_COMPACT_AFTER;
+    this.limits = {
+      compactAfter: opts.compactAfter ?? DEFAULT_COMPACT_AFTER,
+      compactBytes: opts.compactBytes ?? DEFAULT_COMPACT_BYTES
+    };
   }
   /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
   get ref() {
-    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+    return this.refs.ref;
+  }
+  /** The archive ref holding a rollout's sealed ledger segments (on the remote, or here without one). */
+  archiveRef(name2) {
+    assertRolloutName(name2);
+    return this.archive.ref(name2);
   }
   /** The commit at the tip of the state branch, or null when it does not exist yet. */
   async tip(opts = {}) {
-    if (this.remote && opts.fetch !== false) await this.fetch();
+    if (this.remote && opts.fetch !== false) await this.refs.fetch();
     const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
     if (r.code === 0) return this.remember(r.stdout.trim());
     if (r.code === 1) return null;
@@ -32234,25 +32570,28 @@ var GitStateStore = class {
     assertRolloutName(name2);
     const tip = await this.tip(opts);
     if (!tip) return { state: null, version: null };
-    const r = await this.git.run(["cat-file", "blob", `${tip}:${name2}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name2, tip)), version: tip };
-    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name2}/${STATE_FILE}`, r.stderr);
-    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name2}`]);
-    return { state: null, version: dir.code === 0 ? tip : null };
+    const files = await this.stateFiles(tip);
+    const text = files.get(name2);
+    if (text === void 0) return { state: null, version: null };
+    if (text === null) return { state: null, version: tip };
+    return { state: parseStateFile(text, this.stateFile(name2, tip)), version: tip };
   }
   /** Names of the rollouts that have a state file. */
   async listRollouts(opts = {}) {
     const tip = await this.tip(opts);
     if (!tip) return [];
-    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
-    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+    const files = await this.stateFiles(tip);
+    return [...files.keys()].filter((n) => files.get(n) !== null).sort();
   }
-  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  /**
+   * Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). Sealed segments
+   * come from the rollout's ledger archive, fetched from the remote when this clone does not have them.
+   */
   async *readLedger(name2, opts = {}) {
     assertRolloutName(name2);
     const at = opts.version ?? await this.tip(opts);
     if (!at) return;
-    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`));
+    yield* streamLedger(this.git, await allSegments(await ledgerParts(this.git, this.archive, name2, at)));
   }
   /** The last `n` ledger entries of a rollout, oldest first. */
   async tailLedger(name2, n, opts = {}) {
@@ -32260,7 +32599,7 @@ var GitStateStore = class {
     if (n <= 0) return [];
     const at = opts.version ?? await this.tip(opts);
     if (!at) return [];
-    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name2}`), n);
+    return tailLedger(this.git, await ledgerParts(this.git, this.archive, name2, at), n);
   }
   /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
@@ -32294,58 +32633,53 @@ var GitStateStore = class {
     const entries = secrets.maskValue(raw);
     const { name: name2 } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
-    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
-      await this.fetch();
-      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    if (base && this.remote && !this.known.has(base) && !await this.git.isCommit(base)) {
+      await this.refs.fetch();
+      if (!await this.git.isCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
     }
-    const [root, dir, stateBlob, baseCommit] = await Promise.all([
+    const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
+` : null;
+    const [root, dir, stateBlob, depth] = await Promise.all([
       base ? listTree(this.git, base) : Promise.resolve([]),
       base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
-      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
-`) : null,
-      base ? this.git.ok(["cat-file", "commit", base]) : null
+      stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
+      base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
-    const depth = baseCommit === null ? 0 : await this.depthOf(base, baseCommit);
     const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
     let entriesOfDir = dir ?? [];
+    let written = stateText === null ? 0 : Buffer.byteLength(stateText);
+    let archive;
     if (stateBlob)
       entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
     if (entries.length > 0) {
-      const text = ledgerLines(entries);
-      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+      const appended = await appendLedger(this.git, entriesOfDir, ledgerLines(entries), this.segmentBytes);
+      entriesOfDir = appended.entries;
+      written += appended.written;
+      if (appended.sealed.length > 0) {
+        const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
+        const commit = await this.archive.extend(name2, prev, appended.sealed);
+        archive = { ref: this.archive.ref(name2), local: this.archive.localRef(name2), commit, old: prev };
+        entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
+      }
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, name2, newDir, baseDir, { base, root, depth }, subject);
-  }
-  /** The commit's message and whether it starts a fresh root, from the depth of the base it is built on. */
-  framing(subject, base, depth) {
-    if (base && depth >= this.compactAfter) {
-      const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
-      return { message: `${subject}
-
-${note}
-
-Rollouts-Depth: 1`, fresh: true };
-    }
-    return { message: `${subject}
-
-Rollouts-Depth: ${depth + 1}`, fresh: false };
+    return this.publishRebasing(trees, { name: name2, newDir, baseDir, written, archive, subject }, { base, root, depth });
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name2, newDir, baseDir, first, subject) {
+  async publishRebasing(trees, c, first) {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
-      const { message, fresh } = this.framing(subject, base, depth);
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name: name2 }));
+      const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
+      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name }));
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
       let lost;
       try {
-        await this.publish(commit, base, message.split("\n")[0], fresh);
+        await this.refs.publish({ commit, base, message: message.split("\n")[0], fresh, also: c.archive });
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
@@ -32353,14 +32687,14 @@ Rollouts-Depth: ${depth + 1}`, fresh: false };
       }
       const tip = await this.tip({ fetch: true });
       root = tip ? await listTree(this.git, tip) : [];
-      const tipDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir)
-        throw new LostRaceError(`rollout ${name2} was changed by another run`, name2, { cause: lost });
+      const tipDir = root.find((e) => e.name === c.name && e.type === "tree")?.oid ?? null;
+      if (tipDir !== c.baseDir)
+        throw new LostRaceError(`rollout ${c.name} was changed by another run`, c.name, { cause: lost });
       if (tip === base) {
-        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name2}: ${lost.message}`);
-        await sleep(5 + Math.random() * 20);
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${c.name}: ${lost.message}`);
+        await sleep2(5 + Math.random() * 20);
       }
-      if (tip !== base) depth = tip ? await this.depthOf(tip, await this.git.ok(["cat-file", "commit", tip])) : 0;
+      if (tip !== base) depth = tip ? await this.depthOf(tip) : { commits: 0, bytes: 0 };
       base = tip;
     }
   }
@@ -32384,80 +32718,30 @@ Rollouts-Depth: ${depth + 1}`, fresh: false };
         }
       }
       const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      await sleep(delay);
+      await sleep2(delay);
     }
   }
-  /** Commits from the root to `commit`: its trailer; for a commit without one (made by hand), counted. */
-  async depthOf(commit, text) {
-    const trailer = DEPTH_TRAILER.exec(text)?.[1];
-    if (trailer) return Number(trailer);
-    return Number((await this.git.ok(["rev-list", "--count", "--first-parent", commit])).trim());
+  stateFiles(tip) {
+    if (this.snapshot?.tip !== tip) {
+      const files = readStateFiles(this.git, tip);
+      this.snapshot = { tip, files };
+      files.catch(() => {
+        if (this.snapshot?.files === files) this.snapshot = null;
+      });
+    }
+    return this.snapshot.files;
+  }
+  /** Where `commit` stands since its root: its trailers; for a commit without them (made by hand), counted. */
+  async depthOf(commit) {
+    const { commits, bytes } = trailerDepth(await this.git.ok(["cat-file", "commit", commit]));
+    if (commits !== void 0) return { commits, bytes };
+    const count2 = (await this.git.ok(["rev-list", "--count", "--first-parent", commit])).trim();
+    return { commits: Number(count2), bytes };
   }
   remember(commit) {
     if (this.known.size > 1e3) this.known.clear();
     this.known.add(commit);
     return commit;
-  }
-  async hasCommit(oid) {
-    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
-  }
-  async publish(commit, base, message, fresh = false) {
-    if (!this.remote) {
-      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
-      if (r2.code === 0) return;
-      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
-      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
-    }
-    const r = await this.git.run([
-      "push",
-      "--porcelain",
-      "--no-verify",
-      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
-      ...fresh && base ? [`--force-with-lease=refs/heads/${this.branch}:${base}`] : [],
-      this.remote,
-      `${commit}:refs/heads/${this.branch}`
-    ]);
-    if (r.code !== 0) {
-      if (isPushRace(r.stdout, r.stderr)) {
-        const why2 = `${r.stdout}
-${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
-        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why2.replace(/\s+/g, " ")}`);
-      }
-      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
-${r.stderr}`);
-    }
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${commit}
-update refs/heads/${this.branch} ${commit}
-`
-    );
-  }
-  async fetch() {
-    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
-    for (let attempt = 1; ; attempt++) {
-      const remote = this.remote ?? "";
-      const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
-      const r = await this.git.run([
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        ...depth,
-        remote,
-        refspec
-      ]);
-      if (r.code === 0) return;
-      if (/couldn't find remote ref/i.test(r.stderr)) {
-        await this.git.run(["update-ref", "-d", this.ref]);
-        return;
-      }
-      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
-        await sleep(10 + Math.random() * 40);
-        continue;
-      }
-      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
-    }
   }
 };
 
@@ -32557,7 +32841,7 @@ async function releaseLease(store, name2, me, opts = {}) {
 }
 
 // src/engine/context.ts
-import { createHash } from "node:crypto";
+import { hash as hash2 } from "node:crypto";
 function allowedEnv(m, source, masker) {
   const env = {};
   const tokens = new Set([source.INPUT_TOKEN, source.GITHUB_TOKEN].filter((t) => !!t));
@@ -32595,7 +32879,7 @@ function batchKey(parts) {
     parts.dryRun,
     parts.cursor ?? null
   ]);
-  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+  return `${parts.rollout}-${hash2("sha256", text, "hex").slice(0, 32)}`;
 }
 
 // src/checks/sample.ts
@@ -32735,9 +33019,10 @@ function deadline(parent, ms) {
 }
 
 // src/sys/http.ts
-import { Agent as HttpAgent, createServer, request as httpRequest3 } from "node:http";
+import { Agent as HttpAgent, request as httpRequest3 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-var DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+// src/sys/http-errors.ts
 var HttpError = class extends Error {
   constructor(method, url2, reason, detail) {
     super(`${method} ${safeUrl(url2)}: ${detail}`);
@@ -32760,6 +33045,28 @@ function safeUrl(url2) {
     return "(invalid URL)";
   }
 }
+var CAUSES = {
+  ECONNREFUSED: ["refused", "connection refused"],
+  ENOTFOUND: ["not-found", "host not found"],
+  EAI_AGAIN: ["not-found", "host not found (DNS lookup failed)"],
+  ECONNRESET: ["network", "connection reset"],
+  EPIPE: ["network", "connection closed"],
+  UND_ERR_SOCKET: ["network", "connection closed"],
+  UND_ERR_CONNECT_TIMEOUT: ["timeout", "timed out connecting"],
+  ETIMEDOUT: ["timeout", "timed out connecting"],
+  ESCHEME: ["bad-url", "not an http or https URL"]
+};
+function failureOf(err) {
+  const own2 = err;
+  const cause = own2 && typeof own2.code === "string" ? own2 : err instanceof Error ? err.cause : void 0;
+  const known = cause?.code ? CAUSES[cause.code] : void 0;
+  if (known) return known;
+  if (cause?.code) return ["network", `${cause.code}${cause.message ? `: ${cause.message}` : ""}`];
+  return ["network", cause?.message ?? (err instanceof Error ? err.message : String(err))];
+}
+
+// src/sys/http.ts
+var DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 var PLAIN_HEADERS = /* @__PURE__ */ new Set(["accept", "content-type", "user-agent", "idempotency-key", "accept-encoding"]);
 var MAX_REDIRECTS = 5;
 var RedirectRefused = class extends Error {
@@ -32768,6 +33075,14 @@ var AGENTS = {
   "http:": new HttpAgent({ keepAlive: true }),
   "https:": new HttpsAgent({ keepAlive: true })
 };
+function abortWith(req, signal) {
+  const onAbort = () => {
+    req.destroy(Object.assign(new Error("aborted"), { name: "AbortError", code: "ABORT_ERR" }));
+  };
+  if (signal.aborted) return onAbort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  req.once("close", () => signal.removeEventListener("abort", onAbort));
+}
 function exchange(url2, init, retried = false) {
   return new Promise((resolve2, reject) => {
     const agent = url2.protocol === "https:" ? AGENTS["https:"] : url2.protocol === "http:" ? AGENTS["http:"] : null;
@@ -32775,15 +33090,11 @@ function exchange(url2, init, retried = false) {
     const headers = { ...init.headers };
     if (init.body !== void 0) headers["content-length"] = String(Buffer.byteLength(init.body));
     else if (!/^(GET|HEAD|OPTIONS|DELETE)$/i.test(init.method)) headers["content-length"] = "0";
-    const req = (url2.protocol === "https:" ? httpsRequest : httpRequest3)(url2, {
-      method: init.method,
-      headers,
-      agent,
-      signal: init.signal
-    });
+    const req = (url2.protocol === "https:" ? httpsRequest : httpRequest3)(url2, { method: init.method, headers, agent });
+    if (init.signal) abortWith(req, init.signal);
     req.on("response", resolve2);
     req.on("error", (err) => {
-      if (!retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE") && !init.signal.aborted)
+      if (!retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE") && !init.signal?.aborted)
         exchange(url2, init, true).then(resolve2, reject);
       else reject(err);
     });
@@ -32821,25 +33132,6 @@ async function send(url2, init) {
     return { status, headers, body: res };
   }
 }
-var CAUSES = {
-  ECONNREFUSED: ["refused", "connection refused"],
-  ENOTFOUND: ["not-found", "host not found"],
-  EAI_AGAIN: ["not-found", "host not found (DNS lookup failed)"],
-  ECONNRESET: ["network", "connection reset"],
-  EPIPE: ["network", "connection closed"],
-  UND_ERR_SOCKET: ["network", "connection closed"],
-  UND_ERR_CONNECT_TIMEOUT: ["timeout", "timed out connecting"],
-  ETIMEDOUT: ["timeout", "timed out connecting"],
-  ESCHEME: ["bad-url", "not an http or https URL"]
-};
-function failureOf(err) {
-  const own2 = err;
-  const cause = own2 && typeof own2.code === "string" ? own2 : err instanceof Error ? err.cause : void 0;
-  const known = cause?.code ? CAUSES[cause.code] : void 0;
-  if (known) return known;
-  if (cause?.code) return ["network", `${cause.code}${cause.message ? `: ${cause.message}` : ""}`];
-  return ["network", cause?.message ?? (err instanceof Error ? err.message : String(err))];
-}
 function withoutCredentials(url2, given = {}) {
   if (!url2.username && !url2.password) return [url2, given];
   const headers = { ...given };
@@ -32872,17 +33164,44 @@ function readCapped(body, maxBytes) {
     });
   });
 }
-async function request(url2, req = {}) {
-  const method = req.method ?? "GET";
-  let parsed2;
+var parsedUrls = /* @__PURE__ */ new Map();
+function parseUrl(url2, method) {
+  let parsed2 = parsedUrls.get(url2);
+  if (parsed2) return parsed2;
   try {
     parsed2 = new URL(url2);
   } catch {
     throw new HttpError(method, url2, "bad-url", `not a URL: ${JSON.stringify(url2.slice(0, 200))}`);
   }
-  const timeout = req.timeoutMs === void 0 && req.signal ? null : new AbortController();
-  const timer = req.timeoutMs === void 0 ? void 0 : setTimeout(() => timeout.abort(new Error("timeout")), req.timeoutMs);
-  const signal = !timeout ? req.signal : req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+  if (parsedUrls.size >= 64) parsedUrls.clear();
+  parsedUrls.set(url2, parsed2);
+  return parsed2;
+}
+function deadline2(parent, ms) {
+  if (ms === void 0) return { signal: parent, timedOut: false, clear: () => void 0 };
+  const controller = new AbortController();
+  const follow = () => controller.abort(parent.reason);
+  const timer = setTimeout(() => {
+    d.timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, ms);
+  const d = {
+    signal: controller.signal,
+    timedOut: false,
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", follow);
+    }
+  };
+  if (parent?.aborted) follow();
+  else parent?.addEventListener("abort", follow, { once: true });
+  return d;
+}
+async function request(url2, req = {}) {
+  const method = req.method ?? "GET";
+  const parsed2 = parseUrl(url2, method);
+  const timeout = deadline2(req.signal, req.timeoutMs);
+  const signal = timeout.signal;
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   try {
     const [target, headers] = withoutCredentials(parsed2, req.headers);
@@ -32893,17 +33212,16 @@ async function request(url2, req = {}) {
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url2, "redirect", err.message);
-    if (timeout?.signal.aborted)
-      throw new HttpError(method, url2, "timeout", `timed out after ${formatMs(req.timeoutMs)}`);
+    if (timeout.timedOut) throw new HttpError(method, url2, "timeout", `timed out after ${formatMs(req.timeoutMs)}`);
     if (req.signal?.aborted) {
       const reason2 = req.signal.reason;
-      const timedOut = reason2 instanceof Error && reason2.name === "TimeoutError";
-      throw new HttpError(method, url2, timedOut ? "timeout" : "aborted", timedOut ? "timed out" : "aborted");
+      const timedOut2 = reason2 instanceof Error && reason2.name === "TimeoutError";
+      throw new HttpError(method, url2, timedOut2 ? "timeout" : "aborted", timedOut2 ? "timed out" : "aborted");
     }
     const [reason, detail] = failureOf(err);
     throw new HttpError(method, url2, reason, detail.replaceAll(url2, safeUrl(url2)));
   } finally {
-    clearTimeout(timer);
+    timeout.clear();
   }
 }
 
@@ -33720,11 +34038,11 @@ function operandStart(q, end) {
   while (i >= 0 && /\s/.test(q[i])) i--;
   if (q[i] === ")" || q[i] === "}") {
     const close = q[i];
-    const open4 = close === ")" ? "(" : "{";
+    const open3 = close === ")" ? "(" : "{";
     let depth = 0;
     for (; i >= 0; i--) {
       if (q[i] === close) depth++;
-      else if (q[i] === open4 && --depth === 0) break;
+      else if (q[i] === open3 && --depth === 0) break;
     }
   }
   while (i > 0 && /[\w:]/.test(q[i - 1])) i--;
@@ -33733,13 +34051,13 @@ function operandStart(q, end) {
 function windowsOf(query) {
   const q = codeOnly(query);
   const windows = [];
-  for (let open4 = q.indexOf("["); open4 >= 0; open4 = q.indexOf("[", open4 + 1)) {
-    const close = q.indexOf("]", open4);
+  for (let open3 = q.indexOf("["); open3 >= 0; open3 = q.indexOf("[", open3 + 1)) {
+    const close = q.indexOf("]", open3);
     if (close < 0) break;
-    const [range, resolution] = q.slice(open4 + 1, close).split(":");
+    const [range, resolution] = q.slice(open3 + 1, close).split(":");
     const rangeMs = promDurationMs((range ?? "").trim());
     if (rangeMs === null) continue;
-    windows.push({ open: open4, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q, open4) : null });
+    windows.push({ open: open3, rangeMs, innerFrom: resolution !== void 0 ? operandStart(q, open3) : null });
   }
   return windows;
 }
@@ -34140,10 +34458,10 @@ async function sampleGate(pass) {
 }
 
 // src/cohorts/bucket.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 var BUCKET_COUNT = 1e5;
 function bucketOf(salt, id) {
-  const digest = createHash2("sha256").update(`${salt}:${id}`, "utf8").digest();
+  const digest = createHash("sha256").update(`${salt}:${id}`, "utf8").digest();
   return digest.readUIntBE(0, 6) % BUCKET_COUNT;
 }
 function checkPercent(percent) {
@@ -34212,7 +34530,7 @@ function parseCohortListing(json3) {
 }
 
 // src/engine/step.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/drivers/convex-http.ts
 import { existsSync as existsSync3 } from "node:fs";
@@ -34525,6 +34843,61 @@ var httpDriver = {
 // src/drivers/index.ts
 var drivers = { run: runDriver, http: httpDriver, convex: convexDriver };
 
+// src/engine/call-timer.ts
+var timedOut = () => new DOMException("The operation was aborted due to timeout", "TimeoutError");
+var CallTimer = class {
+  constructor(parent) {
+    this.parent = parent;
+    if (!parent) return;
+    this.follow = () => this.controller.abort(parent.reason);
+    if (parent.aborted) this.follow();
+    else parent.addEventListener("abort", this.follow, { once: true });
+  }
+  parent;
+  controller = new AbortController();
+  timer = null;
+  firesAt = 0;
+  /** The running call's deadline (performance.now()), 0 between calls. */
+  deadline = 0;
+  follow = null;
+  /** The signal of a call that may take `ms`: aborted with a TimeoutError past it, or with the run's reason. */
+  start(ms) {
+    if (this.controller.signal.aborted) {
+      if (this.parent?.aborted) return this.controller.signal;
+      this.controller = new AbortController();
+    }
+    this.deadline = performance.now() + ms;
+    if (this.timer && this.firesAt <= this.deadline) this.timer.ref();
+    else this.arm(ms);
+    return this.controller.signal;
+  }
+  /** The call is over: its deadline no longer holds (the idle timer does not keep the process alive). */
+  stop() {
+    this.deadline = 0;
+    this.timer?.unref();
+  }
+  /** No more calls. */
+  close() {
+    this.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.follow) this.parent.removeEventListener("abort", this.follow);
+  }
+  arm(ms) {
+    if (this.timer) clearTimeout(this.timer);
+    this.firesAt = performance.now() + ms;
+    this.timer = setTimeout(this.fire, ms);
+  }
+  fire = () => {
+    this.timer = null;
+    if (!this.deadline) return;
+    const left = this.deadline - performance.now();
+    if (left > 0) return this.arm(Math.ceil(left));
+    this.deadline = 0;
+    this.controller.abort(timedOut());
+  };
+};
+
 // src/engine/render-plan.ts
 var PER_CALL_ROOTS = /* @__PURE__ */ new Set(["page", "batch"]);
 function perCall(text) {
@@ -34583,25 +34956,16 @@ function renderConfig(step2, template, renderer) {
 function stepRenderer(step2, fixed) {
   return planRender(step2[stepDriver(step2)], fixed);
 }
-function callSignal(ms, parent) {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    ms
-  );
-  if (!parent) return { signal: controller.signal, clear: () => clearTimeout(timer) };
-  const follow = () => controller.abort(parent.reason);
-  if (parent.aborted) follow();
-  else parent.addEventListener("abort", follow, { once: true });
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      parent.removeEventListener("abort", follow);
-    }
-  };
+async function callStep(rc, call) {
+  if (call.timer) return callWith(rc, call, call.timer);
+  const timer = new CallTimer(rc.signal);
+  try {
+    return await callWith(rc, call, timer);
+  } finally {
+    timer.close();
+  }
 }
-async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, renderer, fence }) {
+async function callWith(rc, { step: step2, template, idempotencyKey, onRetry, renderer, fence }, timer) {
   const driver = drivers[stepDriver(step2)];
   const config2 = renderConfig(step2, { ...template, batch: { key: idempotencyKey } }, renderer);
   const attempts = step2.retry?.attempts ?? 1;
@@ -34609,8 +34973,7 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const lease2 = fence ? { rollout: rc.manifest.name, epoch: await fence() } : void 0;
-    const timeout = callSignal(timeoutMs, rc.signal);
-    const signal = timeout.signal;
+    const signal = timer.start(timeoutMs);
     try {
       let result;
       try {
@@ -34619,7 +34982,7 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
           { judgedByExpect: step2.expect !== void 0 }
         );
       } finally {
-        timeout.clear();
+        timer.stop();
       }
       judgeExpect(step2, result);
       return { result, attempts: attempt, durationMs: performance.now() - started };
@@ -34632,7 +34995,7 @@ async function callStep(rc, { step: step2, template, idempotencyKey, onRetry, re
       const backoff = step2.retry?.backoff ?? ["1s"];
       const wait = durationMs(backoff[Math.min(attempt - 1, backoff.length - 1)]);
       onRetry?.(attempt, err, wait);
-      await sleep2(wait, void 0, { signal: rc.signal }).catch(() => void 0);
+      await sleep3(wait, void 0, { signal: rc.signal }).catch(() => void 0);
     }
   }
 }
@@ -34688,7 +35051,51 @@ async function notify(m, env, masker, event, text, log) {
   }
 }
 
-// src/engine/steps.ts
+// src/engine/pause-switch.ts
+var PauseHonoured = class extends Error {
+  constructor(step2, request3) {
+    super(`${step2}: ${pauseNote(request3)}`);
+    this.step = step2;
+    this.request = request3;
+  }
+  step;
+  request;
+};
+function pauseNote(p) {
+  return `${p.from ? "paused" : "pause asked"} by ${p.by} at ${p.at}${p.reason ? `: ${p.reason}` : ""}`;
+}
+async function stopIfPaused(session, kind, step2, cp) {
+  const asked = session.state.pause;
+  if (!asked || kind !== "apply") return;
+  await cp?.drain();
+  throw new PauseHonoured(step2, asked);
+}
+async function honourPause(session) {
+  const s = await session.commit(
+    (st) => {
+      if (!st.pause || st.status === "paused") return;
+      st.pause = { ...st.pause, from: st.status };
+      st.status = "paused";
+    },
+    [],
+    "pause honoured"
+  );
+  if (s.status !== "paused" || !s.pause) return false;
+  await session.commit(
+    null,
+    [session.entry({ kind: "paused", phase: s.applied, step: s.step ?? void 0, result: pauseRecord(s) })],
+    `${s.applied}: paused by ${s.pause.by}`
+  );
+  return true;
+}
+function pauseRecord(s) {
+  const { by, at, reason, from } = s.pause;
+  const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
+  const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
+  return { by, at, reason, from, ...cursor };
+}
+
+// src/engine/paged.ts
 import { isDeepStrictEqual } from "node:util";
 
 // src/engine/batch-size.ts
@@ -34773,6 +35180,10 @@ var Checkpointer = class {
     }
     this.startFlush();
   }
+  /** Throws the failure of an earlier flush (a lease lost), if any. */
+  throwIfFailed() {
+    if (this.failure) throw this.failure;
+  }
   /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
   note(entries) {
     this.entries.push(...entries);
@@ -34812,52 +35223,8 @@ var Checkpointer = class {
   }
 };
 
-// src/engine/pause-switch.ts
-var PauseHonoured = class extends Error {
-  constructor(step2, request3) {
-    super(`${step2}: ${pauseNote(request3)}`);
-    this.step = step2;
-    this.request = request3;
-  }
-  step;
-  request;
-};
-function pauseNote(p) {
-  return `${p.from ? "paused" : "pause asked"} by ${p.by} at ${p.at}${p.reason ? `: ${p.reason}` : ""}`;
-}
-async function stopIfPaused(session, kind, step2, cp) {
-  const asked = session.state.pause;
-  if (!asked || kind !== "apply") return;
-  await cp?.drain();
-  throw new PauseHonoured(step2, asked);
-}
-async function honourPause(session) {
-  const s = await session.commit(
-    (st) => {
-      if (!st.pause || st.status === "paused") return;
-      st.pause = { ...st.pause, from: st.status };
-      st.status = "paused";
-    },
-    [],
-    "pause honoured"
-  );
-  if (s.status !== "paused" || !s.pause) return false;
-  await session.commit(
-    null,
-    [session.entry({ kind: "paused", phase: s.applied, step: s.step ?? void 0, result: pauseRecord(s) })],
-    `${s.applied}: paused by ${s.pause.by}`
-  );
-  return true;
-}
-function pauseRecord(s) {
-  const { by, at, reason, from } = s.pause;
-  const key = Object.entries(s.progress ?? {}).find(([k, p]) => !p.done && k.startsWith(`${s.applied}/apply/`));
-  const cursor = key ? { progress: key[0], batches: key[1].batches, cursor: key[1].cursor } : void 0;
-  return { by, at, reason, from, ...cursor };
-}
-
 // src/engine/throttle.ts
-import { setTimeout as sleep3 } from "node:timers/promises";
+import { setTimeout as sleep4 } from "node:timers/promises";
 function describe5(s) {
   const why2 = s.reason ?? s.error;
   return `${s.check} ${s.outcome === "fail" ? "failed" : s.outcome}${why2 ? ` (${why2})` : ""}`;
@@ -34960,15 +35327,12 @@ function pagingThrottle(run3, step2, cp, at) {
       await cp.flush();
     },
     now: () => performance.now(),
-    sleep: (ms) => sleep3(ms, void 0, { signal: run3.rc.signal }),
+    sleep: (ms) => sleep4(ms, void 0, { signal: run3.rc.signal }),
     pauseAsked: () => !!run3.session.state.pause && run3.kind === "apply"
   });
 }
 
-// src/engine/steps.ts
-function progressKey(phase2, kind, step2) {
-  return `${phase2}/${kind}/${step2}`;
-}
+// src/engine/step-run.ts
 function summarize(result) {
   const out = {};
   if (result.status !== void 0) out.status = result.status;
@@ -34979,6 +35343,128 @@ function summarize(result) {
     for (const [k, v] of Object.entries(j)) if (v === null || typeof v !== "object") out[k] = v;
   } else if (j !== void 0) out.json = Array.isArray(j) ? `[${j.length} items]` : j;
   return out;
+}
+function keyOf(run3, step2, cursor) {
+  const { rc, phase: phase2, kind, generation } = run3;
+  return batchKey({ rollout: rc.manifest.name, phase: phase2, kind, step: step2.name, generation, dryRun: rc.dryRun, cursor });
+}
+function retryNote(run3, step2) {
+  return (attempt, err, waitMs) => {
+    const why2 = run3.rc.masker.mask(err.message);
+    run3.reporter.info(`  ${run3.phase}/${step2.name}: attempt ${attempt} failed (${why2}), retrying in ${waitMs} ms`);
+  };
+}
+
+// src/engine/paged.ts
+var DEFAULT_MAX_BATCHES = 1e4;
+function tooManyBatches(step2) {
+  const why2 = `stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches)`;
+  return `${step2}: ${why2}: set paginate.maxBatches if the step needs more`;
+}
+function loopingCursor(step2, cursor, batches) {
+  const why2 = `the target returned the cursor it was sent (${excerpt(cursor)}) with more pages to go`;
+  return `${step2}: ${why2}: a loop, not progress; stopped after batch ${batches}`;
+}
+function afterSend() {
+  return new Promise((resolve2) => setImmediate(resolve2));
+}
+async function runPaged(run3, step2, key, start) {
+  const paginate3 = step2.paginate;
+  const next = compileCel(paginate3.next);
+  const base = templateContext(run3.rc, run3.phase, run3.cohort);
+  const renderer = stepRenderer(step2, base);
+  const onRetry = retryNote(run3, step2);
+  const fence = () => run3.session.fence();
+  const cp = new Checkpointer(run3.session, key, run3.checkpoints);
+  const timer = new CallTimer(run3.rc.signal);
+  const label2 = `  ${run3.phase}/${step2.name}`;
+  let { batches, items, cursor } = start;
+  const sizer = paginate3.batchTime ? new BatchSizer(batchSizeSpec(paginate3.batchTime), start.size) : null;
+  const throttle2 = paginate3.throttle && pagingThrottle(run3, step2, cp, () => ({ batches, cursor }));
+  const t0 = performance.now();
+  const resumedBatches = batches;
+  let unbooked = null;
+  let inFlight = null;
+  const book = async () => {
+    const pending = unbooked;
+    unbooked = null;
+    await pending?.();
+  };
+  try {
+    for (; ; ) {
+      if (paginate3.maxBatches !== void 0 && batches >= paginate3.maxBatches) break;
+      if (paginate3.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
+        throw new StepFailure(step2.name, tooManyBatches(step2.name));
+      if (throttle2 || run3.session.state.pause) await book();
+      await throttle2?.beforeBatch();
+      await stopIfPaused(run3.session, run3.kind, step2.name, cp);
+      cp.throwIfFailed();
+      const size = sizer?.size;
+      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
+      const template = { ...base, page };
+      const idempotencyKey = keyOf(run3, step2, cursor);
+      const call = callStep(run3.rc, { step: step2, template, idempotencyKey, onRetry, renderer, fence, timer });
+      inFlight = call.catch(() => void 0);
+      if (unbooked) {
+        await afterSend();
+        await book();
+      }
+      const out = await call;
+      inFlight = null;
+      const vars = { result: out.result };
+      let more;
+      let nextCursor;
+      try {
+        more = celBool(paginate3.while, vars);
+        nextCursor = more ? next(vars) : null;
+      } catch (err) {
+        const why2 = `paginate could not be evaluated: ${err.message}`;
+        throw new StepFailure(step2.name, `${step2.name}: ${why2}`, out.result);
+      }
+      batches++;
+      const n = itemsOf(out.result);
+      items += n;
+      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
+      cursor = nextCursor ?? null;
+      const nextSize = sizer?.update(n, out.durationMs);
+      const progress = { done: !more, batches, items, cursor, startedAt: start.startedAt };
+      const counts2 = size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size };
+      const at = { elapsedMs: performance.now() - t0, batches, items };
+      unbooked = async () => {
+        const entry = run3.session.entry({
+          kind: "batch",
+          phase: run3.phase,
+          step: step2.name,
+          counts: counts2,
+          result: summarize(out.result),
+          durationMs: Math.round(out.durationMs)
+        });
+        await cp.record(sizer ? { ...progress, size: nextSize } : progress, entry);
+        run3.reporter.batch(label2, at.batches - resumedBatches, at.items, at.elapsedMs, paginate3.maxBatches);
+      };
+      if (looping) {
+        await book();
+        throw new StepFailure(step2.name, loopingCursor(step2.name, cursor, batches), out.result);
+      }
+      if (!more) break;
+    }
+    await book();
+  } catch (err) {
+    await inFlight;
+    await book().catch(() => void 0);
+    await cp.drain().catch(() => void 0);
+    throw err;
+  } finally {
+    timer.close();
+  }
+  await cp.drain();
+  run3.reporter.done(label2, batches, items, performance.now() - t0);
+  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
+}
+
+// src/engine/steps.ts
+function progressKey(phase2, kind, step2) {
+  return `${phase2}/${kind}/${step2}`;
 }
 function isDrillable(step2) {
   return step2.readOnly || JSON.stringify(step2).includes("run.dryRun");
@@ -35041,10 +35527,6 @@ async function runOneStep(run3, step2) {
     `${phase2}: ${step2.name} done`
   );
 }
-function keyOf(run3, step2, cursor) {
-  const { rc, phase: phase2, kind, generation } = run3;
-  return batchKey({ rollout: rc.manifest.name, phase: phase2, kind, step: step2.name, generation, dryRun: rc.dryRun, cursor });
-}
 async function runSingle(run3, step2, progress) {
   const template = templateContext(run3.rc, run3.phase, run3.cohort);
   const idempotencyKey = keyOf(run3, step2, null);
@@ -35074,94 +35556,6 @@ function keptResult(result) {
     json: result.json,
     output: text && text.length > 65536 ? `${text.slice(0, 65536)}\u2026` : text
   };
-}
-function retryNote(run3, step2) {
-  return (attempt, err, waitMs) => run3.reporter.info(
-    `  ${run3.phase}/${step2.name}: attempt ${attempt} failed (${run3.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`
-  );
-}
-var DEFAULT_MAX_BATCHES = 1e4;
-async function runPaged(run3, step2, key, start) {
-  const paginate3 = step2.paginate;
-  const next = compileCel(paginate3.next);
-  const base = templateContext(run3.rc, run3.phase, run3.cohort);
-  const renderer = stepRenderer(step2, base);
-  const onRetry = retryNote(run3, step2);
-  const fence = () => run3.session.fence();
-  const cp = new Checkpointer(run3.session, key, run3.checkpoints);
-  const label2 = `  ${run3.phase}/${step2.name}`;
-  let { batches, items, cursor } = start;
-  const sizer = paginate3.batchTime ? new BatchSizer(batchSizeSpec(paginate3.batchTime), start.size) : null;
-  const throttle2 = paginate3.throttle && pagingThrottle(run3, step2, cp, () => ({ batches, cursor }));
-  const t0 = performance.now();
-  const resumedBatches = batches;
-  try {
-    for (; ; ) {
-      if (paginate3.maxBatches !== void 0 && batches >= paginate3.maxBatches) break;
-      if (paginate3.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
-        throw new StepFailure(
-          step2.name,
-          `${step2.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`
-        );
-      await throttle2?.beforeBatch();
-      await stopIfPaused(run3.session, run3.kind, step2.name, cp);
-      const idempotencyKey = keyOf(run3, step2, cursor);
-      const size = sizer?.size;
-      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
-      const out = await callStep(run3.rc, {
-        step: step2,
-        template: { ...base, page },
-        idempotencyKey,
-        onRetry,
-        renderer,
-        fence
-      });
-      const vars = { result: out.result };
-      let more;
-      let nextCursor;
-      try {
-        more = celBool(paginate3.while, vars);
-        nextCursor = more ? next(vars) : null;
-      } catch (err) {
-        throw new StepFailure(
-          step2.name,
-          `${step2.name}: paginate could not be evaluated: ${err.message}`,
-          out.result
-        );
-      }
-      batches++;
-      const n = itemsOf(out.result);
-      items += n;
-      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
-      cursor = nextCursor ?? null;
-      const nextSize = sizer?.update(n, out.durationMs);
-      await cp.record(
-        { done: !more, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: nextSize } : {} },
-        run3.session.entry({
-          kind: "batch",
-          phase: run3.phase,
-          step: step2.name,
-          counts: size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size },
-          result: summarize(out.result),
-          durationMs: Math.round(out.durationMs)
-        })
-      );
-      run3.reporter.batch(label2, batches - resumedBatches, items, performance.now() - t0, paginate3.maxBatches);
-      if (looping)
-        throw new StepFailure(
-          step2.name,
-          `${step2.name}: the target returned the cursor it was sent (${excerpt(cursor)}) with more pages to go: a loop, not progress; stopped after batch ${batches}`,
-          out.result
-        );
-      if (!more) break;
-    }
-  } catch (err) {
-    await cp.drain().catch(() => void 0);
-    throw err;
-  }
-  await cp.drain();
-  run3.reporter.done(label2, batches, items, performance.now() - t0);
-  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
 }
 
 // src/engine/scope.ts
@@ -36115,7 +36509,7 @@ function planRollout({ file: file2, before, after, applied = null }) {
       `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0].phase}\`)`
     );
   const diff = fieldChanges(before, after);
-  return {
+  const plan2 = {
     name: name2,
     file: file2,
     change: diff.length === 0 && change === "modified" ? "unchanged" : change,
@@ -36126,6 +36520,9 @@ function planRollout({ file: file2, before, after, applied = null }) {
     fieldChanges: diff,
     errors
   };
+  if (before && applied !== null && applied !== desiredBefore)
+    plan2.drift = `the state has \`${applied}\` applied while the base says \`${desiredBefore}\` (a pass not run yet, or an emergency rollback): this change moves from \`${applied}\``;
+  return plan2;
 }
 
 // src/plan/checklist.ts
@@ -37049,7 +37446,7 @@ function getValues(context3, operator, key, modifier) {
   }
   return result;
 }
-function parseUrl(template) {
+function parseUrl2(template) {
   return {
     expand: expand.bind(null, template)
   };
@@ -37106,7 +37503,7 @@ function parse4(options) {
     "mediaType"
   ]);
   const urlVariableNames = extractUrlVariableNames(url2);
-  url2 = parseUrl(url2).expand(parameters);
+  url2 = parseUrl2(url2).expand(parameters);
   if (!/^http/.test(url2)) {
     url2 = options.baseUrl + url2;
   }
@@ -41969,9 +42366,9 @@ function numbersTable(checks, budget, maxPoints) {
       }
     }
   }
-  const open4 = "<details><summary>The numbers</summary>\n";
+  const open3 = "<details><summary>The numbers</summary>\n";
   const close = "\n</details>";
-  let size = open4.length + close.length + header.join("\n").length + 200;
+  let size = open3.length + close.length + header.join("\n").length + 200;
   const kept = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     size += rows[i].length + 1;
@@ -41981,7 +42378,7 @@ function numbersTable(checks, budget, maxPoints) {
   if (!kept.length) return "";
   const dropped = rows.length - kept.length;
   return [
-    open4,
+    open3,
     ...dropped ? [`_${dropped} older rows left out to fit; \`rollouts log\` has every sample._`, ""] : [],
     ...header,
     ...kept,
@@ -42029,7 +42426,7 @@ var TimelineBuilder = class {
     if (Number.isNaN(t)) return;
     const r = e.result;
     const phase2 = e.phase ?? "";
-    const { open: open4 } = this;
+    const { open: open3 } = this;
     const begin = this.begin.bind(this);
     const close = this.close.bind(this);
     const closeAll = this.closeAll.bind(this);
@@ -42048,7 +42445,7 @@ var TimelineBuilder = class {
             t,
             "done"
           );
-        } else if (status === "rolled-back" || status === "failed" && open4.has("rollback")) {
+        } else if (status === "rolled-back" || status === "failed" && open3.has("rollback")) {
           close("rollback", t, status === "rolled-back" ? "done" : "failed");
           point(
             "rollback",
@@ -42086,17 +42483,17 @@ var TimelineBuilder = class {
         const check4 = str2(r?.check);
         const key = `failing/${phase2}/${check4}`;
         if (r?.outcome === "fail") {
-          const s = open4.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
+          const s = open3.get(key) ?? begin(key, { lane: phase2, label: "", kind: "failing", start: t, state: "failed" });
           s.end = t;
           const n = (this.failingCount.get(s) ?? 0) + 1;
           this.failingCount.set(s, n);
           s.label = `${check4} failing (${n})`;
-        } else if (r?.outcome === "pass") close(key, open4.get(key)?.end ?? t, "failed");
+        } else if (r?.outcome === "pass") close(key, open3.get(key)?.end ?? t, "failed");
         break;
       }
       case "gate-failed":
-        for (const key of [...open4.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
-          close(key, open4.get(key).end, "failed");
+        for (const key of [...open3.keys()].filter((k) => k.startsWith(`failing/${phase2}/`)))
+          close(key, open3.get(key).end, "failed");
         close(`hold/${phase2}`, t, "failed");
         point(phase2, `gate failed${r?.severity ? ` (${str2(r.severity)})` : ""}`, t, "failed");
         break;
@@ -42140,7 +42537,7 @@ var TimelineBuilder = class {
         begin("drill", { lane: "drill", label: "drill", kind: "drill", start: t, state: "active" });
         break;
       case "drill":
-        if (!open4.has("drill") && r?.rtoMs === void 0) break;
+        if (!open3.has("drill") && r?.rtoMs === void 0) break;
         close("drill", t, r?.ok === false ? "failed" : "done");
         if (typeof r?.rtoMs === "number")
           point("drill", `drill RTO ${formatDuration(r.rtoMs)}`, t, r.ok === false ? "failed" : "done");
@@ -42149,10 +42546,10 @@ var TimelineBuilder = class {
   }
   /** The spans so far; those still open run to `now`. */
   spans(now = Date.now()) {
-    const open4 = new Set(this.open.values());
+    const open3 = new Set(this.open.values());
     return this.all.map((s) => {
       if (s.kind === "failing") return { ...s, point: s.end === s.start };
-      return open4.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
+      return open3.has(s) ? { ...s, end: Math.max(s.end, now), state: "active" } : { ...s };
     });
   }
 };
@@ -42254,6 +42651,8 @@ var esc2 = inert;
 function planCommentBody(p, opts) {
   const lines = [`### Rollout \`${p.name}\`: ${p.desired.before} \u2192 ${p.desired.after} (${p.direction})`, ""];
   if (p.applied !== null) lines.push(`Applied now: \`${p.applied}\``, "");
+  if (p.drift) lines.push(`> [!WARNING]
+> **Drift:** ${p.drift}`, "");
   if (opts.flow) lines.push(mermaidBlock(opts.flow), "");
   for (const e of p.errors) lines.push(`> [!CAUTION]
 > ${e}`, "");
@@ -42715,20 +43114,22 @@ function summaryMarkdown(title, outcomes, views, opened, pictures) {
   return lines.join("\n");
 }
 var NOTHING_NEW = /* @__PURE__ */ new Set(["unchanged", "busy", "orphan"]);
-async function picturesOf(store, name2, m) {
+async function picturesOf(store, name2, m, withStory) {
   const { state } = await store.readState(name2, { fetch: false });
   const evidence = gateEvidence(m, state);
   return {
     name: name2,
     gate: evidence && state?.gate ? { ...evidence, phase: state.gate.phase, passesAt: state.gate.passesAt } : null,
-    story: await digestLedger(store.readLedger(name2, { fetch: false }))
+    story: withStory ? await digestLedger(store.readLedger(name2, { fetch: false })) : null
   };
 }
 async function writeSummary(title, outcomes, views, opened, store, manifests) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pictures = [];
   for (const o of outcomes.filter((x) => !NOTHING_NEW.has(x.outcome)))
-    pictures.push(await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null));
+    pictures.push(
+      await picturesOf(store, o.name, manifests.find((x) => x.name === o.name) ?? null, o.outcome !== "sampled")
+    );
   await summary.addRaw(secrets.mask(summaryMarkdown(title, outcomes, views, opened, pictures)), true).write();
 }
 

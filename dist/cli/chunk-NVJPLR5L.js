@@ -20123,8 +20123,8 @@ function checkKind(c) {
 }
 
 // src/manifest/read.ts
-import { constants } from "node:fs";
-import { lstat, open as open2, readdir } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 var MAX_MANIFEST_BYTES = 1024 * 1024;
 function textIssue(file2, text) {
@@ -20137,16 +20137,19 @@ function textIssue(file2, text) {
 }
 var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 async function readManifestText(file2) {
+  return readManifestTextSync(file2);
+}
+function readManifestTextSync(file2) {
   const refuse = (message) => ({ issue: issueAt(file2, message) });
-  let handle;
+  let fd;
   try {
-    const st = await lstat(file2);
+    const st = lstatSync(file2);
     if (st.isSymbolicLink())
       return refuse("a symbolic link: a manifest must be a regular file in the repository, not a link");
     if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
     if (st.size > MAX_MANIFEST_BYTES)
       return refuse(`the file is ${st.size} bytes: a manifest is at most ${MAX_MANIFEST_BYTES} bytes (1 MiB)`);
-    handle = await open2(file2, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(file2, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP")
@@ -20154,7 +20157,7 @@ async function readManifestText(file2) {
     return refuse(code === "ENOENT" ? "no such file" : `cannot read: ${code}`);
   }
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (!st.isFile()) return refuse("not a regular file: a manifest must be a regular file in the repository");
     let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_MANIFEST_BYTES) + 1);
     let n = 0;
@@ -20166,7 +20169,7 @@ async function readManifestText(file2) {
         buf.copy(grown, 0, 0, n);
         buf = grown;
       }
-      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      const bytesRead = readSync(fd, buf, n, buf.length - n, null);
       if (bytesRead === 0) break;
       n += bytesRead;
     }
@@ -20177,7 +20180,7 @@ async function readManifestText(file2) {
       return { issue: issueAt(file2, "invalid UTF-8: a manifest is UTF-8 text", line) };
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 function firstInvalidUtf8(buf) {
@@ -28123,25 +28126,26 @@ var {
 } = yaml;
 
 // src/manifest/fast-yaml.ts
-var scalar = (name2, test, construct) => new Type2(`tag:rollouts.fast-yaml:${name2}`, {
+var scalar = (name2, starts, test, construct) => new Type2(`tag:rollouts.fast-yaml:${name2}`, {
   kind: "scalar",
-  resolve: (s) => s !== null && test.test(s),
+  resolve: (s) => s !== null && (s === "" || starts.includes(s[0])) && test.test(s),
   construct
 });
 var CORE_AS_YAML_READS_IT = new Schema({
   implicit: [
-    scalar("null", /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar("bool", /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
-    scalar("int-oct", /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
-    scalar("int", /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
-    scalar("int-hex", /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
+    scalar("null", "~nN", /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalar("bool", "tTfF", /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
+    scalar("int-oct", "0", /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
+    scalar("int", "-+0123456789", /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
+    scalar("int-hex", "0", /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
     scalar(
       "float-nan",
+      "-+.",
       /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
       (s) => s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity
     ),
-    scalar("float-exp", /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
-    scalar("float", /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat)
+    scalar("float-exp", "-+.0123456789", /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat),
+    scalar("float", "-+.0123456789", /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat)
   ]
 });
 var Refused = class extends Error {
@@ -28191,22 +28195,15 @@ function validOnFastPath(file2, text) {
   return parsed.data;
 }
 async function loadManifestFile(file2) {
-  const read = await readManifestText(file2);
+  return loadManifestFileSync(file2);
+}
+function loadManifestFileSync(file2) {
+  const read = readManifestTextSync(file2);
   if ("issue" in read) return { file: file2, manifest: null, issues: [read.issue] };
   return parseManifest(file2, read.text);
 }
-var LOAD_CONCURRENCY = 8;
 async function loadManifestFiles(files, each) {
-  const out = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = each(await loadManifestFile(files[i]));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
-  return out;
+  return files.map((f) => each(loadManifestFileSync(f)));
 }
 
 export {

@@ -5,15 +5,15 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-RAMMJ5VD.js";
+} from "./chunk-ULG2JUYI.js";
 import {
   Git
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -2,19 +2,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-ZUT7XRSL.js";
-import "./chunk-I4JTSPGV.js";
+} from "./chunk-2HETBKXO.js";
+import "./chunk-Q3NAYPP7.js";
 import {
   operatorControl
-} from "./chunk-KDXSMWQ4.js";
+} from "./chunk-JD6EX23A.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-UGJ4MUWN.js";
-import "./chunk-RAMMJ5VD.js";
-import "./chunk-PHUWVJ7C.js";
+import "./chunk-ZZIUW7GV.js";
+import "./chunk-ULG2JUYI.js";
+import "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MP62ICMX.js";
+import "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";

@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-7SXVXCWS.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-WPF4Z56K.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-TLM3G6H7.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-KY3ECNXO.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-T5R7W6P2.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-MZKPRNF4.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-2Z5BDCM7.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-EM7PFB3D.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-JNLDKHIF.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-WOKTLOXH.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-IHPAMJZX.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-MZGHFEIN.js")).reportCommand },
-  { name: "alert-relay", load: async () => (await import("./alert-relay-RYLJOI7Q.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-DH6JSMGS.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-LA4DUQ2L.js")).initCommand },
+  { name: "validate", load: async () => (await import("./validate-DZ6E5OIO.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-FWL25ZMX.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-ZTTNLNFO.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-64HFK36Y.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-JN4Z2YRQ.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-XCRLRBAY.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-EKSS525N.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-RD7NYJAR.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-K72HE32K.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-2OYTX4ZF.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-H5RHO5VB.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-F4WJ4NZR.js")).reportCommand },
+  { name: "alert-relay", load: async () => (await import("./alert-relay-BJTFRCAY.js")).alertRelayCommand },
+  { name: "schema", load: async () => (await import("./schema-EA6HWJO3.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-G3KFRVM3.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

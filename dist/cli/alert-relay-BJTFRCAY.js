@@ -7,7 +7,7 @@ import {
   request,
   serveHttp,
   tryParseJson
-} from "./chunk-UGJ4MUWN.js";
+} from "./chunk-ZZIUW7GV.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   Git
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 
 // src/cli/actor.ts
 import { userInfo } from "node:os";

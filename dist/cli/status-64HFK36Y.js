@@ -3,17 +3,17 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-GQSKRZY7.js";
-import "./chunk-HLLJJG5P.js";
-import "./chunk-KDXSMWQ4.js";
+} from "./chunk-WLPGD2PF.js";
+import "./chunk-RSQSCBX4.js";
+import "./chunk-JD6EX23A.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-UGJ4MUWN.js";
-import "./chunk-RAMMJ5VD.js";
-import "./chunk-PHUWVJ7C.js";
+import "./chunk-ZZIUW7GV.js";
+import "./chunk-ULG2JUYI.js";
+import "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MP62ICMX.js";
+import "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";

@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,7 +14,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import {
   secrets
 } from "./chunk-OMDRDTD2.js";
@@ -197,7 +197,7 @@ function planRollout({ file, before, after, applied = null }) {
       `\`phase\` moves ${applies.length} phases past \`${from}\`; move one phase at a time (next: \`${applies[0].phase}\`)`
     );
   const diff = fieldChanges(before, after);
-  return {
+  const plan = {
     name,
     file,
     change: diff.length === 0 && change === "modified" ? "unchanged" : change,
@@ -208,6 +208,9 @@ function planRollout({ file, before, after, applied = null }) {
     fieldChanges: diff,
     errors
   };
+  if (before && applied !== null && applied !== desiredBefore)
+    plan.drift = `the state has \`${applied}\` applied while the base says \`${desiredBefore}\` (a pass not run yet, or an emergency rollback): this change moves from \`${applied}\``;
+  return plan;
 }
 
 // src/plan/changes.ts
@@ -328,7 +331,560 @@ var StateFileError = class extends Error {
 };
 
 // src/state/store.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/state/store-types.ts
+var DEFAULT_STATE_BRANCH = "rollouts-state";
+var STATE_FILE = "state.json";
+function assertRolloutName(name) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name) || name.endsWith(".lock")) {
+    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name)}`);
+  }
+}
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
+    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
+  }
+}
+
+// src/state/blobs.ts
+var CatFileBatch = class {
+  child;
+  done;
+  pending = [];
+  buf = Buffer.alloc(0);
+  constructor(git) {
+    this.child = git.spawn(["cat-file", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.child.stdout?.on("data", (c) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, c]) : c;
+      this.drain();
+    });
+    void this.done.then(
+      (r) => this.failAll(new StateStoreError("git cat-file --batch ended", r.stderr)),
+      (e) => this.failAll(e)
+    );
+  }
+  /** The object `spec` names (`<oid>`, `<commit>:<path>`, `<commit>^{tree}`), or null when it does not exist. */
+  read(spec) {
+    if (/[\n\r]/.test(spec)) return Promise.reject(new StateStoreError(`bad object name ${JSON.stringify(spec)}`));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ spec, resolve, reject });
+      this.child.stdin?.write(`${spec}
+`);
+    });
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+  drain() {
+    for (; ; ) {
+      const head = this.pending[0];
+      const nl = this.buf.indexOf(10);
+      if (!head || nl < 0) return;
+      const header = this.buf.subarray(0, nl).toString("utf8");
+      if (/ (missing|ambiguous)$/.test(header)) {
+        this.buf = this.buf.subarray(nl + 1);
+        this.pending.shift();
+        head.resolve(null);
+        continue;
+      }
+      const [oid, type, size] = header.split(" ");
+      const n = Number(size);
+      if (!oid || !type || !Number.isInteger(n)) {
+        this.failAll(new StateStoreError(`unexpected git cat-file --batch header: ${header.slice(0, 200)}`));
+        this.child.kill();
+        return;
+      }
+      if (this.buf.length < nl + 1 + n + 1) return;
+      const body = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + n));
+      this.buf = this.buf.subarray(nl + 1 + n + 1);
+      this.pending.shift();
+      head.resolve({ oid, type, body });
+    }
+  }
+  failAll(e) {
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+};
+function parseTreeBody(body, oidHexLength) {
+  const raw = oidHexLength / 2;
+  const out = [];
+  let i = 0;
+  while (i < body.length) {
+    const sp = body.indexOf(32, i);
+    const nul = body.indexOf(0, sp + 1);
+    if (sp < 0 || nul < 0 || nul + 1 + raw > body.length) throw new StateStoreError("corrupt tree object");
+    const mode = body.subarray(i, sp).toString("utf8");
+    out.push({
+      mode,
+      name: body.subarray(sp + 1, nul).toString("utf8"),
+      oid: body.subarray(nul + 1, nul + 1 + raw).toString("hex")
+    });
+    i = nul + 1 + raw;
+  }
+  return out;
+}
+async function readStateFiles(git, tip) {
+  const batch = new CatFileBatch(git);
+  try {
+    const root = await batch.read(`${tip}^{tree}`);
+    if (!root) throw new StateStoreError(`cannot read the tree of state commit ${tip}`);
+    const dirs = parseTreeBody(root.body, root.oid.length).filter((e) => e.mode === "40000");
+    const files = await Promise.all(dirs.map((d) => batch.read(`${d.oid}:${STATE_FILE}`)));
+    return new Map(dirs.map((d, i) => [d.name, files[i]?.type === "blob" ? files[i].body.toString("utf8") : null]));
+  } finally {
+    await batch.close();
+  }
+}
+
+// src/state/branch.ts
 import { setTimeout as sleep } from "node:timers/promises";
+function isLocalCasFailure(stderr) {
+  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
+}
+function isPushRace(stdout, stderr) {
+  const text = `${stdout}
+${stderr}`;
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value|atomic push failed/i.test(
+    text
+  );
+}
+function casLine(ref, commit, old) {
+  return old ? `update ${ref} ${commit} ${old}
+` : `create ${ref} ${commit}
+`;
+}
+var BranchRefs = class {
+  constructor(git, branch, remote, fetchDepth) {
+    this.git = git;
+    this.branch = branch;
+    this.remote = remote;
+    this.fetchDepth = fetchDepth;
+  }
+  git;
+  branch;
+  remote;
+  fetchDepth;
+  /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
+  get ref() {
+    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+  }
+  async publish(p) {
+    const head = `refs/heads/${this.branch}`;
+    if (!this.remote) {
+      const input = casLine(head, p.commit, p.base) + (p.also ? casLine(p.also.ref, p.also.commit, p.also.old) : "");
+      const r2 = await this.git.run(["update-ref", "-m", p.message, "--stdin"], input);
+      if (r2.code === 0) return;
+      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
+      throw new StateStoreError(`git update-ref ${head} failed`, r2.stderr);
+    }
+    const r = await this.git.run([
+      "push",
+      "--porcelain",
+      "--no-verify",
+      ...p.also ? ["--atomic", `--force-with-lease=${p.also.ref}:${p.also.old ?? ""}`] : [],
+      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
+      ...p.fresh && p.base ? [`--force-with-lease=${head}:${p.base}`] : [],
+      this.remote,
+      `${p.commit}:${head}`,
+      ...p.also ? [`${p.also.commit}:${p.also.ref}`] : []
+    ]);
+    if (r.code !== 0) {
+      if (isPushRace(r.stdout, r.stderr)) {
+        const why = `${r.stdout}
+${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
+        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why.replace(/\s+/g, " ")}`);
+      }
+      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
+${r.stderr}`);
+    }
+    const also = p.also ? `update ${p.also.local} ${p.also.commit}
+` : "";
+    await this.git.run(
+      ["update-ref", "--stdin"],
+      `update ${this.ref} ${p.commit}
+update ${head} ${p.commit}
+${also}`
+    );
+  }
+  async fetch() {
+    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+    const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
+    const found = await fetchRef(this.git, this.remote ?? "", refspec, depth, `${this.branch}`);
+    if (!found) await this.git.run(["update-ref", "-d", this.ref]);
+  }
+};
+async function fetchRef(git, remote, refspec, extra, what) {
+  for (let attempt = 1; ; attempt++) {
+    const r = await git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...extra, remote, refspec]);
+    if (r.code === 0) return true;
+    if (/couldn't find remote ref/i.test(r.stderr)) return false;
+    if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
+      await sleep(10 + Math.random() * 40);
+      continue;
+    }
+    throw new StateStoreError(`git fetch ${remote} ${what} failed`, r.stderr);
+  }
+}
+
+// src/state/archive.ts
+var ARCHIVE_ENTRY = "ledger-archive";
+var SEGMENT = /^(\d+)\.jsonl$/;
+var WHOLE_HISTORY = "--depth=2147483647";
+function segmentFile(n) {
+  return `${String(n).padStart(6, "0")}.jsonl`;
+}
+function segmentNumber(file) {
+  const m = SEGMENT.exec(file);
+  return m ? Number(m[1]) : Number.NaN;
+}
+var LedgerArchive = class {
+  constructor(git, branch, remote) {
+    this.git = git;
+    this.branch = branch;
+    this.remote = remote;
+  }
+  git;
+  branch;
+  remote;
+  /** The archive ref of a rollout, on the remote (or here without a remote). */
+  ref(name) {
+    return `refs/rollouts/${this.branch}/ledger/${name}`;
+  }
+  /** Where this clone keeps its copy of the remote's archive ref. */
+  localRef(name) {
+    return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name}` : this.ref(name);
+  }
+  /** Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. */
+  async extend(name, prev, segments) {
+    let n = 0;
+    if (prev) {
+      let last = await this.segmentOf(prev);
+      if (last === null && this.remote) {
+        await this.fetch(name, await this.git.isShallow() ? ["--depth=1"] : []);
+        last = await this.segmentOf(prev);
+      }
+      if (last === null && this.remote) {
+        const tip2 = await this.git.run(["rev-parse", "--verify", "--quiet", this.localRef(name)]);
+        if (tip2.code === 0 && tip2.stdout.trim() !== prev)
+          throw new LostRaceError(`the ledger archive of ${name} moved on (another run sealed a segment)`, name);
+      }
+      if (last === null) throw new StateStoreError(`ledger archive commit ${prev} of ${name} is missing here`);
+      n = last;
+    }
+    let tip = prev;
+    for (const blob of segments) {
+      n++;
+      const tree = (await this.git.ok(["mktree"], `100644 blob ${blob}	${segmentFile(n)}
+`)).trim();
+      const message = `${name}: ledger segment ${n}
+
+Rollouts-Segment: ${n}`;
+      const parents = tip ? ["-p", tip] : [];
+      tip = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+    }
+    if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name}`);
+    return tip;
+  }
+  /** The archived segment blobs up to `commit`, oldest first, fetching the archive from the remote when needed. */
+  async segments(name, commit) {
+    let blobs = await this.walk(commit);
+    if (!blobs && this.remote) {
+      await this.fetch(name, await this.git.isShallow() ? [WHOLE_HISTORY] : []);
+      blobs = await this.walk(commit);
+    }
+    if (!blobs) {
+      const where = this.remote ? ` (fetched ${this.ref(name)} from ${this.remote})` : "";
+      throw new StateStoreError(`the ledger archive of ${name} at ${commit} is incomplete${where}`);
+    }
+    return blobs;
+  }
+  /** The segment number of an archive commit; null when the commit is not here. */
+  async segmentOf(commit) {
+    const r = await this.git.run(["ls-tree", "--name-only", commit]);
+    if (r.code !== 0) return null;
+    const n = segmentNumber(r.stdout.trim());
+    if (Number.isNaN(n)) throw new StateStoreError(`${commit} is not a ledger archive commit`);
+    return n;
+  }
+  /** Walks the chain from `commit` to its root through one cat-file process; null when a link is missing here. */
+  async walk(commit) {
+    const batch = new CatFileBatch(this.git);
+    const blobs = [];
+    try {
+      let at = commit;
+      let expect = null;
+      while (at) {
+        const c = await batch.read(at);
+        if (!c) return null;
+        if (c.type !== "commit") throw new StateStoreError(`${at} is not a ledger archive commit`);
+        const text = c.body.toString("utf8");
+        const tree = await batch.read(/^tree (\S+)$/m.exec(text)?.[1] ?? "");
+        if (!tree) return null;
+        const [entry, ...rest] = parseTreeBody(tree.body, tree.oid.length);
+        const n = entry ? segmentNumber(entry.name) : Number.NaN;
+        if (!entry || rest.length || Number.isNaN(n) || expect !== null && n !== expect)
+          throw new StateStoreError(`${at} is not a ledger archive commit of the expected shape`);
+        blobs.push(entry.oid);
+        expect = n - 1;
+        at = /^parent (\S+)$/m.exec(text)?.[1] ?? null;
+      }
+      if (expect !== 0) return null;
+      return blobs.reverse();
+    } finally {
+      await batch.close();
+    }
+  }
+  async fetch(name, depth) {
+    const found = await fetchRef(
+      this.git,
+      this.remote ?? "",
+      `+${this.ref(name)}:${this.localRef(name)}`,
+      depth,
+      this.ref(name)
+    );
+    if (!found) throw new StateStoreError(`${this.remote} has no ledger archive ${this.ref(name)}`);
+  }
+};
+
+// src/state/compact.ts
+var DEFAULT_COMPACT_AFTER = 50;
+var DEFAULT_COMPACT_BYTES = 256 * 1024;
+var DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
+var WRITTEN_TRAILER = /^Rollouts-Written: (\d+)$/m;
+function trailerDepth(commitText) {
+  const commits = DEPTH_TRAILER.exec(commitText)?.[1];
+  const bytes = WRITTEN_TRAILER.exec(commitText)?.[1];
+  return { commits: commits === void 0 ? void 0 : Number(commits), bytes: bytes ? Number(bytes) : 0 };
+}
+function startsFreshRoot(depth, written, limits) {
+  return depth.commits >= limits.compactAfter || depth.bytes + written > limits.compactBytes;
+}
+function framing(subject, base, depth, written, limits) {
+  if (base && startsFreshRoot(depth, written, limits)) {
+    const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
+    return { message: `${subject}
+
+${note}
+
+Rollouts-Depth: 1
+Rollouts-Written: ${written}`, fresh: true };
+  }
+  const trailers = `Rollouts-Depth: ${depth.commits + 1}
+Rollouts-Written: ${depth.bytes + written}`;
+  return { message: `${subject}
+
+${trailers}`, fresh: false };
+}
+
+// src/state/tree.ts
+import { createInterface } from "node:readline";
+function parseLsTree(out) {
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
+    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
+    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
+    if (size !== void 0 && size !== "-") entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+async function listTree(git, treeish) {
+  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
+}
+async function listTreeIfAny(git, treeish, long = false) {
+  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
+  if (r.code === 0) return parseLsTree(r.stdout);
+  if (isMissingObject(r.stderr)) return null;
+  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
+}
+async function writeTree(git, entries) {
+  const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+  return (await git.ok(["mktree", "-z"], input)).trim();
+}
+function withEntry(entries, entry) {
+  return [...entries.filter((e) => e.name !== entry.name), entry];
+}
+var TreeWriter = class {
+  constructor(git) {
+    this.git = git;
+    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
+    this.done = exited(this.child);
+    this.child.stdin?.on("error", () => void 0);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  git;
+  child;
+  lines;
+  done;
+  queue = Promise.resolve();
+  write(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const run = async () => {
+      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
+      const line = await this.lines.next();
+      if (line.done) {
+        const r = await this.done;
+        throw new StateStoreError("git mktree --batch failed", r.stderr);
+      }
+      return line.value.trim();
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => void 0);
+    return p;
+  }
+  async close() {
+    this.child.stdin?.end();
+    await this.done;
+  }
+};
+
+// src/state/ledger.ts
+var LEDGER_FILE = "ledger.jsonl";
+var SEALED_DIR = "ledger";
+var DEFAULT_SEGMENT_BYTES = 64 * 1024;
+function ledgerLines(entries) {
+  return entries.map((e) => `${JSON.stringify(e)}
+`).join("");
+}
+function blobEntry(name, oid) {
+  return { mode: "100644", type: "blob", oid, name };
+}
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES) {
+  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
+  const liveSize = live?.size ?? 0;
+  const size = Buffer.byteLength(text);
+  if (!live || liveSize === 0 || liveSize + size <= segmentBytes) {
+    const blob = await appendBlob(git, live?.oid ?? null, text);
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob)), sealed: [], written: liveSize + size };
+  }
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const [older, fresh] = await Promise.all([
+    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
+    appendBlob(git, null, text)
+  ]);
+  const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+  const entries = withEntry(
+    dir.filter((e) => e.name !== SEALED_DIR),
+    blobEntry(LEDGER_FILE, fresh)
+  );
+  return { entries, sealed: [...legacy, live.oid], written: size };
+}
+async function appendBlob(git, oldBlob, text) {
+  const hash = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
+  const out = [];
+  hash.stdout?.on("data", (c) => out.push(c));
+  const hashDone = exited(hash);
+  const stdin = hash.stdin;
+  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
+  stdin.on("error", () => void 0);
+  if (oldBlob) {
+    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+    const r2 = await exited(cat);
+    if (r2.code !== 0) {
+      hash.kill();
+      await hashDone;
+      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
+    }
+  }
+  stdin.end(text);
+  const r = await hashDone;
+  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
+  return Buffer.concat(out).toString("utf8").trim();
+}
+
+// src/state/ledger-reader.ts
+async function ledgerParts(git, archive, name, commit) {
+  const dir = await listTreeIfAny(git, `${commit}:${name}`);
+  if (!dir) return null;
+  const pointer = dir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit");
+  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
+  const older = async () => {
+    const [archived, legacy] = await Promise.all([
+      pointer ? archive.segments(name, pointer.oid) : Promise.resolve([]),
+      sealedDir ? git.ok(["ls-tree", "-z", sealedDir.oid]).then(parseLsTree) : Promise.resolve([])
+    ]);
+    const left = legacy.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
+    return [...archived, ...left.map((e) => e.oid)];
+  };
+  return { older, live: dir.find((e) => e.name === LEDGER_FILE && e.type === "blob")?.oid ?? null };
+}
+async function allSegments(parts) {
+  if (!parts) return [];
+  return [...await parts.older(), ...parts.live ? [parts.live] : []];
+}
+function parseLine(line, where) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
+  }
+}
+async function* streamLedger(git, blobs) {
+  if (blobs.length === 0) return;
+  const batch = new CatFileBatch(git);
+  try {
+    const ahead = (blob) => {
+      const p = batch.read(blob);
+      p.catch(() => void 0);
+      return p;
+    };
+    let next = ahead(blobs[0]);
+    for (let i = 0; i < blobs.length; i++) {
+      const blob = blobs[i];
+      const obj = await next;
+      if (i + 1 < blobs.length) next = ahead(blobs[i + 1]);
+      if (!obj || obj.type !== "blob") throw new StateStoreError(`ledger segment ${blob} is missing`);
+      for (const line of obj.body.toString("utf8").split("\n")) if (line) yield parseLine(line, blob);
+    }
+  } finally {
+    await batch.close();
+  }
+}
+function countNewlines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+async function tailBlob(git, blob, n) {
+  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
+  const done = exited(cat);
+  const chunks = [];
+  let newlines = 0;
+  for await (const chunk of cat.stdout ?? []) {
+    const c = { buf: chunk, newlines: countNewlines(chunk) };
+    chunks.push(c);
+    newlines += c.newlines;
+    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
+      newlines -= chunks.shift()?.newlines ?? 0;
+  }
+  const r = await done;
+  if (r.code !== 0 && !isMissingObject(r.stderr))
+    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
+  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
+  return text.split("\n").filter((l) => l.length > 0).slice(-n);
+}
+async function tailLedger(git, parts, n) {
+  if (!parts || n <= 0) return [];
+  const out = [];
+  let have = 0;
+  const take = async (blob) => {
+    const lines = await tailBlob(git, blob, n - have);
+    out.unshift(lines.map((l) => parseLine(l, blob)));
+    have += lines.length;
+  };
+  if (parts.live) await take(parts.live);
+  if (have >= n) return out.flat();
+  const older = await parts.older();
+  for (let i = older.length - 1; i >= 0 && have < n; i--) await take(older[i]);
+  return out.flat();
+}
 
 // src/state/types.ts
 var isoTime = external_exports.iso.datetime({ offset: true, error: "expected an ISO time like 2026-01-01T00:00:00.000Z" });
@@ -525,262 +1081,51 @@ function checkPhases(state, phases, at) {
     );
 }
 
-// src/state/ledger.ts
-import { createInterface as createInterface2 } from "node:readline";
-
-// src/state/tree.ts
-import { createInterface } from "node:readline";
-function parseLsTree(out) {
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, type, oid, size] = rec.slice(0, tab).split(" ").filter(Boolean);
-    if (!mode || !type || !oid || tab < 0) throw new Error(`unexpected ls-tree record: ${rec}`);
-    const entry = { mode, type, oid, name: rec.slice(tab + 1) };
-    if (size !== void 0 && size !== "-") entry.size = Number(size);
-    entries.push(entry);
-  }
-  return entries;
-}
-async function listTree(git, treeish) {
-  return parseLsTree(await git.ok(["ls-tree", "-z", treeish]));
-}
-async function listTreeIfAny(git, treeish, long = false) {
-  const r = await git.run(["ls-tree", "-z", ...long ? ["-l"] : [], treeish]);
-  if (r.code === 0) return parseLsTree(r.stdout);
-  if (isMissingObject(r.stderr)) return null;
-  throw new StateStoreError(`git ls-tree ${treeish} failed`, r.stderr);
-}
-async function writeTree(git, entries) {
-  const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
-  return (await git.ok(["mktree", "-z"], input)).trim();
-}
-function withEntry(entries, entry) {
-  return [...entries.filter((e) => e.name !== entry.name), entry];
-}
-var TreeWriter = class {
-  constructor(git) {
-    this.git = git;
-    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
-    this.done = exited(this.child);
-    this.child.stdin?.on("error", () => void 0);
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-  git;
-  child;
-  lines;
-  done;
-  queue = Promise.resolve();
-  write(entries) {
-    if (entries.length === 0) return writeTree(this.git, entries);
-    const run = async () => {
-      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
-      const line = await this.lines.next();
-      if (line.done) {
-        const r = await this.done;
-        throw new StateStoreError("git mktree --batch failed", r.stderr);
-      }
-      return line.value.trim();
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => void 0);
-    return p;
-  }
-  async close() {
-    this.child.stdin?.end();
-    await this.done;
-  }
-};
-
-// src/state/ledger.ts
-var LEDGER_FILE = "ledger.jsonl";
-var SEALED_DIR = "ledger";
-var DEFAULT_SEGMENT_BYTES = 1024 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
-function blobEntry(name, oid) {
-  return { mode: "100644", type: "blob", oid, name };
-}
-function segmentNumber(name) {
-  const m = /^(\d+)\.jsonl$/.exec(name);
-  return m ? Number(m[1]) : Number.NaN;
-}
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, makeTree = (entries) => writeTree(git, entries)) {
-  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  const liveSize = live?.size ?? 0;
-  if (!live || liveSize === 0 || liveSize + Buffer.byteLength(text) <= segmentBytes) {
-    return withEntry(dir, blobEntry(LEDGER_FILE, await appendBlob(git, live?.oid ?? null, text)));
-  }
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [sealed, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text)
-  ]);
-  const next = Math.max(0, ...sealed.map((e) => segmentNumber(e.name)).filter((n) => !Number.isNaN(n))) + 1;
-  const sealedTree = await makeTree([...sealed, blobEntry(`${String(next).padStart(6, "0")}.jsonl`, live.oid)]);
-  return withEntry(
-    withEntry(dir, { mode: "040000", type: "tree", oid: sealedTree, name: SEALED_DIR }),
-    blobEntry(LEDGER_FILE, fresh)
-  );
-}
-async function appendBlob(git, oldBlob, text) {
-  const hash = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
-  const out = [];
-  hash.stdout?.on("data", (c) => out.push(c));
-  const hashDone = exited(hash);
-  const stdin = hash.stdin;
-  if (!stdin) throw new StateStoreError("git hash-object has no stdin");
-  stdin.on("error", () => void 0);
-  if (oldBlob) {
-    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
-    const r2 = await exited(cat);
-    if (r2.code !== 0) {
-      hash.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
-    }
-  }
-  stdin.end(text);
-  const r = await hashDone;
-  if (r.code !== 0) throw new StateStoreError("git hash-object -w --stdin failed", r.stderr);
-  return Buffer.concat(out).toString("utf8").trim();
-}
-async function ledgerSegments(git, dirSpec) {
-  const dir = await listTreeIfAny(git, dirSpec);
-  if (!dir) return [];
-  const segments = [];
-  const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  if (sealedDir) {
-    const sealed = parseLsTree(await git.ok(["ls-tree", "-z", sealedDir.oid])).filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name));
-    segments.push(...sealed.map((e) => e.oid));
-  }
-  const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
-  if (live) segments.push(live.oid);
-  return segments;
-}
-function parseLine(line, where) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new StateStoreError(`corrupt ledger line in blob ${where}: ${line.slice(0, 200)}`);
-  }
-}
-async function* streamLedger(git, blobs) {
-  for (const blob of blobs) {
-    const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-    const done = exited(cat);
-    const stdout = cat.stdout;
-    if (!stdout) throw new StateStoreError("git cat-file has no stdout");
-    const lines = createInterface2({ input: stdout, crlfDelay: Infinity });
-    let finished = false;
-    try {
-      for await (const line of lines) {
-        if (line) yield parseLine(line, blob);
-      }
-      finished = true;
-    } finally {
-      lines.close();
-      if (!finished) cat.kill();
-    }
-    const r = await done;
-    if (r.code !== 0) throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  }
-}
-function countNewlines(buf) {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
-}
-async function tailBlob(git, blob, n) {
-  const cat = git.spawn(["cat-file", "blob", blob], ["ignore", "pipe", "pipe"]);
-  const done = exited(cat);
-  const chunks = [];
-  let newlines = 0;
-  for await (const chunk of cat.stdout ?? []) {
-    const c = { buf: chunk, newlines: countNewlines(chunk) };
-    chunks.push(c);
-    newlines += c.newlines;
-    while (chunks.length > 1 && newlines - (chunks[0]?.newlines ?? 0) >= n + 1)
-      newlines -= chunks.shift()?.newlines ?? 0;
-  }
-  const r = await done;
-  if (r.code !== 0 && !isMissingObject(r.stderr))
-    throw new StateStoreError(`git cat-file blob ${blob} failed`, r.stderr);
-  const text = Buffer.concat(chunks.map((c) => c.buf)).toString("utf8");
-  return text.split("\n").filter((l) => l.length > 0).slice(-n);
-}
-async function tailLedger(git, blobs, n) {
-  const out = [];
-  let have = 0;
-  for (let i = blobs.length - 1; i >= 0 && have < n; i--) {
-    const blob = blobs[i];
-    const lines = await tailBlob(git, blob, n - have);
-    out.unshift(lines.map((l) => parseLine(l, blob)));
-    have += lines.length;
-  }
-  return out.flat();
-}
-
 // src/state/store.ts
-var DEFAULT_STATE_BRANCH = "rollouts-state";
-var STATE_FILE = "state.json";
 var MAX_REBASES = 10;
-var DEFAULT_COMPACT_AFTER = 200;
-var DEPTH_TRAILER = /^Rollouts-Depth: (\d+)$/m;
-function assertRolloutName(name) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(name) || name.endsWith(".lock")) {
-    throw new StateStoreError(`invalid rollout name for the state branch: ${JSON.stringify(name)}`);
-  }
-}
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || /\.\.|\/\/|\/$|\.lock$|\/\./.test(branch)) {
-    throw new StateStoreError(`invalid state branch name: ${JSON.stringify(branch)}`);
-  }
-}
-function isLocalCasFailure(stderr) {
-  return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
-}
-function isPushRace(stdout, stderr) {
-  const text = `${stdout}
-${stderr}`;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|failed to lock|cannot lock ref|incorrect old value/i.test(
-    text
-  );
-}
 var GitStateStore = class {
   repo;
   branch;
   remote;
   git;
+  refs;
+  archive;
   attempts;
   backoffMs;
   segmentBytes;
-  fetchDepth;
-  compactAfter;
+  limits;
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   known = /* @__PURE__ */ new Set();
+  /** Every state file of the last tip read, read at once (a pass reads them all). */
+  snapshot = null;
   constructor(opts) {
     this.repo = opts.repo;
     this.branch = opts.branch ?? DEFAULT_STATE_BRANCH;
     assertBranchName(this.branch);
     this.remote = opts.remote;
     this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
+    this.refs = new BranchRefs(this.git, this.branch, this.remote, opts.fetchDepth);
+    this.archive = new LedgerArchive(this.git, this.branch, this.remote);
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
-    this.fetchDepth = opts.fetchDepth;
-    this.compactAfter = opts.compactAfter ?? DEFAULT_COMPACT_AFTER;
+    this.limits = {
+      compactAfter: opts.compactAfter ?? DEFAULT_COMPACT_AFTER,
+      compactBytes: opts.compactBytes ?? DEFAULT_COMPACT_BYTES
+    };
   }
   /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
   get ref() {
-    return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
+    return this.refs.ref;
+  }
+  /** The archive ref holding a rollout's sealed ledger segments (on the remote, or here without one). */
+  archiveRef(name) {
+    assertRolloutName(name);
+    return this.archive.ref(name);
   }
   /** The commit at the tip of the state branch, or null when it does not exist yet. */
   async tip(opts = {}) {
-    if (this.remote && opts.fetch !== false) await this.fetch();
+    if (this.remote && opts.fetch !== false) await this.refs.fetch();
     const r = await this.git.run(["rev-parse", "--verify", "--quiet", `${this.ref}^{commit}`]);
     if (r.code === 0) return this.remember(r.stdout.trim());
     if (r.code === 1) return null;
@@ -796,25 +1141,28 @@ var GitStateStore = class {
     assertRolloutName(name);
     const tip = await this.tip(opts);
     if (!tip) return { state: null, version: null };
-    const r = await this.git.run(["cat-file", "blob", `${tip}:${name}/${STATE_FILE}`]);
-    if (r.code === 0) return { state: parseStateFile(r.stdout, this.stateFile(name, tip)), version: tip };
-    if (!isMissingObject(r.stderr)) throw new StateStoreError(`cannot read ${name}/${STATE_FILE}`, r.stderr);
-    const dir = await this.git.run(["cat-file", "-t", `${tip}:${name}`]);
-    return { state: null, version: dir.code === 0 ? tip : null };
+    const files = await this.stateFiles(tip);
+    const text = files.get(name);
+    if (text === void 0) return { state: null, version: null };
+    if (text === null) return { state: null, version: tip };
+    return { state: parseStateFile(text, this.stateFile(name, tip)), version: tip };
   }
   /** Names of the rollouts that have a state file. */
   async listRollouts(opts = {}) {
     const tip = await this.tip(opts);
     if (!tip) return [];
-    const out = await this.git.ok(["ls-tree", "-r", "-z", "--name-only", tip]);
-    return out.split("\0").filter((p) => p.endsWith(`/${STATE_FILE}`) && p.split("/").length === 2).map((p) => p.slice(0, -STATE_FILE.length - 1)).sort();
+    const files = await this.stateFiles(tip);
+    return [...files.keys()].filter((n) => files.get(n) !== null).sort();
   }
-  /** Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). */
+  /**
+   * Streams the ledger entries of a rollout, oldest first (at `version`, default the current tip). Sealed segments
+   * come from the rollout's ledger archive, fetched from the remote when this clone does not have them.
+   */
   async *readLedger(name, opts = {}) {
     assertRolloutName(name);
     const at = opts.version ?? await this.tip(opts);
     if (!at) return;
-    yield* streamLedger(this.git, await ledgerSegments(this.git, `${at}:${name}`));
+    yield* streamLedger(this.git, await allSegments(await ledgerParts(this.git, this.archive, name, at)));
   }
   /** The last `n` ledger entries of a rollout, oldest first. */
   async tailLedger(name, n, opts = {}) {
@@ -822,7 +1170,7 @@ var GitStateStore = class {
     if (n <= 0) return [];
     const at = opts.version ?? await this.tip(opts);
     if (!at) return [];
-    return tailLedger(this.git, await ledgerSegments(this.git, `${at}:${name}`), n);
+    return tailLedger(this.git, await ledgerParts(this.git, this.archive, name, at), n);
   }
   /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
@@ -856,58 +1204,53 @@ var GitStateStore = class {
     const entries = secrets.maskValue(raw);
     const { name } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
-    if (base && this.remote && !this.known.has(base) && !await this.hasCommit(base)) {
-      await this.fetch();
-      if (!await this.hasCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
+    if (base && this.remote && !this.known.has(base) && !await this.git.isCommit(base)) {
+      await this.refs.fetch();
+      if (!await this.git.isCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
     }
-    const [root, dir, stateBlob, baseCommit] = await Promise.all([
+    const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
+` : null;
+    const [root, dir, stateBlob, depth] = await Promise.all([
       base ? listTree(this.git, base) : Promise.resolve([]),
       base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
-      change.state ? this.git.ok(["hash-object", "-w", "--stdin"], `${JSON.stringify(change.state, null, 2)}
-`) : null,
-      base ? this.git.ok(["cat-file", "commit", base]) : null
+      stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
+      base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
-    const depth = baseCommit === null ? 0 : await this.depthOf(base, baseCommit);
     const baseDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
     let entriesOfDir = dir ?? [];
+    let written = stateText === null ? 0 : Buffer.byteLength(stateText);
+    let archive;
     if (stateBlob)
       entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
     if (entries.length > 0) {
-      const text = ledgerLines(entries);
-      entriesOfDir = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, (e) => trees.write(e));
+      const appended = await appendLedger(this.git, entriesOfDir, ledgerLines(entries), this.segmentBytes);
+      entriesOfDir = appended.entries;
+      written += appended.written;
+      if (appended.sealed.length > 0) {
+        const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
+        const commit = await this.archive.extend(name, prev, appended.sealed);
+        archive = { ref: this.archive.ref(name), local: this.archive.localRef(name), commit, old: prev };
+        entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
+      }
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, name, newDir, baseDir, { base, root, depth }, subject);
-  }
-  /** The commit's message and whether it starts a fresh root, from the depth of the base it is built on. */
-  framing(subject, base, depth) {
-    if (base && depth >= this.compactAfter) {
-      const note = `History compacted: a fresh root with the tree of ${base} plus this change.`;
-      return { message: `${subject}
-
-${note}
-
-Rollouts-Depth: 1`, fresh: true };
-    }
-    return { message: `${subject}
-
-Rollouts-Depth: ${depth + 1}`, fresh: false };
+    return this.publishRebasing(trees, { name, newDir, baseDir, written, archive, subject }, { base, root, depth });
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, name, newDir, baseDir, first, subject) {
+  async publishRebasing(trees, c, first) {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
-      const { message, fresh } = this.framing(subject, base, depth);
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: newDir, name }));
+      const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
+      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name }));
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
       let lost;
       try {
-        await this.publish(commit, base, message.split("\n")[0], fresh);
+        await this.refs.publish({ commit, base, message: message.split("\n")[0], fresh, also: c.archive });
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
@@ -915,14 +1258,14 @@ Rollouts-Depth: ${depth + 1}`, fresh: false };
       }
       const tip = await this.tip({ fetch: true });
       root = tip ? await listTree(this.git, tip) : [];
-      const tipDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
-      if (tipDir !== baseDir)
-        throw new LostRaceError(`rollout ${name} was changed by another run`, name, { cause: lost });
+      const tipDir = root.find((e) => e.name === c.name && e.type === "tree")?.oid ?? null;
+      if (tipDir !== c.baseDir)
+        throw new LostRaceError(`rollout ${c.name} was changed by another run`, c.name, { cause: lost });
       if (tip === base) {
-        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${name}: ${lost.message}`);
-        await sleep(5 + Math.random() * 20);
+        if (++stuck >= 3) throw new StateStoreError(`cannot publish the state commit of ${c.name}: ${lost.message}`);
+        await sleep2(5 + Math.random() * 20);
       }
-      if (tip !== base) depth = tip ? await this.depthOf(tip, await this.git.ok(["cat-file", "commit", tip])) : 0;
+      if (tip !== base) depth = tip ? await this.depthOf(tip) : { commits: 0, bytes: 0 };
       base = tip;
     }
   }
@@ -946,80 +1289,30 @@ Rollouts-Depth: ${depth + 1}`, fresh: false };
         }
       }
       const delay = Math.min(2e3, this.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      await sleep(delay);
+      await sleep2(delay);
     }
   }
-  /** Commits from the root to `commit`: its trailer; for a commit without one (made by hand), counted. */
-  async depthOf(commit, text) {
-    const trailer = DEPTH_TRAILER.exec(text)?.[1];
-    if (trailer) return Number(trailer);
-    return Number((await this.git.ok(["rev-list", "--count", "--first-parent", commit])).trim());
+  stateFiles(tip) {
+    if (this.snapshot?.tip !== tip) {
+      const files = readStateFiles(this.git, tip);
+      this.snapshot = { tip, files };
+      files.catch(() => {
+        if (this.snapshot?.files === files) this.snapshot = null;
+      });
+    }
+    return this.snapshot.files;
+  }
+  /** Where `commit` stands since its root: its trailers; for a commit without them (made by hand), counted. */
+  async depthOf(commit) {
+    const { commits, bytes } = trailerDepth(await this.git.ok(["cat-file", "commit", commit]));
+    if (commits !== void 0) return { commits, bytes };
+    const count2 = (await this.git.ok(["rev-list", "--count", "--first-parent", commit])).trim();
+    return { commits: Number(count2), bytes };
   }
   remember(commit) {
     if (this.known.size > 1e3) this.known.clear();
     this.known.add(commit);
     return commit;
-  }
-  async hasCommit(oid) {
-    return (await this.git.run(["cat-file", "-e", `${oid}^{commit}`])).code === 0;
-  }
-  async publish(commit, base, message, fresh = false) {
-    if (!this.remote) {
-      const r2 = await this.git.run(["update-ref", "-m", message, `refs/heads/${this.branch}`, commit, base ?? ""]);
-      if (r2.code === 0) return;
-      if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
-      throw new StateStoreError(`git update-ref refs/heads/${this.branch} failed`, r2.stderr);
-    }
-    const r = await this.git.run([
-      "push",
-      "--porcelain",
-      "--no-verify",
-      // A fresh root is not a fast-forward: the lease on the old tip keeps it a compare-and-swap.
-      ...fresh && base ? [`--force-with-lease=refs/heads/${this.branch}:${base}`] : [],
-      this.remote,
-      `${commit}:refs/heads/${this.branch}`
-    ]);
-    if (r.code !== 0) {
-      if (isPushRace(r.stdout, r.stderr)) {
-        const why = `${r.stdout}
-${r.stderr}`.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.trim();
-        throw new LostRaceError(`push to ${this.remote}/${this.branch} was rejected: ${why.replace(/\s+/g, " ")}`);
-      }
-      throw new StateStoreError(`git push ${this.remote} ${this.branch} failed`, `${r.stdout}
-${r.stderr}`);
-    }
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${commit}
-update refs/heads/${this.branch} ${commit}
-`
-    );
-  }
-  async fetch() {
-    const refspec = `+refs/heads/${this.branch}:${this.ref}`;
-    for (let attempt = 1; ; attempt++) {
-      const remote = this.remote ?? "";
-      const depth = this.fetchDepth ? [`--depth=${this.fetchDepth}`] : [];
-      const r = await this.git.run([
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        ...depth,
-        remote,
-        refspec
-      ]);
-      if (r.code === 0) return;
-      if (/couldn't find remote ref/i.test(r.stderr)) {
-        await this.git.run(["update-ref", "-d", this.ref]);
-        return;
-      }
-      if (attempt < 4 && /cannot lock ref|unable to update local ref|File exists/i.test(r.stderr)) {
-        await sleep(10 + Math.random() * 40);
-        continue;
-      }
-      throw new StateStoreError(`git fetch ${remote} ${this.branch} failed`, r.stderr);
-    }
   }
 };
 

@@ -5,7 +5,7 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

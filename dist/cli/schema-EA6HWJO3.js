@@ -2,10 +2,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MP62ICMX.js";
+import "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand

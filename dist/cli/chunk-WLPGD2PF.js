@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-HLLJJG5P.js";
+} from "./chunk-RSQSCBX4.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-KDXSMWQ4.js";
+} from "./chunk-JD6EX23A.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-RAMMJ5VD.js";
+} from "./chunk-ULG2JUYI.js";
 import {
   durationMs
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import {
   defineCommand,
   engineOptions

@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-GQSKRZY7.js";
-import "./chunk-HLLJJG5P.js";
+} from "./chunk-WLPGD2PF.js";
+import "./chunk-RSQSCBX4.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,17 +14,17 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-KDXSMWQ4.js";
+} from "./chunk-JD6EX23A.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-UGJ4MUWN.js";
+import "./chunk-ZZIUW7GV.js";
 import {
   LostRaceError
-} from "./chunk-RAMMJ5VD.js";
-import "./chunk-PHUWVJ7C.js";
+} from "./chunk-ULG2JUYI.js";
+import "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MP62ICMX.js";
+import "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

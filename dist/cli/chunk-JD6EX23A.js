@@ -12,7 +12,7 @@ import {
   request,
   safeUrl,
   tryParseJson
-} from "./chunk-UGJ4MUWN.js";
+} from "./chunk-ZZIUW7GV.js";
 import {
   GitStateStore,
   LeaseLostError,
@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-RAMMJ5VD.js";
+} from "./chunk-ULG2JUYI.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,7 +61,7 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import {
   excerpt,
   secrets
@@ -337,7 +337,7 @@ function invalidStateOutcome(m, err) {
 }
 
 // src/engine/context.ts
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 function allowedEnv(m, source, masker) {
   const env = {};
   const tokens = new Set([source.INPUT_TOKEN, source.GITHUB_TOKEN].filter((t) => !!t));
@@ -375,7 +375,7 @@ function batchKey(parts) {
     parts.dryRun,
     parts.cursor ?? null
   ]);
-  return `${parts.rollout}-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+  return `${parts.rollout}-${hash("sha256", text, "hex").slice(0, 32)}`;
 }
 
 // src/checks/sample.ts
@@ -1736,10 +1736,10 @@ async function sampleGate(pass) {
 }
 
 // src/cohorts/bucket.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 var BUCKET_COUNT = 1e5;
 function bucketOf(salt, id) {
-  const digest = createHash2("sha256").update(`${salt}:${id}`, "utf8").digest();
+  const digest = createHash("sha256").update(`${salt}:${id}`, "utf8").digest();
   return digest.readUIntBE(0, 6) % BUCKET_COUNT;
 }
 function checkPercent(percent) {
@@ -2121,6 +2121,61 @@ var httpDriver = {
 // src/drivers/index.ts
 var drivers = { run: runDriver, http: httpDriver, convex: convexDriver };
 
+// src/engine/call-timer.ts
+var timedOut = () => new DOMException("The operation was aborted due to timeout", "TimeoutError");
+var CallTimer = class {
+  constructor(parent) {
+    this.parent = parent;
+    if (!parent) return;
+    this.follow = () => this.controller.abort(parent.reason);
+    if (parent.aborted) this.follow();
+    else parent.addEventListener("abort", this.follow, { once: true });
+  }
+  parent;
+  controller = new AbortController();
+  timer = null;
+  firesAt = 0;
+  /** The running call's deadline (performance.now()), 0 between calls. */
+  deadline = 0;
+  follow = null;
+  /** The signal of a call that may take `ms`: aborted with a TimeoutError past it, or with the run's reason. */
+  start(ms) {
+    if (this.controller.signal.aborted) {
+      if (this.parent?.aborted) return this.controller.signal;
+      this.controller = new AbortController();
+    }
+    this.deadline = performance.now() + ms;
+    if (this.timer && this.firesAt <= this.deadline) this.timer.ref();
+    else this.arm(ms);
+    return this.controller.signal;
+  }
+  /** The call is over: its deadline no longer holds (the idle timer does not keep the process alive). */
+  stop() {
+    this.deadline = 0;
+    this.timer?.unref();
+  }
+  /** No more calls. */
+  close() {
+    this.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.follow) this.parent.removeEventListener("abort", this.follow);
+  }
+  arm(ms) {
+    if (this.timer) clearTimeout(this.timer);
+    this.firesAt = performance.now() + ms;
+    this.timer = setTimeout(this.fire, ms);
+  }
+  fire = () => {
+    this.timer = null;
+    if (!this.deadline) return;
+    const left = this.deadline - performance.now();
+    if (left > 0) return this.arm(Math.ceil(left));
+    this.deadline = 0;
+    this.controller.abort(timedOut());
+  };
+};
+
 // src/engine/render-plan.ts
 var PER_CALL_ROOTS = /* @__PURE__ */ new Set(["page", "batch"]);
 function perCall(text) {
@@ -2179,25 +2234,16 @@ function renderConfig(step, template, renderer) {
 function stepRenderer(step, fixed) {
   return planRender(step[stepDriver(step)], fixed);
 }
-function callSignal(ms, parent) {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    ms
-  );
-  if (!parent) return { signal: controller.signal, clear: () => clearTimeout(timer) };
-  const follow = () => controller.abort(parent.reason);
-  if (parent.aborted) follow();
-  else parent.addEventListener("abort", follow, { once: true });
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      parent.removeEventListener("abort", follow);
-    }
-  };
+async function callStep(rc, call) {
+  if (call.timer) return callWith(rc, call, call.timer);
+  const timer = new CallTimer(rc.signal);
+  try {
+    return await callWith(rc, call, timer);
+  } finally {
+    timer.close();
+  }
 }
-async function callStep(rc, { step, template, idempotencyKey, onRetry, renderer, fence }) {
+async function callWith(rc, { step, template, idempotencyKey, onRetry, renderer, fence }, timer) {
   const driver = drivers[stepDriver(step)];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
   const attempts = step.retry?.attempts ?? 1;
@@ -2205,8 +2251,7 @@ async function callStep(rc, { step, template, idempotencyKey, onRetry, renderer,
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const lease = fence ? { rollout: rc.manifest.name, epoch: await fence() } : void 0;
-    const timeout = callSignal(timeoutMs, rc.signal);
-    const signal = timeout.signal;
+    const signal = timer.start(timeoutMs);
     try {
       let result;
       try {
@@ -2215,7 +2260,7 @@ async function callStep(rc, { step, template, idempotencyKey, onRetry, renderer,
           { judgedByExpect: step.expect !== void 0 }
         );
       } finally {
-        timeout.clear();
+        timer.stop();
       }
       judgeExpect(step, result);
       return { result, attempts: attempt, durationMs: performance.now() - started };
@@ -2284,7 +2329,7 @@ async function notify(m, env, masker, event, text, log) {
   }
 }
 
-// src/engine/steps.ts
+// src/engine/paged.ts
 import { isDeepStrictEqual } from "node:util";
 
 // src/engine/batch-size.ts
@@ -2368,6 +2413,10 @@ var Checkpointer = class {
       if (this.failure) throw this.failure;
     }
     this.startFlush();
+  }
+  /** Throws the failure of an earlier flush (a lease lost), if any. */
+  throwIfFailed() {
+    if (this.failure) throw this.failure;
   }
   /** Adds ledger entries that move no cursor (a throttle's samples) to the buffer; written with the next flush. */
   note(entries) {
@@ -2517,10 +2566,7 @@ function pagingThrottle(run2, step, cp, at) {
   });
 }
 
-// src/engine/steps.ts
-function progressKey(phase, kind, step) {
-  return `${phase}/${kind}/${step}`;
-}
+// src/engine/step-run.ts
 function summarize(result) {
   const out = {};
   if (result.status !== void 0) out.status = result.status;
@@ -2531,6 +2577,128 @@ function summarize(result) {
     for (const [k, v] of Object.entries(j)) if (v === null || typeof v !== "object") out[k] = v;
   } else if (j !== void 0) out.json = Array.isArray(j) ? `[${j.length} items]` : j;
   return out;
+}
+function keyOf(run2, step, cursor) {
+  const { rc, phase, kind, generation } = run2;
+  return batchKey({ rollout: rc.manifest.name, phase, kind, step: step.name, generation, dryRun: rc.dryRun, cursor });
+}
+function retryNote(run2, step) {
+  return (attempt, err, waitMs) => {
+    const why2 = run2.rc.masker.mask(err.message);
+    run2.reporter.info(`  ${run2.phase}/${step.name}: attempt ${attempt} failed (${why2}), retrying in ${waitMs} ms`);
+  };
+}
+
+// src/engine/paged.ts
+var DEFAULT_MAX_BATCHES = 1e4;
+function tooManyBatches(step) {
+  const why2 = `stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches)`;
+  return `${step}: ${why2}: set paginate.maxBatches if the step needs more`;
+}
+function loopingCursor(step, cursor, batches) {
+  const why2 = `the target returned the cursor it was sent (${excerpt(cursor)}) with more pages to go`;
+  return `${step}: ${why2}: a loop, not progress; stopped after batch ${batches}`;
+}
+function afterSend() {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+async function runPaged(run2, step, key, start) {
+  const paginate = step.paginate;
+  const next = compileCel(paginate.next);
+  const base = templateContext(run2.rc, run2.phase, run2.cohort);
+  const renderer = stepRenderer(step, base);
+  const onRetry = retryNote(run2, step);
+  const fence = () => run2.session.fence();
+  const cp = new Checkpointer(run2.session, key, run2.checkpoints);
+  const timer = new CallTimer(run2.rc.signal);
+  const label2 = `  ${run2.phase}/${step.name}`;
+  let { batches, items, cursor } = start;
+  const sizer = paginate.batchTime ? new BatchSizer(batchSizeSpec(paginate.batchTime), start.size) : null;
+  const throttle = paginate.throttle && pagingThrottle(run2, step, cp, () => ({ batches, cursor }));
+  const t0 = performance.now();
+  const resumedBatches = batches;
+  let unbooked = null;
+  let inFlight = null;
+  const book = async () => {
+    const pending = unbooked;
+    unbooked = null;
+    await pending?.();
+  };
+  try {
+    for (; ; ) {
+      if (paginate.maxBatches !== void 0 && batches >= paginate.maxBatches) break;
+      if (paginate.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
+        throw new StepFailure(step.name, tooManyBatches(step.name));
+      if (throttle || run2.session.state.pause) await book();
+      await throttle?.beforeBatch();
+      await stopIfPaused(run2.session, run2.kind, step.name, cp);
+      cp.throwIfFailed();
+      const size = sizer?.size;
+      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
+      const template = { ...base, page };
+      const idempotencyKey = keyOf(run2, step, cursor);
+      const call = callStep(run2.rc, { step, template, idempotencyKey, onRetry, renderer, fence, timer });
+      inFlight = call.catch(() => void 0);
+      if (unbooked) {
+        await afterSend();
+        await book();
+      }
+      const out = await call;
+      inFlight = null;
+      const vars = { result: out.result };
+      let more;
+      let nextCursor;
+      try {
+        more = celBool(paginate.while, vars);
+        nextCursor = more ? next(vars) : null;
+      } catch (err) {
+        const why2 = `paginate could not be evaluated: ${err.message}`;
+        throw new StepFailure(step.name, `${step.name}: ${why2}`, out.result);
+      }
+      batches++;
+      const n = itemsOf(out.result);
+      items += n;
+      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
+      cursor = nextCursor ?? null;
+      const nextSize = sizer?.update(n, out.durationMs);
+      const progress = { done: !more, batches, items, cursor, startedAt: start.startedAt };
+      const counts = size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size };
+      const at = { elapsedMs: performance.now() - t0, batches, items };
+      unbooked = async () => {
+        const entry = run2.session.entry({
+          kind: "batch",
+          phase: run2.phase,
+          step: step.name,
+          counts,
+          result: summarize(out.result),
+          durationMs: Math.round(out.durationMs)
+        });
+        await cp.record(sizer ? { ...progress, size: nextSize } : progress, entry);
+        run2.reporter.batch(label2, at.batches - resumedBatches, at.items, at.elapsedMs, paginate.maxBatches);
+      };
+      if (looping) {
+        await book();
+        throw new StepFailure(step.name, loopingCursor(step.name, cursor, batches), out.result);
+      }
+      if (!more) break;
+    }
+    await book();
+  } catch (err) {
+    await inFlight;
+    await book().catch(() => void 0);
+    await cp.drain().catch(() => void 0);
+    throw err;
+  } finally {
+    timer.close();
+  }
+  await cp.drain();
+  run2.reporter.done(label2, batches, items, performance.now() - t0);
+  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
+}
+
+// src/engine/steps.ts
+function progressKey(phase, kind, step) {
+  return `${phase}/${kind}/${step}`;
 }
 function isDrillable(step) {
   return step.readOnly || JSON.stringify(step).includes("run.dryRun");
@@ -2593,10 +2761,6 @@ async function runOneStep(run2, step) {
     `${phase}: ${step.name} done`
   );
 }
-function keyOf(run2, step, cursor) {
-  const { rc, phase, kind, generation } = run2;
-  return batchKey({ rollout: rc.manifest.name, phase, kind, step: step.name, generation, dryRun: rc.dryRun, cursor });
-}
 async function runSingle(run2, step, progress) {
   const template = templateContext(run2.rc, run2.phase, run2.cohort);
   const idempotencyKey = keyOf(run2, step, null);
@@ -2626,94 +2790,6 @@ function keptResult(result) {
     json: result.json,
     output: text && text.length > 65536 ? `${text.slice(0, 65536)}\u2026` : text
   };
-}
-function retryNote(run2, step) {
-  return (attempt, err, waitMs) => run2.reporter.info(
-    `  ${run2.phase}/${step.name}: attempt ${attempt} failed (${run2.rc.masker.mask(err.message)}), retrying in ${waitMs} ms`
-  );
-}
-var DEFAULT_MAX_BATCHES = 1e4;
-async function runPaged(run2, step, key, start) {
-  const paginate = step.paginate;
-  const next = compileCel(paginate.next);
-  const base = templateContext(run2.rc, run2.phase, run2.cohort);
-  const renderer = stepRenderer(step, base);
-  const onRetry = retryNote(run2, step);
-  const fence = () => run2.session.fence();
-  const cp = new Checkpointer(run2.session, key, run2.checkpoints);
-  const label2 = `  ${run2.phase}/${step.name}`;
-  let { batches, items, cursor } = start;
-  const sizer = paginate.batchTime ? new BatchSizer(batchSizeSpec(paginate.batchTime), start.size) : null;
-  const throttle = paginate.throttle && pagingThrottle(run2, step, cp, () => ({ batches, cursor }));
-  const t0 = performance.now();
-  const resumedBatches = batches;
-  try {
-    for (; ; ) {
-      if (paginate.maxBatches !== void 0 && batches >= paginate.maxBatches) break;
-      if (paginate.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
-        throw new StepFailure(
-          step.name,
-          `${step.name}: stopped after ${DEFAULT_MAX_BATCHES} batches with more pages to go (the default paginate.maxBatches): set paginate.maxBatches if the step needs more`
-        );
-      await throttle?.beforeBatch();
-      await stopIfPaused(run2.session, run2.kind, step.name, cp);
-      const idempotencyKey = keyOf(run2, step, cursor);
-      const size = sizer?.size;
-      const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
-      const out = await callStep(run2.rc, {
-        step,
-        template: { ...base, page },
-        idempotencyKey,
-        onRetry,
-        renderer,
-        fence
-      });
-      const vars = { result: out.result };
-      let more;
-      let nextCursor;
-      try {
-        more = celBool(paginate.while, vars);
-        nextCursor = more ? next(vars) : null;
-      } catch (err) {
-        throw new StepFailure(
-          step.name,
-          `${step.name}: paginate could not be evaluated: ${err.message}`,
-          out.result
-        );
-      }
-      batches++;
-      const n = itemsOf(out.result);
-      items += n;
-      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
-      cursor = nextCursor ?? null;
-      const nextSize = sizer?.update(n, out.durationMs);
-      await cp.record(
-        { done: !more, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: nextSize } : {} },
-        run2.session.entry({
-          kind: "batch",
-          phase: run2.phase,
-          step: step.name,
-          counts: size === void 0 ? { batch: batches, items: n } : { batch: batches, items: n, size },
-          result: summarize(out.result),
-          durationMs: Math.round(out.durationMs)
-        })
-      );
-      run2.reporter.batch(label2, batches - resumedBatches, items, performance.now() - t0, paginate.maxBatches);
-      if (looping)
-        throw new StepFailure(
-          step.name,
-          `${step.name}: the target returned the cursor it was sent (${excerpt(cursor)}) with more pages to go: a loop, not progress; stopped after batch ${batches}`,
-          out.result
-        );
-      if (!more) break;
-    }
-  } catch (err) {
-    await cp.drain().catch(() => void 0);
-    throw err;
-  }
-  await cp.drain();
-  run2.reporter.done(label2, batches, items, performance.now() - t0);
-  return { done: true, batches, items, cursor, startedAt: start.startedAt, ...sizer ? { size: sizer.size } : {} };
 }
 
 // src/engine/scope.ts

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-PHUWVJ7C.js";
+} from "./chunk-P63JFGUD.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,7 +12,7 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-MP62ICMX.js";
+} from "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

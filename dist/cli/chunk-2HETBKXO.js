@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-I4JTSPGV.js";
+} from "./chunk-Q3NAYPP7.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-KDXSMWQ4.js";
+} from "./chunk-JD6EX23A.js";
 import {
   defineCommand,
   engineOptions

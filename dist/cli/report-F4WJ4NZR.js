@@ -5,19 +5,19 @@ import {
   chartViewOf,
   outcomeOf,
   timelineOf
-} from "./chunk-HLLJJG5P.js";
+} from "./chunk-RSQSCBX4.js";
 import {
   known,
   localEngine
-} from "./chunk-KDXSMWQ4.js";
+} from "./chunk-JD6EX23A.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-UGJ4MUWN.js";
-import "./chunk-RAMMJ5VD.js";
-import "./chunk-PHUWVJ7C.js";
+import "./chunk-ZZIUW7GV.js";
+import "./chunk-ULG2JUYI.js";
+import "./chunk-P63JFGUD.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MP62ICMX.js";
+import "./chunk-NVJPLR5L.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,
