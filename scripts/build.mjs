@@ -27,13 +27,17 @@ const reportAssets = {
 // A string literal (JSON text), which esbuild inlines where it is used: an object it would hoist into every chunk.
 shared.define = { __ROLLOUTS_REPORT_ASSETS__: JSON.stringify(JSON.stringify(reportAssets)) };
 
-// The action runs on Node 24 (action.yml), whose fetch is built in: `undici` is a small shim, not a second copy.
+// The action runs on Node 24 (action.yml), whose fetch is built in: the GitHub client's `undici` (its fetch and
+// ProxyAgent) is a small shim, not a second copy. The engine's own HTTP client (src/sys/http.ts) is undici's
+// dispatcher, which Node does not expose: that import is the one undici the bundle carries.
 const { fileURLToPath } = await import('node:url');
 const undiciShim = {
   name: 'undici-shim',
   setup(b) {
     const path = fileURLToPath(new URL('./shims/undici.mjs', import.meta.url));
-    b.onResolve({ filter: /^undici$/ }, () => ({ path }));
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      /[\\/]node_modules[\\/]@(actions|octokit)[\\/]/.test(args.importer) ? { path } : undefined,
+    );
   },
 };
 // zod re-exports all of its ~50 locales as `z.locales` (366 KB, a quarter of the CLI's manifest chunk, parsed on every

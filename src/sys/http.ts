@@ -1,7 +1,6 @@
-// The one HTTP client (node:http(s) on keep-alive agents): one request, the body read whole (up to a cap) inside the
-// same deadline, failures worded by http-errors.ts. The server side is http-server.ts.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// The one HTTP client (undici's dispatcher on kept-alive connections): one request, the body read whole (up to a cap)
+// inside the same deadline, failures worded by http-errors.ts. The server side is http-server.ts.
+import { Agent, type Dispatcher } from 'undici';
 import { formatMs } from './duration.js';
 import { failureOf, HttpError, safeUrl } from './http-errors.js';
 
@@ -30,12 +29,6 @@ export interface HttpResponse {
 /** 16 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-interface Sent {
-  status: number;
-  headers: Record<string, string>;
-  body: IncomingMessage;
-}
-
 /** Headers that say nothing secret: a redirect to another origin may carry these, and only these. */
 const PLAIN_HEADERS = new Set(['accept', 'content-type', 'user-agent', 'idempotency-key', 'accept-encoding']);
 const MAX_REDIRECTS = 5;
@@ -43,83 +36,136 @@ const MAX_REDIRECTS = 5;
 /** Thrown inside send: a redirect this client does not follow. */
 class RedirectRefused extends Error {}
 
-/** Kept-alive connections, one pool per scheme: a batch loop reuses one socket (idle sockets do not hold the process). */
-const AGENTS = {
-  'http:': new HttpAgent({ keepAlive: true }),
-  'https:': new HttpsAgent({ keepAlive: true }),
-};
+/**
+ * Kept-alive connections for every origin (a batch loop reuses one socket; idle ones do not hold the process). The
+ * deadlines are the caller's (`deadline` below): undici's own header and body timeouts (300 s) would cut a step
+ * whose `timeout` is longer.
+ */
+const AGENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 interface SendInit {
   method: string;
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  maxBytes: number;
 }
 
-/** Aborting `signal` destroys `req` (as http.request's own `signal` option does, without its stream bookkeeping). */
-function abortWith(req: ReturnType<typeof httpRequest>, signal: AbortSignal): void {
-  const onAbort = (): void => {
-    req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
-  };
-  if (signal.aborted) return onAbort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  req.once('close', () => signal.removeEventListener('abort', onAbort));
+/** A response read whole; `body` null when it was larger than `maxBytes` (the rest was not read). */
+interface Received {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
 }
 
-/** One exchange on a pooled connection; a reused socket the server had already closed is retried once, fresh. */
-function exchange(url: URL, init: SendInit, retried = false): Promise<IncomingMessage> {
+function abortError(): Error {
+  return Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** The connection closed under the request: on a kept-alive socket, the server had just closed it as idle. */
+function closedUnder(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** Lowercase names; a repeated header's values joined with ", " (as node:http does for most). */
+function headerRecord(raw: Buffer[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    out[key] = key in out ? `${out[key]}, ${value}` : value;
+  }
+  return out;
+}
+
+/**
+ * One exchange on a pooled connection (undici's dispatcher: the body is gathered by the handler, no stream in
+ * between), read whole up to the cap. A request that got no response because the connection closed under it is sent
+ * once more on a fresh one: that is a kept-alive socket the server closed as idle, and the request was never read.
+ */
+function exchange(url: URL, init: SendInit, retried = false): Promise<Received> {
   return new Promise((resolve, reject) => {
-    const agent = url.protocol === 'https:' ? AGENTS['https:'] : url.protocol === 'http:' ? AGENTS['http:'] : null;
-    if (!agent) return reject(Object.assign(new Error(`unsupported scheme ${url.protocol}`), { code: 'ESCHEME' }));
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-    else if (!/^(GET|HEAD|OPTIONS|DELETE)$/i.test(init.method)) headers['content-length'] = '0';
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: init.method, headers, agent });
-    if (init.signal) abortWith(req, init.signal);
-    req.on('response', resolve);
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !init.signal?.aborted)
-        exchange(url, init, true).then(resolve, reject);
-      else reject(err);
-    });
-    req.end(init.body);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return reject(Object.assign(new Error(`unsupported scheme ${url.protocol}`), { code: 'ESCHEME' }));
+    const { signal, maxBytes } = init;
+    let abort: ((err: Error) => void) | null = null;
+    let status = 0;
+    let headers: Buffer[] = [];
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const onAbort = () => abort?.(abortError());
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandlers = {
+      onConnect(abortRequest) {
+        abort = abortRequest;
+        if (signal?.aborted) abortRequest(abortError());
+      },
+      onHeaders(statusCode, raw) {
+        if (statusCode < 200) return true; // 1xx: the response proper follows
+        status = statusCode;
+        headers = raw;
+        chunks = [];
+        return true;
+      },
+      onData(chunk) {
+        size += chunk.byteLength;
+        if (size <= maxBytes) chunks.push(chunk);
+        else if (!tooLarge) {
+          tooLarge = true;
+          abort?.(abortError());
+        }
+        return true;
+      },
+      onComplete() {
+        done();
+        const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve({ status, headers: headerRecord(headers), body });
+      },
+      onError(err) {
+        done();
+        if (tooLarge) resolve({ status, headers: headerRecord(headers), body: null });
+        else if (!retried && status === 0 && closedUnder(err) && !signal?.aborted)
+          exchange(url, init, true).then(resolve, reject);
+        else reject(err);
+      },
+    };
+    const method = init.method as Dispatcher.HttpMethod;
+    AGENT.dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method, headers: init.headers, body: init.body },
+      handler,
+    );
   });
 }
 
 /**
- * The one place a request leaves the process: node:http(s) on keep-alive agents. Redirects are followed here, at
- * most 5: within the origin as fetch would; to another origin only when the request carries no header but the plain
- * ones above (an `x-api-key` or an `authorization` never goes to a host the manifest did not name).
+ * The one place a request leaves the process. Redirects are followed here, at most 5: within the origin as fetch
+ * would; to another origin only when the request carries no header but the plain ones above (an `x-api-key` or an
+ * `authorization` never goes to a host the manifest did not name).
  */
-async function send(url: URL, init: SendInit): Promise<Sent> {
+async function send(url: URL, init: SendInit): Promise<Received> {
   let at = url;
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
     const res = await exchange(at, { ...init, method, body });
-    const status = res.statusCode ?? 0;
     const location = res.headers.location;
-    if (status >= 300 && status < 400 && status !== 304 && location) {
-      res.resume();
-      if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
-      const next = new URL(location, at);
-      if (next.origin !== url.origin) {
-        const custom = Object.keys(init.headers).filter((k) => !PLAIN_HEADERS.has(k.toLowerCase()));
-        if (custom.length)
-          throw new RedirectRefused(
-            `redirected to another origin (${next.protocol}//${next.host}): not followed with the request's headers (${custom.join(', ')})`,
-          );
-      }
-      if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-        method = method === 'HEAD' ? 'HEAD' : 'GET';
-        body = undefined;
-      }
-      at = next;
-      continue;
+    if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+    if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, at);
+    if (next.origin !== url.origin) {
+      const custom = Object.keys(init.headers).filter((k) => !PLAIN_HEADERS.has(k.toLowerCase()));
+      if (custom.length)
+        throw new RedirectRefused(
+          `redirected to another origin (${next.protocol}//${next.host}): not followed with the request's headers (${custom.join(', ')})`,
+        );
     }
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(res.headers))
-      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-    return { status, headers, body: res };
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = method === 'HEAD' ? 'HEAD' : 'GET';
+      body = undefined;
+    }
+    at = next;
   }
 }
 
@@ -134,28 +180,6 @@ function withoutCredentials(url: URL, given: Record<string, string> = {}): [URL,
   const bare = new URL(url);
   bare.username = bare.password = '';
   return [bare, headers];
-}
-
-/** The body, whole, or null past `maxBytes` (the response is then dropped); events rather than an async iterator. */
-function readCapped(body: IncomingMessage, maxBytes: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        body.destroy();
-        resolve(null);
-      } else chunks.push(chunk);
-    });
-    body.once('end', () =>
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
-    body.once('error', reject);
-    body.once('close', () => {
-      if (!body.complete) reject(body.errored ?? new Error('connection closed before the response ended'));
-    });
-  });
 }
 
 /** Parsed URLs by their text: a batch loop sends to one URL thousands of times (the objects are never changed). */
@@ -214,10 +238,9 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   try {
     const [target, headers] = withoutCredentials(parsed, req.headers);
-    const sent = await send(target, { method, headers, body: req.body, signal });
-    const body = await readCapped(sent.body, maxBytes);
-    if (body === null) throw new HttpError(method, url, 'too-large', `response larger than ${maxBytes} bytes`);
-    return { status: sent.status, headers: sent.headers, body };
+    const res = await send(target, { method, headers, body: req.body, signal, maxBytes });
+    if (res.body === null) throw new HttpError(method, url, 'too-large', `response larger than ${maxBytes} bytes`);
+    return { status: res.status, headers: res.headers, body: res.body };
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
