@@ -73,14 +73,41 @@ export function isWholeTemplate(text: string): boolean {
   return WHOLE.test(text) && templatesIn(text).length === 1;
 }
 
-function renderString(text: string, ctx: TemplateContext): unknown {
+/** A template string parsed once: the text between templates, and each template's path. */
+type Piece = string | { path: string };
+interface Parsed {
+  /** The one template of a text that is exactly one (it renders to the value's own type), else null. */
+  whole: { path: string } | null;
+  pieces: Piece[];
+}
+
+/** Parsed texts: a paged step renders the same few strings once a batch, thousands of times. */
+const parsedTexts = new Map<string, Parsed>();
+
+function parseText(text: string): Parsed {
+  let parsed = parsedTexts.get(text);
+  if (parsed) return parsed;
+  const pieces: Piece[] = [];
+  let last = 0;
+  for (const m of text.matchAll(TEMPLATE)) {
+    if (m.index > last) pieces.push(text.slice(last, m.index));
+    pieces.push({ path: (m[1] ?? '').trim() });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) pieces.push(text.slice(last));
   const whole = WHOLE.exec(text);
-  if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? '').trim());
-  return text.replace(TEMPLATE, (_m, inner: string) => {
-    const v = resolve(ctx, inner.trim());
-    if (v === null || v === undefined) return '';
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  });
+  parsed = { whole: whole && pieces.length === 1 ? { path: (whole[1] ?? '').trim() } : null, pieces };
+  if (parsedTexts.size >= 1024) parsedTexts.clear();
+  parsedTexts.set(text, parsed);
+  return parsed;
+}
+
+function renderString(text: string, ctx: TemplateContext): unknown {
+  const { whole, pieces } = parseText(text);
+  if (whole) return resolve(ctx, whole.path);
+  let out = '';
+  for (const piece of pieces) out += typeof piece === 'string' ? piece : asText(resolve(ctx, piece.path));
+  return out;
 }
 
 function resolve(ctx: TemplateContext, path: string): unknown {
