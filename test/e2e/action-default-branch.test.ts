@@ -84,6 +84,9 @@ describe('a repository whose default branch is master, on schedule', () => {
         : undefined,
     );
     try {
+      // The last test's run sampled `head` too: its next sample is due a second (`every: 1s`) after that one, and a
+      // run before then has nothing to do.
+      await new Promise((r) => setTimeout(r, 1100));
       const r = await h.scheduleJob({ env: { FAIL_HEAD: '1' } });
       expect(r.stdout).not.toContain("couldn't find remote ref");
       const pr = await revertOf('head');
