@@ -31,9 +31,13 @@ function loopingCursor(step: string, cursor: unknown, batches: number): string {
   return `${step}: ${why}: a loop, not progress; stopped after batch ${batches}`;
 }
 
-/** Resolves once the work queued now has run (a request being sent is written on the next ticks), before any I/O. */
+/**
+ * Resolves once the request being sent is on the wire: past the immediates queued now, and the ones they queue. undici
+ * writes a request on a kept-alive socket from an immediate of its own (it first lets a FIN or RST already waiting on
+ * the idle socket be read), queued after this one when the request is dispatched from a microtask.
+ */
 function afterSend(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgress): Promise<StepProgress> {
@@ -64,10 +68,15 @@ export async function runPaged(run: StepsRun, step: Step, key: string, start: St
       if (paginate.maxBatches !== undefined && batches >= paginate.maxBatches) break;
       if (paginate.maxBatches === undefined && batches >= DEFAULT_MAX_BATCHES)
         throw new StepFailure(step.name, tooManyBatches(step.name));
-      if (throttle || run.session.state.pause) await book();
-      await throttle?.beforeBatch();
+      if (throttle) {
+        await book();
+        await throttle.beforeBatch();
+      }
       // Right before a batch is sent, after any throttle hold: a pause seen here stops the step with nothing in flight.
-      await stopIfPaused(run.session, run.kind, step.name, cp);
+      if (run.session.state.pause) {
+        await book();
+        await stopIfPaused(run.session, run.kind, step.name, cp);
+      }
       // A checkpoint that failed (a lease lost) stops the step before another batch goes out.
       cp.throwIfFailed();
       const size = sizer?.size;
