@@ -14,13 +14,13 @@ function retryableStatus(status: number): boolean {
 }
 
 async function send(req: HttpRequest, signal: AbortSignal, call: DriverCall): Promise<StepResult> {
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'idempotency-key': call.idempotencyKey,
+  const headers: Record<string, string> = { accept: 'application/json', 'idempotency-key': call.idempotencyKey };
+  if (call.lease) {
     // The fencing token: a target may refuse a write under an older epoch of the same rollout than one it has seen.
-    ...(call.lease ? { 'rollouts-rollout': call.lease.rollout, 'rollouts-lease-epoch': String(call.lease.epoch) } : {}),
-    ...req.headers,
-  };
+    headers['rollouts-rollout'] = call.lease.rollout;
+    headers['rollouts-lease-epoch'] = String(call.lease.epoch);
+  }
+  if (req.headers) Object.assign(headers, req.headers);
   let body: string | undefined;
   if (req.json !== undefined) {
     body = JSON.stringify(req.json);

@@ -1,6 +1,6 @@
 // A step's per-call timeout, reused across the calls of a run (a paged step's batches): one AbortController while no
-// call times out and one timer that is re-armed only when it fires early, instead of a controller, a timer and a
-// listener on the run's signal per call (whose bookkeeping costs more than a fast batch's own work).
+// call times out and one unref'd timer that is re-armed only when it fires early, instead of a controller, a timer
+// and a listener on the run's signal per call (whose bookkeeping costs more than a fast batch's own work).
 
 const timedOut = () => new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 
@@ -26,15 +26,13 @@ export class CallTimer {
       this.controller = new AbortController();
     }
     this.deadline = performance.now() + ms;
-    if (this.timer && this.firesAt <= this.deadline) this.timer.ref();
-    else this.arm(ms);
+    if (!this.timer || this.firesAt > this.deadline) this.arm(ms);
     return this.controller.signal;
   }
 
-  /** The call is over: its deadline no longer holds (the idle timer does not keep the process alive). */
+  /** The call is over: its deadline no longer holds. */
   stop(): void {
     this.deadline = 0;
-    this.timer?.unref();
   }
 
   /** No more calls. */
@@ -48,7 +46,8 @@ export class CallTimer {
   private arm(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.firesAt = performance.now() + ms;
-    this.timer = setTimeout(this.fire, ms);
+    // Never what keeps the process alive: a call in flight holds its own socket or child process.
+    this.timer = setTimeout(this.fire, ms).unref();
   }
 
   private readonly fire = (): void => {

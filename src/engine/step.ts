@@ -1,7 +1,7 @@
 // Runs one call of a step: render templates, call the driver with timeout and retry, judge `expect`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { celBool, durationMs, render, stepDriver, TemplateError, type Step } from '../manifest/index.js';
-import { drivers, StepCallError, type StepResult } from '../drivers/index.js';
+import { drivers, StepCallError, type DriverCall, type StepDriver, type StepResult } from '../drivers/index.js';
 import type { RunContext } from './context.js';
 import { CallTimer } from './call-timer.js';
 import { planRender, type ConfigRenderer } from './render-plan.js';
@@ -34,7 +34,7 @@ export interface StepCall {
    * Proves the lease current before each attempt is sent and returns its epoch (RolloutSession.fence); throwing
    * stops the call before anything is sent. Absent: a call made without a lease (an audit).
    */
-  fence?: () => Promise<number>;
+  fence?: () => number | Promise<number>;
   /** The run of calls' timer (a paged step's); default: one for this call. */
   timer?: CallTimer;
 }
@@ -57,8 +57,39 @@ export function stepRenderer(step: Step, fixed: Record<string, unknown>): Config
   return planRender(step[stepDriver(step)], fixed);
 }
 
-export async function callStep(rc: RunContext, call: StepCall): Promise<CallOutcome> {
-  if (call.timer) return callWith(rc, call, call.timer);
+interface CallPlan {
+  driver: StepDriver;
+  written: unknown;
+  attempts: number;
+  timeoutMs: number;
+  judged: { judgedByExpect: boolean };
+}
+
+/** What every call of a step shares, worked out once per step (a paged step makes thousands of calls). */
+const callPlans = new WeakMap<Step, CallPlan>();
+
+function callPlan(step: Step): CallPlan {
+  let plan = callPlans.get(step);
+  if (!plan) {
+    const kind = stepDriver(step);
+    plan = {
+      driver: drivers[kind],
+      written: step[kind],
+      attempts: step.retry?.attempts ?? 1,
+      timeoutMs: durationMs(step.timeout),
+      judged: { judgedByExpect: step.expect !== undefined },
+    };
+    callPlans.set(step, plan);
+  }
+  return plan;
+}
+
+export function callStep(rc: RunContext, call: StepCall): Promise<CallOutcome> {
+  // Not async: a paged step's calls (with the run's timer) get callWith's own promise, two microtask turns sooner.
+  return call.timer ? callWith(rc, call, call.timer) : callOnce(rc, call);
+}
+
+async function callOnce(rc: RunContext, call: StepCall): Promise<CallOutcome> {
   const timer = new CallTimer(rc.signal);
   try {
     return await callWith(rc, call, timer);
@@ -72,20 +103,22 @@ async function callWith(
   { step, template, idempotencyKey, onRetry, renderer, fence }: StepCall,
   timer: CallTimer,
 ): Promise<CallOutcome> {
-  const driver = drivers[stepDriver(step)];
+  const { driver, written, attempts, timeoutMs, judged } = callPlan(step);
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
-  const attempts = step.retry?.attempts ?? 1;
-  const timeoutMs = durationMs(step.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const lease = fence ? { rollout: rc.manifest.name, epoch: await fence() } : undefined;
+    let lease: DriverCall['lease'];
+    if (fence) {
+      const epoch = fence();
+      lease = { rollout: rc.manifest.name, epoch: typeof epoch === 'number' ? epoch : await epoch };
+    }
     const signal = timer.start(timeoutMs);
     try {
       let result: StepResult;
       try {
         result = await driver.call(
-          { config, written: step[stepDriver(step)], env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
-          { judgedByExpect: step.expect !== undefined },
+          { config, written, env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
+          judged,
         );
       } finally {
         timer.stop();

@@ -49,6 +49,8 @@ interface SendInit {
   body?: string;
   signal?: AbortSignal;
   maxBytes: number;
+  /** The request's own deadline (performance.now()), redirects included; `timedOut` is set when it is reached. */
+  deadline?: { at: number; timedOut: boolean };
 }
 
 /** A response read whole; `body` null when it was larger than `maxBytes` (the rest was not read). */
@@ -88,20 +90,38 @@ function exchange(url: URL, init: SendInit, retried = false): Promise<Received> 
   return new Promise((resolve, reject) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       return reject(Object.assign(new Error(`unsupported scheme ${url.protocol}`), { code: 'ESCHEME' }));
-    const { signal, maxBytes } = init;
+    const { signal, maxBytes, deadline } = init;
     let abort: ((err: Error) => void) | null = null;
+    let cancelled = false;
     let status = 0;
     let headers: Buffer[] = [];
     let chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    const onAbort = () => abort?.(abortError());
-    const done = () => signal?.removeEventListener('abort', onAbort);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Stops the request: at once once it is dispatched, else as soon as undici hands over its abort.
+    const cancel = () => {
+      cancelled = true;
+      abort?.(abortError());
+    };
+    const timer = deadline
+      ? setTimeout(
+          () => {
+            deadline.timedOut = true;
+            cancel();
+          },
+          Math.max(0, deadline.at - performance.now()),
+        ).unref()
+      : null;
+    const done = () => {
+      signal?.removeEventListener('abort', cancel);
+      if (timer) clearTimeout(timer);
+    };
+    if (signal?.aborted) cancelled = true;
+    else signal?.addEventListener('abort', cancel, { once: true });
     const handler: Dispatcher.DispatchHandlers = {
       onConnect(abortRequest) {
         abort = abortRequest;
-        if (signal?.aborted) abortRequest(abortError());
+        if (cancelled) abortRequest(abortError());
       },
       onHeaders(statusCode, raw) {
         if (statusCode < 200) return true; // 1xx: the response proper follows
@@ -115,7 +135,7 @@ function exchange(url: URL, init: SendInit, retried = false): Promise<Received> 
         if (size <= maxBytes) chunks.push(chunk);
         else if (!tooLarge) {
           tooLarge = true;
-          abort?.(abortError());
+          cancel();
         }
         return true;
       },
@@ -127,7 +147,7 @@ function exchange(url: URL, init: SendInit, retried = false): Promise<Received> 
       onError(err) {
         done();
         if (tooLarge) resolve({ status, headers: headerRecord(headers), body: null });
-        else if (!retried && status === 0 && closedUnder(err) && !signal?.aborted)
+        else if (!retried && status === 0 && closedUnder(err) && !cancelled)
           exchange(url, init, true).then(resolve, reject);
         else reject(err);
       },
@@ -198,53 +218,22 @@ function parseUrl(url: string, method: string): URL {
   return parsed;
 }
 
-interface Deadline {
-  signal?: AbortSignal;
-  timedOut: boolean;
-  clear(): void;
-}
-
-/**
- * The signal a request is sent with: the caller's, or with a deadline of the request's own, one that also follows the
- * caller's (a listener, not AbortSignal.any, whose weak references cost a fast batch more than its own work).
- */
-function deadline(parent: AbortSignal | undefined, ms: number | undefined): Deadline {
-  if (ms === undefined) return { signal: parent, timedOut: false, clear: () => undefined };
-  const controller = new AbortController();
-  const follow = () => controller.abort(parent!.reason);
-  const timer = setTimeout(() => {
-    d.timedOut = true;
-    controller.abort(new Error('timeout'));
-  }, ms);
-  const d: Deadline = {
-    signal: controller.signal,
-    timedOut: false,
-    clear: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', follow);
-    },
-  };
-  if (parent?.aborted) follow();
-  else parent?.addEventListener('abort', follow, { once: true });
-  return d;
-}
-
 /** One request; resolves with any HTTP status (the caller judges it), rejects only with an HttpError. */
 export async function request(url: string, req: HttpRequest = {}): Promise<HttpResponse> {
   const method = req.method ?? 'GET';
   const parsed = parseUrl(url, method);
-  const timeout = deadline(req.signal, req.timeoutMs);
-  const signal = timeout.signal;
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // A timer in each exchange, not an AbortController a request: a batch loop sends thousands.
+  const deadline = req.timeoutMs === undefined ? undefined : { at: performance.now() + req.timeoutMs, timedOut: false };
   try {
     const [target, headers] = withoutCredentials(parsed, req.headers);
-    const res = await send(target, { method, headers, body: req.body, signal, maxBytes });
+    const res = await send(target, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline });
     if (res.body === null) throw new HttpError(method, url, 'too-large', `response larger than ${maxBytes} bytes`);
     return { status: res.status, headers: res.headers, body: res.body };
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
-    if (timeout.timedOut) throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
+    if (deadline?.timedOut) throw new HttpError(method, url, 'timeout', `timed out after ${formatMs(req.timeoutMs!)}`);
     if (req.signal?.aborted) {
       const reason: unknown = req.signal.reason;
       const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
@@ -252,7 +241,5 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
     }
     const [reason, detail] = failureOf(err);
     throw new HttpError(method, url, reason, detail.replaceAll(url, safeUrl(url)));
-  } finally {
-    timeout.clear();
   }
 }
