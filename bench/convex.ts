@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runChild } from './lib/child.js';
-import type { ApplyFigures } from './lib/apply-child.js';
+import { assertBuilt, type ApplyFigures } from './lib/apply-child.js';
 import type { LoopFigures } from './lib/http-loop.js';
 import { git, pagedStepRecord, ROLLOUT, STEP } from './lib/rollout-repo.js';
 import { median, ms, ratio, table } from './lib/stats.js';
@@ -88,8 +88,8 @@ async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatc
   await git(repo, ['add', '.']);
   await git(repo, ['commit', '-qm', 'bench rollout']);
   const env = { ...process.env, CONVEX_SELF_HOSTED_URL: url, CONVEX_SELF_HOSTED_ADMIN_KEY: ADMIN_KEY };
-  const { result, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env });
-  if (result.exitCode !== 0) throw new Error(`rollouts apply exited ${result.exitCode}\n${result.output}\n${stderr}`);
+  const { result, stdout, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env });
+  if (result.exitCode !== 0) throw new Error(`rollouts apply exited ${result.exitCode}\n${stdout}\n${stderr}`);
   const step = await pagedStepRecord(repo);
   await rm(repo, { recursive: true, force: true });
   return { pagedMs: step.stepMs, batches: step.batches, commits: step.stateCommits, cpuMs: result.cpuMs };
@@ -103,6 +103,7 @@ async function loopRun(url: string, maxBatches?: number) {
 }
 
 async function main(): Promise<void> {
+  assertBuilt();
   const work = await mkdtemp(join(tmpdir(), 'rollouts-bench-convex-'));
   const standin = await startStandin();
   const started = performance.now();

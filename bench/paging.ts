@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureCommitCost, type CommitCost } from './lib/commit-cost.js';
+import { assertBuilt } from './lib/apply-child.js';
 import { measureRun, type ClientKind, type RunFigures } from './lib/paging-runs.js';
 import { median, mib, ms, ratio, table } from './lib/stats.js';
 
@@ -137,6 +138,7 @@ function order(rep: number): ClientKind[] {
 }
 
 async function main(): Promise<void> {
+  assertBuilt();
   const work = await mkdtemp(join(tmpdir(), 'rollouts-bench-paging-'));
   const started = performance.now();
   try {

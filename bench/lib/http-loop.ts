@@ -1,9 +1,10 @@
 // The baseline of the paging benches: the loop a person writes by hand, on node:http with a keep-alive agent (the
-// fastest plain client in Node, no fetch), POSTing the cursor until hasNextPage is false. Checkpoints are counted
-// honestly: like the engine (every 2 s by default), it saves its cursor durably (write and fsync a file) every
-// --checkpoint-ms, so a crash loses as little as the engine's, and pays for it inside the timed loop.
+// plain client in Node, no fetch), POSTing the cursor until hasNextPage is false, with the engine's requests.
+// Checkpoints are counted honestly: like the engine (every 2 s by default), it saves its cursor durably (write and
+// fsync a file) every --checkpoint-ms, so a crash loses as little as the engine's, and pays for it inside the loop.
 // Run as a child: node --import tsx bench/lib/http-loop.ts --mode target|convex --url URL [--num-items 1]
 //   [--checkpoint-ms 2000] [--admin-key KEY] [--max-batches N]
+import { hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -88,9 +89,19 @@ async function batch(cursor: string | null, n: number): Promise<Page> {
     if (reply.status !== 'success') throw new Error(`batch ${n}: ${reply.errorMessage}`);
     return reply.value;
   }
+  // The engine's request, header for header: its batch key (a hash of the cursor, so that a replay after a crash
+  // sends the same key) and its lease headers. The target pays more for hashed keys than for sequential ones (its
+  // SQLite index); a baseline with cheaper requests would charge the engine for the target's work.
+  const key = `bench-paging-${hash('sha256', JSON.stringify(['bench-paging', 'full', 'apply', 'backfill', 1, false, cursor]), 'hex').slice(0, 32)}`;
   const res = await post(
     '/migrations/backfill',
-    { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': `baseline-${n}` },
+    {
+      accept: 'application/json',
+      'idempotency-key': key,
+      'rollouts-rollout': 'bench-paging',
+      'rollouts-lease-epoch': '1',
+      'content-type': 'application/json',
+    },
     JSON.stringify({ numItems, cursor, dryRun: false }),
   );
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);

@@ -83,13 +83,13 @@ export async function measureRun(kind: ClientKind, opts: RunOptions): Promise<Ru
         TARGET_URL: target.url,
         ...(kind === 'engine-no-checkpoints' ? NO_CHECKPOINTS : {}),
       };
-      const { result, wallMs, stderr } = await runChild<ApplyFigures>(APPLY, [], {
+      const { result, wallMs, stdout, stderr } = await runChild<ApplyFigures>(APPLY, [], {
         cwd: repo,
         env,
         nodeArgs: opts.nodeArgs,
       });
       if (result.exitCode !== 0)
-        throw new Error(`rollouts apply exited ${result.exitCode}\n${result.output}\n${stderr.slice(-4000)}`);
+        throw new Error(`rollouts apply exited ${result.exitCode}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`);
       const step = await pagedStepRecord(repo);
       return {
         kind,
