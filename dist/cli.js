@@ -2,8 +2,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   VERSION
-} from "./cli/chunk-X4MX4YYY.js";
-import "./cli/chunk-RKTK56BY.js";
+} from "./cli/chunk-L4QF3IOO.js";
+import "./cli/chunk-ZPLU3SY3.js";
 import "./cli/chunk-WNP4D27T.js";
 
 // src/cli/main.ts
@@ -18,6 +18,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
 `);
 } else {
   module.enableCompileCache?.();
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-I7DMMB6M.js"), import("./cli/io-IVBBWIVX.js")]);
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-2TZQWZ7U.js"), import("./cli/io-IVBBWIVX.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

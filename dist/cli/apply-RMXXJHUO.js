@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-WLPGD2PF.js";
-import "./chunk-RSQSCBX4.js";
+} from "./chunk-OV4NTZ4C.js";
+import "./chunk-CJX4JMWN.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,17 +14,17 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-JD6EX23A.js";
+} from "./chunk-AOR4CBDG.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZZIUW7GV.js";
+import "./chunk-ZOGWTCT2.js";
 import {
   LostRaceError
-} from "./chunk-ULG2JUYI.js";
-import "./chunk-P63JFGUD.js";
+} from "./chunk-XQ536OQV.js";
+import "./chunk-55HCZY3O.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NVJPLR5L.js";
+import "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

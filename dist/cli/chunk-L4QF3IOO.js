@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   package_default
-} from "./chunk-RKTK56BY.js";
+} from "./chunk-ZPLU3SY3.js";
 
 // src/cli/version.ts
 var VERSION = package_default.version;

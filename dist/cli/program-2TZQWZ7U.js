@@ -6,8 +6,8 @@ import {
 import {
   REPORT_TO,
   VERSION
-} from "./chunk-X4MX4YYY.js";
-import "./chunk-RKTK56BY.js";
+} from "./chunk-L4QF3IOO.js";
+import "./chunk-ZPLU3SY3.js";
 import {
   ControlRefused,
   OperationError
@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-DZ6E5OIO.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-FWL25ZMX.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-ZTTNLNFO.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-64HFK36Y.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-JN4Z2YRQ.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-XCRLRBAY.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-EKSS525N.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-RD7NYJAR.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-K72HE32K.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-2OYTX4ZF.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-H5RHO5VB.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-F4WJ4NZR.js")).reportCommand },
-  { name: "alert-relay", load: async () => (await import("./alert-relay-BJTFRCAY.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-EA6HWJO3.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-G3KFRVM3.js")).initCommand },
+  { name: "validate", load: async () => (await import("./validate-O7ZAYKOQ.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-37ZSUWYE.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-RMXXJHUO.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-FFNHFRDX.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-54TMKND2.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-E77QOXW2.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-UFR3PQGD.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-Z55ZU45N.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-D4WS3ZMG.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-PBQUWK5E.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-N5TLOIZV.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-S55TWZE7.js")).reportCommand },
+  { name: "alert-relay", load: async () => (await import("./alert-relay-ABYD53TS.js")).alertRelayCommand },
+  { name: "schema", load: async () => (await import("./schema-NVAR4I66.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-QKHTQGHU.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

@@ -5,15 +5,15 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-JD6EX23A.js";
+} from "./chunk-AOR4CBDG.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZZIUW7GV.js";
-import "./chunk-ULG2JUYI.js";
-import "./chunk-P63JFGUD.js";
+import "./chunk-ZOGWTCT2.js";
+import "./chunk-XQ536OQV.js";
+import "./chunk-55HCZY3O.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NVJPLR5L.js";
+import "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -19734,14 +19734,30 @@ function lookup(ctx, path) {
 function isWholeTemplate(text) {
   return WHOLE.test(text) && templatesIn(text).length === 1;
 }
-function renderString(text, ctx) {
+var parsedTexts = /* @__PURE__ */ new Map();
+function parseText(text) {
+  let parsed = parsedTexts.get(text);
+  if (parsed) return parsed;
+  const pieces = [];
+  let last = 0;
+  for (const m of text.matchAll(TEMPLATE)) {
+    if (m.index > last) pieces.push(text.slice(last, m.index));
+    pieces.push({ path: (m[1] ?? "").trim() });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) pieces.push(text.slice(last));
   const whole = WHOLE.exec(text);
-  if (whole && templatesIn(text).length === 1) return resolve(ctx, (whole[1] ?? "").trim());
-  return text.replace(TEMPLATE, (_m, inner) => {
-    const v = resolve(ctx, inner.trim());
-    if (v === null || v === void 0) return "";
-    return typeof v === "object" ? JSON.stringify(v) : String(v);
-  });
+  parsed = { whole: whole && pieces.length === 1 ? { path: (whole[1] ?? "").trim() } : null, pieces };
+  if (parsedTexts.size >= 1024) parsedTexts.clear();
+  parsedTexts.set(text, parsed);
+  return parsed;
+}
+function renderString(text, ctx) {
+  const { whole, pieces } = parseText(text);
+  if (whole) return resolve(ctx, whole.path);
+  let out = "";
+  for (const piece of pieces) out += typeof piece === "string" ? piece : asText(resolve(ctx, piece.path));
+  return out;
 }
 function resolve(ctx, path) {
   if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);

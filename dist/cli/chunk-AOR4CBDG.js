@@ -12,7 +12,7 @@ import {
   request,
   safeUrl,
   tryParseJson
-} from "./chunk-ZZIUW7GV.js";
+} from "./chunk-ZOGWTCT2.js";
 import {
   GitStateStore,
   LeaseLostError,
@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-ULG2JUYI.js";
+} from "./chunk-XQ536OQV.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-P63JFGUD.js";
+} from "./chunk-55HCZY3O.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,7 +61,7 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import {
   excerpt,
   secrets
@@ -2076,13 +2076,12 @@ function retryableStatus(status) {
   return status >= 500 || status === 429 || status === 408;
 }
 async function send(req, signal, call) {
-  const headers = {
-    accept: "application/json",
-    "idempotency-key": call.idempotencyKey,
-    // The fencing token: a target may refuse a write under an older epoch of the same rollout than one it has seen.
-    ...call.lease ? { "rollouts-rollout": call.lease.rollout, "rollouts-lease-epoch": String(call.lease.epoch) } : {},
-    ...req.headers
-  };
+  const headers = { accept: "application/json", "idempotency-key": call.idempotencyKey };
+  if (call.lease) {
+    headers["rollouts-rollout"] = call.lease.rollout;
+    headers["rollouts-lease-epoch"] = String(call.lease.epoch);
+  }
+  if (req.headers) Object.assign(headers, req.headers);
   let body;
   if (req.json !== void 0) {
     body = JSON.stringify(req.json);
@@ -2145,14 +2144,12 @@ var CallTimer = class {
       this.controller = new AbortController();
     }
     this.deadline = performance.now() + ms;
-    if (this.timer && this.firesAt <= this.deadline) this.timer.ref();
-    else this.arm(ms);
+    if (!this.timer || this.firesAt > this.deadline) this.arm(ms);
     return this.controller.signal;
   }
-  /** The call is over: its deadline no longer holds (the idle timer does not keep the process alive). */
+  /** The call is over: its deadline no longer holds. */
   stop() {
     this.deadline = 0;
-    this.timer?.unref();
   }
   /** No more calls. */
   close() {
@@ -2164,7 +2161,7 @@ var CallTimer = class {
   arm(ms) {
     if (this.timer) clearTimeout(this.timer);
     this.firesAt = performance.now() + ms;
-    this.timer = setTimeout(this.fire, ms);
+    this.timer = setTimeout(this.fire, ms).unref();
   }
   fire = () => {
     this.timer = null;
@@ -2234,8 +2231,26 @@ function renderConfig(step, template, renderer) {
 function stepRenderer(step, fixed) {
   return planRender(step[stepDriver(step)], fixed);
 }
-async function callStep(rc, call) {
-  if (call.timer) return callWith(rc, call, call.timer);
+var callPlans = /* @__PURE__ */ new WeakMap();
+function callPlan(step) {
+  let plan2 = callPlans.get(step);
+  if (!plan2) {
+    const kind = stepDriver(step);
+    plan2 = {
+      driver: drivers[kind],
+      written: step[kind],
+      attempts: step.retry?.attempts ?? 1,
+      timeoutMs: durationMs(step.timeout),
+      judged: { judgedByExpect: step.expect !== void 0 }
+    };
+    callPlans.set(step, plan2);
+  }
+  return plan2;
+}
+function callStep(rc, call) {
+  return call.timer ? callWith(rc, call, call.timer) : callOnce(rc, call);
+}
+async function callOnce(rc, call) {
   const timer = new CallTimer(rc.signal);
   try {
     return await callWith(rc, call, timer);
@@ -2244,20 +2259,22 @@ async function callStep(rc, call) {
   }
 }
 async function callWith(rc, { step, template, idempotencyKey, onRetry, renderer, fence }, timer) {
-  const driver = drivers[stepDriver(step)];
+  const { driver, written, attempts, timeoutMs, judged } = callPlan(step);
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
-  const attempts = step.retry?.attempts ?? 1;
-  const timeoutMs = durationMs(step.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const lease = fence ? { rollout: rc.manifest.name, epoch: await fence() } : void 0;
+    let lease;
+    if (fence) {
+      const epoch = fence();
+      lease = { rollout: rc.manifest.name, epoch: typeof epoch === "number" ? epoch : await epoch };
+    }
     const signal = timer.start(timeoutMs);
     try {
       let result;
       try {
         result = await driver.call(
-          { config, written: step[stepDriver(step)], env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
-          { judgedByExpect: step.expect !== void 0 }
+          { config, written, env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
+          judged
         );
       } finally {
         timer.stop();
@@ -2600,7 +2617,7 @@ function loopingCursor(step, cursor, batches) {
   return `${step}: ${why2}: a loop, not progress; stopped after batch ${batches}`;
 }
 function afterSend() {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 async function runPaged(run2, step, key, start) {
   const paginate = step.paginate;
@@ -2629,9 +2646,14 @@ async function runPaged(run2, step, key, start) {
       if (paginate.maxBatches !== void 0 && batches >= paginate.maxBatches) break;
       if (paginate.maxBatches === void 0 && batches >= DEFAULT_MAX_BATCHES)
         throw new StepFailure(step.name, tooManyBatches(step.name));
-      if (throttle || run2.session.state.pause) await book();
-      await throttle?.beforeBatch();
-      await stopIfPaused(run2.session, run2.kind, step.name, cp);
+      if (throttle) {
+        await book();
+        await throttle.beforeBatch();
+      }
+      if (run2.session.state.pause) {
+        await book();
+        await stopIfPaused(run2.session, run2.kind, step.name, cp);
+      }
       cp.throwIfFailed();
       const size = sizer?.size;
       const page = size === void 0 ? { cursor, number: batches + 1 } : { cursor, number: batches + 1, size };
@@ -3112,19 +3134,20 @@ var RolloutSession = class _RolloutSession {
    * started half a TTL ago or more, renews it first (a CAS commit). Throws LeaseLostError when it cannot: the
    * holder must stop sending.
    */
-  async fence() {
+  fence() {
     if (this.lean) throw new LeaseLostError(`${this.opts.name}: a gate-sampling pass holds no lease`, this.opts.name);
-    if (performance.now() - this.renewedAt >= this.opts.ttlMs / 2) {
-      try {
-        await this.commit(null, [], "lease renewed");
-      } catch (err) {
-        if (err instanceof LostRaceError)
-          throw new LeaseLostError(`cannot prove the lease of ${this.opts.name}: ${err.message}`, this.opts.name);
-        throw err;
-      }
-      if (performance.now() - this.renewedAt >= this.opts.ttlMs / 2)
-        throw new LeaseLostError(`cannot renew the lease of ${this.opts.name} in time`, this.opts.name);
+    return performance.now() - this.renewedAt < this.opts.ttlMs / 2 ? this.epoch : this.renewForFence();
+  }
+  async renewForFence() {
+    try {
+      await this.commit(null, [], "lease renewed");
+    } catch (err) {
+      if (err instanceof LostRaceError)
+        throw new LeaseLostError(`cannot prove the lease of ${this.opts.name}: ${err.message}`, this.opts.name);
+      throw err;
     }
+    if (performance.now() - this.renewedAt >= this.opts.ttlMs / 2)
+      throw new LeaseLostError(`cannot renew the lease of ${this.opts.name} in time`, this.opts.name);
     return this.epoch;
   }
   startHeartbeat() {

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-P63JFGUD.js";
+} from "./chunk-55HCZY3O.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,7 +12,7 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

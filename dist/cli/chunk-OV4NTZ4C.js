@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-RSQSCBX4.js";
+} from "./chunk-CJX4JMWN.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-JD6EX23A.js";
+} from "./chunk-AOR4CBDG.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-ULG2JUYI.js";
+} from "./chunk-XQ536OQV.js";
 import {
   durationMs
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import {
   defineCommand,
   engineOptions

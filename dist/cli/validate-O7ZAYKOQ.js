@@ -5,7 +5,7 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -2,12 +2,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   package_default
-} from "./chunk-RKTK56BY.js";
+} from "./chunk-ZPLU3SY3.js";
 import {
   request,
   serveHttp,
   tryParseJson
-} from "./chunk-ZZIUW7GV.js";
+} from "./chunk-ZOGWTCT2.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand

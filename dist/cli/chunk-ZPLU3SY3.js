@@ -79,6 +79,7 @@ var package_default = {
     tsx: "^4.23.15",
     typescript: "~5.9",
     "typescript-eslint": "^8.73.0",
+    undici: "^6.29.1",
     uplot: "^1.6.32",
     vitest: "^4.1.12",
     yaml: "^2.9.1",

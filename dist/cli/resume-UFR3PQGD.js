@@ -2,19 +2,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-2HETBKXO.js";
-import "./chunk-Q3NAYPP7.js";
+} from "./chunk-TWJL5B5T.js";
+import "./chunk-MVSJAWUS.js";
 import {
   operatorControl
-} from "./chunk-JD6EX23A.js";
+} from "./chunk-AOR4CBDG.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZZIUW7GV.js";
-import "./chunk-ULG2JUYI.js";
-import "./chunk-P63JFGUD.js";
+import "./chunk-ZOGWTCT2.js";
+import "./chunk-XQ536OQV.js";
+import "./chunk-55HCZY3O.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NVJPLR5L.js";
+import "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";

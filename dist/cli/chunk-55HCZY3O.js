@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-Q3NAYPP7.js";
+} from "./chunk-MVSJAWUS.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-JD6EX23A.js";
+} from "./chunk-AOR4CBDG.js";
 import {
   defineCommand,
   engineOptions

@@ -2,10 +2,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-P63JFGUD.js";
+} from "./chunk-55HCZY3O.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NVJPLR5L.js";
+import "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand

@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-P63JFGUD.js";
+} from "./chunk-55HCZY3O.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,7 +14,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import {
   secrets
 } from "./chunk-OMDRDTD2.js";

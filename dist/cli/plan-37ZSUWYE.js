@@ -5,15 +5,15 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-ULG2JUYI.js";
+} from "./chunk-XQ536OQV.js";
 import {
   Git
-} from "./chunk-P63JFGUD.js";
+} from "./chunk-55HCZY3O.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-NVJPLR5L.js";
+} from "./chunk-NKLN2JHM.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,
