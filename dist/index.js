@@ -41762,7 +41762,7 @@ var STEP_DRIVER_TABLE = {
       function: external_exports.string().min(1).describe("The Convex function, e.g. migrations/byok:backfillBatch."),
       args: external_exports.record(external_exports.string(), external_exports.unknown()).default({}).describe("Its arguments, templates allowed; a value that is one template keeps its type (default: {})."),
       via: external_exports.enum(["http", "cli"]).default("http").describe(
-        "http: POST <deployment>/api/function over a kept-alive connection, the request `npx convex run` makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http)."
+        "http: POST <deployment>/api/function over kept-alive connections, the request `npx convex run` makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http)."
       )
     }).describe(
       'A Convex function call; its value is result.json, its log lines go to the ledger (masked). An args key whose value is exactly one template that renders to null is left out (Convex treats a missing field as undefined; `v.optional` rejects null); a literal null stays. Convex-encoded values in the result ({"$integer": ...}, {"$float": ...}, {"$bytes": ...}) are decoded: an int64 to a number (its decimal string past 2^53), bytes to base64 text.'

@@ -1,5 +1,5 @@
 // The native `convex:` call: the one request `npx convex run` makes (convex 1.48, `ConvexHttpClient.function` in
-// src/browser/http_client.ts), sent by sys/http over a kept-alive connection instead of two processes per batch.
+// src/browser/http_client.ts), sent by sys/http over kept-alive connections instead of two processes per batch.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpError, request, safeUrl } from '../sys/http.js';

@@ -25,7 +25,7 @@ export const STEP_DRIVER_TABLE = {
           .enum(['http', 'cli'])
           .default('http')
           .describe(
-            'http: POST <deployment>/api/function over a kept-alive connection, the request `npx convex run` ' +
+            'http: POST <deployment>/api/function over kept-alive connections, the request `npx convex run` ' +
               'makes, with the deployment and admin key from CONVEX_SELF_HOSTED_URL + ' +
               'CONVEX_SELF_HOSTED_ADMIN_KEY (or CONVEX_DEPLOY_KEY + CONVEX_URL) listed in env:. ' +
               "cli: npx convex run <function> '<args as JSON>' (with CI=1) (default: http).",

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,7 +12,7 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

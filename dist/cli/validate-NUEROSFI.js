@@ -5,7 +5,7 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-XQ536OQV.js";
+} from "./chunk-XBAIGFXF.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,7 +61,7 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import {
   excerpt,
   secrets

@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-CJX4JMWN.js";
+} from "./chunk-YP57YBJ5.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-AOR4CBDG.js";
+} from "./chunk-GBRJLQK5.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-XQ536OQV.js";
+} from "./chunk-XBAIGFXF.js";
 import {
   durationMs
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import {
   defineCommand,
   engineOptions

@@ -5,15 +5,15 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-XQ536OQV.js";
+} from "./chunk-XBAIGFXF.js";
 import {
   Git
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

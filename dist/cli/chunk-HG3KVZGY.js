@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-MVSJAWUS.js";
+} from "./chunk-A5GMERJH.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-AOR4CBDG.js";
+} from "./chunk-GBRJLQK5.js";
 import {
   defineCommand,
   engineOptions

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   Git
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 
 // src/cli/actor.ts
 import { userInfo } from "node:os";

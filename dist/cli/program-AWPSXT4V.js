@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-O7ZAYKOQ.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-37ZSUWYE.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-RMXXJHUO.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-FFNHFRDX.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-54TMKND2.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-E77QOXW2.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-UFR3PQGD.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-Z55ZU45N.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-D4WS3ZMG.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-PBQUWK5E.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-N5TLOIZV.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-S55TWZE7.js")).reportCommand },
+  { name: "validate", load: async () => (await import("./validate-NUEROSFI.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-6J437D7U.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-6F2TNQV3.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-6VWCTLNI.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-NFTEUJT6.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-WYAOKDDD.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-AHTYVMZO.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-BV3O24VZ.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-QABUH4VX.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-TPE5YRTK.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-NVVYJ6LI.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-NIME77IL.js")).reportCommand },
   { name: "alert-relay", load: async () => (await import("./alert-relay-ABYD53TS.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-NVAR4I66.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-QKHTQGHU.js")).initCommand },
+  { name: "schema", load: async () => (await import("./schema-6O2S3NXJ.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-P7FZOX3Z.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

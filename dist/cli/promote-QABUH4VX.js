@@ -2,24 +2,24 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-MVSJAWUS.js";
+} from "./chunk-A5GMERJH.js";
 import {
   findRollout,
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-AOR4CBDG.js";
+} from "./chunk-GBRJLQK5.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
-import "./chunk-XQ536OQV.js";
+import "./chunk-XBAIGFXF.js";
 import {
   DEFAULT_IDENTITY,
   Git
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NKLN2JHM.js";
+import "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -2,19 +2,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-TWJL5B5T.js";
-import "./chunk-MVSJAWUS.js";
+} from "./chunk-HG3KVZGY.js";
+import "./chunk-A5GMERJH.js";
 import {
   operatorControl
-} from "./chunk-AOR4CBDG.js";
+} from "./chunk-GBRJLQK5.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
-import "./chunk-XQ536OQV.js";
-import "./chunk-55HCZY3O.js";
+import "./chunk-XBAIGFXF.js";
+import "./chunk-X4CNZKKC.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NKLN2JHM.js";
+import "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";

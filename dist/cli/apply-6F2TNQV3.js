@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-OV4NTZ4C.js";
-import "./chunk-CJX4JMWN.js";
+} from "./chunk-UG6NTIAM.js";
+import "./chunk-YP57YBJ5.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,17 +14,17 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-AOR4CBDG.js";
+} from "./chunk-GBRJLQK5.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
 import {
   LostRaceError
-} from "./chunk-XQ536OQV.js";
-import "./chunk-55HCZY3O.js";
+} from "./chunk-XBAIGFXF.js";
+import "./chunk-X4CNZKKC.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NKLN2JHM.js";
+import "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

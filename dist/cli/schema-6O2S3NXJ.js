@@ -2,10 +2,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-NKLN2JHM.js";
+import "./chunk-I6S4M2B2.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand

@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-55HCZY3O.js";
+} from "./chunk-X4CNZKKC.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,7 +14,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-NKLN2JHM.js";
+} from "./chunk-I6S4M2B2.js";
 import {
   secrets
 } from "./chunk-OMDRDTD2.js";
