@@ -37,9 +37,9 @@ const MAX_REDIRECTS = 5;
 class RedirectRefused extends Error {}
 
 /**
- * Kept-alive connections for every origin (a batch loop reuses one socket; idle ones do not hold the process). The
- * deadlines are the caller's (`deadline` below): undici's own header and body timeouts (300 s) would cut a step
- * whose `timeout` is longer.
+ * Kept-alive connections for every origin (a batch loop reuses its sockets; idle ones do not hold the process). The
+ * deadlines are this client's own (a timer in each exchange): undici's header and body timeouts (300 s) would cut a
+ * step whose `timeout` is longer.
  */
 const AGENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
@@ -83,8 +83,9 @@ function headerRecord(raw: Buffer[]): Record<string, string> {
 
 /**
  * One exchange on a pooled connection (undici's dispatcher: the body is gathered by the handler, no stream in
- * between), read whole up to the cap. A request that got no response because the connection closed under it is sent
- * once more on a fresh one: that is a kept-alive socket the server closed as idle, and the request was never read.
+ * between), read whole up to the cap. A request that got no response byte because the connection closed under it is
+ * sent once more, on a fresh one: most often a kept-alive socket the server had just closed as idle, which never read
+ * the request (a write that did land is replayed by its idempotency key, as a step's retry would).
  */
 function exchange(url: URL, init: SendInit, retried = false): Promise<Received> {
   return new Promise((resolve, reject) => {
