@@ -10,8 +10,14 @@ function rate(items: number, batches: number, ms: number): string {
   return items ? `${Math.round(items / s)} items/s` : `${Math.round(batches / s)} batches/s`;
 }
 
+/** A terminal's live line is redrawn at most this often: a fast paged step runs thousands of batches a second. */
+export const LIVE_EVERY_MS = 100;
+/** Plain (not a TTY) progress lines, at most this often. */
+export const PLAIN_EVERY_MS = 2000;
+
 export function streamReporter(write: (text: string) => void, isTTY: boolean): Reporter {
-  let lastPlain = 0;
+  // The elapsed time of the last line written; -Infinity: none yet in this step.
+  let last = -Infinity;
   let live = false;
   const clear = () => {
     if (live) write('\r\x1b[2K');
@@ -23,6 +29,8 @@ export function streamReporter(write: (text: string) => void, isTTY: boolean): R
       write(`${line}\n`);
     },
     batch(label, batches, items, ms, maxBatches) {
+      if (batches !== 1 && ms - last < (isTTY ? LIVE_EVERY_MS : PLAIN_EVERY_MS)) return;
+      last = ms;
       const eta =
         maxBatches && batches < maxBatches ? `, ETA ${Math.ceil(((maxBatches - batches) * ms) / batches / 1000)}s` : '';
       const batch = `batch ${batches}${maxBatches ? `/${maxBatches}` : ''}`;
@@ -30,14 +38,11 @@ export function streamReporter(write: (text: string) => void, isTTY: boolean): R
       if (isTTY) {
         write(`\r\x1b[2K${text}`);
         live = true;
-      } else if (ms - lastPlain >= 2000 || batches === 1) {
-        lastPlain = ms;
-        write(`${text}\n`);
-      }
+      } else write(`${text}\n`);
     },
     done(label, batches, items, ms) {
       clear();
-      lastPlain = 0;
+      last = -Infinity;
       write(
         `${label}: done, ${batches} batch${batches === 1 ? '' : 'es'}, ${items} items in ${(ms / 1000).toFixed(1)}s\n`,
       );
