@@ -13,7 +13,7 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-UG6NTIAM.js";
+} from "./chunk-2WOQVRP2.js";
 import "./chunk-YP57YBJ5.js";
 import {
   dryRunAll,
@@ -14,7 +14,7 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";

@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-HG3KVZGY.js";
+} from "./chunk-JCNRV23L.js";
 import "./chunk-A5GMERJH.js";
 import {
   operatorControl
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
@@ -20,16 +20,17 @@ import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";
 
-// src/cli/commands/retry.ts
-var retryCommand = controlCommand({
-  name: "retry",
-  summary: "retry a failed phase from its failed step, or reopen a failed gate; recorded",
+// src/cli/commands/resume.ts
+var resumeCommand = controlCommand({
+  name: "resume",
+  summary: "carry on after a pause: a gate opens afresh, a step at its cursor",
   examples: [
-    "rollouts retry byok-backfill           # a failed step: resumes at its checkpoint, never re-sends a batch",
-    "rollouts retry byok-backfill           # a failed gate whose cause you fixed: a new hold starts"
+    "rollouts resume byok-backfill          # a paused gate: a new hold starts, sampled at once",
+    "rollouts resume byok-backfill          # after `rollouts pause`: the step goes on from its checkpoint",
+    "ROLLOUTS_ACTOR=alice rollouts resume byok-backfill --json"
   ],
-  control: (deps, m, actor) => operatorControl(deps, m, "retry", actor)
+  control: (deps, m, actor) => operatorControl(deps, m, "resume", actor)
 });
 export {
-  retryCommand
+  resumeCommand
 };

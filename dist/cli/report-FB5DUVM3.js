@@ -9,7 +9,7 @@ import {
 import {
   known,
   localEngine
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";

@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-HG3KVZGY.js";
+} from "./chunk-JCNRV23L.js";
 import "./chunk-A5GMERJH.js";
 import {
   requestPause
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";

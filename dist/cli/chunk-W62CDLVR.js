@@ -3896,8 +3896,10 @@ function rate(items, batches, ms) {
   const s = Math.max(ms, 1) / 1e3;
   return items ? `${Math.round(items / s)} items/s` : `${Math.round(batches / s)} batches/s`;
 }
+var LIVE_EVERY_MS = 100;
+var PLAIN_EVERY_MS = 2e3;
 function streamReporter(write, isTTY) {
-  let lastPlain = 0;
+  let last = -Infinity;
   let live = false;
   const clear = () => {
     if (live) write("\r\x1B[2K");
@@ -3910,21 +3912,20 @@ function streamReporter(write, isTTY) {
 `);
     },
     batch(label2, batches, items, ms, maxBatches) {
+      if (batches !== 1 && ms - last < (isTTY ? LIVE_EVERY_MS : PLAIN_EVERY_MS)) return;
+      last = ms;
       const eta = maxBatches && batches < maxBatches ? `, ETA ${Math.ceil((maxBatches - batches) * ms / batches / 1e3)}s` : "";
       const batch = `batch ${batches}${maxBatches ? `/${maxBatches}` : ""}`;
       const text = `${label2}: ${batch}, ${items} items, ${rate(items, batches, ms)}${eta}`;
       if (isTTY) {
         write(`\r\x1B[2K${text}`);
         live = true;
-      } else if (ms - lastPlain >= 2e3 || batches === 1) {
-        lastPlain = ms;
-        write(`${text}
+      } else write(`${text}
 `);
-      }
     },
     done(label2, batches, items, ms) {
       clear();
-      lastPlain = 0;
+      last = -Infinity;
       write(
         `${label2}: done, ${batches} batch${batches === 1 ? "" : "es"}, ${items} items in ${(ms / 1e3).toFixed(1)}s
 `

@@ -3,9 +3,9 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-UG6NTIAM.js";
+} from "./chunk-2WOQVRP2.js";
 import "./chunk-YP57YBJ5.js";
-import "./chunk-GBRJLQK5.js";
+import "./chunk-W62CDLVR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";

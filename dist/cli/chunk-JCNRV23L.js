@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-GBRJLQK5.js";
+} from "./chunk-W62CDLVR.js";
 import {
   defineCommand,
   engineOptions
