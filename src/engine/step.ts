@@ -1,7 +1,7 @@
 // Runs one call of a step: render templates, call the driver with timeout and retry, judge `expect`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { celBool, durationMs, render, stepDriver, TemplateError, type Step } from '../manifest/index.js';
-import { drivers, StepCallError, type DriverCall, type StepDriver, type StepResult } from '../drivers/index.js';
+import { drivers, StepCallError, type DriverCall, type StepResult } from '../drivers/index.js';
 import type { RunContext } from './context.js';
 import { CallTimer } from './call-timer.js';
 import { planRender, type ConfigRenderer } from './render-plan.js';
@@ -57,33 +57,6 @@ export function stepRenderer(step: Step, fixed: Record<string, unknown>): Config
   return planRender(step[stepDriver(step)], fixed);
 }
 
-interface CallPlan {
-  driver: StepDriver;
-  written: unknown;
-  attempts: number;
-  timeoutMs: number;
-  judged: { judgedByExpect: boolean };
-}
-
-/** What every call of a step shares, worked out once per step (a paged step makes thousands of calls). */
-const callPlans = new WeakMap<Step, CallPlan>();
-
-function callPlan(step: Step): CallPlan {
-  let plan = callPlans.get(step);
-  if (!plan) {
-    const kind = stepDriver(step);
-    plan = {
-      driver: drivers[kind],
-      written: step[kind],
-      attempts: step.retry?.attempts ?? 1,
-      timeoutMs: durationMs(step.timeout),
-      judged: { judgedByExpect: step.expect !== undefined },
-    };
-    callPlans.set(step, plan);
-  }
-  return plan;
-}
-
 export function callStep(rc: RunContext, call: StepCall): Promise<CallOutcome> {
   // Not async: a paged step's calls (with the run's timer) get callWith's own promise, two microtask turns sooner.
   return call.timer ? callWith(rc, call, call.timer) : callOnce(rc, call);
@@ -103,8 +76,11 @@ async function callWith(
   { step, template, idempotencyKey, onRetry, renderer, fence }: StepCall,
   timer: CallTimer,
 ): Promise<CallOutcome> {
-  const { driver, written, attempts, timeoutMs, judged } = callPlan(step);
+  const kind = stepDriver(step);
+  const driver = drivers[kind];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
+  const attempts = step.retry?.attempts ?? 1;
+  const timeoutMs = durationMs(step.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     let lease: DriverCall['lease'];
@@ -117,8 +93,8 @@ async function callWith(
       let result: StepResult;
       try {
         result = await driver.call(
-          { config, written, env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
-          judged,
+          { config, written: step[kind], env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
+          { judgedByExpect: step.expect !== undefined },
         );
       } finally {
         timer.stop();

@@ -70,7 +70,7 @@ export function lookup(ctx: TemplateContext, path: string): { found: boolean; va
 
 /** True when the text is exactly one template (`"{{ page.cursor }}"`): it renders to the value's own type. */
 export function isWholeTemplate(text: string): boolean {
-  return WHOLE.test(text) && templatesIn(text).length === 1;
+  return parseText(text).whole !== null;
 }
 
 /** A template string parsed once: the text between templates, and each template's path. */
