@@ -41507,7 +41507,7 @@ function lookup(ctx, path) {
   return { found: true, value: cur };
 }
 function isWholeTemplate(text) {
-  return WHOLE.test(text) && templatesIn(text).length === 1;
+  return parseText(text).whole !== null;
 }
 var parsedTexts = /* @__PURE__ */ new Map();
 function parseText(text) {
@@ -53849,22 +53849,6 @@ function renderConfig(step2, template, renderer) {
 function stepRenderer(step2, fixed) {
   return planRender(step2[stepDriver(step2)], fixed);
 }
-var callPlans = /* @__PURE__ */ new WeakMap();
-function callPlan(step2) {
-  let plan2 = callPlans.get(step2);
-  if (!plan2) {
-    const kind = stepDriver(step2);
-    plan2 = {
-      driver: drivers[kind],
-      written: step2[kind],
-      attempts: step2.retry?.attempts ?? 1,
-      timeoutMs: durationMs(step2.timeout),
-      judged: { judgedByExpect: step2.expect !== void 0 }
-    };
-    callPlans.set(step2, plan2);
-  }
-  return plan2;
-}
 function callStep(rc, call) {
   return call.timer ? callWith(rc, call, call.timer) : callOnce(rc, call);
 }
@@ -53877,8 +53861,11 @@ async function callOnce(rc, call) {
   }
 }
 async function callWith(rc, { step: step2, template, idempotencyKey, onRetry, renderer, fence }, timer) {
-  const { driver, written, attempts, timeoutMs, judged } = callPlan(step2);
+  const kind = stepDriver(step2);
+  const driver = drivers[kind];
   const config2 = renderConfig(step2, { ...template, batch: { key: idempotencyKey } }, renderer);
+  const attempts = step2.retry?.attempts ?? 1;
+  const timeoutMs = durationMs(step2.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     let lease2;
@@ -53891,8 +53878,8 @@ async function callWith(rc, { step: step2, template, idempotencyKey, onRetry, re
       let result;
       try {
         result = await driver.call(
-          { config: config2, written, env: rc.env, idempotencyKey, lease: lease2, signal, cwd: rc.cwd },
-          judged
+          { config: config2, written: step2[kind], env: rc.env, idempotencyKey, lease: lease2, signal, cwd: rc.cwd },
+          { judgedByExpect: step2.expect !== void 0 }
         );
       } finally {
         timer.stop();

@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-A5GMERJH.js";
+} from "./chunk-TXEYKN3O.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-W62CDLVR.js";
+} from "./chunk-TPRYLAYI.js";
 import {
   defineCommand,
   engineOptions

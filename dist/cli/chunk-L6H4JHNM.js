@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,7 +14,7 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import {
   secrets
 } from "./chunk-OMDRDTD2.js";

@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

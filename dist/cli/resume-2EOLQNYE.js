@@ -2,19 +2,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-JCNRV23L.js";
-import "./chunk-A5GMERJH.js";
+} from "./chunk-LNS2NP6H.js";
+import "./chunk-TXEYKN3O.js";
 import {
   operatorControl
-} from "./chunk-W62CDLVR.js";
+} from "./chunk-TPRYLAYI.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
-import "./chunk-XBAIGFXF.js";
-import "./chunk-X4CNZKKC.js";
+import "./chunk-L6H4JHNM.js";
+import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-I6S4M2B2.js";
+import "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";

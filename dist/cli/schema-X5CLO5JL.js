@@ -2,10 +2,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-I6S4M2B2.js";
+import "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand

@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-2WOQVRP2.js";
-import "./chunk-YP57YBJ5.js";
+} from "./chunk-2MXQ2BFV.js";
+import "./chunk-CRRIIGMH.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,17 +14,17 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-W62CDLVR.js";
+} from "./chunk-TPRYLAYI.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
 import {
   LostRaceError
-} from "./chunk-XBAIGFXF.js";
-import "./chunk-X4CNZKKC.js";
+} from "./chunk-L6H4JHNM.js";
+import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-I6S4M2B2.js";
+import "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,7 +12,7 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -5,7 +5,7 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   Git
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 
 // src/cli/actor.ts
 import { userInfo } from "node:os";

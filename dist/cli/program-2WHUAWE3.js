@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-NUEROSFI.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-6J437D7U.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-5NUH72JV.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-CYBK7R2X.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-6XUUI2RO.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-VVBRGBFE.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-Q2STQETH.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-ICTO2UDS.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-DHV4J6CK.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-DCZ6D6OW.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-O3BJPD7L.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-FB5DUVM3.js")).reportCommand },
+  { name: "validate", load: async () => (await import("./validate-J2B3ACXB.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-E2UIPRSR.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-ZID3RGWN.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-XN3IGVWJ.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-X5PG5NFF.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-KFTRNJYS.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-2EOLQNYE.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-IPKSL5JX.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-IJMC2SPE.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-XLN5ZOHO.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-5UNYIAFI.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-VUMZKG5W.js")).reportCommand },
   { name: "alert-relay", load: async () => (await import("./alert-relay-ABYD53TS.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-6O2S3NXJ.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-P7FZOX3Z.js")).initCommand },
+  { name: "schema", load: async () => (await import("./schema-X5CLO5JL.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-RDYF7LVM.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

@@ -5,15 +5,15 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-XBAIGFXF.js";
+} from "./chunk-L6H4JHNM.js";
 import {
   Git
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-XBAIGFXF.js";
+} from "./chunk-L6H4JHNM.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-X4CNZKKC.js";
+} from "./chunk-SX5YIS25.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,7 +61,7 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import {
   excerpt,
   secrets
@@ -2231,22 +2231,6 @@ function renderConfig(step, template, renderer) {
 function stepRenderer(step, fixed) {
   return planRender(step[stepDriver(step)], fixed);
 }
-var callPlans = /* @__PURE__ */ new WeakMap();
-function callPlan(step) {
-  let plan2 = callPlans.get(step);
-  if (!plan2) {
-    const kind = stepDriver(step);
-    plan2 = {
-      driver: drivers[kind],
-      written: step[kind],
-      attempts: step.retry?.attempts ?? 1,
-      timeoutMs: durationMs(step.timeout),
-      judged: { judgedByExpect: step.expect !== void 0 }
-    };
-    callPlans.set(step, plan2);
-  }
-  return plan2;
-}
 function callStep(rc, call) {
   return call.timer ? callWith(rc, call, call.timer) : callOnce(rc, call);
 }
@@ -2259,8 +2243,11 @@ async function callOnce(rc, call) {
   }
 }
 async function callWith(rc, { step, template, idempotencyKey, onRetry, renderer, fence }, timer) {
-  const { driver, written, attempts, timeoutMs, judged } = callPlan(step);
+  const kind = stepDriver(step);
+  const driver = drivers[kind];
   const config = renderConfig(step, { ...template, batch: { key: idempotencyKey } }, renderer);
+  const attempts = step.retry?.attempts ?? 1;
+  const timeoutMs = durationMs(step.timeout);
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     let lease;
@@ -2273,8 +2260,8 @@ async function callWith(rc, { step, template, idempotencyKey, onRetry, renderer,
       let result;
       try {
         result = await driver.call(
-          { config, written, env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
-          judged
+          { config, written: step[kind], env: rc.env, idempotencyKey, lease, signal, cwd: rc.cwd },
+          { judgedByExpect: step.expect !== void 0 }
         );
       } finally {
         timer.stop();

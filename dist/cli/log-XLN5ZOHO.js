@@ -3,15 +3,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   known,
   localEngine
-} from "./chunk-W62CDLVR.js";
+} from "./chunk-TPRYLAYI.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-ZOGWTCT2.js";
-import "./chunk-XBAIGFXF.js";
-import "./chunk-X4CNZKKC.js";
+import "./chunk-L6H4JHNM.js";
+import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-I6S4M2B2.js";
+import "./chunk-O33SYYNR.js";
 import "./chunk-OMDRDTD2.js";
 import {
   defineCommand,

@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-YP57YBJ5.js";
+} from "./chunk-CRRIIGMH.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-W62CDLVR.js";
+} from "./chunk-TPRYLAYI.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-XBAIGFXF.js";
+} from "./chunk-L6H4JHNM.js";
 import {
   durationMs
-} from "./chunk-I6S4M2B2.js";
+} from "./chunk-O33SYYNR.js";
 import {
   defineCommand,
   engineOptions

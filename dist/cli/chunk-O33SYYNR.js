@@ -19732,7 +19732,7 @@ function lookup(ctx, path) {
   return { found: true, value: cur };
 }
 function isWholeTemplate(text) {
-  return WHOLE.test(text) && templatesIn(text).length === 1;
+  return parseText(text).whole !== null;
 }
 var parsedTexts = /* @__PURE__ */ new Map();
 function parseText(text) {
