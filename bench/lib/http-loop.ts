@@ -4,15 +4,14 @@
 // fsync a file) every --checkpoint-ms, so a crash loses as little as the engine's, and pays for it inside the loop.
 // Run as a child: node --import tsx bench/lib/http-loop.ts --mode target|convex --url URL [--num-items 1]
 //   [--checkpoint-ms 2000] [--admin-key KEY] [--max-batches N]
+import { hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { batchKey } from '../../src/engine/context.js';
 import { cpuMs, peakRssKb, report } from './child.js';
-import { ROLLOUT, STEP } from './rollout-repo.js';
 
 export interface LoopFigures {
   loopMs: number;
@@ -93,21 +92,13 @@ async function batch(cursor: string | null, n: number): Promise<Page> {
   // The engine's request, header for header: its batch key (a hash of the cursor, so that a replay after a crash
   // sends the same key) and its lease headers. The target pays more for hashed keys than for sequential ones (its
   // SQLite index); a baseline with cheaper requests would charge the engine for the target's work.
-  const key = batchKey({
-    rollout: ROLLOUT,
-    phase: 'full',
-    kind: 'apply',
-    step: STEP,
-    generation: 1,
-    dryRun: false,
-    cursor,
-  });
+  const key = `bench-paging-${hash('sha256', JSON.stringify(['bench-paging', 'full', 'apply', 'backfill', 1, false, cursor]), 'hex').slice(0, 32)}`;
   const res = await post(
     '/migrations/backfill',
     {
       accept: 'application/json',
       'idempotency-key': key,
-      'rollouts-rollout': ROLLOUT,
+      'rollouts-rollout': 'bench-paging',
       'rollouts-lease-epoch': '1',
       'content-type': 'application/json',
     },
