@@ -91,7 +91,9 @@ async function batch(cursor: string | null, n: number): Promise<Page> {
   }
   // The engine's request, header for header: its batch key (a hash of the cursor, so that a replay after a crash
   // sends the same key) and its lease headers. The target pays more for hashed keys than for sequential ones (its
-  // SQLite index); a baseline with cheaper requests would charge the engine for the target's work.
+  // SQLite index); a baseline with cheaper requests would charge the engine for the target's work. The key is written
+  // out here, in batchKey's format (src/engine/context.ts), rather than imported: importing it loads the engine's
+  // modules (zod, the state store) into the baseline, whose heap then grows from 86 to 109 MiB and its loop slows.
   const key = `bench-paging-${hash('sha256', JSON.stringify(['bench-paging', 'full', 'apply', 'backfill', 1, false, cursor]), 'hex').slice(0, 32)}`;
   const res = await post(
     '/migrations/backfill',
