@@ -5,7 +5,8 @@
 // segments an older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal),
 // then `ledger.jsonl` (ledger-reader.ts).
 // An append streams the live blob from `git cat-file` straight into `git hash-object` (the two processes share a
-// pipe; node only adds the new lines): the ledger is never held in memory, and no JS work is done per old entry.
+// pipe; node only adds the new lines): no JS work is done per old entry. A store that wrote the live file itself and
+// kept its text (up to 1 MiB, store.ts) hands it over instead, and saves the `cat-file`.
 import { exited, type Git } from '../sys/git.js';
 import { segmentNumber } from './archive.js';
 import { StateStoreError } from './errors.js';
@@ -21,8 +22,8 @@ export function ledgerLines(entries: readonly LedgerEntry[]): string {
   return entries.map((e) => `${JSON.stringify(e)}\n`).join('');
 }
 
-function blobEntry(name: string, oid: string): TreeEntry {
-  return { mode: '100644', type: 'blob', oid, name };
+function blobEntry(name: string, oid: string, size: number): TreeEntry {
+  return { mode: '100644', type: 'blob', oid, name, size };
 }
 
 export interface Appended {
@@ -36,20 +37,26 @@ export interface Appended {
 
 /**
  * Appends `text` to the rollout's ledger. `dir` is the directory's listing with sizes (`ls-tree -l`), empty for a
- * new rollout. Sealing removes `ledger/` from the directory: its segments are among `sealed`, for the archive.
+ * new rollout; `liveText`, when the caller knows it, is the live file's text (it is then not read back from git).
+ * Sealing removes `ledger/` from the directory: its segments are among `sealed`, for the archive.
  */
 export async function appendLedger(
   git: Git,
   dir: readonly TreeEntry[],
   text: string,
   segmentBytes = DEFAULT_SEGMENT_BYTES,
+  liveText?: string,
 ): Promise<Appended> {
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === 'blob');
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
   if (!live || liveSize === 0 || liveSize + size <= segmentBytes) {
-    const blob = await appendBlob(git, live?.oid ?? null, text);
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob)), sealed: [], written: liveSize + size };
+    const blob =
+      live && liveText !== undefined
+        ? await appendBlob(git, null, liveText + text)
+        : await appendBlob(git, live?.oid ?? null, text);
+    const written = liveSize + size;
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
   const [older, fresh] = await Promise.all([
@@ -62,7 +69,7 @@ export async function appendLedger(
     .map((e) => e.oid);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
-    blobEntry(LEDGER_FILE, fresh),
+    blobEntry(LEDGER_FILE, fresh, size),
   );
   return { entries, sealed: [...legacy, live.oid], written: size };
 }

@@ -12,7 +12,7 @@ import { readStateFiles } from './blobs.js';
 import { BranchRefs, type RefUpdate } from './branch.js';
 import { DEFAULT_COMPACT_AFTER, DEFAULT_COMPACT_BYTES, framing, trailerDepth, type Depth } from './compact.js';
 import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
-import { DEFAULT_SEGMENT_BYTES, appendLedger, ledgerLines } from './ledger.js';
+import { DEFAULT_SEGMENT_BYTES, LEDGER_FILE, appendLedger, ledgerLines } from './ledger.js';
 import { allSegments, ledgerParts, streamLedger, tailLedger } from './ledger-reader.js';
 import { parseStateFile } from './state-file.js';
 import {
@@ -35,6 +35,20 @@ import type { LedgerEntry } from './types.js';
 export * from './store-types.js';
 export { DEFAULT_COMPACT_AFTER, DEFAULT_COMPACT_BYTES } from './compact.js';
 
+/** The live ledger file's text is kept for the next commit up to this size (a segment is 64 KiB by default). */
+const KEPT_LIVE_TEXT = 1024 * 1024;
+
+interface MadeCommit {
+  commit: string;
+  root: TreeEntry[];
+  depth: Depth;
+  /** The rollout whose directory the commit wrote, its entries (`ls-tree -l` sizes on blobs it wrote). */
+  name: string;
+  dir: TreeEntry[];
+  /** The text of that directory's live ledger file; undefined when not known or too large to keep. */
+  liveText: string | undefined;
+}
+
 /** How often one commit is rebuilt on a tip that moved only because of other rollouts. */
 const MAX_REBASES = 10;
 
@@ -51,6 +65,12 @@ export class GitStateStore {
   private readonly limits: { compactAfter: number; compactBytes: number };
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   private readonly known = new Set<string>();
+  /**
+   * The last commit this store published, as it wrote it: its root's entries, its depth, and the rollout directory it
+   * wrote (with the live ledger file's text when it is small). A commit never changes, so a next commit built on it
+   * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
+   */
+  private made: MadeCommit | null = null;
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   private snapshot: { tip: string; files: Promise<Map<string, string | null>> } | null = null;
 
@@ -179,12 +199,14 @@ export class GitStateStore {
       if (!(await this.git.isCommit(base))) throw new StateStoreError(`unknown state version ${base}`);
     }
     const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}\n` : null;
+    const made = base && this.made?.commit === base ? this.made : null;
+    const madeDir = made?.name === name ? made : null;
     // Independent reads and writes run side by side: each git spawn costs a few ms.
     const [root, dir, stateBlob, depth] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
+      made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
+      madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
       stateText === null ? null : this.git.ok(['hash-object', '-w', '--stdin'], stateText),
-      base ? this.depthOf(base) : { commits: 0, bytes: 0 },
+      made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 },
     ]);
     const baseDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
     if (change.expected === null && baseDir)
@@ -193,10 +215,16 @@ export class GitStateStore {
     let entriesOfDir = dir ?? [];
     let written = stateText === null ? 0 : Buffer.byteLength(stateText);
     let archive: RefUpdate | undefined;
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: '100644', type: 'blob', oid: stateBlob.trim(), name: STATE_FILE });
+    // The live ledger file's text when known: none yet is an empty one.
+    let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : '';
+    if (stateBlob) {
+      const entry = { mode: '100644', type: 'blob', oid: stateBlob.trim(), name: STATE_FILE, size: written };
+      entriesOfDir = withEntry(entriesOfDir, entry);
+    }
     if (entries.length > 0) {
-      const appended = await appendLedger(this.git, entriesOfDir, ledgerLines(entries), this.segmentBytes);
+      const text = ledgerLines(entries);
+      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+      liveText = appended.sealed.length > 0 ? text : liveText === undefined ? undefined : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
@@ -208,7 +236,13 @@ export class GitStateStore {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;
-    return this.publishRebasing(trees, { name, newDir, baseDir, written, archive, subject }, { base, root, depth });
+    const dirMade = {
+      name,
+      dir: entriesOfDir,
+      liveText: liveText && liveText.length <= KEPT_LIVE_TEXT ? liveText : undefined,
+    };
+    const c = { name, newDir, baseDir, written, archive, subject };
+    return this.publishRebasing(trees, c, { base, root, depth }, dirMade);
   }
 
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
@@ -216,18 +250,23 @@ export class GitStateStore {
     trees: TreeWriter,
     c: { name: string; newDir: string; baseDir: string | null; written: number; archive?: RefUpdate; subject: string },
     first: { base: string | null; root: TreeEntry[]; depth: Depth },
+    dirMade: Pick<MadeCommit, 'name' | 'dir' | 'liveText'>,
   ): Promise<string> {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
       // Framed on the base it is built on: a commit rebuilt on a tip moved by another writer counts that tip's depth.
       const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
-      const tree = await trees.write(withEntry(root, { mode: '040000', type: 'tree', oid: c.newDir, name: c.name }));
+      const newRoot = withEntry(root, { mode: '040000', type: 'tree', oid: c.newDir, name: c.name });
+      const tree = await trees.write(newRoot);
       const parents = base && !fresh ? ['-p', base] : [];
       const commit = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
       let lost: LostRaceError;
       try {
+        this.made = null;
         await this.refs.publish({ commit, base, message: message.split('\n')[0]!, fresh, also: c.archive });
+        const { commits, bytes } = trailerDepth(message);
+        this.made = { commit, root: newRoot, depth: { commits: commits!, bytes }, ...dirMade };
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
