@@ -161,18 +161,19 @@ export async function callConvexFunction(call: NativeCall): Promise<StepResult> 
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(`convex ${path}: ${err.detail}`, err.reason !== 'bad-url' && err.reason !== 'too-large');
   }
-  const where = `convex ${path} (${safeUrl(endpoint)})`;
+  // A function, not a string: safeUrl parses the URL, and a batch that succeeds never says where it went.
+  const where = () => `convex ${path} (${safeUrl(endpoint)})`;
   if ((res.status < 200 || res.status > 299) && res.status !== UDF_FAILED) {
     const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
     const text = res.body.trim().slice(0, 500);
-    throw new StepCallError(`${where}: HTTP ${res.status}${text ? `: ${text}` : ''}`, retryable, {
+    throw new StepCallError(`${where()}: HTTP ${res.status}${text ? `: ${text}` : ''}`, retryable, {
       status: res.status,
       body: res.body,
     });
   }
   const reply = tryParseJson(res.body) as ConvexReply | undefined;
   if (!reply || typeof reply !== 'object')
-    throw new StepCallError(`${where}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
+    throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
   if (reply.status === 'success')
     return { json: decodeConvexJson(reply.value ?? null), ...(logLines ? { logLines } : {}) };
@@ -182,5 +183,5 @@ export async function callConvexFunction(call: NativeCall): Promise<StepResult> 
     if (reply.errorData !== undefined) failed.json = { errorData: decodeConvexJson(reply.errorData) };
     throw new StepCallError(`${path}: ${message}`, retryableFailure(reply, message), failed);
   }
-  throw new StepCallError(`${where}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
+  throw new StepCallError(`${where()}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
 }

@@ -36,7 +36,15 @@ async function send(req: HttpRequest, signal: AbortSignal, call: DriverCall): Pr
       timeoutMs: req.timeout ? durationMs(req.timeout) : undefined,
       maxBytes: MAX_STEP_BODY_BYTES,
     });
-    return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
+    // The headers stay as the client keeps them: a record only when `expect`, the ledger or a check reads them.
+    return {
+      status: res.status,
+      body: res.body,
+      json: tryParseJson(res.body),
+      get headers() {
+        return res.headers;
+      },
+    };
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(

@@ -56,7 +56,8 @@ interface SendInit {
 /** A response read whole; `body` null when it was larger than `maxBytes` (the rest was not read). */
 interface Received {
   status: number;
-  headers: Record<string, string>;
+  /** undici's raw name/value pairs: made a record only when someone reads them (a batch loop seldom does). */
+  rawHeaders: Buffer[];
   body: string | null;
 }
 
@@ -143,11 +144,11 @@ function exchange(url: URL, init: SendInit, retried = false): Promise<Received> 
       onComplete() {
         done();
         const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve({ status, headers: headerRecord(headers), body });
+        resolve({ status, rawHeaders: headers, body });
       },
       onError(err) {
         done();
-        if (tooLarge) resolve({ status, headers: headerRecord(headers), body: null });
+        if (tooLarge) resolve({ status, rawHeaders: headers, body: null });
         else if (!retried && status === 0 && closedUnder(err) && !cancelled)
           exchange(url, init, true).then(resolve, reject);
         else reject(err);
@@ -171,8 +172,9 @@ async function send(url: URL, init: SendInit): Promise<Received> {
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
     const res = await exchange(at, { ...init, method, body });
-    const location = res.headers.location;
-    if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+    if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
+    const location = headerRecord(res.rawHeaders).location;
+    if (!location) return res;
     if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, at);
     if (next.origin !== url.origin) {
@@ -203,6 +205,17 @@ function withoutCredentials(url: URL, given: Record<string, string> = {}): [URL,
   return [bare, headers];
 }
 
+function response(status: number, raw: Buffer[], body: string): HttpResponse {
+  let headers: Record<string, string> | undefined;
+  return {
+    status,
+    get headers() {
+      return (headers ??= headerRecord(raw));
+    },
+    body,
+  };
+}
+
 /** Parsed URLs by their text: a batch loop sends to one URL thousands of times (the objects are never changed). */
 const parsedUrls = new Map<string, URL>();
 
@@ -230,7 +243,7 @@ export async function request(url: string, req: HttpRequest = {}): Promise<HttpR
     const [target, headers] = withoutCredentials(parsed, req.headers);
     const res = await send(target, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline });
     if (res.body === null) throw new HttpError(method, url, 'too-large', `response larger than ${maxBytes} bytes`);
-    return { status: res.status, headers: res.headers, body: res.body };
+    return response(res.status, res.rawHeaders, res.body);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, 'redirect', err.message);
