@@ -30,12 +30,15 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     orgs: { type: 'string', default: '4000' },
     'cli-batches': { type: 'string', default: '8' },
+    'cpu-prof': { type: 'string' },
   },
   strict: true,
 });
 const reps = Number(values.reps);
 const orgs = Number(values.orgs);
 const cliBatches = Number(values['cli-batches']);
+// Absolute: the engine child runs in its temporary repository.
+const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : undefined;
 
 async function startStandin(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', TSX, STANDIN, '--orgs', String(orgs)], {
@@ -88,7 +91,7 @@ async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatc
   await git(repo, ['add', '.']);
   await git(repo, ['commit', '-qm', 'bench rollout']);
   const env = { ...process.env, CONVEX_SELF_HOSTED_URL: url, CONVEX_SELF_HOSTED_ADMIN_KEY: ADMIN_KEY };
-  const { result, stdout, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env });
+  const { result, stdout, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env, nodeArgs });
   if (result.exitCode !== 0) throw new Error(`rollouts apply exited ${result.exitCode}\n${stdout}\n${stderr}`);
   const step = await pagedStepRecord(repo);
   await rm(repo, { recursive: true, force: true });
@@ -98,7 +101,7 @@ async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatc
 async function loopRun(url: string, maxBatches?: number) {
   const args = ['--mode', 'convex', '--url', url, '--admin-key', ADMIN_KEY];
   if (maxBatches) args.push('--max-batches', String(maxBatches));
-  const { result } = await runChild<LoopFigures>(LOOP, args);
+  const { result } = await runChild<LoopFigures>(LOOP, args, { nodeArgs });
   return { pagedMs: result.loopMs, batches: result.batches, checkpoints: result.checkpoints, cpuMs: result.cpuMs };
 }
 
