@@ -11461,21 +11461,21 @@ var require_util2 = __commonJS({
       supportedHashes = crypto2.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
     } catch {
     }
-    function responseURL(response) {
-      const urlList = response.urlList;
+    function responseURL(response2) {
+      const urlList = response2.urlList;
       const length = urlList.length;
       return length === 0 ? null : urlList[length - 1].toString();
     }
-    function responseLocationURL(response, requestFragment) {
-      if (!redirectStatusSet.has(response.status)) {
+    function responseLocationURL(response2, requestFragment) {
+      if (!redirectStatusSet.has(response2.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
+      let location = response2.headersList.get("location", true);
       if (location !== null && isValidHeaderValue(location)) {
         if (!isValidEncodedURL(location)) {
           location = normalizeBinaryStringToUtf8(location);
         }
-        location = new URL(location, responseURL(response));
+        location = new URL(location, responseURL(response2));
       }
       if (location && !location.hash) {
         location.hash = requestFragment;
@@ -19932,16 +19932,16 @@ var require_response = __commonJS({
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
     });
-    function cloneResponse(response) {
-      if (response.internalResponse) {
+    function cloneResponse(response2) {
+      if (response2.internalResponse) {
         return filterResponse(
-          cloneResponse(response.internalResponse),
-          response.type
+          cloneResponse(response2.internalResponse),
+          response2.type
         );
       }
-      const newResponse = makeResponse({ ...response, body: null });
-      if (response.body != null) {
-        newResponse.body = cloneBody(newResponse, response.body);
+      const newResponse = makeResponse({ ...response2, body: null });
+      if (response2.body != null) {
+        newResponse.body = cloneBody(newResponse, response2.body);
       }
       return newResponse;
     }
@@ -19970,19 +19970,19 @@ var require_response = __commonJS({
         aborted: reason && reason.name === "AbortError"
       });
     }
-    function isNetworkError(response) {
+    function isNetworkError(response2) {
       return (
         // A network error is a response whose type is "error",
-        response.type === "error" && // status is 0
-        response.status === 0
+        response2.type === "error" && // status is 0
+        response2.status === 0
       );
     }
-    function makeFilteredResponse(response, state) {
+    function makeFilteredResponse(response2, state) {
       state = {
-        internalResponse: response,
+        internalResponse: response2,
         ...state
       };
-      return new Proxy(response, {
+      return new Proxy(response2, {
         get(target, p) {
           return p in state ? state[p] : target[p];
         },
@@ -19993,19 +19993,19 @@ var require_response = __commonJS({
         }
       });
     }
-    function filterResponse(response, type2) {
+    function filterResponse(response2, type2) {
       if (type2 === "basic") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "basic",
-          headersList: response.headersList
+          headersList: response2.headersList
         });
       } else if (type2 === "cors") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "cors",
-          headersList: response.headersList
+          headersList: response2.headersList
         });
       } else if (type2 === "opaque") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "opaque",
           urlList: Object.freeze([]),
           status: 0,
@@ -20013,7 +20013,7 @@ var require_response = __commonJS({
           body: null
         });
       } else if (type2 === "opaqueredirect") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "opaqueredirect",
           status: 0,
           statusText: "",
@@ -20028,7 +20028,7 @@ var require_response = __commonJS({
       assert2(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body) {
+    function initializeResponse(response2, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -20038,37 +20038,37 @@ var require_response = __commonJS({
         }
       }
       if ("status" in init && init.status != null) {
-        response[kState].status = init.status;
+        response2[kState].status = init.status;
       }
       if ("statusText" in init && init.statusText != null) {
-        response[kState].statusText = init.statusText;
+        response2[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(response[kHeaders], init.headers);
+        fill(response2[kHeaders], init.headers);
       }
       if (body) {
-        if (nullBodyStatus.includes(response.status)) {
+        if (nullBodyStatus.includes(response2.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
-            message: `Invalid response status code ${response.status}`
+            message: `Invalid response status code ${response2.status}`
           });
         }
-        response[kState].body = body.body;
-        if (body.type != null && !response[kState].headersList.contains("content-type", true)) {
-          response[kState].headersList.append("content-type", body.type, true);
+        response2[kState].body = body.body;
+        if (body.type != null && !response2[kState].headersList.contains("content-type", true)) {
+          response2[kState].headersList.append("content-type", body.type, true);
         }
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
-      response[kState] = innerResponse;
-      response[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(response[kHeaders], innerResponse.headersList);
-      setHeadersGuard(response[kHeaders], guard);
+      const response2 = new Response(kConstruct);
+      response2[kState] = innerResponse;
+      response2[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(response2[kHeaders], innerResponse.headersList);
+      setHeadersGuard(response2[kHeaders], guard);
       if (hasFinalizationRegistry && innerResponse.body?.stream) {
-        streamRegistry.register(response, new WeakRef(innerResponse.body.stream));
+        streamRegistry.register(response2, new WeakRef(innerResponse.body.stream));
       }
-      return response;
+      return response2;
     }
     webidl.converters.ReadableStream = webidl.interfaceConverter(
       ReadableStream
@@ -20971,8 +20971,8 @@ var require_fetch = __commonJS({
         this.emit("terminated", error3);
       }
     };
-    function handleFetchDone(response) {
-      finalizeAndReportTiming(response, "fetch");
+    function handleFetchDone(response2) {
+      finalizeAndReportTiming(response2, "fetch");
     }
     function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
@@ -21006,19 +21006,19 @@ var require_fetch = __commonJS({
           abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
-      const processResponse = (response) => {
+      const processResponse = (response2) => {
         if (locallyAborted) {
           return;
         }
-        if (response.aborted) {
+        if (response2.aborted) {
           abortFetch(p, request3, responseObject, controller.serializedAbortReason);
           return;
         }
-        if (response.type === "error") {
-          p.reject(new TypeError("fetch failed", { cause: response.error }));
+        if (response2.type === "error") {
+          p.reject(new TypeError("fetch failed", { cause: response2.error }));
           return;
         }
-        responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
+        responseObject = new WeakRef(fromInnerResponse(response2, "immutable"));
         p.resolve(responseObject.deref());
         p = null;
       };
@@ -21031,30 +21031,30 @@ var require_fetch = __commonJS({
       });
       return p.promise;
     }
-    function finalizeAndReportTiming(response, initiatorType = "other") {
-      if (response.type === "error" && response.aborted) {
+    function finalizeAndReportTiming(response2, initiatorType = "other") {
+      if (response2.type === "error" && response2.aborted) {
         return;
       }
-      if (!response.urlList?.length) {
+      if (!response2.urlList?.length) {
         return;
       }
-      const originalURL = response.urlList[0];
-      let timingInfo = response.timingInfo;
-      let cacheState = response.cacheState;
+      const originalURL = response2.urlList[0];
+      let timingInfo = response2.timingInfo;
+      let cacheState = response2.cacheState;
       if (!urlIsHttpHttpsScheme(originalURL)) {
         return;
       }
       if (timingInfo === null) {
         return;
       }
-      if (!response.timingAllowPassed) {
+      if (!response2.timingAllowPassed) {
         timingInfo = createOpaqueTimingInfo({
           startTime: timingInfo.startTime
         });
         cacheState = "";
       }
       timingInfo.endTime = coarsenedSharedCurrentTime();
-      response.timingInfo = timingInfo;
+      response2.timingInfo = timingInfo;
       markResourceTiming(
         timingInfo,
         originalURL.href,
@@ -21079,9 +21079,9 @@ var require_fetch = __commonJS({
       if (responseObject == null) {
         return;
       }
-      const response = responseObject[kState];
-      if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error3).catch((err) => {
+      const response2 = responseObject[kState];
+      if (response2.body != null && isReadable(response2.body?.stream)) {
+        response2.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -21157,13 +21157,13 @@ var require_fetch = __commonJS({
     }
     async function mainFetch(fetchParams, recursive2 = false) {
       const request3 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
-        response = makeNetworkError("local URLs only");
+        response2 = makeNetworkError("local URLs only");
       }
       tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
       if (requestBadPort(request3) === "blocked") {
-        response = makeNetworkError("bad port");
+        response2 = makeNetworkError("bad port");
       }
       if (request3.referrerPolicy === "") {
         request3.referrerPolicy = request3.policyContainer.referrerPolicy;
@@ -21171,8 +21171,8 @@ var require_fetch = __commonJS({
       if (request3.referrer !== "no-referrer") {
         request3.referrer = determineRequestsReferrer(request3);
       }
-      if (response === null) {
-        response = await (async () => {
+      if (response2 === null) {
+        response2 = await (async () => {
           const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
@@ -21204,39 +21204,39 @@ var require_fetch = __commonJS({
         })();
       }
       if (recursive2) {
-        return response;
+        return response2;
       }
-      if (response.status !== 0 && !response.internalResponse) {
+      if (response2.status !== 0 && !response2.internalResponse) {
         if (request3.responseTainting === "cors") {
         }
         if (request3.responseTainting === "basic") {
-          response = filterResponse(response, "basic");
+          response2 = filterResponse(response2, "basic");
         } else if (request3.responseTainting === "cors") {
-          response = filterResponse(response, "cors");
+          response2 = filterResponse(response2, "cors");
         } else if (request3.responseTainting === "opaque") {
-          response = filterResponse(response, "opaque");
+          response2 = filterResponse(response2, "opaque");
         } else {
           assert2(false);
         }
       }
-      let internalResponse = response.status === 0 ? response : response.internalResponse;
+      let internalResponse = response2.status === 0 ? response2 : response2.internalResponse;
       if (internalResponse.urlList.length === 0) {
         internalResponse.urlList.push(...request3.urlList);
       }
       if (!request3.timingAllowFailed) {
-        response.timingAllowPassed = true;
+        response2.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
-        response = internalResponse = makeNetworkError();
+      if (response2.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
+        response2 = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response2.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
       if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request3.responseTainting === "opaque" || response.body == null) {
-          processBodyError(response.error);
+        if (request3.responseTainting === "opaque" || response2.body == null) {
+          processBodyError(response2.error);
           return;
         }
         const processBody = (bytes) => {
@@ -21244,12 +21244,12 @@ var require_fetch = __commonJS({
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
-          fetchFinale(fetchParams, response);
+          response2.body = safelyExtractBody(bytes)[0];
+          fetchFinale(fetchParams, response2);
         };
-        await fullyReadBody(response.body, processBody, processBodyError);
+        await fullyReadBody(response2.body, processBody, processBodyError);
       } else {
-        fetchFinale(fetchParams, response);
+        fetchFinale(fetchParams, response2);
       }
     }
     function schemeFetch(fetchParams) {
@@ -21274,18 +21274,18 @@ var require_fetch = __commonJS({
           if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
-          const response = makeResponse();
+          const response2 = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type2 = blob.type;
           if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
-            response.statusText = "OK";
-            response.body = bodyWithType[0];
-            response.headersList.set("content-length", serializedFullLength, true);
-            response.headersList.set("content-type", type2, true);
+            response2.statusText = "OK";
+            response2.body = bodyWithType[0];
+            response2.headersList.set("content-length", serializedFullLength, true);
+            response2.headersList.set("content-type", type2, true);
           } else {
-            response.rangeRequested = true;
+            response2.rangeRequested = true;
             const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
@@ -21305,16 +21305,16 @@ var require_fetch = __commonJS({
             }
             const slicedBlob = blob.slice(rangeStart, rangeEnd, type2);
             const slicedBodyWithType = extractBody(slicedBlob);
-            response.body = slicedBodyWithType[0];
+            response2.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
             const contentRange = buildContentRange(rangeStart, rangeEnd, fullLength);
-            response.status = 206;
-            response.statusText = "Partial Content";
-            response.headersList.set("content-length", serializedSlicedLength, true);
-            response.headersList.set("content-type", type2, true);
-            response.headersList.set("content-range", contentRange, true);
+            response2.status = 206;
+            response2.statusText = "Partial Content";
+            response2.headersList.set("content-length", serializedSlicedLength, true);
+            response2.headersList.set("content-type", type2, true);
+            response2.headersList.set("content-range", contentRange, true);
           }
-          return Promise.resolve(response);
+          return Promise.resolve(response2);
         }
         case "data:": {
           const currentURL = requestCurrentURL(request3);
@@ -21343,13 +21343,13 @@ var require_fetch = __commonJS({
         }
       }
     }
-    function finalizeResponse(fetchParams, response) {
+    function finalizeResponse(fetchParams, response2) {
       fetchParams.request.done = true;
       if (fetchParams.processResponseDone != null) {
-        queueMicrotask(() => fetchParams.processResponseDone(response));
+        queueMicrotask(() => fetchParams.processResponseDone(response2));
       }
     }
-    function fetchFinale(fetchParams, response) {
+    function fetchFinale(fetchParams, response2) {
       let timingInfo = fetchParams.timingInfo;
       const processResponseEndOfBody = () => {
         const unsafeEndTime = Date.now();
@@ -21361,16 +21361,16 @@ var require_fetch = __commonJS({
             return;
           }
           timingInfo.endTime = unsafeEndTime;
-          let cacheState = response.cacheState;
-          const bodyInfo = response.bodyInfo;
-          if (!response.timingAllowPassed) {
+          let cacheState = response2.cacheState;
+          const bodyInfo = response2.bodyInfo;
+          if (!response2.timingAllowPassed) {
             timingInfo = createOpaqueTimingInfo(timingInfo);
             cacheState = "";
           }
           let responseStatus = 0;
-          if (fetchParams.request.mode !== "navigator" || !response.hasCrossOriginRedirects) {
-            responseStatus = response.status;
-            const mimeType = extractMimeType(response.headersList);
+          if (fetchParams.request.mode !== "navigator" || !response2.hasCrossOriginRedirects) {
+            responseStatus = response2.status;
+            const mimeType = extractMimeType(response2.headersList);
             if (mimeType !== "failure") {
               bodyInfo.contentType = minimizeSupportedMimeType(mimeType);
             }
@@ -21382,7 +21382,7 @@ var require_fetch = __commonJS({
         const processResponseEndOfBodyTask = () => {
           fetchParams.request.done = true;
           if (fetchParams.processResponseEndOfBody != null) {
-            queueMicrotask(() => fetchParams.processResponseEndOfBody(response));
+            queueMicrotask(() => fetchParams.processResponseEndOfBody(response2));
           }
           if (fetchParams.request.initiatorType != null) {
             fetchParams.controller.reportTimingSteps();
@@ -21392,11 +21392,11 @@ var require_fetch = __commonJS({
       };
       if (fetchParams.processResponse != null) {
         queueMicrotask(() => {
-          fetchParams.processResponse(response);
+          fetchParams.processResponse(response2);
           fetchParams.processResponse = null;
         });
       }
-      const internalResponse = response.type === "error" ? response : response.internalResponse ?? response;
+      const internalResponse = response2.type === "error" ? response2 : response2.internalResponse ?? response2;
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
@@ -21407,24 +21407,24 @@ var require_fetch = __commonJS({
     }
     async function httpFetch(fetchParams) {
       const request3 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
       if (request3.serviceWorkers === "all") {
       }
-      if (response === null) {
+      if (response2 === null) {
         if (request3.redirect === "follow") {
           request3.serviceWorkers = "none";
         }
-        actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
+        actualResponse = response2 = await httpNetworkOrCacheFetch(fetchParams);
+        if (request3.responseTainting === "cors" && corsCheck(request3, response2) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request3, response) === "failure") {
+        if (TAOCheck(request3, response2) === "failure") {
           request3.timingAllowFailed = true;
         }
       }
-      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+      if ((request3.responseTainting === "opaque" || response2.type === "opaque") && crossOriginResourcePolicyCheck(
         request3.origin,
         request3.client,
         request3.destination,
@@ -21437,21 +21437,21 @@ var require_fetch = __commonJS({
           fetchParams.controller.connection.destroy(void 0, false);
         }
         if (request3.redirect === "error") {
-          response = makeNetworkError("unexpected redirect");
+          response2 = makeNetworkError("unexpected redirect");
         } else if (request3.redirect === "manual") {
-          response = actualResponse;
+          response2 = actualResponse;
         } else if (request3.redirect === "follow") {
-          response = await httpRedirectFetch(fetchParams, response);
+          response2 = await httpRedirectFetch(fetchParams, response2);
         } else {
           assert2(false);
         }
       }
-      response.timingInfo = timingInfo;
-      return response;
+      response2.timingInfo = timingInfo;
+      return response2;
     }
-    function httpRedirectFetch(fetchParams, response) {
+    function httpRedirectFetch(fetchParams, response2) {
       const request3 = fetchParams.request;
-      const actualResponse = response.internalResponse ? response.internalResponse : response;
+      const actualResponse = response2.internalResponse ? response2.internalResponse : response2;
       let locationURL;
       try {
         locationURL = responseLocationURL(
@@ -21459,7 +21459,7 @@ var require_fetch = __commonJS({
           requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
-          return response;
+          return response2;
         }
       } catch (err) {
         return Promise.resolve(makeNetworkError(err));
@@ -21512,7 +21512,7 @@ var require_fetch = __commonJS({
       const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest3 = null;
-      let response = null;
+      let response2 = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request3.window === "no-window" && request3.redirect === "error") {
@@ -21577,7 +21577,7 @@ var require_fetch = __commonJS({
       }
       if (httpRequest3.cache !== "no-store" && httpRequest3.cache !== "reload") {
       }
-      if (response == null) {
+      if (response2 == null) {
         if (httpRequest3.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
@@ -21590,16 +21590,16 @@ var require_fetch = __commonJS({
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
-        if (response == null) {
-          response = forwardResponse;
+        if (response2 == null) {
+          response2 = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest3.urlList];
+      response2.urlList = [...httpRequest3.urlList];
       if (httpRequest3.headersList.contains("range", true)) {
-        response.rangeRequested = true;
+        response2.rangeRequested = true;
       }
-      response.requestIncludesCredentials = includeCredentials;
-      if (response.status === 407) {
+      response2.requestIncludesCredentials = includeCredentials;
+      if (response2.status === 407) {
         if (request3.window === "no-window") {
           return makeNetworkError();
         }
@@ -21610,7 +21610,7 @@ var require_fetch = __commonJS({
       }
       if (
         // response’s status is 421
-        response.status === 421 && // isNewConnectionFetch is false
+        response2.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
         (request3.body == null || request3.body.source != null)
       ) {
@@ -21618,7 +21618,7 @@ var require_fetch = __commonJS({
           return makeAppropriateNetworkError(fetchParams);
         }
         fetchParams.controller.connection.destroy();
-        response = await httpNetworkOrCacheFetch(
+        response2 = await httpNetworkOrCacheFetch(
           fetchParams,
           isAuthenticationFetch,
           true
@@ -21626,7 +21626,7 @@ var require_fetch = __commonJS({
       }
       if (isAuthenticationFetch) {
       }
-      return response;
+      return response2;
     }
     async function httpNetworkFetch(fetchParams, includeCredentials = false, forceNewConnection = false) {
       assert2(!fetchParams.controller.connection || fetchParams.controller.connection.destroyed);
@@ -21643,7 +21643,7 @@ var require_fetch = __commonJS({
         }
       };
       const request3 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
@@ -21696,11 +21696,11 @@ var require_fetch = __commonJS({
       try {
         const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response2 = makeResponse({ status, statusText, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status, statusText, headersList });
+          response2 = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -21731,7 +21731,7 @@ var require_fetch = __commonJS({
           type: "bytes"
         }
       );
-      response.body = { stream, source: null, length: null };
+      response2.body = { stream, source: null, length: null };
       if (!fetchParams.controller.resume) {
         fetchParams.controller.on("terminated", onAborted);
       }
@@ -21755,7 +21755,7 @@ var require_fetch = __commonJS({
           }
           if (bytes === void 0) {
             readableStreamClose(fetchParams.controller.controller);
-            finalizeResponse(fetchParams, response);
+            finalizeResponse(fetchParams, response2);
             return;
           }
           timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
@@ -21778,7 +21778,7 @@ var require_fetch = __commonJS({
       };
       function onAborted(reason) {
         if (isAborted(fetchParams)) {
-          response.aborted = true;
+          response2.aborted = true;
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(
               fetchParams.controller.serializedAbortReason
@@ -21793,7 +21793,7 @@ var require_fetch = __commonJS({
         }
         fetchParams.controller.connection.destroy();
       }
-      return response;
+      return response2;
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
@@ -22886,14 +22886,14 @@ var require_cache = __commonJS({
           const responsePromise = createDeferredPromise();
           fetchControllers.push(fetching({
             request: r,
-            processResponse(response) {
-              if (response.type === "error" || response.status === 206 || response.status < 200 || response.status > 299) {
+            processResponse(response2) {
+              if (response2.type === "error" || response2.status === 206 || response2.status < 200 || response2.status > 299) {
                 responsePromise.reject(webidl.errors.exception({
                   header: "Cache.addAll",
                   message: "Received an invalid status code or the request failed."
                 }));
-              } else if (response.headersList.contains("vary")) {
-                const fieldValues = getFieldValues(response.headersList.get("vary"));
+              } else if (response2.headersList.contains("vary")) {
+                const fieldValues = getFieldValues(response2.headersList.get("vary"));
                 for (const fieldValue of fieldValues) {
                   if (fieldValue === "*") {
                     responsePromise.reject(webidl.errors.exception({
@@ -22908,12 +22908,12 @@ var require_cache = __commonJS({
                 }
               }
             },
-            processResponseEndOfBody(response) {
-              if (response.aborted) {
+            processResponseEndOfBody(response2) {
+              if (response2.aborted) {
                 responsePromise.reject(new DOMException("aborted", "AbortError"));
                 return;
               }
-              responsePromise.resolve(response);
+              responsePromise.resolve(response2);
             }
           }));
           responsePromises.push(responsePromise.promise);
@@ -22922,13 +22922,13 @@ var require_cache = __commonJS({
         const responses = await p;
         const operations = [];
         let index = 0;
-        for (const response of responses) {
+        for (const response2 of responses) {
           const operation = {
             type: "put",
             // 7.3.2
             request: requestList[index],
             // 7.3.3
-            response
+            response: response2
             // 7.3.4
           };
           operations.push(operation);
@@ -22950,12 +22950,12 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request3, response) {
+      async put(request3, response2) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
         request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        response = webidl.converters.Response(response, prefix, "response");
+        response2 = webidl.converters.Response(response2, prefix, "response");
         let innerRequest = null;
         if (request3 instanceof Request) {
           innerRequest = request3[kState];
@@ -22968,7 +22968,7 @@ var require_cache = __commonJS({
             message: "Expected an http/s scheme when method is not GET"
           });
         }
-        const innerResponse = response[kState];
+        const innerResponse = response2[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
             header: prefix,
@@ -23227,7 +23227,7 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response2 = null, options) {
         const queryURL = new URL(requestQuery.url);
         const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
@@ -23237,10 +23237,10 @@ var require_cache = __commonJS({
         if (!urlEquals(queryURL, cachedURL, true)) {
           return false;
         }
-        if (response == null || options?.ignoreVary || !response.headersList.contains("vary")) {
+        if (response2 == null || options?.ignoreVary || !response2.headersList.contains("vary")) {
           return true;
         }
-        const fieldValues = getFieldValues(response.headersList.get("vary"));
+        const fieldValues = getFieldValues(response2.headersList.get("vary"));
         for (const fieldValue of fieldValues) {
           if (fieldValue === "*") {
             return false;
@@ -23277,8 +23277,8 @@ var require_cache = __commonJS({
           }
         }
         const responseList = [];
-        for (const response of responses) {
-          const responseObject = fromInnerResponse(response, "immutable");
+        for (const response2 of responses) {
+          const responseObject = fromInnerResponse(response2, "immutable");
           responseList.push(responseObject.clone());
           if (responseList.length >= maxResponses) {
             break;
@@ -23369,9 +23369,9 @@ var require_cachestorage = __commonJS({
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request3, options);
-            if (response !== void 0) {
-              return response;
+            const response2 = await cache2.match(request3, options);
+            if (response2 !== void 0) {
+              return response2;
             }
           }
         }
@@ -24364,10 +24364,10 @@ var require_util7 = __commonJS({
       return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
-      const { [kController]: controller, [kResponse]: response } = ws;
+      const { [kController]: controller, [kResponse]: response2 } = ws;
       controller.abort();
-      if (response?.socket && !response.socket.destroyed) {
-        response.socket.destroy();
+      if (response2?.socket && !response2.socket.destroyed) {
+        response2.socket.destroy();
       }
       if (reason) {
         fireEvent("error", ws, (type2, init) => new ErrorEvent(type2, init), {
@@ -24575,30 +24575,30 @@ var require_connection = __commonJS({
         request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
-        processResponse(response) {
-          if (response.type === "error" || response.status !== 101) {
+        processResponse(response2) {
+          if (response2.type === "error" || response2.status !== 101) {
             failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
-          if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
+          if (protocols.length !== 0 && !response2.headersList.get("Sec-WebSocket-Protocol")) {
             failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
-          if (response.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
+          if (response2.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
             failWebsocketConnection(ws, 'Server did not set Upgrade header to "websocket".');
             return;
           }
-          if (response.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
+          if (response2.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
             failWebsocketConnection(ws, 'Server did not set Connection header to "upgrade".');
             return;
           }
-          const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
+          const secWSAccept = response2.headersList.get("Sec-WebSocket-Accept");
           const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
-          const secExtension = response.headersList.get("Sec-WebSocket-Extensions");
+          const secExtension = response2.headersList.get("Sec-WebSocket-Extensions");
           let extensions;
           if (secExtension !== null) {
             extensions = parseExtensions(secExtension);
@@ -24607,7 +24607,7 @@ var require_connection = __commonJS({
               return;
             }
           }
-          const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
+          const secProtocol = response2.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
             const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
@@ -24615,17 +24615,17 @@ var require_connection = __commonJS({
               return;
             }
           }
-          response.socket.on("data", onSocketData);
-          response.socket.on("close", onSocketClose);
-          response.socket.on("error", onSocketError);
+          response2.socket.on("data", onSocketData);
+          response2.socket.on("close", onSocketClose);
+          response2.socket.on("error", onSocketError);
           if (channels.open.hasSubscribers) {
             channels.open.publish({
-              address: response.socket.address(),
+              address: response2.socket.address(),
               protocol: secProtocol,
               extensions: secExtension
             });
           }
-          onEstablish(response, extensions);
+          onEstablish(response2, extensions);
         }
       });
       return controller;
@@ -24663,10 +24663,10 @@ var require_connection = __commonJS({
     }
     function onSocketClose() {
       const { ws } = this;
-      const { [kResponse]: response } = ws;
-      response.socket.off("data", onSocketData);
-      response.socket.off("close", onSocketClose);
-      response.socket.off("error", onSocketError);
+      const { [kResponse]: response2 } = ws;
+      response2.socket.off("data", onSocketData);
+      response2.socket.off("close", onSocketClose);
+      response2.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
       let reason = "";
@@ -25344,7 +25344,7 @@ var require_websocket = __commonJS({
           protocols,
           client,
           this,
-          (response, extensions) => this.#onConnectionEstablished(response, extensions),
+          (response2, extensions) => this.#onConnectionEstablished(response2, extensions),
           options
         );
         this[kReadyState] = _WebSocket.CONNECTING;
@@ -25519,8 +25519,8 @@ var require_websocket = __commonJS({
       /**
        * @see https://websockets.spec.whatwg.org/#feedback-from-the-protocol
        */
-      #onConnectionEstablished(response, parsedExtensions) {
-        this[kResponse] = response;
+      #onConnectionEstablished(response2, parsedExtensions) {
+        this[kResponse] = response2;
         const webSocketOptions = this[kController]?.dispatcher?.webSocketOptions;
         const maxFragments = webSocketOptions?.maxFragments;
         const maxPayloadSize = webSocketOptions?.maxPayloadSize;
@@ -25530,15 +25530,15 @@ var require_websocket = __commonJS({
         });
         parser.on("drain", onParserDrain);
         parser.on("error", onParserError.bind(this));
-        response.socket.ws = this;
+        response2.socket.ws = this;
         this[kByteParser] = parser;
-        this.#sendQueue = new SendQueue(response.socket);
+        this.#sendQueue = new SendQueue(response2.socket);
         this[kReadyState] = states.OPEN;
-        const extensions = response.headersList.get("sec-websocket-extensions");
+        const extensions = response2.headersList.get("sec-websocket-extensions");
         if (extensions !== null) {
           this.#extensions = extensions;
         }
-        const protocol = response.headersList.get("sec-websocket-protocol");
+        const protocol = response2.headersList.get("sec-websocket-protocol");
         if (protocol !== null) {
           this.#protocol = protocol;
         }
@@ -26198,17 +26198,17 @@ var require_eventsource = __commonJS({
           request: this.#request,
           dispatcher: this.#dispatcher
         };
-        const processEventSourceEndOfBody = (response) => {
-          if (isNetworkError(response)) {
+        const processEventSourceEndOfBody = (response2) => {
+          if (isNetworkError(response2)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
           this.#reconnect();
         };
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
-        fetchParams.processResponse = (response) => {
-          if (isNetworkError(response)) {
-            if (response.aborted) {
+        fetchParams.processResponse = (response2) => {
+          if (isNetworkError(response2)) {
+            if (response2.aborted) {
               this.close();
               this.dispatchEvent(new Event("error"));
               return;
@@ -26217,17 +26217,17 @@ var require_eventsource = __commonJS({
               return;
             }
           }
-          const contentType = response.headersList.get("content-type", true);
+          const contentType = response2.headersList.get("content-type", true);
           const mimeType = contentType !== null ? parseMIMEType(contentType) : "failure";
           const contentTypeValid = mimeType !== "failure" && mimeType.essence === "text/event-stream";
-          if (response.status !== 200 || contentTypeValid === false) {
+          if (response2.status !== 200 || contentTypeValid === false) {
             this.close();
             this.dispatchEvent(new Event("error"));
             return;
           }
           this.#readyState = OPEN;
           this.dispatchEvent(new Event("open"));
-          this.#state.origin = response.urlList[response.urlList.length - 1].origin;
+          this.#state.origin = response2.urlList[response2.urlList.length - 1].origin;
           const eventSourceStream = new EventSourceStream({
             eventSourceSettings: this.#state,
             maxEventSize: this.#dispatcher.eventSourceOptions?.maxEventSize,
@@ -26239,7 +26239,7 @@ var require_eventsource = __commonJS({
             }
           });
           pipeline(
-            response.body.stream,
+            response2.body.stream,
             eventSourceStream,
             (error3) => {
               if (error3?.aborted === false) {
@@ -26907,13 +26907,13 @@ var require_lib = __commonJS({
           let info2 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
-          let response;
+          let response2;
           do {
-            response = yield this.requestRaw(info2, data);
-            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
+            response2 = yield this.requestRaw(info2, data);
+            if (response2 && response2.message && response2.message.statusCode === HttpCodes2.Unauthorized) {
               let authenticationHandler;
               for (const handler2 of this.handlers) {
-                if (handler2.canHandleAuthentication(response)) {
+                if (handler2.canHandleAuthentication(response2)) {
                   authenticationHandler = handler2;
                   break;
                 }
@@ -26921,12 +26921,12 @@ var require_lib = __commonJS({
               if (authenticationHandler) {
                 return authenticationHandler.handleAuthentication(this, info2, data);
               } else {
-                return response;
+                return response2;
               }
             }
             let redirectsRemaining = this._maxRedirects;
-            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
-              const redirectUrl = response.message.headers["location"];
+            while (response2.message.statusCode && HttpRedirectCodes2.includes(response2.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
+              const redirectUrl = response2.message.headers["location"];
               if (!redirectUrl) {
                 break;
               }
@@ -26934,7 +26934,7 @@ var require_lib = __commonJS({
               if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
                 throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
               }
-              yield response.readBody();
+              yield response2.readBody();
               if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
                 for (const header in headers) {
                   if (header.toLowerCase() === "authorization") {
@@ -26943,19 +26943,19 @@ var require_lib = __commonJS({
                 }
               }
               info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              response2 = yield this.requestRaw(info2, data);
               redirectsRemaining--;
             }
-            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
-              return response;
+            if (!response2.message.statusCode || !HttpResponseRetryCodes2.includes(response2.message.statusCode)) {
+              return response2;
             }
             numTries += 1;
             if (numTries < maxTries) {
-              yield response.readBody();
+              yield response2.readBody();
               yield this._performExponentialBackoff(numTries);
             }
           } while (numTries < maxTries);
-          return response;
+          return response2;
         });
       }
       /**
@@ -27232,13 +27232,13 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           return new Promise((resolve2, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
-            const response = {
+            const response2 = {
               statusCode,
               result: null,
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
+              resolve2(response2);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -27259,9 +27259,9 @@ var require_lib = __commonJS({
                 } else {
                   obj = JSON.parse(contents);
                 }
-                response.result = obj;
+                response2.result = obj;
               }
-              response.headers = res.message.headers;
+              response2.headers = res.message.headers;
             } catch (err) {
             }
             if (statusCode > 299) {
@@ -27274,10 +27274,10 @@ var require_lib = __commonJS({
                 msg = `Failed request: (${statusCode})`;
               }
               const err = new HttpClientError(msg, statusCode);
-              err.result = response.result;
+              err.result = response2.result;
               reject(err);
             } else {
-              resolve2(response);
+              resolve2(response2);
             }
           }));
         });
@@ -51270,16 +51270,17 @@ function ledgerLines(entries) {
   return entries.map((e) => `${JSON.stringify(e)}
 `).join("");
 }
-function blobEntry(name2, oid) {
-  return { mode: "100644", type: "blob", oid, name: name2 };
+function blobEntry(name2, oid, size) {
+  return { mode: "100644", type: "blob", oid, name: name2, size };
 }
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES) {
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
   const size = Buffer.byteLength(text);
   if (!live2 || liveSize === 0 || liveSize + size <= segmentBytes) {
-    const blob = await appendBlob(git, live2?.oid ?? null, text);
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob)), sealed: [], written: liveSize + size };
+    const blob = live2 && liveText !== void 0 ? await appendBlob(git, null, liveText + text) : await appendBlob(git, live2?.oid ?? null, text);
+    const written = liveSize + size;
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const [older, fresh] = await Promise.all([
@@ -51289,7 +51290,7 @@ async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES
   const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
-    blobEntry(LEDGER_FILE, fresh)
+    blobEntry(LEDGER_FILE, fresh, size)
   );
   return { entries, sealed: [...legacy, live2.oid], written: size };
 }
@@ -51404,6 +51405,7 @@ async function tailLedger(git, parts, n) {
 }
 
 // src/state/store.ts
+var KEPT_LIVE_TEXT = 1024 * 1024;
 var MAX_REBASES = 10;
 var GitStateStore = class {
   repo;
@@ -51418,6 +51420,12 @@ var GitStateStore = class {
   limits;
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   known = /* @__PURE__ */ new Set();
+  /**
+   * The last commit this store published, as it wrote it: its root's entries, its depth, and the rollout directory it
+   * wrote (with the live ledger file's text when it is small). A commit never changes, so a next commit built on it
+   * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
+   */
+  made = null;
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   snapshot = null;
   constructor(opts) {
@@ -51532,11 +51540,13 @@ var GitStateStore = class {
     }
     const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
 ` : null;
+    const made = base && this.made?.commit === base ? this.made : null;
+    const madeDir = made?.name === name2 ? made : null;
     const [root, dir, stateBlob, depth] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
+      made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
+      madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
       stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
-      base ? this.depthOf(base) : { commits: 0, bytes: 0 }
+      made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
     const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
@@ -51544,10 +51554,15 @@ var GitStateStore = class {
     let entriesOfDir = dir ?? [];
     let written = stateText === null ? 0 : Buffer.byteLength(stateText);
     let archive;
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : "";
+    if (stateBlob) {
+      const entry = { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE, size: written };
+      entriesOfDir = withEntry(entriesOfDir, entry);
+    }
     if (entries.length > 0) {
-      const appended = await appendLedger(this.git, entriesOfDir, ledgerLines(entries), this.segmentBytes);
+      const text = ledgerLines(entries);
+      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+      liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
@@ -51559,20 +51574,30 @@ var GitStateStore = class {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, { name: name2, newDir, baseDir, written, archive, subject }, { base, root, depth });
+    const dirMade = {
+      name: name2,
+      dir: entriesOfDir,
+      liveText: liveText && liveText.length <= KEPT_LIVE_TEXT ? liveText : void 0
+    };
+    const c = { name: name2, newDir, baseDir, written, archive, subject };
+    return this.publishRebasing(trees, c, { base, root, depth }, dirMade);
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, c, first) {
+  async publishRebasing(trees, c, first, dirMade) {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
       const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name }));
+      const newRoot = withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name });
+      const tree = await trees.write(newRoot);
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
       let lost;
       try {
+        this.made = null;
         await this.refs.publish({ commit, base, message: message.split("\n")[0], fresh, also: c.archive });
+        const { commits, bytes } = trailerDepth(message);
+        this.made = { commit, root: newRoot, depth: { commits, bytes }, ...dirMade };
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;
@@ -52033,11 +52058,11 @@ function exchange(url2, init, retried = false) {
       onComplete() {
         done();
         const body = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
-        resolve2({ status, headers: headerRecord(headers), body });
+        resolve2({ status, rawHeaders: headers, body });
       },
       onError(err) {
         done();
-        if (tooLarge) resolve2({ status, headers: headerRecord(headers), body: null });
+        if (tooLarge) resolve2({ status, rawHeaders: headers, body: null });
         else if (!retried && status === 0 && closedUnder(err) && !cancelled)
           exchange(url2, init, true).then(resolve2, reject);
         else reject(err);
@@ -52055,8 +52080,9 @@ async function send(url2, init) {
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
     const res = await exchange(at, { ...init, method, body });
-    const location = res.headers.location;
-    if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+    if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
+    const location = headerRecord(res.rawHeaders).location;
+    if (!location) return res;
     if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, at);
     if (next.origin !== url2.origin) {
@@ -52084,6 +52110,16 @@ function withoutCredentials(url2, given = {}) {
   bare.username = bare.password = "";
   return [bare, headers];
 }
+function response(status, raw, body) {
+  let headers;
+  return {
+    status,
+    get headers() {
+      return headers ??= headerRecord(raw);
+    },
+    body
+  };
+}
 var parsedUrls = /* @__PURE__ */ new Map();
 function parseUrl(url2, method) {
   let parsed2 = parsedUrls.get(url2);
@@ -52106,7 +52142,7 @@ async function request(url2, req = {}) {
     const [target, headers] = withoutCredentials(parsed2, req.headers);
     const res = await send(target, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline: deadline2 });
     if (res.body === null) throw new HttpError(method, url2, "too-large", `response larger than ${maxBytes} bytes`);
-    return { status: res.status, headers: res.headers, body: res.body };
+    return response(res.status, res.rawHeaders, res.body);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url2, "redirect", err.message);
@@ -53585,18 +53621,18 @@ async function callConvexFunction(call) {
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(`convex ${path}: ${err.detail}`, err.reason !== "bad-url" && err.reason !== "too-large");
   }
-  const where = `convex ${path} (${safeUrl(endpoint2)})`;
+  const where = () => `convex ${path} (${safeUrl(endpoint2)})`;
   if ((res.status < 200 || res.status > 299) && res.status !== UDF_FAILED) {
     const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
     const text = res.body.trim().slice(0, 500);
-    throw new StepCallError(`${where}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
+    throw new StepCallError(`${where()}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
       status: res.status,
       body: res.body
     });
   }
   const reply = tryParseJson(res.body);
   if (!reply || typeof reply !== "object")
-    throw new StepCallError(`${where}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
+    throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
   if (reply.status === "success")
     return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
@@ -53606,7 +53642,7 @@ async function callConvexFunction(call) {
     if (reply.errorData !== void 0) failed.json = { errorData: decodeConvexJson(reply.errorData) };
     throw new StepCallError(`${path}: ${message}`, retryableFailure(reply, message), failed);
   }
-  throw new StepCallError(`${where}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
+  throw new StepCallError(`${where()}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
 }
 
 // src/drivers/run.ts
@@ -53714,7 +53750,14 @@ async function send2(req, signal, call) {
       timeoutMs: req.timeout ? durationMs(req.timeout) : void 0,
       maxBytes: MAX_STEP_BODY_BYTES
     });
-    return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
+    return {
+      status: res.status,
+      body: res.body,
+      json: tryParseJson(res.body),
+      get headers() {
+        return res.headers;
+      }
+    };
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(
@@ -57146,16 +57189,16 @@ async function fetchWrapper(requestOptions) {
   octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
   return octokitResponse;
 }
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
+async function getResponseData(response2) {
+  const contentType = response2.headers.get("content-type");
   if (!contentType) {
-    return response.text().catch(noop);
+    return response2.text().catch(noop);
   }
   const mimetype = parse5(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
-      text = await response.text();
+      text = await response2.text();
       return JSONParse(text);
     } catch (err) {
       return text;
@@ -57164,9 +57207,9 @@ async function getResponseData(response) {
   // (RFC 2046) and must never be decoded as text, even when the response
   // carries a (misleading) `charset=utf-8` parameter — see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
+    return response2.text().catch(noop);
   } else {
-    return response.arrayBuffer().catch(
+    return response2.arrayBuffer().catch(
       /* v8 ignore next -- @preserve */
       () => new ArrayBuffer(0)
     );
@@ -57221,13 +57264,13 @@ function _buildMessageForResponseErrors(data) {
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request22, headers, response) {
-    super(_buildMessageForResponseErrors(response));
+  constructor(request22, headers, response2) {
+    super(_buildMessageForResponseErrors(response2));
     this.request = request22;
     this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
+    this.response = response2;
+    this.errors = response2.errors;
+    this.data = response2.data;
     if (Error.captureStackTrace) {
       Error.captureStackTrace(this, this.constructor);
     }
@@ -57285,19 +57328,19 @@ function graphql(request22, query, options) {
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
     requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request22(requestOptions).then((response) => {
-    if (response.data.errors) {
+  return request22(requestOptions).then((response2) => {
+    if (response2.data.errors) {
       const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
+      for (const key of Object.keys(response2.headers)) {
+        headers[key] = response2.headers[key];
       }
       throw new GraphqlResponseError(
         requestOptions,
         headers,
-        response.data
+        response2.data
       );
     }
-    return response.data.data;
+    return response2.data.data;
   });
 }
 function withDefaults3(request22, newDefaults) {
@@ -59943,35 +59986,35 @@ legacyRestEndpointMethods.VERSION = VERSION5;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION6 = "0.0.0-development";
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
+function normalizePaginatedListResponse(response2) {
+  if (!response2.data) {
     return {
-      ...response,
+      ...response2,
       data: []
     };
   }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
+  const responseNeedsNormalization = ("total_count" in response2.data || "total_commits" in response2.data) && !("url" in response2.data);
+  if (!responseNeedsNormalization) return response2;
+  const incompleteResults = response2.data.incomplete_results;
+  const repositorySelection = response2.data.repository_selection;
+  const totalCount = response2.data.total_count;
+  const totalCommits = response2.data.total_commits;
+  delete response2.data.incomplete_results;
+  delete response2.data.repository_selection;
+  delete response2.data.total_count;
+  delete response2.data.total_commits;
+  const namespaceKey = Object.keys(response2.data)[0];
+  const data = response2.data[namespaceKey];
+  response2.data = data;
   if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
+    response2.data.incomplete_results = incompleteResults;
   }
   if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
+    response2.data.repository_selection = repositorySelection;
   }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
+  response2.data.total_count = totalCount;
+  response2.data.total_commits = totalCommits;
+  return response2;
 }
 function iterator(octokit, route, parameters) {
   const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
@@ -59984,8 +60027,8 @@ function iterator(octokit, route, parameters) {
       async next() {
         if (!url2) return { done: true };
         try {
-          const response = await requestMethod({ method, url: url2, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
+          const response2 = await requestMethod({ method, url: url2, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response2);
           url2 = ((normalizedResponse.headers.link || "").match(
             /<([^<>]+)>;\s*rel="next"/
           ) || [])[1];
@@ -60301,17 +60344,17 @@ async function wrapRequest(state, octokit, request3, options) {
   );
 }
 async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
-  const response = await request3(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
+  const response2 = await request3(options);
+  if (response2.data && response2.data.errors && response2.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response2.data.errors[0].message
   )) {
-    const error3 = new RequestError(response.data.errors[0].message, 500, {
+    const error3 = new RequestError(response2.data.errors[0].message, 500, {
       request: options,
-      response
+      response: response2
     });
     return errorRequest(state, octokit, error3, options);
   }
-  return response;
+  return response2;
 }
 function retry2(octokit, octokitOptions) {
   const state = Object.assign(

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-2MXQ2BFV.js";
+} from "./chunk-4WBVKJGG.js";
 import "./chunk-CRRIIGMH.js";
-import "./chunk-TPRYLAYI.js";
+import "./chunk-3P5F6ABR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZOGWTCT2.js";
-import "./chunk-L6H4JHNM.js";
+import "./chunk-T3JOMGZ2.js";
+import "./chunk-WPTF6AY3.js";
 import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

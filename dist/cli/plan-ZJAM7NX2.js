@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-L6H4JHNM.js";
+} from "./chunk-WPTF6AY3.js";
 import {
   Git
 } from "./chunk-SX5YIS25.js";

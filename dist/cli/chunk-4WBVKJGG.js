@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-TPRYLAYI.js";
+} from "./chunk-3P5F6ABR.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-L6H4JHNM.js";
+} from "./chunk-WPTF6AY3.js";
 import {
   durationMs
 } from "./chunk-O33SYYNR.js";

@@ -3831,21 +3831,21 @@ var require_util2 = __commonJS({
       supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
-    function responseURL(response) {
-      const urlList = response.urlList;
+    function responseURL(response2) {
+      const urlList = response2.urlList;
       const length = urlList.length;
       return length === 0 ? null : urlList[length - 1].toString();
     }
-    function responseLocationURL(response, requestFragment) {
-      if (!redirectStatusSet.has(response.status)) {
+    function responseLocationURL(response2, requestFragment) {
+      if (!redirectStatusSet.has(response2.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
+      let location = response2.headersList.get("location", true);
       if (location !== null && isValidHeaderValue(location)) {
         if (!isValidEncodedURL(location)) {
           location = normalizeBinaryStringToUtf8(location);
         }
-        location = new URL(location, responseURL(response));
+        location = new URL(location, responseURL(response2));
       }
       if (location && !location.hash) {
         location.hash = requestFragment;
@@ -12302,16 +12302,16 @@ var require_response = __commonJS({
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
     });
-    function cloneResponse(response) {
-      if (response.internalResponse) {
+    function cloneResponse(response2) {
+      if (response2.internalResponse) {
         return filterResponse(
-          cloneResponse(response.internalResponse),
-          response.type
+          cloneResponse(response2.internalResponse),
+          response2.type
         );
       }
-      const newResponse = makeResponse({ ...response, body: null });
-      if (response.body != null) {
-        newResponse.body = cloneBody(newResponse, response.body);
+      const newResponse = makeResponse({ ...response2, body: null });
+      if (response2.body != null) {
+        newResponse.body = cloneBody(newResponse, response2.body);
       }
       return newResponse;
     }
@@ -12340,19 +12340,19 @@ var require_response = __commonJS({
         aborted: reason && reason.name === "AbortError"
       });
     }
-    function isNetworkError(response) {
+    function isNetworkError(response2) {
       return (
         // A network error is a response whose type is "error",
-        response.type === "error" && // status is 0
-        response.status === 0
+        response2.type === "error" && // status is 0
+        response2.status === 0
       );
     }
-    function makeFilteredResponse(response, state) {
+    function makeFilteredResponse(response2, state) {
       state = {
-        internalResponse: response,
+        internalResponse: response2,
         ...state
       };
-      return new Proxy(response, {
+      return new Proxy(response2, {
         get(target, p) {
           return p in state ? state[p] : target[p];
         },
@@ -12363,19 +12363,19 @@ var require_response = __commonJS({
         }
       });
     }
-    function filterResponse(response, type) {
+    function filterResponse(response2, type) {
       if (type === "basic") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "basic",
-          headersList: response.headersList
+          headersList: response2.headersList
         });
       } else if (type === "cors") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "cors",
-          headersList: response.headersList
+          headersList: response2.headersList
         });
       } else if (type === "opaque") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "opaque",
           urlList: Object.freeze([]),
           status: 0,
@@ -12383,7 +12383,7 @@ var require_response = __commonJS({
           body: null
         });
       } else if (type === "opaqueredirect") {
-        return makeFilteredResponse(response, {
+        return makeFilteredResponse(response2, {
           type: "opaqueredirect",
           status: 0,
           statusText: "",
@@ -12398,7 +12398,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body) {
+    function initializeResponse(response2, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -12408,37 +12408,37 @@ var require_response = __commonJS({
         }
       }
       if ("status" in init && init.status != null) {
-        response[kState].status = init.status;
+        response2[kState].status = init.status;
       }
       if ("statusText" in init && init.statusText != null) {
-        response[kState].statusText = init.statusText;
+        response2[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(response[kHeaders], init.headers);
+        fill(response2[kHeaders], init.headers);
       }
       if (body) {
-        if (nullBodyStatus.includes(response.status)) {
+        if (nullBodyStatus.includes(response2.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
-            message: `Invalid response status code ${response.status}`
+            message: `Invalid response status code ${response2.status}`
           });
         }
-        response[kState].body = body.body;
-        if (body.type != null && !response[kState].headersList.contains("content-type", true)) {
-          response[kState].headersList.append("content-type", body.type, true);
+        response2[kState].body = body.body;
+        if (body.type != null && !response2[kState].headersList.contains("content-type", true)) {
+          response2[kState].headersList.append("content-type", body.type, true);
         }
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
-      response[kState] = innerResponse;
-      response[kHeaders] = new Headers(kConstruct);
-      setHeadersList(response[kHeaders], innerResponse.headersList);
-      setHeadersGuard(response[kHeaders], guard);
+      const response2 = new Response(kConstruct);
+      response2[kState] = innerResponse;
+      response2[kHeaders] = new Headers(kConstruct);
+      setHeadersList(response2[kHeaders], innerResponse.headersList);
+      setHeadersGuard(response2[kHeaders], guard);
       if (hasFinalizationRegistry && innerResponse.body?.stream) {
-        streamRegistry.register(response, new WeakRef(innerResponse.body.stream));
+        streamRegistry.register(response2, new WeakRef(innerResponse.body.stream));
       }
-      return response;
+      return response2;
     }
     webidl.converters.ReadableStream = webidl.interfaceConverter(
       ReadableStream
@@ -13341,8 +13341,8 @@ var require_fetch = __commonJS({
         this.emit("terminated", error);
       }
     };
-    function handleFetchDone(response) {
-      finalizeAndReportTiming(response, "fetch");
+    function handleFetchDone(response2) {
+      finalizeAndReportTiming(response2, "fetch");
     }
     function fetch(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
@@ -13376,19 +13376,19 @@ var require_fetch = __commonJS({
           abortFetch(p, request2, realResponse, requestObject.signal.reason);
         }
       );
-      const processResponse = (response) => {
+      const processResponse = (response2) => {
         if (locallyAborted) {
           return;
         }
-        if (response.aborted) {
+        if (response2.aborted) {
           abortFetch(p, request2, responseObject, controller.serializedAbortReason);
           return;
         }
-        if (response.type === "error") {
-          p.reject(new TypeError("fetch failed", { cause: response.error }));
+        if (response2.type === "error") {
+          p.reject(new TypeError("fetch failed", { cause: response2.error }));
           return;
         }
-        responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
+        responseObject = new WeakRef(fromInnerResponse(response2, "immutable"));
         p.resolve(responseObject.deref());
         p = null;
       };
@@ -13401,30 +13401,30 @@ var require_fetch = __commonJS({
       });
       return p.promise;
     }
-    function finalizeAndReportTiming(response, initiatorType = "other") {
-      if (response.type === "error" && response.aborted) {
+    function finalizeAndReportTiming(response2, initiatorType = "other") {
+      if (response2.type === "error" && response2.aborted) {
         return;
       }
-      if (!response.urlList?.length) {
+      if (!response2.urlList?.length) {
         return;
       }
-      const originalURL = response.urlList[0];
-      let timingInfo = response.timingInfo;
-      let cacheState = response.cacheState;
+      const originalURL = response2.urlList[0];
+      let timingInfo = response2.timingInfo;
+      let cacheState = response2.cacheState;
       if (!urlIsHttpHttpsScheme(originalURL)) {
         return;
       }
       if (timingInfo === null) {
         return;
       }
-      if (!response.timingAllowPassed) {
+      if (!response2.timingAllowPassed) {
         timingInfo = createOpaqueTimingInfo({
           startTime: timingInfo.startTime
         });
         cacheState = "";
       }
       timingInfo.endTime = coarsenedSharedCurrentTime();
-      response.timingInfo = timingInfo;
+      response2.timingInfo = timingInfo;
       markResourceTiming(
         timingInfo,
         originalURL.href,
@@ -13449,9 +13449,9 @@ var require_fetch = __commonJS({
       if (responseObject == null) {
         return;
       }
-      const response = responseObject[kState];
-      if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error).catch((err) => {
+      const response2 = responseObject[kState];
+      if (response2.body != null && isReadable(response2.body?.stream)) {
+        response2.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13527,13 +13527,13 @@ var require_fetch = __commonJS({
     }
     async function mainFetch(fetchParams, recursive = false) {
       const request2 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
-        response = makeNetworkError("local URLs only");
+        response2 = makeNetworkError("local URLs only");
       }
       tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
       if (requestBadPort(request2) === "blocked") {
-        response = makeNetworkError("bad port");
+        response2 = makeNetworkError("bad port");
       }
       if (request2.referrerPolicy === "") {
         request2.referrerPolicy = request2.policyContainer.referrerPolicy;
@@ -13541,8 +13541,8 @@ var require_fetch = __commonJS({
       if (request2.referrer !== "no-referrer") {
         request2.referrer = determineRequestsReferrer(request2);
       }
-      if (response === null) {
-        response = await (async () => {
+      if (response2 === null) {
+        response2 = await (async () => {
           const currentURL = requestCurrentURL(request2);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
@@ -13574,39 +13574,39 @@ var require_fetch = __commonJS({
         })();
       }
       if (recursive) {
-        return response;
+        return response2;
       }
-      if (response.status !== 0 && !response.internalResponse) {
+      if (response2.status !== 0 && !response2.internalResponse) {
         if (request2.responseTainting === "cors") {
         }
         if (request2.responseTainting === "basic") {
-          response = filterResponse(response, "basic");
+          response2 = filterResponse(response2, "basic");
         } else if (request2.responseTainting === "cors") {
-          response = filterResponse(response, "cors");
+          response2 = filterResponse(response2, "cors");
         } else if (request2.responseTainting === "opaque") {
-          response = filterResponse(response, "opaque");
+          response2 = filterResponse(response2, "opaque");
         } else {
           assert(false);
         }
       }
-      let internalResponse = response.status === 0 ? response : response.internalResponse;
+      let internalResponse = response2.status === 0 ? response2 : response2.internalResponse;
       if (internalResponse.urlList.length === 0) {
         internalResponse.urlList.push(...request2.urlList);
       }
       if (!request2.timingAllowFailed) {
-        response.timingAllowPassed = true;
+        response2.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
-        response = internalResponse = makeNetworkError();
+      if (response2.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+        response2 = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response2.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
-          processBodyError(response.error);
+        if (request2.responseTainting === "opaque" || response2.body == null) {
+          processBodyError(response2.error);
           return;
         }
         const processBody = (bytes) => {
@@ -13614,12 +13614,12 @@ var require_fetch = __commonJS({
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
-          fetchFinale(fetchParams, response);
+          response2.body = safelyExtractBody(bytes)[0];
+          fetchFinale(fetchParams, response2);
         };
-        await fullyReadBody(response.body, processBody, processBodyError);
+        await fullyReadBody(response2.body, processBody, processBodyError);
       } else {
-        fetchFinale(fetchParams, response);
+        fetchFinale(fetchParams, response2);
       }
     }
     function schemeFetch(fetchParams) {
@@ -13644,18 +13644,18 @@ var require_fetch = __commonJS({
           if (request2.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
-          const response = makeResponse();
+          const response2 = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
           if (!request2.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
-            response.statusText = "OK";
-            response.body = bodyWithType[0];
-            response.headersList.set("content-length", serializedFullLength, true);
-            response.headersList.set("content-type", type, true);
+            response2.statusText = "OK";
+            response2.body = bodyWithType[0];
+            response2.headersList.set("content-length", serializedFullLength, true);
+            response2.headersList.set("content-type", type, true);
           } else {
-            response.rangeRequested = true;
+            response2.rangeRequested = true;
             const rangeHeader = request2.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
@@ -13675,16 +13675,16 @@ var require_fetch = __commonJS({
             }
             const slicedBlob = blob.slice(rangeStart, rangeEnd, type);
             const slicedBodyWithType = extractBody(slicedBlob);
-            response.body = slicedBodyWithType[0];
+            response2.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
             const contentRange = buildContentRange(rangeStart, rangeEnd, fullLength);
-            response.status = 206;
-            response.statusText = "Partial Content";
-            response.headersList.set("content-length", serializedSlicedLength, true);
-            response.headersList.set("content-type", type, true);
-            response.headersList.set("content-range", contentRange, true);
+            response2.status = 206;
+            response2.statusText = "Partial Content";
+            response2.headersList.set("content-length", serializedSlicedLength, true);
+            response2.headersList.set("content-type", type, true);
+            response2.headersList.set("content-range", contentRange, true);
           }
-          return Promise.resolve(response);
+          return Promise.resolve(response2);
         }
         case "data:": {
           const currentURL = requestCurrentURL(request2);
@@ -13713,13 +13713,13 @@ var require_fetch = __commonJS({
         }
       }
     }
-    function finalizeResponse(fetchParams, response) {
+    function finalizeResponse(fetchParams, response2) {
       fetchParams.request.done = true;
       if (fetchParams.processResponseDone != null) {
-        queueMicrotask(() => fetchParams.processResponseDone(response));
+        queueMicrotask(() => fetchParams.processResponseDone(response2));
       }
     }
-    function fetchFinale(fetchParams, response) {
+    function fetchFinale(fetchParams, response2) {
       let timingInfo = fetchParams.timingInfo;
       const processResponseEndOfBody = () => {
         const unsafeEndTime = Date.now();
@@ -13731,16 +13731,16 @@ var require_fetch = __commonJS({
             return;
           }
           timingInfo.endTime = unsafeEndTime;
-          let cacheState = response.cacheState;
-          const bodyInfo = response.bodyInfo;
-          if (!response.timingAllowPassed) {
+          let cacheState = response2.cacheState;
+          const bodyInfo = response2.bodyInfo;
+          if (!response2.timingAllowPassed) {
             timingInfo = createOpaqueTimingInfo(timingInfo);
             cacheState = "";
           }
           let responseStatus = 0;
-          if (fetchParams.request.mode !== "navigator" || !response.hasCrossOriginRedirects) {
-            responseStatus = response.status;
-            const mimeType = extractMimeType(response.headersList);
+          if (fetchParams.request.mode !== "navigator" || !response2.hasCrossOriginRedirects) {
+            responseStatus = response2.status;
+            const mimeType = extractMimeType(response2.headersList);
             if (mimeType !== "failure") {
               bodyInfo.contentType = minimizeSupportedMimeType(mimeType);
             }
@@ -13752,7 +13752,7 @@ var require_fetch = __commonJS({
         const processResponseEndOfBodyTask = () => {
           fetchParams.request.done = true;
           if (fetchParams.processResponseEndOfBody != null) {
-            queueMicrotask(() => fetchParams.processResponseEndOfBody(response));
+            queueMicrotask(() => fetchParams.processResponseEndOfBody(response2));
           }
           if (fetchParams.request.initiatorType != null) {
             fetchParams.controller.reportTimingSteps();
@@ -13762,11 +13762,11 @@ var require_fetch = __commonJS({
       };
       if (fetchParams.processResponse != null) {
         queueMicrotask(() => {
-          fetchParams.processResponse(response);
+          fetchParams.processResponse(response2);
           fetchParams.processResponse = null;
         });
       }
-      const internalResponse = response.type === "error" ? response : response.internalResponse ?? response;
+      const internalResponse = response2.type === "error" ? response2 : response2.internalResponse ?? response2;
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
@@ -13777,24 +13777,24 @@ var require_fetch = __commonJS({
     }
     async function httpFetch(fetchParams) {
       const request2 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
       if (request2.serviceWorkers === "all") {
       }
-      if (response === null) {
+      if (response2 === null) {
         if (request2.redirect === "follow") {
           request2.serviceWorkers = "none";
         }
-        actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        actualResponse = response2 = await httpNetworkOrCacheFetch(fetchParams);
+        if (request2.responseTainting === "cors" && corsCheck(request2, response2) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
+        if (TAOCheck(request2, response2) === "failure") {
           request2.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+      if ((request2.responseTainting === "opaque" || response2.type === "opaque") && crossOriginResourcePolicyCheck(
         request2.origin,
         request2.client,
         request2.destination,
@@ -13807,21 +13807,21 @@ var require_fetch = __commonJS({
           fetchParams.controller.connection.destroy(void 0, false);
         }
         if (request2.redirect === "error") {
-          response = makeNetworkError("unexpected redirect");
+          response2 = makeNetworkError("unexpected redirect");
         } else if (request2.redirect === "manual") {
-          response = actualResponse;
+          response2 = actualResponse;
         } else if (request2.redirect === "follow") {
-          response = await httpRedirectFetch(fetchParams, response);
+          response2 = await httpRedirectFetch(fetchParams, response2);
         } else {
           assert(false);
         }
       }
-      response.timingInfo = timingInfo;
-      return response;
+      response2.timingInfo = timingInfo;
+      return response2;
     }
-    function httpRedirectFetch(fetchParams, response) {
+    function httpRedirectFetch(fetchParams, response2) {
       const request2 = fetchParams.request;
-      const actualResponse = response.internalResponse ? response.internalResponse : response;
+      const actualResponse = response2.internalResponse ? response2.internalResponse : response2;
       let locationURL;
       try {
         locationURL = responseLocationURL(
@@ -13829,7 +13829,7 @@ var require_fetch = __commonJS({
           requestCurrentURL(request2).hash
         );
         if (locationURL == null) {
-          return response;
+          return response2;
         }
       } catch (err) {
         return Promise.resolve(makeNetworkError(err));
@@ -13882,7 +13882,7 @@ var require_fetch = __commonJS({
       const request2 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
-      let response = null;
+      let response2 = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
@@ -13947,7 +13947,7 @@ var require_fetch = __commonJS({
       }
       if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
       }
-      if (response == null) {
+      if (response2 == null) {
         if (httpRequest.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
@@ -13960,16 +13960,16 @@ var require_fetch = __commonJS({
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
-        if (response == null) {
-          response = forwardResponse;
+        if (response2 == null) {
+          response2 = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
+      response2.urlList = [...httpRequest.urlList];
       if (httpRequest.headersList.contains("range", true)) {
-        response.rangeRequested = true;
+        response2.rangeRequested = true;
       }
-      response.requestIncludesCredentials = includeCredentials;
-      if (response.status === 407) {
+      response2.requestIncludesCredentials = includeCredentials;
+      if (response2.status === 407) {
         if (request2.window === "no-window") {
           return makeNetworkError();
         }
@@ -13980,7 +13980,7 @@ var require_fetch = __commonJS({
       }
       if (
         // response’s status is 421
-        response.status === 421 && // isNewConnectionFetch is false
+        response2.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
         (request2.body == null || request2.body.source != null)
       ) {
@@ -13988,7 +13988,7 @@ var require_fetch = __commonJS({
           return makeAppropriateNetworkError(fetchParams);
         }
         fetchParams.controller.connection.destroy();
-        response = await httpNetworkOrCacheFetch(
+        response2 = await httpNetworkOrCacheFetch(
           fetchParams,
           isAuthenticationFetch,
           true
@@ -13996,7 +13996,7 @@ var require_fetch = __commonJS({
       }
       if (isAuthenticationFetch) {
       }
-      return response;
+      return response2;
     }
     async function httpNetworkFetch(fetchParams, includeCredentials = false, forceNewConnection = false) {
       assert(!fetchParams.controller.connection || fetchParams.controller.connection.destroyed);
@@ -14013,7 +14013,7 @@ var require_fetch = __commonJS({
         }
       };
       const request2 = fetchParams.request;
-      let response = null;
+      let response2 = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
@@ -14066,11 +14066,11 @@ var require_fetch = __commonJS({
       try {
         const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response2 = makeResponse({ status, statusText, headersList, socket });
         } else {
           const iterator = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
-          response = makeResponse({ status, statusText, headersList });
+          response2 = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -14101,7 +14101,7 @@ var require_fetch = __commonJS({
           type: "bytes"
         }
       );
-      response.body = { stream, source: null, length: null };
+      response2.body = { stream, source: null, length: null };
       if (!fetchParams.controller.resume) {
         fetchParams.controller.on("terminated", onAborted);
       }
@@ -14125,7 +14125,7 @@ var require_fetch = __commonJS({
           }
           if (bytes === void 0) {
             readableStreamClose(fetchParams.controller.controller);
-            finalizeResponse(fetchParams, response);
+            finalizeResponse(fetchParams, response2);
             return;
           }
           timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
@@ -14148,7 +14148,7 @@ var require_fetch = __commonJS({
       };
       function onAborted(reason) {
         if (isAborted(fetchParams)) {
-          response.aborted = true;
+          response2.aborted = true;
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(
               fetchParams.controller.serializedAbortReason
@@ -14163,7 +14163,7 @@ var require_fetch = __commonJS({
         }
         fetchParams.controller.connection.destroy();
       }
-      return response;
+      return response2;
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
@@ -15256,14 +15256,14 @@ var require_cache = __commonJS({
           const responsePromise = createDeferredPromise();
           fetchControllers.push(fetching({
             request: r,
-            processResponse(response) {
-              if (response.type === "error" || response.status === 206 || response.status < 200 || response.status > 299) {
+            processResponse(response2) {
+              if (response2.type === "error" || response2.status === 206 || response2.status < 200 || response2.status > 299) {
                 responsePromise.reject(webidl.errors.exception({
                   header: "Cache.addAll",
                   message: "Received an invalid status code or the request failed."
                 }));
-              } else if (response.headersList.contains("vary")) {
-                const fieldValues = getFieldValues(response.headersList.get("vary"));
+              } else if (response2.headersList.contains("vary")) {
+                const fieldValues = getFieldValues(response2.headersList.get("vary"));
                 for (const fieldValue of fieldValues) {
                   if (fieldValue === "*") {
                     responsePromise.reject(webidl.errors.exception({
@@ -15278,12 +15278,12 @@ var require_cache = __commonJS({
                 }
               }
             },
-            processResponseEndOfBody(response) {
-              if (response.aborted) {
+            processResponseEndOfBody(response2) {
+              if (response2.aborted) {
                 responsePromise.reject(new DOMException("aborted", "AbortError"));
                 return;
               }
-              responsePromise.resolve(response);
+              responsePromise.resolve(response2);
             }
           }));
           responsePromises.push(responsePromise.promise);
@@ -15292,13 +15292,13 @@ var require_cache = __commonJS({
         const responses = await p;
         const operations = [];
         let index = 0;
-        for (const response of responses) {
+        for (const response2 of responses) {
           const operation = {
             type: "put",
             // 7.3.2
             request: requestList[index],
             // 7.3.3
-            response
+            response: response2
             // 7.3.4
           };
           operations.push(operation);
@@ -15320,12 +15320,12 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request2, response2) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
         request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        response = webidl.converters.Response(response, prefix, "response");
+        response2 = webidl.converters.Response(response2, prefix, "response");
         let innerRequest = null;
         if (request2 instanceof Request) {
           innerRequest = request2[kState];
@@ -15338,7 +15338,7 @@ var require_cache = __commonJS({
             message: "Expected an http/s scheme when method is not GET"
           });
         }
-        const innerResponse = response[kState];
+        const innerResponse = response2[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
             header: prefix,
@@ -15597,7 +15597,7 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request2, response2 = null, options) {
         const queryURL = new URL(requestQuery.url);
         const cachedURL = new URL(request2.url);
         if (options?.ignoreSearch) {
@@ -15607,10 +15607,10 @@ var require_cache = __commonJS({
         if (!urlEquals(queryURL, cachedURL, true)) {
           return false;
         }
-        if (response == null || options?.ignoreVary || !response.headersList.contains("vary")) {
+        if (response2 == null || options?.ignoreVary || !response2.headersList.contains("vary")) {
           return true;
         }
-        const fieldValues = getFieldValues(response.headersList.get("vary"));
+        const fieldValues = getFieldValues(response2.headersList.get("vary"));
         for (const fieldValue of fieldValues) {
           if (fieldValue === "*") {
             return false;
@@ -15647,8 +15647,8 @@ var require_cache = __commonJS({
           }
         }
         const responseList = [];
-        for (const response of responses) {
-          const responseObject = fromInnerResponse(response, "immutable");
+        for (const response2 of responses) {
+          const responseObject = fromInnerResponse(response2, "immutable");
           responseList.push(responseObject.clone());
           if (responseList.length >= maxResponses) {
             break;
@@ -15739,9 +15739,9 @@ var require_cachestorage = __commonJS({
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
-            if (response !== void 0) {
-              return response;
+            const response2 = await cache.match(request2, options);
+            if (response2 !== void 0) {
+              return response2;
             }
           }
         }
@@ -16734,10 +16734,10 @@ var require_util7 = __commonJS({
       return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
-      const { [kController]: controller, [kResponse]: response } = ws;
+      const { [kController]: controller, [kResponse]: response2 } = ws;
       controller.abort();
-      if (response?.socket && !response.socket.destroyed) {
-        response.socket.destroy();
+      if (response2?.socket && !response2.socket.destroyed) {
+        response2.socket.destroy();
       }
       if (reason) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
@@ -16945,30 +16945,30 @@ var require_connection = __commonJS({
         request: request2,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
-        processResponse(response) {
-          if (response.type === "error" || response.status !== 101) {
+        processResponse(response2) {
+          if (response2.type === "error" || response2.status !== 101) {
             failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
-          if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
+          if (protocols.length !== 0 && !response2.headersList.get("Sec-WebSocket-Protocol")) {
             failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
-          if (response.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
+          if (response2.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
             failWebsocketConnection(ws, 'Server did not set Upgrade header to "websocket".');
             return;
           }
-          if (response.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
+          if (response2.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
             failWebsocketConnection(ws, 'Server did not set Connection header to "upgrade".');
             return;
           }
-          const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
+          const secWSAccept = response2.headersList.get("Sec-WebSocket-Accept");
           const digest = crypto.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
-          const secExtension = response.headersList.get("Sec-WebSocket-Extensions");
+          const secExtension = response2.headersList.get("Sec-WebSocket-Extensions");
           let extensions;
           if (secExtension !== null) {
             extensions = parseExtensions(secExtension);
@@ -16977,7 +16977,7 @@ var require_connection = __commonJS({
               return;
             }
           }
-          const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
+          const secProtocol = response2.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
             const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
@@ -16985,17 +16985,17 @@ var require_connection = __commonJS({
               return;
             }
           }
-          response.socket.on("data", onSocketData);
-          response.socket.on("close", onSocketClose);
-          response.socket.on("error", onSocketError);
+          response2.socket.on("data", onSocketData);
+          response2.socket.on("close", onSocketClose);
+          response2.socket.on("error", onSocketError);
           if (channels.open.hasSubscribers) {
             channels.open.publish({
-              address: response.socket.address(),
+              address: response2.socket.address(),
               protocol: secProtocol,
               extensions: secExtension
             });
           }
-          onEstablish(response, extensions);
+          onEstablish(response2, extensions);
         }
       });
       return controller;
@@ -17033,10 +17033,10 @@ var require_connection = __commonJS({
     }
     function onSocketClose() {
       const { ws } = this;
-      const { [kResponse]: response } = ws;
-      response.socket.off("data", onSocketData);
-      response.socket.off("close", onSocketClose);
-      response.socket.off("error", onSocketError);
+      const { [kResponse]: response2 } = ws;
+      response2.socket.off("data", onSocketData);
+      response2.socket.off("close", onSocketClose);
+      response2.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
       let reason = "";
@@ -17714,7 +17714,7 @@ var require_websocket = __commonJS({
           protocols,
           client,
           this,
-          (response, extensions) => this.#onConnectionEstablished(response, extensions),
+          (response2, extensions) => this.#onConnectionEstablished(response2, extensions),
           options
         );
         this[kReadyState] = _WebSocket.CONNECTING;
@@ -17889,8 +17889,8 @@ var require_websocket = __commonJS({
       /**
        * @see https://websockets.spec.whatwg.org/#feedback-from-the-protocol
        */
-      #onConnectionEstablished(response, parsedExtensions) {
-        this[kResponse] = response;
+      #onConnectionEstablished(response2, parsedExtensions) {
+        this[kResponse] = response2;
         const webSocketOptions = this[kController]?.dispatcher?.webSocketOptions;
         const maxFragments = webSocketOptions?.maxFragments;
         const maxPayloadSize = webSocketOptions?.maxPayloadSize;
@@ -17900,15 +17900,15 @@ var require_websocket = __commonJS({
         });
         parser.on("drain", onParserDrain);
         parser.on("error", onParserError.bind(this));
-        response.socket.ws = this;
+        response2.socket.ws = this;
         this[kByteParser] = parser;
-        this.#sendQueue = new SendQueue(response.socket);
+        this.#sendQueue = new SendQueue(response2.socket);
         this[kReadyState] = states.OPEN;
-        const extensions = response.headersList.get("sec-websocket-extensions");
+        const extensions = response2.headersList.get("sec-websocket-extensions");
         if (extensions !== null) {
           this.#extensions = extensions;
         }
-        const protocol = response.headersList.get("sec-websocket-protocol");
+        const protocol = response2.headersList.get("sec-websocket-protocol");
         if (protocol !== null) {
           this.#protocol = protocol;
         }
@@ -18568,17 +18568,17 @@ var require_eventsource = __commonJS({
           request: this.#request,
           dispatcher: this.#dispatcher
         };
-        const processEventSourceEndOfBody = (response) => {
-          if (isNetworkError(response)) {
+        const processEventSourceEndOfBody = (response2) => {
+          if (isNetworkError(response2)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
           this.#reconnect();
         };
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
-        fetchParams.processResponse = (response) => {
-          if (isNetworkError(response)) {
-            if (response.aborted) {
+        fetchParams.processResponse = (response2) => {
+          if (isNetworkError(response2)) {
+            if (response2.aborted) {
               this.close();
               this.dispatchEvent(new Event("error"));
               return;
@@ -18587,17 +18587,17 @@ var require_eventsource = __commonJS({
               return;
             }
           }
-          const contentType = response.headersList.get("content-type", true);
+          const contentType = response2.headersList.get("content-type", true);
           const mimeType = contentType !== null ? parseMIMEType(contentType) : "failure";
           const contentTypeValid = mimeType !== "failure" && mimeType.essence === "text/event-stream";
-          if (response.status !== 200 || contentTypeValid === false) {
+          if (response2.status !== 200 || contentTypeValid === false) {
             this.close();
             this.dispatchEvent(new Event("error"));
             return;
           }
           this.#readyState = OPEN;
           this.dispatchEvent(new Event("open"));
-          this.#state.origin = response.urlList[response.urlList.length - 1].origin;
+          this.#state.origin = response2.urlList[response2.urlList.length - 1].origin;
           const eventSourceStream = new EventSourceStream({
             eventSourceSettings: this.#state,
             maxEventSize: this.#dispatcher.eventSourceOptions?.maxEventSize,
@@ -18609,7 +18609,7 @@ var require_eventsource = __commonJS({
             }
           });
           pipeline(
-            response.body.stream,
+            response2.body.stream,
             eventSourceStream,
             (error) => {
               if (error?.aborted === false) {
@@ -19057,11 +19057,11 @@ function exchange(url, init, retried = false) {
       onComplete() {
         done();
         const body = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
-        resolve({ status, headers: headerRecord(headers), body });
+        resolve({ status, rawHeaders: headers, body });
       },
       onError(err) {
         done();
-        if (tooLarge) resolve({ status, headers: headerRecord(headers), body: null });
+        if (tooLarge) resolve({ status, rawHeaders: headers, body: null });
         else if (!retried && status === 0 && closedUnder(err) && !cancelled)
           exchange(url, init, true).then(resolve, reject);
         else reject(err);
@@ -19079,8 +19079,9 @@ async function send(url, init) {
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
     const res = await exchange(at, { ...init, method, body });
-    const location = res.headers.location;
-    if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+    if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
+    const location = headerRecord(res.rawHeaders).location;
+    if (!location) return res;
     if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, at);
     if (next.origin !== url.origin) {
@@ -19108,6 +19109,16 @@ function withoutCredentials(url, given = {}) {
   bare.username = bare.password = "";
   return [bare, headers];
 }
+function response(status, raw, body) {
+  let headers;
+  return {
+    status,
+    get headers() {
+      return headers ??= headerRecord(raw);
+    },
+    body
+  };
+}
 var parsedUrls = /* @__PURE__ */ new Map();
 function parseUrl(url, method) {
   let parsed = parsedUrls.get(url);
@@ -19130,7 +19141,7 @@ async function request(url, req = {}) {
     const [target, headers] = withoutCredentials(parsed, req.headers);
     const res = await send(target, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline });
     if (res.body === null) throw new HttpError(method, url, "too-large", `response larger than ${maxBytes} bytes`);
-    return { status: res.status, headers: res.headers, body: res.body };
+    return response(res.status, res.rawHeaders, res.body);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof RedirectRefused) throw new HttpError(method, url, "redirect", err.message);

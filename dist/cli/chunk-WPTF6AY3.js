@@ -753,16 +753,17 @@ function ledgerLines(entries) {
   return entries.map((e) => `${JSON.stringify(e)}
 `).join("");
 }
-function blobEntry(name, oid) {
-  return { mode: "100644", type: "blob", oid, name };
+function blobEntry(name, oid, size) {
+  return { mode: "100644", type: "blob", oid, name, size };
 }
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES) {
+async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
   if (!live || liveSize === 0 || liveSize + size <= segmentBytes) {
-    const blob = await appendBlob(git, live?.oid ?? null, text);
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob)), sealed: [], written: liveSize + size };
+    const blob = live && liveText !== void 0 ? await appendBlob(git, null, liveText + text) : await appendBlob(git, live?.oid ?? null, text);
+    const written = liveSize + size;
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const [older, fresh] = await Promise.all([
@@ -772,7 +773,7 @@ async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES
   const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
-    blobEntry(LEDGER_FILE, fresh)
+    blobEntry(LEDGER_FILE, fresh, size)
   );
   return { entries, sealed: [...legacy, live.oid], written: size };
 }
@@ -1082,6 +1083,7 @@ function checkPhases(state, phases, at) {
 }
 
 // src/state/store.ts
+var KEPT_LIVE_TEXT = 1024 * 1024;
 var MAX_REBASES = 10;
 var GitStateStore = class {
   repo;
@@ -1096,6 +1098,12 @@ var GitStateStore = class {
   limits;
   /** Commits this store has read or made, so it need not check they are present before building on them. */
   known = /* @__PURE__ */ new Set();
+  /**
+   * The last commit this store published, as it wrote it: its root's entries, its depth, and the rollout directory it
+   * wrote (with the live ledger file's text when it is small). A commit never changes, so a next commit built on it
+   * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
+   */
+  made = null;
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   snapshot = null;
   constructor(opts) {
@@ -1210,11 +1218,13 @@ var GitStateStore = class {
     }
     const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
 ` : null;
+    const made = base && this.made?.commit === base ? this.made : null;
+    const madeDir = made?.name === name ? made : null;
     const [root, dir, stateBlob, depth] = await Promise.all([
-      base ? listTree(this.git, base) : Promise.resolve([]),
-      base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
+      made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
+      madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
       stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
-      base ? this.depthOf(base) : { commits: 0, bytes: 0 }
+      made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
     const baseDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
@@ -1222,10 +1232,15 @@ var GitStateStore = class {
     let entriesOfDir = dir ?? [];
     let written = stateText === null ? 0 : Buffer.byteLength(stateText);
     let archive;
-    if (stateBlob)
-      entriesOfDir = withEntry(entriesOfDir, { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE });
+    let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : "";
+    if (stateBlob) {
+      const entry = { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE, size: written };
+      entriesOfDir = withEntry(entriesOfDir, entry);
+    }
     if (entries.length > 0) {
-      const appended = await appendLedger(this.git, entriesOfDir, ledgerLines(entries), this.segmentBytes);
+      const text = ledgerLines(entries);
+      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+      liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
@@ -1237,20 +1252,30 @@ var GitStateStore = class {
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
-    return this.publishRebasing(trees, { name, newDir, baseDir, written, archive, subject }, { base, root, depth });
+    const dirMade = {
+      name,
+      dir: entriesOfDir,
+      liveText: liveText && liveText.length <= KEPT_LIVE_TEXT ? liveText : void 0
+    };
+    const c = { name, newDir, baseDir, written, archive, subject };
+    return this.publishRebasing(trees, c, { base, root, depth }, dirMade);
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, c, first) {
+  async publishRebasing(trees, c, first, dirMade) {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
       const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
-      const tree = await trees.write(withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name }));
+      const newRoot = withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name });
+      const tree = await trees.write(newRoot);
       const parents = base && !fresh ? ["-p", base] : [];
       const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
       let lost;
       try {
+        this.made = null;
         await this.refs.publish({ commit, base, message: message.split("\n")[0], fresh, also: c.archive });
+        const { commits, bytes } = trailerDepth(message);
+        this.made = { commit, root: newRoot, depth: { commits, bytes }, ...dirMade };
         return this.remember(commit);
       } catch (e) {
         if (!(e instanceof LostRaceError) || rebase >= MAX_REBASES) throw e;

@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-TPRYLAYI.js";
+} from "./chunk-3P5F6ABR.js";
 import {
   defineCommand,
   engineOptions

@@ -7,7 +7,7 @@ import {
   request,
   serveHttp,
   tryParseJson
-} from "./chunk-ZOGWTCT2.js";
+} from "./chunk-T3JOMGZ2.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand

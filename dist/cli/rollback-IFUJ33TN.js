@@ -7,11 +7,11 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-TPRYLAYI.js";
+} from "./chunk-3P5F6ABR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZOGWTCT2.js";
-import "./chunk-L6H4JHNM.js";
+import "./chunk-T3JOMGZ2.js";
+import "./chunk-WPTF6AY3.js";
 import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

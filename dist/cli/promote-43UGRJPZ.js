@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-TPRYLAYI.js";
+} from "./chunk-3P5F6ABR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZOGWTCT2.js";
-import "./chunk-L6H4JHNM.js";
+import "./chunk-T3JOMGZ2.js";
+import "./chunk-WPTF6AY3.js";
 import {
   DEFAULT_IDENTITY,
   Git

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-2MXQ2BFV.js";
+} from "./chunk-4WBVKJGG.js";
 import "./chunk-CRRIIGMH.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-TPRYLAYI.js";
+} from "./chunk-3P5F6ABR.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-ZOGWTCT2.js";
+import "./chunk-T3JOMGZ2.js";
 import {
   LostRaceError
-} from "./chunk-L6H4JHNM.js";
+} from "./chunk-WPTF6AY3.js";
 import "./chunk-SX5YIS25.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -12,7 +12,7 @@ import {
   request,
   safeUrl,
   tryParseJson
-} from "./chunk-ZOGWTCT2.js";
+} from "./chunk-T3JOMGZ2.js";
 import {
   GitStateStore,
   LeaseLostError,
@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-L6H4JHNM.js";
+} from "./chunk-WPTF6AY3.js";
 import {
   Git,
   ProcessError,
@@ -1967,18 +1967,18 @@ async function callConvexFunction(call) {
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(`convex ${path}: ${err.detail}`, err.reason !== "bad-url" && err.reason !== "too-large");
   }
-  const where = `convex ${path} (${safeUrl(endpoint)})`;
+  const where = () => `convex ${path} (${safeUrl(endpoint)})`;
   if ((res.status < 200 || res.status > 299) && res.status !== UDF_FAILED) {
     const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
     const text = res.body.trim().slice(0, 500);
-    throw new StepCallError(`${where}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
+    throw new StepCallError(`${where()}: HTTP ${res.status}${text ? `: ${text}` : ""}`, retryable, {
       status: res.status,
       body: res.body
     });
   }
   const reply = tryParseJson(res.body);
   if (!reply || typeof reply !== "object")
-    throw new StepCallError(`${where}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
+    throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
   if (reply.status === "success")
     return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
@@ -1988,7 +1988,7 @@ async function callConvexFunction(call) {
     if (reply.errorData !== void 0) failed.json = { errorData: decodeConvexJson(reply.errorData) };
     throw new StepCallError(`${path}: ${message}`, retryableFailure(reply, message), failed);
   }
-  throw new StepCallError(`${where}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
+  throw new StepCallError(`${where()}: invalid reply: ${res.body.slice(0, 200)}`, true, { body: res.body });
 }
 
 // src/drivers/run.ts
@@ -2096,7 +2096,14 @@ async function send(req, signal, call) {
       timeoutMs: req.timeout ? durationMs(req.timeout) : void 0,
       maxBytes: MAX_STEP_BODY_BYTES
     });
-    return { status: res.status, body: res.body, json: tryParseJson(res.body), headers: res.headers };
+    return {
+      status: res.status,
+      body: res.body,
+      json: tryParseJson(res.body),
+      get headers() {
+        return res.headers;
+      }
+    };
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     throw new StepCallError(
