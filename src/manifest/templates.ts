@@ -59,13 +59,20 @@ export class TemplateError extends Error {}
 
 export type TemplateContext = Record<string, unknown>;
 
-export function lookup(ctx: TemplateContext, path: string): { found: boolean; value: unknown } {
+const NOT_FOUND = Symbol('not found');
+
+function valueAt(ctx: TemplateContext, keys: readonly string[]): unknown {
   let cur: unknown = ctx;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
+  for (const key of keys) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return NOT_FOUND;
     cur = (cur as Record<string, unknown>)[key];
   }
-  return { found: true, value: cur };
+  return cur;
+}
+
+export function lookup(ctx: TemplateContext, path: string): { found: boolean; value: unknown } {
+  const value = valueAt(ctx, path.split('.'));
+  return value === NOT_FOUND ? { found: false, value: undefined } : { found: true, value };
 }
 
 /** True when the text is exactly one template (`"{{ page.cursor }}"`): it renders to the value's own type. */
@@ -73,11 +80,21 @@ export function isWholeTemplate(text: string): boolean {
   return parseText(text).whole !== null;
 }
 
+/** A template's path, and its keys when it is a plain dotted path (null: not one, an error when rendered). */
+interface Ref {
+  path: string;
+  keys: string[] | null;
+}
+
+function refTo(path: string): Ref {
+  return { path, keys: PATH.test(path) ? path.split('.') : null };
+}
+
 /** A template string parsed once: the text between templates, and each template's path. */
-type Piece = string | { path: string };
+type Piece = string | Ref;
 interface Parsed {
   /** The one template of a text that is exactly one (it renders to the value's own type), else null. */
-  whole: { path: string } | null;
+  whole: Ref | null;
   pieces: Piece[];
 }
 
@@ -91,12 +108,12 @@ function parseText(text: string): Parsed {
   let last = 0;
   for (const m of text.matchAll(TEMPLATE)) {
     if (m.index > last) pieces.push(text.slice(last, m.index));
-    pieces.push({ path: (m[1] ?? '').trim() });
+    pieces.push(refTo((m[1] ?? '').trim()));
     last = m.index + m[0].length;
   }
   if (last < text.length) pieces.push(text.slice(last));
   const whole = WHOLE.exec(text);
-  parsed = { whole: whole && pieces.length === 1 ? { path: (whole[1] ?? '').trim() } : null, pieces };
+  parsed = { whole: whole && pieces.length === 1 ? refTo((whole[1] ?? '').trim()) : null, pieces };
   if (parsedTexts.size >= 1024) parsedTexts.clear();
   parsedTexts.set(text, parsed);
   return parsed;
@@ -104,19 +121,18 @@ function parseText(text: string): Parsed {
 
 function renderString(text: string, ctx: TemplateContext): unknown {
   const { whole, pieces } = parseText(text);
-  if (whole) return resolve(ctx, whole.path);
+  if (whole) return resolve(ctx, whole);
   let out = '';
-  for (const piece of pieces) out += typeof piece === 'string' ? piece : asText(resolve(ctx, piece.path));
+  for (const piece of pieces) out += typeof piece === 'string' ? piece : asText(resolve(ctx, piece));
   return out;
 }
 
-function resolve(ctx: TemplateContext, path: string): unknown {
-  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
-  const { found, value } = lookup(ctx, path);
-  if (!found && path.startsWith('env.'))
-    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
-  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
-  return value;
+function resolve(ctx: TemplateContext, { path, keys }: Ref): unknown {
+  if (!keys) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
+  const value = valueAt(ctx, keys);
+  if (value !== NOT_FOUND) return value;
+  if (path.startsWith('env.')) throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
+  throw new TemplateError(`{{ ${path} }} names nothing`);
 }
 
 const asText = (v: unknown): string =>
@@ -154,7 +170,7 @@ export function renderUrl(text: string, ctx: TemplateContext): string {
   };
   for (const m of text.matchAll(TEMPLATE)) {
     literal(text.slice(last, m.index));
-    const value = asText(resolve(ctx, (m[1] ?? '').trim()));
+    const value = asText(resolve(ctx, refTo((m[1] ?? '').trim())));
     if (part === 'origin') {
       out += value;
       hostStarted = true;
