@@ -140,20 +140,44 @@ export interface NativeCall {
   signal: AbortSignal;
 }
 
+interface Target {
+  path: string;
+  endpoint: string;
+  headers: Record<string, string>;
+}
+
+/** Targets by the run's env (one object a run) and function: a paged step calls the same one thousands of times. */
+const targets = new WeakMap<Record<string, string>, Map<string, Target>>();
+
+function target(call: NativeCall): Target {
+  let byFunction = targets.get(call.env);
+  if (!byFunction) targets.set(call.env, (byFunction = new Map()));
+  const key = `${call.cwd}\0${call.function}`;
+  let found = byFunction.get(key);
+  if (!found) {
+    const { url, adminKey } = convexDeployment(call.env);
+    found = {
+      path: convexPath(call.function, call.cwd),
+      endpoint: `${url.replace(/\/+$/, '')}/api/function`,
+      headers: {
+        'content-type': 'application/json',
+        'convex-client': CONVEX_CLIENT,
+        authorization: `Convex ${adminKey}`,
+      },
+    };
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(key, found);
+  }
+  return found;
+}
+
 /**
  * POST {url}/api/function with `args` as they go (convex-values.ts `convexArgs` already applied); the reply's `value`,
  * decoded (`decodeConvexJson`), as result.json, its `logLines` kept; a failed function throws.
  */
 export async function callConvexFunction(call: NativeCall): Promise<StepResult> {
-  const { url, adminKey } = convexDeployment(call.env);
-  const path = convexPath(call.function, call.cwd);
-  const endpoint = `${url.replace(/\/+$/, '')}/api/function`;
+  const { path, endpoint, headers } = target(call);
   const body = JSON.stringify({ path, format: 'convex_encoded_json', args: call.args });
-  const headers = {
-    'content-type': 'application/json',
-    'convex-client': CONVEX_CLIENT,
-    authorization: `Convex ${adminKey}`,
-  };
   let res;
   try {
     res = await request(endpoint, { method: 'POST', headers, body, signal: call.signal });
