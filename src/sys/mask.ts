@@ -28,6 +28,8 @@ function forms(value: string): string[] {
 
 export class Masker {
   private values: string[] = [];
+  /** How each value appears inside JSON text (maskedJson's test); null: some value holds a surrogate, always walk. */
+  private inJson: string[] | null | undefined;
   private readonly known = new Set<string>();
   private readonly listeners: ((value: string) => void)[] = [];
 
@@ -51,7 +53,10 @@ export class Masker {
         this.values.push(f);
         changed = true;
       }
-    if (changed) this.values.sort((a, b) => b.length - a.length);
+    if (changed) {
+      this.values.sort((a, b) => b.length - a.length);
+      this.inJson = undefined;
+    }
   }
 
   get empty(): boolean {
@@ -71,6 +76,22 @@ export class Masker {
   maskValue<T>(value: T): T {
     if (this.values.length === 0) return value;
     return this.walk(value) as T;
+  }
+
+  /**
+   * `serialize(value)` (JSON text) of the value as maskValue masks it. The walk is skipped when the text holds no
+   * secret: JSON escapes each character on its own (a surrogate aside: one paired in a string is kept, one alone is
+   * escaped), so a string holding a value serialises to text holding that value's escaped form. A masker with a value
+   * holding a surrogate always walks.
+   */
+  maskedJson(value: unknown, serialize: (value: unknown) => string = JSON.stringify): string {
+    if (this.values.length === 0) return serialize(value);
+    this.inJson ??= this.values.some((v) => /[\uD800-\uDFFF]/.test(v))
+      ? null
+      : this.values.map((v) => JSON.stringify(v).slice(1, -1));
+    const text = serialize(value);
+    if (this.inJson && !this.inJson.some((v) => text.includes(v))) return text;
+    return serialize(this.walk(value));
   }
 
   private walk(value: unknown): unknown {

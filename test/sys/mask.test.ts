@@ -38,4 +38,25 @@ describe('Masker', () => {
     m.add('second-secret');
     expect(heard).toEqual(['first-secret', 'second-secret']);
   });
+  it('serialises a value masked exactly as maskValue masks it, with or without a secret in it', () => {
+    const secrets = [KEY, 'tab\there\nline\u0001', 'caf\u00e9-\u{1F600}-key', 'a\\"b\\\\c'];
+    for (const secret of secrets) {
+      const m = new Masker();
+      m.add(secret);
+      m.add('other-secret');
+      const values: unknown[] = [
+        { plain: 'nothing here', n: 1, list: [true, null, 'x'] },
+        { result: { echo: secret, list: [`before ${secret} after`], [secret]: 1 } },
+        [{ nested: { deep: [`${JSON.stringify(secret)}`] } }],
+        { encoded: encodeURIComponent(secret), json: JSON.stringify({ v: secret }) },
+        { pair: `\uD83D${secret}\uDE00` },
+      ];
+      for (const value of values) {
+        expect(m.maskedJson(value)).toBe(JSON.stringify(m.maskValue(value)));
+        const pretty = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+        expect(m.maskedJson(value, pretty)).toBe(pretty(m.maskValue(value)));
+      }
+      expect(m.maskedJson(values[1])).not.toContain(JSON.stringify(secret).slice(1, -1));
+    }
+  });
 });
