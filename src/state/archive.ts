@@ -10,6 +10,7 @@ import type { Git } from '../sys/git.js';
 import { CatFileBatch, parseTreeBody } from './blobs.js';
 import { fetchRef } from './branch.js';
 import { LostRaceError, StateStoreError } from './errors.js';
+import type { TreeWriter } from './tree.js';
 
 /** The rollout directory's entry naming its archive commit. */
 export const ARCHIVE_ENTRY = 'ledger-archive';
@@ -27,6 +28,9 @@ export function segmentNumber(file: string): number {
 }
 
 export class LedgerArchive {
+  /** Archive commits this store made, with their segment numbers: extending one lists nothing back from git. */
+  private readonly made = new Map<string, number>();
+
   constructor(
     private readonly git: Git,
     readonly branch: string,
@@ -43,11 +47,14 @@ export class LedgerArchive {
     return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name}` : this.ref(name);
   }
 
-  /** Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. */
-  async extend(name: string, prev: string | null, segments: readonly string[]): Promise<string> {
+  /**
+   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Trees
+   * are written by `trees` (the commit's own `mktree --batch`).
+   */
+  async extend(name: string, prev: string | null, segments: readonly string[], trees: TreeWriter): Promise<string> {
     let n = 0;
     if (prev) {
-      let last = await this.segmentOf(prev);
+      let last = this.made.get(prev) ?? (await this.segmentOf(prev));
       if (last === null && this.remote) {
         // A depth-1 clone has the pointer but not the commit: fetch that one commit, not the archive. A whole clone
         // fetches the chain instead (new commits only, once it has it): --depth would make the user's repo shallow.
@@ -66,12 +73,14 @@ export class LedgerArchive {
     let tip = prev;
     for (const blob of segments) {
       n++;
-      const tree = (await this.git.ok(['mktree'], `100644 blob ${blob}\t${segmentFile(n)}\n`)).trim();
+      const tree = await trees.write([{ mode: '100644', type: 'blob', oid: blob, name: segmentFile(n) }]);
       const message = `${name}: ledger segment ${n}\n\nRollouts-Segment: ${n}`;
       const parents = tip ? ['-p', tip] : [];
       tip = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
     }
     if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name}`);
+    if (this.made.size >= 1000) this.made.clear();
+    this.made.set(tip, n);
     return tip;
   }
 

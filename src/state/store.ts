@@ -182,15 +182,10 @@ export class GitStateStore {
     }
   }
 
-  private async commitWith(trees: TreeWriter, unmasked: StateChange, raw: readonly LedgerEntry[]): Promise<string> {
+  private async commitWith(trees: TreeWriter, unmasked: StateChange, entries: readonly LedgerEntry[]): Promise<string> {
     // The state branch is pushed and readable by everyone who can read the repository: every value written to it
-    // (gate samples' reasons, cursors, cohort ids, results, the message) is masked here, before it is serialised.
-    const change: StateChange = {
-      ...unmasked,
-      state: unmasked.state && secrets.maskValue(unmasked.state),
-      message: unmasked.message && secrets.mask(unmasked.message),
-    };
-    const entries = secrets.maskValue(raw);
+    // (gate samples' reasons, cursors, cohort ids, results, the message) is masked here, as it is serialised.
+    const change: StateChange = { ...unmasked, message: unmasked.message && secrets.mask(unmasked.message) };
     const { name } = change;
     const base = change.expected ?? (await this.tip({ fetch: false }));
     if (base && this.remote && !this.known.has(base) && !(await this.git.isCommit(base))) {
@@ -198,7 +193,7 @@ export class GitStateStore {
       await this.refs.fetch();
       if (!(await this.git.isCommit(base))) throw new StateStoreError(`unknown state version ${base}`);
     }
-    const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}\n` : null;
+    const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}\n`) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name ? made : null;
     // Independent reads and writes run side by side: each git spawn costs a few ms.
@@ -222,14 +217,14 @@ export class GitStateStore {
       entriesOfDir = withEntry(entriesOfDir, entry);
     }
     if (entries.length > 0) {
-      const text = ledgerLines(entries);
+      const text = secrets.maskedJson(entries, (e) => ledgerLines(e as LedgerEntry[]));
       const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
       liveText = appended.sealed.length > 0 ? text : liveText === undefined ? undefined : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
         const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === 'commit')?.oid ?? null;
-        const commit = await this.archive.extend(name, prev, appended.sealed);
+        const commit = await this.archive.extend(name, prev, appended.sealed, trees);
         archive = { ref: this.archive.ref(name), local: this.archive.localRef(name), commit, old: prev };
         entriesOfDir = withEntry(entriesOfDir, { mode: '160000', type: 'commit', oid: commit, name: ARCHIVE_ENTRY });
       }

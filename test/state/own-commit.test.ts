@@ -111,5 +111,15 @@ describe('GitStateStore building on its own last commit', () => {
     expect(read).toContain('cat-file');
     const ledger = (await git(repo, 'show', 'rollouts-state:demo/ledger.jsonl')).trim().split('\n');
     expect(ledger.map((l) => (JSON.parse(l) as LedgerEntry).counts?.batch)).toEqual([100, 101, 200, 201, 300, 400]);
+
+    // Sealing a segment onto the archive commit it made: the archive tree goes through the commit's one mktree.
+    const sealing = new GitStateStore({ repo, env, ledgerSegmentBytes: 150 });
+    let v = (await sealing.readState('demo')).version;
+    for (const n of [5, 6]) v = await sealing.commit({ name: 'demo', expected: v, ledger: entries('demo', n, 2) });
+    const seal = await subcommands(() => sealing.commit({ name: 'demo', expected: v, ledger: entries('demo', 7, 2) }));
+    expect(seal.sort()).toEqual(['commit-tree', 'commit-tree', 'hash-object', 'mktree', 'update-ref']);
+    expect(await git(repo, 'ls-tree', '--name-only', 'refs/rollouts/rollouts-state/ledger/demo')).toMatch(
+      /^0000\d\d\.jsonl$/m,
+    );
   });
 });
