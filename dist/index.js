@@ -26,9 +26,9 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
+var __export = (target2, all) => {
   for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+    __defProp(target2, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -38,12 +38,12 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target2, "default", { value: mod, enumerable: true }) : target2,
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
@@ -244,7 +244,7 @@ var require_tunnel = __commonJS({
       }
       return host;
     }
-    function mergeOptions(target) {
+    function mergeOptions(target2) {
       for (var i = 1, len = arguments.length; i < len; ++i) {
         var overrides = arguments[i];
         if (typeof overrides === "object") {
@@ -252,12 +252,12 @@ var require_tunnel = __commonJS({
           for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
             var k = keys[j];
             if (overrides[k] !== void 0) {
-              target[k] = overrides[k];
+              target2[k] = overrides[k];
             }
           }
         }
       }
-      return target;
+      return target2;
     }
     var debug2;
     if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
@@ -6687,12 +6687,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
-    function arrayPushArray(target, source) {
+    function arrayPushArray(target2, source) {
       if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+        Array.prototype.push.apply(target2, source);
       else
         for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+          target2.push(source[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -11876,8 +11876,8 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
-          this.#target = target;
+        constructor(target2, kind) {
+          this.#target = target2;
           this.#kind = kind;
           this.#index = 0;
         }
@@ -11927,8 +11927,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target2, kind) {
+        return new FastIterableIterator(target2, kind);
       };
     }
     function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -15601,7 +15601,7 @@ var require_pool_base = __commonJS({
         this[kClients] = [];
         this[kQueued] = 0;
         const pool = this;
-        this[kOnDrain] = function onDrain(origin, targets) {
+        this[kOnDrain] = function onDrain(origin, targets2) {
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
@@ -15615,20 +15615,20 @@ var require_pool_base = __commonJS({
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
             pool[kNeedDrain] = false;
-            pool.emit("drain", origin, [pool, ...targets]);
+            pool.emit("drain", origin, [pool, ...targets2]);
           }
           if (pool[kClosedResolve] && queue.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
-        this[kOnConnect] = (origin, targets) => {
-          pool.emit("connect", origin, [pool, ...targets]);
+        this[kOnConnect] = (origin, targets2) => {
+          pool.emit("connect", origin, [pool, ...targets2]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err);
+        this[kOnDisconnect] = (origin, targets2, err) => {
+          pool.emit("disconnect", origin, [pool, ...targets2], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err);
+        this[kOnConnectionError] = (origin, targets2, err) => {
+          pool.emit("connectionError", origin, [pool, ...targets2], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -15794,9 +15794,9 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error3) => {
-          for (const target of targets) {
-            const idx = this[kClients].indexOf(target);
+        this.on("connectionError", (origin2, targets2, error3) => {
+          for (const target2 of targets2) {
+            const idx = this[kClients].indexOf(target2);
             if (idx !== -1) {
               this[kClients].splice(idx, 1);
             }
@@ -16009,17 +16009,17 @@ var require_agent = __commonJS({
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
-        this[kOnDrain] = (origin, targets) => {
-          this.emit("drain", origin, [this, ...targets]);
+        this[kOnDrain] = (origin, targets2) => {
+          this.emit("drain", origin, [this, ...targets2]);
         };
-        this[kOnConnect] = (origin, targets) => {
-          this.emit("connect", origin, [this, ...targets]);
+        this[kOnConnect] = (origin, targets2) => {
+          this.emit("connect", origin, [this, ...targets2]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          this.emit("disconnect", origin, [this, ...targets], err);
+        this[kOnDisconnect] = (origin, targets2, err) => {
+          this.emit("disconnect", origin, [this, ...targets2], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          this.emit("connectionError", origin, [this, ...targets], err);
+        this[kOnConnectionError] = (origin, targets2, err) => {
+          this.emit("connectionError", origin, [this, ...targets2], err);
         };
       }
       get [kRunning]() {
@@ -19983,12 +19983,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response2, {
-        get(target, p) {
-          return p in state ? state[p] : target[p];
+        get(target2, p) {
+          return p in state ? state[p] : target2[p];
         },
-        set(target, p, value) {
+        set(target2, p, value) {
           assert2(!(p in state));
-          target[p] = value;
+          target2[p] = value;
           return true;
         }
       });
@@ -24292,9 +24292,9 @@ var require_util7 = __commonJS({
     function isClosed(ws) {
       return ws[kReadyState] === states.CLOSED;
     }
-    function fireEvent(e, target, eventFactory = (type2, init) => new Event(type2, init), eventInitDict = {}) {
+    function fireEvent(e, target2, eventFactory = (type2, init) => new Event(type2, init), eventInitDict = {}) {
       const event = eventFactory(e, eventInitDict);
-      target.dispatchEvent(event);
+      target2.dispatchEvent(event);
     }
     function websocketMessageReceived(ws, type2, data) {
       if (ws[kReadyState] !== states.OPEN) {
@@ -29879,8 +29879,8 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
-  Object.defineProperty(target, prop, {
+function assignProp(target2, prop, value) {
+  Object.defineProperty(target2, prop, {
     value,
     writable: true,
     enumerable: true,
@@ -29894,8 +29894,8 @@ function rawShape(def) {
 function sourceShape(schema2) {
   return rawShape(schema2._zod.def) ?? schema2._zod.def.shape;
 }
-function deferProp(target, key, getter) {
-  Object.defineProperty(target, key, {
+function deferProp(target2, key, getter) {
+  Object.defineProperty(target2, key, {
     get() {
       const value = getter();
       assignProp(this, key, value);
@@ -29905,36 +29905,36 @@ function deferProp(target, key, getter) {
     configurable: true
   });
 }
-function putProp(target, key, value) {
-  if (key in target)
-    assignProp(target, key, value);
+function putProp(target2, key, value) {
+  if (key in target2)
+    assignProp(target2, key, value);
   else
-    target[key] = value;
+    target2[key] = value;
 }
-function mirrorShape(target, source, keys, wrap2) {
+function mirrorShape(target2, source, keys, wrap2) {
   const raw = sourceShape(source);
   for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
-      deferProp(target, key, () => {
+      deferProp(target2, key, () => {
         const value = source._zod.def.shape[key];
         return wrap2 ? wrap2(value, key) : value;
       });
     } else
-      putProp(target, key, wrap2 ? wrap2(desc.value, key) : desc.value);
+      putProp(target2, key, wrap2 ? wrap2(desc.value, key) : desc.value);
   }
 }
-function mirrorProps(target, source) {
+function mirrorProps(target2, source) {
   for (const key of Reflect.ownKeys(source)) {
     const desc = Object.getOwnPropertyDescriptor(source, key);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key, () => source[key]);
+      deferProp(target2, key, () => source[key]);
     else
-      putProp(target, key, desc.value);
+      putProp(target2, key, desc.value);
   }
 }
 function mergeDefs(...defs) {
@@ -30113,35 +30113,35 @@ function normalizeParams(_params) {
   return params;
 }
 function createTransparentProxy(getter) {
-  let target;
+  let target2;
   return new Proxy({}, {
     get(_, prop, receiver) {
-      target ?? (target = getter());
-      return Reflect.get(target, prop, receiver);
+      target2 ?? (target2 = getter());
+      return Reflect.get(target2, prop, receiver);
     },
     set(_, prop, value, receiver) {
-      target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      target2 ?? (target2 = getter());
+      return Reflect.set(target2, prop, value, receiver);
     },
     has(_, prop) {
-      target ?? (target = getter());
-      return Reflect.has(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.has(target2, prop);
     },
     deleteProperty(_, prop) {
-      target ?? (target = getter());
-      return Reflect.deleteProperty(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.deleteProperty(target2, prop);
     },
     ownKeys(_) {
-      target ?? (target = getter());
-      return Reflect.ownKeys(target);
+      target2 ?? (target2 = getter());
+      return Reflect.ownKeys(target2);
     },
     getOwnPropertyDescriptor(_, prop) {
-      target ?? (target = getter());
-      return Reflect.getOwnPropertyDescriptor(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.getOwnPropertyDescriptor(target2, prop);
     },
     defineProperty(_, prop, descriptor) {
-      target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor);
+      target2 ?? (target2 = getter());
+      return Reflect.defineProperty(target2, prop, descriptor);
     }
   });
 }
@@ -30624,10 +30624,10 @@ function $constructor(name2, initializer3, proto, params) {
       let up = own2;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
-      if (!initialized.has(target)) {
-        initialized.add(target);
-        members(target, protoMembers);
+      const target2 = up ?? own2;
+      if (!initialized.has(target2)) {
+        initialized.add(target2);
+        members(target2, protoMembers);
       }
     }
     const proto2 = _.prototype;
@@ -34575,8 +34575,8 @@ function withParser(schema2, parser) {
     installCompiledUserMethods(clone2, schema2, parser);
   return clone2;
 }
-function installCompiledUserMethods(target, source, parser) {
-  const targetAny = target;
+function installCompiledUserMethods(target2, source, parser) {
+  const targetAny = target2;
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
@@ -37179,26 +37179,26 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 }
 
 // node_modules/zod/v4/core/to-json-schema.js
-function assignProps(target, ...sources) {
+function assignProps(target2, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
       if (Object.prototype.propertyIsEnumerable.call(source, key)) {
-        assignProp(target, key, source[key]);
+        assignProp(target2, key, source[key]);
       }
     }
   }
-  return target;
+  return target2;
 }
 function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
-  if (target === "draft-4")
-    target = "draft-04";
-  if (target === "draft-7")
-    target = "draft-07";
+  let target2 = params?.target ?? "draft-2020-12";
+  if (target2 === "draft-4")
+    target2 = "draft-04";
+  if (target2 === "draft-7")
+    target2 = "draft-07";
   return {
     processors: params.processors ?? {},
     metadataRegistry: params?.metadata ?? globalRegistry,
-    target,
+    target: target2,
     unrepresentable: params?.unrepresentable ?? "throw",
     override: params?.override ?? (() => {
     }),
@@ -37701,8 +37701,8 @@ var createToJSONSchemaMethod = (schema2, processors = {}) => (params) => {
   return finalize(ctx, schema2);
 };
 var createStandardJSONSchemaMethod = (schema2, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
-  const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
+  const { libraryOptions, target: target2 } = params ?? {};
+  const ctx = initializeContext({ ...libraryOptions ?? {}, target: target2, io, processors });
   processSchema(schema2, ctx);
   extractDefs(ctx, schema2);
   return finalize(ctx, schema2);
@@ -39021,8 +39021,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   catch(params) {
     return _catch2(this, params);
   },
-  pipe(target) {
-    return pipe(this, target);
+  pipe(target2) {
+    return pipe(this, target2);
   },
   readonly() {
     return readonly(this);
@@ -41498,16 +41498,24 @@ function templatedStrings(value) {
 }
 var TemplateError = class extends Error {
 };
-function lookup(ctx, path) {
+var NOT_FOUND = /* @__PURE__ */ Symbol("not found");
+function valueAt(ctx, keys) {
   let cur = ctx;
-  for (const key of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return { found: false, value: void 0 };
+  for (const key of keys) {
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return NOT_FOUND;
     cur = cur[key];
   }
-  return { found: true, value: cur };
+  return cur;
+}
+function lookup(ctx, path) {
+  const value = valueAt(ctx, path.split("."));
+  return value === NOT_FOUND ? { found: false, value: void 0 } : { found: true, value };
 }
 function isWholeTemplate(text) {
   return parseText(text).whole !== null;
+}
+function refTo(path) {
+  return { path, keys: PATH.test(path) ? path.split(".") : null };
 }
 var parsedTexts = /* @__PURE__ */ new Map();
 function parseText(text) {
@@ -41517,30 +41525,29 @@ function parseText(text) {
   let last = 0;
   for (const m of text.matchAll(TEMPLATE)) {
     if (m.index > last) pieces.push(text.slice(last, m.index));
-    pieces.push({ path: (m[1] ?? "").trim() });
+    pieces.push(refTo((m[1] ?? "").trim()));
     last = m.index + m[0].length;
   }
   if (last < text.length) pieces.push(text.slice(last));
   const whole = WHOLE.exec(text);
-  parsed2 = { whole: whole && pieces.length === 1 ? { path: (whole[1] ?? "").trim() } : null, pieces };
+  parsed2 = { whole: whole && pieces.length === 1 ? refTo((whole[1] ?? "").trim()) : null, pieces };
   if (parsedTexts.size >= 1024) parsedTexts.clear();
   parsedTexts.set(text, parsed2);
   return parsed2;
 }
 function renderString(text, ctx) {
   const { whole, pieces } = parseText(text);
-  if (whole) return resolve(ctx, whole.path);
+  if (whole) return resolve(ctx, whole);
   let out = "";
-  for (const piece of pieces) out += typeof piece === "string" ? piece : asText(resolve(ctx, piece.path));
+  for (const piece of pieces) out += typeof piece === "string" ? piece : asText(resolve(ctx, piece));
   return out;
 }
-function resolve(ctx, path) {
-  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
-  const { found, value } = lookup(ctx, path);
-  if (!found && path.startsWith("env."))
-    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
-  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
-  return value;
+function resolve(ctx, { path, keys }) {
+  if (!keys) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
+  const value = valueAt(ctx, keys);
+  if (value !== NOT_FOUND) return value;
+  if (path.startsWith("env.")) throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
+  throw new TemplateError(`{{ ${path} }} names nothing`);
 }
 var asText = (v) => v === null || v === void 0 ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 function renderUrl(text, ctx) {
@@ -41568,7 +41575,7 @@ function renderUrl(text, ctx) {
   };
   for (const m of text.matchAll(TEMPLATE)) {
     literal2(text.slice(last, m.index));
-    const value = asText(resolve(ctx, (m[1] ?? "").trim()));
+    const value = asText(resolve(ctx, refTo((m[1] ?? "").trim())));
     if (part === "origin") {
       out += value;
       hostStarted = true;
@@ -46140,7 +46147,7 @@ function metered(value, meter, expression) {
   if (Array.isArray(value)) {
     const inner = value.map((v) => metered(v, meter, expression));
     return new Proxy(inner, {
-      get(target, key, receiver) {
+      get(target2, key, receiver) {
         if (meter.on && typeof key === "string" && key.length > 0 && key.length < 10 && /^\d+$/.test(key)) {
           if (--meter.left < 0) {
             const shown3 = expression.length > 80 ? `${expression.slice(0, 79)}\u2026` : expression;
@@ -46149,7 +46156,7 @@ function metered(value, meter, expression) {
             );
           }
         }
-        return Reflect.get(target, key, receiver);
+        return Reflect.get(target2, key, receiver);
       }
     });
   }
@@ -46582,12 +46589,12 @@ var SourceMap = class {
         node2 = node2.items[seg];
       } else break;
     }
-    const target = opts.key && keyNode ? keyNode : node2;
-    const start = target?.range?.[0] ?? 0;
+    const target2 = opts.key && keyNode ? keyNode : node2;
+    const start = target2?.range?.[0] ?? 0;
     let offset = start;
-    if (opts.offsetInString !== void 0 && (0, import_yaml.isScalar)(target)) {
-      const quoted2 = target.type === "QUOTE_DOUBLE" || target.type === "QUOTE_SINGLE";
-      if (target.type === "PLAIN" || quoted2) offset = start + opts.offsetInString + (quoted2 ? 1 : 0);
+    if (opts.offsetInString !== void 0 && (0, import_yaml.isScalar)(target2)) {
+      const quoted2 = target2.type === "QUOTE_DOUBLE" || target2.type === "QUOTE_SINGLE";
+      if (target2.type === "PLAIN" || quoted2) offset = start + opts.offsetInString + (quoted2 ? 1 : 0);
     }
     return this.at(offset);
   }
@@ -46650,6 +46657,8 @@ function forms(value) {
 }
 var Masker = class {
   values = [];
+  /** How each value appears inside JSON text (maskedJson's test); null: some value holds a surrogate, always walk. */
+  inJson;
   known = /* @__PURE__ */ new Set();
   listeners = [];
   /**
@@ -46671,7 +46680,10 @@ var Masker = class {
         this.values.push(f);
         changed = true;
       }
-    if (changed) this.values.sort((a, b) => b.length - a.length);
+    if (changed) {
+      this.values.sort((a, b) => b.length - a.length);
+      this.inJson = void 0;
+    }
   }
   get empty() {
     return this.values.length === 0;
@@ -46688,6 +46700,19 @@ var Masker = class {
   maskValue(value) {
     if (this.values.length === 0) return value;
     return this.walk(value);
+  }
+  /**
+   * `serialize(value)` (JSON text) of the value as maskValue masks it. The walk is skipped when the text holds no
+   * secret: JSON escapes each character on its own (a surrogate aside: one paired in a string is kept, one alone is
+   * escaped), so a string holding a value serialises to text holding that value's escaped form. A masker with a value
+   * holding a surrogate always walks.
+   */
+  maskedJson(value, serialize2 = JSON.stringify) {
+    if (this.values.length === 0) return serialize2(value);
+    this.inJson ??= this.values.some((v) => /[\uD800-\uDFFF]/.test(v)) ? null : this.values.map((v) => JSON.stringify(v).slice(1, -1));
+    const text = serialize2(value);
+    if (this.inJson && !this.inJson.some((v) => text.includes(v))) return text;
+    return serialize2(this.walk(value));
   }
   walk(value) {
     if (typeof value === "string") return this.mask(value);
@@ -46883,15 +46908,15 @@ function requireCommon() {
     else if (isNothing(sequence)) return [];
     return [sequence];
   }
-  function extend2(target, source) {
+  function extend2(target2, source) {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
         const key = sourceKeys[index];
-        target[key] = source[key];
+        target2[key] = source[key];
       }
     }
-    return target;
+    return target2;
   }
   function repeat(string4, count2) {
     let result = "";
@@ -50778,7 +50803,7 @@ function excerpt2(value) {
   const text = value === void 0 ? "nothing" : JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-function valueAt(root, path) {
+function valueAt2(root, path) {
   let v = root;
   for (const key of path) {
     if (v === null || typeof v !== "object") return void 0;
@@ -50795,7 +50820,7 @@ function describeIssue(root, issue3) {
     };
   }
   const field = issue3.path.length ? fieldPath(issue3.path) : null;
-  const found = valueAt(root, issue3.path);
+  const found = valueAt2(root, issue3.path);
   const text = issue3.code === "invalid_type" ? issue3.message.replace(/^Invalid input: /, "") : issue3.message;
   const message = text.charAt(0).toLowerCase() + text.slice(1);
   return { field, problem: `${message}; found ${excerpt2(found)}` };
@@ -51067,6 +51092,8 @@ var LedgerArchive = class {
   git;
   branch;
   remote;
+  /** Archive commits this store made, with their segment numbers: extending one lists nothing back from git. */
+  made = /* @__PURE__ */ new Map();
   /** The archive ref of a rollout, on the remote (or here without a remote). */
   ref(name2) {
     return `refs/rollouts/${this.branch}/ledger/${name2}`;
@@ -51075,11 +51102,14 @@ var LedgerArchive = class {
   localRef(name2) {
     return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name2}` : this.ref(name2);
   }
-  /** Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. */
-  async extend(name2, prev, segments) {
+  /**
+   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Trees
+   * are written by `trees` (the commit's own `mktree --batch`).
+   */
+  async extend(name2, prev, segments, trees) {
     let n = 0;
     if (prev) {
-      let last = await this.segmentOf(prev);
+      let last = this.made.get(prev) ?? await this.segmentOf(prev);
       if (last === null && this.remote) {
         await this.fetch(name2, await this.git.isShallow() ? ["--depth=1"] : []);
         last = await this.segmentOf(prev);
@@ -51095,8 +51125,7 @@ var LedgerArchive = class {
     let tip = prev;
     for (const blob of segments) {
       n++;
-      const tree = (await this.git.ok(["mktree"], `100644 blob ${blob}	${segmentFile(n)}
-`)).trim();
+      const tree = await trees.write([{ mode: "100644", type: "blob", oid: blob, name: segmentFile(n) }]);
       const message = `${name2}: ledger segment ${n}
 
 Rollouts-Segment: ${n}`;
@@ -51104,6 +51133,8 @@ Rollouts-Segment: ${n}`;
       tip = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
     }
     if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name2}`);
+    if (this.made.size >= 1e3) this.made.clear();
+    this.made.set(tip, n);
     return tip;
   }
   /** The archived segment blobs up to `commit`, oldest first, fetching the archive from the remote when needed. */
@@ -51525,21 +51556,16 @@ var GitStateStore = class {
       await trees.close();
     }
   }
-  async commitWith(trees, unmasked, raw) {
-    const change = {
-      ...unmasked,
-      state: unmasked.state && secrets.maskValue(unmasked.state),
-      message: unmasked.message && secrets.mask(unmasked.message)
-    };
-    const entries = secrets.maskValue(raw);
+  async commitWith(trees, unmasked, entries) {
+    const change = { ...unmasked, message: unmasked.message && secrets.mask(unmasked.message) };
     const { name: name2 } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
     if (base && this.remote && !this.known.has(base) && !await this.git.isCommit(base)) {
       await this.refs.fetch();
       if (!await this.git.isCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
     }
-    const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
-` : null;
+    const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}
+`) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name2 ? made : null;
     const [root, dir, stateBlob, depth] = await Promise.all([
@@ -51560,14 +51586,14 @@ var GitStateStore = class {
       entriesOfDir = withEntry(entriesOfDir, entry);
     }
     if (entries.length > 0) {
-      const text = ledgerLines(entries);
+      const text = secrets.maskedJson(entries, (e) => ledgerLines(e));
       const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
       liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
         const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
-        const commit = await this.archive.extend(name2, prev, appended.sealed);
+        const commit = await this.archive.extend(name2, prev, appended.sealed, trees);
         archive = { ref: this.archive.ref(name2), local: this.archive.localRef(name2), commit, old: prev };
         entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
       }
@@ -51842,7 +51868,7 @@ function pathText(chain) {
     (k, i) => i === 0 ? String(k) : typeof k === "number" ? `[${k}]` : /^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`
   ).join("");
 }
-function valueAt2(root, chain) {
+function valueAt3(root, chain) {
   let cur = root;
   for (const key of chain) {
     if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return { found: false };
@@ -51857,7 +51883,7 @@ function shown(value) {
 function operandValues(expressions, vars) {
   const chains = new Map(expressions.flatMap(operandsIn).map((chain) => [JSON.stringify(chain), chain]));
   return [...chains.values()].map((chain) => {
-    const { found, value } = valueAt2(vars, chain);
+    const { found, value } = valueAt3(vars, chain);
     return `${pathText(chain)} ${found ? `= ${shown(value)}` : "is absent"}`;
   }).join(", ");
 }
@@ -52139,8 +52165,8 @@ async function request(url2, req = {}) {
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deadline2 = req.timeoutMs === void 0 ? void 0 : { at: performance.now() + req.timeoutMs, timedOut: false };
   try {
-    const [target, headers] = withoutCredentials(parsed2, req.headers);
-    const res = await send(target, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline: deadline2 });
+    const [target2, headers] = withoutCredentials(parsed2, req.headers);
+    const res = await send(target2, { method, headers, body: req.body, signal: req.signal, maxBytes, deadline: deadline2 });
     if (res.body === null) throw new HttpError(method, url2, "too-large", `response larger than ${maxBytes} bytes`);
     return response(res.status, res.rawHeaders, res.body);
   } catch (err) {
@@ -53604,16 +53630,31 @@ function retryableFailure(reply, message) {
     message
   );
 }
+var targets = /* @__PURE__ */ new WeakMap();
+function target(call) {
+  let byFunction = targets.get(call.env);
+  if (!byFunction) targets.set(call.env, byFunction = /* @__PURE__ */ new Map());
+  const key = `${call.cwd}\0${call.function}`;
+  let found = byFunction.get(key);
+  if (!found) {
+    const { url: url2, adminKey } = convexDeployment(call.env);
+    found = {
+      path: convexPath(call.function, call.cwd),
+      endpoint: `${url2.replace(/\/+$/, "")}/api/function`,
+      headers: {
+        "content-type": "application/json",
+        "convex-client": CONVEX_CLIENT,
+        authorization: `Convex ${adminKey}`
+      }
+    };
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(key, found);
+  }
+  return found;
+}
 async function callConvexFunction(call) {
-  const { url: url2, adminKey } = convexDeployment(call.env);
-  const path = convexPath(call.function, call.cwd);
-  const endpoint2 = `${url2.replace(/\/+$/, "")}/api/function`;
+  const { path, endpoint: endpoint2, headers } = target(call);
   const body = JSON.stringify({ path, format: "convex_encoded_json", args: call.args });
-  const headers = {
-    "content-type": "application/json",
-    "convex-client": CONVEX_CLIENT,
-    authorization: `Convex ${adminKey}`
-  };
   let res;
   try {
     res = await request(endpoint2, { method: "POST", headers, body, signal: call.signal });
@@ -54647,7 +54688,7 @@ async function applyPhase(pass, p) {
   const cohort2 = await resolveCohort(pass, p);
   await pass.runSteps(p.name, "apply", cohort2, p.steps);
 }
-async function rollBackTo(pass, target, reason) {
+async function rollBackTo(pass, target2, reason) {
   const { manifest: m } = pass;
   const s = pass.state;
   if (s.status !== "rolling-back") {
@@ -54655,17 +54696,17 @@ async function rollBackTo(pass, target, reason) {
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.includes("/rollback/")) delete st.progress[key];
         st.status = "rolling-back";
-        st.rollbackTo = target;
+        st.rollbackTo = target2;
         st.gate = null;
       },
-      [pass.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target, reason } })],
-      `roll back ${s.applied} -> ${target}`
+      [pass.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target2, reason } })],
+      `roll back ${s.applied} -> ${target2}`
     );
-    pass.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await pass.announce("rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
-  } else pass.info(`${m.name}: resuming rollback to ${target}`);
-  const targetIdx = phaseIndex(m, target);
+    pass.info(`${m.name}: rolling back ${s.applied} -> ${target2} (${reason})`);
+    await pass.announce("rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target2} (${reason})`);
+    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target2, reason });
+  } else pass.info(`${m.name}: resuming rollback to ${target2}`);
+  const targetIdx = phaseIndex(m, target2);
   for (let idx = phaseIndex(m, pass.state.applied); idx > targetIdx; idx--) {
     const p = m.phases[idx];
     await pass.runSteps(p.name, "rollback", pass.state.cohorts?.[p.name] ?? null, p.rollback ?? m.rollback);
@@ -54953,8 +54994,8 @@ var RolloutPass = class _RolloutPass extends PassScope {
     return sampleGate(this);
   }
   /** Rolls back every applied phase above `target`, highest first. */
-  rollBackTo(target, reason) {
-    return rollBackTo(this, target, reason);
+  rollBackTo(target2, reason) {
+    return rollBackTo(this, target2, reason);
   }
   /** The `verify:` checks after a rollback; false when one did not pass. */
   verify() {
@@ -54982,8 +55023,8 @@ async function withPass(deps, m, fn, opts = {}) {
 }
 
 // src/engine/preflight.ts
-function phasesRolledBack(m, applied, target) {
-  return m.phases.slice(phaseIndex(m, target) + 1, phaseIndex(m, applied) + 1).map((p) => p.name).reverse();
+function phasesRolledBack(m, applied, target2) {
+  return m.phases.slice(phaseIndex(m, target2) + 1, phaseIndex(m, applied) + 1).map((p) => p.name).reverse();
 }
 function scopeOf(m, run3) {
   if ("apply" in run3) return { what: `phase ${run3.apply}`, scope: phaseScope(m, run3.apply) };
@@ -59872,28 +59913,28 @@ var handler = {
   has({ scope }, methodName) {
     return endpointMethodsMap.get(scope).has(methodName);
   },
-  getOwnPropertyDescriptor(target, methodName) {
+  getOwnPropertyDescriptor(target2, methodName) {
     return {
-      value: this.get(target, methodName),
+      value: this.get(target2, methodName),
       // ensures method is in the cache
       configurable: true,
       writable: true,
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
+  defineProperty(target2, methodName, descriptor) {
+    Object.defineProperty(target2.cache, methodName, descriptor);
     return true;
   },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
+  deleteProperty(target2, methodName) {
+    delete target2.cache[methodName];
     return true;
   },
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
+  set(target2, methodName, value) {
+    return target2.cache[methodName] = value;
   },
   get({ octokit, scope, cache: cache2 }, methodName) {
     if (cache2[methodName]) {
@@ -62143,7 +62184,7 @@ async function run2() {
   }
   if (r.kind === "validate" || r.kind === "plan") return;
   await settleDefaultBranch(ctx);
-  const target = "rollout" in r ? named(manifests, r.rollout, r.kind === "rollback" ? r.to : "none") : null;
+  const target2 = "rollout" in r ? named(manifests, r.rollout, r.kind === "rollback" ? r.to : "none") : null;
   for (const name2 of manifests.flatMap((m) => m.env)) secrets.add(process.env[name2]);
   const github = githubRolloutEvents(ctx, files);
   const deps = engineDepsFor(ctx, files, github.events);
@@ -62156,17 +62197,17 @@ async function run2() {
       outcomes = await failGatesForAlerts(deps, manifests, r.alerts);
       break;
     case "rollback":
-      outcomes = [await emergencyRollback(deps, target, r.to)];
+      outcomes = [await emergencyRollback(deps, target2, r.to)];
       break;
     case "resume":
     case "retry":
-      outcomes = [await operatorControl(deps, target, r.kind, process.env.GITHUB_ACTOR || "github-actions")];
+      outcomes = [await operatorControl(deps, target2, r.kind, process.env.GITHUB_ACTOR || "github-actions")];
       break;
     case "pause":
-      outcomes = [await requestPause(deps, target, process.env.GITHUB_ACTOR || "github-actions", r.reason)];
+      outcomes = [await requestPause(deps, target2, process.env.GITHUB_ACTOR || "github-actions", r.reason)];
       break;
     case "drill": {
-      const result = await drill(deps, target);
+      const result = await drill(deps, target2);
       if (!result) throw new Error("another reconciler holds the lease");
       const skipped = result.skipped.length ? `; not drillable: ${result.skipped.join(", ")}` : "";
       info(

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   excerpt,
   shortText
-} from "./chunk-OMDRDTD2.js";
+} from "./chunk-UZMJUSQS.js";
 import {
   __commonJS,
   __export,
@@ -19723,16 +19723,24 @@ function templatedStrings(value) {
 }
 var TemplateError = class extends Error {
 };
-function lookup(ctx, path) {
+var NOT_FOUND = /* @__PURE__ */ Symbol("not found");
+function valueAt(ctx, keys) {
   let cur = ctx;
-  for (const key of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return { found: false, value: void 0 };
+  for (const key of keys) {
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return NOT_FOUND;
     cur = cur[key];
   }
-  return { found: true, value: cur };
+  return cur;
+}
+function lookup(ctx, path) {
+  const value = valueAt(ctx, path.split("."));
+  return value === NOT_FOUND ? { found: false, value: void 0 } : { found: true, value };
 }
 function isWholeTemplate(text) {
   return parseText(text).whole !== null;
+}
+function refTo(path) {
+  return { path, keys: PATH.test(path) ? path.split(".") : null };
 }
 var parsedTexts = /* @__PURE__ */ new Map();
 function parseText(text) {
@@ -19742,30 +19750,29 @@ function parseText(text) {
   let last = 0;
   for (const m of text.matchAll(TEMPLATE)) {
     if (m.index > last) pieces.push(text.slice(last, m.index));
-    pieces.push({ path: (m[1] ?? "").trim() });
+    pieces.push(refTo((m[1] ?? "").trim()));
     last = m.index + m[0].length;
   }
   if (last < text.length) pieces.push(text.slice(last));
   const whole = WHOLE.exec(text);
-  parsed = { whole: whole && pieces.length === 1 ? { path: (whole[1] ?? "").trim() } : null, pieces };
+  parsed = { whole: whole && pieces.length === 1 ? refTo((whole[1] ?? "").trim()) : null, pieces };
   if (parsedTexts.size >= 1024) parsedTexts.clear();
   parsedTexts.set(text, parsed);
   return parsed;
 }
 function renderString(text, ctx) {
   const { whole, pieces } = parseText(text);
-  if (whole) return resolve(ctx, whole.path);
+  if (whole) return resolve(ctx, whole);
   let out = "";
-  for (const piece of pieces) out += typeof piece === "string" ? piece : asText(resolve(ctx, piece.path));
+  for (const piece of pieces) out += typeof piece === "string" ? piece : asText(resolve(ctx, piece));
   return out;
 }
-function resolve(ctx, path) {
-  if (!PATH.test(path)) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
-  const { found, value } = lookup(ctx, path);
-  if (!found && path.startsWith("env."))
-    throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
-  if (!found) throw new TemplateError(`{{ ${path} }} names nothing`);
-  return value;
+function resolve(ctx, { path, keys }) {
+  if (!keys) throw new TemplateError(`{{ ${path} }} is not a path: templates are data, not expressions`);
+  const value = valueAt(ctx, keys);
+  if (value !== NOT_FOUND) return value;
+  if (path.startsWith("env.")) throw new TemplateError(`{{ ${path} }}: ${path.slice(4)} is not set in the environment`);
+  throw new TemplateError(`{{ ${path} }} names nothing`);
 }
 var asText = (v) => v === null || v === void 0 ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 function renderUrl(text, ctx) {
@@ -19793,7 +19800,7 @@ function renderUrl(text, ctx) {
   };
   for (const m of text.matchAll(TEMPLATE)) {
     literal2(text.slice(last, m.index));
-    const value = asText(resolve(ctx, (m[1] ?? "").trim()));
+    const value = asText(resolve(ctx, refTo((m[1] ?? "").trim())));
     if (part === "origin") {
       out += value;
       hostStarted = true;

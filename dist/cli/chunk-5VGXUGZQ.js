@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-SX5YIS25.js";
+} from "./chunk-YOZCZYZT.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,10 +14,10 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-O33SYYNR.js";
+} from "./chunk-MTI236FJ.js";
 import {
   secrets
-} from "./chunk-OMDRDTD2.js";
+} from "./chunk-UZMJUSQS.js";
 
 // src/plan/render.ts
 function value(v) {
@@ -550,6 +550,8 @@ var LedgerArchive = class {
   git;
   branch;
   remote;
+  /** Archive commits this store made, with their segment numbers: extending one lists nothing back from git. */
+  made = /* @__PURE__ */ new Map();
   /** The archive ref of a rollout, on the remote (or here without a remote). */
   ref(name) {
     return `refs/rollouts/${this.branch}/ledger/${name}`;
@@ -558,11 +560,14 @@ var LedgerArchive = class {
   localRef(name) {
     return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name}` : this.ref(name);
   }
-  /** Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. */
-  async extend(name, prev, segments) {
+  /**
+   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Trees
+   * are written by `trees` (the commit's own `mktree --batch`).
+   */
+  async extend(name, prev, segments, trees) {
     let n = 0;
     if (prev) {
-      let last = await this.segmentOf(prev);
+      let last = this.made.get(prev) ?? await this.segmentOf(prev);
       if (last === null && this.remote) {
         await this.fetch(name, await this.git.isShallow() ? ["--depth=1"] : []);
         last = await this.segmentOf(prev);
@@ -578,8 +583,7 @@ var LedgerArchive = class {
     let tip = prev;
     for (const blob of segments) {
       n++;
-      const tree = (await this.git.ok(["mktree"], `100644 blob ${blob}	${segmentFile(n)}
-`)).trim();
+      const tree = await trees.write([{ mode: "100644", type: "blob", oid: blob, name: segmentFile(n) }]);
       const message = `${name}: ledger segment ${n}
 
 Rollouts-Segment: ${n}`;
@@ -587,6 +591,8 @@ Rollouts-Segment: ${n}`;
       tip = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
     }
     if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name}`);
+    if (this.made.size >= 1e3) this.made.clear();
+    this.made.set(tip, n);
     return tip;
   }
   /** The archived segment blobs up to `commit`, oldest first, fetching the archive from the remote when needed. */
@@ -1203,21 +1209,16 @@ var GitStateStore = class {
       await trees.close();
     }
   }
-  async commitWith(trees, unmasked, raw) {
-    const change = {
-      ...unmasked,
-      state: unmasked.state && secrets.maskValue(unmasked.state),
-      message: unmasked.message && secrets.mask(unmasked.message)
-    };
-    const entries = secrets.maskValue(raw);
+  async commitWith(trees, unmasked, entries) {
+    const change = { ...unmasked, message: unmasked.message && secrets.mask(unmasked.message) };
     const { name } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
     if (base && this.remote && !this.known.has(base) && !await this.git.isCommit(base)) {
       await this.refs.fetch();
       if (!await this.git.isCommit(base)) throw new StateStoreError(`unknown state version ${base}`);
     }
-    const stateText = change.state ? `${JSON.stringify(change.state, null, 2)}
-` : null;
+    const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}
+`) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name ? made : null;
     const [root, dir, stateBlob, depth] = await Promise.all([
@@ -1238,14 +1239,14 @@ var GitStateStore = class {
       entriesOfDir = withEntry(entriesOfDir, entry);
     }
     if (entries.length > 0) {
-      const text = ledgerLines(entries);
+      const text = secrets.maskedJson(entries, (e) => ledgerLines(e));
       const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
       liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.sealed.length > 0) {
         const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
-        const commit = await this.archive.extend(name, prev, appended.sealed);
+        const commit = await this.archive.extend(name, prev, appended.sealed, trees);
         archive = { ref: this.archive.ref(name), local: this.archive.localRef(name), commit, old: prev };
         entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
       }

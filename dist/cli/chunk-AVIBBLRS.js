@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-CRRIIGMH.js";
+} from "./chunk-FMVR6C5K.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-3P5F6ABR.js";
+} from "./chunk-P665T7PB.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-WPTF6AY3.js";
+} from "./chunk-5VGXUGZQ.js";
 import {
   durationMs
-} from "./chunk-O33SYYNR.js";
+} from "./chunk-MTI236FJ.js";
 import {
   defineCommand,
   engineOptions

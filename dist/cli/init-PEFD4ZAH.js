@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-SX5YIS25.js";
+} from "./chunk-YOZCZYZT.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,8 +12,8 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+} from "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import {
   defineCommand,
   dirOption

@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-O33SYYNR.js";
+} from "./chunk-MTI236FJ.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

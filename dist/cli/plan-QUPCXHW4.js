@@ -5,16 +5,16 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-WPTF6AY3.js";
+} from "./chunk-5VGXUGZQ.js";
 import {
   Git
-} from "./chunk-SX5YIS25.js";
+} from "./chunk-YOZCZYZT.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+} from "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import {
   defineCommand,
   engineOptions

@@ -6,7 +6,7 @@ import {
 } from "./chunk-AAA3FYCY.js";
 import {
   secrets
-} from "./chunk-OMDRDTD2.js";
+} from "./chunk-UZMJUSQS.js";
 
 // src/cli/io.ts
 function processIO() {

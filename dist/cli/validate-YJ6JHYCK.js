@@ -5,8 +5,8 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+} from "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import {
   defineCommand,
   dirOption,

@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-SX5YIS25.js";
+} from "./chunk-YOZCZYZT.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+import "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import {
   defineCommand
 } from "./chunk-EWS5QH4S.js";

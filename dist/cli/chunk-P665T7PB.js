@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-WPTF6AY3.js";
+} from "./chunk-5VGXUGZQ.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-SX5YIS25.js";
+} from "./chunk-YOZCZYZT.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,11 +61,11 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-O33SYYNR.js";
+} from "./chunk-MTI236FJ.js";
 import {
   excerpt,
   secrets
-} from "./chunk-OMDRDTD2.js";
+} from "./chunk-UZMJUSQS.js";
 import {
   CliFailure,
   EXIT,
@@ -1950,16 +1950,31 @@ function retryableFailure(reply, message) {
     message
   );
 }
+var targets = /* @__PURE__ */ new WeakMap();
+function target(call) {
+  let byFunction = targets.get(call.env);
+  if (!byFunction) targets.set(call.env, byFunction = /* @__PURE__ */ new Map());
+  const key = `${call.cwd}\0${call.function}`;
+  let found = byFunction.get(key);
+  if (!found) {
+    const { url, adminKey } = convexDeployment(call.env);
+    found = {
+      path: convexPath(call.function, call.cwd),
+      endpoint: `${url.replace(/\/+$/, "")}/api/function`,
+      headers: {
+        "content-type": "application/json",
+        "convex-client": CONVEX_CLIENT,
+        authorization: `Convex ${adminKey}`
+      }
+    };
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(key, found);
+  }
+  return found;
+}
 async function callConvexFunction(call) {
-  const { url, adminKey } = convexDeployment(call.env);
-  const path = convexPath(call.function, call.cwd);
-  const endpoint = `${url.replace(/\/+$/, "")}/api/function`;
+  const { path, endpoint, headers } = target(call);
   const body = JSON.stringify({ path, format: "convex_encoded_json", args: call.args });
-  const headers = {
-    "content-type": "application/json",
-    "convex-client": CONVEX_CLIENT,
-    authorization: `Convex ${adminKey}`
-  };
   let res;
   try {
     res = await request(endpoint, { method: "POST", headers, body, signal: call.signal });
@@ -2949,7 +2964,7 @@ async function applyPhase(pass, p) {
   const cohort = await resolveCohort(pass, p);
   await pass.runSteps(p.name, "apply", cohort, p.steps);
 }
-async function rollBackTo(pass, target, reason) {
+async function rollBackTo(pass, target2, reason) {
   const { manifest: m } = pass;
   const s = pass.state;
   if (s.status !== "rolling-back") {
@@ -2957,17 +2972,17 @@ async function rollBackTo(pass, target, reason) {
       (st) => {
         for (const key of Object.keys(st.progress ?? {})) if (key.includes("/rollback/")) delete st.progress[key];
         st.status = "rolling-back";
-        st.rollbackTo = target;
+        st.rollbackTo = target2;
         st.gate = null;
       },
-      [pass.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target, reason } })],
-      `roll back ${s.applied} -> ${target}`
+      [pass.entry({ kind: "rollback-start", phase: s.applied, result: { from: s.applied, to: target2, reason } })],
+      `roll back ${s.applied} -> ${target2}`
     );
-    pass.info(`${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await pass.announce("rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target} (${reason})`);
-    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target, reason });
-  } else pass.info(`${m.name}: resuming rollback to ${target}`);
-  const targetIdx = phaseIndex(m, target);
+    pass.info(`${m.name}: rolling back ${s.applied} -> ${target2} (${reason})`);
+    await pass.announce("rollback-start", `:rewind: ${m.name}: rolling back ${s.applied} -> ${target2} (${reason})`);
+    await pass.deps.events.rollbackStarted?.({ manifest: m, from: s.applied, to: target2, reason });
+  } else pass.info(`${m.name}: resuming rollback to ${target2}`);
+  const targetIdx = phaseIndex(m, target2);
   for (let idx = phaseIndex(m, pass.state.applied); idx > targetIdx; idx--) {
     const p = m.phases[idx];
     await pass.runSteps(p.name, "rollback", pass.state.cohorts?.[p.name] ?? null, p.rollback ?? m.rollback);
@@ -3255,8 +3270,8 @@ var RolloutPass = class _RolloutPass extends PassScope {
     return sampleGate(this);
   }
   /** Rolls back every applied phase above `target`, highest first. */
-  rollBackTo(target, reason) {
-    return rollBackTo(this, target, reason);
+  rollBackTo(target2, reason) {
+    return rollBackTo(this, target2, reason);
   }
   /** The `verify:` checks after a rollback; false when one did not pass. */
   verify() {
@@ -3284,8 +3299,8 @@ async function withPass(deps, m, fn, opts = {}) {
 }
 
 // src/engine/preflight.ts
-function phasesRolledBack(m, applied, target) {
-  return m.phases.slice(phaseIndex(m, target) + 1, phaseIndex(m, applied) + 1).map((p) => p.name).reverse();
+function phasesRolledBack(m, applied, target2) {
+  return m.phases.slice(phaseIndex(m, target2) + 1, phaseIndex(m, applied) + 1).map((p) => p.name).reverse();
 }
 function scopeOf(m, run2) {
   if ("apply" in run2) return { what: `phase ${run2.apply}`, scope: phaseScope(m, run2.apply) };

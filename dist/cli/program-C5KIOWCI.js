@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   processIO
-} from "./chunk-46VOVN24.js";
+} from "./chunk-XDRJKXBF.js";
 import {
   REPORT_TO,
   VERSION
@@ -16,7 +16,7 @@ import "./chunk-AAA3FYCY.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
-import "./chunk-OMDRDTD2.js";
+import "./chunk-UZMJUSQS.js";
 import {
   CliFailure,
   Command,
@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-J2B3ACXB.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-ZJAM7NX2.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-Z623IO7F.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-FB6LLOTW.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-IFUJ33TN.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-VQNUMKEB.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-Q5IWE6TB.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-3JD627KQ.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-43UGRJPZ.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-6S2MX63H.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-6W5JS52U.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-24NXLVIV.js")).reportCommand },
+  { name: "validate", load: async () => (await import("./validate-YJ6JHYCK.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-QUPCXHW4.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-V5H4I7DT.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-HGDVIBLR.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-M5Q67R6E.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-5QURSBHG.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-RRKA3YQD.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-CHUHLURY.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-VDOCKTF4.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-X3QVZ43N.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-P2QNZONP.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-36PZAMW6.js")).reportCommand },
   { name: "alert-relay", load: async () => (await import("./alert-relay-A5EP5IRA.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-X5CLO5JL.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-RDYF7LVM.js")).initCommand },
+  { name: "schema", load: async () => (await import("./schema-KAPGB2LT.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-PEFD4ZAH.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

@@ -5,16 +5,16 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-3P5F6ABR.js";
+} from "./chunk-P665T7PB.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-T3JOMGZ2.js";
-import "./chunk-WPTF6AY3.js";
-import "./chunk-SX5YIS25.js";
+import "./chunk-5VGXUGZQ.js";
+import "./chunk-YOZCZYZT.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+import "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import {
   defineCommand,
   engineOptions

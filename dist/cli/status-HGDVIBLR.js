@@ -3,18 +3,18 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-4WBVKJGG.js";
-import "./chunk-CRRIIGMH.js";
-import "./chunk-3P5F6ABR.js";
+} from "./chunk-AVIBBLRS.js";
+import "./chunk-FMVR6C5K.js";
+import "./chunk-P665T7PB.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-T3JOMGZ2.js";
-import "./chunk-WPTF6AY3.js";
-import "./chunk-SX5YIS25.js";
+import "./chunk-5VGXUGZQ.js";
+import "./chunk-YOZCZYZT.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-O33SYYNR.js";
-import "./chunk-OMDRDTD2.js";
+import "./chunk-MTI236FJ.js";
+import "./chunk-UZMJUSQS.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";

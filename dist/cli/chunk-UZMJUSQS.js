@@ -22,6 +22,8 @@ function forms(value) {
 }
 var Masker = class {
   values = [];
+  /** How each value appears inside JSON text (maskedJson's test); null: some value holds a surrogate, always walk. */
+  inJson;
   known = /* @__PURE__ */ new Set();
   listeners = [];
   /**
@@ -43,7 +45,10 @@ var Masker = class {
         this.values.push(f);
         changed = true;
       }
-    if (changed) this.values.sort((a, b) => b.length - a.length);
+    if (changed) {
+      this.values.sort((a, b) => b.length - a.length);
+      this.inJson = void 0;
+    }
   }
   get empty() {
     return this.values.length === 0;
@@ -60,6 +65,19 @@ var Masker = class {
   maskValue(value) {
     if (this.values.length === 0) return value;
     return this.walk(value);
+  }
+  /**
+   * `serialize(value)` (JSON text) of the value as maskValue masks it. The walk is skipped when the text holds no
+   * secret: JSON escapes each character on its own (a surrogate aside: one paired in a string is kept, one alone is
+   * escaped), so a string holding a value serialises to text holding that value's escaped form. A masker with a value
+   * holding a surrogate always walks.
+   */
+  maskedJson(value, serialize = JSON.stringify) {
+    if (this.values.length === 0) return serialize(value);
+    this.inJson ??= this.values.some((v) => /[\uD800-\uDFFF]/.test(v)) ? null : this.values.map((v) => JSON.stringify(v).slice(1, -1));
+    const text = serialize(value);
+    if (this.inJson && !this.inJson.some((v) => text.includes(v))) return text;
+    return serialize(this.walk(value));
   }
   walk(value) {
     if (typeof value === "string") return this.mask(value);

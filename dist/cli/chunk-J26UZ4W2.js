@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-TXEYKN3O.js";
+} from "./chunk-NGD6L2EV.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-3P5F6ABR.js";
+} from "./chunk-P665T7PB.js";
 import {
   defineCommand,
   engineOptions
