@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpError, request, safeUrl } from '../sys/http.js';
 import { tryParseJson } from '../sys/json.js';
-import { decodeConvexJson } from './convex-values.js';
+import { decodeConvexJson, mayHoldEncoded } from './convex-values.js';
 import { StepCallError, type StepResult } from './types.js';
 
 /** What `ConvexHttpClient` sends as `Convex-Client` in the convex version this driver follows. */
@@ -146,14 +146,21 @@ interface Target {
   headers: Record<string, string>;
 }
 
-/** Targets by the run's env (one object a run) and function: a paged step calls the same one thousands of times. */
-const targets = new WeakMap<Record<string, string>, Map<string, Target>>();
+/**
+ * Targets by the run's env (one object a run), then function and directory: a paged step calls the same one
+ * thousands of times, with the same strings (a key made of both would be a new string, hashed, every batch).
+ */
+const targets = new WeakMap<Record<string, string>, Map<string, Map<string, Target>>>();
 
 function target(call: NativeCall): Target {
   let byFunction = targets.get(call.env);
   if (!byFunction) targets.set(call.env, (byFunction = new Map()));
-  const key = `${call.cwd}\0${call.function}`;
-  let found = byFunction.get(key);
+  let byCwd = byFunction.get(call.function);
+  if (!byCwd) {
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(call.function, (byCwd = new Map()));
+  }
+  let found = byCwd.get(call.cwd);
   if (!found) {
     const { url, adminKey } = convexDeployment(call.env);
     found = {
@@ -165,8 +172,7 @@ function target(call: NativeCall): Target {
         authorization: `Convex ${adminKey}`,
       },
     };
-    if (byFunction.size >= 64) byFunction.clear();
-    byFunction.set(key, found);
+    byCwd.set(call.cwd, found);
   }
   return found;
 }
@@ -199,8 +205,10 @@ export async function callConvexFunction(call: NativeCall): Promise<StepResult> 
   if (!reply || typeof reply !== 'object')
     throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
-  if (reply.status === 'success')
-    return { json: decodeConvexJson(reply.value ?? null), ...(logLines ? { logLines } : {}) };
+  if (reply.status === 'success') {
+    const value = reply.value ?? null;
+    return { json: mayHoldEncoded(res.body) ? decodeConvexJson(value) : value, ...(logLines ? { logLines } : {}) };
+  }
   if (reply.status === 'error') {
     const message = typeof reply.errorMessage === 'string' ? reply.errorMessage : JSON.stringify(reply.errorMessage);
     const failed: StepResult = { ...(logLines ? { logLines } : {}) };

@@ -83,6 +83,14 @@ export function decodeConvexJson(value: unknown): unknown {
   return out;
 }
 
+/**
+ * Whether a reply's JSON text may hold an encoded value: each is an object whose one key starts with `$`, written
+ * `"$...` (or with an escape, `\u0024`). A reply with neither decodes to itself, and is not walked and copied.
+ */
+export function mayHoldEncoded(text: string): boolean {
+  return text.includes('"$') || text.includes('\\u');
+}
+
 /** An int64 as Convex encodes it, `{"$integer": ...}`: for tests and stand-ins of a deployment. */
 export function encodeConvexInt64(n: bigint | number): { $integer: string } {
   const bytes = Buffer.alloc(8);

@@ -32,10 +32,13 @@ export const convexDriver: StepDriver = {
     const config = call.config as ConvexConfig;
     if (config.via !== 'cli') {
       const writtenArgs = (call.written as Partial<ConvexConfig> | undefined)?.args;
+      const { env, cwd, signal } = call;
       return callConvexFunction({
-        ...call,
         function: config.function,
         args: convexArgs(config.args ?? {}, writtenArgs),
+        env,
+        cwd,
+        signal,
       });
     }
     const argv = convexArgv(config, call.written);

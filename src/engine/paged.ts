@@ -40,6 +40,11 @@ function afterSend(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
+/** Whether two cursors are the same value (isDeepStrictEqual, whose own overhead is skipped for a string's). */
+function sameCursor(a: unknown, b: unknown): boolean {
+  return typeof a === 'object' ? isDeepStrictEqual(a, b) : Object.is(a, b);
+}
+
 export async function runPaged(run: StepsRun, step: Step, key: string, start: StepProgress): Promise<StepProgress> {
   const paginate = step.paginate!;
   const next = compileCel(paginate.next);
@@ -104,7 +109,7 @@ export async function runPaged(run: StepsRun, step: Step, key: string, start: St
       batches++;
       const n = itemsOf(out.result);
       items += n;
-      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
+      const looping = more && nextCursor != null && sameCursor(nextCursor, cursor);
       cursor = nextCursor ?? null;
       // The size of the next batch is checkpointed with its cursor: a resumed step goes on with both.
       const nextSize = sizer?.update(n, out.durationMs);

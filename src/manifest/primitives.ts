@@ -93,8 +93,16 @@ export function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Parsed durations by their text: a paged step reads its `timeout` on every batch. */
+const durations = new Map<string, number>();
+
 export function durationMs(text: string): number {
+  const known = durations.get(text);
+  if (known !== undefined) return known;
   const m = DURATION_PATTERN.exec(text);
   if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
+  const ms = Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
+  if (durations.size >= 256) durations.clear();
+  durations.set(text, ms);
+  return ms;
 }

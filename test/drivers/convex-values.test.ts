@@ -2,7 +2,7 @@
 // against the convex package's own encoder (convexToJson from convex/values, 1.48).
 import { convexToJson } from 'convex/values';
 import { describe, expect, it } from 'vitest';
-import { convexArgs, decodeConvexJson, encodeConvexInt64 } from '../../src/drivers/convex-values.js';
+import { convexArgs, decodeConvexJson, encodeConvexInt64, mayHoldEncoded } from '../../src/drivers/convex-values.js';
 import { convexArgv } from '../../src/drivers/index.js';
 
 describe('convex arguments', () => {
@@ -53,6 +53,17 @@ describe('convex results', () => {
       data: 'AAH/',
       list: [{ n: 7 }, 1.5, 'text', null],
     });
+  });
+
+  it('tells a reply text that can hold no encoded value, which then decodes to itself', () => {
+    const plain = { processed: 1, nextCursor: 'org_9', results: [{ organizationId: 'org_9', price: 1.5 }] };
+    expect(mayHoldEncoded(JSON.stringify(plain))).toBe(false);
+    expect(decodeConvexJson(plain)).toEqual(plain);
+    for (const value of [{ count: 25n }, { list: [{ n: -1n }] }, { nan: Number.NaN }, new Uint8Array([1]).buffer])
+      expect(mayHoldEncoded(JSON.stringify(convexToJson(value)))).toBe(true);
+    // An escaped `$` is still a `$` once parsed.
+    expect(mayHoldEncoded('{"\\u0024integer":"GQAAAAAAAAA="}')).toBe(true);
+    expect(decodeConvexJson(JSON.parse('{"\\u0024integer":"GQAAAAAAAAA="}'))).toBe(25);
   });
 
   it('encodes an int64 as convexToJson does', () => {

@@ -1,4 +1,5 @@
 // The one HTTP client against a real server: whole bodies within the deadline, a size cap, errors in words.
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,19 @@ describe('request', () => {
       reason: 'timeout',
       detail: 'timed out',
     });
+  });
+
+  it('listens once on a signal that many requests share, and an abort still stops the one in flight', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) await request(`${base}/echo`, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    const stalled = request(`${base}/stall-body`, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    await expect(stalled).rejects.toMatchObject({ reason: 'aborted' });
+    // A request that ended is not cancelled again, and a new signal gets its own listener.
+    const other = new AbortController();
+    await request(`${base}/echo`, { signal: other.signal });
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(1);
   });
 
   it('refuses a body larger than the cap', async () => {
