@@ -105,6 +105,11 @@ export class RolloutSession {
     return this.opts.now?.() ?? new Date();
   }
 
+  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entries: readonly LedgerEntry[]): void {
+    this.opts.store.prepareLedger(entries);
+  }
+
   entry(input: EntryInput): LedgerEntry {
     const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };
     return ledgerEntry(at, input);

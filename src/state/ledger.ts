@@ -8,6 +8,7 @@
 // pipe; node only adds the new lines): no JS work is done per old entry. A store that wrote the live file itself and
 // kept its text (up to 1 MiB, store.ts) hands it over instead, and saves the `cat-file`.
 import { exited, type Git } from '../sys/git.js';
+import type { Masker } from '../sys/mask.js';
 import { segmentNumber } from './archive.js';
 import { StateStoreError } from './errors.js';
 import { listTree, withEntry, type TreeEntry } from './tree.js';
@@ -18,19 +19,47 @@ export const LEDGER_FILE = 'ledger.jsonl';
 export const SEALED_DIR = 'ledger';
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024;
 
-export function ledgerLines(entries: readonly LedgerEntry[]): string {
-  return entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+/**
+ * Ledger lines, masked, by entry: made ahead of the commit that writes them when an entry is prepared (a paged step
+ * prepares each batch's entry while its next request is in flight, and its checkpoint then only joins lines), else
+ * when written. An entry must not change once prepared; a secret added since is masked all the same (the line is
+ * made again).
+ */
+export class LedgerLines {
+  private readonly lines = new WeakMap<LedgerEntry, { line: string; generation: number }>();
+
+  constructor(private readonly masker: Masker) {}
+
+  prepare(entry: LedgerEntry): void {
+    this.lines.set(entry, { line: this.lineOf(entry), generation: this.masker.generation });
+  }
+
+  /** The lines of `entries`, each its JSON and a newline, masked. */
+  text(entries: readonly LedgerEntry[]): string {
+    let out = '';
+    for (const e of entries) {
+      const made = this.lines.get(e);
+      out += made && made.generation === this.masker.generation ? made.line : this.lineOf(e);
+    }
+    return out;
+  }
+
+  private lineOf(entry: LedgerEntry): string {
+    return this.masker.maskedJson(entry, (e) => `${JSON.stringify(e)}\n`);
+  }
 }
 
 function blobEntry(name: string, oid: string, size: number): TreeEntry {
   return { mode: '100644', type: 'blob', oid, name, size };
 }
 
-export interface Appended {
+export interface Appended<A> {
   /** The rollout directory's entries after the append. */
   entries: TreeEntry[];
-  /** Segment blobs to move to the archive, oldest first (the sealed live file, after any left in `ledger/`). */
+  /** Segment blobs moved to the archive, oldest first (the sealed live file, after any left in `ledger/`). */
   sealed: string[];
+  /** What `archive` made of them; undefined when nothing was sealed. */
+  archived?: A;
   /** Bytes of the new live file. */
   written: number;
 }
@@ -38,15 +67,17 @@ export interface Appended {
 /**
  * Appends `text` to the rollout's ledger. `dir` is the directory's listing with sizes (`ls-tree -l`), empty for a
  * new rollout; `liveText`, when the caller knows it, is the live file's text (it is then not read back from git).
- * Sealing removes `ledger/` from the directory: its segments are among `sealed`, for the archive.
+ * Sealing removes `ledger/` from the directory: its segments are handed to `archive`, which runs while the new live
+ * file is written.
  */
-export async function appendLedger(
+export async function appendLedger<A>(
   git: Git,
   dir: readonly TreeEntry[],
   text: string,
+  archive: (sealed: string[]) => Promise<A>,
   segmentBytes = DEFAULT_SEGMENT_BYTES,
   liveText?: string,
-): Promise<Appended> {
+): Promise<Appended<A>> {
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === 'blob');
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
@@ -59,19 +90,21 @@ export async function appendLedger(
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
-  const [older, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text),
-  ]);
-  const legacy = older
-    .filter((e) => e.type === 'blob' && !Number.isNaN(segmentNumber(e.name)))
-    .sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name))
-    .map((e) => e.oid);
+  const sealing = async () => {
+    const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
+    const legacy = older
+      .filter((e) => e.type === 'blob' && !Number.isNaN(segmentNumber(e.name)))
+      .sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name))
+      .map((e) => e.oid);
+    const sealed = [...legacy, live.oid];
+    return { sealed, archived: await archive(sealed) };
+  };
+  const [fresh, { sealed, archived }] = await Promise.all([appendBlob(git, null, text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size),
   );
-  return { entries, sealed: [...legacy, live.oid], written: size };
+  return { entries, sealed, archived, written: size };
 }
 
 /** Writes a blob holding `oldBlob`'s bytes (none when null) followed by `text`; returns its id. */

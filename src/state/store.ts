@@ -12,7 +12,7 @@ import { readStateFiles } from './blobs.js';
 import { BranchRefs, type RefUpdate } from './branch.js';
 import { DEFAULT_COMPACT_AFTER, DEFAULT_COMPACT_BYTES, framing, trailerDepth, type Depth } from './compact.js';
 import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
-import { DEFAULT_SEGMENT_BYTES, LEDGER_FILE, appendLedger, ledgerLines } from './ledger.js';
+import { DEFAULT_SEGMENT_BYTES, LEDGER_FILE, LedgerLines, appendLedger } from './ledger.js';
 import { allSegments, ledgerParts, streamLedger, tailLedger } from './ledger-reader.js';
 import { parseStateFile } from './state-file.js';
 import {
@@ -71,6 +71,8 @@ export class GitStateStore {
    * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
    */
   private made: MadeCommit | null = null;
+  /** Ledger lines masked ahead of their commit (prepareLedger). */
+  private readonly lines = new LedgerLines(secrets);
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   private snapshot: { tip: string; files: Promise<Map<string, string | null>> } | null = null;
 
@@ -159,6 +161,15 @@ export class GitStateStore {
   }
 
   /**
+   * Serialises and masks ledger entries now, for the commit that will write them: a caller that buffers entries (a
+   * paged step's checkpoints) does it while it waits anyway, and the commit then only joins their lines. An entry
+   * must not change once prepared.
+   */
+  prepareLedger(entries: readonly LedgerEntry[]): void {
+    for (const e of entries) this.lines.prepare(e);
+  }
+
+  /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
    * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
    * the commit is rebuilt on it. Returns the new version.
@@ -194,13 +205,16 @@ export class GitStateStore {
       if (!(await this.git.isCommit(base))) throw new StateStoreError(`unknown state version ${base}`);
     }
     const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}\n`) : null;
+    // Independent reads and writes run side by side (each git spawn costs a few ms): the state blob is hashed while
+    // the ledger's lines are joined and the base is read, then beside the ledger's append and its archive commit.
+    const stateBlob = stateText === null ? null : this.git.ok(['hash-object', '-w', '--stdin'], stateText);
+    stateBlob?.catch(() => undefined); // awaited below, unless the base is refused first
+    const text = entries.length > 0 ? this.lines.text(entries) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name ? made : null;
-    // Independent reads and writes run side by side: each git spawn costs a few ms.
-    const [root, dir, stateBlob, depth] = await Promise.all([
+    const [root, dir, depth] = await Promise.all([
       made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
       madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
-      stateText === null ? null : this.git.ok(['hash-object', '-w', '--stdin'], stateText),
       made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 },
     ]);
     const baseDir = root.find((e) => e.name === name && e.type === 'tree')?.oid ?? null;
@@ -208,26 +222,41 @@ export class GitStateStore {
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
 
     let entriesOfDir = dir ?? [];
-    let written = stateText === null ? 0 : Buffer.byteLength(stateText);
+    let written = 0;
     let archive: RefUpdate | undefined;
     // The live ledger file's text when known: none yet is an empty one.
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : '';
-    if (stateBlob) {
-      const entry = { mode: '100644', type: 'blob', oid: stateBlob.trim(), name: STATE_FILE, size: written };
-      entriesOfDir = withEntry(entriesOfDir, entry);
-    }
-    if (entries.length > 0) {
-      const text = secrets.maskedJson(entries, (e) => ledgerLines(e as LedgerEntry[]));
-      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+    const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === 'commit')?.oid ?? null;
+    const extend = (sealed: string[]) => this.archive.extend(name, prev, sealed, trees);
+    const [stateOid, appended] = await Promise.all([
+      stateBlob,
+      text === null ? null : appendLedger(this.git, entriesOfDir, text, extend, this.segmentBytes, liveText),
+    ]);
+    if (appended && text !== null) {
       liveText = appended.sealed.length > 0 ? text : liveText === undefined ? undefined : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
-      if (appended.sealed.length > 0) {
-        const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === 'commit')?.oid ?? null;
-        const commit = await this.archive.extend(name, prev, appended.sealed, trees);
-        archive = { ref: this.archive.ref(name), local: this.archive.localRef(name), commit, old: prev };
-        entriesOfDir = withEntry(entriesOfDir, { mode: '160000', type: 'commit', oid: commit, name: ARCHIVE_ENTRY });
+      if (appended.archived) {
+        archive = {
+          ref: this.archive.ref(name),
+          local: this.archive.localRef(name),
+          commit: appended.archived,
+          old: prev,
+        };
+        const pointer = { mode: '160000', type: 'commit', oid: appended.archived, name: ARCHIVE_ENTRY };
+        entriesOfDir = withEntry(entriesOfDir, pointer);
       }
+    }
+    if (stateOid && stateText !== null) {
+      const size = Buffer.byteLength(stateText);
+      written += size;
+      entriesOfDir = withEntry(entriesOfDir, {
+        mode: '100644',
+        type: 'blob',
+        oid: stateOid.trim(),
+        name: STATE_FILE,
+        size,
+      });
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;

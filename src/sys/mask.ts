@@ -32,6 +32,7 @@ export class Masker {
   private inJson: string[] | null | undefined;
   private readonly known = new Set<string>();
   private readonly listeners: ((value: string) => void)[] = [];
+  private changes = 0;
 
   /**
    * Calls `listener` with every secret added, those added already included (the action registers them with the runner).
@@ -56,7 +57,13 @@ export class Masker {
     if (changed) {
       this.values.sort((a, b) => b.length - a.length);
       this.inJson = undefined;
+      this.changes++;
     }
+  }
+
+  /** Changes with every secret added: text masked at one generation is masked at another only if they are equal. */
+  get generation(): number {
+    return this.changes;
   }
 
   get empty(): boolean {

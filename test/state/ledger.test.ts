@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LedgerLines } from '../../src/state/ledger.js';
 import { GitStateStore } from '../../src/state/store.js';
+import { Masker } from '../../src/sys/mask.js';
 import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
 import { git, isolateGitConfig, makeUserRepo, tempDirs } from './helpers.js';
 
@@ -155,5 +157,36 @@ describe('ledger', () => {
     for await (const e of store.readLedger('big')) back.push(e);
     expect(back).toEqual(entries);
     expect(await store.tailLedger('big', 2500)).toEqual(entries.slice(-2500));
+  });
+});
+
+describe('ledger lines prepared ahead of their commit', () => {
+  it('are the lines the commit would make, masked, and made again for a secret added since', () => {
+    const masker = new Masker();
+    masker.add('s3cret-token-1');
+    const lines = new LedgerLines(masker);
+    const early = { ...batchEntry(1), result: { note: 'used s3cret-token-1 and late-secret-2' } };
+    const plain = batchEntry(2);
+    lines.prepare(early);
+    lines.prepare(plain);
+    const before = lines.text([early, plain]);
+    expect(before).toBe(
+      `${JSON.stringify({ ...early, result: { note: 'used *** and late-secret-2' } })}\n${JSON.stringify(plain)}\n`,
+    );
+    masker.add('late-secret-2');
+    expect(lines.text([early, plain])).toContain('"used *** and ***"');
+    // An entry never prepared is made when written.
+    expect(lines.text([batchEntry(3)])).toBe(`${JSON.stringify(batchEntry(3))}\n`);
+  });
+
+  it('a store writes a prepared entry as it writes any other', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo });
+    const entries = [batchEntry(1), batchEntry(2)];
+    store.prepareLedger(entries.slice(0, 1));
+    await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
+    const read: LedgerEntry[] = [];
+    for await (const e of store.readLedger('big')) read.push(e);
+    expect(read).toEqual(entries);
   });
 });
