@@ -4,6 +4,9 @@
 // with numItems 1: --orgs batches. The engine runs `rollouts apply` (checkpoints on, the default every 2 s) in a fresh
 // repository; the loop saves its cursor durably as often (bench/lib/http-loop.ts). `via: cli` spawns `npx convex run`
 // per batch (about a second each), so it runs --cli-batches batches (paginate.maxBatches) and is compared per batch.
+// Where the time goes is shown by halves: the first half of the batches (connections, JIT warm-up), the second (warm),
+// and the durable save after the last batch. --against OTHER/dist/cli.js also runs another build of the engine in
+// every repetition, for an A/B of two builds in one run (a single run of the same build moves by up to ±15 % here).
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { runChild } from './lib/child.js';
 import { assertBuilt, type ApplyFigures } from './lib/apply-child.js';
 import type { LoopFigures } from './lib/http-loop.js';
-import { git, pagedStepRecord, ROLLOUT, STEP } from './lib/rollout-repo.js';
+import { git, pagedStepRecord, ROLLOUT, STEP, type BatchHalves } from './lib/rollout-repo.js';
 import { median, ms, ratio, table } from './lib/stats.js';
 
 const GOAL = 1.05;
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     orgs: { type: 'string', default: '4000' },
     'cli-batches': { type: 'string', default: '8' },
     'cpu-prof': { type: 'string' },
+    against: { type: 'string' },
   },
   strict: true,
 });
@@ -39,6 +43,7 @@ const orgs = Number(values.orgs);
 const cliBatches = Number(values['cli-batches']);
 // Absolute: the engine child runs in its temporary repository.
 const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : undefined;
+const against = values.against ? resolve(values.against) : undefined;
 
 async function startStandin(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', TSX, STANDIN, '--orgs', String(orgs)], {
@@ -80,7 +85,7 @@ rollback:
 }
 
 /** `rollouts apply` in a fresh repository that is also a Convex project (package.json, node_modules for npx). */
-async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatches?: number) {
+async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatches?: number, cli?: string) {
   const repo = await mkdtemp(join(work, `engine-${via}-`));
   await git(repo, ['init', '-q', '-b', 'main']);
   await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'app', dependencies: { convex: '1.48.0' } }));
@@ -91,18 +96,59 @@ async function engineRun(work: string, url: string, via: 'http' | 'cli', maxBatc
   await git(repo, ['add', '.']);
   await git(repo, ['commit', '-qm', 'bench rollout']);
   const env = { ...process.env, CONVEX_SELF_HOSTED_URL: url, CONVEX_SELF_HOSTED_ADMIN_KEY: ADMIN_KEY };
-  const { result, stdout, stderr } = await runChild<ApplyFigures>(APPLY, [], { cwd: repo, env, nodeArgs });
+  const { result, stdout, stderr } = await runChild<ApplyFigures>(APPLY, cli ? [cli] : [], {
+    cwd: repo,
+    env,
+    nodeArgs,
+  });
   if (result.exitCode !== 0) throw new Error(`rollouts apply exited ${result.exitCode}\n${stdout}\n${stderr}`);
   const step = await pagedStepRecord(repo);
   await rm(repo, { recursive: true, force: true });
-  return { pagedMs: step.stepMs, batches: step.batches, commits: step.stateCommits, cpuMs: result.cpuMs };
+  return {
+    pagedMs: step.stepMs,
+    batches: step.batches,
+    commits: step.stateCommits,
+    cpuMs: result.cpuMs,
+    halves: step.halves,
+  };
 }
 
 async function loopRun(url: string, maxBatches?: number) {
-  const args = ['--mode', 'convex', '--url', url, '--admin-key', ADMIN_KEY];
+  const args = ['--mode', 'convex', '--url', url, '--admin-key', ADMIN_KEY, '--half-at', String(Math.floor(orgs / 2))];
   if (maxBatches) args.push('--max-batches', String(maxBatches));
   const { result } = await runChild<LoopFigures>(LOOP, args, { nodeArgs });
-  return { pagedMs: result.loopMs, batches: result.batches, checkpoints: result.checkpoints, cpuMs: result.cpuMs };
+  return {
+    pagedMs: result.loopMs,
+    batches: result.batches,
+    checkpoints: result.checkpoints,
+    cpuMs: result.cpuMs,
+    halves: result.halves,
+  };
+}
+
+/** The medians of each part of the step (BatchHalves), the loop's beside the engine's (and the --against build's). */
+function byHalves(
+  loop: { halves: BatchHalves }[],
+  native: { halves: BatchHalves }[],
+  other: { halves: BatchHalves }[],
+  n: number,
+): string {
+  const half = Math.floor(n / 2);
+  const parts: [string, keyof BatchHalves][] = [
+    [`batches 1-${half}`, 'firstMs'],
+    [`batches ${half + 1}-${n}`, 'secondMs'],
+    ['durable save after the last', 'saveMs'],
+  ];
+  const part = (runs: { halves: BatchHalves }[], key: keyof BatchHalves) => median(runs.map((x) => x.halves[key]));
+  return table(
+    ['part of the paged loop', 'node:http loop', 'engine', 'engine - loop', ...(other.length ? ['--against'] : [])],
+    parts.map(([label, key]) => {
+      const l = part(loop, key);
+      const e = part(native, key);
+      const row = [label, ms(l), ms(e), `${e - l >= 0 ? '+' : ''}${ms(e - l)}`];
+      return other.length ? [...row, ms(part(other, key))] : row;
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -114,16 +160,26 @@ async function main(): Promise<void> {
     const loop: Awaited<ReturnType<typeof loopRun>>[] = [];
     const native: Awaited<ReturnType<typeof engineRun>>[] = [];
     const ratios: number[] = [];
+    const other: Awaited<ReturnType<typeof engineRun>>[] = [];
+    const abRatios: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
-      // Alternating: the loop first in even repetitions, the engine first in odd ones; each repetition's own ratio.
+      // Alternating: the loop first in even repetitions, the engines first in odd ones (and the --against build
+      // before this tree's); each repetition's own ratio.
       const first = rep % 2 === 0 ? await loopRun(standin.url) : undefined;
+      const b = against && rep % 2 === 1 ? await engineRun(work, standin.url, 'http', undefined, against) : undefined;
       const n = await engineRun(work, standin.url, 'http');
+      const o = against ? (b ?? (await engineRun(work, standin.url, 'http', undefined, against))) : undefined;
       const l = first ?? (await loopRun(standin.url));
       if (l.batches !== orgs || n.batches !== orgs) throw new Error(`batches: loop ${l.batches}, engine ${n.batches}`);
       loop.push(l);
       native.push(n);
       ratios.push(n.pagedMs / l.pagedMs);
-      process.stderr.write(`  rep ${rep + 1}/${reps}: loop ${ms(l.pagedMs)}, native ${ms(n.pagedMs)}\n`);
+      if (o) {
+        other.push(o);
+        abRatios.push(n.pagedMs / o.pagedMs);
+      }
+      const also = o ? `, --against ${ms(o.pagedMs)}` : '';
+      process.stderr.write(`  rep ${rep + 1}/${reps}: loop ${ms(l.pagedMs)}, native ${ms(n.pagedMs)}${also}\n`);
     }
     const cliLoop = await loopRun(standin.url, cliBatches);
     const cli = await engineRun(work, standin.url, 'cli', cliBatches);
@@ -173,9 +229,15 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    console.log(byHalves(loop, native, other, orgs));
     console.log(
       `native/loop (median of the repetitions' own ratios): ${ratio(r)}  (goal <= ${GOAL}x: ${r <= GOAL ? 'met' : 'MISSED'})`,
     );
+    if (against)
+      console.log(
+        `this build / ${against} (median of the repetitions' own ratios): ${ratio(median(abRatios))}; ` +
+          `native/loop of that build: ${ratio(median(other.map((o, i) => o.pagedMs / loop[i]!.pagedMs)))}`,
+      );
     console.log(
       `via: cli costs ${(cliPer / 1000).toFixed(2)} s a batch: ${orgs} batches would take ${((cliPer * orgs) / 60000).toFixed(0)} min (native: ${(nativeMs / 1000).toFixed(1)} s)`,
     );

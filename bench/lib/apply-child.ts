@@ -1,9 +1,10 @@
 // The engine as a bench child: the built CLI (dist/cli.js, what users run) doing `rollouts apply --json` in this
 // process, so that its CPU and peak RSS are the engine's, timed around the command. The bench's own TypeScript loader
-// leaves dist's JavaScript as it is. Run: node --import tsx bench/lib/apply-child.ts   (cwd: the rollouts repository;
-// TARGET_URL and the ROLLOUTS_CHECKPOINT_* knobs from the environment)
+// leaves dist's JavaScript as it is. Run: node --import tsx bench/lib/apply-child.ts [CLI]   (cwd: the rollouts
+// repository; CLI: another build's cli.js, default this tree's; TARGET_URL and the ROLLOUTS_CHECKPOINT_* knobs from
+// the environment)
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childrenCpuMs, cpuMs, peakRssKb, report } from './child.js';
@@ -35,9 +36,10 @@ export function assertBuilt(): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.argv = [process.argv[0]!, BUILT_CLI, 'apply', '--json'];
+  const cli = process.argv[2] ? resolve(process.argv[2]) : BUILT_CLI;
+  process.argv = [process.argv[0]!, cli, 'apply', '--json'];
   const t0 = performance.now();
-  await import(pathToFileURL(BUILT_CLI).href);
+  await import(pathToFileURL(cli).href);
   const commandMs = performance.now() - t0;
   report({
     exitCode: Number(process.exitCode ?? 0),

@@ -15,6 +15,8 @@ import { cpuMs, peakRssKb, report } from './child.js';
 
 export interface LoopFigures {
   loopMs: number;
+  /** As the engine's (rollout-repo.ts BatchHalves), with --half-at the batch that ends the first half. */
+  halves: { firstMs: number; secondMs: number; saveMs: number };
   batches: number;
   items: number;
   checkpoints: number;
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'checkpoint-ms': { type: 'string', default: '2000' },
     'admin-key': { type: 'string', default: '' },
     'max-batches': { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
+    'half-at': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -38,6 +41,7 @@ const base = new URL(values.url!);
 const numItems = Number(values['num-items']);
 const checkpointMs = Number(values['checkpoint-ms']);
 const maxBatches = Number(values['max-batches']);
+const halfAt = Number(values['half-at']);
 const cursorFile = join(tmpdir(), `bench-loop-cursor-${process.pid}.json`);
 
 function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
@@ -123,10 +127,12 @@ let cursor: string | null = null;
 let batches = 0;
 let items = 0;
 let checkpoints = 0;
+let halfTime = t0;
 for (;;) {
   const page = await batch(cursor, batches);
   if (page.failed !== 0) throw new Error(`batch ${batches + 1}: ${page.failed} failed`);
   batches++;
+  if (batches === halfAt) halfTime = performance.now();
   items += page.processed;
   cursor = page.nextCursor;
   const now = performance.now();
@@ -137,10 +143,13 @@ for (;;) {
   }
   if (!page.hasNextPage || batches >= maxBatches) break;
 }
+const lastAt = performance.now();
 checkpoint(cursor, batches);
 checkpoints++;
+const loopMs = performance.now() - t0;
 report({
-  loopMs: performance.now() - t0,
+  loopMs,
+  halves: { firstMs: halfTime - t0, secondMs: lastAt - halfTime, saveMs: t0 + loopMs - lastAt },
   batches,
   items,
   checkpoints,

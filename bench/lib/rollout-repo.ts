@@ -47,6 +47,18 @@ export interface PagedStepRecord {
   batchEntries: number;
   /** Commits on the state branch (lease, transitions, checkpoints, release). */
   stateCommits: number;
+  /** The step's time by part (ledger times, ms resolution): see BatchHalves. */
+  halves: BatchHalves;
+}
+
+/**
+ * Where a paged loop's time went: its first half of batches (connection, JIT warm-up), its second half (warm), and
+ * the durable save after the last batch (the engine's final checkpoint commit, the loop's fsync).
+ */
+export interface BatchHalves {
+  firstMs: number;
+  secondMs: number;
+  saveMs: number;
 }
 
 export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
@@ -55,12 +67,14 @@ export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
   let end: LedgerEntry | undefined;
   let lastBatch: LedgerEntry | undefined;
   let batchEntries = 0;
+  const batchTimes: number[] = [];
   for await (const e of store.readLedger(ROLLOUT)) {
     if (e.step !== STEP) continue;
     if (e.kind === 'step-start') start = e;
     else if (e.kind === 'step-end') end = e;
     else if (e.kind === 'batch') {
       batchEntries++;
+      batchTimes.push(Date.parse(e.time));
       lastBatch = e;
     }
   }
@@ -69,6 +83,12 @@ export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
   // The branch's reflog, not its history: compaction snapshots the tip onto a fresh root, so rev-list misses commits.
   const reflog = await git(repo, ['reflog', '--format=%gs', `refs/heads/${store.branch}`]);
   const stateCommits = reflog.split('\n').filter(Boolean).length;
+  // The step's clock starts after its step-start commit, which the step-start entry's time precedes: its start in
+  // ledger time is the step-end entry's time less the step's duration. A batch entry is stamped when it is booked.
+  const t0 = Date.parse(end.time) - end.durationMs;
+  const half = batchTimes[Math.floor(batchTimes.length / 2) - 1] ?? t0;
+  const lastAt = batchTimes.at(-1) ?? t0;
+  const halves = { firstMs: half - t0, secondMs: lastAt - half, saveMs: Date.parse(end.time) - lastAt };
   return {
     stepMs: end.durationMs,
     startToEndMs: Date.parse(end.time) - Date.parse(start.time),
@@ -77,5 +97,6 @@ export async function pagedStepRecord(repo: string): Promise<PagedStepRecord> {
     items: end.counts?.items ?? 0,
     batchEntries,
     stateCommits,
+    halves,
   };
 }
