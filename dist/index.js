@@ -41455,10 +41455,16 @@ function unwrap(schema2) {
   return s;
 }
 var UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+var durations = /* @__PURE__ */ new Map();
 function durationMs(text) {
+  const known = durations.get(text);
+  if (known !== void 0) return known;
   const m = DURATION_PATTERN.exec(text);
   if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNITS_MS[m[2]];
+  const ms = Number(m[1]) * UNITS_MS[m[2]];
+  if (durations.size >= 256) durations.clear();
+  durations.set(text, ms);
+  return ms;
 }
 
 // src/manifest/templates.ts
@@ -46661,6 +46667,7 @@ var Masker = class {
   inJson;
   known = /* @__PURE__ */ new Set();
   listeners = [];
+  changes = 0;
   /**
    * Calls `listener` with every secret added, those added already included (the action registers them with the runner).
    */
@@ -46683,7 +46690,12 @@ var Masker = class {
     if (changed) {
       this.values.sort((a, b) => b.length - a.length);
       this.inJson = void 0;
+      this.changes++;
     }
+  }
+  /** Changes with every secret added: text masked at one generation is masked at another only if they are equal. */
+  get generation() {
+    return this.changes;
   }
   get empty() {
     return this.values.length === 0;
@@ -51297,14 +51309,33 @@ var TreeWriter = class {
 var LEDGER_FILE = "ledger.jsonl";
 var SEALED_DIR = "ledger";
 var DEFAULT_SEGMENT_BYTES = 64 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
+var LedgerLines = class {
+  constructor(masker) {
+    this.masker = masker;
+  }
+  masker;
+  lines = /* @__PURE__ */ new WeakMap();
+  prepare(entry) {
+    this.lines.set(entry, { line: this.lineOf(entry), generation: this.masker.generation });
+  }
+  /** The lines of `entries`, each its JSON and a newline, masked. */
+  text(entries) {
+    let out = "";
+    for (const e of entries) {
+      const made = this.lines.get(e);
+      out += made && made.generation === this.masker.generation ? made.line : this.lineOf(e);
+    }
+    return out;
+  }
+  lineOf(entry) {
+    return this.masker.maskedJson(entry, (e) => `${JSON.stringify(e)}
+`);
+  }
+};
 function blobEntry(name2, oid, size) {
   return { mode: "100644", type: "blob", oid, name: name2, size };
 }
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
+async function appendLedger(git, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
   const size = Buffer.byteLength(text);
@@ -51314,16 +51345,18 @@ async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [older, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text)
-  ]);
-  const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+  const sealing = async () => {
+    const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
+    const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+    const sealed2 = [...legacy, live2.oid];
+    return { sealed: sealed2, archived: await archive(sealed2) };
+  };
+  const [fresh, { sealed, archived }] = await Promise.all([appendBlob(git, null, text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size)
   );
-  return { entries, sealed: [...legacy, live2.oid], written: size };
+  return { entries, sealed, archived, written: size };
 }
 async function appendBlob(git, oldBlob, text) {
   const hash3 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
@@ -51457,6 +51490,8 @@ var GitStateStore = class {
    * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
    */
   made = null;
+  /** Ledger lines masked ahead of their commit (prepareLedger). */
+  lines = new LedgerLines(secrets);
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   snapshot = null;
   constructor(opts) {
@@ -51534,6 +51569,14 @@ var GitStateStore = class {
     return tailLedger(this.git, await ledgerParts(this.git, this.archive, name2, at), n);
   }
   /**
+   * Serialises and masks ledger entries now, for the commit that will write them: a caller that buffers entries (a
+   * paged step's checkpoints) does it while it waits anyway, and the commit then only joins their lines. An entry
+   * must not change once prepared.
+   */
+  prepareLedger(entries) {
+    for (const e of entries) this.lines.prepare(e);
+  }
+  /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
    * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
    * the commit is rebuilt on it. Returns the new version.
@@ -51566,37 +51609,54 @@ var GitStateStore = class {
     }
     const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}
 `) : null;
+    const stateBlob = stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText);
+    stateBlob?.catch(() => void 0);
+    const text = entries.length > 0 ? this.lines.text(entries) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name2 ? made : null;
-    const [root, dir, stateBlob, depth] = await Promise.all([
+    const [root, dir, depth] = await Promise.all([
       made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
       madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name2}`, true) : Promise.resolve(null),
-      stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
       made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
     const baseDir = root.find((e) => e.name === name2 && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name2} was created by another run`, name2);
     let entriesOfDir = dir ?? [];
-    let written = stateText === null ? 0 : Buffer.byteLength(stateText);
+    let written = 0;
     let archive;
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : "";
-    if (stateBlob) {
-      const entry = { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE, size: written };
-      entriesOfDir = withEntry(entriesOfDir, entry);
-    }
-    if (entries.length > 0) {
-      const text = secrets.maskedJson(entries, (e) => ledgerLines(e));
-      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+    const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
+    const extend2 = (sealed) => this.archive.extend(name2, prev, sealed, trees);
+    const [stateOid, appended] = await Promise.all([
+      stateBlob,
+      text === null ? null : appendLedger(this.git, entriesOfDir, text, extend2, this.segmentBytes, liveText)
+    ]);
+    if (appended && text !== null) {
       liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
-      if (appended.sealed.length > 0) {
-        const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
-        const commit = await this.archive.extend(name2, prev, appended.sealed, trees);
-        archive = { ref: this.archive.ref(name2), local: this.archive.localRef(name2), commit, old: prev };
-        entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
+      if (appended.archived) {
+        archive = {
+          ref: this.archive.ref(name2),
+          local: this.archive.localRef(name2),
+          commit: appended.archived,
+          old: prev
+        };
+        const pointer = { mode: "160000", type: "commit", oid: appended.archived, name: ARCHIVE_ENTRY };
+        entriesOfDir = withEntry(entriesOfDir, pointer);
       }
+    }
+    if (stateOid && stateText !== null) {
+      const size = Buffer.byteLength(stateText);
+      written += size;
+      entriesOfDir = withEntry(entriesOfDir, {
+        mode: "100644",
+        type: "blob",
+        oid: stateOid.trim(),
+        name: STATE_FILE,
+        size
+      });
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
@@ -52018,6 +52078,24 @@ var AGENT = new import_undici2.Agent({ headersTimeout: 0, bodyTimeout: 0 });
 function abortError() {
   return Object.assign(new Error("aborted"), { name: "AbortError", code: "ABORT_ERR" });
 }
+var cancellers = /* @__PURE__ */ new WeakMap();
+function whenAborted(signal, cancel) {
+  let pending = cancellers.get(signal);
+  if (!pending) {
+    const set3 = pending = /* @__PURE__ */ new Set();
+    cancellers.set(signal, set3);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const f of [...set3]) f();
+        set3.clear();
+      },
+      { once: true }
+    );
+  }
+  pending.add(cancel);
+  return () => pending.delete(cancel);
+}
 function closedUnder(err) {
   const code = err?.code;
   return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
@@ -52054,12 +52132,13 @@ function exchange(url2, init, retried = false) {
       },
       Math.max(0, deadline2.at - performance.now())
     ).unref() : null;
+    let unlisten = null;
     const done = () => {
-      signal?.removeEventListener("abort", cancel);
+      unlisten?.();
       if (timer) clearTimeout(timer);
     };
     if (signal?.aborted) cancelled = true;
-    else signal?.addEventListener("abort", cancel, { once: true });
+    else if (signal) unlisten = whenAborted(signal, cancel);
     const handler2 = {
       onConnect(abortRequest) {
         abort = abortRequest;
@@ -52105,7 +52184,7 @@ async function send(url2, init) {
   let at = url2;
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
-    const res = await exchange(at, { ...init, method, body });
+    const res = await exchange(at, hop === 0 ? init : { ...init, method, body });
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
     const location = headerRecord(res.rawHeaders).location;
     if (!location) return res;
@@ -53544,6 +53623,9 @@ function decodeConvexJson(value) {
   for (const [k, v] of Object.entries(value)) out[k] = decodeConvexJson(v);
   return out;
 }
+function mayHoldEncoded(text) {
+  return text.includes('"$') || text.includes("\\u");
+}
 
 // src/drivers/types.ts
 var StepCallError = class extends Error {
@@ -53634,8 +53716,12 @@ var targets = /* @__PURE__ */ new WeakMap();
 function target(call) {
   let byFunction = targets.get(call.env);
   if (!byFunction) targets.set(call.env, byFunction = /* @__PURE__ */ new Map());
-  const key = `${call.cwd}\0${call.function}`;
-  let found = byFunction.get(key);
+  let byCwd = byFunction.get(call.function);
+  if (!byCwd) {
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(call.function, byCwd = /* @__PURE__ */ new Map());
+  }
+  let found = byCwd.get(call.cwd);
   if (!found) {
     const { url: url2, adminKey } = convexDeployment(call.env);
     found = {
@@ -53647,8 +53733,7 @@ function target(call) {
         authorization: `Convex ${adminKey}`
       }
     };
-    if (byFunction.size >= 64) byFunction.clear();
-    byFunction.set(key, found);
+    byCwd.set(call.cwd, found);
   }
   return found;
 }
@@ -53675,8 +53760,10 @@ async function callConvexFunction(call) {
   if (!reply || typeof reply !== "object")
     throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
-  if (reply.status === "success")
-    return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
+  if (reply.status === "success") {
+    const value = reply.value ?? null;
+    return { json: mayHoldEncoded(res.body) ? decodeConvexJson(value) : value, ...logLines ? { logLines } : {} };
+  }
   if (reply.status === "error") {
     const message = typeof reply.errorMessage === "string" ? reply.errorMessage : JSON.stringify(reply.errorMessage);
     const failed = { ...logLines ? { logLines } : {} };
@@ -53751,10 +53838,13 @@ var convexDriver = {
     const config2 = call.config;
     if (config2.via !== "cli") {
       const writtenArgs = call.written?.args;
+      const { env, cwd, signal } = call;
       return callConvexFunction({
-        ...call,
         function: config2.function,
-        args: convexArgs(config2.args ?? {}, writtenArgs)
+        args: convexArgs(config2.args ?? {}, writtenArgs),
+        env,
+        cwd,
+        signal
       });
     }
     const argv2 = convexArgv(config2, call.written);
@@ -54154,6 +54244,7 @@ var Checkpointer = class {
     if (this.failure) throw this.failure;
     this.progress = progress;
     this.entries.push(entry);
+    this.session.prepare([entry]);
     this.pending++;
     const full = this.pending >= this.policy.maxBatches;
     if (!full && performance.now() - this.lastFlush < this.policy.maxMs) return;
@@ -54352,6 +54443,9 @@ function loopingCursor(step2, cursor, batches) {
 function afterSend() {
   return new Promise((resolve2) => setImmediate(() => setImmediate(resolve2)));
 }
+function sameCursor(a, b) {
+  return typeof a === "object" ? isDeepStrictEqual(a, b) : Object.is(a, b);
+}
 async function runPaged(run3, step2, key, start) {
   const paginate3 = step2.paginate;
   const next = compileCel(paginate3.next);
@@ -54413,7 +54507,7 @@ async function runPaged(run3, step2, key, start) {
       batches++;
       const n = itemsOf(out.result);
       items += n;
-      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
+      const looping = more && nextCursor != null && sameCursor(nextCursor, cursor);
       cursor = nextCursor ?? null;
       const nextSize = sizer?.update(n, out.durationMs);
       const progress = { done: !more, batches, items, cursor, startedAt: start.startedAt };
@@ -54792,6 +54886,10 @@ var RolloutSession = class _RolloutSession {
   }
   now() {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
+  }
+  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entries) {
+    this.opts.store.prepareLedger(entries);
   }
   entry(input2) {
     const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };

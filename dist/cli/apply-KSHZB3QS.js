@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-AVIBBLRS.js";
-import "./chunk-FMVR6C5K.js";
+} from "./chunk-Z5ATRRKM.js";
+import "./chunk-FDE3UQVB.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,18 +14,18 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-P665T7PB.js";
+} from "./chunk-CY6IBJAT.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-T3JOMGZ2.js";
+import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-5VGXUGZQ.js";
-import "./chunk-YOZCZYZT.js";
+} from "./chunk-5TH6W5IH.js";
+import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand,
   engineOptions

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   processIO
-} from "./chunk-XDRJKXBF.js";
+} from "./chunk-FGF4I74J.js";
 import {
   REPORT_TO,
   VERSION
@@ -16,7 +16,7 @@ import "./chunk-AAA3FYCY.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   CliFailure,
   Command,
@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-YJ6JHYCK.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-QUPCXHW4.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-V5H4I7DT.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-HGDVIBLR.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-M5Q67R6E.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-5QURSBHG.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-RRKA3YQD.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-CHUHLURY.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-VDOCKTF4.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-X3QVZ43N.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-P2QNZONP.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-36PZAMW6.js")).reportCommand },
-  { name: "alert-relay", load: async () => (await import("./alert-relay-A5EP5IRA.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-KAPGB2LT.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-PEFD4ZAH.js")).initCommand },
+  { name: "validate", load: async () => (await import("./validate-RGVC2LDO.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-6RLX6KPX.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-KSHZB3QS.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-EW4DL5RW.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-A3CAMHD6.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-A53ERSP5.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-5MTJQO6B.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-5KDVGTY3.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-E6FIVA2V.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-J4XZSNH5.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-ZD47PYRU.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-2PXVLXIY.js")).reportCommand },
+  { name: "alert-relay", load: async () => (await import("./alert-relay-HHE4GDEV.js")).alertRelayCommand },
+  { name: "schema", load: async () => (await import("./schema-HLZUMRDE.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-NLZCRYRA.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

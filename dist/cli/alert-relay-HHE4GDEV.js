@@ -7,7 +7,7 @@ import {
   request,
   serveHttp,
   tryParseJson
-} from "./chunk-T3JOMGZ2.js";
+} from "./chunk-JX3KUFU7.js";
 import "./chunk-ODV7476C.js";
 import {
   defineCommand

@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,10 +14,10 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-MTI236FJ.js";
+} from "./chunk-3RNW43B6.js";
 import {
   secrets
-} from "./chunk-UZMJUSQS.js";
+} from "./chunk-CHKCJYMJ.js";
 
 // src/plan/render.ts
 function value(v) {
@@ -755,14 +755,33 @@ var TreeWriter = class {
 var LEDGER_FILE = "ledger.jsonl";
 var SEALED_DIR = "ledger";
 var DEFAULT_SEGMENT_BYTES = 64 * 1024;
-function ledgerLines(entries) {
-  return entries.map((e) => `${JSON.stringify(e)}
-`).join("");
-}
+var LedgerLines = class {
+  constructor(masker) {
+    this.masker = masker;
+  }
+  masker;
+  lines = /* @__PURE__ */ new WeakMap();
+  prepare(entry) {
+    this.lines.set(entry, { line: this.lineOf(entry), generation: this.masker.generation });
+  }
+  /** The lines of `entries`, each its JSON and a newline, masked. */
+  text(entries) {
+    let out = "";
+    for (const e of entries) {
+      const made = this.lines.get(e);
+      out += made && made.generation === this.masker.generation ? made.line : this.lineOf(e);
+    }
+    return out;
+  }
+  lineOf(entry) {
+    return this.masker.maskedJson(entry, (e) => `${JSON.stringify(e)}
+`);
+  }
+};
 function blobEntry(name, oid, size) {
   return { mode: "100644", type: "blob", oid, name, size };
 }
-async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
+async function appendLedger(git, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
@@ -772,16 +791,18 @@ async function appendLedger(git, dir, text, segmentBytes = DEFAULT_SEGMENT_BYTES
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
-  const [older, fresh] = await Promise.all([
-    sealedDir ? listTree(git, sealedDir.oid) : Promise.resolve([]),
-    appendBlob(git, null, text)
-  ]);
-  const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+  const sealing = async () => {
+    const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
+    const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
+    const sealed2 = [...legacy, live.oid];
+    return { sealed: sealed2, archived: await archive(sealed2) };
+  };
+  const [fresh, { sealed, archived }] = await Promise.all([appendBlob(git, null, text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size)
   );
-  return { entries, sealed: [...legacy, live.oid], written: size };
+  return { entries, sealed, archived, written: size };
 }
 async function appendBlob(git, oldBlob, text) {
   const hash = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
@@ -1110,6 +1131,8 @@ var GitStateStore = class {
    * (a session's checkpoints are) lists nothing back from git: each spawn of git blocks this thread for milliseconds.
    */
   made = null;
+  /** Ledger lines masked ahead of their commit (prepareLedger). */
+  lines = new LedgerLines(secrets);
   /** Every state file of the last tip read, read at once (a pass reads them all). */
   snapshot = null;
   constructor(opts) {
@@ -1187,6 +1210,14 @@ var GitStateStore = class {
     return tailLedger(this.git, await ledgerParts(this.git, this.archive, name, at), n);
   }
   /**
+   * Serialises and masks ledger entries now, for the commit that will write them: a caller that buffers entries (a
+   * paged step's checkpoints) does it while it waits anyway, and the commit then only joins their lines. An entry
+   * must not change once prepared.
+   */
+  prepareLedger(entries) {
+    for (const e of entries) this.lines.prepare(e);
+  }
+  /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
    * LostRaceError when the rollout changed since. A tip that moved only because of other rollouts is not a conflict:
    * the commit is rebuilt on it. Returns the new version.
@@ -1219,37 +1250,54 @@ var GitStateStore = class {
     }
     const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}
 `) : null;
+    const stateBlob = stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText);
+    stateBlob?.catch(() => void 0);
+    const text = entries.length > 0 ? this.lines.text(entries) : null;
     const made = base && this.made?.commit === base ? this.made : null;
     const madeDir = made?.name === name ? made : null;
-    const [root, dir, stateBlob, depth] = await Promise.all([
+    const [root, dir, depth] = await Promise.all([
       made ? made.root : base ? listTree(this.git, base) : Promise.resolve([]),
       madeDir ? madeDir.dir : base ? listTreeIfAny(this.git, `${base}:${name}`, true) : Promise.resolve(null),
-      stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText),
       made ? made.depth : base ? this.depthOf(base) : { commits: 0, bytes: 0 }
     ]);
     const baseDir = root.find((e) => e.name === name && e.type === "tree")?.oid ?? null;
     if (change.expected === null && baseDir)
       throw new LostRaceError(`rollout ${name} was created by another run`, name);
     let entriesOfDir = dir ?? [];
-    let written = stateText === null ? 0 : Buffer.byteLength(stateText);
+    let written = 0;
     let archive;
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : "";
-    if (stateBlob) {
-      const entry = { mode: "100644", type: "blob", oid: stateBlob.trim(), name: STATE_FILE, size: written };
-      entriesOfDir = withEntry(entriesOfDir, entry);
-    }
-    if (entries.length > 0) {
-      const text = secrets.maskedJson(entries, (e) => ledgerLines(e));
-      const appended = await appendLedger(this.git, entriesOfDir, text, this.segmentBytes, liveText);
+    const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
+    const extend = (sealed) => this.archive.extend(name, prev, sealed, trees);
+    const [stateOid, appended] = await Promise.all([
+      stateBlob,
+      text === null ? null : appendLedger(this.git, entriesOfDir, text, extend, this.segmentBytes, liveText)
+    ]);
+    if (appended && text !== null) {
       liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
-      if (appended.sealed.length > 0) {
-        const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
-        const commit = await this.archive.extend(name, prev, appended.sealed, trees);
-        archive = { ref: this.archive.ref(name), local: this.archive.localRef(name), commit, old: prev };
-        entriesOfDir = withEntry(entriesOfDir, { mode: "160000", type: "commit", oid: commit, name: ARCHIVE_ENTRY });
+      if (appended.archived) {
+        archive = {
+          ref: this.archive.ref(name),
+          local: this.archive.localRef(name),
+          commit: appended.archived,
+          old: prev
+        };
+        const pointer = { mode: "160000", type: "commit", oid: appended.archived, name: ARCHIVE_ENTRY };
+        entriesOfDir = withEntry(entriesOfDir, pointer);
       }
+    }
+    if (stateOid && stateText !== null) {
+      const size = Buffer.byteLength(stateText);
+      written += size;
+      entriesOfDir = withEntry(entriesOfDir, {
+        mode: "100644",
+        type: "blob",
+        oid: stateOid.trim(),
+        name: STATE_FILE,
+        size
+      });
     }
     const newDir = await trees.write(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   excerpt,
   shortText
-} from "./chunk-UZMJUSQS.js";
+} from "./chunk-CHKCJYMJ.js";
 import {
   __commonJS,
   __export,
@@ -19680,10 +19680,16 @@ function unwrap(schema2) {
   return s;
 }
 var UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+var durations = /* @__PURE__ */ new Map();
 function durationMs(text) {
+  const known = durations.get(text);
+  if (known !== void 0) return known;
   const m = DURATION_PATTERN.exec(text);
   if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNITS_MS[m[2]];
+  const ms = Number(m[1]) * UNITS_MS[m[2]];
+  if (durations.size >= 256) durations.clear();
+  durations.set(text, ms);
+  return ms;
 }
 
 // src/manifest/templates.ts

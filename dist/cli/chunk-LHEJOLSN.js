@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-MTI236FJ.js";
+} from "./chunk-3RNW43B6.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-NGD6L2EV.js";
+} from "./chunk-HN2YTLJ6.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-P665T7PB.js";
+} from "./chunk-CY6IBJAT.js";
 import {
   defineCommand,
   engineOptions

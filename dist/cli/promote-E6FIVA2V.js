@@ -2,25 +2,25 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-NGD6L2EV.js";
+} from "./chunk-HN2YTLJ6.js";
 import {
   findRollout,
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-P665T7PB.js";
+} from "./chunk-CY6IBJAT.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-T3JOMGZ2.js";
-import "./chunk-5VGXUGZQ.js";
+import "./chunk-JX3KUFU7.js";
+import "./chunk-5TH6W5IH.js";
 import {
   DEFAULT_IDENTITY,
   Git
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand,
   engineOptions

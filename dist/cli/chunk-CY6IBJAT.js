@@ -12,7 +12,7 @@ import {
   request,
   safeUrl,
   tryParseJson
-} from "./chunk-T3JOMGZ2.js";
+} from "./chunk-JX3KUFU7.js";
 import {
   GitStateStore,
   LeaseLostError,
@@ -29,7 +29,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-5VGXUGZQ.js";
+} from "./chunk-5TH6W5IH.js";
 import {
   Git,
   ProcessError,
@@ -39,7 +39,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -61,11 +61,11 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-MTI236FJ.js";
+} from "./chunk-3RNW43B6.js";
 import {
   excerpt,
   secrets
-} from "./chunk-UZMJUSQS.js";
+} from "./chunk-CHKCJYMJ.js";
 import {
   CliFailure,
   EXIT,
@@ -1864,6 +1864,9 @@ function decodeConvexJson(value) {
   for (const [k, v] of Object.entries(value)) out[k] = decodeConvexJson(v);
   return out;
 }
+function mayHoldEncoded(text) {
+  return text.includes('"$') || text.includes("\\u");
+}
 
 // src/drivers/types.ts
 var StepCallError = class extends Error {
@@ -1954,8 +1957,12 @@ var targets = /* @__PURE__ */ new WeakMap();
 function target(call) {
   let byFunction = targets.get(call.env);
   if (!byFunction) targets.set(call.env, byFunction = /* @__PURE__ */ new Map());
-  const key = `${call.cwd}\0${call.function}`;
-  let found = byFunction.get(key);
+  let byCwd = byFunction.get(call.function);
+  if (!byCwd) {
+    if (byFunction.size >= 64) byFunction.clear();
+    byFunction.set(call.function, byCwd = /* @__PURE__ */ new Map());
+  }
+  let found = byCwd.get(call.cwd);
   if (!found) {
     const { url, adminKey } = convexDeployment(call.env);
     found = {
@@ -1967,8 +1974,7 @@ function target(call) {
         authorization: `Convex ${adminKey}`
       }
     };
-    if (byFunction.size >= 64) byFunction.clear();
-    byFunction.set(key, found);
+    byCwd.set(call.cwd, found);
   }
   return found;
 }
@@ -1995,8 +2001,10 @@ async function callConvexFunction(call) {
   if (!reply || typeof reply !== "object")
     throw new StepCallError(`${where()}: the reply is not JSON (HTTP ${res.status})`, true, { body: res.body });
   const logLines = logLinesOf(reply);
-  if (reply.status === "success")
-    return { json: decodeConvexJson(reply.value ?? null), ...logLines ? { logLines } : {} };
+  if (reply.status === "success") {
+    const value = reply.value ?? null;
+    return { json: mayHoldEncoded(res.body) ? decodeConvexJson(value) : value, ...logLines ? { logLines } : {} };
+  }
   if (reply.status === "error") {
     const message = typeof reply.errorMessage === "string" ? reply.errorMessage : JSON.stringify(reply.errorMessage);
     const failed = { ...logLines ? { logLines } : {} };
@@ -2071,10 +2079,13 @@ var convexDriver = {
     const config = call.config;
     if (config.via !== "cli") {
       const writtenArgs = call.written?.args;
+      const { env, cwd, signal } = call;
       return callConvexFunction({
-        ...call,
         function: config.function,
-        args: convexArgs(config.args ?? {}, writtenArgs)
+        args: convexArgs(config.args ?? {}, writtenArgs),
+        env,
+        cwd,
+        signal
       });
     }
     const argv = convexArgv(config, call.written);
@@ -2430,6 +2441,7 @@ var Checkpointer = class {
     if (this.failure) throw this.failure;
     this.progress = progress;
     this.entries.push(entry);
+    this.session.prepare([entry]);
     this.pending++;
     const full = this.pending >= this.policy.maxBatches;
     if (!full && performance.now() - this.lastFlush < this.policy.maxMs) return;
@@ -2628,6 +2640,9 @@ function loopingCursor(step, cursor, batches) {
 function afterSend() {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
+function sameCursor(a, b) {
+  return typeof a === "object" ? isDeepStrictEqual(a, b) : Object.is(a, b);
+}
 async function runPaged(run2, step, key, start) {
   const paginate = step.paginate;
   const next = compileCel(paginate.next);
@@ -2689,7 +2704,7 @@ async function runPaged(run2, step, key, start) {
       batches++;
       const n = itemsOf(out.result);
       items += n;
-      const looping = more && nextCursor != null && isDeepStrictEqual(nextCursor, cursor);
+      const looping = more && nextCursor != null && sameCursor(nextCursor, cursor);
       cursor = nextCursor ?? null;
       const nextSize = sizer?.update(n, out.durationMs);
       const progress = { done: !more, batches, items, cursor, startedAt: start.startedAt };
@@ -3068,6 +3083,10 @@ var RolloutSession = class _RolloutSession {
   }
   now() {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
+  }
+  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entries) {
+    this.opts.store.prepareLedger(entries);
   }
   entry(input) {
     const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };

@@ -3,18 +3,18 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-AVIBBLRS.js";
-import "./chunk-FMVR6C5K.js";
-import "./chunk-P665T7PB.js";
+} from "./chunk-Z5ATRRKM.js";
+import "./chunk-FDE3UQVB.js";
+import "./chunk-CY6IBJAT.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-T3JOMGZ2.js";
-import "./chunk-5VGXUGZQ.js";
-import "./chunk-YOZCZYZT.js";
+import "./chunk-JX3KUFU7.js";
+import "./chunk-5TH6W5IH.js";
+import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";

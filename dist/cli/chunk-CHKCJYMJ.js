@@ -26,6 +26,7 @@ var Masker = class {
   inJson;
   known = /* @__PURE__ */ new Set();
   listeners = [];
+  changes = 0;
   /**
    * Calls `listener` with every secret added, those added already included (the action registers them with the runner).
    */
@@ -48,7 +49,12 @@ var Masker = class {
     if (changed) {
       this.values.sort((a, b) => b.length - a.length);
       this.inJson = void 0;
+      this.changes++;
     }
+  }
+  /** Changes with every secret added: text masked at one generation is masked at another only if they are equal. */
+  get generation() {
+    return this.changes;
   }
   get empty() {
     return this.values.length === 0;

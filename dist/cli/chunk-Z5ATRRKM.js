@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-FMVR6C5K.js";
+} from "./chunk-FDE3UQVB.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-P665T7PB.js";
+} from "./chunk-CY6IBJAT.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-5VGXUGZQ.js";
+} from "./chunk-5TH6W5IH.js";
 import {
   durationMs
-} from "./chunk-MTI236FJ.js";
+} from "./chunk-3RNW43B6.js";
 import {
   defineCommand,
   engineOptions

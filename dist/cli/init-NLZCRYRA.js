@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,8 +12,8 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+} from "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand,
   dirOption

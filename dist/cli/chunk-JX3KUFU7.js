@@ -18991,6 +18991,24 @@ var AGENT = new import_undici.Agent({ headersTimeout: 0, bodyTimeout: 0 });
 function abortError() {
   return Object.assign(new Error("aborted"), { name: "AbortError", code: "ABORT_ERR" });
 }
+var cancellers = /* @__PURE__ */ new WeakMap();
+function whenAborted(signal, cancel) {
+  let pending = cancellers.get(signal);
+  if (!pending) {
+    const set = pending = /* @__PURE__ */ new Set();
+    cancellers.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const f of [...set]) f();
+        set.clear();
+      },
+      { once: true }
+    );
+  }
+  pending.add(cancel);
+  return () => pending.delete(cancel);
+}
 function closedUnder(err) {
   const code = err?.code;
   return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
@@ -19027,12 +19045,13 @@ function exchange(url, init, retried = false) {
       },
       Math.max(0, deadline.at - performance.now())
     ).unref() : null;
+    let unlisten = null;
     const done = () => {
-      signal?.removeEventListener("abort", cancel);
+      unlisten?.();
       if (timer) clearTimeout(timer);
     };
     if (signal?.aborted) cancelled = true;
-    else signal?.addEventListener("abort", cancel, { once: true });
+    else if (signal) unlisten = whenAborted(signal, cancel);
     const handler = {
       onConnect(abortRequest) {
         abort = abortRequest;
@@ -19078,7 +19097,7 @@ async function send(url, init) {
   let at = url;
   let { method, body } = init;
   for (let hop = 0; ; hop++) {
-    const res = await exchange(at, { ...init, method, body });
+    const res = await exchange(at, hop === 0 ? init : { ...init, method, body });
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
     const location = headerRecord(res.rawHeaders).location;
     if (!location) return res;

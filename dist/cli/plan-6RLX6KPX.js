@@ -5,16 +5,16 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-5VGXUGZQ.js";
+} from "./chunk-5TH6W5IH.js";
 import {
   Git
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+} from "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand,
   engineOptions

@@ -2,20 +2,20 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-J26UZ4W2.js";
-import "./chunk-NGD6L2EV.js";
+} from "./chunk-LFBCMBGZ.js";
+import "./chunk-HN2YTLJ6.js";
 import {
   requestPause
-} from "./chunk-P665T7PB.js";
+} from "./chunk-CY6IBJAT.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-T3JOMGZ2.js";
-import "./chunk-5VGXUGZQ.js";
-import "./chunk-YOZCZYZT.js";
+import "./chunk-JX3KUFU7.js";
+import "./chunk-5TH6W5IH.js";
+import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import "./chunk-EWS5QH4S.js";
 import {
   Option,

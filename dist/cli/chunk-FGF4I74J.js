@@ -6,7 +6,7 @@ import {
 } from "./chunk-AAA3FYCY.js";
 import {
   secrets
-} from "./chunk-UZMJUSQS.js";
+} from "./chunk-CHKCJYMJ.js";
 
 // src/cli/io.ts
 function processIO() {

@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+import "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand
 } from "./chunk-EWS5QH4S.js";

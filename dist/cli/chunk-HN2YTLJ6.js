@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   Git
-} from "./chunk-YOZCZYZT.js";
+} from "./chunk-LHEJOLSN.js";
 
 // src/cli/actor.ts
 import { userInfo } from "node:os";

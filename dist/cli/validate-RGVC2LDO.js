@@ -5,8 +5,8 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-MTI236FJ.js";
-import "./chunk-UZMJUSQS.js";
+} from "./chunk-3RNW43B6.js";
+import "./chunk-CHKCJYMJ.js";
 import {
   defineCommand,
   dirOption,
