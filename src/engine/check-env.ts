@@ -1,5 +1,5 @@
 // What a check measures with (checks/ CheckEnv): the pass's template context and env, the Prometheus to ask, the
-// drills recorded in the ledger.
+// drills recorded (in state.json's `drills`, or in the ledger for a rollout whose last drill was before that field).
 import { checkKind, prometheusUrlOf, renderText, type Manifest } from '../manifest/index.js';
 import type { CheckEnv, DrillRecord } from '../checks/types.js';
 import type { RolloutState } from '../state/index.js';
@@ -38,14 +38,15 @@ export function checkEnv(pass: CheckEnvSource, phase: string): CheckEnv {
     vars,
     env: rc.env,
     prometheusUrl: defaultPrometheus(m, vars, deps.env),
-    drills: () => drillRecords(deps, m.name),
+    drills: () => (pass.state.drills ? Promise.resolve(pass.state.drills) : drillRecords(deps, m.name)),
     now: () => pass.now(),
     signal: rc.signal ?? new AbortController().signal,
     cwd: rc.cwd,
   };
 }
 
-async function drillRecords(deps: EngineDeps, name: string): Promise<DrillRecord[]> {
+/** The drills of the rollout's whole ledger: a gate's sample reads state.json's `drills` instead, once it has them. */
+export async function drillRecords(deps: EngineDeps, name: string): Promise<DrillRecord[]> {
   const out: DrillRecord[] = [];
   for await (const e of deps.store.readLedger(name, { fetch: false })) {
     if (e.kind !== 'drill') continue;

@@ -1,9 +1,10 @@
 // Commands beyond a reconcile pass: an emergency rollback now, and a drill (rollback with writes disabled).
 import type { Manifest } from '../manifest/index.js';
-import { StateFileError } from '../state/index.js';
+import { KEPT_DRILLS, StateFileError, type DrillRecord, type LedgerEntry, type RolloutState } from '../state/index.js';
+import { drillRecords } from './check-env.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
-import { withPass } from './pass.js';
+import { withPass, type RolloutPass } from './pass.js';
 import { phasesRolledBack, preflightError } from './preflight.js';
 import { phaseIndex } from './scope.js';
 import { OperationError } from './errors.js';
@@ -108,17 +109,12 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
         const drillable = total - skipped.length;
         if (drillable === 0) {
           const error = nothingToDrill(names, skipped);
-          await pass.commit(
-            null,
-            [
-              pass.entry({
-                kind: 'drill',
-                result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
-                error,
-              }),
-            ],
-            'drill: nothing to drill',
-          );
+          const entry = pass.entry({
+            kind: 'drill',
+            result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
+            error,
+          });
+          await recordDrill(deps, pass, entry, { rtoMs: 0, ok: false, drillable }, 'drill: nothing to drill');
           return { name: m.name, rtoMs: 0, ok: false, skipped, phases: names, drillable, total, error };
         }
         await pass.commit(
@@ -148,17 +144,12 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
           total,
           error,
         };
-        await pass.commit(
-          null,
-          [
-            pass.entry({
-              kind: 'drill',
-              result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
-              error,
-            }),
-          ],
-          `drill: RTO ${rtoMs} ms`,
-        );
+        const entry = pass.entry({
+          kind: 'drill',
+          result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
+          error,
+        });
+        await recordDrill(deps, pass, entry, { rtoMs, ok: result.ok, drillable }, `drill: RTO ${rtoMs} ms`);
         return result;
       },
       { dryRun: true },
@@ -168,4 +159,24 @@ export async function drill(deps: EngineDeps, m: Manifest): Promise<DrillResult 
       return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], drillable: 0, total: 0, error: err.message };
     throw err;
   }
+}
+
+/**
+ * Commits a drill's ledger entry, and the drill in state.json's `drills` (the last KEPT_DRILLS, at the entry's time):
+ * a gate's `drill` check reads them there on every sample instead of the whole ledger. A rollout without `drills`
+ * yet starts them from the drills its ledger holds, so a drill recorded by an earlier version still counts.
+ */
+async function recordDrill(
+  deps: EngineDeps,
+  pass: RolloutPass,
+  entry: LedgerEntry,
+  drill: Omit<DrillRecord, 'time'>,
+  message: string,
+): Promise<void> {
+  const earlier = pass.state.drills ?? (await drillRecords(deps, pass.manifest.name));
+  const record: DrillRecord = { time: entry.time, ...drill };
+  const keep = (s: RolloutState) => {
+    s.drills = [...(s.drills ?? earlier), record].slice(-KEPT_DRILLS);
+  };
+  await pass.commit(keep, [entry], message);
 }

@@ -1,5 +1,6 @@
 export {
   ROLLOUT_STATUSES,
+  KEPT_DRILLS,
   rolloutState as rolloutStateSchema,
   type RolloutStatus,
   type RolloutState,
@@ -14,6 +15,7 @@ export {
   type CohortState,
   type LedgerTrigger,
   type LedgerEntry,
+  type DrillRecord,
 } from './types.js';
 export * from './errors.js';
 export { parseStateFile, checkPhases } from './state-file.js';

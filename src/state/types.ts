@@ -134,6 +134,17 @@ export const pauseRequest = z.strictObject({
 });
 export type PauseRequest = z.output<typeof pauseRequest>;
 
+/** How many drills state.json keeps (`drills`): a drill check needs the latest in its window. */
+export const KEPT_DRILLS = 10;
+
+export const drillRecord = z.strictObject({
+  time: isoTime.describe("When the drill finished: its ledger entry's time."),
+  rtoMs: count.describe('How long its rollback steps took.'),
+  ok: z.boolean(),
+  drillable: count.describe('The rollback steps it ran; a drill that ran none is no evidence.'),
+});
+export type DrillRecord = z.output<typeof drillRecord>;
+
 export const rolloutState = z.strictObject({
   name: z.string().min(1),
   applied: phaseName.describe("The applied phase, or 'none'."),
@@ -159,6 +170,14 @@ export const rolloutState = z.strictObject({
     .describe(
       'A pause an operator asked for: no batch is sent, no gate sampled and no phase started until ' +
         '`rollouts resume` clears it (a rollback still runs). Default: none.',
+    ),
+  drills: z
+    .array(drillRecord)
+    .max(KEPT_DRILLS)
+    .optional()
+    .describe(
+      `The last ${KEPT_DRILLS} rollback drills (\`rollouts drill\`), oldest first: what a \`drill\` check reads, ` +
+        'instead of the whole ledger. Absent: none recorded by this version yet (the ledger is read).',
     ),
   lease: lease.nullable().optional(),
   epoch: count

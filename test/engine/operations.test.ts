@@ -4,6 +4,12 @@ import { ledgerTrail, TempRepo } from '../helpers/git-repo.js';
 import { InProcessEngine } from '../helpers/engine.js';
 import { byokManifest } from '../helpers/manifests.js';
 import { TestTarget, useTestTargets } from '../helpers/target.js';
+import { GitStateStore } from '../../src/state/index.js';
+
+function pick(result: unknown): { rtoMs: number; ok: boolean } {
+  const { rtoMs, ok } = result as { rtoMs: number; ok: boolean };
+  return { rtoMs, ok };
+}
 
 const { dirs, targets } = useTestTargets();
 
@@ -132,6 +138,28 @@ describe('drill', () => {
       result: { reason: 'not drillable' },
     });
     expect(ledger.find((e) => e.kind === 'drill')!.result).toMatchObject({ skipped: ['canary/rollback-cohort'] });
+  });
+
+  it("records each drill in state.json's drills at its ledger entry's time, the last 10, for a gate to read", async () => {
+    const { repo, engine } = await appliedThroughFull();
+    for (let i = 0; i < 11; i++) expect((await engine.drill('byok')).result).toMatchObject({ ok: true });
+    const drills = (await repo.ledger('byok')).filter((e) => e.kind === 'drill');
+    expect(drills).toHaveLength(11);
+    const kept = drills.slice(-10).map((e) => ({ time: e.time, ...pick(e.result), drillable: 2 }));
+    expect((await repo.state('byok'))!.drills).toEqual(kept);
+  });
+
+  it('starts the drills of a state that has none yet from its ledger, so an earlier drill still counts', async () => {
+    const { repo, engine } = await appliedThroughFull();
+    await engine.drill('byok');
+    // As an earlier version left it: the drill in the ledger only.
+    const store = new GitStateStore({ repo: repo.dir });
+    const { state, version } = await store.readState('byok');
+    await store.commit({ name: 'byok', expected: version, state: { ...state!, drills: undefined } });
+    expect((await repo.state('byok'))!.drills).toBeUndefined();
+    await engine.drill('byok');
+    const drills = (await repo.ledger('byok')).filter((e) => e.kind === 'drill');
+    expect((await repo.state('byok'))!.drills!.map((d) => d.time)).toEqual(drills.map((e) => e.time));
   });
 
   it('fails, running nothing, when no rollback step is drillable, and names the steps to fix', async () => {
