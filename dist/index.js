@@ -50736,6 +50736,13 @@ var pauseRequest = external_exports.strictObject({
     "The status a pass left when it honoured the request (status became paused); resume restores it. Absent until honoured."
   )
 });
+var KEPT_DRILLS = 10;
+var drillRecord = external_exports.strictObject({
+  time: isoTime.describe("When the drill finished: its ledger entry's time."),
+  rtoMs: count.describe("How long its rollback steps took."),
+  ok: external_exports.boolean(),
+  drillable: count.describe("The rollback steps it ran; a drill that ran none is no evidence.")
+});
 var rolloutState = external_exports.strictObject({
   name: external_exports.string().min(1),
   applied: phaseName.describe("The applied phase, or 'none'."),
@@ -50751,6 +50758,9 @@ var rolloutState = external_exports.strictObject({
   rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
   pause: pauseRequest.nullable().optional().describe(
     "A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none."
+  ),
+  drills: external_exports.array(drillRecord).max(KEPT_DRILLS).optional().describe(
+    `The last ${KEPT_DRILLS} rollback drills (\`rollouts drill\`), oldest first: what a \`drill\` check reads, instead of the whole ledger. Absent: none recorded by this version yet (the ledger is read).`
   ),
   lease: lease.nullable().optional(),
   epoch: count.optional().describe("The lease epoch: the fencing token every takeover or new claim increments (kept after a release)."),
@@ -53309,7 +53319,7 @@ function checkEnv(pass, phase2) {
     vars,
     env: rc.env,
     prometheusUrl: defaultPrometheus(m, vars, deps.env),
-    drills: () => drillRecords(deps, m.name),
+    drills: () => pass.state.drills ? Promise.resolve(pass.state.drills) : drillRecords(deps, m.name),
     now: () => pass.now(),
     signal: rc.signal ?? new AbortController().signal,
     cwd: rc.cwd
@@ -55391,17 +55401,12 @@ async function drill(deps, m) {
         const drillable = total - skipped.length;
         if (drillable === 0) {
           const error4 = nothingToDrill(names, skipped);
-          await pass.commit(
-            null,
-            [
-              pass.entry({
-                kind: "drill",
-                result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
-                error: error4
-              })
-            ],
-            "drill: nothing to drill"
-          );
+          const entry2 = pass.entry({
+            kind: "drill",
+            result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
+            error: error4
+          });
+          await recordDrill(deps, pass, entry2, { rtoMs: 0, ok: false, drillable }, "drill: nothing to drill");
           return { name: m.name, rtoMs: 0, ok: false, skipped, phases: names, drillable, total, error: error4 };
         }
         await pass.commit(
@@ -55431,17 +55436,12 @@ async function drill(deps, m) {
           total,
           error: error3
         };
-        await pass.commit(
-          null,
-          [
-            pass.entry({
-              kind: "drill",
-              result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
-              error: error3
-            })
-          ],
-          `drill: RTO ${rtoMs} ms`
-        );
+        const entry = pass.entry({
+          kind: "drill",
+          result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
+          error: error3
+        });
+        await recordDrill(deps, pass, entry, { rtoMs, ok: result.ok, drillable }, `drill: RTO ${rtoMs} ms`);
         return result;
       },
       { dryRun: true }
@@ -55451,6 +55451,14 @@ async function drill(deps, m) {
       return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], drillable: 0, total: 0, error: err.message };
     throw err;
   }
+}
+async function recordDrill(deps, pass, entry, drill2, message) {
+  const earlier = pass.state.drills ?? await drillRecords(deps, pass.manifest.name);
+  const record3 = { time: entry.time, ...drill2 };
+  const keep = (s) => {
+    s.drills = [...s.drills ?? earlier, record3].slice(-KEPT_DRILLS);
+  };
+  await pass.commit(keep, [entry], message);
 }
 
 // src/plan/diff.ts

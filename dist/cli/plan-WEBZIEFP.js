@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-5TH6W5IH.js";
+} from "./chunk-XUVCN6YL.js";
 import {
   Git
 } from "./chunk-LHEJOLSN.js";

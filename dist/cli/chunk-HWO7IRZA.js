@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-CY6IBJAT.js";
+} from "./chunk-HL4ASSJ3.js";
 import {
   defineCommand,
   engineOptions

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-Z5ATRRKM.js";
+} from "./chunk-QWFXKLM6.js";
 import "./chunk-FDE3UQVB.js";
-import "./chunk-CY6IBJAT.js";
+import "./chunk-HL4ASSJ3.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-5TH6W5IH.js";
+import "./chunk-XUVCN6YL.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

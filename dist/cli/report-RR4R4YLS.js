@@ -9,11 +9,11 @@ import {
 import {
   known,
   localEngine
-} from "./chunk-CY6IBJAT.js";
+} from "./chunk-HL4ASSJ3.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-5TH6W5IH.js";
+import "./chunk-XUVCN6YL.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

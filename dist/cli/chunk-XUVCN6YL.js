@@ -1005,6 +1005,13 @@ var pauseRequest = external_exports.strictObject({
     "The status a pass left when it honoured the request (status became paused); resume restores it. Absent until honoured."
   )
 });
+var KEPT_DRILLS = 10;
+var drillRecord = external_exports.strictObject({
+  time: isoTime.describe("When the drill finished: its ledger entry's time."),
+  rtoMs: count.describe("How long its rollback steps took."),
+  ok: external_exports.boolean(),
+  drillable: count.describe("The rollback steps it ran; a drill that ran none is no evidence.")
+});
 var rolloutState = external_exports.strictObject({
   name: external_exports.string().min(1),
   applied: phaseName.describe("The applied phase, or 'none'."),
@@ -1020,6 +1027,9 @@ var rolloutState = external_exports.strictObject({
   rollbackTo: phaseName.nullable().optional().describe("The target of the rollback in progress."),
   pause: pauseRequest.nullable().optional().describe(
     "A pause an operator asked for: no batch is sent, no gate sampled and no phase started until `rollouts resume` clears it (a rollback still runs). Default: none."
+  ),
+  drills: external_exports.array(drillRecord).max(KEPT_DRILLS).optional().describe(
+    `The last ${KEPT_DRILLS} rollback drills (\`rollouts drill\`), oldest first: what a \`drill\` check reads, instead of the whole ledger. Absent: none recorded by this version yet (the ledger is read).`
   ),
   lease: lease.nullable().optional(),
   epoch: count.optional().describe("The lease epoch: the fencing token every takeover or new claim increments (kept after a release)."),
@@ -1493,6 +1503,7 @@ export {
   planChanges,
   phaseCommit,
   driftPlans,
+  KEPT_DRILLS,
   LostRaceError,
   LeaseLostError,
   StateFileError,

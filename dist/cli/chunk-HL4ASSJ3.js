@@ -15,6 +15,7 @@ import {
 } from "./chunk-JX3KUFU7.js";
 import {
   GitStateStore,
+  KEPT_DRILLS,
   LeaseLostError,
   LostRaceError,
   StateFileError,
@@ -29,7 +30,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-5TH6W5IH.js";
+} from "./chunk-XUVCN6YL.js";
 import {
   Git,
   ProcessError,
@@ -1550,7 +1551,7 @@ function checkEnv(pass, phase) {
     vars,
     env: rc.env,
     prometheusUrl: defaultPrometheus(m, vars, deps.env),
-    drills: () => drillRecords(deps, m.name),
+    drills: () => pass.state.drills ? Promise.resolve(pass.state.drills) : drillRecords(deps, m.name),
     now: () => pass.now(),
     signal: rc.signal ?? new AbortController().signal,
     cwd: rc.cwd
@@ -3584,17 +3585,12 @@ async function drill(deps, m) {
         const drillable = total - skipped.length;
         if (drillable === 0) {
           const error2 = nothingToDrill(names, skipped);
-          await pass.commit(
-            null,
-            [
-              pass.entry({
-                kind: "drill",
-                result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
-                error: error2
-              })
-            ],
-            "drill: nothing to drill"
-          );
+          const entry2 = pass.entry({
+            kind: "drill",
+            result: { rtoMs: 0, ok: false, skipped, phases: names, drillable, total },
+            error: error2
+          });
+          await recordDrill(deps, pass, entry2, { rtoMs: 0, ok: false, drillable }, "drill: nothing to drill");
           return { name: m.name, rtoMs: 0, ok: false, skipped, phases: names, drillable, total, error: error2 };
         }
         await pass.commit(
@@ -3624,17 +3620,12 @@ async function drill(deps, m) {
           total,
           error
         };
-        await pass.commit(
-          null,
-          [
-            pass.entry({
-              kind: "drill",
-              result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
-              error
-            })
-          ],
-          `drill: RTO ${rtoMs} ms`
-        );
+        const entry = pass.entry({
+          kind: "drill",
+          result: { rtoMs, ok: result.ok, skipped, phases: names, drillable, total },
+          error
+        });
+        await recordDrill(deps, pass, entry, { rtoMs, ok: result.ok, drillable }, `drill: RTO ${rtoMs} ms`);
         return result;
       },
       { dryRun: true }
@@ -3644,6 +3635,14 @@ async function drill(deps, m) {
       return { name: m.name, rtoMs: 0, ok: false, skipped: [], phases: [], drillable: 0, total: 0, error: err.message };
     throw err;
   }
+}
+async function recordDrill(deps, pass, entry, drill2, message) {
+  const earlier = pass.state.drills ?? await drillRecords(deps, pass.manifest.name);
+  const record2 = { time: entry.time, ...drill2 };
+  const keep = (s) => {
+    s.drills = [...s.drills ?? earlier, record2].slice(-KEPT_DRILLS);
+  };
+  await pass.commit(keep, [entry], message);
 }
 
 // src/engine/dry-run.ts

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-CY6IBJAT.js";
+} from "./chunk-HL4ASSJ3.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-5TH6W5IH.js";
+} from "./chunk-XUVCN6YL.js";
 import {
   durationMs
 } from "./chunk-3RNW43B6.js";
