@@ -1,6 +1,13 @@
 // Commands beyond a reconcile pass: an emergency rollback now, and a drill (rollback with writes disabled).
 import type { Manifest } from '../manifest/index.js';
-import { KEPT_DRILLS, StateFileError, type DrillRecord, type LedgerEntry, type RolloutState } from '../state/index.js';
+import {
+  KEPT_DRILLS,
+  drillRecordSchema,
+  StateFileError,
+  type DrillRecord,
+  type LedgerEntry,
+  type RolloutState,
+} from '../state/index.js';
 import { drillRecords } from './check-env.js';
 import type { EngineDeps } from './deps.js';
 import { busyOutcome, invalidStateOutcome, outcomeOf, type RolloutOutcome } from './outcome.js';
@@ -173,7 +180,10 @@ async function recordDrill(
   drill: Omit<DrillRecord, 'time'>,
   message: string,
 ): Promise<void> {
-  const earlier = pass.state.drills ?? (await drillRecords(deps, pass.manifest.name));
+  // Ledger entries an earlier version wrote, kept only when state.json's schema takes them as they are.
+  const earlier =
+    pass.state.drills ??
+    (await drillRecords(deps, pass.manifest.name)).filter((d) => drillRecordSchema.safeParse(d).success);
   const record: DrillRecord = { time: entry.time, ...drill };
   const keep = (s: RolloutState) => {
     s.drills = [...(s.drills ?? earlier), record].slice(-KEPT_DRILLS);

@@ -1,6 +1,7 @@
 export {
   ROLLOUT_STATUSES,
   KEPT_DRILLS,
+  drillRecord as drillRecordSchema,
   rolloutState as rolloutStateSchema,
   type RolloutStatus,
   type RolloutState,
