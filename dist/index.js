@@ -55453,7 +55453,7 @@ async function drill(deps, m) {
   }
 }
 async function recordDrill(deps, pass, entry, drill2, message) {
-  const earlier = pass.state.drills ?? await drillRecords(deps, pass.manifest.name);
+  const earlier = pass.state.drills ?? (await drillRecords(deps, pass.manifest.name)).filter((d) => drillRecord.safeParse(d).success);
   const record3 = { time: entry.time, ...drill2 };
   const keep = (s) => {
     s.drills = [...s.drills ?? earlier, record3].slice(-KEPT_DRILLS);

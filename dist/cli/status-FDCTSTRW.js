@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-QWFXKLM6.js";
+} from "./chunk-J5JTHJ5X.js";
 import "./chunk-FDE3UQVB.js";
-import "./chunk-HL4ASSJ3.js";
+import "./chunk-7SGHTXJS.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-XUVCN6YL.js";
+import "./chunk-TUALRNJ7.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-HL4ASSJ3.js";
+} from "./chunk-7SGHTXJS.js";
 import {
   defineCommand,
   engineOptions

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-HL4ASSJ3.js";
+} from "./chunk-7SGHTXJS.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-XUVCN6YL.js";
+} from "./chunk-TUALRNJ7.js";
 import {
   durationMs
 } from "./chunk-3RNW43B6.js";

@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-XUVCN6YL.js";
+} from "./chunk-TUALRNJ7.js";
 import {
   Git
 } from "./chunk-LHEJOLSN.js";

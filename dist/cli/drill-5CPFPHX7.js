@@ -5,11 +5,11 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-HL4ASSJ3.js";
+} from "./chunk-7SGHTXJS.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-XUVCN6YL.js";
+import "./chunk-TUALRNJ7.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

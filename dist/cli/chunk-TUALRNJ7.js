@@ -1504,6 +1504,7 @@ export {
   phaseCommit,
   driftPlans,
   KEPT_DRILLS,
+  drillRecord,
   LostRaceError,
   LeaseLostError,
   StateFileError,

@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-HL4ASSJ3.js";
+} from "./chunk-7SGHTXJS.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-XUVCN6YL.js";
+import "./chunk-TUALRNJ7.js";
 import {
   DEFAULT_IDENTITY,
   Git

@@ -24,13 +24,14 @@ import {
   currentHolder,
   describeCohort,
   describeGate,
+  drillRecord,
   holderLabel,
   isSameHolder,
   phaseCommit,
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-XUVCN6YL.js";
+} from "./chunk-TUALRNJ7.js";
 import {
   Git,
   ProcessError,
@@ -3637,7 +3638,7 @@ async function drill(deps, m) {
   }
 }
 async function recordDrill(deps, pass, entry, drill2, message) {
-  const earlier = pass.state.drills ?? await drillRecords(deps, pass.manifest.name);
+  const earlier = pass.state.drills ?? (await drillRecords(deps, pass.manifest.name)).filter((d) => drillRecord.safeParse(d).success);
   const record2 = { time: entry.time, ...drill2 };
   const keep = (s) => {
     s.drills = [...s.drills ?? earlier, record2].slice(-KEPT_DRILLS);

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-QWFXKLM6.js";
+} from "./chunk-J5JTHJ5X.js";
 import "./chunk-FDE3UQVB.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-HL4ASSJ3.js";
+} from "./chunk-7SGHTXJS.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-XUVCN6YL.js";
+} from "./chunk-TUALRNJ7.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
