@@ -170,7 +170,8 @@ async function main(): Promise<void> {
       const n = await engineRun(work, standin.url, 'http');
       const o = against ? (b ?? (await engineRun(work, standin.url, 'http', undefined, against))) : undefined;
       const l = first ?? (await loopRun(standin.url));
-      if (l.batches !== orgs || n.batches !== orgs) throw new Error(`batches: loop ${l.batches}, engine ${n.batches}`);
+      if (l.batches !== orgs || n.batches !== orgs || (o && o.batches !== orgs))
+        throw new Error(`batches: loop ${l.batches}, engine ${n.batches}, --against ${o?.batches ?? '-'}`);
       loop.push(l);
       native.push(n);
       ratios.push(n.pagedMs / l.pagedMs);

@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { cpuMs, peakRssKb, report } from './child.js';
+// A type only: importing rollout-repo.ts itself would load the engine into the baseline (see batch below).
+import type { BatchHalves } from './rollout-repo.js';
 
 export interface LoopFigures {
   loopMs: number;
-  /** As the engine's (rollout-repo.ts BatchHalves), with --half-at the batch that ends the first half. */
-  halves: { firstMs: number; secondMs: number; saveMs: number };
+  /** As the engine's, with --half-at the batch that ends the first half. */
+  halves: BatchHalves;
   batches: number;
   items: number;
   checkpoints: number;

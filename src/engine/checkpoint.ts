@@ -43,7 +43,7 @@ export class Checkpointer {
     this.progress = progress;
     this.entries.push(entry);
     // Its line is made now, between batches, rather than all at once in the flush.
-    this.session.prepare([entry]);
+    this.session.prepare(entry);
     this.pending++;
     const full = this.pending >= this.policy.maxBatches;
     if (!full && performance.now() - this.lastFlush < this.policy.maxMs) return;

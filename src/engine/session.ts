@@ -105,9 +105,9 @@ export class RolloutSession {
     return this.opts.now?.() ?? new Date();
   }
 
-  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
-  prepare(entries: readonly LedgerEntry[]): void {
-    this.opts.store.prepareLedger(entries);
+  /** Masks and serialises an entry that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entry: LedgerEntry): void {
+    this.opts.store.prepareLedger(entry);
   }
 
   entry(input: EntryInput): LedgerEntry {

@@ -56,9 +56,10 @@ function blobEntry(name: string, oid: string, size: number): TreeEntry {
 export interface Appended<A> {
   /** The rollout directory's entries after the append. */
   entries: TreeEntry[];
-  /** Segment blobs moved to the archive, oldest first (the sealed live file, after any left in `ledger/`). */
-  sealed: string[];
-  /** What `archive` made of them; undefined when nothing was sealed. */
+  /**
+   * What `archive` made of the segment blobs it was handed (oldest first: the sealed live file, after any left in
+   * `ledger/`); undefined when nothing was sealed.
+   */
   archived?: A;
   /** Bytes of the new live file. */
   written: number;
@@ -87,7 +88,7 @@ export async function appendLedger<A>(
         ? await appendBlob(git, null, liveText + text)
         : await appendBlob(git, live?.oid ?? null, text);
     const written = liveSize + size;
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
   const sealing = async () => {
@@ -96,15 +97,14 @@ export async function appendLedger<A>(
       .filter((e) => e.type === 'blob' && !Number.isNaN(segmentNumber(e.name)))
       .sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name))
       .map((e) => e.oid);
-    const sealed = [...legacy, live.oid];
-    return { sealed, archived: await archive(sealed) };
+    return archive([...legacy, live.oid]);
   };
-  const [fresh, { sealed, archived }] = await Promise.all([appendBlob(git, null, text), sealing()]);
+  const [fresh, archived] = await Promise.all([appendBlob(git, null, text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size),
   );
-  return { entries, sealed, archived, written: size };
+  return { entries, archived, written: size };
 }
 
 /** Writes a blob holding `oldBlob`'s bytes (none when null) followed by `text`; returns its id. */

@@ -161,12 +161,12 @@ export class GitStateStore {
   }
 
   /**
-   * Serialises and masks ledger entries now, for the commit that will write them: a caller that buffers entries (a
+   * Serialises and masks a ledger entry now, for the commit that will write it: a caller that buffers entries (a
    * paged step's checkpoints) does it while it waits anyway, and the commit then only joins their lines. An entry
    * must not change once prepared.
    */
-  prepareLedger(entries: readonly LedgerEntry[]): void {
-    for (const e of entries) this.lines.prepare(e);
+  prepareLedger(entry: LedgerEntry): void {
+    this.lines.prepare(entry);
   }
 
   /**
@@ -233,7 +233,7 @@ export class GitStateStore {
       text === null ? null : appendLedger(this.git, entriesOfDir, text, extend, this.segmentBytes, liveText),
     ]);
     if (appended && text !== null) {
-      liveText = appended.sealed.length > 0 ? text : liveText === undefined ? undefined : liveText + text;
+      liveText = appended.archived ? text : liveText === undefined ? undefined : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.archived) {

@@ -183,7 +183,7 @@ describe('ledger lines prepared ahead of their commit', () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
     const entries = [batchEntry(1), batchEntry(2)];
-    store.prepareLedger(entries.slice(0, 1));
+    store.prepareLedger(entries[0]!);
     await store.commit({ name: 'big', expected: null, state: state(), ledger: entries });
     const read: LedgerEntry[] = [];
     for await (const e of store.readLedger('big')) read.push(e);
