@@ -51352,21 +51352,20 @@ async function appendLedger(git, dir, text, archive, segmentBytes = DEFAULT_SEGM
   if (!live2 || liveSize === 0 || liveSize + size <= segmentBytes) {
     const blob = live2 && liveText !== void 0 ? await appendBlob(git, null, liveText + text) : await appendBlob(git, live2?.oid ?? null, text);
     const written = liveSize + size;
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), sealed: [], written };
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
     const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
-    const sealed2 = [...legacy, live2.oid];
-    return { sealed: sealed2, archived: await archive(sealed2) };
+    return archive([...legacy, live2.oid]);
   };
-  const [fresh, { sealed, archived }] = await Promise.all([appendBlob(git, null, text), sealing()]);
+  const [fresh, archived] = await Promise.all([appendBlob(git, null, text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size)
   );
-  return { entries, sealed, archived, written: size };
+  return { entries, archived, written: size };
 }
 async function appendBlob(git, oldBlob, text) {
   const hash3 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
@@ -51579,12 +51578,12 @@ var GitStateStore = class {
     return tailLedger(this.git, await ledgerParts(this.git, this.archive, name2, at), n);
   }
   /**
-   * Serialises and masks ledger entries now, for the commit that will write them: a caller that buffers entries (a
+   * Serialises and masks a ledger entry now, for the commit that will write it: a caller that buffers entries (a
    * paged step's checkpoints) does it while it waits anyway, and the commit then only joins their lines. An entry
    * must not change once prepared.
    */
-  prepareLedger(entries) {
-    for (const e of entries) this.lines.prepare(e);
+  prepareLedger(entry) {
+    this.lines.prepare(entry);
   }
   /**
    * Writes one commit: the rollout's new state and/or ledger entries. A compare-and-swap against `expected`: throws
@@ -51643,7 +51642,7 @@ var GitStateStore = class {
       text === null ? null : appendLedger(this.git, entriesOfDir, text, extend2, this.segmentBytes, liveText)
     ]);
     if (appended && text !== null) {
-      liveText = appended.sealed.length > 0 ? text : liveText === void 0 ? void 0 : liveText + text;
+      liveText = appended.archived ? text : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.archived) {
@@ -54254,7 +54253,7 @@ var Checkpointer = class {
     if (this.failure) throw this.failure;
     this.progress = progress;
     this.entries.push(entry);
-    this.session.prepare([entry]);
+    this.session.prepare(entry);
     this.pending++;
     const full = this.pending >= this.policy.maxBatches;
     if (!full && performance.now() - this.lastFlush < this.policy.maxMs) return;
@@ -54897,9 +54896,9 @@ var RolloutSession = class _RolloutSession {
   now() {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
   }
-  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
-  prepare(entries) {
-    this.opts.store.prepareLedger(entries);
+  /** Masks and serialises an entry that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entry) {
+    this.opts.store.prepareLedger(entry);
   }
   entry(input2) {
     const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };

@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-7SGHTXJS.js";
+} from "./chunk-Q3IG54N7.js";
 import {
   defineCommand,
   engineOptions

@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-7SGHTXJS.js";
+} from "./chunk-Q3IG54N7.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-TUALRNJ7.js";
+import "./chunk-YL6ORGZ6.js";
 import {
   DEFAULT_IDENTITY,
   Git

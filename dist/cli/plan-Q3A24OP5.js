@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-TUALRNJ7.js";
+} from "./chunk-YL6ORGZ6.js";
 import {
   Git
 } from "./chunk-LHEJOLSN.js";

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-7SGHTXJS.js";
+} from "./chunk-Q3IG54N7.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-TUALRNJ7.js";
+} from "./chunk-YL6ORGZ6.js";
 import {
   durationMs
 } from "./chunk-3RNW43B6.js";

@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-TUALRNJ7.js";
+} from "./chunk-YL6ORGZ6.js";
 import {
   Git,
   ProcessError,
@@ -2443,7 +2443,7 @@ var Checkpointer = class {
     if (this.failure) throw this.failure;
     this.progress = progress;
     this.entries.push(entry);
-    this.session.prepare([entry]);
+    this.session.prepare(entry);
     this.pending++;
     const full = this.pending >= this.policy.maxBatches;
     if (!full && performance.now() - this.lastFlush < this.policy.maxMs) return;
@@ -3086,9 +3086,9 @@ var RolloutSession = class _RolloutSession {
   now() {
     return this.opts.now?.() ?? /* @__PURE__ */ new Date();
   }
-  /** Masks and serialises entries that a later commit will write, now (GitStateStore.prepareLedger). */
-  prepare(entries) {
-    this.opts.store.prepareLedger(entries);
+  /** Masks and serialises an entry that a later commit will write, now (GitStateStore.prepareLedger). */
+  prepare(entry) {
+    this.opts.store.prepareLedger(entry);
   }
   entry(input) {
     const at = { time: this.now(), rollout: this.opts.name, actor: this.actor, trigger: this.opts.trigger };

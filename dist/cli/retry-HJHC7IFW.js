@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-I67LROWO.js";
+} from "./chunk-IHIDEBLQ.js";
 import "./chunk-HN2YTLJ6.js";
 import {
   operatorControl
-} from "./chunk-7SGHTXJS.js";
+} from "./chunk-Q3IG54N7.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-TUALRNJ7.js";
+import "./chunk-YL6ORGZ6.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-J5JTHJ5X.js";
+} from "./chunk-5VRHCS6E.js";
 import "./chunk-FDE3UQVB.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-7SGHTXJS.js";
+} from "./chunk-Q3IG54N7.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-TUALRNJ7.js";
+} from "./chunk-YL6ORGZ6.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
