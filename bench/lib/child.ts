@@ -1,7 +1,7 @@
 // Bench children: a measured program runs in its own node process (so its CPU and peak RSS are its own) and hands
 // its figures back as one marked JSON line on stdout.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -26,16 +26,39 @@ export function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Fields of /proc/PID/stat after "pid (comm) ": field 3 (state) is index 0. */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU ms of the children still running (the store's long-lived git processes), theirs and their own children's. */
+function liveChildrenCpuMs(): number {
+  let ticks = 0;
+  for (const task of readdirSync('/proc/self/task')) {
+    const children = readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean);
+    for (const pid of children) {
+      try {
+        const f = statFields(Number(pid));
+        // utime, stime, cutime, cstime: fields 14 to 17.
+        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {
+        // it exited since the list was read: counted in cutime below, or about to be
+      }
+    }
+  }
+  return ticks * 10;
+}
+
 /**
- * CPU time of this process's exited children (git), in ms: cutime + cstime of /proc/self/stat, Linux only (null
- * elsewhere). Clock ticks are taken as 100 a second, the Linux USER_HZ.
+ * CPU time of this process's children (git), in ms: those that exited (cutime + cstime of /proc/self/stat) and those
+ * still running. Linux only (null elsewhere). Clock ticks are taken as 100 a second, the Linux USER_HZ.
  */
 export function childrenCpuMs(): number | null {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ", field 3 (state) is index 0; cutime and cstime are fields 16 and 17.
-    return (Number(fields[13]) + Number(fields[14])) * 10;
+    const fields = statFields('self');
+    // cutime and cstime: fields 16 and 17.
+    return (Number(fields[13]) + Number(fields[14])) * 10 + liveChildrenCpuMs();
   } catch {
     return null;
   }

@@ -10,10 +10,10 @@ export interface CheckpointPolicy {
 }
 
 /**
- * A checkpoint is a state commit: about eight git processes, whose spawns block this thread for a few ms each, so
- * its cost is per commit. Every 100 batches cost fast (~1 ms) batches 15-50 % (bench/paging.ts); every 2 s keeps it
- * near 1 % whatever the batch time, and a crash redoes at most 2 s of batches (replays the target drops by batch
- * key). The batch bound only caps the buffer when batches take well under a millisecond.
+ * A checkpoint is a state commit, whose cost is per commit: locally a few round trips through the store's long-lived
+ * git processes (about 17 ms for 100 entries, bench/paging.ts), and with a remote a push as well, a network round
+ * trip. Every 2 s keeps it near 1 % whatever the batch time, and a crash redoes at most 2 s of batches (replays the
+ * target drops by batch key). The batch bound only caps the buffer when batches take well under a millisecond.
  */
 export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { maxBatches: 5000, maxMs: 2000 };
 

@@ -10,7 +10,7 @@ import type { Git } from '../sys/git.js';
 import { CatFileBatch, parseTreeBody } from './blobs.js';
 import { fetchRef } from './branch.js';
 import { LostRaceError, StateStoreError } from './errors.js';
-import type { TreeWriter } from './tree.js';
+import type { ObjectWriter } from './objects.js';
 
 /** The rollout directory's entry naming its archive commit. */
 export const ARCHIVE_ENTRY = 'ledger-archive';
@@ -48,10 +48,10 @@ export class LedgerArchive {
   }
 
   /**
-   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Trees
-   * are written by `trees` (the commit's own `mktree --batch`).
+   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Its
+   * trees and commits are written by the store's `objects`.
    */
-  async extend(name: string, prev: string | null, segments: readonly string[], trees: TreeWriter): Promise<string> {
+  async extend(name: string, prev: string | null, segments: readonly string[], objects: ObjectWriter): Promise<string> {
     let n = 0;
     if (prev) {
       let last = this.made.get(prev) ?? (await this.segmentOf(prev));
@@ -73,10 +73,9 @@ export class LedgerArchive {
     let tip = prev;
     for (const blob of segments) {
       n++;
-      const tree = await trees.write([{ mode: '100644', type: 'blob', oid: blob, name: segmentFile(n) }]);
+      const tree = await objects.tree([{ mode: '100644', type: 'blob', oid: blob, name: segmentFile(n) }]);
       const message = `${name}: ledger segment ${n}\n\nRollouts-Segment: ${n}`;
-      const parents = tip ? ['-p', tip] : [];
-      tip = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
+      tip = await objects.commit({ tree, parents: tip ? [tip] : [], message });
     }
     if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name}`);
     if (this.made.size >= 1000) this.made.clear();

@@ -1,8 +1,11 @@
 // Publishing and fetching the state branch (and a rollout's ledger archive ref with it): the compare-and-swap.
-// Locally one `update-ref --stdin` transaction; with a remote one `push --atomic`, so the branch never points at
-// archive segments the remote does not hold, and a lost race on either ref rejects both.
+// Locally one transaction of a long-lived `update-ref --stdin` (sys/git-pipe.ts); with a remote one `push --atomic`,
+// so the branch never points at archive segments the remote does not hold, and a lost race on either ref rejects
+// both. The reflog message is the same for every commit (one process makes them all): their subjects tell them apart.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Git } from '../sys/git.js';
+import { GitError } from '../sys/git-error.js';
+import { GitPipe } from '../sys/git-pipe.js';
 import { LostRaceError, StateStoreError } from './errors.js';
 
 /** A ref moved with the branch in the same compare-and-swap: a rollout's ledger archive. */
@@ -20,8 +23,6 @@ export interface Publication {
   commit: string;
   /** The tip it replaces; null: the branch must not exist. */
   base: string | null;
-  /** The reflog message. */
-  message: string;
   /** A fresh root (compaction), not a fast-forward of `base`. */
   fresh: boolean;
   also?: RefUpdate;
@@ -42,13 +43,36 @@ function casLine(ref: string, commit: string, old: string | null): string {
   return old ? `update ${ref} ${commit} ${old}\n` : `create ${ref} ${commit}\n`;
 }
 
+/** The reflog message of the refs the store moves. */
+const REFLOG_MESSAGE = 'rollouts: state commit';
+
 export class BranchRefs {
+  private readonly updates: GitPipe;
+
   constructor(
     private readonly git: Git,
     readonly branch: string,
     readonly remote: string | undefined,
     private readonly fetchDepth: number | undefined,
-  ) {}
+  ) {
+    this.updates = new GitPipe(git, ['update-ref', '-m', REFLOG_MESSAGE, '--stdin']);
+  }
+
+  /** Ends the `update-ref` process. */
+  close(): Promise<void> {
+    return this.updates.close();
+  }
+
+  /** Applies `lines` (update/create commands) all or none; rejects with git's words when it refuses them. */
+  private async transaction(lines: string): Promise<{ ok: true } | { ok: false; stderr: string }> {
+    try {
+      await this.updates.request(`start\n${lines}prepare\ncommit\n`, 3);
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof GitError) return { ok: false, stderr: e.stderr };
+      throw e;
+    }
+  }
 
   /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
   get ref(): string {
@@ -59,8 +83,8 @@ export class BranchRefs {
     const head = `refs/heads/${this.branch}`;
     if (!this.remote) {
       const input = casLine(head, p.commit, p.base) + (p.also ? casLine(p.also.ref, p.also.commit, p.also.old) : '');
-      const r = await this.git.run(['update-ref', '-m', p.message, '--stdin'], input);
-      if (r.code === 0) return;
+      const r = await this.transaction(input);
+      if (r.ok) return;
       if (isLocalCasFailure(r.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r.stderr.trim()}`);
       throw new StateStoreError(`git update-ref ${head} failed`, r.stderr);
     }
@@ -84,10 +108,7 @@ export class BranchRefs {
     }
     // The remote is the truth; the local refs are a cache, so a failure to update them is not an error.
     const also = p.also ? `update ${p.also.local} ${p.also.commit}\n` : '';
-    await this.git.run(
-      ['update-ref', '--stdin'],
-      `update ${this.ref} ${p.commit}\nupdate ${head} ${p.commit}\n${also}`,
-    );
+    await this.transaction(`update ${this.ref} ${p.commit}\nupdate ${head} ${p.commit}\n${also}`);
   }
 
   async fetch(): Promise<void> {

@@ -4,13 +4,14 @@
 // its own, no rewrite) and `ledger.jsonl` starts again. The full ledger is the archived segments in order, then the
 // segments an older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal),
 // then `ledger.jsonl` (ledger-reader.ts).
-// An append streams the live blob from `git cat-file` straight into `git hash-object` (the two processes share a
-// pipe; node only adds the new lines): no JS work is done per old entry. A store that wrote the live file itself and
-// kept its text (up to 1 MiB, store.ts) hands it over instead, and saves the `cat-file`.
+// A store that wrote the live file itself keeps its text (up to 1 MiB, store.ts) and writes the new live blob through
+// its ObjectWriter. Otherwise an append streams the live blob from `git cat-file` straight into `git hash-object` (the
+// two processes share a pipe; node only adds the new lines): no JS work is done per old entry.
 import { exited, type Git } from '../sys/git.js';
 import type { Masker } from '../sys/mask.js';
 import { segmentNumber } from './archive.js';
 import { StateStoreError } from './errors.js';
+import type { ObjectWriter } from './objects.js';
 import { listTree, withEntry, type TreeEntry } from './tree.js';
 import type { LedgerEntry } from './types.js';
 
@@ -73,6 +74,7 @@ export interface Appended<A> {
  */
 export async function appendLedger<A>(
   git: Git,
+  objects: ObjectWriter,
   dir: readonly TreeEntry[],
   text: string,
   archive: (sealed: string[]) => Promise<A>,
@@ -83,10 +85,11 @@ export async function appendLedger<A>(
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
   if (!live || liveSize === 0 || liveSize + size <= segmentBytes) {
-    const blob =
-      live && liveText !== undefined
-        ? await appendBlob(git, null, liveText + text)
-        : await appendBlob(git, live?.oid ?? null, text);
+    const blob = !live
+      ? await objects.blob(text)
+      : liveText === undefined
+        ? await appendBlob(git, live.oid, text)
+        : await objects.blob(liveText + text);
     const written = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
@@ -99,7 +102,7 @@ export async function appendLedger<A>(
       .map((e) => e.oid);
     return archive([...legacy, live.oid]);
   };
-  const [fresh, archived] = await Promise.all([appendBlob(git, null, text), sealing()]);
+  const [fresh, archived] = await Promise.all([objects.blob(text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size),
@@ -107,8 +110,8 @@ export async function appendLedger<A>(
   return { entries, archived, written: size };
 }
 
-/** Writes a blob holding `oldBlob`'s bytes (none when null) followed by `text`; returns its id. */
-export async function appendBlob(git: Git, oldBlob: string | null, text: string): Promise<string> {
+/** Writes a blob holding `oldBlob`'s bytes followed by `text`; returns its id. */
+export async function appendBlob(git: Git, oldBlob: string, text: string): Promise<string> {
   const hash = git.spawn(['hash-object', '-w', '--stdin'], ['pipe', 'pipe', 'pipe']);
   const out: Buffer[] = [];
   hash.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -116,15 +119,13 @@ export async function appendBlob(git: Git, oldBlob: string | null, text: string)
   const stdin = hash.stdin;
   if (!stdin) throw new StateStoreError('git hash-object has no stdin');
   stdin.on('error', () => undefined); // reported through hash-object's exit code
-  if (oldBlob) {
-    // cat-file writes directly into hash-object's stdin pipe.
-    const cat = git.spawn(['cat-file', 'blob', oldBlob], ['ignore', stdin, 'pipe']);
-    const r = await exited(cat);
-    if (r.code !== 0) {
-      hash.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r.stderr);
-    }
+  // cat-file writes directly into hash-object's stdin pipe.
+  const cat = git.spawn(['cat-file', 'blob', oldBlob], ['ignore', stdin, 'pipe']);
+  const read = await exited(cat);
+  if (read.code !== 0) {
+    hash.kill();
+    await hashDone;
+    throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, read.stderr);
   }
   stdin.end(text);
   const r = await hashDone;

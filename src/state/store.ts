@@ -1,8 +1,8 @@
 // The git state store (DESIGN §5): branch `rollouts-state`, an orphan branch holding `<name>/state.json`, the live
 // ledger `<name>/ledger.jsonl` and a pointer to the rollout's ledger archive (sealed segments, archive.ts). Every
-// write is one commit made with plumbing only (hash-object, mktree, commit-tree) and published by compare-and-swap
-// (branch.ts): `git update-ref` locally, a push without force with a remote; a commit that seals a ledger segment
-// moves the archive ref in the same transaction. Long histories start again from a fresh root (compact.ts). The
+// write is one commit made with plumbing only (hash-object, mktree: objects.ts, through long-lived processes) and
+// published by compare-and-swap (branch.ts): an `update-ref` transaction locally, a push without force with a remote;
+// a commit that seals a ledger segment moves the archive ref in the same transaction. Long histories start again from a fresh root (compact.ts). The
 // user's work tree, index and HEAD are never touched.
 import { secrets } from '../sys/mask.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { readStateFiles } from './blobs.js';
 import { BranchRefs, type RefUpdate } from './branch.js';
 import { DEFAULT_COMPACT_AFTER, DEFAULT_COMPACT_BYTES, framing, trailerDepth, type Depth } from './compact.js';
 import { LostRaceError, StateStoreError, type StateFileLocation } from './errors.js';
+import { ObjectWriter } from './objects.js';
 import { DEFAULT_SEGMENT_BYTES, LEDGER_FILE, LedgerLines, appendLedger } from './ledger.js';
 import { allSegments, ledgerParts, streamLedger, tailLedger } from './ledger-reader.js';
 import { parseStateFile } from './state-file.js';
@@ -29,7 +30,7 @@ import {
   type UpdateOptions,
   type UpdateResult,
 } from './store-types.js';
-import { TreeWriter, listTree, listTreeIfAny, withEntry, type TreeEntry } from './tree.js';
+import { listTree, listTreeIfAny, withEntry, type TreeEntry } from './tree.js';
 import type { LedgerEntry } from './types.js';
 
 export * from './store-types.js';
@@ -59,6 +60,7 @@ export class GitStateStore {
   private readonly git: Git;
   private readonly refs: BranchRefs;
   private readonly archive: LedgerArchive;
+  private readonly objects: ObjectWriter;
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly segmentBytes: number;
@@ -84,6 +86,7 @@ export class GitStateStore {
     this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
     this.refs = new BranchRefs(this.git, this.branch, this.remote, opts.fetchDepth);
     this.archive = new LedgerArchive(this.git, this.branch, this.remote);
+    this.objects = new ObjectWriter(this.git);
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -185,15 +188,18 @@ export class GitStateStore {
       if (change.expected) return change.expected;
       throw new StateStoreError(`nothing to commit for new rollout ${name}`);
     }
-    const trees = new TreeWriter(this.git);
-    try {
-      return await this.commitWith(trees, change, entries);
-    } finally {
-      await trees.close();
-    }
+    return this.commitWith(change, entries);
   }
 
-  private async commitWith(trees: TreeWriter, unmasked: StateChange, entries: readonly LedgerEntry[]): Promise<string> {
+  /**
+   * Ends the store's long-lived git processes. Optional: idle, they end themselves and never keep node running; a
+   * store used after close starts them again.
+   */
+  async close(): Promise<void> {
+    await Promise.all([this.objects.close(), this.refs.close()]);
+  }
+
+  private async commitWith(unmasked: StateChange, entries: readonly LedgerEntry[]): Promise<string> {
     // The state branch is pushed and readable by everyone who can read the repository: every value written to it
     // (gate samples' reasons, cursors, cohort ids, results, the message) is masked here, as it is serialised.
     const change: StateChange = { ...unmasked, message: unmasked.message && secrets.mask(unmasked.message) };
@@ -207,7 +213,7 @@ export class GitStateStore {
     const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}\n`) : null;
     // Independent reads and writes run side by side (each git spawn costs a few ms): the state blob is hashed while
     // the ledger's lines are joined and the base is read, then beside the ledger's append and its archive commit.
-    const stateBlob = stateText === null ? null : this.git.ok(['hash-object', '-w', '--stdin'], stateText);
+    const stateBlob = stateText === null ? null : this.objects.blob(stateText);
     stateBlob?.catch(() => undefined); // awaited below, unless the base is refused first
     const text = entries.length > 0 ? this.lines.text(entries) : null;
     const made = base && this.made?.commit === base ? this.made : null;
@@ -227,10 +233,12 @@ export class GitStateStore {
     // The live ledger file's text when known: none yet is an empty one.
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : '';
     const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === 'commit')?.oid ?? null;
-    const extend = (sealed: string[]) => this.archive.extend(name, prev, sealed, trees);
+    const extend = (sealed: string[]) => this.archive.extend(name, prev, sealed, this.objects);
     const [stateOid, appended] = await Promise.all([
       stateBlob,
-      text === null ? null : appendLedger(this.git, entriesOfDir, text, extend, this.segmentBytes, liveText),
+      text === null
+        ? null
+        : appendLedger(this.git, this.objects, entriesOfDir, text, extend, this.segmentBytes, liveText),
     ]);
     if (appended && text !== null) {
       liveText = appended.archived ? text : liveText === undefined ? undefined : liveText + text;
@@ -253,12 +261,12 @@ export class GitStateStore {
       entriesOfDir = withEntry(entriesOfDir, {
         mode: '100644',
         type: 'blob',
-        oid: stateOid.trim(),
+        oid: stateOid,
         name: STATE_FILE,
         size,
       });
     }
-    const newDir = await trees.write(entriesOfDir);
+    const newDir = await this.objects.tree(entriesOfDir);
     const subject = `${name}: ${change.message ?? (change.state ? `status ${change.state.status}` : 'ledger')}`;
     const dirMade = {
       name,
@@ -266,12 +274,11 @@ export class GitStateStore {
       liveText: liveText && liveText.length <= KEPT_LIVE_TEXT ? liveText : undefined,
     };
     const c = { name, newDir, baseDir, written, archive, subject };
-    return this.publishRebasing(trees, c, { base, root, depth }, dirMade);
+    return this.publishRebasing(c, { base, root, depth }, dirMade);
   }
 
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
   private async publishRebasing(
-    trees: TreeWriter,
     c: { name: string; newDir: string; baseDir: string | null; written: number; archive?: RefUpdate; subject: string },
     first: { base: string | null; root: TreeEntry[]; depth: Depth },
     dirMade: Pick<MadeCommit, 'name' | 'dir' | 'liveText'>,
@@ -282,13 +289,12 @@ export class GitStateStore {
       // Framed on the base it is built on: a commit rebuilt on a tip moved by another writer counts that tip's depth.
       const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
       const newRoot = withEntry(root, { mode: '040000', type: 'tree', oid: c.newDir, name: c.name });
-      const tree = await trees.write(newRoot);
-      const parents = base && !fresh ? ['-p', base] : [];
-      const commit = (await this.git.ok(['commit-tree', '--no-gpg-sign', '-m', message, ...parents, tree])).trim();
+      const tree = await this.objects.tree(newRoot);
+      const commit = await this.objects.commit({ tree, parents: base && !fresh ? [base] : [], message });
       let lost: LostRaceError;
       try {
         this.made = null;
-        await this.refs.publish({ commit, base, message: message.split('\n')[0]!, fresh, also: c.archive });
+        await this.refs.publish({ commit, base, fresh, also: c.archive });
         const { commits, bytes } = trailerDepth(message);
         this.made = { commit, root: newRoot, depth: { commits: commits!, bytes }, ...dirMade };
         return this.remember(commit);
