@@ -51006,6 +51006,109 @@ async function readStateFiles(git, tip) {
 
 // src/state/branch.ts
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/sys/git-pipe.ts
+var DEFAULT_IDLE_MS = 1e4;
+var Running = class {
+  constructor(child) {
+    this.child = child;
+    child.stdin?.on("error", () => void 0);
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk) => this.take(chunk));
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk) => {
+      if (this.stderr.length < 64 * 1024) this.stderr += chunk;
+    });
+    this.ended = new Promise((resolve2) => {
+      child.once("error", (e) => resolve2(e.message));
+      child.once("close", () => resolve2(this.stderr));
+    });
+    this.hold(false);
+  }
+  child;
+  waiting = [];
+  ended;
+  buf = "";
+  stderr = "";
+  /** References the process's handles (a request waits) or not (idle: node may exit). */
+  hold(on) {
+    const streams = [this.child.stdin, this.child.stdout, this.child.stderr];
+    if (on) this.child.ref();
+    else this.child.unref();
+    for (const s of streams) (on ? s?.ref : s?.unref)?.call(s);
+  }
+  take(chunk) {
+    this.buf += chunk;
+    for (let nl = this.buf.indexOf("\n"); nl >= 0; nl = this.buf.indexOf("\n")) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      const head = this.waiting[0];
+      if (!head) continue;
+      head.got.push(line);
+      if (head.got.length < head.lines) continue;
+      this.waiting.shift();
+      head.resolve(head.got);
+    }
+    if (!this.waiting.length) this.hold(false);
+  }
+};
+var GitPipe = class {
+  constructor(git, args, idleMs = DEFAULT_IDLE_MS) {
+    this.git = git;
+    this.args = args;
+    this.idleMs = idleMs;
+  }
+  git;
+  args;
+  idleMs;
+  running = null;
+  idle = null;
+  /**
+   * Writes `input` and resolves with the next `lines` lines of output. Requests are answered in the order they were
+   * made. When the process ends first (it refused the request: `update-ref` dies on a lost compare-and-swap), every
+   * request still waiting is rejected with a GitError carrying its stderr, and the next request starts a new process.
+   */
+  request(input2, lines = 1) {
+    const run3 = this.running ?? this.start();
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    return new Promise((resolve2, reject) => {
+      run3.waiting.push({ lines, got: [], resolve: resolve2, reject });
+      run3.hold(true);
+      run3.child.stdin?.write(input2);
+    }).finally(() => this.settle(run3));
+  }
+  /** Ends the process (after the requests waiting) and waits for it. */
+  async close() {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const run3 = this.running;
+    this.running = null;
+    if (!run3) return;
+    run3.child.stdin?.end();
+    await run3.ended;
+  }
+  start() {
+    const run3 = new Running(this.git.spawn(this.args, ["pipe", "pipe", "pipe"]));
+    this.running = run3;
+    void run3.ended.then((stderr) => {
+      if (this.running === run3) this.running = null;
+      const what = `git ${this.args[0] ?? ""} ended`;
+      for (const w of run3.waiting.splice(0)) w.reject(new GitError(what, stderr));
+    });
+    return run3;
+  }
+  settle(run3) {
+    if (run3 !== this.running || run3.waiting.length) return;
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (this.running === run3 && !run3.waiting.length) void this.close();
+    }, this.idleMs);
+    this.idle.unref();
+  }
+};
+
+// src/state/branch.ts
 function isLocalCasFailure(stderr) {
   return /cannot lock ref|but expected|already exists|File exists|unable to resolve reference/i.test(stderr);
 }
@@ -51021,17 +51124,37 @@ function casLine(ref, commit, old) {
 ` : `create ${ref} ${commit}
 `;
 }
+var REFLOG_MESSAGE = "rollouts: state commit";
 var BranchRefs = class {
   constructor(git, branch, remote, fetchDepth) {
     this.git = git;
     this.branch = branch;
     this.remote = remote;
     this.fetchDepth = fetchDepth;
+    this.updates = new GitPipe(git, ["update-ref", "-m", REFLOG_MESSAGE, "--stdin"]);
   }
   git;
   branch;
   remote;
   fetchDepth;
+  updates;
+  /** Ends the `update-ref` process. */
+  close() {
+    return this.updates.close();
+  }
+  /** Applies `lines` (update/create commands) all or none; rejects with git's words when it refuses them. */
+  async transaction(lines) {
+    try {
+      await this.updates.request(`start
+${lines}prepare
+commit
+`, 3);
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof GitError) return { ok: false, stderr: e.stderr };
+      throw e;
+    }
+  }
   /** The ref reads are made from: the local branch, or the remote-tracking ref with a remote. */
   get ref() {
     return this.remote ? `refs/remotes/${this.remote}/${this.branch}` : `refs/heads/${this.branch}`;
@@ -51040,8 +51163,8 @@ var BranchRefs = class {
     const head = `refs/heads/${this.branch}`;
     if (!this.remote) {
       const input2 = casLine(head, p.commit, p.base) + (p.also ? casLine(p.also.ref, p.also.commit, p.also.old) : "");
-      const r2 = await this.git.run(["update-ref", "-m", p.message, "--stdin"], input2);
-      if (r2.code === 0) return;
+      const r2 = await this.transaction(input2);
+      if (r2.ok) return;
       if (isLocalCasFailure(r2.stderr)) throw new LostRaceError(`state branch ${this.branch} moved: ${r2.stderr.trim()}`);
       throw new StateStoreError(`git update-ref ${head} failed`, r2.stderr);
     }
@@ -51067,12 +51190,9 @@ ${r.stderr}`);
     }
     const also = p.also ? `update ${p.also.local} ${p.also.commit}
 ` : "";
-    await this.git.run(
-      ["update-ref", "--stdin"],
-      `update ${this.ref} ${p.commit}
+    await this.transaction(`update ${this.ref} ${p.commit}
 update ${head} ${p.commit}
-${also}`
-    );
+${also}`);
   }
   async fetch() {
     const refspec = `+refs/heads/${this.branch}:${this.ref}`;
@@ -51125,10 +51245,10 @@ var LedgerArchive = class {
     return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name2}` : this.ref(name2);
   }
   /**
-   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Trees
-   * are written by `trees` (the commit's own `mktree --batch`).
+   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Its
+   * trees and commits are written by the store's `objects`.
    */
-  async extend(name2, prev, segments, trees) {
+  async extend(name2, prev, segments, objects) {
     let n = 0;
     if (prev) {
       let last = this.made.get(prev) ?? await this.segmentOf(prev);
@@ -51147,12 +51267,11 @@ var LedgerArchive = class {
     let tip = prev;
     for (const blob of segments) {
       n++;
-      const tree = await trees.write([{ mode: "100644", type: "blob", oid: blob, name: segmentFile(n) }]);
+      const tree = await objects.tree([{ mode: "100644", type: "blob", oid: blob, name: segmentFile(n) }]);
       const message = `${name2}: ledger segment ${n}
 
 Rollouts-Segment: ${n}`;
-      const parents = tip ? ["-p", tip] : [];
-      tip = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+      tip = await objects.commit({ tree, parents: tip ? [tip] : [], message });
     }
     if (!tip) throw new StateStoreError(`no ledger segment to archive for ${name2}`);
     if (this.made.size >= 1e3) this.made.clear();
@@ -51250,8 +51369,13 @@ Rollouts-Written: ${depth.bytes + written}`;
 ${trailers}`, fresh: false };
 }
 
+// src/state/objects.ts
+import { randomBytes } from "node:crypto";
+import { rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+
 // src/state/tree.ts
-import { createInterface } from "node:readline";
 function parseLsTree(out) {
   const entries = [];
   for (const rec of out.split("\0")) {
@@ -51281,37 +51405,94 @@ async function writeTree(git, entries) {
 function withEntry(entries, entry) {
   return [...entries.filter((e) => e.name !== entry.name), entry];
 }
-var TreeWriter = class {
+
+// src/state/objects.ts
+function temporaryPrefix() {
+  const prefix = join2(tmpdir(), `rollouts-object-${process.pid}-${randomBytes(6).toString("hex")}-`);
+  if (/[\n"]/.test(prefix)) throw new StateStoreError(`cannot use the temporary directory ${JSON.stringify(tmpdir())}`);
+  return prefix;
+}
+function zone(d) {
+  const offset = -d.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  const hhmm = String(Math.floor(abs / 60) * 100 + abs % 60).padStart(4, "0");
+  return `${offset < 0 ? "-" : "+"}${hhmm}`;
+}
+var ObjectWriter = class {
   constructor(git) {
     this.git = git;
-    this.child = git.spawn(["mktree", "-z", "--batch"], ["pipe", "pipe", "pipe"]);
-    this.done = exited(this.child);
-    this.child.stdin?.on("error", () => void 0);
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+    this.blobs = new GitPipe(git, ["hash-object", "-w", "--no-filters", "--stdin-paths"]);
+    this.commits = new GitPipe(git, ["hash-object", "-w", "-t", "commit", "--no-filters", "--stdin-paths"]);
+    this.trees = new GitPipe(git, ["mktree", "-z", "--batch"]);
   }
   git;
-  child;
-  lines;
-  done;
-  queue = Promise.resolve();
-  write(entries) {
-    if (entries.length === 0) return writeTree(this.git, entries);
-    const run3 = async () => {
-      this.child.stdin?.write(`${entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("")}\0`);
-      const line = await this.lines.next();
-      if (line.done) {
-        const r = await this.done;
-        throw new StateStoreError("git mktree --batch failed", r.stderr);
-      }
-      return line.value.trim();
-    };
-    const p = this.queue.then(run3, run3);
-    this.queue = p.catch(() => void 0);
-    return p;
+  blobs;
+  commits;
+  trees;
+  prefix = null;
+  seq = 0;
+  idents = null;
+  /** Writes a blob; returns its id. */
+  blob(text) {
+    return this.hashed(this.blobs, text);
   }
+  /** Writes a tree from entries (mktree sorts them); returns its id. */
+  async tree(entries) {
+    if (entries.length === 0) return writeTree(this.git, entries);
+    const records = entries.map((e) => `${e.mode} ${e.type} ${e.oid}	${e.name}\0`).join("");
+    const [oid] = await this.trees.request(`${records}\0`).catch((e) => {
+      throw new StateStoreError(`git mktree --batch failed: ${e.message}`);
+    });
+    return oid.trim();
+  }
+  /**
+   * Writes the commit `git commit-tree --no-gpg-sign -m MESSAGE -p PARENT... TREE` would: the same identity and
+   * dates (git's own, from `git var`, asked once), the message ending in a newline. Returns its id.
+   */
+  async commit(spec2) {
+    const [author, committer] = await this.identities();
+    const now = /* @__PURE__ */ new Date();
+    const date5 = (i) => i.fixedDate ?? `${Math.floor(now.getTime() / 1e3)} ${zone(now)}`;
+    const message = spec2.message.endsWith("\n") ? spec2.message : `${spec2.message}
+`;
+    const text = `tree ${spec2.tree}
+` + spec2.parents.map((p) => `parent ${p}
+`).join("") + `author ${author.who} ${date5(author)}
+committer ${committer.who} ${date5(committer)}
+
+${message}`;
+    return this.hashed(this.commits, text);
+  }
+  /** Ends the processes. */
   async close() {
-    this.child.stdin?.end();
-    await this.done;
+    await Promise.all([this.blobs.close(), this.commits.close(), this.trees.close()]);
+  }
+  async hashed(pipe2, text) {
+    this.prefix ??= temporaryPrefix();
+    const path = `${this.prefix}${++this.seq}`;
+    await writeFile2(path, text, { flag: "wx", mode: 384 });
+    try {
+      const [oid] = await pipe2.request(`${path}
+`);
+      return oid.trim();
+    } catch (e) {
+      throw new StateStoreError(`git hash-object failed: ${e.message}`);
+    } finally {
+      void rm2(path, { force: true });
+    }
+  }
+  identities() {
+    this.idents ??= Promise.all([this.ident("AUTHOR"), this.ident("COMMITTER")]);
+    this.idents.catch(() => {
+      this.idents = null;
+    });
+    return this.idents;
+  }
+  async ident(kind) {
+    const line = (await this.git.ok(["var", `GIT_${kind}_IDENT`])).trim();
+    const m = /^(.*>) (\d+ [+-]\d{4})$/.exec(line);
+    if (!m) throw new StateStoreError(`unexpected git var GIT_${kind}_IDENT: ${line}`);
+    return { who: m[1], fixedDate: this.git.env[`GIT_${kind}_DATE`] ? m[2] : null };
   }
 };
 
@@ -51345,12 +51526,12 @@ var LedgerLines = class {
 function blobEntry(name2, oid, size) {
   return { mode: "100644", type: "blob", oid, name: name2, size };
 }
-async function appendLedger(git, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
+async function appendLedger(git, objects, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
   const size = Buffer.byteLength(text);
   if (!live2 || liveSize === 0 || liveSize + size <= segmentBytes) {
-    const blob = live2 && liveText !== void 0 ? await appendBlob(git, null, liveText + text) : await appendBlob(git, live2?.oid ?? null, text);
+    const blob = !live2 ? await objects.blob(text) : liveText === void 0 ? await appendBlob(git, live2.oid, text) : await objects.blob(liveText + text);
     const written = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
@@ -51360,7 +51541,7 @@ async function appendLedger(git, dir, text, archive, segmentBytes = DEFAULT_SEGM
     const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
     return archive([...legacy, live2.oid]);
   };
-  const [fresh, archived] = await Promise.all([appendBlob(git, null, text), sealing()]);
+  const [fresh, archived] = await Promise.all([objects.blob(text), sealing()]);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
     blobEntry(LEDGER_FILE, fresh, size)
@@ -51375,14 +51556,12 @@ async function appendBlob(git, oldBlob, text) {
   const stdin = hash3.stdin;
   if (!stdin) throw new StateStoreError("git hash-object has no stdin");
   stdin.on("error", () => void 0);
-  if (oldBlob) {
-    const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
-    const r2 = await exited(cat);
-    if (r2.code !== 0) {
-      hash3.kill();
-      await hashDone;
-      throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, r2.stderr);
-    }
+  const cat = git.spawn(["cat-file", "blob", oldBlob], ["ignore", stdin, "pipe"]);
+  const read = await exited(cat);
+  if (read.code !== 0) {
+    hash3.kill();
+    await hashDone;
+    throw new StateStoreError(`git cat-file blob ${oldBlob} failed`, read.stderr);
   }
   stdin.end(text);
   const r = await hashDone;
@@ -51487,6 +51666,7 @@ var GitStateStore = class {
   git;
   refs;
   archive;
+  objects;
   attempts;
   backoffMs;
   segmentBytes;
@@ -51511,6 +51691,7 @@ var GitStateStore = class {
     this.git = new Git(opts.repo, { identity: opts.identity, env: opts.env });
     this.refs = new BranchRefs(this.git, this.branch, this.remote, opts.fetchDepth);
     this.archive = new LedgerArchive(this.git, this.branch, this.remote);
+    this.objects = new ObjectWriter(this.git);
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 25;
     this.segmentBytes = opts.ledgerSegmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -51601,14 +51782,16 @@ var GitStateStore = class {
       if (change.expected) return change.expected;
       throw new StateStoreError(`nothing to commit for new rollout ${name2}`);
     }
-    const trees = new TreeWriter(this.git);
-    try {
-      return await this.commitWith(trees, change, entries);
-    } finally {
-      await trees.close();
-    }
+    return this.commitWith(change, entries);
   }
-  async commitWith(trees, unmasked, entries) {
+  /**
+   * Ends the store's long-lived git processes. Optional: idle, they end themselves and never keep node running; a
+   * store used after close starts them again.
+   */
+  async close() {
+    await Promise.all([this.objects.close(), this.refs.close()]);
+  }
+  async commitWith(unmasked, entries) {
     const change = { ...unmasked, message: unmasked.message && secrets.mask(unmasked.message) };
     const { name: name2 } = change;
     const base = change.expected ?? await this.tip({ fetch: false });
@@ -51618,7 +51801,7 @@ var GitStateStore = class {
     }
     const stateText = change.state ? secrets.maskedJson(change.state, (s) => `${JSON.stringify(s, null, 2)}
 `) : null;
-    const stateBlob = stateText === null ? null : this.git.ok(["hash-object", "-w", "--stdin"], stateText);
+    const stateBlob = stateText === null ? null : this.objects.blob(stateText);
     stateBlob?.catch(() => void 0);
     const text = entries.length > 0 ? this.lines.text(entries) : null;
     const made = base && this.made?.commit === base ? this.made : null;
@@ -51636,10 +51819,10 @@ var GitStateStore = class {
     let archive;
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : "";
     const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === "commit")?.oid ?? null;
-    const extend2 = (sealed) => this.archive.extend(name2, prev, sealed, trees);
+    const extend2 = (sealed) => this.archive.extend(name2, prev, sealed, this.objects);
     const [stateOid, appended] = await Promise.all([
       stateBlob,
-      text === null ? null : appendLedger(this.git, entriesOfDir, text, extend2, this.segmentBytes, liveText)
+      text === null ? null : appendLedger(this.git, this.objects, entriesOfDir, text, extend2, this.segmentBytes, liveText)
     ]);
     if (appended && text !== null) {
       liveText = appended.archived ? text : liveText === void 0 ? void 0 : liveText + text;
@@ -51662,12 +51845,12 @@ var GitStateStore = class {
       entriesOfDir = withEntry(entriesOfDir, {
         mode: "100644",
         type: "blob",
-        oid: stateOid.trim(),
+        oid: stateOid,
         name: STATE_FILE,
         size
       });
     }
-    const newDir = await trees.write(entriesOfDir);
+    const newDir = await this.objects.tree(entriesOfDir);
     const subject = `${name2}: ${change.message ?? (change.state ? `status ${change.state.status}` : "ledger")}`;
     const dirMade = {
       name: name2,
@@ -51675,22 +51858,21 @@ var GitStateStore = class {
       liveText: liveText && liveText.length <= KEPT_LIVE_TEXT ? liveText : void 0
     };
     const c = { name: name2, newDir, baseDir, written, archive, subject };
-    return this.publishRebasing(trees, c, { base, root, depth }, dirMade);
+    return this.publishRebasing(c, { base, root, depth }, dirMade);
   }
   /** Commits the rollout directory `newDir` on `base` and publishes it, rebuilding on tips moved by other rollouts. */
-  async publishRebasing(trees, c, first, dirMade) {
+  async publishRebasing(c, first, dirMade) {
     let { base, root, depth } = first;
     let stuck = 0;
     for (let rebase = 0; ; rebase++) {
       const { message, fresh } = framing(c.subject, base, depth, c.written, this.limits);
       const newRoot = withEntry(root, { mode: "040000", type: "tree", oid: c.newDir, name: c.name });
-      const tree = await trees.write(newRoot);
-      const parents = base && !fresh ? ["-p", base] : [];
-      const commit = (await this.git.ok(["commit-tree", "--no-gpg-sign", "-m", message, ...parents, tree])).trim();
+      const tree = await this.objects.tree(newRoot);
+      const commit = await this.objects.commit({ tree, parents: base && !fresh ? [base] : [], message });
       let lost;
       try {
         this.made = null;
-        await this.refs.publish({ commit, base, message: message.split("\n")[0], fresh, also: c.archive });
+        await this.refs.publish({ commit, base, fresh, also: c.archive });
         const { commits, bytes } = trailerDepth(message);
         this.made = { commit, root: newRoot, depth: { commits, bytes }, ...dirMade };
         return this.remember(commit);
@@ -53580,7 +53762,7 @@ import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/drivers/convex-http.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/drivers/convex-values.ts
 function isRecord(v) {
@@ -53709,7 +53891,7 @@ function convexPath(name2, cwd) {
   const normalized = `${file2}:${exportName}`;
   const dir = "convex/";
   if (!filePath.startsWith(dir)) return normalized;
-  const nested = ext ? existsSync3(join2(cwd, dir, filePath)) : EXTENSIONS.some((e) => existsSync3(join2(cwd, dir, filePath + e)));
+  const nested = ext ? existsSync3(join3(cwd, dir, filePath)) : EXTENSIONS.some((e) => existsSync3(join3(cwd, dir, filePath + e)));
   return nested ? normalized : `${file2.slice(dir.length)}:${exportName}`;
 }
 function logLinesOf(reply) {
@@ -55651,7 +55833,7 @@ function checkChecklist(required2, body) {
 }
 
 // src/plan/changes.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 async function changedManifests(git, ref, dir) {
   if (!await git.isCommit(ref)) throw new GitError(`${ref} is not a commit in this repository (fetch it first)`);
   const diff = await git.ok(["diff", "--name-only", "--no-renames", ref, "--", dir]);
@@ -55665,7 +55847,7 @@ async function planChanges(root, base, dir, appliedOf) {
   const out = { plans: [], after: /* @__PURE__ */ new Map(), before: /* @__PURE__ */ new Map(), issues: [] };
   for (const file2 of await changedManifests(git, base, dir)) {
     const beforeText = await git.showFile(base, file2);
-    const read = await readManifestText(join3(root, file2));
+    const read = await readManifestText(join4(root, file2));
     if ("issue" in read && read.issue.message !== "no such file") {
       out.issues.push({ ...read.issue, file: file2 });
       continue;
@@ -60921,9 +61103,9 @@ async function isWorkflowRunFinished(octokit, repo, runId) {
 }
 
 // src/action/manifests.ts
-import { join as join4, relative } from "node:path";
+import { join as join5, relative } from "node:path";
 async function loadManifests(cfg) {
-  const loaded = await loadRollouts(join4(cfg.cwd, cfg.dir));
+  const loaded = await loadRollouts(join5(cfg.cwd, cfg.dir));
   const files = /* @__PURE__ */ new Map();
   for (const r of loaded) if (r.manifest) files.set(r.manifest.name, relative(cfg.cwd, r.file));
   return { loaded, manifests: loaded.flatMap((r) => r.manifest ? [r.manifest] : []), files };
@@ -61004,19 +61186,19 @@ async function setDeploymentState(octokit, repo, id, state, description, logUrl)
 }
 
 // src/github/branches.ts
-import { mkdtemp, readFile as readFile2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { mkdtemp, readFile as readFile2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join6 } from "node:path";
 async function withWorktree(ctx, fn) {
   const repo = new Git(ctx.repo, { env: ctx.env });
   const tracking = `refs/remotes/${ctx.remote}/${ctx.defaultBranch}`;
   await repo.ok(["fetch", "--no-tags", ctx.remote, `+refs/heads/${ctx.defaultBranch}:${tracking}`]);
-  const dir = await mkdtemp(join5(tmpdir(), "rollouts-wt-"));
+  const dir = await mkdtemp(join6(tmpdir2(), "rollouts-wt-"));
   await repo.ok(["worktree", "add", "--detach", dir, tracking]);
   try {
     return await fn(new Git(dir, { env: ctx.env }), dir);
   } finally {
-    await repo.ok(["worktree", "remove", "--force", dir]).catch(() => rm2(dir, { recursive: true, force: true }));
+    await repo.ok(["worktree", "remove", "--force", dir]).catch(() => rm3(dir, { recursive: true, force: true }));
   }
 }
 async function pushBranch(ctx, wt, branch) {
@@ -61025,14 +61207,14 @@ async function pushBranch(ctx, wt, branch) {
   return sha;
 }
 async function commitPhase(wt, dir, file2, phase2, message) {
-  const path = join5(dir, file2);
+  const path = join6(dir, file2);
   const text = await readFile2(path, "utf8");
   const next = text.replace(
     /^phase:[^\n#]*?(\s*#.*)?$/m,
     (_l, comment) => `phase: ${phase2}${comment ?? ""}`
   );
   if (next === text) return false;
-  await writeFile2(path, next);
+  await writeFile3(path, next);
   await wt.ok(["commit", "-q", "-am", message]);
   return true;
 }
@@ -62019,9 +62201,9 @@ function githubRolloutEvents(ctx, files) {
 }
 
 // src/action/plan-pull-request.ts
-import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join6 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join7 } from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/github/comments.ts
@@ -62158,13 +62340,13 @@ var BaseCheckout = class _BaseCheckout {
   git;
   dir;
   static async add(git, sha) {
-    const dir = await mkdtemp2(join6(tmpdir2(), "rollouts-audit-base-"));
+    const dir = await mkdtemp2(join7(tmpdir3(), "rollouts-audit-base-"));
     await git.ok(["worktree", "add", "--detach", "--force", dir, sha]);
     return new _BaseCheckout(git, dir);
   }
   async remove() {
     await this.git.run(["worktree", "remove", "--force", this.dir]).catch(() => void 0);
-    await rm3(this.dir, { recursive: true, force: true });
+    await rm4(this.dir, { recursive: true, force: true });
   }
 };
 

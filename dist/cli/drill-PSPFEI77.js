@@ -5,11 +5,11 @@ import {
   findRollout,
   localEngine,
   raceAware
-} from "./chunk-Q3IG54N7.js";
+} from "./chunk-JWCZI7AX.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-YL6ORGZ6.js";
+import "./chunk-7PG3ZUM6.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

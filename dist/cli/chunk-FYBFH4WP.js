@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-Q3IG54N7.js";
+} from "./chunk-JWCZI7AX.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-YL6ORGZ6.js";
+} from "./chunk-7PG3ZUM6.js";
 import {
   durationMs
 } from "./chunk-3RNW43B6.js";

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-5VRHCS6E.js";
+} from "./chunk-FYBFH4WP.js";
 import "./chunk-FDE3UQVB.js";
-import "./chunk-Q3IG54N7.js";
+import "./chunk-JWCZI7AX.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-YL6ORGZ6.js";
+import "./chunk-7PG3ZUM6.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

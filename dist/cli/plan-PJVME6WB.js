@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-YL6ORGZ6.js";
+} from "./chunk-7PG3ZUM6.js";
 import {
   Git
 } from "./chunk-LHEJOLSN.js";

@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-YL6ORGZ6.js";
+} from "./chunk-7PG3ZUM6.js";
 import {
   Git,
   ProcessError,

@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-Q3IG54N7.js";
+} from "./chunk-JWCZI7AX.js";
 import {
   defineCommand,
   engineOptions
