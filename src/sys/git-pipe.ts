@@ -82,7 +82,8 @@ export class GitPipe {
    * request still waiting is rejected with a GitError carrying its stderr, and the next request starts a new process.
    */
   request(input: string, lines = 1): Promise<string[]> {
-    const run = this.running ?? this.start();
+    const alive = this.running && this.running.child.exitCode === null && this.running.child.signalCode === null;
+    const run = alive ? this.running! : this.start();
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     return new Promise((resolve, reject) => {
@@ -116,6 +117,7 @@ export class GitPipe {
 
   private settle(run: Running): void {
     if (run !== this.running || run.waiting.length) return;
+    if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       this.idle = null;
       if (this.running === run && !run.waiting.length) void this.close();
