@@ -51069,7 +51069,8 @@ var GitPipe = class {
    * request still waiting is rejected with a GitError carrying its stderr, and the next request starts a new process.
    */
   request(input2, lines = 1) {
-    const run3 = this.running ?? this.start();
+    const alive = this.running && this.running.child.exitCode === null && this.running.child.signalCode === null;
+    const run3 = alive ? this.running : this.start();
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     return new Promise((resolve2, reject) => {
@@ -51100,6 +51101,7 @@ var GitPipe = class {
   }
   settle(run3) {
     if (run3 !== this.running || run3.waiting.length) return;
+    if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       this.idle = null;
       if (this.running === run3 && !run3.waiting.length) void this.close();

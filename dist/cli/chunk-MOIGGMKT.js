@@ -505,7 +505,8 @@ var GitPipe = class {
    * request still waiting is rejected with a GitError carrying its stderr, and the next request starts a new process.
    */
   request(input, lines = 1) {
-    const run = this.running ?? this.start();
+    const alive = this.running && this.running.child.exitCode === null && this.running.child.signalCode === null;
+    const run = alive ? this.running : this.start();
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     return new Promise((resolve, reject) => {
@@ -536,6 +537,7 @@ var GitPipe = class {
   }
   settle(run) {
     if (run !== this.running || run.waiting.length) return;
+    if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       this.idle = null;
       if (this.running === run && !run.waiting.length) void this.close();

@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-7PG3ZUM6.js";
+} from "./chunk-MOIGGMKT.js";
 import {
   Git,
   ProcessError,

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-FYBFH4WP.js";
+} from "./chunk-2LA2OS7P.js";
 import "./chunk-FDE3UQVB.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-JWCZI7AX.js";
+} from "./chunk-GJOGPKR2.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-7PG3ZUM6.js";
+} from "./chunk-MOIGGMKT.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

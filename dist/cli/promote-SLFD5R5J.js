@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-JWCZI7AX.js";
+} from "./chunk-GJOGPKR2.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-7PG3ZUM6.js";
+import "./chunk-MOIGGMKT.js";
 import {
   DEFAULT_IDENTITY,
   Git

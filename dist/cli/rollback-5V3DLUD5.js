@@ -7,11 +7,11 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-JWCZI7AX.js";
+} from "./chunk-GJOGPKR2.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-7PG3ZUM6.js";
+import "./chunk-MOIGGMKT.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-FYBFH4WP.js";
+} from "./chunk-2LA2OS7P.js";
 import "./chunk-FDE3UQVB.js";
-import "./chunk-JWCZI7AX.js";
+import "./chunk-GJOGPKR2.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-7PG3ZUM6.js";
+import "./chunk-MOIGGMKT.js";
 import "./chunk-LHEJOLSN.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

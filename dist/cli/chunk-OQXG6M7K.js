@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-JWCZI7AX.js";
+} from "./chunk-GJOGPKR2.js";
 import {
   defineCommand,
   engineOptions

@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-7PG3ZUM6.js";
+} from "./chunk-MOIGGMKT.js";
 import {
   Git
 } from "./chunk-LHEJOLSN.js";

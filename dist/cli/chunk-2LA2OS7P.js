@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-JWCZI7AX.js";
+} from "./chunk-GJOGPKR2.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-7PG3ZUM6.js";
+} from "./chunk-MOIGGMKT.js";
 import {
   durationMs
 } from "./chunk-3RNW43B6.js";
