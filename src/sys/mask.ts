@@ -11,7 +11,10 @@ export const MASK = '***';
 
 function forms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
-  const component = encodeURIComponent(value);
+  // Percent-encoding goes through UTF-8, where a lone surrogate becomes U+FFFD (URLSearchParams, fetch):
+  // encodeURIComponent would throw on it instead.
+  const wellFormed = Buffer.from(value, 'utf8').toString('utf8');
+  const component = encodeURIComponent(wellFormed);
   const html = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return [
     value,
@@ -19,7 +22,7 @@ function forms(value: string): string[] {
     JSON.stringify(json).slice(1, -1),
     component,
     component.toLowerCase(),
-    encodeURI(value),
+    encodeURI(wellFormed),
     new URLSearchParams({ v: value }).toString().slice(2),
     html,
     html.replace(/'/g, '&#39;'),

@@ -21,6 +21,15 @@ describe('Masker', () => {
     expect(m.mask(KEY.replace(/&/g, '&amp;').replace(/"/g, '&quot;'))).toBe('***');
   });
 
+  it('takes a secret holding a lone surrogate, and finds it as it is, in JSON and percent-encoded through UTF-8', () => {
+    const m = new Masker();
+    const odd = 'tok\uD800en-42';
+    m.add(odd);
+    expect(m.mask(`a ${odd} b`)).toBe('a *** b');
+    expect(m.mask(JSON.stringify({ v: odd }))).toBe('{"v":"***"}');
+    expect(m.mask(`url?q=${new URLSearchParams({ q: odd }).toString().slice(2)}`)).toBe('url?q=***');
+  });
+
   it('returns the value itself when there is nothing to mask, and ignores values too short to be secrets', () => {
     const m = new Masker();
     m.add('abc');
