@@ -4,8 +4,8 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-2LA2OS7P.js";
-import "./chunk-FDE3UQVB.js";
+} from "./chunk-R22NUKOO.js";
+import "./chunk-QAYVKN3D.js";
 import {
   dryRunAll,
   exitFor,
@@ -14,18 +14,18 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-GJOGPKR2.js";
+} from "./chunk-WHILOBGK.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-MOIGGMKT.js";
-import "./chunk-LHEJOLSN.js";
+} from "./chunk-DH3WFIX3.js";
+import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand,
   engineOptions

@@ -5,7 +5,7 @@ import {
   formatDuration,
   mermaidNumber,
   outcomeOf
-} from "./chunk-FDE3UQVB.js";
+} from "./chunk-QAYVKN3D.js";
 import {
   currentProgress,
   findRollout,
@@ -13,16 +13,16 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-GJOGPKR2.js";
+} from "./chunk-WHILOBGK.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-MOIGGMKT.js";
+} from "./chunk-DH3WFIX3.js";
 import {
   durationMs
-} from "./chunk-3RNW43B6.js";
+} from "./chunk-HOJYLCGZ.js";
 import {
   defineCommand,
   engineOptions

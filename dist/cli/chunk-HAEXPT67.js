@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   Git
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 
 // src/cli/actor.ts
 import { userInfo } from "node:os";

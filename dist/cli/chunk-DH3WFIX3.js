@@ -4,7 +4,7 @@ import {
   Git,
   exited,
   isMissingObject
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -14,10 +14,10 @@ import {
   parseManifest,
   readManifestText,
   stepDriver
-} from "./chunk-3RNW43B6.js";
+} from "./chunk-HOJYLCGZ.js";
 import {
   secrets
-} from "./chunk-CHKCJYMJ.js";
+} from "./chunk-G3Q7ZTPS.js";
 
 // src/plan/render.ts
 function value(v) {

@@ -5,8 +5,8 @@ import {
   formatIssue,
   loadManifestFiles,
   manifestFiles
-} from "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+} from "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand,
   dirOption,

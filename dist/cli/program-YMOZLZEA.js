@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   processIO
-} from "./chunk-FGF4I74J.js";
+} from "./chunk-POJOYECO.js";
 import {
   REPORT_TO,
   VERSION
@@ -16,7 +16,7 @@ import "./chunk-AAA3FYCY.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   CliFailure,
   Command,
@@ -29,21 +29,21 @@ import "./chunk-WNP4D27T.js";
 
 // src/cli/commands/index.ts
 var COMMANDS = [
-  { name: "validate", load: async () => (await import("./validate-RGVC2LDO.js")).validateCommand },
-  { name: "plan", load: async () => (await import("./plan-U4MFUAKB.js")).planCommand },
-  { name: "apply", load: async () => (await import("./apply-NGG2FV3Z.js")).applyCommand },
-  { name: "status", load: async () => (await import("./status-S34SRKVQ.js")).statusCommand },
-  { name: "rollback", load: async () => (await import("./rollback-5V3DLUD5.js")).rollbackCommand },
-  { name: "pause", load: async () => (await import("./pause-JLWUIEGS.js")).pauseCommand },
-  { name: "resume", load: async () => (await import("./resume-3UHNK642.js")).resumeCommand },
-  { name: "retry", load: async () => (await import("./retry-J4GBZIO5.js")).retryCommand },
-  { name: "promote", load: async () => (await import("./promote-SLFD5R5J.js")).promoteCommand },
-  { name: "log", load: async () => (await import("./log-QIVDVJL3.js")).logCommand },
-  { name: "drill", load: async () => (await import("./drill-Z7OKWLLT.js")).drillCommand },
-  { name: "report", load: async () => (await import("./report-3XJ2CA6Y.js")).reportCommand },
+  { name: "validate", load: async () => (await import("./validate-BO7OKT3Y.js")).validateCommand },
+  { name: "plan", load: async () => (await import("./plan-3MZ74JJR.js")).planCommand },
+  { name: "apply", load: async () => (await import("./apply-5ZXB7IYW.js")).applyCommand },
+  { name: "status", load: async () => (await import("./status-OAXC3FJL.js")).statusCommand },
+  { name: "rollback", load: async () => (await import("./rollback-CRJKH634.js")).rollbackCommand },
+  { name: "pause", load: async () => (await import("./pause-TEONKMJG.js")).pauseCommand },
+  { name: "resume", load: async () => (await import("./resume-2OUBL6NR.js")).resumeCommand },
+  { name: "retry", load: async () => (await import("./retry-F3YWS5G7.js")).retryCommand },
+  { name: "promote", load: async () => (await import("./promote-GFVJYW3E.js")).promoteCommand },
+  { name: "log", load: async () => (await import("./log-NIMUOKAG.js")).logCommand },
+  { name: "drill", load: async () => (await import("./drill-PS3IY4FB.js")).drillCommand },
+  { name: "report", load: async () => (await import("./report-6P2QOHTV.js")).reportCommand },
   { name: "alert-relay", load: async () => (await import("./alert-relay-HHE4GDEV.js")).alertRelayCommand },
-  { name: "schema", load: async () => (await import("./schema-HLZUMRDE.js")).schemaCommand },
-  { name: "init", load: async () => (await import("./init-NLZCRYRA.js")).initCommand },
+  { name: "schema", load: async () => (await import("./schema-EQP6TC74.js")).schemaCommand },
+  { name: "init", load: async () => (await import("./init-ONUNBTJU.js")).initCommand },
   { name: "completion", load: async () => (await import("./completion-ZHZX3FIH.js")).completionCommand }
 ];
 function loadCommands(names) {

@@ -3,18 +3,18 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-2LA2OS7P.js";
-import "./chunk-FDE3UQVB.js";
-import "./chunk-GJOGPKR2.js";
+} from "./chunk-R22NUKOO.js";
+import "./chunk-QAYVKN3D.js";
+import "./chunk-WHILOBGK.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-MOIGGMKT.js";
-import "./chunk-LHEJOLSN.js";
+import "./chunk-DH3WFIX3.js";
+import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";

@@ -6,7 +6,7 @@ import {
 } from "./chunk-AAA3FYCY.js";
 import {
   secrets
-} from "./chunk-CHKCJYMJ.js";
+} from "./chunk-G3Q7ZTPS.js";
 
 // src/cli/io.ts
 function processIO() {

@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parse
-} from "./chunk-3RNW43B6.js";
+} from "./chunk-HOJYLCGZ.js";
 
 // src/report/series.ts
 var RANK = { pass: 0, inconclusive: 1, error: 2, fail: 3 };

@@ -15,7 +15,7 @@ import {
   stepDriver,
   templatedStrings,
   templatesIn
-} from "./chunk-3RNW43B6.js";
+} from "./chunk-HOJYLCGZ.js";
 
 // src/sys/git.ts
 import { readFile } from "node:fs/promises";

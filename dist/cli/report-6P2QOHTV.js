@@ -5,20 +5,20 @@ import {
   chartViewOf,
   outcomeOf,
   timelineOf
-} from "./chunk-FDE3UQVB.js";
+} from "./chunk-QAYVKN3D.js";
 import {
   known,
   localEngine
-} from "./chunk-GJOGPKR2.js";
+} from "./chunk-WHILOBGK.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-MOIGGMKT.js";
-import "./chunk-LHEJOLSN.js";
+import "./chunk-DH3WFIX3.js";
+import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand,
   engineOptions

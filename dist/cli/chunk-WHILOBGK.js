@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-MOIGGMKT.js";
+} from "./chunk-DH3WFIX3.js";
 import {
   Git,
   ProcessError,
@@ -41,7 +41,7 @@ import {
   phaseScope,
   rollbackScope,
   runProcess
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 import {
   formatMs
 } from "./chunk-ODV7476C.js";
@@ -63,11 +63,11 @@ import {
   renderUrl,
   stepDriver,
   templatesIn
-} from "./chunk-3RNW43B6.js";
+} from "./chunk-HOJYLCGZ.js";
 import {
   excerpt,
   secrets
-} from "./chunk-CHKCJYMJ.js";
+} from "./chunk-G3Q7ZTPS.js";
 import {
   CliFailure,
   EXIT,

@@ -5,16 +5,16 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-MOIGGMKT.js";
+} from "./chunk-DH3WFIX3.js";
 import {
   Git
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
 import {
   formatIssue
-} from "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+} from "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand,
   engineOptions

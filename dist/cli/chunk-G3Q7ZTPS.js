@@ -6,7 +6,8 @@ var MIN_SECRET_LENGTH = 4;
 var MASK = "***";
 function forms(value) {
   const json = JSON.stringify(value).slice(1, -1);
-  const component = encodeURIComponent(value);
+  const wellFormed = Buffer.from(value, "utf8").toString("utf8");
+  const component = encodeURIComponent(wellFormed);
   const html = value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   return [
     value,
@@ -14,7 +15,7 @@ function forms(value) {
     JSON.stringify(json).slice(1, -1),
     component,
     component.toLowerCase(),
-    encodeURI(value),
+    encodeURI(wellFormed),
     new URLSearchParams({ v: value }).toString().slice(2),
     html,
     html.replace(/'/g, "&#39;")

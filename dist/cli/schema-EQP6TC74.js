@@ -2,11 +2,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   manifestJsonSchema
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand
 } from "./chunk-EWS5QH4S.js";

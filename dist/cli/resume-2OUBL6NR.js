@@ -2,20 +2,20 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-OQXG6M7K.js";
-import "./chunk-HN2YTLJ6.js";
+} from "./chunk-S745PP2R.js";
+import "./chunk-HAEXPT67.js";
 import {
   operatorControl
-} from "./chunk-GJOGPKR2.js";
+} from "./chunk-WHILOBGK.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-MOIGGMKT.js";
-import "./chunk-LHEJOLSN.js";
+import "./chunk-DH3WFIX3.js";
+import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
-import "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import "./chunk-EWS5QH4S.js";
 import "./chunk-Q3SWWA5U.js";
 import "./chunk-WNP4D27T.js";

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   excerpt,
   shortText
-} from "./chunk-CHKCJYMJ.js";
+} from "./chunk-G3Q7ZTPS.js";
 import {
   __commonJS,
   __export,

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Git,
   manifestJsonSchema
-} from "./chunk-LHEJOLSN.js";
+} from "./chunk-RFIB7AKY.js";
 import {
   GitError
 } from "./chunk-WK2IAVHB.js";
@@ -12,8 +12,8 @@ import {
   formatIssue,
   loadManifestFile,
   manifest
-} from "./chunk-3RNW43B6.js";
-import "./chunk-CHKCJYMJ.js";
+} from "./chunk-HOJYLCGZ.js";
+import "./chunk-G3Q7ZTPS.js";
 import {
   defineCommand,
   dirOption

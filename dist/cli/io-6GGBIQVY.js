@@ -2,9 +2,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   processIO
-} from "./chunk-FGF4I74J.js";
+} from "./chunk-POJOYECO.js";
 import "./chunk-AAA3FYCY.js";
-import "./chunk-CHKCJYMJ.js";
+import "./chunk-G3Q7ZTPS.js";
 import "./chunk-WNP4D27T.js";
 export {
   processIO

@@ -2,14 +2,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   actorOf
-} from "./chunk-HN2YTLJ6.js";
+} from "./chunk-HAEXPT67.js";
 import {
   exitFor,
   findRollout,
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-GJOGPKR2.js";
+} from "./chunk-WHILOBGK.js";
 import {
   defineCommand,
   engineOptions
