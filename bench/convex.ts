@@ -18,7 +18,7 @@ import { runChild } from './lib/child.js';
 import { assertBuilt, type ApplyFigures } from './lib/apply-child.js';
 import type { LoopFigures } from './lib/http-loop.js';
 import { git, pagedStepRecord, ROLLOUT, STEP, type BatchHalves } from './lib/rollout-repo.js';
-import { median, ms, ratio, table } from './lib/stats.js';
+import { median, ms, ratio, ratioWithInterval, table } from './lib/stats.js';
 
 const GOAL = 1.05;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -232,11 +232,11 @@ async function main(): Promise<void> {
     );
     console.log(byHalves(loop, native, other, orgs));
     console.log(
-      `native/loop (median of the repetitions' own ratios): ${ratio(r)}  (goal <= ${GOAL}x: ${r <= GOAL ? 'met' : 'MISSED'})`,
+      `native/loop (median of the repetitions' own ratios): ${ratioWithInterval(ratios)}  (goal <= ${GOAL}x: ${r <= GOAL ? 'met' : 'MISSED'})`,
     );
     if (against)
       console.log(
-        `this build / ${against} (median of the repetitions' own ratios): ${ratio(median(abRatios))}; ` +
+        `this build / ${against} (median of the repetitions' own ratios): ${ratioWithInterval(abRatios)}; ` +
           `native/loop of that build: ${ratio(median(other.map((o, i) => o.pagedMs / loop[i]!.pagedMs)))}`,
       );
     console.log(

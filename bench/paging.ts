@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { measureCommitCost, type CommitCost } from './lib/commit-cost.js';
 import { assertBuilt } from './lib/apply-child.js';
 import { measureRun, type ClientKind, type RunFigures } from './lib/paging-runs.js';
-import { median, mib, ms, ratio, table } from './lib/stats.js';
+import { median, medianInterval, mib, ms, ratio, ratioWithInterval, table } from './lib/stats.js';
 
 const GOAL_RATIO = 1.05;
 const GOAL_MEMORY = 1.2;
@@ -74,6 +74,9 @@ interface Report {
   noCheckpoints: Summary;
   engineRatio: number;
   offRatio: number;
+  /** Each repetition's own ratios, for their interval. */
+  engineRatios: number[];
+  offRatios: number[];
   checkpointCommits: number;
   commits: CommitCost;
   memory: { small: RunFigures; big: RunFigures; ratio: number } | null;
@@ -114,8 +117,8 @@ function formatReport(r: Report): string {
     "paged loop: the baseline's own timing, the engine's step-end durationMs; command: the whole `rollouts apply`;",
     'client CPU: the client process, start-up included; git CPU: its git children (state commits).',
     '',
-    `engine/baseline (median of the repetitions' own ratios), checkpoints on (${r.checkpointCommits} checkpoint commits a run): ${ratio(r.engineRatio)}  (goal <= ${GOAL_RATIO}x: ${goal(r.engineRatio <= GOAL_RATIO)})`,
-    `engine/baseline, checkpoints off: ${ratio(r.offRatio)}: the engine adds ${(noCheckpoints.perBatchUs - baseline.perBatchUs).toFixed(0)} µs to a batch of ${baseline.perBatchUs.toFixed(0)} µs`,
+    `engine/baseline (median of the repetitions' own ratios), checkpoints on (${r.checkpointCommits} checkpoint commits a run): ${ratioWithInterval(r.engineRatios)}  (goal <= ${GOAL_RATIO}x: ${goal(r.engineRatio <= GOAL_RATIO)})`,
+    `engine/baseline, checkpoints off: ${ratioWithInterval(r.offRatios)}: the engine adds ${(noCheckpoints.perBatchUs - baseline.perBatchUs).toFixed(0)} µs to a batch of ${baseline.perBatchUs.toFixed(0)} µs`,
     `checkpoints cost ${ms(engine.pagedMs - noCheckpoints.pagedMs)} a run (${((engine.pagedMs / noCheckpoints.pagedMs - 1) * 100).toFixed(1)} %)`,
     `checkpoint commit (100 ledger entries, ${commits.bytesPerCommit} bytes), median of ${commits.commits}: ${commits.sessionCommitMs.toFixed(1)} ms through the session (CPU ${commits.sessionCpuMs.toFixed(1)} ms here${gitCpu(commits.sessionGitCpuMs)}), ${commits.storeCommitMs.toFixed(1)} ms store.commit alone (CPU ${commits.storeCpuMs.toFixed(1)} ms${gitCpu(commits.storeGitCpuMs)})`,
   ];
@@ -174,16 +177,16 @@ async function main(): Promise<void> {
 
     // Each repetition's own ratio, then their median: a burst of load on the machine moves both runs of a repetition.
     const paired = (kind: ClientKind) =>
-      median(
-        Array.from(
-          { length: reps },
-          (_, rep) =>
-            runs[rep * KINDS.length + order(rep).indexOf(kind)]!.pagedMs /
-            runs[rep * KINDS.length + order(rep).indexOf('baseline')]!.pagedMs,
-        ),
+      Array.from(
+        { length: reps },
+        (_, rep) =>
+          runs[rep * KINDS.length + order(rep).indexOf(kind)]!.pagedMs /
+          runs[rep * KINDS.length + order(rep).indexOf('baseline')]!.pagedMs,
       );
-    const engineRatio = paired('engine');
-    const offRatio = paired('engine-no-checkpoints');
+    const engineRatios = paired('engine');
+    const offRatios = paired('engine-no-checkpoints');
+    const engineRatio = median(engineRatios);
+    const offRatio = median(offRatios);
     const stateCommits = (kind: ClientKind) =>
       median(runs.filter((r) => r.kind === kind).map((r) => r.step?.stateCommits ?? 0));
     const checkpointCommits = stateCommits('engine') - stateCommits('engine-no-checkpoints');
@@ -194,6 +197,8 @@ async function main(): Promise<void> {
         noCheckpoints,
         engineRatio,
         offRatio,
+        engineRatios,
+        offRatios,
         checkpointCommits,
         commits,
         memory,
@@ -215,6 +220,10 @@ async function main(): Promise<void> {
         engineOverBaseline: engineRatio,
         engineNoCheckpointsOverBaseline: offRatio,
         checkpointsOnOverOff: engine.pagedMs / noCheckpoints.pagedMs,
+      },
+      ratioIntervals: {
+        engineOverBaseline: medianInterval(engineRatios),
+        engineNoCheckpointsOverBaseline: medianInterval(offRatios),
       },
       checkpointCommitsPerRun: checkpointCommits,
       checkpointCommit: commits,
