@@ -1,7 +1,9 @@
 // The engine's paging cost against a hand-written node:http keep-alive loop that checkpoints its cursor as often
 // (bench/lib/http-loop.ts), the cost of a checkpoint commit, and peak memory.
 // Run: node --import tsx bench/paging.ts [--reps 5] [--orgs 4000] [--big 40000] [--batch-size 1] [--commits 40]
-//        [--no-memory] [--cpu-prof DIR]   (--cpu-prof profiles every client process into DIR)
+//        [--no-memory] [--cpu-prof DIR] [--undici-loop]
+//   --cpu-prof profiles every client process into DIR; --undici-loop also runs the baseline's loop on undici's
+//   dispatcher (the engine's HTTP stack), which tells the stack's share of the engine's cost from the engine's own.
 // Each measured run gets a fresh example target (a child process, so only the client's CPU differs) with a fresh
 // database of --orgs organizations, paged --batch-size (numItems) at a time: by default 4,000 batches of one.
 // Runs alternate and the figures are medians.
@@ -17,7 +19,6 @@ import { median, medianInterval, mib, ms, ratio, ratioWithInterval, table } from
 
 const GOAL_RATIO = 1.05;
 const GOAL_MEMORY = 1.2;
-const KINDS: ClientKind[] = ['baseline', 'engine', 'engine-no-checkpoints'];
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'paging.json');
 
 const { values } = parseArgs({
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     commits: { type: 'string', default: '40' },
     'no-memory': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'undici-loop': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -37,6 +39,8 @@ const orgs = Number(values.orgs);
 const big = Number(values.big);
 const batchSize = Number(values['batch-size']);
 const batches = Math.ceil(orgs / batchSize);
+const KINDS: ClientKind[] = ['baseline', 'engine', 'engine-no-checkpoints'];
+if (values['undici-loop']) KINDS.push('baseline-undici');
 // Absolute: the engine child runs in its temporary repository.
 const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : undefined;
 
@@ -72,6 +76,8 @@ interface Report {
   baseline: Summary;
   engine: Summary;
   noCheckpoints: Summary;
+  /** With --undici-loop: the baseline's loop on undici, and each repetition's engine (checkpoints off) / it. */
+  undici: { summary: Summary; ratios: number[]; engineRatios: number[] } | null;
   engineRatio: number;
   offRatio: number;
   /** Each repetition's own ratios, for their interval. */
@@ -84,8 +90,8 @@ interface Report {
 }
 
 function formatReport(r: Report): string {
-  const { baseline, engine, noCheckpoints, commits, memory } = r;
-  const rows = [baseline, engine, noCheckpoints].map((s) => [
+  const { baseline, engine, noCheckpoints, commits, memory, undici } = r;
+  const rows = [baseline, engine, noCheckpoints, ...(undici ? [undici.summary] : [])].map((s) => [
     s.kind,
     ms(s.pagedMs),
     `${s.perBatchUs.toFixed(0)} µs`,
@@ -119,6 +125,11 @@ function formatReport(r: Report): string {
     '',
     `engine/baseline (median of the repetitions' own ratios), checkpoints on (${r.checkpointCommits} checkpoint commits a run): ${ratioWithInterval(r.engineRatios)}  (goal <= ${GOAL_RATIO}x: ${goal(r.engineRatio <= GOAL_RATIO)})`,
     `engine/baseline, checkpoints off: ${ratioWithInterval(r.offRatios)}: the engine adds ${(noCheckpoints.perBatchUs - baseline.perBatchUs).toFixed(0)} µs to a batch of ${baseline.perBatchUs.toFixed(0)} µs`,
+    ...(undici
+      ? [
+          `baseline on undici / on node:http: ${ratioWithInterval(undici.ratios)}; engine (checkpoints off) / baseline on undici: ${ratioWithInterval(undici.engineRatios)}`,
+        ]
+      : []),
     `checkpoints cost ${ms(engine.pagedMs - noCheckpoints.pagedMs)} a run (${((engine.pagedMs / noCheckpoints.pagedMs - 1) * 100).toFixed(1)} %)`,
     `checkpoint commit (100 ledger entries, ${commits.bytesPerCommit} bytes), median of ${commits.commits}: ${commits.sessionCommitMs.toFixed(1)} ms through the session (CPU ${commits.sessionCpuMs.toFixed(1)} ms here${gitCpu(commits.sessionGitCpuMs)}), ${commits.storeCommitMs.toFixed(1)} ms store.commit alone (CPU ${commits.storeCpuMs.toFixed(1)} ms${gitCpu(commits.storeGitCpuMs)})`,
   ];
@@ -176,13 +187,20 @@ async function main(): Promise<void> {
     }
 
     // Each repetition's own ratio, then their median: a burst of load on the machine moves both runs of a repetition.
-    const paired = (kind: ClientKind) =>
+    const paired = (kind: ClientKind, over: ClientKind = 'baseline') =>
       Array.from(
         { length: reps },
         (_, rep) =>
           runs[rep * KINDS.length + order(rep).indexOf(kind)]!.pagedMs /
-          runs[rep * KINDS.length + order(rep).indexOf('baseline')]!.pagedMs,
+          runs[rep * KINDS.length + order(rep).indexOf(over)]!.pagedMs,
       );
+    const undici = values['undici-loop']
+      ? {
+          summary: summarize('baseline-undici', runs),
+          ratios: paired('baseline-undici'),
+          engineRatios: paired('engine-no-checkpoints', 'baseline-undici'),
+        }
+      : null;
     const engineRatios = paired('engine');
     const offRatios = paired('engine-no-checkpoints');
     const engineRatio = median(engineRatios);
@@ -195,6 +213,7 @@ async function main(): Promise<void> {
         baseline,
         engine,
         noCheckpoints,
+        undici,
         engineRatio,
         offRatio,
         engineRatios,
@@ -215,11 +234,22 @@ async function main(): Promise<void> {
       batches,
       reps,
       goals: { engineOverBaseline: GOAL_RATIO, memoryBigOverSmall: GOAL_MEMORY },
-      summary: { baseline, engine, engineNoCheckpoints: noCheckpoints },
+      summary: {
+        baseline,
+        engine,
+        engineNoCheckpoints: noCheckpoints,
+        ...(undici ? { baselineUndici: undici.summary } : {}),
+      },
       ratios: {
         engineOverBaseline: engineRatio,
         engineNoCheckpointsOverBaseline: offRatio,
         checkpointsOnOverOff: engine.pagedMs / noCheckpoints.pagedMs,
+        ...(undici
+          ? {
+              baselineUndiciOverBaseline: median(undici.ratios),
+              engineNoCheckpointsOverBaselineUndici: median(undici.engineRatios),
+            }
+          : {}),
       },
       ratioIntervals: {
         engineOverBaseline: medianInterval(engineRatios),

@@ -3,10 +3,13 @@
 // Checkpoints are counted honestly: like the engine (every 2 s by default), it saves its cursor durably (write and
 // fsync a file) every --checkpoint-ms, so a crash loses as little as the engine's, and pays for it inside the loop.
 // Run as a child: node --import tsx bench/lib/http-loop.ts --mode target|convex --url URL [--num-items 1]
-//   [--checkpoint-ms 2000] [--admin-key KEY] [--max-batches N]
+//   [--checkpoint-ms 2000] [--admin-key KEY] [--max-batches N] [--client node|undici]
+// --client undici sends the same requests through undici's dispatcher on a kept-alive connection, as src/sys/http.ts
+// does: the engine's HTTP stack without the engine, to tell the stack's share of its cost from the engine's own.
 import { hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Agent as UndiciAgent, type Dispatcher } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     'admin-key': { type: 'string', default: '' },
     'max-batches': { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
     'half-at': { type: 'string', default: '0' },
+    client: { type: 'string', default: 'node' },
   },
   strict: true,
 });
@@ -46,7 +50,39 @@ const maxBatches = Number(values['max-batches']);
 const halfAt = Number(values['half-at']);
 const cursorFile = join(tmpdir(), `bench-loop-cursor-${process.pid}.json`);
 
+const undici = values.client === 'undici' ? new UndiciAgent({ headersTimeout: 0, bodyTimeout: 0 }) : null;
+if (!undici && values.client !== 'node') throw new Error(`--client ${values.client}: node or undici`);
+
+function postUndici(
+  dispatcher: UndiciAgent,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    const handler: Dispatcher.DispatchHandlers = {
+      onConnect() {},
+      onHeaders(code) {
+        status = code;
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+      },
+      onError: reject,
+    };
+    dispatcher.dispatch({ origin: base.origin, path, method: 'POST', headers, body }, handler);
+  });
+}
+
 function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  if (undici) return postUndici(undici, path, headers, body);
   return new Promise((resolve, reject) => {
     const req = request(
       {

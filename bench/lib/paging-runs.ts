@@ -16,7 +16,8 @@ const APPLY = fileURLToPath(new URL('./apply-child.ts', import.meta.url));
 /** Checkpoints effectively off: a buffer nothing fills, a time nothing reaches. */
 export const NO_CHECKPOINTS = { ROLLOUTS_CHECKPOINT_BATCHES: String(1e9), ROLLOUTS_CHECKPOINT_MS: String(1e9) };
 
-export type ClientKind = 'baseline' | 'engine' | 'engine-no-checkpoints';
+/** `baseline-undici`: the baseline's loop on undici's dispatcher, the engine's HTTP stack (http-loop.ts --client). */
+export type ClientKind = 'baseline' | 'baseline-undici' | 'engine' | 'engine-no-checkpoints';
 
 export interface RunFigures {
   kind: ClientKind;
@@ -59,10 +60,11 @@ export async function measureRun(kind: ClientKind, opts: RunOptions): Promise<Ru
   const batchSize = opts.batchSize ?? 1;
   try {
     return await withFreshTarget(dir, opts.orgs, async (target) => {
-      if (kind === 'baseline') {
+      if (kind === 'baseline' || kind === 'baseline-undici') {
+        const client = kind === 'baseline' ? 'node' : 'undici';
         const { result, wallMs } = await runChild<LoopFigures>(
           BASELINE,
-          ['--mode', 'target', '--url', target.url, '--num-items', String(batchSize)],
+          ['--mode', 'target', '--url', target.url, '--num-items', String(batchSize), '--client', client],
           { nodeArgs: opts.nodeArgs },
         );
         return {
