@@ -1,7 +1,8 @@
 // The ledger of a rollout: JSON objects one a line, append-only, in `<name>/ledger.jsonl`. Git blobs are immutable,
 // so an append writes a new blob; to keep that cheap however long the ledger grows, the live file is sealed once it
 // passes a size (default 64 KiB): its blob moves unchanged to the rollout's ledger archive (archive.ts: a segment of
-// its own, no rewrite) and `ledger.jsonl` starts again. The full ledger is the archived segments in order, then the
+// its own, no rewrite) and `ledger.jsonl` starts again. An append larger than a segment (a checkpoint of thousands of
+// batches) is cut at line ends: its full pieces go to the archive with it, so the live file never passes the size. The full ledger is the archived segments in order, then the
 // segments an older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal),
 // then `ledger.jsonl` (ledger-reader.ts).
 // A store that wrote the live file itself keeps its text (up to 1 MiB, store.ts) and writes the new live blob through
@@ -64,6 +65,26 @@ export interface Appended<A> {
   archived?: A;
   /** Bytes of the new live file. */
   written: number;
+  /** The new live file's text when the append sealed (the last piece of `text`). */
+  liveText?: string;
+}
+
+/** `text` cut at line ends into pieces of at most `max` bytes, in order (a line longer than `max` is a piece alone). */
+export function cutAtLines(text: string, max: number): string[] {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= max) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (buf.length - start > max) {
+    // A newline byte never occurs inside a UTF-8 sequence: cutting after one keeps every character whole.
+    let end = buf.lastIndexOf(0x0a, start + max - 1);
+    if (end < start) end = buf.indexOf(0x0a, start + max);
+    if (end < 0) break;
+    pieces.push(buf.toString('utf8', start, end + 1));
+    start = end + 1;
+  }
+  if (start < buf.length) pieces.push(buf.toString('utf8', start));
+  return pieces;
 }
 
 /**
@@ -84,7 +105,7 @@ export async function appendLedger<A>(
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === 'blob');
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
-  if (!live || liveSize === 0 || liveSize + size <= segmentBytes) {
+  if (liveSize + size <= segmentBytes) {
     const blob = !live
       ? await objects.blob(text)
       : liveText === undefined
@@ -93,6 +114,8 @@ export async function appendLedger<A>(
     const written = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
+  const pieces = cutAtLines(text, segmentBytes);
+  const tail = pieces.pop()!;
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
@@ -100,14 +123,16 @@ export async function appendLedger<A>(
       .filter((e) => e.type === 'blob' && !Number.isNaN(segmentNumber(e.name)))
       .sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name))
       .map((e) => e.oid);
-    return archive([...legacy, live.oid]);
+    const full = await Promise.all(pieces.map((p) => objects.blob(p)));
+    return archive([...legacy, ...(live && liveSize > 0 ? [live.oid] : []), ...full]);
   };
-  const [fresh, archived] = await Promise.all([objects.blob(text), sealing()]);
+  const [fresh, archived] = await Promise.all([objects.blob(tail), sealing()]);
+  const written = Buffer.byteLength(tail);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
-    blobEntry(LEDGER_FILE, fresh, size),
+    blobEntry(LEDGER_FILE, fresh, written),
   );
-  return { entries, archived, written: size };
+  return { entries, archived, written, liveText: tail };
 }
 
 /** Writes a blob holding `oldBlob`'s bytes followed by `text`; returns its id. */

@@ -241,7 +241,7 @@ export class GitStateStore {
         : appendLedger(this.git, this.objects, entriesOfDir, text, extend, this.segmentBytes, liveText),
     ]);
     if (appended && text !== null) {
-      liveText = appended.archived ? text : liveText === undefined ? undefined : liveText + text;
+      liveText = appended.archived ? appended.liveText : liveText === undefined ? undefined : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.archived) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LedgerLines } from '../../src/state/ledger.js';
+import { LedgerLines, cutAtLines } from '../../src/state/ledger.js';
 import { GitStateStore } from '../../src/state/store.js';
 import { Masker } from '../../src/sys/mask.js';
 import type { LedgerEntry, RolloutState } from '../../src/state/types.js';
@@ -113,6 +113,32 @@ describe('ledger', () => {
     expect((await store.tailLedger('big', 1000)).map((e) => e.counts?.seq)).toEqual(all);
   });
 
+  it('cuts an append larger than a segment at line ends: the live file stays under the size, the archive holds the rest in order', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo, ledgerSegmentBytes: 4096 });
+    const first = Array.from({ length: 3 }, (_, i) => batchEntry(i));
+    const v1 = await store.commit({ name: 'big', expected: null, state: state(), ledger: first });
+    // One checkpoint of 400 batches: about 30 segments' worth in one commit.
+    const big = Array.from({ length: 400 }, (_, i) => batchEntry(3 + i));
+    await store.commit({ name: 'big', expected: v1, ledger: big });
+    const live = Number((await git(repo, 'cat-file', '-s', 'rollouts-state:big/ledger.jsonl')).trim());
+    expect(live).toBeGreaterThan(0);
+    expect(live).toBeLessThanOrEqual(4096);
+    const archive = 'refs/rollouts/rollouts-state/ledger/big';
+    const chain = (await git(repo, 'rev-list', '--reverse', archive)).split('\n').filter(Boolean);
+    expect(chain.length).toBeGreaterThan(25);
+    for (const [i, c] of chain.entries()) {
+      const text = await git(repo, 'show', `${c}:${String(i + 1).padStart(6, '0')}.jsonl`);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
+      expect(text.endsWith('\n')).toBe(true);
+      for (const line of text.split('\n').filter(Boolean)) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    }
+    const all: number[] = [];
+    for await (const e of store.readLedger('big')) all.push(e.counts!.seq!);
+    expect(all).toEqual(Array.from({ length: 403 }, (_, i) => i));
+    expect((await store.tailLedger('big', 100)).map((e) => e.counts?.seq)).toEqual(all.slice(-100));
+  });
+
   it('stops the reader when iteration ends early', async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
@@ -188,5 +214,26 @@ describe('ledger lines prepared ahead of their commit', () => {
     const read: LedgerEntry[] = [];
     for await (const e of store.readLedger('big')) read.push(e);
     expect(read).toEqual(entries);
+  });
+});
+
+describe('cutAtLines', () => {
+  it('cuts at line ends into pieces of at most the size, joining back to the text, multi-byte characters whole', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `{"n":${i},"note":"échec ✗ ${'日本語'.repeat(i % 9)}"}\n`).join(
+      '',
+    );
+    const pieces = cutAtLines(text, 300);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(10);
+    for (const p of pieces) {
+      expect(Buffer.byteLength(p)).toBeLessThanOrEqual(300);
+      expect(p.endsWith('\n')).toBe(true);
+    }
+  });
+
+  it('keeps a line longer than the size whole, as a piece of its own', () => {
+    const long = `${'x'.repeat(500)}\n`;
+    expect(cutAtLines(`a\n${long}b\n`, 100)).toEqual(['a\n', long, 'b\n']);
+    expect(cutAtLines('short\n', 100)).toEqual(['short\n']);
   });
 });
