@@ -51529,27 +51529,46 @@ var LedgerLines = class {
 function blobEntry(name2, oid, size) {
   return { mode: "100644", type: "blob", oid, name: name2, size };
 }
+function cutAtLines(text, max) {
+  const buf = Buffer.from(text, "utf8");
+  if (buf.length <= max) return [text];
+  const pieces = [];
+  let start = 0;
+  while (buf.length - start > max) {
+    let end = buf.lastIndexOf(10, start + max - 1);
+    if (end < start) end = buf.indexOf(10, start + max);
+    if (end < 0) break;
+    pieces.push(buf.toString("utf8", start, end + 1));
+    start = end + 1;
+  }
+  if (start < buf.length) pieces.push(buf.toString("utf8", start));
+  return pieces;
+}
 async function appendLedger(git, objects, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
   const size = Buffer.byteLength(text);
-  if (!live2 || liveSize === 0 || liveSize + size <= segmentBytes) {
+  if (liveSize + size <= segmentBytes) {
     const blob = !live2 ? await objects.blob(text) : liveText === void 0 ? await appendBlob(git, live2.oid, text) : await objects.blob(liveText + text);
-    const written = liveSize + size;
-    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
+    const written2 = liveSize + size;
+    return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written2)), written: written2 };
   }
+  const pieces = cutAtLines(text, segmentBytes);
+  const tail = pieces.pop();
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
     const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
-    return archive([...legacy, live2.oid]);
+    const full = await Promise.all(pieces.map((p) => objects.blob(p)));
+    return archive([...legacy, ...live2 && liveSize > 0 ? [live2.oid] : [], ...full]);
   };
-  const [fresh, archived] = await Promise.all([objects.blob(text), sealing()]);
+  const [fresh, archived] = await Promise.all([objects.blob(tail), sealing()]);
+  const written = Buffer.byteLength(tail);
   const entries = withEntry(
     dir.filter((e) => e.name !== SEALED_DIR),
-    blobEntry(LEDGER_FILE, fresh, size)
+    blobEntry(LEDGER_FILE, fresh, written)
   );
-  return { entries, archived, written: size };
+  return { entries, archived, written, liveText: tail };
 }
 async function appendBlob(git, oldBlob, text) {
   const hash3 = git.spawn(["hash-object", "-w", "--stdin"], ["pipe", "pipe", "pipe"]);
@@ -51828,7 +51847,7 @@ var GitStateStore = class {
       text === null ? null : appendLedger(this.git, this.objects, entriesOfDir, text, extend2, this.segmentBytes, liveText)
     ]);
     if (appended && text !== null) {
-      liveText = appended.archived ? text : liveText === void 0 ? void 0 : liveText + text;
+      liveText = appended.archived ? appended.liveText : liveText === void 0 ? void 0 : liveText + text;
       entriesOfDir = appended.entries;
       written += appended.written;
       if (appended.archived) {

@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-DH3WFIX3.js";
+} from "./chunk-IGUZMRK2.js";
 import {
   Git,
   ProcessError,

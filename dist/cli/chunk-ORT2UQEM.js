@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-WHILOBGK.js";
+} from "./chunk-CTFUXKIF.js";
 import {
   defineCommand,
   engineOptions

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-R22NUKOO.js";
+} from "./chunk-7KI2Y3NB.js";
 import "./chunk-QAYVKN3D.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-WHILOBGK.js";
+} from "./chunk-CTFUXKIF.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-DH3WFIX3.js";
+} from "./chunk-IGUZMRK2.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

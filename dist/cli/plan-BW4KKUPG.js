@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-DH3WFIX3.js";
+} from "./chunk-IGUZMRK2.js";
 import {
   Git
 } from "./chunk-RFIB7AKY.js";

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-WHILOBGK.js";
+} from "./chunk-CTFUXKIF.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-DH3WFIX3.js";
+} from "./chunk-IGUZMRK2.js";
 import {
   durationMs
 } from "./chunk-HOJYLCGZ.js";

@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-S745PP2R.js";
+} from "./chunk-ORT2UQEM.js";
 import "./chunk-HAEXPT67.js";
 import {
   requestPause
-} from "./chunk-WHILOBGK.js";
+} from "./chunk-CTFUXKIF.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-DH3WFIX3.js";
+import "./chunk-IGUZMRK2.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

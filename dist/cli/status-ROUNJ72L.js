@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-R22NUKOO.js";
+} from "./chunk-7KI2Y3NB.js";
 import "./chunk-QAYVKN3D.js";
-import "./chunk-WHILOBGK.js";
+import "./chunk-CTFUXKIF.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-DH3WFIX3.js";
+import "./chunk-IGUZMRK2.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

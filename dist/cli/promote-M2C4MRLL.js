@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-WHILOBGK.js";
+} from "./chunk-CTFUXKIF.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-DH3WFIX3.js";
+import "./chunk-IGUZMRK2.js";
 import {
   DEFAULT_IDENTITY,
   Git
