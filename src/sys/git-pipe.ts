@@ -100,6 +100,8 @@ export class GitPipe {
     const run = this.running;
     this.running = null;
     if (!run) return;
+    // Held while it ends: a caller awaiting close must be resumed, not left behind by a node with nothing referenced.
+    run.hold(true);
     run.child.stdin?.end();
     await run.ended;
   }

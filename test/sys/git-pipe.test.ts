@@ -80,4 +80,22 @@ describe('GitPipe', () => {
     });
     expect(stdout.trim()).toMatch(/^[0-9a-f]{40}$/);
   });
+
+  it('resumes a caller awaiting close: the work after it runs', async () => {
+    // With the process unreferenced while it ends, node would exit inside `await pipe.close()` (code 13 here).
+    const module = fileURLToPath(new URL('../../src/sys/git-pipe.ts', import.meta.url));
+    const gitModule = fileURLToPath(new URL('../../src/sys/git.ts', import.meta.url));
+    const script = [
+      `const { GitPipe } = await import(${JSON.stringify(module)});`,
+      `const { Git } = await import(${JSON.stringify(gitModule)});`,
+      `const pipe = new GitPipe(new Git(${JSON.stringify(repo)}), ['mktree', '-z', '--batch'], 60_000);`,
+      `await pipe.request(${JSON.stringify(`${blobLine('100644', EMPTY_BLOB, 'a')}\0`)});`,
+      'await pipe.close();',
+      "console.log('after close');",
+    ].join('\n');
+    const { stdout } = await execFileP(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe('after close');
+  });
 });
