@@ -48,10 +48,15 @@ export class LedgerArchive {
   }
 
   /**
-   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Its
-   * trees and commits are written by the store's `objects`.
+   * Commits the segment blobs (oldest first; a blob still being written is awaited when its turn comes) onto the
+   * archive ending at `prev`; returns the new archive tip. Its trees and commits are written by the store's `objects`.
    */
-  async extend(name: string, prev: string | null, segments: readonly string[], objects: ObjectWriter): Promise<string> {
+  async extend(
+    name: string,
+    prev: string | null,
+    segments: readonly (string | Promise<string>)[],
+    objects: ObjectWriter,
+  ): Promise<string> {
     let n = 0;
     if (prev) {
       let last = this.made.get(prev) ?? (await this.segmentOf(prev));
@@ -71,7 +76,8 @@ export class LedgerArchive {
       n = last;
     }
     let tip = prev;
-    for (const blob of segments) {
+    for (const segment of segments) {
+      const blob = await segment;
       n++;
       const tree = await objects.tree([{ mode: '100644', type: 'blob', oid: blob, name: segmentFile(n) }]);
       const message = `${name}: ledger segment ${n}\n\nRollouts-Segment: ${n}`;

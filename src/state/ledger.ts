@@ -2,7 +2,7 @@
 // so an append writes a new blob; to keep that cheap however long the ledger grows, the live file is sealed once it
 // passes a size (default 64 KiB): its blob moves unchanged to the rollout's ledger archive (archive.ts: a segment of
 // its own, no rewrite) and `ledger.jsonl` starts again. An append larger than a segment (a checkpoint of thousands of
-// batches) is cut at line ends: its full pieces go to the archive with it, so the live file never passes the size. The full ledger is the archived segments in order, then the
+// batches) is cut at a line end: all but its last lines go to the archive too, so the live file stays under the size. The full ledger is the archived segments in order, then the
 // segments an older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal),
 // then `ledger.jsonl` (ledger-reader.ts).
 // A store that wrote the live file itself keeps its text (up to 1 MiB, store.ts) and writes the new live blob through
@@ -69,22 +69,17 @@ export interface Appended<A> {
   liveText?: string;
 }
 
-/** `text` cut at line ends into pieces of at most `max` bytes, in order (a line longer than `max` is a piece alone). */
-export function cutAtLines(text: string, max: number): string[] {
+/**
+ * `text` cut at a line end into the lines before and the last lines, at most `max` bytes of them (the last line alone
+ * when it is longer). A newline byte never occurs inside a UTF-8 sequence: cutting after one keeps characters whole.
+ */
+export function splitTail(text: string, max: number): { head: string; tail: string } {
   const buf = Buffer.from(text, 'utf8');
-  if (buf.length <= max) return [text];
-  const pieces: string[] = [];
-  let start = 0;
-  while (buf.length - start > max) {
-    // A newline byte never occurs inside a UTF-8 sequence: cutting after one keeps every character whole.
-    let end = buf.lastIndexOf(0x0a, start + max - 1);
-    if (end < start) end = buf.indexOf(0x0a, start + max);
-    if (end < 0) break;
-    pieces.push(buf.toString('utf8', start, end + 1));
-    start = end + 1;
-  }
-  if (start < buf.length) pieces.push(buf.toString('utf8', start));
-  return pieces;
+  if (buf.length <= max) return { head: '', tail: text };
+  const end = buf[buf.length - 1] === 0x0a ? buf.length - 1 : buf.length;
+  let start = buf.indexOf(0x0a, buf.length - max - 1) + 1;
+  if (start === 0 || start > end) start = buf.lastIndexOf(0x0a, end - 1) + 1;
+  return { head: buf.toString('utf8', 0, start), tail: buf.toString('utf8', start) };
 }
 
 /**
@@ -98,7 +93,7 @@ export async function appendLedger<A>(
   objects: ObjectWriter,
   dir: readonly TreeEntry[],
   text: string,
-  archive: (sealed: string[]) => Promise<A>,
+  archive: (sealed: (string | Promise<string>)[]) => Promise<A>,
   segmentBytes = DEFAULT_SEGMENT_BYTES,
   liveText?: string,
 ): Promise<Appended<A>> {
@@ -114,8 +109,8 @@ export async function appendLedger<A>(
     const written = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
-  const pieces = cutAtLines(text, segmentBytes);
-  const tail = pieces.pop()!;
+  // What passes a segment on its own is archived with the old live file, as one segment of its own.
+  const { head, tail } = splitTail(text, segmentBytes);
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
@@ -123,8 +118,10 @@ export async function appendLedger<A>(
       .filter((e) => e.type === 'blob' && !Number.isNaN(segmentNumber(e.name)))
       .sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name))
       .map((e) => e.oid);
-    const full = await Promise.all(pieces.map((p) => objects.blob(p)));
-    return archive([...legacy, ...(live && liveSize > 0 ? [live.oid] : []), ...full]);
+    // Written while the older segments are committed to the archive.
+    const headBlob = head ? [objects.blob(head)] : [];
+    headBlob[0]?.catch(() => undefined); // awaited by archive, unless it fails first
+    return archive([...legacy, ...(live && liveSize > 0 ? [live.oid] : []), ...headBlob]);
   };
   const [fresh, archived] = await Promise.all([objects.blob(tail), sealing()]);
   const written = Buffer.byteLength(tail);

@@ -233,7 +233,7 @@ export class GitStateStore {
     // The live ledger file's text when known: none yet is an empty one.
     let liveText = entriesOfDir.some((e) => e.name === LEDGER_FILE) ? madeDir?.liveText : '';
     const prev = entriesOfDir.find((e) => e.name === ARCHIVE_ENTRY && e.type === 'commit')?.oid ?? null;
-    const extend = (sealed: string[]) => this.archive.extend(name, prev, sealed, this.objects);
+    const extend = (sealed: (string | Promise<string>)[]) => this.archive.extend(name, prev, sealed, this.objects);
     const [stateOid, appended] = await Promise.all([
       stateBlob,
       text === null
