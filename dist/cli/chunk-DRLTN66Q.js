@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-CTFUXKIF.js";
+} from "./chunk-LJG32WHG.js";
 import {
   defineCommand,
   engineOptions

@@ -522,6 +522,7 @@ var GitPipe = class {
     const run = this.running;
     this.running = null;
     if (!run) return;
+    run.hold(true);
     run.child.stdin?.end();
     await run.ended;
   }
@@ -683,8 +684,8 @@ var LedgerArchive = class {
     return this.remote ? `refs/rollouts/${this.branch}/remotes/${this.remote}/ledger/${name}` : this.ref(name);
   }
   /**
-   * Commits the segment blobs (oldest first) onto the archive ending at `prev`; returns the new archive tip. Its
-   * trees and commits are written by the store's `objects`.
+   * Commits the segment blobs (oldest first; a blob still being written is awaited when its turn comes) onto the
+   * archive ending at `prev`; returns the new archive tip. Its trees and commits are written by the store's `objects`.
    */
   async extend(name, prev, segments, objects) {
     let n = 0;
@@ -703,7 +704,8 @@ var LedgerArchive = class {
       n = last;
     }
     let tip = prev;
-    for (const blob of segments) {
+    for (const segment of segments) {
+      const blob = await segment;
       n++;
       const tree = await objects.tree([{ mode: "100644", type: "blob", oid: blob, name: segmentFile(n) }]);
       const message = `${name}: ledger segment ${n}
@@ -964,20 +966,13 @@ var LedgerLines = class {
 function blobEntry(name, oid, size) {
   return { mode: "100644", type: "blob", oid, name, size };
 }
-function cutAtLines(text, max) {
+function splitTail(text, max) {
   const buf = Buffer.from(text, "utf8");
-  if (buf.length <= max) return [text];
-  const pieces = [];
-  let start = 0;
-  while (buf.length - start > max) {
-    let end = buf.lastIndexOf(10, start + max - 1);
-    if (end < start) end = buf.indexOf(10, start + max);
-    if (end < 0) break;
-    pieces.push(buf.toString("utf8", start, end + 1));
-    start = end + 1;
-  }
-  if (start < buf.length) pieces.push(buf.toString("utf8", start));
-  return pieces;
+  if (buf.length <= max) return { head: "", tail: text };
+  const end = buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length;
+  let start = buf.indexOf(10, buf.length - max - 1) + 1;
+  if (start === 0 || start > end) start = buf.lastIndexOf(10, end - 1) + 1;
+  return { head: buf.toString("utf8", 0, start), tail: buf.toString("utf8", start) };
 }
 async function appendLedger(git, objects, dir, text, archive, segmentBytes = DEFAULT_SEGMENT_BYTES, liveText) {
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
@@ -988,14 +983,14 @@ async function appendLedger(git, objects, dir, text, archive, segmentBytes = DEF
     const written2 = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written2)), written: written2 };
   }
-  const pieces = cutAtLines(text, segmentBytes);
-  const tail = pieces.pop();
+  const { head, tail } = splitTail(text, segmentBytes);
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];
     const legacy = older.filter((e) => e.type === "blob" && !Number.isNaN(segmentNumber(e.name))).sort((a, b) => segmentNumber(a.name) - segmentNumber(b.name)).map((e) => e.oid);
-    const full = await Promise.all(pieces.map((p) => objects.blob(p)));
-    return archive([...legacy, ...live && liveSize > 0 ? [live.oid] : [], ...full]);
+    const headBlob = head ? [objects.blob(head)] : [];
+    headBlob[0]?.catch(() => void 0);
+    return archive([...legacy, ...live && liveSize > 0 ? [live.oid] : [], ...headBlob]);
   };
   const [fresh, archived] = await Promise.all([objects.blob(tail), sealing()]);
   const written = Buffer.byteLength(tail);

@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-CTFUXKIF.js";
+} from "./chunk-LJG32WHG.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-IGUZMRK2.js";
+import "./chunk-ELGGGVDU.js";
 import {
   DEFAULT_IDENTITY,
   Git

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-CTFUXKIF.js";
+} from "./chunk-LJG32WHG.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-IGUZMRK2.js";
+} from "./chunk-ELGGGVDU.js";
 import {
   durationMs
 } from "./chunk-HOJYLCGZ.js";

@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-IGUZMRK2.js";
+} from "./chunk-ELGGGVDU.js";
 import {
   Git,
   ProcessError,

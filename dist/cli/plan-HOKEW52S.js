@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-IGUZMRK2.js";
+} from "./chunk-ELGGGVDU.js";
 import {
   Git
 } from "./chunk-RFIB7AKY.js";
