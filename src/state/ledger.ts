@@ -2,9 +2,10 @@
 // so an append writes a new blob; to keep that cheap however long the ledger grows, the live file is sealed once it
 // passes a size (default 64 KiB): its blob moves unchanged to the rollout's ledger archive (archive.ts: a segment of
 // its own, no rewrite) and `ledger.jsonl` starts again. An append larger than a segment (a checkpoint of thousands of
-// batches) is cut at a line end: all but its last lines go to the archive too, so the live file stays under the size. The full ledger is the archived segments in order, then the
-// segments an older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal),
-// then `ledger.jsonl` (ledger-reader.ts).
+// batches) is cut at a line end: all but its last lines go to the archive too, so the live file stays under the size
+// (unless its last line alone passes it). The full ledger is the archived segments in order, then the segments an
+// older version sealed into `<name>/ledger/` on the branch (moved to the archive with the next seal), then
+// `ledger.jsonl` (ledger-reader.ts).
 // A store that wrote the live file itself keeps its text (up to 1 MiB, store.ts) and writes the new live blob through
 // its ObjectWriter. Otherwise an append streams the live blob from `git cat-file` straight into `git hash-object` (the
 // two processes share a pipe; node only adds the new lines): no JS work is done per old entry.
@@ -65,7 +66,7 @@ export interface Appended<A> {
   archived?: A;
   /** Bytes of the new live file. */
   written: number;
-  /** The new live file's text when the append sealed (the last piece of `text`). */
+  /** The new live file's text when the append sealed (the last lines of `text`). */
   liveText?: string;
 }
 
@@ -100,7 +101,11 @@ export async function appendLedger<A>(
   const live = dir.find((e) => e.name === LEDGER_FILE && e.type === 'blob');
   const liveSize = live?.size ?? 0;
   const size = Buffer.byteLength(text);
-  if (liveSize + size <= segmentBytes) {
+  const fits = liveSize + size <= segmentBytes;
+  // What passes a segment on its own is archived with the old live file, as one segment of its own.
+  const { head, tail } = fits ? { head: '', tail: text } : splitTail(text, segmentBytes);
+  // Nothing to seal (a new live file of one line longer than a segment): the text is the live file, whole.
+  if (fits || (!head && liveSize === 0)) {
     const blob = !live
       ? await objects.blob(text)
       : liveText === undefined
@@ -109,8 +114,6 @@ export async function appendLedger<A>(
     const written = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written)), written };
   }
-  // What passes a segment on its own is archived with the old live file, as one segment of its own.
-  const { head, tail } = splitTail(text, segmentBytes);
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === 'tree');
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];

@@ -139,6 +139,20 @@ describe('ledger', () => {
     expect((await store.tailLedger('big', 100)).map((e) => e.counts?.seq)).toEqual(all.slice(-100));
   });
 
+  it('keeps a first append of one line longer than a segment whole as the live file (nothing to seal), and seals it next', async () => {
+    const repo = await makeUserRepo(dirs);
+    const store = new GitStateStore({ repo, ledgerSegmentBytes: 1024 });
+    const long = { ...batchEntry(0), result: { note: 'x'.repeat(3000) } };
+    const v1 = await store.commit({ name: 'big', expected: null, state: state(), ledger: [long] });
+    expect(Number((await git(repo, 'cat-file', '-s', 'rollouts-state:big/ledger.jsonl')).trim())).toBeGreaterThan(3000);
+    await store.commit({ name: 'big', expected: v1, ledger: [batchEntry(1)] });
+    const all: LedgerEntry[] = [];
+    for await (const e of store.readLedger('big')) all.push(e);
+    expect(all).toEqual([long, batchEntry(1)]);
+    const archive = 'refs/rollouts/rollouts-state/ledger/big';
+    expect((await git(repo, 'rev-list', '--count', archive)).trim()).toBe('1');
+  });
+
   it('stops the reader when iteration ends early', async () => {
     const repo = await makeUserRepo(dirs);
     const store = new GitStateStore({ repo });
