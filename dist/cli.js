@@ -18,6 +18,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
 `);
 } else {
   module.enableCompileCache?.();
-  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-G73WTQX5.js"), import("./cli/io-6GGBIQVY.js")]);
+  const [{ runCli }, { processIO }] = await Promise.all([import("./cli/program-NBFYDGHO.js"), import("./cli/io-6GGBIQVY.js")]);
   process.exitCode = await runCli(argv, processIO());
 }

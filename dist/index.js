@@ -51543,12 +51543,13 @@ async function appendLedger(git, objects, dir, text, archive, segmentBytes = DEF
   const live2 = dir.find((e) => e.name === LEDGER_FILE && e.type === "blob");
   const liveSize = live2?.size ?? 0;
   const size = Buffer.byteLength(text);
-  if (liveSize + size <= segmentBytes) {
+  const fits = liveSize + size <= segmentBytes;
+  const { head, tail } = fits ? { head: "", tail: text } : splitTail(text, segmentBytes);
+  if (fits || !head && liveSize === 0) {
     const blob = !live2 ? await objects.blob(text) : liveText === void 0 ? await appendBlob(git, live2.oid, text) : await objects.blob(liveText + text);
     const written2 = liveSize + size;
     return { entries: withEntry(dir, blobEntry(LEDGER_FILE, blob, written2)), written: written2 };
   }
-  const { head, tail } = splitTail(text, segmentBytes);
   const sealedDir = dir.find((e) => e.name === SEALED_DIR && e.type === "tree");
   const sealing = async () => {
     const older = sealedDir ? await listTree(git, sealedDir.oid) : [];

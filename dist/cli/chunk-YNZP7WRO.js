@@ -31,7 +31,7 @@ import {
   releaseLease,
   rollbackSteps,
   withRenewedLease
-} from "./chunk-ELGGGVDU.js";
+} from "./chunk-IW25GJ3B.js";
 import {
   Git,
   ProcessError,

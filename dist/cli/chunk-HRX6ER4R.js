@@ -9,7 +9,7 @@ import {
   localEngine,
   printOutcomes,
   raceAware
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import {
   defineCommand,
   engineOptions

@@ -13,13 +13,13 @@ import {
   pauseNote,
   statusOf,
   summarize
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import {
   colourEnabled
 } from "./chunk-AAA3FYCY.js";
 import {
   StateFileError
-} from "./chunk-ELGGGVDU.js";
+} from "./chunk-IW25GJ3B.js";
 import {
   durationMs
 } from "./chunk-HOJYLCGZ.js";

@@ -2,15 +2,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   controlCommand
-} from "./chunk-DRLTN66Q.js";
+} from "./chunk-HRX6ER4R.js";
 import "./chunk-HAEXPT67.js";
 import {
   requestPause
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-ELGGGVDU.js";
+import "./chunk-IW25GJ3B.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

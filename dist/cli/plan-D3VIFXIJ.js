@@ -5,7 +5,7 @@ import {
   driftPlans,
   planChanges,
   renderPlan
-} from "./chunk-ELGGGVDU.js";
+} from "./chunk-IW25GJ3B.js";
 import {
   Git
 } from "./chunk-RFIB7AKY.js";

@@ -8,11 +8,11 @@ import {
   localEngine,
   raceAware,
   skipHold
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-ELGGGVDU.js";
+import "./chunk-IW25GJ3B.js";
 import {
   DEFAULT_IDENTITY,
   Git

@@ -4,7 +4,7 @@ import {
   watchOption,
   watchReporter,
   watchRollouts
-} from "./chunk-ALCEFAM7.js";
+} from "./chunk-52OEBL6B.js";
 import "./chunk-QAYVKN3D.js";
 import {
   dryRunAll,
@@ -14,13 +14,13 @@ import {
   printOutcomes,
   raceAware,
   reconcileAll
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
 import {
   LostRaceError
-} from "./chunk-ELGGGVDU.js";
+} from "./chunk-IW25GJ3B.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -3,13 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   statusCommand,
   watchOption
-} from "./chunk-ALCEFAM7.js";
+} from "./chunk-52OEBL6B.js";
 import "./chunk-QAYVKN3D.js";
-import "./chunk-LJG32WHG.js";
+import "./chunk-YNZP7WRO.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-ELGGGVDU.js";
+import "./chunk-IW25GJ3B.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";

@@ -3,11 +3,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   known,
   localEngine
-} from "./chunk-LJG32WHG.js";
+} from "./chunk-YNZP7WRO.js";
 import "./chunk-BGP3KSHI.js";
 import "./chunk-AAA3FYCY.js";
 import "./chunk-JX3KUFU7.js";
-import "./chunk-ELGGGVDU.js";
+import "./chunk-IW25GJ3B.js";
 import "./chunk-RFIB7AKY.js";
 import "./chunk-WK2IAVHB.js";
 import "./chunk-ODV7476C.js";
