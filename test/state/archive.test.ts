@@ -93,6 +93,26 @@ describe('the ledger archive', () => {
     );
   });
 
+  it('pushes a large append cut in two from a depth-1 clone: the tip keeps its last lines, every clone reads it all', async () => {
+    const { bare, clones } = await makeRemoteAndClones(dirs, 1);
+    const a = new GitStateStore({ repo: clones[0]!, remote: 'origin', ledgerSegmentBytes: 300 });
+    await write(a, 1, 3);
+    const shallow = await dirs.make('shallow-cut');
+    await git(shallow, 'clone', '-q', '--depth', '1', `file://${bare}`, '.');
+    const s = new GitStateStore({ repo: shallow, remote: 'origin', fetchDepth: 1, ledgerSegmentBytes: 300 });
+    const { version } = await s.readState('demo');
+    // About 20 segments' worth in one commit: a checkpoint of many batches.
+    await s.commit({ name: 'demo', expected: version, ledger: range(4, 80).map((n) => entry(n, 's')) });
+    expect(Number((await git(bare, 'cat-file', '-s', 'rollouts-state:demo/ledger.jsonl')).trim())).toBeLessThanOrEqual(
+      300,
+    );
+    expect(await seqs(s)).toEqual(range(1, 80));
+    expect(await seqs(a)).toEqual(range(1, 80));
+    expect((await git(bare, 'rev-parse', 'rollouts-state:demo/ledger-archive')).trim()).toBe(
+      (await git(bare, 'rev-parse', ARCHIVE)).trim(),
+    );
+  });
+
   it('keeps the compare-and-swap when two clones seal at once: every entry lands once, in the order committed', async () => {
     const { bare, clones } = await makeRemoteAndClones(dirs, 2);
     const a = new GitStateStore({ repo: clones[0]!, remote: 'origin', ledgerSegmentBytes: 150, attempts: 50 });
