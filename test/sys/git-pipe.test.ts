@@ -24,6 +24,23 @@ function blobLine(mode: string, oid: string, name: string): string {
 
 const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
+/** Runs `lines` in a node process of its own after `pipe` (a mktree pipe idle for a minute) made `request`. */
+async function inChildNode(lines: string[]): Promise<string> {
+  const module = fileURLToPath(new URL('../../src/sys/git-pipe.ts', import.meta.url));
+  const gitModule = fileURLToPath(new URL('../../src/sys/git.ts', import.meta.url));
+  const script = [
+    `const { GitPipe } = await import(${JSON.stringify(module)});`,
+    `const { Git } = await import(${JSON.stringify(gitModule)});`,
+    `const pipe = new GitPipe(new Git(${JSON.stringify(repo)}), ['mktree', '-z', '--batch'], 60_000);`,
+    `const request = pipe.request(${JSON.stringify(`${blobLine('100644', EMPTY_BLOB, 'a')}\0`)});`,
+    ...lines,
+  ].join('\n');
+  const { stdout } = await execFileP(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
 describe('GitPipe', () => {
   it('answers pipelined requests in the order they were made, from one process', async () => {
     const pipe = new GitPipe(new Git(repo), ['mktree', '-z', '--batch']);
@@ -66,36 +83,13 @@ describe('GitPipe', () => {
 
   it('does not keep node running once its requests are answered', async () => {
     // A process holding the pipe's handles would wait out the idle time (a minute here) and be killed at 30 s.
-    const module = fileURLToPath(new URL('../../src/sys/git-pipe.ts', import.meta.url));
-    const gitModule = fileURLToPath(new URL('../../src/sys/git.ts', import.meta.url));
-    const script = [
-      `const { GitPipe } = await import(${JSON.stringify(module)});`,
-      `const { Git } = await import(${JSON.stringify(gitModule)});`,
-      `const pipe = new GitPipe(new Git(${JSON.stringify(repo)}), ['mktree', '-z', '--batch'], 60_000);`,
-      `const [oid] = await pipe.request(${JSON.stringify(`${blobLine('100644', EMPTY_BLOB, 'a')}\0`)});`,
-      'console.log(oid);',
-    ].join('\n');
-    const { stdout } = await execFileP(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      timeout: 30_000,
-    });
+    const stdout = await inChildNode(['const [oid] = await request;', 'console.log(oid);']);
     expect(stdout.trim()).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('resumes a caller awaiting close: the work after it runs', async () => {
     // With the process unreferenced while it ends, node would exit inside `await pipe.close()` (code 13 here).
-    const module = fileURLToPath(new URL('../../src/sys/git-pipe.ts', import.meta.url));
-    const gitModule = fileURLToPath(new URL('../../src/sys/git.ts', import.meta.url));
-    const script = [
-      `const { GitPipe } = await import(${JSON.stringify(module)});`,
-      `const { Git } = await import(${JSON.stringify(gitModule)});`,
-      `const pipe = new GitPipe(new Git(${JSON.stringify(repo)}), ['mktree', '-z', '--batch'], 60_000);`,
-      `await pipe.request(${JSON.stringify(`${blobLine('100644', EMPTY_BLOB, 'a')}\0`)});`,
-      'await pipe.close();',
-      "console.log('after close');",
-    ].join('\n');
-    const { stdout } = await execFileP(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      timeout: 30_000,
-    });
+    const stdout = await inChildNode(['await request;', 'await pipe.close();', "console.log('after close');"]);
     expect(stdout.trim()).toBe('after close');
   });
 });
